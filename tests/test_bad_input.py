@@ -1,0 +1,93 @@
+"""The bad-input corpus: every file gives an InputError (exit 1) naming what is wrong, and nothing is written."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS, HEADER, write_lines
+
+from toolkit import InputError, ratio_from_claims
+
+# file -> (row named or None, text the message must contain)
+EXPECTED = {
+    "wrong_separator.csv": (None, "kolom(men) ontbreken"),
+    "missing_column.csv": (None, "postcode"),
+    "postcode_12AB.csv": (3, "'12AB'"),
+    "postcode_0123.csv": (4, "'0123'"),
+    "empty.csv": (None, "leeg"),
+    "bad_date.csv": (2, "'2025-13-45'"),
+    "non_utf8.csv": (2, "UTF-8"),
+    "ragged.csv": (3, "4 velden"),
+    "missing_insurer.csv": (2, "verzekeraar ontbreekt"),
+    "missing_provider.csv": (2, "zorgaanbieder ontbreekt"),
+    "unrelated.csv": (None, "kolom(men) ontbreken"),
+    "broken.xlsx": (None, "xlsx"),
+    "broken.parquet": (None, "Parquet"),
+}
+
+
+def test_corpus_is_complete() -> None:
+    assert sorted(EXPECTED) == sorted(p.name for p in CORPUS.iterdir() if p.name != "README.md")
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_library_raises_input_error(name: str) -> None:
+    row, text = EXPECTED[name]
+    with pytest.raises(InputError) as info:
+        ratio_from_claims(CORPUS / name, year=2027)
+    assert text in str(info.value)
+    assert name in str(info.value)
+    if row is not None:
+        assert info.value.row == row
+        assert f"regel {row}" in str(info.value)
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run([sys.executable, "-m", "toolkit.cli", *args], capture_output=True, text=True,
+                          cwd=cwd, env=env, timeout=120)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_cli_exit_1_with_one_clear_line(name: str, tmp_path: Path) -> None:
+    result = run_cli("ratio", str(CORPUS / name), "--year", "2027", "--json", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("fout: ")
+    assert "Traceback" not in result.stderr
+    assert EXPECTED[name][1] in lines[0]
+    assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+def test_one_megabyte_line(tmp_path: Path) -> None:
+    path = write_lines(tmp_path / "long.csv", [HEADER, "A;" + "x" * (1 << 20) + ";5611;CZ;2025-01-01;V"])
+    with pytest.raises(InputError) as info:
+        ratio_from_claims(path, year=2027)
+    assert info.value.row == 2 and info.value.field == "client_id"
+    assert len(str(info.value)) < 400  # the value is shown cut short, not a megabyte of it
+
+
+def test_line_longer_than_the_reader_block(tmp_path: Path) -> None:
+    path = write_lines(tmp_path / "huge.csv", [HEADER, "A;c1;5611;CZ;2025-01-01;V",
+                                               "A;c2;5611;CZ;2025-01-01;" + "y" * (9 << 20)])
+    with pytest.raises(InputError, match="regel 3, kolom 'prestatie': zorgsoort 'y") as info:
+        ratio_from_claims(path, year=2027)
+    assert info.value.row == 3 and info.value.field == "care_type"
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "text"),
+    [(["--year", "2031"], 1, "2025, 2026, 2027"), (["--year", "twee"], 2, ""), ([], 2, "--year"),
+     (["--year", "2027", "--method", "gemiddeld"], 2, ""), (["--year", "2027", "--provider", "oud"], 2, "")],
+)
+def test_cli_arguments(args: list[str], code: int, text: str, tmp_path: Path) -> None:
+    claims = write_lines(tmp_path / "c.csv", [HEADER, "A;c1;5611;CZ;2025-01-01;V"])
+    result = run_cli("ratio", str(claims), *args, cwd=tmp_path)
+    assert result.returncode == code, result.stderr
+    assert text in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from conftest import HEADER, write_lines
+
+from toolkit import InputError, PolicyYearError, ratio_from_claims
+
+
+def test_known_answers(claims_csv: Path) -> None:
+    report = ratio_from_claims(claims_csv, year=2027)
+    a, b, k = (report.providers[name] for name in ("A", "B", "K"))
+    assert (a.clients, a.areas, a.ratio_display, a.meets) == (7, 3, "2,33", False)
+    assert a.areas_to_drop == ("5612",) and a.clients_needed == 2 and a.max_areas == 2
+    assert a.clients_by_area == {"5611": 4, "5612": 1, "5613": 2}
+    assert (a.lines_read, a.lines_used, a.lines_other_insurers, a.lines_other_years) == (11, 8, 1, 1)
+    assert (b.clients, b.areas, b.movers, b.meets) == (6, 2, 1, True)
+    assert k.applies is False and k.exemption == "kindzorg" and k.lines_kindzorg == 2
+    assert report.unknown_insurers == {"C Z": 1}
+    assert report.lines_read == 20 and report.claims_year == 2025
+
+
+def test_per_area_counts_movers_in_each_area(claims_csv: Path) -> None:
+    b = ratio_from_claims(claims_csv, year=2027, method="per_area").providers["B"]
+    assert (b.clients, b.areas) == (7, 2)
+
+
+def test_year_selects_claims_of_t_minus_2(claims_csv: Path) -> None:
+    report = ratio_from_claims(claims_csv, year=2026)
+    assert report.claims_year == 2024
+    assert report.providers["A"].clients == 1  # only the 2024 claim
+    with pytest.raises(PolicyYearError):
+        ratio_from_claims(claims_csv, year=2031)
+
+
+def test_only_provider_and_strict(claims_csv: Path) -> None:
+    assert ratio_from_claims(claims_csv, year=2027, only_provider="B").clients == 6
+    with pytest.raises(InputError, match="'C Z' \\(1 regels\\)"):
+        ratio_from_claims(claims_csv, year=2027, strict=True)
+    with pytest.raises(InputError, match="komt niet voor"):
+        ratio_from_claims(claims_csv, year=2027, only_provider="Z")
+
+
+def test_separators_bom_and_aliases(tmp_path: Path, claims_csv: Path) -> None:
+    lines = claims_csv.read_text(encoding="utf-8").splitlines()
+    comma = [line.replace(";", ",") for line in lines]
+    comma[0] = "AGB,Pseudoniem,Postcode,UZOVI,Datum,Zorgsoort"
+    expected = ratio_from_claims(claims_csv, year=2027).to_dict()
+    for path in (write_lines(tmp_path / "comma.csv", comma, bom=True),
+                 write_lines(tmp_path / "crlf.csv", [line + "\r" for line in lines])):
+        got = ratio_from_claims(path, year=2027).to_dict()
+        assert got["clients"] == expected["clients"] and got["clients_by_area"] == expected["clients_by_area"]
+
+
+def test_dutch_decimal_comma_in_other_columns(tmp_path: Path) -> None:
+    path = write_lines(tmp_path / "bedrag.csv", [
+        "clientnummer;postcode;verzekeraar;datum;bedrag",
+        "c1;1234;CZ;14-03-2025;1.234,56",
+        '"c2";"1234 AB";"OHRA";"2025-03-14";"12,50"',
+        "c3;1234;CZ;14/03/2025;7,5",
+    ])
+    report = ratio_from_claims(path, year=2027)
+    assert (report.clients, report.areas, report.meets) == (3, 1, True)
+    assert report.providers == {}
+
+
+def frame(claims_csv: Path) -> pd.DataFrame:
+    return pd.read_csv(claims_csv, sep=";", dtype=str)
+
+
+def test_dataframe_xlsx_and_parquet_agree_with_csv(tmp_path: Path, claims_csv: Path) -> None:
+    expected = {k: v.to_dict() for k, v in ratio_from_claims(claims_csv, year=2027).providers.items()}
+    df = frame(claims_csv)
+    pq.write_table(pa.Table.from_pandas(df, preserve_index=False), tmp_path / "c.parquet")
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(list(df.columns))
+    for row in df.itertuples(index=False):
+        values = list(row)
+        values[2] = int(values[2]) if values[2].isdigit() else values[2]  # Excel turns 5611 into a number
+        sheet.append(values)
+    workbook.save(tmp_path / "c.xlsx")
+    for source in (df, tmp_path / "c.parquet", tmp_path / "c.xlsx"):
+        got = {k: v.to_dict() for k, v in ratio_from_claims(source, year=2027).providers.items()}
+        assert got == expected, source
+
+
+def test_input_file_is_not_modified(claims_csv: Path) -> None:
+    before = claims_csv.read_bytes()
+    ratio_from_claims(claims_csv, year=2027)
+    assert claims_csv.read_bytes() == before
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_matches_a_plain_python_count(tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    import toolkit.claims as claims
+
+    if seed % 2:
+        monkeypatch.setattr(claims, "CHUNK_BYTES", 257)  # buffer reuse across many small chunks
+    rng = random.Random(seed)
+    insurers = ["CZ", "OHRA", "9664", "VGZ", "Menzis", "Nationale-Nederlanden"]
+    rows = []
+    for _ in range(rng.randint(1, 400)):
+        postcode = str(rng.randint(1000, 1012)) + rng.choice(["", " AB", "cd"])
+        date = f"{rng.choice([2024, 2025, 2025, 2026])}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"
+        rows.append((rng.choice("PQR"), f"c{rng.randint(0, 60)}", postcode, rng.choice(insurers), date))
+    path = write_lines(tmp_path / "r.csv", ["agb;client;postcode;label;datum"] + [";".join(r) for r in rows])
+    report = ratio_from_claims(path, year=2027)
+    for provider in {r[0] for r in rows}:
+        used = {(r[1], r[2][:4]) for r in rows if r[0] == provider and r[3] in
+                {"CZ", "OHRA", "9664", "Nationale-Nederlanden"} and r[4].startswith("2025")}
+        got = report.providers[provider]
+        assert got.clients == len({c for c, _ in used})
+        assert got.areas == len({a for _, a in used})
+        per_area = ratio_from_claims(path, year=2027, method="per_area", only_provider=provider)
+        assert per_area.clients == len(used)
+        assert got.movers == sum(1 for c in {c for c, _ in used} if len({a for cc, a in used if cc == c}) > 1)
+
+
+def test_skip_invalid_counts_and_reports(tmp_path: Path) -> None:
+    path = write_lines(tmp_path / "mixed.csv", [
+        HEADER,
+        "A;c1;5611;CZ;2025-01-10;Verpleging",
+        "A;c2;12AB;CZ;2025-01-10;Verpleging",
+        "A;c3;5611;CZ;31-02-2025;Verpleging",
+        "A;;5611;CZ;2025-01-10;Verpleging",
+    ])
+    with pytest.raises(InputError) as info:
+        ratio_from_claims(path, year=2027)
+    assert info.value.row == 3 and info.value.field == "postcode" and info.value.value == "12AB"
+    assert "regel 3" in str(info.value) and "'12AB'" in str(info.value) and "mixed.csv" in str(info.value)
+    report = ratio_from_claims(path, year=2027, skip_invalid=True)
+    assert report.invalid_lines == 3
+    assert report.invalid_reasons == {"ongeldige postcode": 1, "ongeldige datum": 1, "ongeldige cliënt": 1}
+    assert report.providers["A"].clients == 1 and report.providers["A"].lines_read == 4
+    assert report.invalid_examples[0].startswith("regel 3")
+
+
+def test_large_file_across_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import toolkit.claims as claims
+
+    monkeypatch.setattr(claims, "CHUNK_BYTES", 4096)  # many chunks, lines split across chunk ends
+    lines = [HEADER] + [f"P{i % 3};c{i % 97};{1000 + i % 13};CZ;2025-05-05;Verpleging" for i in range(3000)]
+    lines[2500] = "P0;c1;0999;CZ;2025-05-05;Verpleging"
+    path = write_lines(tmp_path / "many.csv", lines)
+    with pytest.raises(InputError) as info:
+        ratio_from_claims(path, year=2027)
+    assert info.value.row == 2501
+    report = ratio_from_claims(path, year=2027, skip_invalid=True)
+    assert report.lines_read == 3000 and report.invalid_lines == 1

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from toolkit import InputError
+from toolkit.money import round_money, to_decimal, whole_count
+from toolkit.postcode import compact, is_valid, to_pc4
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(2.675, "2.68"), (1.005, "1.01"), (0.125, "0.13"), (-0.125, "-0.13"), (Decimal("2.345"), "2.35"),
+     (881479.0243902439, "881479.02"), (0.5, "0.50"), (10, "10.00")],
+)
+def test_round_money_matches_excel_round(value: object, expected: str) -> None:
+    # Excel's ROUND(2.675; 2) = 2,68 where Python's round(2.675, 2) = 2.67
+    assert round_money(value) == Decimal(expected)  # type: ignore[arg-type]
+
+
+@given(st.decimals(min_value=-10**9, max_value=10**9, places=6, allow_nan=False, allow_infinity=False))
+def test_round_money_is_decimal_half_up(value: Decimal) -> None:
+    assert round_money(value) == value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False, allow_infinity=False))
+def test_round_money_of_float_uses_15_significant_digits(value: float) -> None:
+    expected = Decimal(f"{value:.15g}").quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    assert round_money(value) == expected
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf, "abc", None, True, Decimal("NaN")])
+def test_non_finite_and_non_numbers_are_input_errors(bad: object) -> None:
+    with pytest.raises(InputError) as info:
+        to_decimal(bad, "bedrag")
+    assert info.value.field == "bedrag"
+
+
+def test_whole_count_accepts_integral_floats_only() -> None:
+    assert whole_count(12.0, "n") == 12
+    with pytest.raises(InputError, match="geen geheel getal"):
+        whole_count(12.5, "n")
+    with pytest.raises(InputError, match="negatief"):
+        whole_count(-1, "n")
+
+
+@pytest.mark.parametrize(
+    ("value", "pc4"),
+    [("1234", "1234"), ("1234 AB", "1234"), ("1234ab", "1234"), (" 1234  ab ", "1234"), (5611, "5611"),
+     (5611.0, "5611"), ("9999ZZ", "9999")],
+)
+def test_valid_postcodes_reduce_to_pc4(value: object, pc4: str) -> None:
+    assert to_pc4(value) == pc4
+
+
+@pytest.mark.parametrize("value", ["12AB", "0123", "0123 AB", "123", "12345", "1234 A", "1234 ABC", "", "ABCD",
+                                   "1234-AB", 123, True, None, "１２３４"])
+def test_invalid_postcodes_name_value_and_row(value: object) -> None:
+    with pytest.raises(InputError) as info:
+        to_pc4(value, row=3)
+    assert info.value.row == 3
+    assert "rij 3" in str(info.value)
+    assert not is_valid(value)
+
+
+def test_compact() -> None:
+    assert compact(" 1234 ab ") == "1234AB"

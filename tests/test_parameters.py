@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from toolkit import PolicyYearError
+from toolkit.errors import ParameterDataError
+from toolkit.parameters import all_parameters, load_insurers, load_topic, parse_topic
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+def test_every_parameter_has_a_source_per_year() -> None:
+    parameters = list(all_parameters())
+    assert len(parameters) >= 20
+    for parameter in parameters:
+        assert parameter.values
+        for dated in parameter.values.values():
+            assert dated.source.document and dated.source.section
+
+
+def test_policy_documents_cited_exist() -> None:
+    if not SEEDS.is_dir():
+        pytest.skip("../shared/seeds is not beside the project")
+    for parameter in all_parameters():
+        for dated in parameter.values.values():
+            document = dated.source.document
+            if document.endswith(".txt"):
+                assert (SEEDS / document).is_file(), document
+
+
+def test_uncovered_year_names_covered_years() -> None:
+    topic = load_topic("cz", "client_area_ratio")
+    with pytest.raises(PolicyYearError) as info:
+        topic["threshold_existing"].value(2031)
+    assert info.value.covered == (2025, 2026, 2027)
+    assert "2025, 2026, 2027" in str(info.value)
+
+
+GOOD = {
+    "topic": "t", "insurer": "i", "description": "d",
+    "parameters": {"p": {"label": "l", "type": "decimal", "unit": "u",
+                         "values": {2027: {"value": 3, "source": {"document": "x", "section": "y"}}}}},
+}
+
+
+def test_loader_accepts_good_data() -> None:
+    topic = parse_topic("t.yaml", GOOD)
+    assert topic.require_decimal("p", 2027) == 3
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda d: d.update(extra=1), "onbekende sleutel"),
+        (lambda d: d["parameters"]["p"].update(type="float"), "type"),
+        (lambda d: d["parameters"]["p"]["values"][2027].pop("source"), "ontbrekende sleutel"),
+        (lambda d: d["parameters"]["p"]["values"][2027].update(value="drie"), "geen getal"),
+        (lambda d: d["parameters"]["p"]["values"][2027].update(value=None), "note"),
+        (lambda d: d["parameters"]["p"]["values"].update({"2028": {}}), "beleidsjaar"),
+    ],
+)
+def test_loader_refuses_what_it_does_not_understand(mutate, message: str) -> None:  # type: ignore[no-untyped-def]
+    data = yaml.safe_load(yaml.safe_dump(GOOD))
+    mutate(data)
+    with pytest.raises(ParameterDataError, match=message):
+        parse_topic("t.yaml", data)
+
+
+def test_insurer_list_has_cz_group_with_uzovi_9664() -> None:
+    insurers = load_insurers()
+    cz = insurers.groups["cz"]
+    assert "9664" in cz.uzovi
+    assert {"CZ", "OHRA", "Nationale-Nederlanden"} <= set(cz.labels)
+    all_labels = [label.casefold() for g in insurers.groups.values() for label in g.labels]
+    assert len(all_labels) == len(set(all_labels)), "a label may belong to one group only"

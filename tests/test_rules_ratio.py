@@ -1,0 +1,175 @@
+from __future__ import annotations
+
+import itertools
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from toolkit import InputError, PolicyYearError, assess_client_area_ratio, assess_ratio_counts
+
+WORKED_EXAMPLE = {"5611": 4, "5612": 1, "5613": 2}  # 002_…txt, 2.3.2 "Versnippering"
+
+
+def test_policy_worked_example() -> None:
+    r = assess_client_area_ratio(WORKED_EXAMPLE, year=2027)
+    assert (r.clients, r.areas) == (7, 3)
+    assert r.ratio == pytest.approx(7 / 3)
+    assert r.ratio_display == "2,33"
+    assert r.threshold == 3
+    assert r.meets is False and r.applies is True
+    assert r.clients_needed == 2
+    assert r.max_areas == 2
+    assert r.areas_to_drop == ("5612",)
+
+
+@pytest.mark.parametrize(
+    ("year", "provider", "threshold"),
+    [(2025, "existing", None), (2025, "new", 3), (2026, "existing", 2), (2026, "new", 3),
+     (2027, "existing", 3), (2027, "new", 3), (2027, "bestaand", 3), (2026, "nieuw", 3)],
+)
+def test_threshold_table(year: int, provider: str, threshold: int | None) -> None:
+    r = assess_client_area_ratio(WORKED_EXAMPLE, year=year, provider=provider)
+    assert r.threshold == threshold
+    if threshold is None:
+        assert r.applies is False and r.meets is True and "n.v.t." in r.reason
+    else:
+        assert r.meets is (Fraction(7, 3) >= threshold)
+
+
+def test_exactly_at_threshold_meets() -> None:
+    r = assess_client_area_ratio({"1000": 3, "2000": 3}, year=2027)
+    assert r.meets and r.clients_needed == 0 and r.areas_to_drop == ()
+
+
+@pytest.mark.parametrize("exemption", ["kindzorg", "medische_kindzorg", "buiten_kernwerkgebied"])
+def test_exemptions_are_not_applicable_not_failures(exemption: str) -> None:
+    r = assess_client_area_ratio(WORKED_EXAMPLE, year=2027, exemption=exemption)
+    assert r.applies is False and r.meets is True
+    assert r.reason.startswith("n.v.t.")
+
+
+def test_full_postcodes_merge_into_their_pc4() -> None:
+    r = assess_client_area_ratio({"5611 AB": 2, "5611cd": 1, "5612": 3}, year=2027)
+    assert (r.clients, r.areas) == (6, 2)
+
+
+def test_movers_count_once_in_distinct_reading() -> None:
+    movers = {"m": ["5611", "5612"]}
+    distinct = assess_client_area_ratio({"5611": 3, "5612": 3}, year=2027, movers=movers)
+    per_area = assess_client_area_ratio({"5611": 3, "5612": 3}, year=2027)
+    assert distinct.clients == 5 and not distinct.meets
+    assert per_area.clients == 6 and per_area.meets
+
+
+def test_zero_client_areas_are_not_areas() -> None:
+    assert assess_client_area_ratio({"5611": 3, "5612": 0}, year=2027).areas == 1
+
+
+def test_no_claims_at_all() -> None:
+    r = assess_client_area_ratio({}, year=2027)
+    assert r.ratio is None and r.meets is False and r.areas == 0
+
+
+@pytest.mark.parametrize(
+    ("counts", "field"),
+    [({"12AB": 1}, "postcode"), ({"0123": 1}, "postcode"), ({"5611": -1}, "cliënten bij postcode 5611"),
+     ({"5611": 1.5}, "cliënten bij postcode 5611"), ({"5611": "drie"}, "cliënten bij postcode 5611")],
+)
+def test_bad_counts_are_input_errors(counts: dict[str, object], field: str) -> None:
+    with pytest.raises(InputError) as info:
+        assess_client_area_ratio(counts, year=2027)  # type: ignore[arg-type]
+    assert info.value.field == field
+
+
+def test_bad_arguments() -> None:
+    with pytest.raises(PolicyYearError, match="2025, 2026, 2027"):
+        assess_client_area_ratio(WORKED_EXAMPLE, year=2031)
+    with pytest.raises(InputError, match="soort zorgaanbieder"):
+        assess_client_area_ratio(WORKED_EXAMPLE, year=2027, provider="oud")
+    with pytest.raises(InputError, match="uitzondering"):
+        assess_client_area_ratio(WORKED_EXAMPLE, year=2027, exemption="ggz")
+    with pytest.raises(InputError, match="0 terwijl"):
+        assess_ratio_counts(5, 0, year=2027)
+    with pytest.raises(InputError, match="negatief"):
+        assess_ratio_counts(-1, 1, year=2027)
+
+
+def test_counts_only_variant_agrees() -> None:
+    r = assess_ratio_counts(7, 3, year=2027)
+    assert (r.meets, r.clients_needed, r.max_areas) == (False, 2, 2)
+
+
+counts_strategy = st.dictionaries(
+    st.integers(1000, 9999).map(str), st.integers(1, 12), min_size=1, max_size=8
+)
+
+
+@given(counts_strategy, st.sampled_from([(2026, "existing"), (2027, "existing"), (2025, "new")]))
+def test_clients_needed_is_the_smallest_that_meets(counts: dict[str, int], case: tuple[int, str]) -> None:
+    year, kind = case
+    r = assess_client_area_ratio(counts, year=year, provider=kind)
+    assert r.threshold is not None
+    with_needed = assess_ratio_counts(r.clients + r.clients_needed, r.areas, year=year, provider=kind)
+    assert with_needed.meets
+    if r.clients_needed > 0:
+        assert not assess_ratio_counts(r.clients + r.clients_needed - 1, r.areas, year=year, provider=kind).meets
+    assert r.meets == (r.clients_needed == 0)
+
+
+@given(counts_strategy)
+def test_max_areas_is_the_largest_spread_that_meets(counts: dict[str, int]) -> None:
+    r = assess_client_area_ratio(counts, year=2027)
+    assert r.max_areas is not None and r.threshold is not None
+    assert r.max_areas == 0 or Fraction(r.clients, r.max_areas) >= r.threshold
+    assert Fraction(r.clients, r.max_areas + 1) < r.threshold
+
+
+@settings(max_examples=150)
+@given(counts_strategy)
+def test_areas_to_drop_is_a_smallest_set(counts: dict[str, int]) -> None:
+    r = assess_client_area_ratio(counts, year=2027)
+    threshold = Fraction(3)
+
+    def meets_without(dropped: tuple[str, ...]) -> bool:
+        left = {a: c for a, c in counts.items() if a not in dropped}
+        return bool(left) and Fraction(sum(left.values()), len(left)) >= threshold
+
+    if r.meets:
+        assert r.areas_to_drop == ()
+        return
+    feasible = max(counts.values()) >= 3
+    assert r.drop_achievable is feasible
+    assume(feasible)
+    assert meets_without(r.areas_to_drop)
+    smaller = len(r.areas_to_drop) - 1
+    assert not any(meets_without(combo) for combo in itertools.combinations(counts, smaller))
+    # order: fewest clients first, ties lowest postcode first
+    keys = [(counts[a], a) for a in r.areas_to_drop]
+    assert keys == sorted(keys)
+
+
+@settings(max_examples=100)
+@given(st.lists(st.tuples(st.integers(0, 9), st.sampled_from(["1000", "1001", "1002", "1003"])), min_size=1,
+                max_size=25))
+def test_distinct_reading_matches_sets(claims: list[tuple[int, str]]) -> None:
+    areas: dict[str, set[int]] = {}
+    for client, area in claims:
+        areas.setdefault(area, set()).add(client)
+    client_areas: dict[str, list[str]] = {}
+    for client, area in set(claims):
+        client_areas.setdefault(str(client), []).append(area)
+    movers = {c: a for c, a in client_areas.items() if len(a) > 1}
+    r = assess_client_area_ratio({a: len(c) for a, c in areas.items()}, year=2027, movers=movers)
+    assert r.clients == len({c for c, _ in claims})
+    assert r.areas == len(areas)
+    assert r.meets == (Fraction(r.clients, r.areas) >= 3)
+    if r.areas_to_drop and r.drop_achievable:
+        kept = {c for a, cs in areas.items() if a not in r.areas_to_drop for c in cs}
+        assert Fraction(len(kept), len(areas) - len(r.areas_to_drop)) >= 3
+
+
+def test_threshold_is_exact_decimal() -> None:
+    assert isinstance(assess_client_area_ratio(WORKED_EXAMPLE, year=2027).threshold, Decimal)

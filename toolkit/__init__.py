@@ -1,0 +1,75 @@
+"""zorginkoop-toolkit: Dutch wijkverpleging providers checked against their insurers' purchasing rules.
+
+The rules live in `toolkit.rules` (pure functions); claim files are read by `toolkit.claims`; the
+`zorginkoop` command, the Excel functions and the template workbooks are thin edges over them.
+Heavy readers (pyarrow, calamine) are imported only when claim files are read.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .errors import InputError, ParameterDataError, PolicyYearError, ToolkitError
+from .rules import (
+    CooperativeAssessment,
+    MaxTurnover,
+    NachtzorgIndexation,
+    RatioAssessment,
+    StaffelOutcome,
+    additional_budget_request,
+    assess_client_area_ratio,
+    assess_cooperative,
+    assess_ratio_counts,
+    check_working_time,
+    cooperative_max_turnover,
+    fte_from_weekly_hours,
+    index_nachtzorg_budget,
+    indexation_factor,
+    ratio_threshold,
+    staffel_percentage,
+    staffel_reimbursement,
+    weighted_index,
+)
+
+if TYPE_CHECKING:
+    from .claims import ClaimsRatioReport, ratio_from_claims
+
+__version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy: `import toolkit` must stay cheap for the Excel functions; pyarrow loads on first use.
+    if name in {"ratio_from_claims", "ClaimsRatioReport"}:
+        from . import claims
+
+        return getattr(claims, name)
+    raise AttributeError(f"module 'toolkit' has no attribute {name!r}")
+
+
+__all__ = [
+    "ClaimsRatioReport",
+    "CooperativeAssessment",
+    "InputError",
+    "MaxTurnover",
+    "NachtzorgIndexation",
+    "ParameterDataError",
+    "PolicyYearError",
+    "RatioAssessment",
+    "StaffelOutcome",
+    "ToolkitError",
+    "__version__",
+    "additional_budget_request",
+    "assess_client_area_ratio",
+    "assess_cooperative",
+    "assess_ratio_counts",
+    "check_working_time",
+    "cooperative_max_turnover",
+    "fte_from_weekly_hours",
+    "index_nachtzorg_budget",
+    "indexation_factor",
+    "ratio_from_claims",
+    "ratio_threshold",
+    "staffel_percentage",
+    "staffel_reimbursement",
+    "weighted_index",
+]

@@ -1,0 +1,169 @@
+"""The `zorginkoop` command: a thin edge that converts arguments, calls the library and shows results.
+
+Exit codes (INTERFACES.md): 0 ok, 1 bad input (one Dutch line naming file, row and value; no
+traceback), 2 usage. Messages go to stderr, results to stdout, so `--json` output can be piped.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from .errors import ToolkitError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Zorginkoop-toolkit: toets uw declaraties en afspraken aan het inkoopbeleid wijkverpleging (CZ groep 2027).",
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _root() -> None:
+    """Zorginkoop-toolkit: toets uw declaraties en afspraken aan het inkoopbeleid wijkverpleging (CZ groep 2027)."""
+    # A callback keeps `ratio` a subcommand; later commands (fill, describe, demo) sit beside it.
+
+
+class ProviderKind(StrEnum):
+    existing = "existing"
+    new = "new"
+
+
+class Method(StrEnum):
+    distinct = "distinct"
+    per_area = "per_area"
+
+
+class Exemption(StrEnum):
+    kindzorg = "kindzorg"
+    buiten_kernwerkgebied = "buiten_kernwerkgebied"
+
+
+def _fail(exc: ToolkitError) -> typer.Exit:
+    typer.echo(f"fout: {exc}", err=True)
+    return typer.Exit(code=1)
+
+
+def _yes_no(value: bool) -> str:
+    return "ja" if value else "nee"
+
+
+@app.command()
+def ratio(
+    claims: Annotated[Path, typer.Argument(help="Declaratiebestand (csv, xlsx of parquet).", show_default=False)],
+    year: Annotated[int, typer.Option("--year", help="Beleidsjaar T; de declaraties van T-2 tellen.")],
+    provider: Annotated[ProviderKind, typer.Option(help="Bestaande of nieuwe zorgaanbieder.")] = ProviderKind.existing,
+    method: Annotated[Method, typer.Option(help="distinct: elke cliënt één keer; per_area: per gebied.")] = (
+        Method.distinct
+    ),
+    exemption: Annotated[Exemption | None, typer.Option(help="Uitzondering: de eis geldt dan niet (n.v.t.).")] = None,
+    agb: Annotated[str | None, typer.Option("--agb", help="Alleen deze zorgaanbieder (kolom zorgaanbieder).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Uitvoer als JSON voor andere programma's.")] = False,
+    skip_invalid: Annotated[bool, typer.Option(
+        "--skip-invalid", help="Ongeldige regels overslaan en tellen in plaats van stoppen.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Onbekende verzekeraars zijn een fout.")] = False,
+) -> None:
+    """Klant-werkgebiedratio van CZ groep: cliënten per 4-cijferig postcodegebied, per zorgaanbieder."""
+    from .claims import PROGRESS_MIN_BYTES, ratio_from_claims
+
+    try:
+        size = claims.stat().st_size if claims.is_file() else 0
+        with _progress(enabled=size >= PROGRESS_MIN_BYTES and not as_json) as advance:
+            report = ratio_from_claims(
+                claims, year=year, provider=provider.value, method=method.value,
+                exemption=exemption.value if exemption else None, skip_invalid=skip_invalid,
+                strict=strict, only_provider=agb, progress=advance,
+            )
+    except ToolkitError as exc:
+        raise _fail(exc) from None
+
+    reports = list(report.providers.values()) if report.providers else [report]
+    if as_json:
+        payload: Any = [r.to_dict() for r in reports] if report.providers else report.to_dict()
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    else:
+        _print_ratio_table(report, reports)
+    if report.unknown_insurers:
+        listed = ", ".join(f"'{v}' ({n} regels)" for v, n in list(report.unknown_insurers.items())[:10])
+        typer.echo(f"let op: onbekende verzekeraar(s), niet meegeteld: {listed}. Gebruik --strict om te stoppen.",
+                   err=True)
+    if report.invalid_lines:
+        typer.echo(f"let op: {report.invalid_lines} ongeldige regel(s) overgeslagen: "
+                   + ", ".join(f"{reason}: {n}" for reason, n in report.invalid_reasons.items()), err=True)
+        for example in report.invalid_examples:
+            typer.echo(f"  {example}", err=True)
+
+
+def _print_ratio_table(report: Any, reports: list[Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    first = reports[0]
+    kind = "bestaande" if first.assessment.provider == "existing" else "nieuwe"
+    table = Table(title=f"Klant-werkgebiedratio CZ groep, beleidsjaar {first.year} "
+                        f"(declaraties {first.claims_year}, {kind} zorgaanbieder)")
+    for heading in ("Zorgaanbieder", "Cliënten", "Gebieden", "Ratio", "Drempel", "Voldoet",
+                    "Extra cliënten", "Max. gebieden", "Te schrappen", "Verhuisd", "Regels"):
+        table.add_column(heading, justify="left" if heading in {"Zorgaanbieder", "Voldoet"} else "right",
+                         no_wrap=heading == "Zorgaanbieder")
+    for r in reports:
+        a = r.assessment
+        verdict = "n.v.t." if not a.applies else ("[green]ja[/green]" if a.meets else "[red]nee[/red]")
+        drop = "" if not a.areas_to_drop else (
+            f"{len(a.areas_to_drop)}" + ("" if a.drop_achievable else " (onhaalbaar)"))
+        table.add_row(
+            r.provider or "(alle regels)", str(a.clients), str(a.areas), a.ratio_display,
+            "-" if a.threshold is None else str(a.threshold), verdict,
+            str(a.clients_needed) if a.applies else "-",
+            "-" if a.max_areas is None else str(a.max_areas), drop, str(r.movers), str(r.lines_used),
+        )
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=140)  # a pipe or file has no width; do not squeeze the table to 80
+    console.print(table)
+    for r in reports:
+        if not r.assessment.applies:
+            console.print(f"{r.provider or 'Totaal'}: {r.assessment.reason}")
+
+
+class _progress:
+    """A rich progress bar on stderr for big files; silent when not on a terminal (CI, pipes)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+        self._progress: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> Any:
+        if not self.enabled:
+            return None
+        from rich.console import Console
+        from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self._progress = Progress(TextColumn("declaraties lezen"), BarColumn(), DownloadColumn(),
+                                  TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+        self._progress.__enter__()
+        self._task = self._progress.add_task("lezen", total=None)
+
+        def advance(done: int, total: int) -> None:
+            self._progress.update(self._task, completed=done, total=total)
+
+        return advance
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.__exit__(*exc)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+"""Dutch postcodes reduced to the 4-digit area (PC4) the CZ ratio counts.
+
+Shaped like python-stdnum's `stdnum/nl/postcode.py`: `compact()` normalises, `validate()` raises,
+`is_valid()` answers. A PC4 is `[1-9][0-9]{3}`: Dutch postcodes never start with 0. A full postcode
+(`1234 AB`, `1234ab`) reduces to its PC4; anything else is invalid input.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .errors import InputError, show_value
+
+# Letters SA, SD and SS are not issued by PostNL, but claim files are not the place to police that:
+# the PC4 is all the rule uses, so any two letters are accepted after the four digits.
+PC4_PATTERN = r"[1-9][0-9]{3}"
+POSTCODE_PATTERN = rf"^({PC4_PATTERN})(?:[A-Z]{{2}})?$"
+_POSTCODE = re.compile(POSTCODE_PATTERN)
+
+
+def compact(value: str) -> str:
+    """Remove spaces and upper-case: ' 1234 ab ' -> '1234AB'."""
+    return "".join(value.split()).upper()
+
+
+def to_pc4(value: object, *, field: str = "postcode", row: int | None = None) -> str:
+    """The PC4 of a postcode or PC4, or InputError naming the field, row and value.
+
+    Integers are accepted (a spreadsheet turns 5611 into a number); 0123 as a number would be 123,
+    which is rejected like any other non-PC4.
+    """
+    if type(value) is str and len(value) == 4 and value.isascii() and value.isdigit() and value[0] != "0":
+        return value  # the common case, already a PC4: skip the regex
+    if isinstance(value, int):  # bool included: True becomes "True", which is rejected
+        text = str(value)
+    elif isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    elif isinstance(value, str):
+        text = compact(value)
+    else:
+        text = str(value)
+    match = _POSTCODE.match(text)
+    if match is None:
+        where = f" in rij {row}" if row is not None else ""
+        raise InputError(
+            f"postcode {show_value(value)}{where} is geen geldige PC4 (verwacht 4 cijfers, niet beginnend "
+            "met 0, eventueel gevolgd door 2 letters)",
+            field=field,
+            value=value,
+            row=row,
+        )
+    return match.group(1)
+
+
+def validate(value: object) -> str:
+    """Alias in python-stdnum style: the normalised PC4, or InputError."""
+    return to_pc4(value)
+
+
+def is_valid(value: object) -> bool:
+    try:
+        to_pc4(value)
+    except InputError:
+        return False
+    return True

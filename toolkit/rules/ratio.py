@@ -1,0 +1,273 @@
+"""Rule 1: CZ's klant-werkgebiedratio (clients per 4-digit postcode area).
+
+Source: 002_3d2709293215211c.txt (CZ groep zorginkoopbeleid wijkverpleging 2027), section 2.3.2
+"Toegankelijkheid van zorg", paragraph "Versnippering" (ingroeimodel table and the worked example
+4 + 1 + 2 clients in 3 areas = 2,33), and bijlage 1, 1.1 Minimumeisen ("per 4-cijferig
+postcodegebied gemiddeld aan ten minste 3 CZ-cliënten"; exceptions: (medische) kindzorg and
+providers delivering (most of) their care outside CZ's kernwerkgebied).
+
+ratio = CZ-group clients ÷ distinct PC4 areas, from the claims of year T−2. "Ten minste" means >= on
+the unrounded ratio; all comparisons below are exact integer/Decimal arithmetic, never floats.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..errors import InputError, show_value
+from ..money import whole_count
+from ..parameters import load_topic
+from ..postcode import to_pc4
+
+PROVIDER_KINDS = {"existing": "existing", "bestaand": "existing", "new": "new", "nieuw": "new"}
+
+# Exemptions named in bijlage 1, 1.1: the requirement does not apply, the result says "n.v.t.".
+EXEMPTIONS = {
+    "kindzorg": "kindzorg",
+    "medische_kindzorg": "kindzorg",
+    "medische kindzorg": "kindzorg",
+    "buiten_kernwerkgebied": "buiten_kernwerkgebied",
+    "buiten kernwerkgebied": "buiten_kernwerkgebied",
+}
+EXEMPTION_REASONS = {
+    "kindzorg": "n.v.t.: de eis geldt niet voor (medische) kindzorg",
+    "buiten_kernwerkgebied": "n.v.t.: de zorg wordt (grotendeels) buiten het kernwerkgebied van CZ groep geleverd",
+}
+
+
+@dataclass(frozen=True)
+class RatioAssessment:
+    """Outcome of the ratio rule. `ratio` is None when there are no areas (0 ÷ 0)."""
+
+    clients: int
+    areas: int
+    ratio: float | None
+    threshold: Decimal | None
+    meets: bool
+    applies: bool
+    clients_needed: int
+    max_areas: int | None
+    areas_to_drop: tuple[str, ...]
+    year: int
+    provider: str
+    reason: str
+    # False when no set of areas can be dropped to meet the threshold (every area has fewer clients
+    # than the threshold); areas_to_drop then lists every area.
+    drop_achievable: bool = True
+    exemption: str | None = None
+
+    @property
+    def ratio_display(self) -> str:
+        """The ratio with 2 decimals and a decimal comma, as the policy writes it (2,33)."""
+        if self.ratio is None:
+            return "-"
+        return f"{self.ratio:.2f}".replace(".", ",")
+
+
+def provider_kind(provider: str) -> str:
+    key = provider.strip().lower() if isinstance(provider, str) else provider
+    if key not in PROVIDER_KINDS:
+        raise InputError(
+            f"soort zorgaanbieder {show_value(provider)} is onbekend (verwacht 'existing'/'bestaand' of "
+            "'new'/'nieuw')",
+            field="provider",
+            value=provider,
+        )
+    return PROVIDER_KINDS[str(key)]
+
+
+def exemption_kind(exemption: str | None) -> str | None:
+    if exemption is None or (isinstance(exemption, str) and not exemption.strip()):
+        return None
+    key = exemption.strip().lower() if isinstance(exemption, str) else exemption
+    if key not in EXEMPTIONS:
+        raise InputError(
+            f"uitzondering {show_value(exemption)} is onbekend (verwacht 'kindzorg' of 'buiten_kernwerkgebied')",
+            field="exemption",
+            value=exemption,
+        )
+    return EXEMPTIONS[str(key)]
+
+
+def ratio_threshold(year: int, provider: str = "existing") -> Decimal | None:
+    """The minimum average clients per PC4 for a policy year; None where the year has no requirement."""
+    topic = load_topic("cz", "client_area_ratio")
+    name = "threshold_existing" if provider_kind(provider) == "existing" else "threshold_new"
+    return topic.decimal(name, year)
+
+
+def claims_year(year: int) -> int:
+    """The year whose claims count for policy year `year` (T−2)."""
+    return year + load_topic("cz", "client_area_ratio").integer("claims_year_offset", year)
+
+
+def clients_needed(clients: int, areas: int, threshold: Decimal) -> int:
+    """Smallest n >= 0 with (clients + n) ÷ areas >= threshold."""
+    return max(0, math.ceil(threshold * areas) - clients)
+
+
+def max_areas(clients: int, threshold: Decimal) -> int:
+    """Most areas the present clients can be spread over while meeting the threshold."""
+    return math.floor(Decimal(clients) / threshold)
+
+
+def _meets(clients: int, areas: int, threshold: Decimal) -> bool:
+    # clients ÷ areas >= threshold, without dividing. 0 areas and 0 clients: no care, not met.
+    return areas > 0 and clients >= threshold * areas
+
+
+def _areas_to_drop(
+    counts: Mapping[str, int],
+    clients: int,
+    threshold: Decimal,
+    movers: Mapping[str, Collection[str]],
+) -> tuple[tuple[str, ...], bool]:
+    """The fewest areas whose removal (with their clients) meets the threshold.
+
+    Dropping areas with the fewest clients first is optimal: any set of k areas removes at least as
+    many clients as the k smallest. Ties go to the lowest postcode (SPEC 1). With `movers` (clients in
+    more than one area) a dropped area only loses the clients that have no other remaining area.
+    """
+    order = sorted(counts, key=lambda area: (counts[area], area))
+    mover_areas = {client: set(areas) for client, areas in movers.items()}
+    movers_in: dict[str, list[str]] = {}
+    for client, areas in mover_areas.items():
+        for area in areas:
+            movers_in.setdefault(area, []).append(client)
+    remaining_clients, remaining_areas = clients, len(counts)
+    dropped: list[str] = []
+    for area in order:
+        if _meets(remaining_clients, remaining_areas, threshold):
+            return tuple(dropped), True
+        dropped.append(area)
+        remaining_areas -= 1
+        staying = 0
+        for client in movers_in.get(area, ()):
+            mover_areas[client].discard(area)
+            if mover_areas[client]:
+                staying += 1
+        remaining_clients -= counts[area] - staying
+    return tuple(dropped), _meets(remaining_clients, remaining_areas, threshold)
+
+
+def _normalise_counts(clients_by_area: Mapping[str, int]) -> dict[str, int]:
+    if not isinstance(clients_by_area, Mapping):
+        raise InputError(
+            "cliënten per postcodegebied moet een mapping van postcode naar aantal zijn",
+            field="clients_by_area",
+            value=type(clients_by_area).__name__,
+        )
+    counts: dict[str, int] = {}
+    for row, (postcode, count) in enumerate(clients_by_area.items(), start=1):
+        area = to_pc4(postcode, field="postcode", row=row)
+        number = whole_count(count, f"cliënten bij postcode {postcode}")
+        # Areas listed with 0 clients are not areas with claims: they do not count as an area.
+        if number:
+            counts[area] = counts.get(area, 0) + number
+    return counts
+
+
+def _assess(
+    clients: int,
+    counts: Mapping[str, int] | None,
+    areas: int,
+    *,
+    year: int,
+    provider: str,
+    exemption: str | None,
+    movers: Mapping[str, Collection[str]],
+) -> RatioAssessment:
+    kind = provider_kind(provider)
+    exempt = exemption_kind(exemption)
+    threshold = ratio_threshold(year, kind)  # raises PolicyYearError for an uncovered year
+    ratio = clients / areas if areas else None
+    if exempt is not None or threshold is None:
+        reason = EXEMPTION_REASONS[exempt] if exempt else f"n.v.t.: geen eis in {year} voor deze zorgaanbieder"
+        return RatioAssessment(
+            clients=clients, areas=areas, ratio=ratio, threshold=threshold, meets=True, applies=False,
+            clients_needed=0, max_areas=None, areas_to_drop=(), year=year, provider=kind, reason=reason,
+            exemption=exempt,
+        )
+    meets = _meets(clients, areas, threshold)
+    if meets or counts is None:
+        dropped: tuple[str, ...] = ()
+        achievable = meets
+    else:
+        dropped, achievable = _areas_to_drop(counts, clients, threshold, movers)
+    if ratio is None:
+        reason = "voldoet niet: geen CZ-cliënten in de declaratiedata"
+    else:
+        verdict = "voldoet" if meets else "voldoet niet"
+        shown = f"{ratio:.2f}".replace(".", ",")
+        reason = f"{verdict}: gemiddeld {shown} cliënten per postcodegebied, minimaal {threshold}"
+    return RatioAssessment(
+        clients=clients,
+        areas=areas,
+        ratio=ratio,
+        threshold=threshold,
+        meets=meets,
+        applies=True,
+        clients_needed=clients_needed(clients, areas, threshold),
+        max_areas=max_areas(clients, threshold),
+        areas_to_drop=dropped,
+        year=year,
+        provider=kind,
+        reason=reason,
+        drop_achievable=achievable,
+    )
+
+
+def assess_client_area_ratio(
+    clients_by_area: Mapping[str, int],
+    *,
+    year: int,
+    provider: str = "existing",
+    exemption: str | None = None,
+    movers: Mapping[str, Collection[str]] | None = None,
+) -> RatioAssessment:
+    """Assess the ratio from the number of (distinct) CZ clients per PC4 area.
+
+    `clients_by_area` maps a PC4 (or full postcode, reduced to its PC4) to its client count; areas
+    with 0 clients are not counted. Counts are summed, which is the `per_area` reading for movers;
+    pass `movers` (client -> the areas they have claims in, for clients in more than one area) to get
+    the default `distinct` reading, where a mover counts once.
+    """
+    counts = _normalise_counts(clients_by_area)
+    movers = movers or {}
+    # A mover is in len(areas) of the counts but is one client.
+    double_counted = sum(max(0, len(set(areas) & counts.keys()) - 1) for areas in movers.values())
+    clients = sum(counts.values()) - double_counted
+    return _assess(
+        clients, counts, len(counts), year=year, provider=provider, exemption=exemption, movers=movers
+    )
+
+
+def assess_ratio_counts(
+    clients: int, areas: int, *, year: int, provider: str = "existing", exemption: str | None = None
+) -> RatioAssessment:
+    """The ratio from totals only (as two spreadsheet cells give them); `areas_to_drop` stays empty."""
+    clients = whole_count(clients, "clients")
+    areas = whole_count(areas, "areas")
+    if areas == 0 and clients > 0:
+        raise InputError(
+            f"aantal postcodegebieden is 0 terwijl er {clients} cliënten zijn", field="areas", value=areas
+        )
+    if clients < areas:
+        raise InputError(
+            f"minder cliënten ({clients}) dan postcodegebieden ({areas}): elk gebied heeft ten minste één cliënt",
+            field="clients",
+            value=clients,
+        )
+    return _assess(clients, None, areas, year=year, provider=provider, exemption=exemption, movers={})
+
+
+__all__ = [
+    "RatioAssessment",
+    "assess_client_area_ratio",
+    "assess_ratio_counts",
+    "claims_year",
+    "ratio_threshold",
+]
