@@ -23,7 +23,9 @@ sys.path.insert(0, str(HERE.parent / "examples"))
 
 DUCKDB_QUERY = """
 import duckdb, json, sys
-rows = duckdb.sql('''
+con = duckdb.connect()
+con.execute("SET enable_progress_bar = false")  # it would write to stdout on slow runs
+rows = con.sql('''
     select zorgaanbieder, count(distinct clientnummer) as clients, count(distinct left(postcode, 4)) as areas
     from read_csv(?, delim=';', header=true, all_varchar=true)
     where lower(trim(verzekeraar)) in ('cz', 'ohra', 'nationale-nederlanden', '9664')

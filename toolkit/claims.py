@@ -63,6 +63,7 @@ CHUNK_BYTES = 64 << 20  # bytes of CSV parsed at a time: bounds memory, keeps bo
 BLOCK_BYTES = 8 << 20  # pyarrow block: a single line may be up to this long
 MAX_ID_LENGTH = 128  # client ids are pseudonyms or hashes; far longer values are a broken export
 MAX_TEXT_LENGTH = 200
+_MAX_TEXT = pa.scalar(MAX_TEXT_LENGTH, pa.int32())
 WORKERS = max(1, min(4, os.cpu_count() or 1))
 PROGRESS_MIN_BYTES = 50 << 20  # about a million claim lines
 
@@ -73,6 +74,10 @@ _KINDZORG = re.compile(r"kindzorg", re.IGNORECASE)
 _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%Y%m%d", "%Y/%m/%d", "%d.%m.%Y")
 
 INSURER_CZ, INSURER_OTHER, INSURER_UNKNOWN = 0, 1, 2
+# Comparison scalars typed like the arrays they meet: a plain Python int would make Arrow cast the
+# whole array to int64 first (measured: about a quarter of the validation time on 5M lines).
+_I8 = {k: pa.scalar(k, pa.int8()) for k in (-1, INSURER_CZ, INSURER_OTHER, INSURER_UNKNOWN)}
+_I32_0, _I32_4 = pa.scalar(0, pa.int32()), pa.scalar(4, pa.int32())
 # Line counts kept per provider; "read" is every line, the others count valid lines only.
 _COUNTS = ("read", "valid", "used", "other_insurer", "other_year", "kindzorg")
 
@@ -301,20 +306,21 @@ class _Processor:
         through `toolkit.postcode.to_pc4`, once per distinct value.
         """
         simple = pc.fill_null(pc.and_(
-            pc.and_(pc.equal(pc.binary_length(postcode), 4), pc.ascii_is_decimal(postcode)),
+            pc.and_(pc.equal(pc.binary_length(postcode), _I32_4), pc.ascii_is_decimal(postcode)),
             pc.invert(pc.starts_with(postcode, "0"))), False)
         if pc.all(simple).as_py():
             return postcode, pc.invert(simple)
         others = pc.invert(simple)
         rest = postcode.filter(others)
         fast = pc.fill_null(pc.match_substring_regex(rest, _FAST_POSTCODE), False)
-        if not pc.all(fast).as_py():
-            slow = pc.invert(fast)
-            mapped = self._lookup(rest.filter(slow), _pc4_or_none, pa.string())
-            rest = pc.replace_with_mask(rest, slow, mapped)
-        bad_rest = pc.is_null(rest)
+        if pc.all(fast).as_py():
+            # `1234 AB` and `1234ab` start with their PC4 already: only the mask needs the rest's verdict.
+            return postcode, pc.replace_with_mask(others, others, pc.invert(fast))
+        slow = pc.invert(fast)
+        mapped = self._lookup(rest.filter(slow), _pc4_or_none, pa.string())
+        rest = pc.replace_with_mask(rest, slow, mapped)
         return (pc.replace_with_mask(postcode, others, pc.fill_null(rest, "")),
-                pc.replace_with_mask(pc.invert(simple), others, bad_rest))
+                pc.replace_with_mask(others, others, pc.is_null(rest)))
 
     def process(self, batch: pa.RecordBatch, first_row: int) -> _BatchResult:
         n = batch.num_rows
@@ -323,7 +329,7 @@ class _Processor:
         client = self.column(batch, "client_id")
         client_bytes = pc.binary_length(client)
         checks.append(("client_id", pc.fill_null(pc.or_(
-            pc.or_(pc.equal(client_bytes, 0), pc.greater(client_bytes, MAX_ID_LENGTH)),
+            pc.or_(pc.equal(client_bytes, _I32_0), pc.greater(client_bytes, pa.scalar(MAX_ID_LENGTH, pa.int32()))),
             pc.utf8_is_space(client)), True)))
 
         postcode = self.column(batch, "postcode")
@@ -332,23 +338,24 @@ class _Processor:
 
         insurer = _dictionary(self.column(batch, "insurer"))
         insurer_kind = self._lookup(insurer, self._classify_insurer, pa.int8())
-        checks.append(("insurer", pc.equal(insurer_kind, -1)))
+        checks.append(("insurer", pc.equal(insurer_kind, _I8[-1])))
 
         years = self._years_of(self.column(batch, "date"))
-        checks.append(("date", pc.or_(pc.less(years, 1900), pc.greater(years, 2100))))
+        checks.append(("date", pc.or_(pc.less(years, pa.scalar(1900, pa.int16())),
+                                        pc.greater(years, pa.scalar(2100, pa.int16())))))
 
         if self.layout.has_provider:
             provider = _dictionary(self.column(batch, "provider"))
             provider_bytes = self._lookup(provider, lambda v: -1 if v is None else len(v.encode()), pa.int32())
             checks.append(("provider", pc.fill_null(pc.or_(
-                pc.equal(provider_bytes, 0), pc.greater(provider_bytes, MAX_TEXT_LENGTH)), True)))
+                pc.equal(provider_bytes, _I32_0), pc.greater(provider_bytes, _MAX_TEXT)), True)))
         else:
             provider = pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, np.int32)), pa.array([""]))
 
         if "care_type" in self.layout.columns:
             care_type = _dictionary(self.column(batch, "care_type"))
             care_bytes = self._lookup(care_type, lambda v: 0 if v is None else len(v.encode()), pa.int32())
-            checks.append(("care_type", pc.greater(care_bytes, MAX_TEXT_LENGTH)))
+            checks.append(("care_type", pc.greater(care_bytes, _MAX_TEXT)))
 
         invalid = checks[0][1]
         for _, mask in checks[1:]:
@@ -365,8 +372,8 @@ class _Processor:
                 )
         valid = pc.invert(invalid)
 
-        is_cz = pc.equal(insurer_kind, INSURER_CZ)
-        in_year = pc.equal(years, self.claims_year)
+        is_cz = pc.equal(insurer_kind, _I8[INSURER_CZ])
+        in_year = pc.equal(years, pa.scalar(self.claims_year, pa.int16()))
         cz_year = pc.and_(pc.and_(valid, is_cz), in_year)
         if "care_type" in self.layout.columns:
             care = self._lookup(care_type, self._is_kindzorg, pa.bool_())
@@ -377,7 +384,7 @@ class _Processor:
             used = cz_year
 
         unknown: Counter[str] = Counter()
-        unknown_mask = pc.and_(valid, pc.equal(insurer_kind, INSURER_UNKNOWN))
+        unknown_mask = pc.and_(valid, pc.equal(insurer_kind, _I8[INSURER_UNKNOWN]))
         if pc.any(unknown_mask).as_py():
             counts = pc.value_counts(insurer.filter(unknown_mask))
             unknown.update({str(v["values"]): int(v["counts"]) for v in counts.to_pylist()})
@@ -387,7 +394,7 @@ class _Processor:
         size = len(provider.dictionary)
         columns = [np.bincount(codes, minlength=size)]
         # other_insurer: known other insurers; unknown labels are counted in `unknown` by value.
-        for mask in (valid, used, pc.and_(valid, pc.equal(insurer_kind, INSURER_OTHER)),
+        for mask in (valid, used, pc.and_(valid, pc.equal(insurer_kind, _I8[INSURER_OTHER])),
                      pc.and_(pc.and_(valid, is_cz), pc.invert(in_year)), kindzorg):
             columns.append(np.bincount(codes, weights=mask.to_numpy(zero_copy_only=False), minlength=size))
         matrix = np.stack(columns, axis=1).astype(np.int64)
