@@ -18,6 +18,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..choices import choose
 from ..errors import InputError, show_value
 from ..money import non_negative, round_money, to_decimal
 from ..parameters import load_topic
@@ -57,15 +58,8 @@ def _index(value: object, field: str) -> Decimal:
 
 
 def method_name(method: str) -> str:
-    key = method.strip().lower() if isinstance(method, str) else method
-    if key not in METHODS:
-        raise InputError(
-            f"methode {show_value(method)} is onbekend (verwacht 'multiplicative'/'multiplicatief' of "
-            "'additive'/'additief')",
-            field="method",
-            value=method,
-        )
-    return METHODS[str(key)]
+    return choose(method, METHODS, field="method", label="methode",
+                  expected="'multiplicative'/'multiplicatief' of 'additive'/'additief'")
 
 
 def weighted_index(

@@ -17,7 +17,8 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..errors import InputError, show_value
+from ..choices import choose
+from ..errors import InputError
 from ..money import whole_count
 from ..parameters import load_topic
 from ..postcode import to_pc4
@@ -68,28 +69,15 @@ class RatioAssessment:
 
 
 def provider_kind(provider: str) -> str:
-    key = provider.strip().lower() if isinstance(provider, str) else provider
-    if key not in PROVIDER_KINDS:
-        raise InputError(
-            f"soort zorgaanbieder {show_value(provider)} is onbekend (verwacht 'existing'/'bestaand' of "
-            "'new'/'nieuw')",
-            field="provider",
-            value=provider,
-        )
-    return PROVIDER_KINDS[str(key)]
+    return choose(provider, PROVIDER_KINDS, field="provider", label="soort zorgaanbieder",
+                  expected="'existing'/'bestaand' of 'new'/'nieuw'")
 
 
 def exemption_kind(exemption: str | None) -> str | None:
     if exemption is None or (isinstance(exemption, str) and not exemption.strip()):
         return None
-    key = exemption.strip().lower() if isinstance(exemption, str) else exemption
-    if key not in EXEMPTIONS:
-        raise InputError(
-            f"uitzondering {show_value(exemption)} is onbekend (verwacht 'kindzorg' of 'buiten_kernwerkgebied')",
-            field="exemption",
-            value=exemption,
-        )
-    return EXEMPTIONS[str(key)]
+    return choose(exemption, EXEMPTIONS, field="exemption", label="uitzondering",
+                  expected="'kindzorg' of 'buiten_kernwerkgebied'")
 
 
 def ratio_threshold(year: int, provider: str = "existing") -> Decimal | None:
