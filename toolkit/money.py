@@ -49,7 +49,12 @@ def to_decimal(value: object, field: str) -> Decimal:
 def round_money(value: Decimal | int | float, places: int = 2) -> Decimal:
     """Round half away from zero to `places` decimals, as Excel's ROUND(x, places)."""
     amount = to_decimal(value, "bedrag")
-    return amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    try:
+        return amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        # More digits than Decimal's 28-digit context holds: far beyond any real budget.
+        raise InputError(f"bedrag {show_value(amount)} is te groot om op centen af te ronden", field="bedrag",
+                         value=value) from None
 
 
 def non_negative(value: object, field: str) -> Decimal:

@@ -124,14 +124,28 @@ def cooperative_max_turnover(
     if isinstance(member_hours, str | bytes):
         raise InputError("member_hours: verwacht een lijst met uren per lid", field="member_hours",
                          value=member_hours)
-    hours = [non_negative(h, f"uren lid {i}") for i, h in enumerate(member_hours, start=1)]
-    capped = tuple(min(h, cap) for h in hours)
+    # A member list can be a 100,000-row Excel range with few distinct values: each distinct float is
+    # converted and capped once (floats only, so True is never mistaken for the cached 1.0).
+    seen: dict[float, Decimal] = {}
+    capped_list: list[Decimal] = []
+    members_capped = 0
+    for i, h in enumerate(member_hours, start=1):
+        value = seen.get(h) if type(h) is float else None
+        if value is None:
+            value = non_negative(h, f"uren lid {i}")
+            if type(h) is float:
+                seen[h] = value
+        if value > cap:
+            members_capped += 1
+            value = cap
+        capped_list.append(value)
+    capped = tuple(capped_list)
     total = sum(capped, Decimal(0))
     return MaxTurnover(
         capped_hours=capped,
         total_capped_hours=total,
         max_hours_per_member=cap,
-        members_capped=sum(1 for h in hours if h > cap),
+        members_capped=members_capped,
         hourly_tariff=tariff,
         max_turnover=round_money(total * tariff),
         night=bool(night),
