@@ -10,7 +10,7 @@ Why the shape is unusual:
 - Errors never escape as a traceback: a `ToolkitError` becomes a short Dutch text in the cell that
   starts with the Dutch Excel error name (`#WAARDE! …`), the same on both runtimes (classic xlwings
   turns a returned NaN into an empty cell, so a real error value cannot be relied on there).
-- `err_to_str=True` on every argument: otherwise classic xlwings hands an error cell (#N/B) over as
+- `err_to_str=True` on every argument (`_args`): otherwise classic xlwings hands an error cell (#N/B) over as
   None, and it would be skipped like an empty cell instead of being reported.
 """
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from xlwings import arg, func
@@ -38,6 +38,7 @@ _EXCEL_ERRORS = frozenset({
     "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!",
     "#CALC!", "#LEEG!", "#DEEL/0!", "#WAARDE!", "#VERW!", "#NAAM?", "#GETAL!", "#N/B",
 })
+_F = TypeVar("_F", bound=Callable[..., Any])
 _TRUE = {"ja", "j", "waar", "true", "1", "yes"}
 _FALSE = {"nee", "n", "onwaar", "false", "0", "no", ""}
 
@@ -313,6 +314,20 @@ def _indices(**named: object) -> Mapping[str, Decimal]:
     return {name: _number(value, name) for name, value in named.items()}
 
 
+def _args(**docs: str) -> Callable[[_F], _F]:
+    """xlwings' @arg for each argument: its Dutch help text, and error cells as text (`err_to_str`).
+
+    The help texts are also kept on the function (`__arg_docs__`) for docs/functies.md, because on
+    Linux xlwings' decorators are no-ops and keep nothing.
+    """
+    def decorate(function: _F) -> _F:
+        for name, doc in docs.items():
+            function = arg(name, doc=doc, err_to_str=True)(function)
+        function.__arg_docs__ = docs  # type: ignore[attr-defined]
+        return function
+    return decorate
+
+
 # --- the Excel functions -------------------------------------------------------------------------
 
 _ARG_POSTCODES = "Bereik met postcodes (PC4 zoals 5611 of volledig zoals 5611 AB); lege cellen tellen niet mee."
@@ -326,8 +341,10 @@ _ARG_PLAFONDVRIJ = "ja/nee: plafondvrije afspraak (geeft 100%)."
 
 
 @func
-@arg("postcodes", doc=_ARG_POSTCODES, err_to_str=True)
-@arg("clienten", doc=_ARG_CLIENTEN, err_to_str=True)
+@_args(
+    postcodes=_ARG_POSTCODES,
+    clienten=_ARG_CLIENTEN,
+)
 def CZ_RATIO(postcodes, clienten):
     """CZ klant-werkgebiedratio: cliënten gedeeld door het aantal postcodegebieden (PC4) met cliënten."""
     def compute() -> float | str:
@@ -339,8 +356,10 @@ def CZ_RATIO(postcodes, clienten):
 
 
 @func
-@arg("jaar", doc=_ARG_JAAR, err_to_str=True)
-@arg("soort", doc=_ARG_SOORT, err_to_str=True)
+@_args(
+    jaar=_ARG_JAAR,
+    soort=_ARG_SOORT,
+)
 def CZ_RATIO_DREMPEL(jaar, soort="bestaand"):
     """Minimaal gemiddeld aantal cliënten per postcodegebied dat CZ eist in het beleidsjaar (n.v.t.: geen eis)."""
     def compute() -> float | str:
@@ -351,30 +370,36 @@ def CZ_RATIO_DREMPEL(jaar, soort="bestaand"):
 
 
 @func
-@arg("postcodes", doc=_ARG_POSTCODES, err_to_str=True)
-@arg("clienten", doc=_ARG_CLIENTEN, err_to_str=True)
-@arg("jaar", doc=_ARG_JAAR, err_to_str=True)
-@arg("soort", doc=_ARG_SOORT, err_to_str=True)
+@_args(
+    postcodes=_ARG_POSTCODES,
+    clienten=_ARG_CLIENTEN,
+    jaar=_ARG_JAAR,
+    soort=_ARG_SOORT,
+)
 def CZ_RATIO_VOLDOET(postcodes, clienten, jaar, soort="bestaand"):
     """WAAR als de klant-werkgebiedratio de CZ-drempel haalt (ook WAAR als er dat jaar geen eis geldt)."""
     return _in_cell(lambda: _assess(postcodes, clienten, jaar, soort).meets)
 
 
 @func
-@arg("postcodes", doc=_ARG_POSTCODES, err_to_str=True)
-@arg("clienten", doc=_ARG_CLIENTEN, err_to_str=True)
-@arg("jaar", doc=_ARG_JAAR, err_to_str=True)
-@arg("soort", doc=_ARG_SOORT, err_to_str=True)
+@_args(
+    postcodes=_ARG_POSTCODES,
+    clienten=_ARG_CLIENTEN,
+    jaar=_ARG_JAAR,
+    soort=_ARG_SOORT,
+)
 def CZ_EXTRA_CLIENTEN(postcodes, clienten, jaar, soort="bestaand"):
     """Aantal cliënten dat er in dezelfde postcodegebieden bij moet om de CZ-drempel te halen (0: gehaald)."""
     return _in_cell(lambda: _assess(postcodes, clienten, jaar, soort).clients_needed)
 
 
 @func
-@arg("score_2026", doc=_ARG_SCORE_2026, err_to_str=True)
-@arg("score_2027", doc=_ARG_SCORE_2027, err_to_str=True)
-@arg("kostenpunten", doc=_ARG_KOSTENPUNTEN, err_to_str=True)
-@arg("plafondvrij", doc=_ARG_PLAFONDVRIJ, err_to_str=True)
+@_args(
+    score_2026=_ARG_SCORE_2026,
+    score_2027=_ARG_SCORE_2027,
+    kostenpunten=_ARG_KOSTENPUNTEN,
+    plafondvrij=_ARG_PLAFONDVRIJ,
+)
 def CZ_STAFFEL_PCT(score_2026, score_2027=None, kostenpunten=None, plafondvrij=False):
     """Deel van het toegekende aanvullende budget dat CZ vergoedt (staffel 3.2.4), als fractie; anders de reden."""
     def compute() -> float | str:
@@ -384,11 +409,13 @@ def CZ_STAFFEL_PCT(score_2026, score_2027=None, kostenpunten=None, plafondvrij=F
 
 
 @func
-@arg("budget", doc="Toegekend aanvullend budget in euro.", err_to_str=True)
-@arg("score_2026", doc=_ARG_SCORE_2026, err_to_str=True)
-@arg("score_2027", doc=_ARG_SCORE_2027, err_to_str=True)
-@arg("kostenpunten", doc=_ARG_KOSTENPUNTEN, err_to_str=True)
-@arg("plafondvrij", doc=_ARG_PLAFONDVRIJ, err_to_str=True)
+@_args(
+    budget="Toegekend aanvullend budget in euro.",
+    score_2026=_ARG_SCORE_2026,
+    score_2027=_ARG_SCORE_2027,
+    kostenpunten=_ARG_KOSTENPUNTEN,
+    plafondvrij=_ARG_PLAFONDVRIJ,
+)
 def CZ_STAFFEL_VERGOEDING(budget, score_2026, score_2027=None, kostenpunten=None, plafondvrij=False):
     """Vergoeding op het toegekende aanvullende budget volgens de staffel, afgerond op centen; anders de reden."""
     def compute() -> float | str:
@@ -398,23 +425,29 @@ def CZ_STAFFEL_VERGOEDING(budget, score_2026, score_2027=None, kostenpunten=None
 
 
 @func
-@arg("clienten", doc="Aantal cliënten van de zorgcoöperatie.", err_to_str=True)
+@_args(
+    clienten="Aantal cliënten van de zorgcoöperatie.",
+)
 def COOP_FTE_NODIG(clienten):
     """FTE hbo-verpleegkundige (niveau 6) die nodig is: 1 FTE per 55 cliënten."""
     return _in_cell(lambda: _excel_number(rules.assess_cooperative(_whole(clienten, "clienten"), 0).required_fte))
 
 
 @func
-@arg("fte", doc="FTE hbo-verpleegkundige (niveau 6) in dienst.", err_to_str=True)
+@_args(
+    fte="FTE hbo-verpleegkundige (niveau 6) in dienst.",
+)
 def COOP_MAX_CLIENTEN(fte):
     """Maximaal aantal cliënten bij deze FTE niveau 6: afgerond naar beneden van FTE x 55."""
     return _in_cell(lambda: rules.assess_cooperative(0, _number(fte, "fte")).max_clients)
 
 
 @func
-@arg("uren", doc="Bereik met de uren per jaar per lid; lege cellen tellen niet mee.", err_to_str=True)
-@arg("uurtarief", doc="Geschat uurtarief in euro (eigen schatting).", err_to_str=True)
-@arg("nacht", doc="ja/nee: nachtdienst (maximaal 40 in plaats van 48 uur per week).", err_to_str=True)
+@_args(
+    uren="Bereik met de uren per jaar per lid; lege cellen tellen niet mee.",
+    uurtarief="Geschat uurtarief in euro (eigen schatting).",
+    nacht="ja/nee: nachtdienst (maximaal 40 in plaats van 48 uur per week).",
+)
 def COOP_MAX_OMZET(uren, uurtarief, nacht=False):
     """Maximale omzet: uren per lid afgetopt op de Arbeidstijdenwet (2.496 uur, nacht 2.080) maal het uurtarief."""
     return _in_cell(lambda: _excel_number(rules.cooperative_max_turnover(
@@ -422,8 +455,10 @@ def COOP_MAX_OMZET(uren, uurtarief, nacht=False):
 
 
 @func
-@arg("personeel", doc="NZa-personeelsindex (OVA) als fractie: 3,1% = 0,031.", err_to_str=True)
-@arg("materieel", doc="Materiële index (CPB, particuliere consumptie) als fractie.", err_to_str=True)
+@_args(
+    personeel="NZa-personeelsindex (OVA) als fractie: 3,1% = 0,031.",
+    materieel="Materiële index (CPB, particuliere consumptie) als fractie.",
+)
 def NZ_GEWOGEN_INDEX(personeel, materieel):
     """Gewogen index nachtzorg: 90% personeelsindex + 10% materiële index."""
     def compute() -> float | str:
@@ -439,10 +474,12 @@ _ARG_METHODE = "multiplicatief (standaard, zoals de NZa) of additief (de letterl
 
 
 @func
-@arg("voorlopig_t", doc=_ARG_VOORLOPIG_T, err_to_str=True)
-@arg("voorlopig_t1", doc=_ARG_VOORLOPIG_T1, err_to_str=True)
-@arg("definitief_t1", doc=_ARG_DEFINITIEF_T1, err_to_str=True)
-@arg("methode", doc=_ARG_METHODE, err_to_str=True)
+@_args(
+    voorlopig_t=_ARG_VOORLOPIG_T,
+    voorlopig_t1=_ARG_VOORLOPIG_T1,
+    definitief_t1=_ARG_DEFINITIEF_T1,
+    methode=_ARG_METHODE,
+)
 def NZ_INDEXFACTOR(voorlopig_t, voorlopig_t1, definitief_t1, methode="multiplicatief"):
     """Indexfactor op het nachtzorgbudget: voorlopige index T, gecorrigeerd met definitief min voorlopig T-1."""
     def compute() -> float | str:
@@ -453,13 +490,14 @@ def NZ_INDEXFACTOR(voorlopig_t, voorlopig_t1, definitief_t1, methode="multiplica
 
 
 @func
-@arg("begroting", doc="Goedgekeurd budget onplanbare nachtzorg in euro.", err_to_str=True)
-@arg("voorlopig_t", doc=_ARG_VOORLOPIG_T, err_to_str=True)
-@arg("voorlopig_t1", doc=_ARG_VOORLOPIG_T1, err_to_str=True)
-@arg("definitief_t1", doc=_ARG_DEFINITIEF_T1, err_to_str=True)
-@arg("zvw_aandeel", doc="Deel van het budget voor Zvw-cliënten, als fractie (85% = 0,85); leeg = 100%.",
-     err_to_str=True)
-@arg("methode", doc=_ARG_METHODE, err_to_str=True)
+@_args(
+    begroting="Goedgekeurd budget onplanbare nachtzorg in euro.",
+    voorlopig_t=_ARG_VOORLOPIG_T,
+    voorlopig_t1=_ARG_VOORLOPIG_T1,
+    definitief_t1=_ARG_DEFINITIEF_T1,
+    zvw_aandeel="Deel van het budget voor Zvw-cliënten, als fractie (85% = 0,85); leeg = 100%.",
+    methode=_ARG_METHODE,
+)
 def NZ_BUDGET(begroting, voorlopig_t, voorlopig_t1, definitief_t1, zvw_aandeel=1, methode="multiplicatief"):
     """Vergoed nachtzorgbudget: begroting x indexfactor x Zvw-aandeel, afgerond op centen."""
     def compute() -> float | str:
