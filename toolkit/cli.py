@@ -133,10 +133,12 @@ def _print_ratio_table(report: Any, reports: list[Any]) -> None:
 
 
 class _progress:
-    """A rich progress bar on stderr for big files; silent when not on a terminal (CI, pipes)."""
+    """A rich progress bar on stderr for long work; silent when not on a terminal (CI, pipes)."""
 
-    def __init__(self, enabled: bool) -> None:
+    def __init__(self, enabled: bool, label: str = "declaraties lezen", *, in_bytes: bool = True) -> None:
         self.enabled = enabled and sys.stderr.isatty()
+        self.label = label
+        self.in_bytes = in_bytes
         self._progress: Any = None
         self._task: Any = None
 
@@ -144,12 +146,20 @@ class _progress:
         if not self.enabled:
             return None
         from rich.console import Console
-        from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
 
-        self._progress = Progress(TextColumn("declaraties lezen"), BarColumn(), DownloadColumn(),
-                                  TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+        amount = DownloadColumn() if self.in_bytes else MofNCompleteColumn()
+        self._progress = Progress(TextColumn(self.label), BarColumn(), amount, TimeRemainingColumn(),
+                                  console=Console(stderr=True), transient=True)
         self._progress.__enter__()
-        self._task = self._progress.add_task("lezen", total=None)
+        self._task = self._progress.add_task(self.label, total=None)
 
         def advance(done: int, total: int) -> None:
             self._progress.update(self._task, completed=done, total=total)
@@ -159,6 +169,117 @@ class _progress:
     def __exit__(self, *exc: object) -> None:
         if self._progress is not None:
             self._progress.__exit__(*exc)
+
+
+# --- templates ------------------------------------------------------------------------------------------
+
+TemplateArg = Annotated[str, typer.Argument(
+    help="Sjabloon: een xlsx-bestand of de naam van een meegeleverd sjabloon (cz_ratio, staffel, cooperatie, "
+         "nachtzorg).", show_default=False)]
+
+
+@app.command()
+def fill(
+    template: TemplateArg,
+    inputs: Annotated[Path, typer.Argument(help="Invoer (csv of xlsx): kolommen = invoernamen zonder in_.",
+                                           show_default=False)],
+    out: Annotated[Path, typer.Option("--out", help="Map voor de ingevulde werkmappen en summary.")],
+    key: Annotated[str | None, typer.Option("--key", help="Kolom met de sleutel (standaard de eerste kolom).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Bestaande bestanden overschrijven.")] = False,
+    skip_invalid: Annotated[bool, typer.Option(
+        "--skip-invalid", help="Foute sleutels overslaan en als afgewezen in summary zetten.")] = False,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Aantal processen (standaard: cores).")] = (
+        None),
+) -> None:
+    """Vul een sjabloon per sleutel in; met summary.xlsx en summary.csv van de Python-uitkomsten."""
+    from .workbook.fill import fill as fill_template
+
+    try:
+        with _progress(enabled=True, label="werkmappen schrijven", in_bytes=False) as advance:
+            result = fill_template(template, inputs, out, key=key, force=force, skip_invalid=skip_invalid,
+                                   workers=workers, progress=advance)
+    except ToolkitError as exc:
+        raise _fail(exc) from None
+    typer.echo(f"{result.written} werkmap(pen) geschreven in {out}; samenvatting: {result.summary_xlsx.name}, "
+               f"{result.summary_csv.name}")
+    for case in (c for c in result.cases if c.error):
+        typer.echo(f"afgewezen: {case.key}: {case.error}", err=True)
+
+
+@app.command()
+def describe(template: TemplateArg) -> None:
+    """Toon de invoer- en uitvoernamen van een sjabloon met hun cellen."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from .workbook.fill import TemplateFile
+
+    try:
+        tpl = TemplateFile.open(template)
+    except ToolkitError as exc:
+        raise _fail(exc) from None
+    spec = tpl.spec
+    table = Table(title=f"{spec.title} ({tpl.path.name}, versie {spec.version})")
+    for heading in ("Naam", "Kolom in invoer", "Cel", "Omschrijving", "Soort"):
+        table.add_column(heading)
+    for item in spec.inputs:
+        cells = tpl.cells[item.name]
+        where = f"Invoer!{cells[0]}" + (f":{cells[-1]}" if len(cells) > 1 else "")
+        kind = item.kind + (f" ({'/'.join(item.choices)})" if item.choices else "") + (
+            f", {item.rows} rijen" if item.rows else "") + ("" if item.required or item.rows else ", optioneel")
+        table.add_row(item.name, item.column, where, item.label, kind)
+    for output in spec.outputs:
+        table.add_row(output.name, "", tpl.outputs[output.name], output.label, output.kind)
+    console = Console() if Console().is_terminal else Console(width=140)
+    console.print(table)
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option("--out", help="Map voor het resultaat.")] = Path("zorginkoop-demo"),
+    force: Annotated[bool, typer.Option("--force", help="Bestaande bestanden overschrijven.")] = False,
+) -> None:
+    """Vul elk meegeleverd sjabloon met de meegeleverde voorbeeldinvoer (in ./zorginkoop-demo/)."""
+    from .workbook import examples_dir
+    from .workbook.fill import fill as fill_template
+    from .workbook.specs import SPECS
+
+    try:
+        for name in SPECS:
+            result = fill_template(name, examples_dir() / f"{name}.csv", out / name, force=force)
+            typer.echo(f"{name}: {result.written} werkmap(pen) in {out / name}")
+    except ToolkitError as exc:
+        raise _fail(exc) from None
+
+
+@app.command()
+def check(
+    workbook: Annotated[Path, typer.Argument(help="Een ingevuld of bewerkt sjabloon.", show_default=False)],
+) -> None:
+    """Controleer een ingevulde werkmap: gewijzigde formules, parameters en afwijkende uitkomsten."""
+    from .workbook.check import check_workbook
+
+    try:
+        report = check_workbook(workbook)
+    except ToolkitError as exc:
+        raise _fail(exc) from None
+    shown = 20  # a formula dragged over 2,000 rows is one mistake, not 2,000 lines to read
+    for finding in report.findings[:shown]:
+        typer.echo(f"{finding.kind}: {finding.cell}: {finding.message} (verwacht {finding.expected!r}, "
+                   f"gevonden {finding.found!r})")
+    if len(report.findings) > shown:
+        kinds: dict[str, int] = {}
+        for finding in report.findings[shown:]:
+            kinds[finding.kind] = kinds.get(finding.kind, 0) + 1
+        typer.echo("… en nog " + ", ".join(f"{n} × {kind}" for kind, n in kinds.items()))
+    if not report.recalculated:
+        typer.echo("let op: de werkmap bevat nog geen berekende waarden (open en bewaar hem in Excel); "
+                   "alleen formules, parameters en invoer zijn gecontroleerd.")
+    if report.findings:
+        typer.echo(f"{workbook}: {len(report.findings)} afwijking(en) ten opzichte van sjabloon {report.template}.",
+                   err=True)
+        raise typer.Exit(code=1)
+    typer.echo(f"{workbook}: in orde (sjabloon {report.template}, versie {report.version}).")
 
 
 def main() -> None:

@@ -46,6 +46,28 @@ def to_decimal(value: object, field: str) -> Decimal:
     return result
 
 
+def parse_number(value: object, field: str) -> Decimal:
+    """A number as a spreadsheet user may type it: 12.5, '12,5', '1.234,56', '85%' (= 0.85), ' 3 '.
+
+    A comma is the Dutch decimal separator, and then dots are thousands separators. Text with only a
+    dot reads it as the decimal point, as in Python and in CSV exports made by software.
+    """
+    if not isinstance(value, str):
+        return to_decimal(value, field)
+    text = value.strip().replace("\u00a0", "").replace(" ", "")
+    percent = text.endswith("%")
+    text = text.removesuffix("%")
+    if "," in text:
+        text = text.replace(".", "").replace(",", ".")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise InputError(f"{field}: {show_value(value)} is geen getal", field=field, value=value) from None
+    if not number.is_finite():
+        raise InputError(f"{field}: {show_value(value)} is geen eindig getal", field=field, value=value)
+    return number / 100 if percent else number
+
+
 def round_money(value: Decimal | int | float, places: int = 2) -> Decimal:
     """Round half away from zero to `places` decimals, as Excel's ROUND(x, places)."""
     amount = to_decimal(value, "bedrag")

@@ -26,7 +26,7 @@ from xlwings import arg, func
 
 from . import rules
 from .errors import InputError, ToolkitError, show_value
-from .money import to_decimal, whole_count
+from .money import parse_number, whole_count
 from .postcode import to_pc4
 
 VALUE_ERROR = "#WAARDE!"
@@ -101,20 +101,7 @@ def _number(value: object, name: str, *, default: Decimal | None = None) -> Deci
             return default
         raise InputError(f"{name}: waarde ontbreekt", field=name, value=value)
     _check_not_error(value, name)
-    if isinstance(value, str):
-        text = value.strip().replace("\u00a0", "").replace(" ", "")
-        percent = text.endswith("%")
-        text = text.rstrip("%")
-        if "," in text:
-            text = text.replace(".", "").replace(",", ".")  # Dutch: 1.234,56
-        try:
-            number = Decimal(text)
-        except ArithmeticError:
-            raise InputError(f"{name}: {show_value(value)} is geen getal", field=name, value=value) from None
-        if not number.is_finite():
-            raise InputError(f"{name}: {show_value(value)} is geen eindig getal", field=name, value=value)
-        return number / 100 if percent else number
-    return to_decimal(value, name)
+    return parse_number(value, name)
 
 
 def _whole(value: object, name: str) -> int:

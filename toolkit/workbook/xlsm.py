@@ -14,8 +14,6 @@ functions give them and that the committed file matches this builder.
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +23,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 import toolkit
+
+from .files import write_atomically
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = ROOT / "workbooks" / "zorginkoop.xlsm"
@@ -191,15 +191,7 @@ def build(out: Path = DEFAULT_OUT) -> Path:
     wb.move_sheet(conf, offset=len(wb.worksheets) - 1 - wb.worksheets.index(conf))
     wb.active = 0
     wb.calculation.fullCalcOnLoad = True
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".xlsm", dir=out.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    write_atomically(out, lambda tmp: wb.save(tmp))
     return out
 
 

@@ -1,0 +1,54 @@
+"""Recalculate workbooks in real LibreOffice (../shared/NOTES.md, "LibreOffice as the independent
+recalculation engine"): a private profile that forces recalculation on load, one `soffice` call for
+many files, and a check that every output file exists (soffice exits 0 even when one failed)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse">
+<value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse">
+<value>0</value></prop></item>
+</oor:items>
+"""
+
+
+def soffice() -> str:
+    """The soffice binary; missing is a failure under CI=true and a skip (with the reason) elsewhere."""
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found:
+        return found
+    if os.environ.get("CI") == "true":
+        pytest.fail("LibreOffice (soffice) is niet geïnstalleerd; .ci/run installeert libreoffice-calc-nogui")
+    pytest.skip("LibreOffice (soffice) is niet geïnstalleerd; deze test rekent de sjablonen na in LibreOffice")
+
+
+def recalculate(files: list[Path], out_dir: Path) -> dict[Path, Path]:
+    """Open, recalculate and save each file as xlsx in `out_dir`, in one soffice run."""
+    binary = soffice()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as profile:
+        user = Path(profile) / "user"
+        user.mkdir()
+        (user / "registrymodifications.xcu").write_text(PROFILE, encoding="utf-8")
+        # Names must be unique across the batch: soffice writes <stem>.xlsx into out_dir.
+        assert len({f.name for f in files}) == len(files)
+        subprocess.run(
+            [binary, f"-env:UserInstallation=file://{profile}", "--headless", "--calc", "--convert-to", "xlsx",
+             "--outdir", str(out_dir), *map(str, files)],
+            check=True, capture_output=True, timeout=1800,
+        )
+    result = {f: out_dir / f.name for f in files}
+    missing = [str(f) for f, converted in result.items() if not converted.is_file()]
+    assert not missing, f"LibreOffice converted not all files: {missing[:5]}"
+    return result

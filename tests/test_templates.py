@@ -1,0 +1,95 @@
+"""The committed templates: made by the builder, shaped as INTERFACES.md says, and usable without Python."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fingerprint import fingerprint
+from openpyxl import load_workbook
+
+from toolkit.parameters import all_parameters
+from toolkit.workbook import build, templates_dir
+from toolkit.workbook.specs import SPECS
+
+INTERFACE = {  # INTERFACES.md, "Templates"
+    "cz_ratio": ({"in_jaar", "in_soort", "in_postcodes", "in_clienten"},
+                 {"out_clienten", "out_gebieden", "out_ratio", "out_drempel", "out_voldoet", "out_extra_clienten",
+                  "out_max_gebieden"}),
+    "staffel": ({"in_score_2026", "in_score_2027", "in_kostenpunten", "in_plafondvrij", "in_productieafspraak",
+                 "in_aanvullend_budget"}, {"out_percentage", "out_vergoeding", "out_in_aanmerking"}),
+    "cooperatie": ({"in_clienten", "in_fte_niveau6", "in_uurtarief", "in_nachtdienst", "in_uren_leden"},
+                   {"out_fte_nodig", "out_fte_tekort", "out_max_clienten", "out_voldoet", "out_max_omzet"}),
+    "nachtzorg": ({"in_begroting", "in_pers_voorlopig_t", "in_mat_voorlopig_t", "in_pers_voorlopig_t1",
+                   "in_mat_voorlopig_t1", "in_pers_definitief_t1", "in_mat_definitief_t1", "in_zvw_aandeel",
+                   "in_methode"},
+                  {"out_index_t", "out_correctie", "out_factor", "out_begroting_geindexeerd", "out_vergoeding_zvw"}),
+}
+# Excel 2010 and LibreOffice 7.4 both have these; nothing newer may appear in a template.
+FORBIDDEN = ("XLOOKUP", "LET(", "LAMBDA", "FILTER(", "UNIQUE(", "SORT(", "IFS(", "SWITCH(", "TEXTJOIN", "CONCAT(",
+             "MAXIFS", "MINIFS", "SEQUENCE")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("templates")
+    build.build_all(out)
+    return out
+
+
+@pytest.mark.parametrize("name", list(SPECS))
+def test_committed_template_matches_the_builder(built: Path, name: str) -> None:
+    assert fingerprint(built / f"{name}.xlsx") == fingerprint(templates_dir() / f"{name}.xlsx"), (
+        "run: python3 -m toolkit.workbook.build")
+
+
+@pytest.mark.parametrize("name", list(SPECS))
+def test_names_inputs_and_protection(name: str) -> None:
+    wb = load_workbook(templates_dir() / f"{name}.xlsx")
+    names = set(wb.defined_names)
+    inputs, outputs = INTERFACE[name]
+    assert inputs <= names and outputs <= names
+    assert wb.calculation.fullCalcOnLoad
+    assert wb.sheetnames[:2] == ["Invoer", "Uitkomst"] and "Bronnen" in wb.sheetnames
+    for ws in wb.worksheets:
+        assert ws.protection.sheet and not ws.protection.password, ws.title
+    validated = {str(cell) for ws in wb.worksheets for dv in ws.data_validations.dataValidation
+                 for cell in dv.sqref.ranges}
+    for spec_input in SPECS[name].inputs:
+        (sheet, ref), = wb.defined_names[spec_input.name].destinations
+        cells = wb[sheet][ref.replace("$", "")]
+        for cell in (c for row in (cells if isinstance(cells, tuple) else ((cells,),)) for c in row):
+            assert cell.protection.locked is False, (spec_input.name, cell.coordinate)
+        assert ref.replace("$", "") in validated, f"{spec_input.name} has no data validation"
+    for spec_output in SPECS[name].outputs:
+        (sheet, ref), = wb.defined_names[spec_output.name].destinations
+        cell = wb[sheet][ref.replace("$", "")]
+        assert cell.data_type == "f" and cell.protection.locked, spec_output.name
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    assert not any(f in str(cell.value).upper() for f in FORBIDDEN), (ws.title, cell.coordinate)
+
+
+@pytest.mark.parametrize("name", list(SPECS))
+def test_bronnen_lists_every_parameter_with_its_source(name: str) -> None:
+    wb = load_workbook(templates_dir() / f"{name}.xlsx")
+    rows = list(wb["Bronnen"].iter_rows(values_only=True))
+    listed = {(r[0], r[2]) for r in rows if r and r[0]}
+    topic = build.TOPICS[name][1]
+    for parameter in (p for p in all_parameters() if p.topic == topic):
+        for year in parameter.years:
+            assert (parameter.name, year) in listed, (parameter.name, year)
+    parameter_rows = [r for r in rows if r and isinstance(r[0], str) and isinstance(r[2], int)]
+    assert parameter_rows and all(r[5] and r[6] for r in parameter_rows), "every value needs document and section"
+    assert wb.defined_names["zk_versie"] and rows[1][1] == name
+
+
+def test_ratio_template_has_2000_rows_a_chart_and_verdict_colours() -> None:
+    wb = load_workbook(templates_dir() / "cz_ratio.xlsx")
+    (sheet, ref), = wb.defined_names["in_postcodes"].destinations
+    assert len(wb[sheet][ref.replace("$", "")]) >= 2000
+    assert len(wb["Uitkomst"]._charts) == 1
+    rules = [r for rng in wb["Uitkomst"].conditional_formatting for r in rng.rules]
+    assert {tuple(r.formula) for r in rules} == {("TRUE",), ("FALSE",)}
