@@ -126,6 +126,11 @@ def _invoer(wb: Workbook, spec: TemplateSpec) -> Worksheet:
     ws["A1"].font = Font(bold=True, size=14)
     year = f" (beleidsjaar {spec.policy_year})" if spec.policy_year else ""
     ws["A2"] = f"Vul de gele cellen in{year}. De uitkomst staat op het tabblad Uitkomst."
+    # Filled by `zorginkoop fill` with the row key (which provider or scenario this copy is for).
+    ws["A3"] = "Sleutel (zorgaanbieder of scenario)"
+    _input_cell(ws, "B3")
+    ws["B3"].number_format = "@"
+    _name(wb, "zk_sleutel", "Invoer", "B3")
     row = FIRST_INPUT_ROW
     ranges = [i for i in spec.inputs if i.rows]
     for spec_input in (i for i in spec.inputs if not i.rows):

@@ -29,7 +29,7 @@ from xml.sax.saxutils import escape
 from ..errors import InputError, ToolkitError, show_value
 from . import template_path
 from .files import write_atomically
-from .specs import SPECS, Input, TemplateSpec, convert
+from .specs import SPECS, XML_INVALID, Input, TemplateSpec, convert
 
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
@@ -70,6 +70,7 @@ class TemplateFile:
     input_part: str
     cells: dict[str, list[str]]  # input name -> its cell(s) on Invoer
     outputs: dict[str, str]  # output name -> "Uitkomst!B4"
+    key_cell: str | None = None  # where the key goes on Invoer (zk_sleutel)
 
     @classmethod
     def open(cls, template: str | Path) -> TemplateFile:
@@ -98,7 +99,8 @@ class TemplateFile:
                                  value=str(path))
             cells[spec_input.name] = _expand(ref)
         outputs = {o.name: "!".join(_cell_ref(names[o.name])) for o in spec.outputs}
-        return cls(path, spec, members, sheet_parts["Invoer"], cells, outputs)
+        key_cell = _cell_ref(names["zk_sleutel"])[1] if "zk_sleutel" in names else None
+        return cls(path, spec, members, sheet_parts["Invoer"], cells, outputs, key_cell)
 
     @staticmethod
     def _sheet_parts(workbook: ElementTree.Element, rels: ElementTree.Element) -> dict[str, str]:
@@ -124,9 +126,11 @@ class TemplateFile:
             raise InputError(f"sjabloon {path}: onbekend sjabloon {name!r}", field="template", value=str(path))
         return SPECS[name]
 
-    def filled(self, values: Mapping[str, Any]) -> Callable[[Path], None]:
-        """A writer for a copy with `values` (converted inputs) in the input cells."""
+    def filled(self, values: Mapping[str, Any], key: str | None = None) -> Callable[[Path], None]:
+        """A writer for a copy with `values` (converted inputs) in the input cells, and its key."""
         content: dict[str, str] = {}
+        if key is not None and self.key_cell:
+            content[self.key_cell] = _cell_xml(key)
         for name, value in values.items():
             refs = self.cells[name]
             for ref, item in zip(refs, value if isinstance(value, list) else [value], strict=False):
@@ -258,8 +262,11 @@ def build_cases(spec: TemplateSpec, path: Path, header: list[str], rows: list[Ro
     for row in rows:
         raw = row.values[key_column]
         key_value = _key_text(raw)
-        if key_value == "":
-            error = InputError(f"{path}, rij {row.number}, kolom '{key_column}': sleutel ontbreekt",
+        problem = "sleutel ontbreekt" if key_value == "" else (
+            f"sleutel {show_value(key_value)} bevat een teken dat niet in een werkmap kan"
+            if XML_INVALID.search(key_value) else None)
+        if problem:
+            error = InputError(f"{path}, rij {row.number}, kolom '{key_column}': {problem}",
                                field=key_column, value=raw, row=row.number, file=str(path))
             if not skip_invalid:
                 raise error
@@ -272,7 +279,7 @@ def build_cases(spec: TemplateSpec, path: Path, header: list[str], rows: list[Ro
             case.values = _convert_group(spec, columns, group, path)
             case.outputs = spec.compute(case.values)
         except ToolkitError as err:
-            message = _located(err, path, group)
+            message = _located(err, path, group, spec.rule_fields)
             if not skip_invalid:
                 raise InputError(message, field=getattr(err, "field", None), value=getattr(err, "value", None),
                                  row=getattr(err, "row", None), file=str(path)) from None
@@ -308,11 +315,15 @@ def _convert_cell(spec_input: Input, value: object, path: Path, row: Row) -> Any
     return convert(spec_input, value, where=f"{path}, rij {row.number}, kolom ")
 
 
-def _located(err: ToolkitError, path: Path, group: list[Row]) -> str:
+def _located(err: ToolkitError, path: Path, group: list[Row], fields: Mapping[str, str]) -> str:
     """A rule's message with the file and the INPUTS row it came from (rules count rows within a range)."""
     message = str(err)
     if message.startswith(str(path)):
         return message
+    field_name = getattr(err, "field", None)
+    if isinstance(field_name, str) and message.startswith(f"{field_name}:"):
+        column = fields.get(field_name, field_name)
+        message = f"kolom '{column}':{message[len(field_name) + 1:]}"
     row = getattr(err, "row", None)
     number = group[row - 1].number if isinstance(row, int) and 0 < row <= len(group) else group[0].number
     return f"{path}, rij {number}: {message}"
@@ -371,8 +382,8 @@ def _targets(cases: list[Case], out_dir: Path, force: bool) -> dict[str, Path]:
 def _write_chunk(template: Path, jobs: list[tuple[str, dict[str, Any], str]], force: bool) -> list[str]:
     """Worker: write the workbooks of one chunk (runs in a separate process for large batches)."""
     tpl = TemplateFile.open(template)
-    for _key, values, target in jobs:
-        write_atomically(Path(target), tpl.filled(values), overwrite=force)
+    for key, values, target in jobs:
+        write_atomically(Path(target), tpl.filled(values, key), overwrite=force)
     return [key for key, _values, _target in jobs]
 
 
@@ -401,8 +412,8 @@ def fill(template: str | Path, inputs: Path, out_dir: Path, *, key: str | None =
                 done += len(keys)
                 report(done, len(jobs))
     else:
-        for _key, values, target in jobs:
-            write_atomically(Path(target), tpl.filled(values), overwrite=force)
+        for case_key, values, target in jobs:
+            write_atomically(Path(target), tpl.filled(values, case_key), overwrite=force)
             done += 1
             report(done, len(jobs))
     for case in cases:

@@ -24,7 +24,7 @@ from ..postcode import to_pc4
 NOT_APPLICABLE = "n.v.t."
 NO_RATIO = "-"
 # Characters XML 1.0 cannot hold: text with them cannot be written into a workbook at all.
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,8 @@ class TemplateSpec:
     outputs: tuple[Output, ...]
     compute: Callable[[Mapping[str, Any]], dict[str, Any]] = field(repr=False)
     policy_year: int | None = None  # fixed policy year when the template has no jaar input
+    # The rules name their fields in English; messages for spreadsheet users use the input's column.
+    rule_fields: Mapping[str, str] = field(default_factory=dict)
 
     def input(self, name: str) -> Input:
         return next(i for i in self.inputs if i.name == name)
@@ -85,7 +87,7 @@ def convert(spec: Input, value: object, *, where: str = "") -> Any:
     postcode (text, checked by the ratio rule).
     """
     label = f"{where}{spec.column}"
-    if isinstance(value, str) and _XML_INVALID.search(value):
+    if isinstance(value, str) and XML_INVALID.search(value):
         raise InputError(f"{label}: {show_value(value)} bevat een teken dat niet in een werkmap kan",
                          field=spec.column, value=value)
     if _empty(value):
@@ -252,6 +254,7 @@ SPECS: dict[str, TemplateSpec] = {
             Output("out_max_gebieden", "Maximaal aantal gebieden bij deze cliënten", "count"),
         ),
         compute=_cz_ratio,
+        rule_fields={"provider": "soort", "jaar": "jaar"},
     ),
     "staffel": TemplateSpec(
         "staffel", "CZ staffel aanvullende zorginkoop", "1.0", policy_year=2027,
@@ -279,6 +282,8 @@ SPECS: dict[str, TemplateSpec] = {
             Output("out_reden", "Toelichting", "text"),
         ),
         compute=_staffel,
+        rule_fields={"cost_points": "kostenpunten", "granted_budget": "aanvullend_budget",
+                     "production_agreement": "productieafspraak"},
     ),
     "cooperatie": TemplateSpec(
         "cooperatie", "Zorgcoöperatie: verpleegkundige niveau 6 en maximale omzet", "1.0", policy_year=2027,
@@ -300,6 +305,8 @@ SPECS: dict[str, TemplateSpec] = {
             Output("out_max_omzet", "Maximale omzet (€)", "money"),
         ),
         compute=_cooperatie,
+        rule_fields={"clients": "clienten", "level6_fte": "fte_niveau6", "hourly_tariff": "uurtarief",
+                     "member_hours": "uren_leden"},
     ),
     "nachtzorg": TemplateSpec(
         "nachtzorg", "Indexatie budget onplanbare nachtzorg", "1.0", policy_year=2027,
@@ -328,5 +335,7 @@ SPECS: dict[str, TemplateSpec] = {
             Output("out_vergoeding_zvw", "Vergoeding Zvw-deel (€)", "money"),
         ),
         compute=_nachtzorg,
+        rule_fields={"budget": "begroting", "zvw_share": "zvw_aandeel", "method": "methode",
+                     "personnel": "pers_*", "material": "mat_*"},
     ),
 }

@@ -1,0 +1,334 @@
+"""`zorginkoop fill`, `describe`, `demo` and `check`: behaviour a finance team relies on."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from toolkit import InputError
+from toolkit.workbook.check import check_workbook, normalise_formula
+from toolkit.workbook.fill import TemplateFile, csv_safe, fill, safe_file_name
+from toolkit.workbook.specs import SPECS
+
+INJECTIONS = ['=HYPERLINK("http://example.invalid","klik")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3",
+              "=1+1"]
+STAFFEL_HEADER = ["naam", "score_2026", "score_2027", "kostenpunten", "plafondvrij", "productieafspraak",
+                  "aanvullend_budget"]
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[Any]], delimiter: str = ";") -> Path:
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=delimiter)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def staffel_inputs(path: Path, keys: list[str]) -> Path:
+    return write_csv(path, STAFFEL_HEADER, [[k, "A", "", "", "nee", "", 1000] for k in keys])
+
+
+def zorginkoop(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "toolkit.cli", *args], capture_output=True, text=True, cwd=cwd,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# --- what is written -------------------------------------------------------------------------------------
+
+def test_one_workbook_per_key_with_inputs_in_the_named_cells(tmp_path: Path) -> None:
+    inputs = write_csv(tmp_path / "in.csv", ["aanbieder", "jaar", "soort", "postcodes", "clienten"], [
+        ["X", 2027, "nieuw", "5611 ab", 4], ["X", "", "", "5612", 1], ["X", "", "", 5613, 2],
+        ["Y", 2026, "existing", "1234", 3],
+    ])
+    result = fill("cz_ratio", inputs, tmp_path / "out")
+    assert [c.file for c in result.cases] == ["X.xlsx", "Y.xlsx"]
+    wb = load_workbook(tmp_path / "out" / "X.xlsx")
+    assert wb.calculation.fullCalcOnLoad
+    invoer = wb["Invoer"]
+    assert invoer["B3"].value == "X" and invoer["B4"].value == 2027 and invoer["B5"].value == "nieuw"
+    assert [invoer[f"B{r}"].value for r in range(15, 19)] == ["5611 ab", "5612", "5613", None]
+    assert [invoer[f"C{r}"].value for r in range(15, 19)] == [4, 1, 2, None]
+    assert all(invoer[f"B{r}"].data_type == "s" for r in range(15, 18))
+    assert load_workbook(tmp_path / "out" / "Y.xlsx")["Invoer"]["B5"].value == "bestaand"
+    with open(tmp_path / "out" / "summary.csv", encoding="utf-8-sig") as handle:
+        summary = list(csv.reader(handle, delimiter=";"))
+    assert summary[0][:5] == ["sleutel", "status", "reden", "bestand", "rijen"]
+    row = dict(zip(summary[0], summary[1], strict=True))
+    assert row["out_clienten"] == "7" and row["out_voldoet"] == "ONWAAR" and row["out_extra_clienten"] == "2"
+    assert row["rijen"] == "2,3,4"
+    xlsx = list(load_workbook(tmp_path / "out" / "summary.xlsx").active.iter_rows(values_only=True))
+    assert xlsx[1][0] == "X" and xlsx[1][xlsx[0].index("out_ratio")] == pytest.approx(7 / 3)
+
+
+def test_filled_copy_differs_from_the_template_only_in_the_input_sheet(tmp_path: Path) -> None:
+    inputs = staffel_inputs(tmp_path / "in.csv", ["a"])
+    fill("staffel", inputs, tmp_path / "out")
+    template = TemplateFile.open("staffel")
+    with zipfile.ZipFile(tmp_path / "out" / "a.xlsx") as filled:
+        assert filled.testzip() is None
+        original = dict((info.filename, data) for info, data in template.members)
+        changed = [n for n in filled.namelist() if filled.read(n) != original[n]]
+    assert changed == [template.input_part]
+
+
+def test_parallel_and_serial_write_the_same_workbooks(tmp_path: Path) -> None:
+    keys = [f"k{i:03d}" for i in range(80)]
+    inputs = staffel_inputs(tmp_path / "in.csv", keys)
+    fill("staffel", inputs, tmp_path / "serial", workers=1)
+    fill("staffel", inputs, tmp_path / "parallel", workers=2)
+    for key in keys:
+        with zipfile.ZipFile(tmp_path / "serial" / f"{key}.xlsx") as a, \
+                zipfile.ZipFile(tmp_path / "parallel" / f"{key}.xlsx") as b:
+            assert {n: a.read(n) for n in a.namelist()} == {n: b.read(n) for n in b.namelist()}
+
+
+# --- injection ----------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", INJECTIONS)
+def test_text_never_becomes_a_formula(tmp_path: Path, text: str) -> None:
+    inputs = write_csv(tmp_path / "in.csv", STAFFEL_HEADER, [
+        [text, "A", "", "", "nee", "", 1000],  # as a key: into the workbook, the summary and a file name
+        ["ok", text, "", "", "nee", "", 1000],  # as a score: rejected, and quoted in the reason
+    ])
+    result = fill("staffel", inputs, tmp_path / "out", skip_invalid=True)
+    written = next(c for c in result.cases if c.file)
+    cell = load_workbook(tmp_path / "out" / written.file)["Invoer"]["B3"]
+    assert cell.value == text and cell.data_type == "s"
+    sheet = load_workbook(tmp_path / "out" / "summary.xlsx").active
+    cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert not [c for c in cells if c.data_type == "f"]
+    assert any(c.value == text for c in cells)
+    with open(tmp_path / "out" / "summary.csv", encoding="utf-8-sig") as handle:
+        for row in csv.reader(handle, delimiter=";"):
+            assert not any(v.startswith(("=", "+", "-", "@")) for v in row), row
+    rejected = next(c for c in result.cases if c.error)
+    assert "score_2026" in rejected.error
+
+
+def test_csv_safe_and_file_names() -> None:
+    assert csv_safe("=1+1") == "'=1+1" and csv_safe("-2") == "'-2" and csv_safe("gewoon") == "gewoon"
+    assert csv_safe(-2) == -2
+    assert safe_file_name('a/b\\c:d*e?"f<g>h|i') == "a_b_c_d_e__f_g_h_i"
+    assert safe_file_name("CON") == "_CON" and safe_file_name("..") == "_"
+
+
+# --- never lose or overwrite anything ----------------------------------------------------------------------
+
+def test_no_overwrite_without_force_and_inputs_untouched(tmp_path: Path) -> None:
+    inputs = staffel_inputs(tmp_path / "in.csv", ["a", "b"])
+    before = digest(inputs)
+    fill("staffel", inputs, tmp_path / "out")
+    stamp = (tmp_path / "out" / "a.xlsx").stat().st_mtime_ns
+    result = zorginkoop("fill", "staffel", str(inputs), "--out", str(tmp_path / "out"))
+    assert result.returncode == 1 and "--force" in result.stderr and "Traceback" not in result.stderr
+    assert (tmp_path / "out" / "a.xlsx").stat().st_mtime_ns == stamp
+    assert zorginkoop("fill", "staffel", str(inputs), "--out", str(tmp_path / "out"), "--force").returncode == 0
+    assert (tmp_path / "out" / "a.xlsx").stat().st_mtime_ns != stamp
+    assert digest(inputs) == before
+    assert not list((tmp_path / "out").glob(".~*"))
+
+
+def test_an_existing_summary_also_blocks(tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "summary.csv").write_text("eigen werk", encoding="utf-8")
+    with pytest.raises(InputError, match=r"summary\.csv"):
+        fill("staffel", staffel_inputs(tmp_path / "in.csv", ["a"]), tmp_path / "out")
+    assert (tmp_path / "out" / "summary.csv").read_text(encoding="utf-8") == "eigen werk"
+    assert not (tmp_path / "out" / "a.xlsx").exists()
+
+
+def test_killed_mid_batch_leaves_no_half_written_workbook(tmp_path: Path) -> None:
+    header = ["aanbieder", "jaar", "soort", "postcodes", "clienten"]
+    rows = [[f"p{k:04d}", 2027, "bestaand", str(1000 + i), 1] for k in range(3000) for i in range(3)]
+    inputs = write_csv(tmp_path / "in.csv", header, rows)
+    out = tmp_path / "out"
+    process = subprocess.Popen([sys.executable, "-m", "toolkit.cli", "fill", "cz_ratio", str(inputs), "--out", str(out),
+                                "--workers", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(out.glob("*.xlsx"))) < 20:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    written = list(out.glob("*.xlsx"))
+    assert 20 <= len(written) < 3000, "the kill must land mid-batch"
+    for path in written:
+        with zipfile.ZipFile(path) as archive:
+            assert archive.testzip() is None, path
+    assert not (out / "summary.csv").exists()
+    assert all(p.name.startswith(".~") and p.suffix == ".tmp" for p in out.iterdir() if p.suffix != ".xlsx")
+
+
+# --- bad rows --------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("row", "column", "value"), [
+    (["a", "D", "", "", "nee", "", 1000], "score_2026", "'D'"),
+    (["a", "A", "", "", "nee", "", "duizend"], "aanvullend_budget", "'duizend'"),
+    (["a", "A", "", "", "misschien", "", 1000], "plafondvrij", "'misschien'"),
+    (["a", "B", "", "", "nee", "", 1000], "kostenpunten", "score B"),
+    (["", "A", "", "", "nee", "", 1000], "naam", "sleutel ontbreekt"),
+    (["a", "A", "", "", "nee", "", -5], "aanvullend_budget", "'-5'"),
+])
+def test_bad_row_names_file_row_column_and_value(tmp_path: Path, row: list[Any], column: str, value: str) -> None:
+    inputs = write_csv(tmp_path / "in.csv", STAFFEL_HEADER, [["ok", "A", "", "", "nee", "", 10], row])
+    result = zorginkoop("fill", "staffel", str(inputs), "--out", str(tmp_path / "out"))
+    assert result.returncode == 1, result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("fout: ") and str(inputs) in line and "rij 3" in line
+    assert column in line and value in line
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+    skipped = fill("staffel", inputs, tmp_path / "skip", skip_invalid=True)
+    assert [c.key for c in skipped.cases if c.file] == ["ok"]
+    summary = (tmp_path / "skip" / "summary.csv").read_text(encoding="utf-8-sig")
+    assert "afgewezen" in summary and value.strip("'") in summary
+
+
+@pytest.mark.parametrize(("header", "rows", "message"), [
+    (["naam", "score_2026", "onbekend"], [["a", "A", 1]], "onbekend"),
+    (["naam", "score_2026"], [["a", "A"]], "aanvullend_budget"),
+    (["naam"], [], "geen rijen"),
+])
+def test_bad_columns(tmp_path: Path, header: list[str], rows: list[list[Any]], message: str) -> None:
+    inputs = write_csv(tmp_path / "in.csv", header, rows)
+    with pytest.raises(InputError, match=message):
+        fill("staffel", inputs, tmp_path / "out")
+
+
+def test_range_input_longer_than_the_template(tmp_path: Path) -> None:
+    rows = [["a", 2027 if i == 0 else "", "bestaand" if i == 0 else "", str(1000 + i), 1] for i in range(2001)]
+    inputs = write_csv(tmp_path / "in.csv", ["aanbieder", "jaar", "soort", "postcodes", "clienten"], rows)
+    with pytest.raises(InputError, match="meer dan 2000 rijen"):
+        fill("cz_ratio", inputs, tmp_path / "out")
+
+
+def test_xlsx_inputs_and_key_option(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["begroting", "scenario", "pers_voorlopig_t", "mat_voorlopig_t", "pers_voorlopig_t1",
+               "mat_voorlopig_t1", "pers_definitief_t1", "mat_definitief_t1", "zvw_aandeel", "methode"])
+    ws.append([1_000_000, "basis", 0.03, 0.03, 0.025, 0.025, 0.032, 0.032, 0.85, "multiplicatief"])
+    wb.save(tmp_path / "in.xlsx")
+    result = fill("nachtzorg", tmp_path / "in.xlsx", tmp_path / "out", key="scenario")
+    assert result.cases[0].file == "basis.xlsx"
+    assert result.cases[0].outputs["out_vergoeding_zvw"] == Decimal("881479.02")
+
+
+# --- describe, demo --------------------------------------------------------------------------------------------
+
+def test_describe_lists_every_name_with_its_cell() -> None:
+    result = zorginkoop("describe", "cz_ratio")
+    assert result.returncode == 0, result.stderr
+    for name in ("in_jaar", "in_postcodes", "out_ratio", "out_max_gebieden", "Invoer!B15:B2014", "Uitkomst!B"):
+        assert name in result.stdout
+    assert zorginkoop("describe", "bestaat_niet").returncode == 1
+
+
+def test_demo_fills_every_template(tmp_path: Path) -> None:
+    result = zorginkoop("demo", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    for name in SPECS:
+        assert (tmp_path / "zorginkoop-demo" / name / "summary.xlsx").is_file()
+        assert len(list((tmp_path / "zorginkoop-demo" / name).glob("Voorbeeldzorg *.xlsx"))) >= 4
+    again = zorginkoop("demo", cwd=tmp_path)
+    assert again.returncode == 1 and "--force" in again.stderr
+
+
+# --- check ---------------------------------------------------------------------------------------------------
+
+@pytest.fixture()
+def filled_ratio(tmp_path: Path) -> Path:
+    inputs = write_csv(tmp_path / "in.csv", ["aanbieder", "jaar", "soort", "postcodes", "clienten"],
+                       [["X", 2027, "bestaand", "5611", 4], ["X", "", "", "5612", 1], ["X", "", "", "5613", 2]])
+    fill("cz_ratio", inputs, tmp_path / "out")
+    return tmp_path / "out" / "X.xlsx"
+
+
+def _edit(path: Path, sheet: str, ref: str, value: Any) -> None:
+    wb = load_workbook(path)
+    wb[sheet][ref] = value
+    wb.save(path)
+
+
+def test_check_passes_an_untouched_copy(filled_ratio: Path) -> None:
+    report = check_workbook(filled_ratio)
+    assert report.ok and not report.recalculated
+    assert report.outputs["out_extra_clienten"] == 2
+
+
+@pytest.mark.parametrize(("sheet", "ref", "value", "kind"), [
+    ("Uitkomst", "B8", "=TRUE", "formule"),  # out_voldoet forced to TRUE
+    ("Uitkomst", "B6", 3, "formule"),  # the ratio typed over
+    ("Berekening", "H20", "=0", "formule"),  # a helper row changed
+    ("Bronnen", "B25", 2, "parameter"),  # the 2027 threshold lowered
+])
+def test_check_catches_edits(filled_ratio: Path, sheet: str, ref: str, value: Any, kind: str) -> None:
+    if kind == "parameter":
+        wb = load_workbook(filled_ratio)
+        ((sheet, ref),) = [(s, r.replace("$", "")) for s, r in wb.defined_names["par_drempel_bestaand"].destinations]
+        ref = ref.split(":")[1]  # the last year in the table: 2027
+    _edit(filled_ratio, sheet, ref, value)
+    report = check_workbook(filled_ratio)
+    assert not report.ok
+    assert any(f.kind == kind and f"{sheet}!{ref}" in f.cell for f in report.findings), report.findings
+    result = zorginkoop("check", str(filled_ratio))
+    assert result.returncode == 1 and f"{sheet}!{ref}" in result.stdout
+
+
+def test_check_compares_saved_values(filled_ratio: Path, tmp_path: Path) -> None:
+    """Saved values that differ from the rules (written into the file here by hand) are reported."""
+    tampered = tmp_path / "tampered.xlsx"
+    # out_clienten .. out_max_gebieden on Uitkomst!B4:B10; the rules give 7, 3, 7/3, 3, FALSE, 2, 2.
+    saved = {"B4": "7", "B5": "3", "B6": "2.33333333333333", "B7": "3", "B8": "1", "B9": "5", "B10": "2"}
+
+    def with_value(match: re.Match[str]) -> str:
+        ref, attributes, body = match.group(1), re.sub(r' t="[^"]*"', "", match.group(2)), match.group(3)
+        formula = re.search(r"<f>.*?</f>", body)
+        kind = ' t="b"' if ref == "B8" else ""
+        return f'<c r="{ref}"{attributes}{kind}>{formula.group(0) if formula else ""}<v>{saved[ref]}</v></c>'
+
+    with zipfile.ZipFile(filled_ratio) as source, zipfile.ZipFile(tampered, "w", zipfile.ZIP_DEFLATED) as target:
+        uitkomst = _part_of(source, "Uitkomst")
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == uitkomst:
+                refs = "|".join(saved)
+                data = re.sub(rf'<c r="({refs})"((?: [a-z]+="[^"]*")*)>(.*?)</c>', with_value, data.decode()).encode()
+            target.writestr(info, data)
+    report = check_workbook(tampered)
+    assert report.recalculated
+    mismatched = {f.message.split()[0] for f in report.findings if f.kind == "uitkomst"}
+    assert mismatched == {"out_voldoet", "out_extra_clienten"}, report.findings
+    assert not [f for f in report.findings if f.kind != "uitkomst"]
+
+
+def _part_of(archive: zipfile.ZipFile, sheet: str) -> str:
+    workbook = archive.read("xl/workbook.xml").decode()
+    rid = re.search(rf'<sheet name="{sheet}"[^>]*r:id="(rId\d+)"', workbook).group(1)  # type: ignore[union-attr]
+    rels = archive.read("xl/_rels/workbook.xml.rels").decode()
+    target = re.search(rf'Target="([^"]+)" Id="{rid}"', rels).group(1)  # type: ignore[union-attr]
+    return target.lstrip("/")
+
+
+def test_formula_normalisation_ignores_how_programs_save() -> None:
+    assert normalise_formula('=IF(a=TRUE(), "x y", $B$4)') == normalise_formula('=if(A=TRUE,"x y",B4)')
+    assert normalise_formula('=IF(A,"x y")') != normalise_formula('=IF(A,"xy")')
+    assert normalise_formula("=_xlfn.STDEV.S(A1)") == normalise_formula("=STDEV.S(A1)")
