@@ -2,7 +2,8 @@
 
 The template is read once. Each copy changes only the input cells of its Invoer sheet: the empty,
 styled cells the builder left there are replaced in the sheet's XML, every other part of the file is
-copied as it is, and `fullCalcOnLoad` (set in the template) makes Excel recalculate on open. Text is
+copied byte for byte, still compressed (zipcopy.py), and `fullCalcOnLoad` (set in the template)
+makes Excel recalculate on open. Text is
 always written as an inline string, so input such as `=HYPERLINK(...)` can never become a formula.
 
 Rows are validated first, all of them, through the same conversion and the Python rules that fill
@@ -30,6 +31,7 @@ from ..errors import InputError, ToolkitError, show_value
 from . import template_path
 from .files import write_atomically
 from .specs import SPECS, XML_INVALID, Input, TemplateSpec, convert
+from .zipcopy import RawMember, deflated, read_raw, write_raw
 
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
@@ -66,8 +68,9 @@ class TemplateFile:
 
     path: Path
     spec: TemplateSpec
-    members: list[tuple[zipfile.ZipInfo, bytes]]
+    raw: list[RawMember]  # every part, still compressed: copied as it is into each filled copy
     input_part: str
+    input_xml: str  # the Invoer sheet, the one part that changes
     cells: dict[str, list[str]]  # input name -> its cell(s) on Invoer
     outputs: dict[str, str]  # output name -> "Uitkomst!B4"
     key_cell: str | None = None  # where the key goes on Invoer (zk_sleutel)
@@ -100,7 +103,9 @@ class TemplateFile:
             cells[spec_input.name] = _expand(ref)
         outputs = {o.name: "!".join(_cell_ref(names[o.name])) for o in spec.outputs}
         key_cell = _cell_ref(names["zk_sleutel"])[1] if "zk_sleutel" in names else None
-        return cls(path, spec, members, sheet_parts["Invoer"], cells, outputs, key_cell)
+        input_part = sheet_parts["Invoer"]
+        return cls(path, spec, read_raw(path), input_part, parts[input_part].decode("utf-8"), cells, outputs,
+                   key_cell)
 
     @staticmethod
     def _sheet_parts(workbook: ElementTree.Element, rels: ElementTree.Element) -> dict[str, str]:
@@ -144,11 +149,10 @@ class TemplateFile:
             return f'<c r="{match.group(1)}"{match.group(2)}{body}</c>'
 
         def write(target: Path) -> None:
-            with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as out:
-                for info, data in self.members:
-                    if info.filename == self.input_part:
-                        data = _EMPTY_CELL.sub(replace, data.decode("utf-8")).encode("utf-8")
-                    out.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+            xml = _EMPTY_CELL.sub(replace, self.input_xml).encode("utf-8")
+            members = [deflated(m, xml) if m.name == self.input_part else m for m in self.raw]
+            with open(target, "wb") as handle:
+                write_raw(handle, members)
         return write
 
 
