@@ -321,6 +321,7 @@ _ARG_POSTCODES = "Bereik met postcodes (PC4 zoals 5611 of volledig zoals 5611 AB
 _ARG_CLIENTEN = "Bereik met het aantal CZ-cliënten per postcode, rij voor rij naast de postcodes."
 _ARG_JAAR = "Beleidsjaar (2025-2027); de declaraties van jaar T-2 tellen."
 _ARG_SOORT = "bestaand (standaard) of nieuw."
+_RATIO_ARGS = {"postcodes": _ARG_POSTCODES, "clienten": _ARG_CLIENTEN, "jaar": _ARG_JAAR, "soort": _ARG_SOORT}
 _ARG_SCORE_2026 = "Waardemodelscore 2026: A, B, C of leeg (geen score)."
 _ARG_SCORE_2027 = "Waardemodelscore 2027: A, B, C of leeg."
 _ARG_KOSTENPUNTEN = "Punten op het kostenonderdeel (nodig bij score B; 5 of meer geeft 85%)."
@@ -357,24 +358,14 @@ def CZ_RATIO_DREMPEL(jaar, soort="bestaand"):
 
 
 @func
-@_args(
-    postcodes=_ARG_POSTCODES,
-    clienten=_ARG_CLIENTEN,
-    jaar=_ARG_JAAR,
-    soort=_ARG_SOORT,
-)
+@_args(**_RATIO_ARGS)
 def CZ_RATIO_VOLDOET(postcodes, clienten, jaar, soort="bestaand"):
     """WAAR als de klant-werkgebiedratio de CZ-drempel haalt (ook WAAR als er dat jaar geen eis geldt)."""
     return _in_cell(lambda: _assess(postcodes, clienten, jaar, soort).meets)
 
 
 @func
-@_args(
-    postcodes=_ARG_POSTCODES,
-    clienten=_ARG_CLIENTEN,
-    jaar=_ARG_JAAR,
-    soort=_ARG_SOORT,
-)
+@_args(**_RATIO_ARGS)
 def CZ_EXTRA_CLIENTEN(postcodes, clienten, jaar, soort="bestaand"):
     """Aantal cliënten dat er in dezelfde postcodegebieden bij moet om de CZ-drempel te halen (0: gehaald)."""
     return _in_cell(lambda: _assess(postcodes, clienten, jaar, soort).clients_needed)
