@@ -36,7 +36,7 @@ import pyarrow.compute as pc
 from .errors import InputError, show_value
 from .parameters import load_insurers
 from .postcode import to_pc4
-from .rules.ratio import RatioAssessment, assess_client_area_ratio, claims_year, exemption_kind, provider_kind
+from .rules.ratio import RatioAssessment, assess_normalised_counts, claims_year, exemption_kind, provider_kind
 
 METHODS = ("distinct", "per_area")
 
@@ -847,7 +847,7 @@ def ratio_from_claims(
         own_exempt = exempt
         if own_exempt is None and line_counts["kindzorg"] > line_counts["used"]:
             own_exempt = "kindzorg"  # most of its CZ care is (medische) kindzorg: bijlage 1, 1.1
-        assessment = assess_client_area_ratio(
+        assessment = assess_normalised_counts(
             clients_by_area, year=year, provider=kind, exemption=own_exempt,
             movers=mover_map if method == "distinct" else None,
         )

@@ -223,7 +223,23 @@ def assess_client_area_ratio(
     pass `movers` (client -> the areas they have claims in, for clients in more than one area) to get
     the default `distinct` reading, where a mover counts once.
     """
-    counts = _normalise_counts(clients_by_area)
+    return assess_normalised_counts(_normalise_counts(clients_by_area), year=year, provider=provider,
+                                    exemption=exemption, movers=movers)
+
+
+def assess_normalised_counts(
+    counts: Mapping[str, int],
+    *,
+    year: int,
+    provider: str = "existing",
+    exemption: str | None = None,
+    movers: Mapping[str, Collection[str]] | None = None,
+) -> RatioAssessment:
+    """`assess_client_area_ratio` for counts that are already PC4 -> positive int (no check again).
+
+    For `toolkit.claims`, whose counts come from validated lines: re-checking 55,000 areas of 500
+    providers cost a tenth of a second of a 5-million-line run.
+    """
     movers = movers or {}
     # A mover is in len(areas) of the counts but is one client.
     double_counted = sum(max(0, len(set(areas) & counts.keys()) - 1) for areas in movers.values())
