@@ -28,6 +28,7 @@ from . import rules
 from .errors import InputError, ToolkitError, show_value
 from .money import parse_number, whole_count
 from .postcode import to_pc4
+from .rules.ratio import client_area_ratio
 
 VALUE_ERROR = "#WAARDE!"
 NUMBER_ERROR = "#GETAL!"
@@ -337,9 +338,8 @@ def CZ_RATIO(postcodes, clienten):
     """CZ klant-werkgebiedratio: cliënten gedeeld door het aantal postcodegebieden (PC4) met cliënten."""
     def compute() -> float | str:
         counts = _clients_by_area(postcodes, clienten)
-        if not counts:
-            return f"{DIV0_ERROR} geen postcodegebieden met cliënten"
-        return _excel_number(sum(counts.values()) / len(counts))
+        ratio = client_area_ratio(sum(counts.values()), len(counts))
+        return f"{DIV0_ERROR} geen postcodegebieden met cliënten" if ratio is None else _excel_number(ratio)
     return _in_cell(compute)
 
 

@@ -92,6 +92,11 @@ def claims_year(year: int) -> int:
     return year + load_topic("cz", "client_area_ratio").integer("claims_year_offset", year)
 
 
+def client_area_ratio(clients: int, areas: int) -> float | None:
+    """Clients per PC4 area; None when there are no areas (no CZ claims at all)."""
+    return clients / areas if areas else None
+
+
 def clients_needed(clients: int, areas: int, threshold: Decimal) -> int:
     """Smallest n >= 0 with (clients + n) ÷ areas >= threshold."""
     return max(0, math.ceil(threshold * areas) - clients)
@@ -171,7 +176,7 @@ def _assess(
     kind = provider_kind(provider)
     exempt = exemption_kind(exemption)
     threshold = ratio_threshold(year, kind)  # raises PolicyYearError for an uncovered year
-    ratio = clients / areas if areas else None
+    ratio = client_area_ratio(clients, areas)
     if exempt is not None or threshold is None:
         reason = EXEMPTION_REASONS[exempt] if exempt else f"n.v.t.: geen eis in {year} voor deze zorgaanbieder"
         return RatioAssessment(
@@ -273,5 +278,6 @@ __all__ = [
     "assess_client_area_ratio",
     "assess_ratio_counts",
     "claims_year",
+    "client_area_ratio",
     "ratio_threshold",
 ]
