@@ -18,12 +18,13 @@ def _first_existing(*candidates: Path) -> Path:
     return next((c for c in candidates if c.is_dir()), candidates[0])
 
 
+# The packaged copy first: next to an installed package, `site-packages/templates` could be anyone's.
 def templates_dir() -> Path:
-    return _first_existing(_SOURCE_ROOT / "templates", _PACKAGE / "_templates")
+    return _first_existing(_PACKAGE / "_templates", _SOURCE_ROOT / "templates")
 
 
 def examples_dir() -> Path:
-    return _first_existing(_SOURCE_ROOT / "examples" / "invoer", _PACKAGE / "_examples")
+    return _first_existing(_PACKAGE / "_examples", _SOURCE_ROOT / "examples" / "invoer")
 
 
 def template_path(template: str | Path) -> Path:
