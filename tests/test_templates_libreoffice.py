@@ -125,3 +125,39 @@ def test_recalculated_copies_pass_check(recalculated: dict[str, Any], name: str)
     for path in list(converted.values())[:3]:
         report = check_workbook(path)
         assert report.recalculated and report.ok, [f.message for f in report.findings[:3]]
+
+
+def test_hand_filled_template_with_other_spellings(tmp_path: Path) -> None:
+    """A template filled by hand, not by `fill`: TRUE and 1 for ja, English choices, a number as
+    postcode. After recalculation in LibreOffice, `check` must find the values equal to the rules."""
+    from openpyxl import load_workbook
+
+    from toolkit.workbook import template_path
+
+    edits = {
+        "staffel": {"in_score_2026": "b", "in_kostenpunten": 5, "in_plafondvrij": False,
+                    "in_aanvullend_budget": 0.1, "in_palliatief_terminaal": 0},
+        "cooperatie": {"in_clienten": 110, "in_fte_niveau6": 2, "in_uurtarief": 62.5, "in_nachtdienst": True,
+                       "in_uren_leden": [3000, 2080, None, 100.25]},
+        "nachtzorg": {"in_begroting": 1_000_000, "in_pers_voorlopig_t": 0.03, "in_mat_voorlopig_t": 0.03,
+                      "in_pers_voorlopig_t1": 0.025, "in_mat_voorlopig_t1": 0.025, "in_pers_definitief_t1": 0.032,
+                      "in_mat_definitief_t1": 0.032, "in_zvw_aandeel": 0.85, "in_methode": "additive"},
+        "cz_ratio": {"in_jaar": 2025, "in_soort": "new", "in_postcodes": [5611, "5612 ab", " 5613 "],
+                     "in_clienten": [4, 1, 2]},
+    }
+    files = []
+    for name, values in edits.items():
+        wb = load_workbook(template_path(name))
+        for input_name, value in values.items():
+            ((sheet, ref),) = wb.defined_names[input_name].destinations
+            cells = wb[sheet][ref.replace("$", "")]
+            targets = [row[0] for row in cells] if isinstance(cells, tuple) else [cells]
+            for cell, item in zip(targets, value if isinstance(value, list) else [value], strict=False):
+                cell.value = item
+        files.append(tmp_path / f"{name}.xlsx")
+        wb.save(files[-1])
+    converted = recalculate(files, tmp_path / "herberekend")
+    for path in converted.values():
+        report = check_workbook(path)
+        assert report.recalculated and report.ok, (path.name, [f.message for f in report.findings])
+    assert check_workbook(converted[files[1]]).outputs["out_max_uren_per_lid"] == 2080  # TRUE counted as ja

@@ -234,6 +234,12 @@ def _threshold_table(wb: Workbook, ws: Worksheet, topic_name: str, row: int) -> 
 
 # --- Berekening and Uitkomst per template ----------------------------------------------------------------
 
+def _yes(name: str) -> str:
+    """A ja/nee input as a condition. The dropdown gives ja/nee; TRUE or 1 typed or pasted count as ja
+    too (and in LibreOffice TRUE is 1), as the Python side reads them."""
+    return f'OR({name}="ja",{name}=TRUE,{name}=1)'
+
+
 def _steps(wb: Workbook, ws: Worksheet, steps: list[tuple[str, str, str]], first_row: int) -> int:
     """Named intermediate steps: (name, label, formula), one per row."""
     for row, (name, label, formula) in enumerate(steps, start=first_row):
@@ -274,7 +280,7 @@ def _cz_ratio_calc(wb: Workbook, ws: Worksheet) -> dict[str, str]:
         ("calc_gebieden", "Postcodegebieden met cliënten", f"=SUM(I{RANGE_TOP}:I{last})"),
         ("calc_jaar", "Rij van het beleidsjaar in de drempeltabel", "=MATCH(in_jaar,par_jaren,0)"),
         ("calc_drempel", "Drempel", '=IF(ISNA(calc_jaar),"beleidsjaar niet gedekt",'
-                                    'IF(in_soort="nieuw",INDEX(par_drempel_nieuw,calc_jaar),'
+                                    'IF(OR(in_soort="nieuw",in_soort="new"),INDEX(par_drempel_nieuw,calc_jaar),'
                                     'INDEX(par_drempel_bestaand,calc_jaar)))'),
     ], first_row=4)
     error = f'IF(calc_fouten>0,"{INPUT_ERROR}",'
@@ -297,11 +303,14 @@ def _staffel_calc(wb: Workbook, ws: Worksheet) -> dict[str, str]:
     _steps(wb, ws, [
         ("calc_s26", "Score 2026", '=UPPER(TRIM(in_score_2026&""))'),
         ("calc_s27", "Score 2027", '=UPPER(TRIM(in_score_2027&""))'),
-        ("calc_afwijkend", "Afwijkende afspraak", '=OR(in_fusie_faillissement="ja",in_palliatief_terminaal="ja")'),
+        ("calc_plafondvrij", "Plafondvrije afspraak", f"={_yes('in_plafondvrij')}"),
+        ("calc_palliatief", "Palliatieve terminale zorg", f"={_yes('in_palliatief_terminaal')}"),
+        ("calc_fusie", "Fusie, overname of faillissement", f"={_yes('in_fusie_faillissement')}"),
+        ("calc_afwijkend", "Afwijkende afspraak", "=OR(calc_fusie,calc_palliatief)"),
         ("calc_geen_waardemodel", "Productieafspraak tot en met de grens",
          "=AND(ISNUMBER(in_productieafspraak),in_productieafspraak<=par_min_productie)"),
         ("calc_pct", "Percentage (of reden)",
-         f'=IF(calc_afwijkend,"{NOT_APPLICABLE}",IF(in_plafondvrij="ja",par_pct_plafondvrij,'
+         f'=IF(calc_afwijkend,"{NOT_APPLICABLE}",IF(calc_plafondvrij,par_pct_plafondvrij,'
          "IF(calc_geen_waardemodel,par_pct_geen_score,"
          'IF(calc_s26="A",IF(calc_s27="A",par_pct_a_beide,par_pct_a),'
          'IF(calc_s26="B",IF(ISNUMBER(in_kostenpunten),IF(in_kostenpunten>=par_min_punten,par_pct_b,'
@@ -310,11 +319,11 @@ def _staffel_calc(wb: Workbook, ws: Worksheet) -> dict[str, str]:
     ], first_row=4)
     # The texts are the rule's own (toolkit/rules/staffel.py); the recalculation tests compare them.
     reason = (
-        '=IF(in_fusie_faillissement="ja","afwijkende afspraak: plafondaanpassing door fusie, overname of '
+        '=IF(calc_fusie,"afwijkende afspraak: plafondaanpassing door fusie, overname of '
         'faillissement wordt afzonderlijk met CZ groep besproken",'
-        'IF(in_palliatief_terminaal="ja","afwijkende afspraak: bij palliatieve zorg aan terminale verzekerden '
+        'IF(calc_palliatief,"afwijkende afspraak: bij palliatieve zorg aan terminale verzekerden '
         'past CZ groep waar mogelijk coulance toe",'
-        'IF(in_plafondvrij="ja","plafondvrije afspraak",'
+        'IF(calc_plafondvrij,"plafondvrije afspraak",'
         'IF(calc_geen_waardemodel,"geen score: waardemodel niet toegepast bij productieafspraak tot en met € "'
         '&SUBSTITUTE(FIXED(par_min_productie,0,FALSE),",","."),'
         'IF(calc_s26="A",IF(calc_s27="A","score A in 2026 én 2027","score A in 2026"),'
@@ -337,7 +346,7 @@ def _staffel_calc(wb: Workbook, ws: Worksheet) -> dict[str, str]:
 def _cooperatie_calc(wb: Workbook, ws: Worksheet) -> dict[str, str]:
     _steps(wb, ws, [
         ("calc_max_uren", "Maximaal uren per lid per jaar",
-         '=IF(in_nachtdienst="ja",par_atw_week_nacht,par_atw_week)*par_weken'),
+         f"=IF({_yes('in_nachtdienst')},par_atw_week_nacht,par_atw_week)*par_weken"),
         ("calc_fte55", "FTE × cliënten per FTE", "=ROUND(in_fte_niveau6*par_clienten_per_fte,9)"),
         ("calc_uren", "Uren, per lid afgetopt",
          '=COUNTIF(in_uren_leden,">"&calc_max_uren)*calc_max_uren+SUMIF(in_uren_leden,"<="&calc_max_uren)'),
@@ -361,7 +370,7 @@ def _nachtzorg_calc(wb: Workbook, ws: Worksheet) -> dict[str, str]:
         "out_index_t1_voorlopig": "=par_gewicht_pers*in_pers_voorlopig_t1+par_gewicht_mat*in_mat_voorlopig_t1",
         "out_index_t1_definitief": "=par_gewicht_pers*in_pers_definitief_t1+par_gewicht_mat*in_mat_definitief_t1",
         "out_correctie": "=out_index_t1_definitief-out_index_t1_voorlopig",
-        "out_factor": ('=IF(in_methode="additief",1+out_index_t+out_correctie,'
+        "out_factor": ('=IF(OR(in_methode="additief",in_methode="additive"),1+out_index_t+out_correctie,'
                        "(1+out_index_t)*(1+out_index_t1_definitief)/(1+out_index_t1_voorlopig))"),
         "out_begroting_geindexeerd": "=ROUND(ROUND(in_begroting*out_factor,9),2)",
         "out_vergoeding_zvw": "=ROUND(ROUND(in_begroting*out_factor*calc_zvw,9),2)",

@@ -163,7 +163,9 @@ def _check_outputs(wb: Workbook, values: Workbook, spec: TemplateSpec, report: C
     inputs: dict[str, Any] = {}
     for spec_input in spec.inputs:
         cells = _named_cells(wb, spec_input.name)
-        raw = [wb[s][c].value for s, c in cells]
+        # An input typed as a formula (=A1*2, or LibreOffice's =TRUE() for a boolean) counts with the
+        # value it was last calculated to.
+        raw = [values[s][c].value if wb[s][c].data_type == "f" else wb[s][c].value for s, c in cells]
         try:
             converted = [convert(spec_input, v, where=f"cel {s}!{c} ({spec_input.name}), kolom ")
                          for v, (s, c) in zip(raw, cells, strict=True)]
