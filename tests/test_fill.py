@@ -67,11 +67,12 @@ def test_one_workbook_per_key_with_inputs_in_the_named_cells(tmp_path: Path) -> 
     assert [invoer[f"C{r}"].value for r in range(15, 19)] == [4, 1, 2, None]
     assert all(invoer[f"B{r}"].data_type == "s" for r in range(15, 18))
     assert load_workbook(tmp_path / "out" / "Y.xlsx")["Invoer"]["B5"].value == "bestaand"
-    with open(tmp_path / "out" / "summary.csv", encoding="utf-8-sig") as handle:
-        summary = list(csv.reader(handle, delimiter=";"))
+    with open(tmp_path / "out" / "summary.csv", encoding="utf-8") as handle:
+        summary = list(csv.reader(handle))
     assert summary[0][:5] == ["sleutel", "status", "reden", "bestand", "rijen"]
     row = dict(zip(summary[0], summary[1], strict=True))
-    assert row["out_clienten"] == "7" and row["out_voldoet"] == "ONWAAR" and row["out_extra_clienten"] == "2"
+    assert row["out_clienten"] == "7" and row["out_voldoet"] == "FALSE" and row["out_extra_clienten"] == "2"
+    assert float(row["out_ratio"]) == pytest.approx(7 / 3) and row["out_drempel"] == "3"
     assert row["rijen"] == "2,3,4"
     xlsx = list(load_workbook(tmp_path / "out" / "summary.xlsx").active.iter_rows(values_only=True))
     assert xlsx[1][0] == "X" and xlsx[1][xlsx[0].index("out_ratio")] == pytest.approx(7 / 3)
@@ -115,8 +116,8 @@ def test_text_never_becomes_a_formula(tmp_path: Path, text: str) -> None:
     cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
     assert not [c for c in cells if c.data_type == "f"]
     assert any(c.value == text for c in cells)
-    with open(tmp_path / "out" / "summary.csv", encoding="utf-8-sig") as handle:
-        for row in csv.reader(handle, delimiter=";"):
+    with open(tmp_path / "out" / "summary.csv", encoding="utf-8") as handle:
+        for row in csv.reader(handle):
             assert not any(v.startswith(("=", "+", "-", "@")) for v in row), row
     rejected = next(c for c in result.cases if c.error)
     assert "score_2026" in rejected.error
@@ -124,7 +125,7 @@ def test_text_never_becomes_a_formula(tmp_path: Path, text: str) -> None:
 
 def test_csv_safe_and_file_names() -> None:
     assert csv_safe("=1+1") == "'=1+1" and csv_safe("-2") == "'-2" and csv_safe("gewoon") == "gewoon"
-    assert csv_safe(-2) == -2
+    assert csv_safe(-2) == -2 and csv_safe("-") == "-"
     assert safe_file_name('a/b\\c:d*e?"f<g>h|i') == "a_b_c_d_e__f_g_h_i"
     assert safe_file_name("CON") == "_CON" and safe_file_name("..") == "_"
 
@@ -196,7 +197,7 @@ def test_bad_row_names_file_row_column_and_value(tmp_path: Path, row: list[Any],
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
     skipped = fill("staffel", inputs, tmp_path / "skip", skip_invalid=True)
     assert [c.key for c in skipped.cases if c.file] == ["ok"]
-    summary = (tmp_path / "skip" / "summary.csv").read_text(encoding="utf-8-sig")
+    summary = (tmp_path / "skip" / "summary.csv").read_text(encoding="utf-8")
     assert "afgewezen" in summary and value.strip("'") in summary
 
 

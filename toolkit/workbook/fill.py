@@ -446,7 +446,7 @@ def _plain(value: Any) -> Any:
 
 def csv_safe(value: Any) -> Any:
     """Text that a spreadsheet would read as a formula gets a leading apostrophe (CSV injection)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and len(value) > 1 and value.startswith(_FORMULA_START):  # a lone "-" is inert
         return "'" + value
     return value
 
@@ -471,20 +471,23 @@ def write_summary(spec: TemplateSpec, cases: list[Case], out_dir: Path, *, force
         wb.save(target)
 
     def write_csv(target: Path) -> None:
-        with open(target, "w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle, delimiter=";")
+        # For programs and for reading without Excel (people open summary.xlsx): plain UTF-8, commas,
+        # a decimal point, TRUE/FALSE as in the templates.
+        with open(target, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
             for line in table:
-                writer.writerow(["" if v is None else csv_safe(_dutch(v)) for v in line])
+                writer.writerow(["" if v is None else csv_safe(_csv_text(v)) for v in line])
 
     xlsx = write_atomically(out_dir / "summary.xlsx", write_xlsx, overwrite=force)
     csv_path = write_atomically(out_dir / "summary.csv", write_csv, overwrite=force)
     return xlsx, csv_path
 
 
-def _dutch(value: Any) -> Any:
-    """Numbers with a decimal comma and booleans as WAAR/ONWAAR, as Dutch Excel reads a ;-separated file."""
+def _csv_text(value: Any) -> Any:
     if isinstance(value, bool):
-        return "WAAR" if value else "ONWAAR"
-    if isinstance(value, float | Decimal):
-        return (repr(value) if isinstance(value, float) else str(value)).replace(".", ",")
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, Decimal):
+        return format(value, "f")
     return value
