@@ -333,3 +333,17 @@ def test_formula_normalisation_ignores_how_programs_save() -> None:
     assert normalise_formula('=IF(a=TRUE(), "x y", $B$4)') == normalise_formula('=if(A=TRUE,"x y",B4)')
     assert normalise_formula('=IF(A,"x y")') != normalise_formula('=IF(A,"xy")')
     assert normalise_formula("=_xlfn.STDEV.S(A1)") == normalise_formula("=STDEV.S(A1)")
+
+
+def test_atomic_write_without_hard_links(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from toolkit.workbook import files
+
+    def no_links(*_args: object) -> None:
+        raise PermissionError("hard links not supported")
+
+    monkeypatch.setattr(files.os, "link", no_links)
+    target = files.write_atomically(tmp_path / "a.txt", lambda p: p.write_text("x"), overwrite=False)
+    assert target.read_text() == "x"
+    with pytest.raises(InputError, match="bestaat al"):
+        files.write_atomically(tmp_path / "a.txt", lambda p: p.write_text("y"), overwrite=False)
+    assert target.read_text() == "x" and [p.name for p in tmp_path.iterdir()] == ["a.txt"]

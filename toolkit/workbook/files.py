@@ -43,6 +43,12 @@ def write_atomically(path: Path, write: Callable[[Path], None], *, overwrite: bo
             except FileExistsError:
                 raise InputError(f"{path} bestaat al (gebruik --force om te overschrijven)", field="out",
                                  value=str(path)) from None
+            except OSError:
+                # No hard links here (a FAT drive, some network shares): checked above, then rename.
+                if path.exists():
+                    raise InputError(f"{path} bestaat al (gebruik --force om te overschrijven)", field="out",
+                                     value=str(path)) from None
+                os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
     return path
