@@ -1,4 +1,4 @@
-"""Enumerated inputs (provider kind, exemption, method) matched on their English or Dutch names."""
+"""Enumerated inputs (provider kind, exemption, method, yes/no) matched on their English or Dutch names."""
 
 from __future__ import annotations
 
@@ -13,3 +13,23 @@ def choose(value: object, aliases: Mapping[str, str], *, field: str, label: str,
     if key is None or key not in aliases:
         raise InputError(f"{label} {show_value(value)} is onbekend (verwacht {expected})", field=field, value=value)
     return aliases[key]
+
+
+_YES = frozenset({"ja", "j", "waar", "true", "1", "yes"})
+_NO = frozenset({"nee", "n", "onwaar", "false", "0", "no"})
+
+
+def yes_no(value: object) -> bool | None:
+    """ja/nee as a spreadsheet holds it: the words in Dutch or English, TRUE/FALSE, 1/0.
+
+    None when `value` is none of these, so the caller can name its own field in the error. Empty
+    cells are the caller's to decide (a template input and an Excel argument both read them as nee).
+    """
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return bool(value) if value in (0, 1) else None
+    if isinstance(value, str):
+        word = value.strip().lower()
+        return True if word in _YES else False if word in _NO else None
+    return None

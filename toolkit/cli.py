@@ -101,7 +101,6 @@ def ratio(
 
 
 def _print_ratio_table(report: Any, reports: list[Any]) -> None:
-    from rich.console import Console
     from rich.table import Table
 
     first = reports[0]
@@ -123,13 +122,19 @@ def _print_ratio_table(report: Any, reports: list[Any]) -> None:
             str(a.clients_needed) if a.applies else "-",
             "-" if a.max_areas is None else str(a.max_areas), drop, str(r.movers), str(r.lines_used),
         )
-    console = Console()
-    if not console.is_terminal:
-        console = Console(width=140)  # a pipe or file has no width; do not squeeze the table to 80
+    console = _console()
     console.print(table)
     for r in reports:
         if not r.assessment.applies:
             console.print(f"{r.provider or 'Totaal'}: {r.assessment.reason}")
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    console = Console()
+    # A pipe or file has no width: do not squeeze the tables to 80 columns.
+    return console if console.is_terminal else Console(width=140)
 
 
 class _progress:
@@ -209,7 +214,6 @@ def fill(
 @app.command()
 def describe(template: TemplateArg) -> None:
     """Toon de invoer- en uitvoernamen van een sjabloon met hun cellen."""
-    from rich.console import Console
     from rich.table import Table
 
     from .workbook.fill import TemplateFile
@@ -230,8 +234,7 @@ def describe(template: TemplateArg) -> None:
         table.add_row(item.name, item.column, where, item.label, kind)
     for output in spec.outputs:
         table.add_row(output.name, "", tpl.outputs[output.name], output.label, output.kind)
-    console = Console() if Console().is_terminal else Console(width=140)
-    console.print(table)
+    _console().print(table)
 
 
 @app.command()

@@ -55,6 +55,19 @@ class ParameterDataError(ToolkitError):
     """The bundled parameter data is malformed: a packaging or editing mistake, not user input."""
 
 
+def relabel(err: ToolkitError, label: str) -> str:
+    """The message of `err` with its leading `field:` replaced by `label`.
+
+    The rules name fields in English (`cost_points: …`); an edge that knows the name its user typed
+    (an Excel argument, a column of an INPUTS file) says that instead. Other messages stay as they are.
+    """
+    message = str(err)
+    field = getattr(err, "field", None)
+    if isinstance(field, str) and message.startswith(f"{field}:"):
+        return f"{label}:{message[len(field) + 1:]}"
+    return message
+
+
 def show_value(value: object, limit: int = 40) -> str:
     """A value as it may appear inside an error message: quoted, and cut short when long.
 

@@ -25,7 +25,8 @@ import numpy as np
 from xlwings import arg, func
 
 from . import rules
-from .errors import InputError, ToolkitError, show_value
+from .choices import yes_no
+from .errors import InputError, ToolkitError, relabel, show_value
 from .money import parse_number, whole_count
 from .postcode import to_pc4
 from .rules.ratio import client_area_ratio
@@ -40,8 +41,6 @@ _EXCEL_ERRORS = frozenset({
     "#CALC!", "#LEEG!", "#DEEL/0!", "#WAARDE!", "#VERW!", "#NAAM?", "#GETAL!", "#N/B",
 })
 _F = TypeVar("_F", bound=Callable[..., Any])
-_TRUE = {"ja", "j", "waar", "true", "1", "yes"}
-_FALSE = {"nee", "n", "onwaar", "false", "0", "no", ""}
 
 # The rules name their fields in English; the cell message uses the Excel argument's Dutch name.
 _DUTCH_FIELDS = {
@@ -57,10 +56,8 @@ _DUTCH_FIELDS = {
 # --- conversion helpers (typed; the public functions below stay unannotated for xlwings) -------------
 
 def _cell_message(err: ToolkitError, fields: Mapping[str, str]) -> str:
-    message = str(err)
     field = getattr(err, "field", None)
-    if isinstance(field, str) and field in fields and message.startswith(f"{field}:"):
-        message = f"{fields[field]}:{message[len(field) + 1:]}"
+    message = relabel(err, fields[field]) if isinstance(field, str) and field in fields else str(err)
     return f"{VALUE_ERROR} {message}"
 
 
@@ -117,13 +114,10 @@ def _flag(value: object, name: str) -> bool:
     if _is_empty(value):
         return False
     _check_not_error(value, name)
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
-        return value.strip().lower() in _TRUE
-    raise InputError(f"{name}: {show_value(value)} is geen ja/nee", field=name, value=value)
+    flag = yes_no(value)
+    if flag is None:
+        raise InputError(f"{name}: {show_value(value)} is geen ja/nee", field=name, value=value)
+    return flag
 
 
 def _text(value: object, name: str, default: str | None) -> str | None:

@@ -171,8 +171,8 @@ def _invoer(wb: Workbook, spec: TemplateSpec) -> Worksheet:
 
 # --- Bronnen -------------------------------------------------------------------------------------------
 
-def _bronnen(wb: Workbook, spec: TemplateSpec) -> dict[str, str]:
-    """The parameter listing; returns the cell of each parameter's value for the template's year."""
+def _bronnen(wb: Workbook, spec: TemplateSpec) -> None:
+    """The parameter listing; the `par_*` names point at the values for the template's year."""
     ws = wb.create_sheet("Bronnen")
     ws["A1"] = "Bronnen en parameters"
     ws["A1"].font = Font(bold=True, size=14)
@@ -211,7 +211,6 @@ def _bronnen(wb: Workbook, spec: TemplateSpec) -> dict[str, str]:
         _threshold_table(wb, ws, topic_name, row + 2)
     for letter, width in zip("ABCDEFGH", (28, 60, 12, 12, 16, 28, 80, 50), strict=True):
         ws.column_dimensions[letter].width = width
-    return cells
 
 
 def _threshold_table(wb: Workbook, ws: Worksheet, topic_name: str, row: int) -> None:
@@ -240,13 +239,12 @@ def _yes(name: str) -> str:
     return f'OR({name}="ja",{name}=TRUE,{name}=1)'
 
 
-def _steps(wb: Workbook, ws: Worksheet, steps: list[tuple[str, str, str]], first_row: int) -> int:
+def _steps(wb: Workbook, ws: Worksheet, steps: list[tuple[str, str, str]], first_row: int) -> None:
     """Named intermediate steps: (name, label, formula), one per row."""
     for row, (name, label, formula) in enumerate(steps, start=first_row):
         ws.cell(row=row, column=1, value=label)
         ws.cell(row=row, column=2, value=formula)
         _name(wb, name, ws.title, f"B{row}")
-    return first_row + len(steps)
 
 
 def _cz_ratio_calc(wb: Workbook, ws: Worksheet) -> dict[str, str]:

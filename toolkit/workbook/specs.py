@@ -17,9 +17,12 @@ from decimal import Decimal
 from typing import Any
 
 from .. import rules
+from ..choices import yes_no
 from ..errors import InputError, show_value
 from ..money import parse_number, whole_count
 from ..postcode import to_pc4
+from ..rules.nachtzorg import METHODS as NACHTZORG_METHODS
+from ..rules.ratio import PROVIDER_KINDS
 
 NOT_APPLICABLE = "n.v.t."
 NO_RATIO = "-"
@@ -66,13 +69,10 @@ class TemplateSpec:
         return next(i for i in self.inputs if i.name == name)
 
 
-_CHOICES = {
-    "soort": {"bestaand": "bestaand", "existing": "bestaand", "nieuw": "nieuw", "new": "nieuw"},
-    "methode": {"multiplicatief": "multiplicatief", "multiplicative": "multiplicatief",
-                "additief": "additief", "additive": "additief"},
-}
-_FLAGS = {"ja": "ja", "j": "ja", "waar": "ja", "true": "ja", "1": "ja", "yes": "ja",
-          "nee": "nee", "n": "nee", "onwaar": "nee", "false": "nee", "0": "nee", "no": "nee"}
+# The rules' own alias tables (English or Dutch -> the rule's English name), and the Dutch word the
+# template's formulas and dropdowns use for each of those names.
+_CHOICES = {"soort": (PROVIDER_KINDS, {"existing": "bestaand", "new": "nieuw"}),
+            "methode": (NACHTZORG_METHODS, {"multiplicative": "multiplicatief", "additive": "additief"})}
 
 
 def _empty(value: object) -> bool:
@@ -114,18 +114,17 @@ def convert(spec: Input, value: object, *, where: str = "") -> Any:
         return number
     text = value.strip() if isinstance(value, str) else None
     if kind == "choice":
-        canonical = _CHOICES[spec.column].get((text or "").lower())
+        aliases, dutch = _CHOICES[spec.column]
+        canonical = dutch.get(aliases.get((text or "").lower(), ""))
         if canonical is None:
             raise InputError(f"{label}: {show_value(value)} is onbekend (verwacht {' of '.join(spec.choices)})",
                              field=spec.column, value=value)
         return canonical
     if kind == "flag":
-        flag = _FLAGS.get((text or "").lower()) if text is not None else (
-            "ja" if value is True else "nee" if value is False else
-            _FLAGS.get(str(int(value))) if isinstance(value, int | float) and value in (0, 1) else None)
+        flag = yes_no(value)
         if flag is None:
             raise InputError(f"{label}: {show_value(value)} is geen ja/nee", field=spec.column, value=value)
-        return flag
+        return "ja" if flag else "nee"
     if kind == "score":
         if text is None or text.upper() not in {"A", "B", "C"}:
             raise InputError(f"{label}: score {show_value(value)} is onbekend (verwacht A, B, C of leeg)",
@@ -142,7 +141,7 @@ def convert(spec: Input, value: object, *, where: str = "") -> Any:
     raise ValueError(f"onbekende soort invoer {kind!r}")  # a spec mistake, not user input
 
 
-def _money_or_text(value: Decimal | None) -> Decimal | str:
+def _or_not_applicable(value: Decimal | None) -> Decimal | str:
     return NOT_APPLICABLE if value is None else value
 
 
@@ -186,8 +185,8 @@ def _staffel(v: Mapping[str, Any]) -> dict[str, Any]:
         merger_or_bankruptcy=v["in_fusie_faillissement"] == "ja",
     )
     return {
-        "out_percentage": _money_or_text(outcome.percentage),
-        "out_vergoeding": _money_or_text(outcome.amount),
+        "out_percentage": _or_not_applicable(outcome.percentage),
+        "out_vergoeding": _or_not_applicable(outcome.amount),
         "out_in_aanmerking": outcome.eligible,
         "out_reden": outcome.reason,
     }
