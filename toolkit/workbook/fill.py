@@ -17,7 +17,9 @@ import csv
 import io
 import os
 import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -27,11 +29,11 @@ from typing import Any
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
-from ..errors import InputError, ToolkitError, show_value
+from ..errors import InputError, ToolkitError, relabel, show_value
 from . import template_path
 from .files import write_atomically
 from .specs import SPECS, XML_INVALID, Input, TemplateSpec, convert
-from .zipcopy import RawMember, deflated, read_raw, write_raw
+from .zipcopy import RawMember, deflated, inflated, read_raw, write_raw
 
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
@@ -79,21 +81,24 @@ class TemplateFile:
     def open(cls, template: str | Path) -> TemplateFile:
         path = template_path(template)
         try:
-            with zipfile.ZipFile(path) as archive:
-                members = [(info, archive.read(info)) for info in archive.infolist()]
-        except (zipfile.BadZipFile, OSError) as err:
+            raw = read_raw(path)
+        except (zipfile.BadZipFile, OSError, struct.error) as err:
             raise InputError(f"sjabloon {path}: geen leesbare xlsx ({err})", field="template",
                              value=str(path)) from None
-        parts = {info.filename: data for info, data in members}
+        members = {m.name: m for m in raw}
+
+        def part(name: str) -> bytes:  # only the few parts read here are decompressed
+            return inflated(members[name])
+
         try:
-            workbook = ElementTree.fromstring(parts["xl/workbook.xml"])
-            rels = ElementTree.fromstring(parts["xl/_rels/workbook.xml.rels"])
-        except (KeyError, ElementTree.ParseError):
+            workbook = ElementTree.fromstring(part("xl/workbook.xml"))
+            rels = ElementTree.fromstring(part("xl/_rels/workbook.xml.rels"))
+        except (KeyError, ValueError, zlib.error, ElementTree.ParseError):
             raise InputError(f"sjabloon {path}: geen werkmap van de toolkit", field="template",
                              value=str(path)) from None
         names = {d.get("name", ""): d.text or "" for d in workbook.iterfind("m:definedNames/m:definedName", _NS)}
-        spec = cls._spec(path, names, parts, workbook, rels)
         sheet_parts = cls._sheet_parts(workbook, rels)
+        spec = cls._spec(path, names, sheet_parts, part)
         cells: dict[str, list[str]] = {}
         for spec_input in spec.inputs:
             sheet, ref = _cell_ref(names[spec_input.name])
@@ -104,8 +109,7 @@ class TemplateFile:
         outputs = {o.name: "!".join(_cell_ref(names[o.name])) for o in spec.outputs}
         key_cell = _cell_ref(names["zk_sleutel"])[1] if "zk_sleutel" in names else None
         input_part = sheet_parts["Invoer"]
-        return cls(path, spec, read_raw(path), input_part, parts[input_part].decode("utf-8"), cells, outputs,
-                   key_cell)
+        return cls(path, spec, raw, input_part, part(input_part).decode("utf-8"), cells, outputs, key_cell)
 
     @staticmethod
     def _sheet_parts(workbook: ElementTree.Element, rels: ElementTree.Element) -> dict[str, str]:
@@ -117,14 +121,14 @@ class TemplateFile:
                 PurePosixPath("xl") / target)
         return parts
 
-    @classmethod
-    def _spec(cls, path: Path, names: Mapping[str, str], parts: Mapping[str, bytes], workbook: ElementTree.Element,
-              rels: ElementTree.Element) -> TemplateSpec:
+    @staticmethod
+    def _spec(path: Path, names: Mapping[str, str], sheet_parts: Mapping[str, str],
+              part: Callable[[str], bytes]) -> TemplateSpec:
         if "zk_sjabloon" not in names:
             raise InputError(f"sjabloon {path}: geen sjabloon van de toolkit (naam zk_sjabloon ontbreekt)",
                              field="template", value=str(path))
         sheet, ref = _cell_ref(names["zk_sjabloon"])
-        xml = parts[cls._sheet_parts(workbook, rels)[sheet]].decode("utf-8")
+        xml = part(sheet_parts[sheet]).decode("utf-8")
         match = re.search(rf'<c r="{ref}"[^>]*><is><t[^>]*>([^<]*)</t>', xml)
         name = match.group(1) if match else None
         if name not in SPECS:
@@ -321,13 +325,10 @@ def _convert_cell(spec_input: Input, value: object, path: Path, row: Row) -> Any
 
 def _located(err: ToolkitError, path: Path, group: list[Row], fields: Mapping[str, str]) -> str:
     """A rule's message with the file and the INPUTS row it came from (rules count rows within a range)."""
-    message = str(err)
-    if message.startswith(str(path)):
-        return message
+    if str(err).startswith(str(path)):
+        return str(err)
     field_name = getattr(err, "field", None)
-    if isinstance(field_name, str) and message.startswith(f"{field_name}:"):
-        column = fields.get(field_name, field_name)
-        message = f"kolom '{column}':{message[len(field_name) + 1:]}"
+    message = relabel(err, f"kolom '{fields.get(field_name, field_name)}'") if isinstance(field_name, str) else str(err)
     row = getattr(err, "row", None)
     number = group[row - 1].number if isinstance(row, int) and 0 < row <= len(group) else group[0].number
     return f"{path}, rij {number}: {message}"

@@ -58,6 +58,15 @@ def read_raw(path: Path) -> list[RawMember]:
     return members
 
 
+def inflated(member: RawMember) -> bytes:
+    """The content of `member` (stored or deflated, the two methods xlsx writers use)."""
+    if member.method == _DEFLATED:
+        return zlib.decompress(member.compressed, -15)
+    if member.method == 0:
+        return member.compressed
+    raise ValueError(f"{member.name}: compressiemethode {member.method} wordt niet ondersteund")
+
+
 def deflated(member: RawMember, data: bytes) -> RawMember:
     """`member` with new content, compressed (raw deflate, as zip stores it)."""
     compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
