@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import datetime as dt
 import random
+from collections import Counter
 from pathlib import Path
 
 import openpyxl
@@ -9,6 +11,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from conftest import HEADER, write_lines
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from toolkit import InputError, PolicyYearError, ratio_from_claims
 
@@ -154,3 +158,115 @@ def test_large_file_across_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert info.value.row == 2501
     report = ratio_from_claims(path, year=2027, skip_invalid=True)
     assert report.lines_read == 3000 and report.invalid_lines == 1
+
+
+# Near misses of the usual spellings: four characters, mostly digits, then a short tail.
+POSTCODE_TEXT = st.builds(
+    lambda head, tail: head + tail,
+    st.text(alphabet=st.sampled_from("0123456789a ٣"), min_size=3, max_size=5),
+    st.sampled_from(["", "AB", " ab", "zZ", " a9", "a9", "9a", " 9a", "  ab", "ab ", "a", " a", "abc", "\tab", " ßa",
+                     "-ab"]) | st.text(alphabet=st.sampled_from(" aZb9-ß\t"), max_size=4),
+)
+
+
+def test_bulk_postcode_reading_on_a_grid_of_near_misses() -> None:
+    from toolkit.claims import _pc4_common
+    from toolkit.postcode import is_valid, to_pc4
+
+    heads = ["1234", "9999", "1000", "0123", "123", "12345", "12a4", "١٢٣٤", " 123", "1 23"]
+    tails = ["", "AB", "zz", " ab", " ZZ", "a", " a", "abc", " abc", "a9", "9a", " a9", " 9a", "  ab", "ab ", "\tab",
+             " ßa", "-ab", "{a", "a[", "@a", "a`", " {a", "\u00e9a", " \u00e9a"]
+    values = [head + tail for head in heads for tail in tails]
+    pc4, understood = _pc4_common(pa.array(values, pa.string()))
+    for value, number, ok in zip(values, pc4.tolist(), understood.tolist(), strict=True):
+        assert not ok or (is_valid(value) and to_pc4(value) == f"{number:04d}"), value
+    assert understood.sum() == 3 * 5  # three good heads times the five usual spellings
+
+
+@settings(deadline=None)
+@given(st.lists(st.none() | POSTCODE_TEXT | st.sampled_from(["1234", "1234AB", "1234 ab", "0123", "9999zz"]),
+                max_size=30), st.integers(0, 5))
+def test_bulk_postcode_reading_agrees_with_to_pc4(values: list[str | None], start: int) -> None:
+    from toolkit.claims import _pc4_common
+    from toolkit.postcode import to_pc4
+
+    array = pa.array(values, pa.string()).slice(start)  # an offset into the buffers, as in a batch
+    pc4, understood = _pc4_common(array)
+    for value, number, ok in zip(values[start:], pc4.tolist(), understood.tolist(), strict=True):
+        if ok:  # the bulk path may leave values to to_pc4, but never disagrees with it
+            assert value is not None and to_pc4(value) == f"{number:04d}", value
+        elif value is not None and len(value) == 4 and value.isascii() and value.isdigit() and value[0] != "0":
+            raise AssertionError(f"plain PC4 {value!r} left to the slow path")
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_every_count_matches_a_plain_python_model(tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Line counts, clients per area, movers, unknown labels and invalid lines, per provider and for
+    the whole file, against a straightforward model; small chunks so batches split anywhere."""
+    import toolkit.claims as claims
+
+    monkeypatch.setattr(claims, "CHUNK_BYTES", [16, 100, 4096, 1 << 20, 333, 64][seed])  # 16: every line is longer
+    rng = random.Random(seed)
+    labels = {"CZ": "cz", "cz": "cz", "OHRA": "cz", "9664": "cz", "VGZ": "other", "Menzis": "other",
+              "C Z": "unknown", "Onbekend": "unknown"}
+    care = ["Verpleging", "Medische kindzorg", "Persoonlijke verzorging"]
+    rows = []
+    for _ in range(rng.randint(50, 600)):
+        pc4 = str(rng.randint(1000, 1015))
+        postcode = pc4 + rng.choice(["", "", " AB", "cd", "  "])
+        if rng.random() < 0.03:
+            postcode = rng.choice(["12AB", "0123", "", "123"])
+        client = f"c{rng.randint(0, 40)}" if rng.random() > 0.02 else ""
+        date = f"{rng.choice([2024, 2025, 2025, 2025])}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"
+        if rng.random() < 0.02:
+            date = "31-02-2025"
+        rows.append((rng.choice(["P1", "P2", "P3", "Q"]), client, postcode, rng.choice(list(labels)), date,
+                     rng.choice(care)))
+    path = write_lines(tmp_path / "m.csv", [HEADER] + [";".join(r) for r in rows])
+
+    def valid(r: tuple[str, ...]) -> bool:
+        p = r[2].strip()
+        return bool(r[1]) and len(p) in (4, 6, 7) and p[:4].isdigit() and p[0] != "0" and r[4] != "31-02-2025"
+
+    report = ratio_from_claims(path, year=2027, skip_invalid=True)
+    assert report.invalid_lines == sum(not valid(r) for r in rows)
+    assert report.unknown_insurers == dict(Counter(r[3] for r in rows if valid(r) and labels[r[3]] == "unknown"))
+    for who in [*sorted({r[0] for r in rows}), None]:
+        mine = [r for r in rows if who is None or r[0] == who]
+        ok = [r for r in mine if valid(r)]
+        cz_year = [r for r in ok if labels[r[3]] == "cz" and r[4].startswith("2025")]
+        used = {(r[1], r[2][:4]) for r in cz_year if "kindzorg" not in r[5]}
+        got = report if who is None else report.providers[who]
+        assert got.lines_read == len(mine) and got.lines_used == sum("kindzorg" not in r[5] for r in cz_year)
+        assert got.lines_other_insurers == sum(labels[r[3]] == "other" for r in ok)
+        assert got.lines_other_years == sum(labels[r[3]] == "cz" and not r[4].startswith("2025") for r in ok)
+        assert got.lines_kindzorg == sum("kindzorg" in r[5] for r in cz_year)
+        by_area = {a: len({c for c, aa in used if aa == a}) for a in {a for _, a in used}}
+        assert dict(got.clients_by_area) == by_area
+        assert got.clients == len({c for c, _ in used}) and got.areas == len(by_area)
+        movers = {c for c in {c for c, _ in used} if len({a for cc, a in used if cc == c}) > 1}
+        assert got.movers == len(movers)
+    with pytest.raises(InputError) as info:
+        ratio_from_claims(path, year=2027)
+    first_bad = next(i for i, r in enumerate(rows) if not valid(r))
+    assert info.value.row == first_bad + 2
+
+
+def test_empty_cells_in_parquet_are_invalid_lines(tmp_path: Path) -> None:
+    table = pa.table({
+        "zorgaanbieder": ["A", "A", None, "B", "B"],
+        "clientnummer": ["c1", "c2", "c3", None, "c5"],
+        "postcode": ["1234", None, "1234", "1234", "1234 AB"],
+        "verzekeraar": ["CZ", None, "CZ", "CZ", "CZ"],
+        "prestatiedatum": pa.array([dt.date(2025, 1, 1), dt.date(2025, 1, 1), None, dt.date(2025, 2, 1),
+                                    dt.date(2025, 3, 1)]),
+        "prestatie": [None, "x", "y", "z", "Verpleging"],
+    })
+    pq.write_table(table, tmp_path / "n.parquet")
+    with pytest.raises(InputError, match="regel 2, kolom 'postcode': postcode ontbreekt"):
+        ratio_from_claims(tmp_path / "n.parquet", year=2027)
+    report = ratio_from_claims(tmp_path / "n.parquet", year=2027, skip_invalid=True)
+    assert report.invalid_reasons == {"ongeldige postcode": 1, "ongeldige datum": 1, "ongeldige cliënt": 1}
+    assert report.invalid_examples[1] == "regel 3, kolom 'prestatiedatum': datum ontbreekt"
+    assert {k: (v.clients, v.lines_read) for k, v in report.providers.items()} == {"A": (1, 2), "B": (1, 2)}
+    assert report.lines_read == 5 and report.clients == 2

@@ -6,10 +6,11 @@ and bijlage 1, 1.1. Which labels belong to CZ groep: `parameters/data/market/ins
 Files: CSV (`;`, `,` or tab, UTF-8 with or without BOM), xlsx (first sheet) and Parquet, or a pandas
 DataFrame. Columns are matched case-insensitively with the Dutch aliases of INTERFACES.md.
 
-Speed and memory: a CSV is read in byte ranges of `CHUNK_BYTES` split at line ends, each parsed by
-pyarrow's multi-threaded reader; every batch is validated and reduced to its distinct
-(provider, PC4, client) triples in a thread pool (Arrow kernels release the GIL). Memory therefore
-stays bounded by the chunk size and the number of distinct triples, not by the file size.
+Speed and memory: a CSV is cut into pieces of about `CHUNK_BYTES` at line ends; each worker thread
+parses a piece with pyarrow, validates it and reduces it to its line counts and distinct (provider,
+PC4, client) triples (Arrow and NumPy kernels release the GIL). Memory therefore stays bounded by the
+piece size and the number of distinct triples, not by the file size. Nothing on this path converts
+Python values with pyarrow's own functions, which would import pandas: see `toolkit/_arrow.py`.
 
 Every line is validated, not only the CZ lines of the claims year: a broken line anywhere means a
 broken export. Invalid lines raise `InputError` naming file, line, column and value, or with
@@ -20,19 +21,23 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import os
+import queue
 import re
+import threading
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from . import _arrow as arrow
 from .errors import InputError, show_value
 from .parameters import load_insurers
 from .postcode import to_pc4
@@ -59,29 +64,22 @@ DUTCH_FIELD = {
     "care_type": "zorgsoort",
 }
 
-CHUNK_BYTES = 64 << 20  # bytes of CSV parsed at a time: bounds memory, keeps both cores busy
+CHUNK_BYTES = 16 << 20  # bytes of CSV one worker parses and validates at a time: bounds memory
 BLOCK_BYTES = 8 << 20  # pyarrow block: a single line may be up to this long
 MAX_ID_LENGTH = 128  # client ids are pseudonyms or hashes; far longer values are a broken export
 MAX_TEXT_LENGTH = 200
-_MAX_TEXT = pa.scalar(MAX_TEXT_LENGTH, pa.int32())
 WORKERS = max(1, min(4, os.cpu_count() or 1))
 PROGRESS_MIN_BYTES = 50 << 20  # about a million claim lines
 
-# Fast path: the common spellings of a valid postcode. Values that fail it are checked exactly by
-# `toolkit.postcode` (which also accepts stray white space); the fast path never accepts an invalid one.
-_FAST_POSTCODE = r"^[1-9][0-9]{3}(?: ?[A-Za-z]{2})?$"
-_KINDZORG = re.compile(r"kindzorg", re.IGNORECASE)
+_KINDZORG_CARE = re.compile(r"kindzorg", re.IGNORECASE)
 _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%Y%m%d", "%Y/%m/%d", "%d.%m.%Y")
 
 INSURER_CZ, INSURER_OTHER, INSURER_UNKNOWN = 0, 1, 2
 # Comparison scalars typed like the arrays they meet: a plain Python int would make Arrow cast the
-# whole array to int64 first (measured: about a quarter of the validation time on 5M lines).
-_I8 = {k: pa.scalar(k, pa.int8()) for k in (-1, INSURER_CZ, INSURER_OTHER, INSURER_UNKNOWN)}
-_I32_0, _I32_4 = pa.scalar(0, pa.int32()), pa.scalar(4, pa.int32())
-_MAX_ID = pa.scalar(MAX_ID_LENGTH, pa.int32())
-_YEAR_MIN, _YEAR_MAX = pa.scalar(1900, pa.int16()), pa.scalar(2100, pa.int16())
-# Line counts kept per provider; "read" is every line, the others count valid lines only.
-_COUNTS = ("read", "valid", "used", "other_insurer", "other_year", "kindzorg")
+# whole array to int64 first.
+_I32_0 = arrow.scalar(0, pa.int32())
+_MAX_ID = arrow.scalar(MAX_ID_LENGTH, pa.int32())
+_I64_MINUS_1 = arrow.scalar(-1, pa.int64())
 
 
 @dataclass(frozen=True)
@@ -222,19 +220,13 @@ class _InsurerClassifier:
 
 
 def _dictionary(array: pa.Array) -> pa.DictionaryArray:
-    """The array dictionary-encoded (the CSV reader already does it for low-cardinality columns)."""
+    """The array dictionary-encoded, an empty cell (null) as a dictionary value of its own, so every
+    row has a code (the CSV reader already encodes the low-cardinality columns, without nulls)."""
     if pa.types.is_dictionary(array.type):
-        return array
-    return pc.dictionary_encode(array)
-
-
-def _pc4_or_none(value: str | None) -> str | None:
-    if value is None:
-        return None
-    try:
-        return to_pc4(value)
-    except InputError:
-        return None
+        if not array.null_count:
+            return array
+        array = array.cast(array.type.value_type)
+    return pc.dictionary_encode(array, null_encoding="encode")
 
 
 def _parse_year(value: str) -> int:
@@ -254,41 +246,116 @@ def _parse_year(value: str) -> int:
 
 # --------------------------------------------------------------------------- batch processing
 
+# Every line ends in exactly one state; the line counts of a report are sums over states.
+_OTHER_INSURER, _UNKNOWN_INSURER, _OTHER_YEAR, _KINDZORG, _USED, _INVALID = range(6)
+_STATES = 6
+# A (provider, PC4) pair as one integer, provider id * PC4_KEY + PC4; with the client's code in the
+# low 32 bits a triple fits an int64 as long as that product stays below 2**31.
+PC4_KEY = 10_000
+MAX_PROVIDERS = (2**31 - 1) // PC4_KEY
+_PC4_TEXT = [f"{i:04d}" for i in range(PC4_KEY)]
+_LOW_32 = np.int64(0xFFFFFFFF)
+
+
+class _ProviderIds:
+    """Provider name -> an id shared by all batches (each batch brings its own dictionary)."""
+
+    def __init__(self, where: str) -> None:
+        self.names: list[str | None] = []
+        self._ids: dict[str | None, int] = {}
+        self._lock = threading.Lock()
+        self._where = where
+
+    def of(self, names: list[str | None]) -> np.ndarray:
+        with self._lock:
+            for name in names:
+                if name not in self._ids:
+                    if len(self.names) >= MAX_PROVIDERS:
+                        raise InputError(f"{self._where}: meer dan {MAX_PROVIDERS} verschillende zorgaanbieders",
+                                         field="provider", file=self._where)
+                    self._ids[name] = len(self.names)
+                    self.names.append(name)
+            return np.fromiter((self._ids[name] for name in names), dtype=np.int64, count=len(names))
+
 
 @dataclass
 class _BatchResult:
-    triples: pa.Table  # provider, pc4 (int16), client — distinct, used lines only
-    per_provider: dict[str | None, np.ndarray]  # provider -> line counts in _COUNTS order
+    rows: int
+    areas: np.ndarray  # provider id * PC4_KEY + PC4 of each distinct (provider, PC4, client) used
+    clients: pa.Array  # the client of each of them
+    providers: np.ndarray  # provider ids, one per row of `counts`
+    counts: np.ndarray  # line counts by provider and state
     unknown: Counter[str]
-    invalid: list[tuple[int, str, str, object]]  # (row, field, reason, value), first few
+    invalid: list[tuple[int, str, str, object]]  # (index in the batch, field, reason, value), the first few
     invalid_count: Counter[str]
 
 
-class _Processor:
-    """Validates a batch of claim lines and reduces it to distinct triples; thread-safe enough for
-    the pool (the caches only ever gain identical entries)."""
+def _pc4_common(postcode: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(PC4 as a number, which rows were understood) for the usual spellings: `1234`, `1234AB`,
+    `1234ab` and `1234 AB`, read straight from the Arrow string buffers.
 
-    def __init__(self, layout: _Layout, claims_year: int, source: str, skip_invalid: bool) -> None:
+    Everything else (stray spaces, other lengths, nulls) is left to `toolkit.postcode.to_pc4`; this
+    never accepts a value that `to_pc4` rejects, and gives the same PC4 (tests/test_claims.py).
+    """
+    n = len(postcode)
+    validity, offsets_buffer, data_buffer = postcode.buffers()
+    offsets = np.frombuffer(offsets_buffer, np.int32, count=n + 1, offset=postcode.offset * 4)
+    starts = offsets[:-1].astype(np.int64)
+    lengths = np.diff(offsets)
+    if data_buffer is None or data_buffer.size == 0:
+        return np.zeros(n, np.int16), np.zeros(n, bool)
+    data = np.frombuffer(data_buffer, np.uint8)
+    last = len(data) - 1
+
+    def char(k: int) -> np.ndarray:  # k-th byte of every value; past the end of a short value it is
+        return data[np.minimum(starts + k, last)]  # some other byte, and the length check rejects it
+
+    def is_letter(k: int) -> np.ndarray:
+        return ((char(k) | 0x20) - ord("a")).astype(np.uint8) < 26
+
+    digits = [(char(k) - ord("0")).astype(np.uint8) for k in range(4)]
+    ok = (digits[0] >= 1) & (digits[0] <= 9) & (digits[1] <= 9) & (digits[2] <= 9) & (digits[3] <= 9)
+    long = lengths > 4
+    if long.any():
+        six = (lengths == 6) & is_letter(4) & is_letter(5)
+        seven = (lengths == 7) & (char(4) == ord(" ")) & is_letter(5) & is_letter(6)
+        ok &= (lengths == 4) | six | seven
+    else:
+        ok &= lengths == 4
+    if validity is not None and postcode.null_count:
+        ok &= arrow.to_numpy(pc.is_valid(postcode))
+    d0, d1, d2, d3 = (d.astype(np.int16) for d in digits)  # uint8 would overflow in the sum
+    pc4 = d0 * 1000 + d1 * 100 + d2 * 10 + d3
+    return pc4, ok
+
+
+class _Processor:
+    """Validates a batch of claim lines and reduces it to distinct (provider, PC4, client) triples
+    and line counts; thread-safe for the pool (the caches only ever gain identical entries)."""
+
+    def __init__(self, layout: _Layout, claims_year: int, source: str) -> None:
         self.layout = layout
-        self._claims_year = pa.scalar(claims_year, pa.int16())  # typed like the years array
+        self._claims_year = claims_year
         self.source = source
-        self.skip_invalid = skip_invalid
         self.insurers = _InsurerClassifier()
+        self.providers = _ProviderIds(source)
         self._years: dict[str, int] = {}
         self._kindzorg: dict[str, bool] = {}
+        self._pc4: dict[str, int] = {}
 
     def column(self, batch: pa.RecordBatch, canonical: str) -> pa.Array:
         return batch.column(self.layout.columns[canonical])
 
-    def _lookup(self, array: pa.Array, fn: Callable[[Any], Any], arrow_type: pa.DataType) -> pa.Array:
-        """Apply a Python function to the distinct values only, then spread back to the rows."""
-        encoded = _dictionary(array)
-        mapped = pa.array([fn(v) for v in encoded.dictionary.to_pylist()], type=arrow_type)
-        return pc.take(mapped, encoded.indices)
+    @staticmethod
+    def _lookup(encoded: pa.DictionaryArray, fn: Callable[[Any], Any], dtype: type[np.generic]) -> np.ndarray:
+        """A Python function applied to the distinct values only, spread back to the rows."""
+        mapped = np.array([fn(v) for v in encoded.dictionary.to_pylist()], dtype=dtype)
+        rows: np.ndarray = mapped[arrow.to_numpy(encoded.indices)]
+        return rows
 
-    def _years_of(self, array: pa.Array) -> pa.Array:
+    def _years_of(self, array: pa.Array) -> np.ndarray:
         if pa.types.is_date(array.type) or pa.types.is_timestamp(array.type):
-            return pc.fill_null(pc.cast(pc.year(array), pa.int16()), -1)
+            return arrow.to_numpy(pc.fill_null(pc.year(array), _I64_MINUS_1))
 
         def year(value: str | None) -> int:
             if value is None:
@@ -298,116 +365,105 @@ class _Processor:
                 cached = self._years[value] = _parse_year(value)
             return cached
 
-        return self._lookup(array, year, pa.int16())
+        return self._lookup(_dictionary(array), year, np.int16)
 
-    def _postcodes(self, postcode: pa.Array) -> tuple[pa.Array, pa.Array]:
-        """(text whose first 4 characters are the PC4, mask of invalid postcodes).
+    def _postcodes(self, postcode: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+        """(PC4 of every row, mask of invalid postcodes). The usual spellings are read in bulk; the
+        rest goes through `toolkit.postcode.to_pc4`, once per distinct value."""
+        pc4, ok = _pc4_common(postcode)
+        if not ok.all():
+            rest = np.flatnonzero(~ok)
+            values = self._lookup(_dictionary(postcode.take(arrow.from_numpy(rest))), self._pc4_of, np.int16)
+            pc4[rest] = values
+            ok[rest] = values >= 0
+        return pc4, ~ok
 
-        Three tiers, cheapest first; a tier only sees what the previous one could not accept:
-        4 ASCII digits not starting with 0; the usual `1234 AB`/`1234ab` (regex); anything else
-        through `toolkit.postcode.to_pc4`, once per distinct value.
-        """
-        simple = pc.fill_null(pc.and_(
-            pc.and_(pc.equal(pc.binary_length(postcode), _I32_4), pc.ascii_is_decimal(postcode)),
-            pc.invert(pc.starts_with(postcode, "0"))), False)
-        if pc.all(simple).as_py():
-            return postcode, pc.invert(simple)
-        others = pc.invert(simple)
-        rest = postcode.filter(others)
-        fast = pc.fill_null(pc.match_substring_regex(rest, _FAST_POSTCODE), False)
-        if pc.all(fast).as_py():
-            # `1234 AB` and `1234ab` start with their PC4 already: only the mask needs the rest's verdict.
-            return postcode, pc.replace_with_mask(others, others, pc.invert(fast))
-        slow = pc.invert(fast)
-        mapped = self._lookup(rest.filter(slow), _pc4_or_none, pa.string())
-        rest = pc.replace_with_mask(rest, slow, mapped)
-        return (pc.replace_with_mask(postcode, others, pc.fill_null(rest, "")),
-                pc.replace_with_mask(others, others, pc.is_null(rest)))
+    def _pc4_of(self, value: str | None) -> int:
+        if value is None:
+            return -1
+        cached = self._pc4.get(value)
+        if cached is None:
+            try:
+                cached = int(to_pc4(value))
+            except InputError:
+                cached = -1
+            self._pc4[value] = cached
+        return cached
 
-    def process(self, batch: pa.RecordBatch, first_row: int) -> _BatchResult:
+    def process(self, batch: pa.RecordBatch) -> _BatchResult:
         n = batch.num_rows
-        checks: list[tuple[str, pa.Array]] = []  # (field, mask of invalid rows), in column order
+        checks: list[tuple[str, np.ndarray]] = []  # (field, mask of invalid rows), in column order
 
         client = self.column(batch, "client_id")
         client_bytes = pc.binary_length(client)
-        checks.append(("client_id", pc.fill_null(pc.or_(
+        checks.append(("client_id", arrow.to_numpy(pc.fill_null(pc.or_(
             pc.or_(pc.equal(client_bytes, _I32_0), pc.greater(client_bytes, _MAX_ID)),
-            pc.utf8_is_space(client)), True)))
+            pc.utf8_is_space(client)), arrow.TRUE))))
 
-        postcode = self.column(batch, "postcode")
-        pc4_text, bad_postcode = self._postcodes(postcode)
+        pc4, bad_postcode = self._postcodes(self.column(batch, "postcode"))
         checks.append(("postcode", bad_postcode))
 
         insurer = _dictionary(self.column(batch, "insurer"))
-        insurer_kind = self._lookup(insurer, self._classify_insurer, pa.int8())
-        checks.append(("insurer", pc.equal(insurer_kind, _I8[-1])))
+        insurer_kind = self._lookup(insurer, self._classify_insurer, np.int8)
+        checks.append(("insurer", insurer_kind < 0))
 
         years = self._years_of(self.column(batch, "date"))
-        checks.append(("date", pc.or_(pc.less(years, _YEAR_MIN), pc.greater(years, _YEAR_MAX))))
+        checks.append(("date", (years < 1900) | (years > 2100)))
 
         if self.layout.has_provider:
             provider = _dictionary(self.column(batch, "provider"))
-            provider_bytes = self._lookup(provider, lambda v: -1 if v is None else len(v.encode()), pa.int32())
-            checks.append(("provider", pc.fill_null(pc.or_(
-                pc.equal(provider_bytes, _I32_0), pc.greater(provider_bytes, _MAX_TEXT)), True)))
+            names = provider.dictionary.to_pylist()
+            codes = arrow.to_numpy(provider.indices)
+            named = np.array([v is not None and 0 < len(v.encode()) <= MAX_TEXT_LENGTH for v in names], bool)
+            checks.append(("provider", ~named[codes]))
         else:
-            provider = pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, np.int32)), pa.array([""]))
+            names, codes = [""], np.zeros(n, np.int32)
 
+        kindzorg: np.ndarray | bool = False
         if "care_type" in self.layout.columns:
             care_type = _dictionary(self.column(batch, "care_type"))
-            care_bytes = self._lookup(care_type, lambda v: 0 if v is None else len(v.encode()), pa.int32())
-            checks.append(("care_type", pc.greater(care_bytes, _MAX_TEXT)))
+            care_names = care_type.dictionary.to_pylist()
+            care_codes = arrow.to_numpy(care_type.indices)
+            too_long = np.array([v is not None and len(v.encode()) > MAX_TEXT_LENGTH for v in care_names], bool)
+            checks.append(("care_type", too_long[care_codes]))
+            kindzorg = np.array([self._is_kindzorg(v) for v in care_names], bool)[care_codes]
 
-        invalid = checks[0][1]
+        invalid = checks[0][1].copy()
         for _, mask in checks[1:]:
-            invalid = pc.or_(invalid, mask)
+            invalid |= mask
         invalid_rows: list[tuple[int, str, str, object]] = []
         invalid_count: Counter[str] = Counter()
-        if pc.any(invalid).as_py():
-            invalid_rows, invalid_count = self._describe_invalid(batch, checks, first_row)
-            if not self.skip_invalid:
-                row, fieldname, reason, value = invalid_rows[0]
-                raise InputError(
-                    f"{self.source}: regel {row}, kolom '{self.layout.columns[fieldname]}': {reason}",
-                    field=fieldname, row=row, value=value, file=self.source,
-                )
-        valid = pc.invert(invalid)
+        if invalid.any():
+            invalid_rows, invalid_count = self._describe_invalid(batch, checks)
 
-        is_cz = pc.equal(insurer_kind, _I8[INSURER_CZ])
-        in_year = pc.equal(years, self._claims_year)
-        cz_year = pc.and_(pc.and_(valid, is_cz), in_year)
-        if "care_type" in self.layout.columns:
-            care = self._lookup(care_type, self._is_kindzorg, pa.bool_())
-            kindzorg = pc.and_(cz_year, pc.fill_null(care, False))
-            used = pc.and_(cz_year, pc.invert(kindzorg))
-        else:
-            kindzorg = pc.and_(cz_year, False)
-            used = cz_year
+        # The state of every line: other insurer, unknown label, CZ of another year, CZ kindzorg,
+        # used (CZ, claims year, no kindzorg) or invalid.
+        in_year = years == self._claims_year
+        cz_state = np.where(in_year, np.where(kindzorg, _KINDZORG, _USED), _OTHER_YEAR)
+        state = np.where(insurer_kind == INSURER_CZ, cz_state,
+                         np.where(insurer_kind == INSURER_OTHER, _OTHER_INSURER, _UNKNOWN_INSURER))
+        state[invalid] = _INVALID
+        counts = np.bincount(codes * _STATES + state, minlength=len(names) * _STATES).reshape(len(names), _STATES)
+        provider_ids = self.providers.of(names)
 
         unknown: Counter[str] = Counter()
-        unknown_mask = pc.and_(valid, pc.equal(insurer_kind, _I8[INSURER_UNKNOWN]))
-        if pc.any(unknown_mask).as_py():
-            counts = pc.value_counts(insurer.filter(unknown_mask))
-            unknown.update({str(v["values"]): int(v["counts"]) for v in counts.to_pylist()})
+        unknown_rows = state == _UNKNOWN_INSURER
+        if unknown_rows.any():
+            labels = insurer.dictionary.to_pylist()
+            per_label = np.bincount(arrow.to_numpy(insurer.indices)[unknown_rows], minlength=len(labels))
+            unknown.update({str(labels[i]): int(per_label[i]) for i in np.flatnonzero(per_label)})
 
-        # Line counts per provider: bincount over the dictionary indices (no hashing needed).
-        codes = provider.indices.to_numpy(zero_copy_only=False)
-        size = len(provider.dictionary)
-        columns = [np.bincount(codes, minlength=size)]
-        # other_insurer: known other insurers; unknown labels are counted in `unknown` by value.
-        for mask in (valid, used, pc.and_(valid, pc.equal(insurer_kind, _I8[INSURER_OTHER])),
-                     pc.and_(pc.and_(valid, is_cz), pc.invert(in_year)), kindzorg):
-            columns.append(np.bincount(codes, weights=mask.to_numpy(zero_copy_only=False), minlength=size))
-        matrix = np.stack(columns, axis=1).astype(np.int64)
-        per_provider = {name: matrix[i] for i, name in enumerate(provider.dictionary.to_pylist())}
-
-        used_provider = provider.filter(used)
-        triples = pa.table({
-            "provider": used_provider.dictionary.take(used_provider.indices),
-            "pc4": pc.cast(pc.utf8_slice_codeunits(pc4_text.filter(used), 0, 4), pa.int16()),
-            "client": client.filter(used),
-        }).group_by(["provider", "pc4", "client"]).aggregate([])
-        return _BatchResult(triples, per_provider, unknown, invalid_rows, invalid_count)
+        # Distinct (provider, PC4, client) of the used lines, a client as its code in this batch.
+        used = np.flatnonzero(state == _USED)
+        clients = pc.dictionary_encode(client.take(arrow.from_numpy(used)))
+        areas = provider_ids[codes[used]] * PC4_KEY + pc4[used]
+        triples = np.unique((areas << 32) | arrow.to_numpy(clients.indices))
+        return _BatchResult(
+            rows=n, areas=triples >> 32,
+            clients=clients.dictionary.take(arrow.from_numpy(triples & _LOW_32)),
+            providers=provider_ids, counts=counts,
+            unknown=unknown, invalid=invalid_rows, invalid_count=invalid_count,
+        )
 
     def _classify_insurer(self, value: str | None) -> int:
         if value is None or not value.strip() or len(value) > MAX_TEXT_LENGTH:
@@ -419,31 +475,26 @@ class _Processor:
             return False
         cached = self._kindzorg.get(value)
         if cached is None:
-            cached = self._kindzorg[value] = bool(_KINDZORG.search(value))
+            cached = self._kindzorg[value] = bool(_KINDZORG_CARE.search(value))
         return cached
 
     def _describe_invalid(
-        self, batch: pa.RecordBatch, checks: list[tuple[str, pa.Array]], first_row: int
+        self, batch: pa.RecordBatch, checks: list[tuple[str, np.ndarray]]
     ) -> tuple[list[tuple[int, str, str, object]], Counter[str]]:
-        """The invalid rows of a batch with a Dutch reason each (slow path: only on invalid input)."""
+        """The first invalid rows of a batch with a Dutch reason each, and the count per reason
+        (slow path: only on invalid input). A line with several problems counts once, for the first
+        failing field."""
+        first_failing = np.full(batch.num_rows, -1, np.int8)
+        for position in reversed(range(len(checks))):
+            first_failing[checks[position][1]] = position
+        invalid = np.flatnonzero(first_failing >= 0)
+        per_field = np.bincount(first_failing[invalid], minlength=len(checks))
+        count = Counter({_REASON_KEYS[checks[i][0]]: int(per_field[i]) for i in np.flatnonzero(per_field)})
         rows: list[tuple[int, str, str, object]] = []
-        count: Counter[str] = Counter()
-        seen: set[int] = set()
-        for fieldname, mask in checks:
-            indices = pc.indices_nonzero(mask).to_pylist()
-            if not indices:
-                continue
-            values = self.column(batch, fieldname)
-            reason_key = _REASON_KEYS[fieldname]
-            for index in indices:
-                if index in seen:
-                    continue  # one reason per line: the first failing field
-                seen.add(index)
-                count[reason_key] += 1
-                if len(rows) < 20:
-                    value = values[index].as_py()
-                    rows.append((first_row + index, fieldname, _reason_text(fieldname, value), value))
-        rows.sort()
+        for index in invalid[:20].tolist():
+            fieldname = checks[first_failing[index]][0]
+            value = self.column(batch, fieldname)[index].as_py()
+            rows.append((index, fieldname, _reason_text(fieldname, value), value))
         return rows, count
 
 
@@ -463,6 +514,8 @@ def _reason_text(fieldname: str, value: object) -> str:
         if value is None or not str(value).strip():
             return "cliënt ontbreekt"
         return f"cliënt {shown} is langer dan {MAX_ID_LENGTH} tekens"
+    if fieldname in ("postcode", "date") and (value is None or not str(value).strip()):
+        return f"{DUTCH_FIELD[fieldname]} ontbreekt"
     if fieldname == "postcode":
         return (f"postcode {shown} is geen geldige PC4 (verwacht 4 cijfers, niet beginnend met 0, "
                 "eventueel gevolgd door 2 letters)")
@@ -517,33 +570,75 @@ def _sniff_csv(path: Path) -> _CsvDialect:
     return _CsvDialect(delimiter, header, end + 1)
 
 
-def _csv_chunks(path: Path, start: int) -> Iterator[tuple[pa.Buffer, int]]:
-    """Buffers of whole lines, about CHUNK_BYTES each, with the file offset at which they end.
+@dataclass(frozen=True)
+class _Chunk:
+    """A piece of the input: `load()` gives its record batches (for CSV it parses them, in a worker
+    thread); `end` is how far into the file the piece reaches, in bytes, for the progress bar."""
 
-    One buffer is reused for the whole file (pyarrow's CSV reader copies every value out of its
-    input), so memory does not grow with the file. A memory map would: each page read stays resident.
-    """
-    buffer = bytearray(CHUNK_BYTES)
-    carried = 0  # the start of an unfinished line, moved to the front of the buffer
+    load: Callable[[], list[pa.RecordBatch]]
+    end: int = 0
+
+
+@dataclass(frozen=True)
+class _Source:
+    where: str  # the file name, or "DataFrame"/"tabel", for messages
+    layout: _Layout
+    first_row: int  # the row number of the first data line in messages
+    chunks: Iterator[_Chunk]
+    size: int = 0  # bytes, for the progress bar (CSV only)
+
+
+class _BufferPool:
+    """A few read buffers that go round: a chunk's buffer comes back as soon as pyarrow has parsed it
+    (the parsed arrays are copies), so memory stays bounded however long the file, and the pages stay
+    mapped: fresh pages are zeroed by the kernel, which measurably slowed a new buffer per chunk."""
+
+    def __init__(self, count: int) -> None:
+        self._free: queue.SimpleQueue[bytearray] = queue.SimpleQueue()
+        self._left = count  # buffers still to be made, on first need
+
+    def get(self) -> bytearray:
+        if self._left and self._free.empty():
+            self._left -= 1
+            return bytearray(CHUNK_BYTES)
+        return self._free.get()
+
+    def put(self, buffer: bytearray) -> None:
+        self._free.put(buffer)
+
+
+def _csv_pieces(path: Path, start: int, pool: _BufferPool) -> Iterator[tuple[bytearray, int, int]]:
+    """(buffer, length, end offset in the file) of pieces of whole lines, about CHUNK_BYTES each.
+    The caller gives every buffer back to the pool once it is done with it."""
+    carried = b""  # the start of an unfinished line, moved to the front of the next buffer
     with path.open("rb", buffering=0) as handle:
         handle.seek(start)
         while True:
-            with memoryview(buffer) as view:
-                read = handle.readinto(view[carried:]) or 0
-            filled = carried + read
-            if filled == 0:
-                return
-            if read == 0:
-                cut = filled  # end of file: the last line has no line end
-            else:
+            buffer = pool.get()
+            filled = len(carried)
+            if filled < len(buffer):
+                buffer[:filled] = carried
+            else:  # the line carried over is longer than this buffer
+                buffer = bytearray(carried) + bytes(len(buffer))
+            while True:
+                if filled == len(buffer):  # one line longer than the buffer: a bigger one replaces it
+                    buffer = buffer + bytes(len(buffer))  # (a new object: pyarrow may still export the old)
+                with memoryview(buffer) as view:
+                    read = handle.readinto(view[filled:]) or 0
+                filled += read
+                if read == 0:
+                    cut = filled  # end of file: the last line may have no line end
+                    break
                 cut = buffer.rfind(b"\n", 0, filled) + 1
-                if cut == 0:  # one line longer than the buffer: make room and read on
-                    buffer = buffer + bytes(len(buffer))
-                    carried = filled
-                    continue
-            yield pa.py_buffer(buffer).slice(0, cut), handle.tell() - (filled - cut)
-            buffer[: filled - cut] = buffer[cut:filled]
-            carried = filled - cut
+                if cut:
+                    break
+            if cut == 0:
+                pool.put(buffer)
+                return
+            carried = bytes(buffer[cut:filled])
+            yield buffer, cut, handle.tell() - len(carried)
+            if read == 0:
+                return
 
 
 def _locate_csv_problem(path: Path, dialect: _CsvDialect) -> InputError:
@@ -574,19 +669,17 @@ def _locate_csv_problem(path: Path, dialect: _CsvDialect) -> InputError:
     return InputError(f"{path}: het CSV-bestand kan niet worden gelezen", file=str(path))
 
 
-def _read_csv(path: Path, layout_cb: Callable[[_Layout], None],
-              progress: Callable[[int, int], None] | None) -> Iterator[tuple[pa.RecordBatch, int]]:
+def _read_csv(path: Path) -> _Source:
     import pyarrow.csv as pacsv
 
     dialect = _sniff_csv(path)
     layout = _resolve_columns(dialect.header, str(path))
-    layout_cb(layout)
     wanted = list(dict.fromkeys(layout.columns.values()))
-    total = path.stat().st_size
-    read_options = pacsv.ReadOptions(column_names=list(dialect.header), block_size=BLOCK_BYTES)
+    # Each chunk is parsed by one worker thread (the workers already keep every core busy).
+    read_options = pacsv.ReadOptions(column_names=list(dialect.header), block_size=BLOCK_BYTES, use_threads=False)
     parse_options = pacsv.ParseOptions(delimiter=dialect.delimiter)
-    # Low-cardinality columns arrive dictionary-encoded, built by the parallel parser: the validation
-    # then looks at each distinct provider, insurer and date once.
+    # Low-cardinality columns arrive dictionary-encoded: the validation then looks at each distinct
+    # provider, insurer, date and care type once.
     dictionary = pa.dictionary(pa.int32(), pa.string())
     by_dictionary = {layout.columns[c] for c in ("provider", "insurer", "date", "care_type") if c in layout.columns}
     convert_options = pacsv.ConvertOptions(
@@ -595,18 +688,22 @@ def _read_csv(path: Path, layout_cb: Callable[[_Layout], None],
         strings_can_be_null=False,
         quoted_strings_can_be_null=False,
     )
-    row = 2  # line 1 is the header
-    for data, offset in _csv_chunks(path, dialect.header_bytes):
+    pool = _BufferPool(2 * WORKERS + 1)  # one per chunk in flight, one being filled
+
+    def load(buffer: bytearray, length: int) -> list[pa.RecordBatch]:
         try:
-            table = pacsv.read_csv(pa.BufferReader(data), read_options=read_options,
+            table = pacsv.read_csv(pa.BufferReader(pa.py_buffer(buffer).slice(0, length)), read_options=read_options,
                                    parse_options=parse_options, convert_options=convert_options)
         except (pa.ArrowInvalid, pa.ArrowTypeError):
             raise _locate_csv_problem(path, dialect) from None
-        for batch in table.to_batches():
-            yield batch, row
-            row += batch.num_rows
-        if progress is not None:
-            progress(offset, total)
+        finally:
+            pool.put(buffer)
+        batches: list[pa.RecordBatch] = table.to_batches()
+        return batches
+
+    chunks = (_Chunk(functools.partial(load, buffer, length), end)
+              for buffer, length, end in _csv_pieces(path, dialect.header_bytes, pool))
+    return _Source(str(path), layout, 2, chunks, path.stat().st_size)  # line 1 is the header
 
 
 def _as_text(array: pa.Array) -> pa.Array:
@@ -636,18 +733,18 @@ def _normalise_batch(batch: pa.RecordBatch, layout: _Layout) -> pa.RecordBatch:
     return pa.RecordBatch.from_arrays(arrays, names=names)
 
 
-def _read_table_batches(table: pa.Table, where: str, layout_cb: Callable[[_Layout], None],
-                        first_row: int) -> Iterator[tuple[pa.RecordBatch, int]]:
+def _batch_chunks(batches: Iterator[pa.RecordBatch], layout: _Layout) -> Iterator[_Chunk]:
+    for batch in batches:
+        yield _Chunk(functools.partial(lambda b: [_normalise_batch(b, layout)], batch))
+
+
+def _read_table(table: pa.Table, where: str) -> _Source:
     layout = _resolve_columns(table.column_names, where)
-    layout_cb(layout)
     table = table.select(list(dict.fromkeys(layout.columns.values())))
-    row = first_row
-    for batch in table.to_batches(max_chunksize=1 << 20):
-        yield _normalise_batch(batch, layout), row
-        row += batch.num_rows
+    return _Source(where, layout, 1, _batch_chunks(iter(table.to_batches(max_chunksize=1 << 20)), layout))
 
 
-def _read_parquet(path: Path, layout_cb: Callable[[_Layout], None]) -> Iterator[tuple[pa.RecordBatch, int]]:
+def _read_parquet(path: Path) -> _Source:
     import pyarrow.parquet as pq
 
     try:
@@ -655,14 +752,11 @@ def _read_parquet(path: Path, layout_cb: Callable[[_Layout], None]) -> Iterator[
     except (pa.ArrowInvalid, OSError) as exc:
         raise InputError(f"{path}: geen geldig Parquet-bestand ({exc})", file=str(path)) from None
     layout = _resolve_columns(handle.schema_arrow.names, str(path))
-    layout_cb(layout)
-    row = 1  # Parquet has no header line: row numbers count from 1
-    for batch in handle.iter_batches(batch_size=1 << 20, columns=list(dict.fromkeys(layout.columns.values()))):
-        yield _normalise_batch(batch, layout), row
-        row += batch.num_rows
+    batches = handle.iter_batches(batch_size=1 << 20, columns=list(dict.fromkeys(layout.columns.values())))
+    return _Source(str(path), layout, 1, _batch_chunks(batches, layout))  # no header line: rows count from 1
 
 
-def _read_xlsx(path: Path, layout_cb: Callable[[_Layout], None]) -> Iterator[tuple[pa.RecordBatch, int]]:
+def _read_xlsx(path: Path) -> _Source:
     from python_calamine import CalamineWorkbook
 
     try:
@@ -681,32 +775,31 @@ def _read_xlsx(path: Path, layout_cb: Callable[[_Layout], None]) -> Iterator[tup
     if header is None:
         raise InputError(f"{path}: het werkblad is leeg", file=str(path))
     layout = _resolve_columns(header, str(path))
-    layout_cb(layout)
     positions = {name: header.index(name) for name in dict.fromkeys(layout.columns.values())}
-    chunk: dict[str, list[Any]] = {name: [] for name in positions}
-    first = header_row + 1
-    row = first
 
-    def flush() -> pa.RecordBatch:
+    def batch(chunk: dict[str, list[Any]]) -> pa.RecordBatch:
         arrays = []
-        for name in positions:
-            values = chunk[name]
+        for values in chunk.values():
             if all(isinstance(v, dt.date) or v in (None, "") for v in values) and any(values):
                 arrays.append(pa.array([v if isinstance(v, dt.date) else None for v in values]))
             else:
                 arrays.append(pa.array([_cell_text(v) for v in values], pa.string()))
-        return _normalise_batch(pa.RecordBatch.from_arrays(arrays, names=list(positions)), layout)
+        return pa.RecordBatch.from_arrays(arrays, names=list(chunk))
 
-    for values in rows:
-        for name, position in positions.items():
-            chunk[name].append(values[position] if position < len(values) else None)
-        row += 1
-        if row - first >= 200_000:
-            yield flush(), first
-            first = row
-            chunk = {name: [] for name in positions}
-    if row > first:  # rows read since the last flush
-        yield flush(), first
+    def batches() -> Iterator[pa.RecordBatch]:
+        chunk: dict[str, list[Any]] = {name: [] for name in positions}
+        count = 0
+        for values in rows:
+            for name, position in positions.items():
+                chunk[name].append(values[position] if position < len(values) else None)
+            count += 1
+            if count % 200_000 == 0:
+                yield batch(chunk)
+                chunk = {name: [] for name in positions}
+        if count % 200_000:
+            yield batch(chunk)
+
+    return _Source(str(path), layout, header_row + 1, _batch_chunks(batches(), layout))
 
 
 def _cell_text(value: Any) -> str:
@@ -723,13 +816,11 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def _batches(source: Any, layout_cb: Callable[[_Layout], None],
-             progress: Callable[[int, int], None] | None) -> tuple[str, Iterator[tuple[pa.RecordBatch, int]]]:
-    if hasattr(source, "to_pandas") and isinstance(source, pa.Table):
-        return "tabel", _read_table_batches(source, "tabel", layout_cb, 1)
+def _open(source: Any) -> _Source:
+    if isinstance(source, pa.Table):
+        return _read_table(source, "tabel")
     if type(source).__name__ == "DataFrame":
-        table = pa.Table.from_pandas(source, preserve_index=False)
-        return "DataFrame", _read_table_batches(table, "DataFrame", layout_cb, 1)
+        return _read_table(pa.Table.from_pandas(source, preserve_index=False), "DataFrame")
     if not isinstance(source, str | os.PathLike):
         raise InputError(
             f"bron {show_value(type(source).__name__)} wordt niet ondersteund (verwacht een pad naar csv, xlsx of "
@@ -739,11 +830,11 @@ def _batches(source: Any, layout_cb: Callable[[_Layout], None],
         raise InputError(f"{path}: bestand bestaat niet", file=str(path), value=str(path))
     suffix = path.suffix.lower()
     if suffix in {".csv", ".txt", ".tsv"}:
-        return str(path), _read_csv(path, layout_cb, progress)
+        return _read_csv(path)
     if suffix in {".xlsx", ".xlsm"}:
-        return str(path), _read_xlsx(path, layout_cb)
+        return _read_xlsx(path)
     if suffix in {".parquet", ".pq"}:
-        return str(path), _read_parquet(path, layout_cb)
+        return _read_parquet(path)
     raise InputError(f"{path}: bestandstype '{suffix}' wordt niet ondersteund (csv, xlsx of parquet)",
                      file=str(path), value=suffix)
 
@@ -755,30 +846,32 @@ def _batches(source: Any, layout_cb: Callable[[_Layout], None],
 _Areas = tuple[dict[str, int], dict[str, list[str]]]
 
 
-def _areas_per_group(triples: pa.Table) -> dict[str, _Areas]:
-    """Per provider: distinct clients per PC4 and the movers, from distinct (provider, pc4, client).
-
-    The provider column must not hold nulls: a join never matches null keys.
-    """
-    result: dict[str, _Areas] = {}
-    by_area = triples.group_by(["provider", "pc4"]).aggregate([([], "count_all")]).sort_by(
-        [("provider", "ascending"), ("pc4", "ascending")])
-    for provider, area, count in zip(by_area["provider"].to_pylist(), by_area["pc4"].to_pylist(),
-                                     by_area["count_all"].to_pylist(), strict=True):
-        result.setdefault(provider, ({}, {}))[0][f"{area:04d}"] = count
-    per_client = triples.group_by(["provider", "client"]).aggregate([([], "count_all")])
-    movers = per_client.filter(pc.greater(per_client["count_all"], 1)).select(["provider", "client"])
-    if movers.num_rows:
-        rows = triples.join(movers, keys=["provider", "client"], join_type="inner")
-        for provider, client, area in zip(rows["provider"].to_pylist(), rows["client"].to_pylist(),
-                                          rows["pc4"].to_pylist(), strict=True):
-            result.setdefault(provider, ({}, {}))[1].setdefault(client, []).append(f"{area:04d}")
+def _areas_per_group(group: np.ndarray, pc4: np.ndarray, client: np.ndarray,
+                     client_names: pa.Array) -> dict[int, _Areas]:
+    """Per group: distinct clients per PC4 and the movers, from distinct (group, PC4, client code)
+    triples sorted by group and PC4."""
+    result: dict[int, _Areas] = {}
+    areas, clients = np.unique(group * PC4_KEY + pc4, return_counts=True)
+    for area, count in zip(areas.tolist(), clients.tolist(), strict=True):
+        result.setdefault(area // PC4_KEY, ({}, {}))[0][_PC4_TEXT[area % PC4_KEY]] = count
+    # A mover: the same (group, client) in more than one triple.
+    pairs = (group << 32) | client
+    order = np.argsort(pairs, kind="stable")  # stable: a mover's areas stay in PC4 order
+    ordered = pairs[order]
+    repeat = np.flatnonzero(ordered[1:] == ordered[:-1])
+    if repeat.size:
+        rows = order[np.union1d(repeat, repeat + 1)]
+        names = client_names.take(arrow.from_numpy(client[rows])).to_pylist()
+        for key, name, area in zip(group[rows].tolist(), names, pc4[rows].tolist(), strict=True):
+            result.setdefault(key, ({}, {}))[1].setdefault(name, []).append(_PC4_TEXT[area])
     return result
 
 
-def _empty_triples() -> pa.Table:
-    return pa.table({"provider": pa.array([], pa.string()), "pc4": pa.array([], pa.int16()),
-                     "client": pa.array([], pa.string())})
+def _line_counts(row: np.ndarray) -> dict[str, int]:
+    counts = row.tolist()
+    return {"read": sum(counts), "valid": sum(counts[:_INVALID]), "used": counts[_USED],
+            "other_insurer": counts[_OTHER_INSURER], "other_year": counts[_OTHER_YEAR],
+            "kindzorg": counts[_KINDZORG]}
 
 
 def ratio_from_claims(
@@ -805,47 +898,53 @@ def ratio_from_claims(
     kind = provider_kind(provider)
     exempt = exemption_kind(exemption)
     target_year = claims_year(year)  # PolicyYearError before any reading
-    layouts: list[_Layout] = []
-    where, batches = _batches(source, layouts.append, progress)
+    opened = _open(source)
+    where, layout = opened.where, opened.layout
+    processor = _Processor(layout, target_year, where)
+
+    def work(chunk: _Chunk) -> tuple[int, list[_BatchResult]]:
+        return chunk.end, [processor.process(batch) for batch in chunk.load()]
 
     results: list[_BatchResult] = []
-    processor: _Processor | None = None
-
-    def work(item: tuple[pa.RecordBatch, int]) -> _BatchResult:
-        assert processor is not None
-        return processor.process(*item)
-
-    first = next(batches, None)
-    if first is None:
-        if not layouts:
-            raise InputError(f"{where}: geen gegevens gevonden", file=where)
-        batch_iter: Iterator[tuple[pa.RecordBatch, int]] = iter(())
-    else:
-        batch_iter = _chain(first, batches)
-    processor = _Processor(layouts[0], target_year, where, skip_invalid)
-    results.extend(_bounded_map(work, batch_iter))
-
     unknown: Counter[str] = Counter()
     invalid_count: Counter[str] = Counter()
     invalid_rows: list[tuple[int, str, str, object]] = []
-    for result in results:
-        unknown.update(result.unknown)
-        invalid_count.update(result.invalid_count)
-        invalid_rows.extend(result.invalid[: max(0, 10 - len(invalid_rows))])
+    row = opened.first_row
+    # In file order, so the error raised is about the first invalid line of the file.
+    for end, batch_results in _bounded_map(work, opened.chunks):
+        for result in batch_results:
+            if result.invalid and not skip_invalid:
+                index, fieldname, reason, value = result.invalid[0]
+                raise InputError(f"{where}: regel {row + index}, kolom '{layout.columns[fieldname]}': {reason}",
+                                 field=fieldname, row=row + index, value=value, file=where)
+            invalid_rows.extend((row + index, fieldname, reason, value)
+                                for index, fieldname, reason, value in result.invalid[: 10 - len(invalid_rows)])
+            invalid_count.update(result.invalid_count)
+            unknown.update(result.unknown)
+            row += result.rows
+            results.append(result)
+        if progress is not None and opened.size:
+            progress(end, opened.size)
     if strict and unknown:
         listed = ", ".join(f"{show_value(v)} ({n} regels)" for v, n in unknown.most_common(10))
         raise InputError(f"{where}: onbekende verzekeraar(s): {listed}. Voeg ze toe aan de lijst of corrigeer "
                          "de declaraties.", field="insurer", value=unknown.most_common(1)[0][0], file=where)
 
-    triples = pa.concat_tables([r.triples for r in results] or [_empty_triples()])
-    triples = triples.group_by(["provider", "pc4", "client"]).aggregate([])
-    examples = tuple(f"regel {row}, kolom '{processor.layout.columns[f]}': {reason}"
-                     for row, f, reason, _ in invalid_rows)
+    # Distinct (provider, PC4, client) over the whole file, each client as a code into `client_names`.
+    names = processor.providers.names
+    line_counts = np.zeros((len(names), _STATES), np.int64)
+    for result in results:
+        np.add.at(line_counts, result.providers, result.counts)
+    encoded = pc.dictionary_encode(pa.concat_arrays([r.clients for r in results] or [arrow.array([], pa.string())]))
+    areas = np.concatenate([r.areas for r in results] or [np.zeros(0, np.int64)])
+    triples = np.unique((areas << 32) | arrow.to_numpy(encoded.indices))
+    areas, client_codes, client_names = triples >> 32, triples & _LOW_32, encoded.dictionary
+    examples = tuple(f"regel {r}, kolom '{layout.columns[f]}': {reason}" for r, f, reason, _ in invalid_rows)
 
-    def build(name: str | None, areas: _Areas, line_counts: dict[str, int]) -> ClaimsRatioReport:
+    def build(name: str | None, areas: _Areas, counts: dict[str, int]) -> ClaimsRatioReport:
         clients_by_area, mover_map = areas
         own_exempt = exempt
-        if own_exempt is None and line_counts["kindzorg"] > line_counts["used"]:
+        if own_exempt is None and counts["kindzorg"] > counts["used"]:
             own_exempt = "kindzorg"  # most of its CZ care is (medische) kindzorg: bijlage 1, 1.1
         assessment = assess_normalised_counts(
             clients_by_area, year=year, provider=kind, exemption=own_exempt,
@@ -853,76 +952,63 @@ def ratio_from_claims(
         )
         return ClaimsRatioReport(
             assessment=assessment, provider=name, claims_year=target_year, method=method,
-            lines_read=line_counts["read"], lines_used=line_counts["used"], movers=len(mover_map),
+            lines_read=counts["read"], lines_used=counts["used"], movers=len(mover_map),
             clients_by_area=clients_by_area,
-            lines_other_insurers=line_counts["other_insurer"], lines_other_years=line_counts["other_year"],
-            lines_kindzorg=line_counts["kindzorg"], source=where,
+            lines_other_insurers=counts["other_insurer"], lines_other_years=counts["other_year"],
+            lines_kindzorg=counts["kindzorg"], source=where,
         )
 
-    sums: dict[str | None, np.ndarray] = {}
-    for result in results:
-        for name, row in result.per_provider.items():
-            sums[name] = sums[name] + row if name in sums else row.copy()
-    totals = {(name or None): dict(zip(_COUNTS, map(int, row), strict=True)) for name, row in sums.items()}
-    grand = dict.fromkeys(_COUNTS, 0)
-    for line_counts in totals.values():
-        for key, n in line_counts.items():
-            grand[key] += n
-    invalid_total = sum(invalid_count.values())
-
     per_provider: dict[str, ClaimsRatioReport] = {}
-    if processor.layout.has_provider:
+    if layout.has_provider:
+        ids = {name: i for i, name in enumerate(names) if name is not None}
         # A "provider" seen only on invalid lines (an empty cell, say) is no provider.
-        names = sorted(name for name, c in totals.items() if name is not None and c["valid"])
+        chosen = sorted(name for name, i in ids.items() if line_counts[i, :_INVALID].any())
         if only_provider is not None:
-            if only_provider not in totals:
+            if only_provider not in ids:
                 raise InputError(f"{where}: zorgaanbieder {show_value(only_provider)} komt niet voor in het bestand",
                                  field="provider", value=only_provider, file=where)
-            names = [only_provider]
-        areas_by_provider = _areas_per_group(triples)
-        for name in names:
-            per_provider[name] = build(name, areas_by_provider.get(name, ({}, {})), totals[name])
+            chosen = [only_provider]
+        by_provider = _areas_per_group(areas // PC4_KEY, areas % PC4_KEY, client_codes, client_names)
+        for name in chosen:
+            i = ids[name]
+            per_provider[name] = build(name, by_provider.get(i, ({}, {})), _line_counts(line_counts[i]))
         if only_provider is not None:
-            return _with_extras(per_provider[only_provider], unknown, invalid_total, invalid_count, examples, {})
+            return _with_extras(per_provider[only_provider], unknown, invalid_count, examples, {})
     # The whole file as one provider (e.g. one organisation with several AGB codes).
-    pooled = triples.group_by(["pc4", "client"]).aggregate([])
-    pooled = pooled.append_column("provider", pc.fill_null(pa.nulls(pooled.num_rows, pa.string()), ""))
-    overall = build(None, _areas_per_group(pooled).get("", ({}, {})), grand)
-    return _with_extras(overall, unknown, invalid_total, invalid_count, examples, per_provider)
+    pooled = np.unique(((areas % PC4_KEY) << 32) | client_codes)
+    whole = _areas_per_group(np.zeros(len(pooled), np.int64), pooled >> 32, pooled & _LOW_32, client_names)
+    overall = build(None, whole.get(0, ({}, {})), _line_counts(line_counts.sum(axis=0)))
+    return _with_extras(overall, unknown, invalid_count, examples, per_provider)
 
 
-def _with_extras(report: ClaimsRatioReport, unknown: Counter[str], invalid_total: int,
-                 invalid_count: Counter[str], examples: tuple[str, ...],
-                 providers: Mapping[str, ClaimsRatioReport]) -> ClaimsRatioReport:
+def _with_extras(report: ClaimsRatioReport, unknown: Counter[str], invalid_count: Counter[str],
+                 examples: tuple[str, ...], providers: Mapping[str, ClaimsRatioReport]) -> ClaimsRatioReport:
     from dataclasses import replace
 
-    return replace(report, unknown_insurers=dict(unknown.most_common()), invalid_lines=invalid_total,
+    return replace(report, unknown_insurers=dict(unknown.most_common()), invalid_lines=sum(invalid_count.values()),
                    invalid_reasons=dict(invalid_count), invalid_examples=examples, providers=dict(providers))
 
 
-def _bounded_map(fn: Callable[[Any], _BatchResult], items: Iterator[Any]) -> Iterator[_BatchResult]:
-    """Like ThreadPoolExecutor.map, in order, but with only a few batches in flight, so memory stays
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+
+
+def _bounded_map(fn: Callable[[_T], _R], items: Iterator[_T]) -> Iterator[_R]:
+    """Like ThreadPoolExecutor.map, in order, but with only a few items in flight, so memory stays
     bounded however long the file (Executor.map would read the whole input first)."""
     window = 2 * WORKERS
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        pending: deque[Future[_BatchResult]] = deque()
+        pending: deque[Future[_R]] = deque()
         try:
             for item in items:
                 pending.append(pool.submit(fn, item))
                 if len(pending) >= window:
-                    # In order: the first error raised is the first invalid line of the file.
                     yield pending.popleft().result()
             while pending:
                 yield pending.popleft().result()
         finally:
             for future in pending:
                 future.cancel()
-
-
-def _chain(first: tuple[pa.RecordBatch, int],
-           rest: Iterator[tuple[pa.RecordBatch, int]]) -> Iterator[tuple[pa.RecordBatch, int]]:
-    yield first
-    yield from rest
 
 
 __all__ = ["METHODS", "ClaimsRatioReport", "ratio_from_claims"]
