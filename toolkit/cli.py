@@ -7,10 +7,15 @@ traceback), 2 usage. Messages go to stderr, results to stdout, so `--json` outpu
 from __future__ import annotations
 
 import json
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
+
+# No command does linear algebra; OpenBLAS's idle threads would otherwise spin for a while after
+# NumPy is imported, on the cores that read the claims (measured: 0.1 CPU-second per run).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import typer
 
@@ -85,8 +90,12 @@ def ratio(
 
     reports = list(report.providers.values()) if report.providers else [report]
     if as_json:
-        payload: Any = [r.to_dict() for r in reports] if report.providers else report.to_dict()
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        # One provider per line: readable in a pager, and json.dumps without indent is its fast C encoder.
+        if report.providers:
+            lines = ",\n".join(json.dumps(r.to_dict(), ensure_ascii=False) for r in reports)
+            sys.stdout.write(f"[\n{lines}\n]\n")
+        else:
+            sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False) + "\n")
     else:
         _print_ratio_table(report, reports)
     if report.unknown_insurers:
