@@ -270,3 +270,27 @@ def test_empty_cells_in_parquet_are_invalid_lines(tmp_path: Path) -> None:
     assert report.invalid_examples[1] == "regel 3, kolom 'prestatiedatum': datum ontbreekt"
     assert {k: (v.clients, v.lines_read) for k, v in report.providers.items()} == {"A": (1, 2), "B": (1, 2)}
     assert report.lines_read == 5 and report.clients == 2
+
+
+def test_iso_dates_read_as_dates_and_other_formats_as_text_agree(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import toolkit.claims as claims
+
+    monkeypatch.setattr(claims, "CHUNK_BYTES", 2048)  # the first pieces are all ISO, later ones are not
+    rng = random.Random(7)
+    rows = [(f"P{rng.randint(1, 3)}", f"c{rng.randint(1, 80)}", str(rng.randint(1000, 1020)),
+             rng.choice(["CZ", "VGZ"]), dt.date(rng.choice([2024, 2025]), rng.randint(1, 12), rng.randint(1, 28)))
+            for _ in range(600)]
+
+    def write(name: str, iso_until: int) -> Path:
+        return write_lines(tmp_path / name, [HEADER] + [
+            f"{p};{c};{pc};{i};{d.isoformat() if n < iso_until else d.strftime('%d-%m-%Y')};Verpleging"
+            for n, (p, c, pc, i, d) in enumerate(rows)])
+
+    expected = {k: v.to_dict() for k, v in ratio_from_claims(write("nl.csv", 0), year=2027).providers.items()}
+    for name, iso_until in (("iso.csv", 600), ("mixed.csv", 300)):
+        got = {k: v.to_dict() for k, v in ratio_from_claims(write(name, iso_until), year=2027).providers.items()}
+        assert got == expected, name
+    old = write_lines(tmp_path / "old.csv", [HEADER, "A;c1;5611;CZ;2025-01-01;V", "A;c2;5611;CZ;1899-12-31;V"])
+    with pytest.raises(InputError, match="regel 3, kolom 'prestatiedatum': datum '1899-12-31' ligt niet tussen 1900"):
+        ratio_from_claims(old, year=2027)

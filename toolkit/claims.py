@@ -68,6 +68,7 @@ CHUNK_BYTES = 16 << 20  # bytes of CSV one worker parses and validates at a time
 BLOCK_BYTES = 8 << 20  # pyarrow block: a single line may be up to this long
 MAX_ID_LENGTH = 128  # client ids are pseudonyms or hashes; far longer values are a broken export
 MAX_TEXT_LENGTH = 200
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # a claim date outside these years is a broken export
 WORKERS = max(1, min(4, os.cpu_count() or 1))
 PROGRESS_MIN_BYTES = 50 << 20  # about a million claim lines
 
@@ -408,7 +409,7 @@ class _Processor:
         checks.append(("insurer", insurer_kind < 0))
 
         years = self._years_of(self.column(batch, "date"))
-        checks.append(("date", (years < 1900) | (years > 2100)))
+        checks.append(("date", (years < FIRST_YEAR) | (years > LAST_YEAR)))
 
         if self.layout.has_provider:
             provider = _dictionary(self.column(batch, "provider"))
@@ -457,7 +458,7 @@ class _Processor:
         used = np.flatnonzero(state == _USED)
         clients = pc.dictionary_encode(client.take(arrow.from_numpy(used)))
         areas = provider_ids[codes[used]] * PC4_KEY + pc4[used]
-        triples = np.unique((areas << 32) | arrow.to_numpy(clients.indices))
+        triples = arrow.to_numpy(pc.unique(arrow.from_numpy((areas << 32) | arrow.to_numpy(clients.indices))))
         return _BatchResult(
             rows=n, areas=triples >> 32,
             clients=clients.dictionary.take(arrow.from_numpy(triples & _LOW_32)),
@@ -524,6 +525,9 @@ def _reason_text(fieldname: str, value: object) -> str:
             return "verzekeraar ontbreekt"
         return f"verzekeraar {shown} is langer dan {MAX_TEXT_LENGTH} tekens"
     if fieldname == "date":
+        year = value.year if isinstance(value, dt.date) else _parse_year(str(value))
+        if year >= 0:
+            return f"datum {shown} ligt niet tussen {FIRST_YEAR} en {LAST_YEAR}"
         return f"datum {shown} is geen geldige datum (verwacht bijv. 2025-03-14 of 14-03-2025)"
     if fieldname == "care_type":
         return f"zorgsoort {shown} is langer dan {MAX_TEXT_LENGTH} tekens"
@@ -684,20 +688,33 @@ def _read_csv(path: Path) -> _Source:
     # provider, insurer, date and care type once.
     dictionary = pa.dictionary(pa.int32(), pa.string())
     by_dictionary = {layout.columns[c] for c in ("provider", "insurer", "date", "care_type") if c in layout.columns}
-    convert_options = pacsv.ConvertOptions(
-        include_columns=wanted,
-        column_types={name: dictionary if name in by_dictionary else pa.string() for name in wanted},
-        strings_can_be_null=False,
-        quoted_strings_can_be_null=False,
-    )
+    column_types = {name: dictionary if name in by_dictionary else pa.string() for name in wanted}
+    as_text = pacsv.ConvertOptions(include_columns=wanted, column_types=column_types,
+                                   strings_can_be_null=False, quoted_strings_can_be_null=False)
+    # Faster still: ISO dates (2025-03-14) read as dates by pyarrow, which accepts only real dates
+    # (a subset of what `_parse_year` accepts, with the same year). The first piece it refuses, for
+    # a date in another format or any other reason, switches the rest of the file to text.
+    as_dates = pacsv.ConvertOptions(include_columns=wanted,
+                                    column_types={**column_types, layout.columns["date"]: pa.date32()},
+                                    strings_can_be_null=False, quoted_strings_can_be_null=False)
+    iso_dates = [True]
     pool = _BufferPool(2 * WORKERS + 1)  # one per chunk in flight, one being filled
+
+    def read(buffer: bytearray, length: int, convert_options: pacsv.ConvertOptions) -> pa.Table:
+        quoted = buffer.find(b'"', 0, length) >= 0
+        return pacsv.read_csv(pa.BufferReader(pa.py_buffer(buffer).slice(0, length)), read_options=read_options,
+                              parse_options=parse_options if quoted else unquoted, convert_options=convert_options)
 
     def load(buffer: bytearray, length: int) -> list[pa.RecordBatch]:
         try:
-            quoted = buffer.find(b'"', 0, length) >= 0
-            table = pacsv.read_csv(pa.BufferReader(pa.py_buffer(buffer).slice(0, length)), read_options=read_options,
-                                   parse_options=parse_options if quoted else unquoted,
-                                   convert_options=convert_options)
+            table = None
+            if iso_dates[0]:
+                try:
+                    table = read(buffer, length, as_dates)
+                except (pa.ArrowInvalid, pa.ArrowTypeError):
+                    iso_dates[0] = False
+            if table is None:
+                table = read(buffer, length, as_text)
         except (pa.ArrowInvalid, pa.ArrowTypeError):
             raise _locate_csv_problem(path, dialect) from None
         finally:

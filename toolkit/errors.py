@@ -8,6 +8,7 @@ Dutch message instead of a traceback. Messages are in Dutch because spreadsheet 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
 
 
@@ -73,8 +74,9 @@ def show_value(value: object, limit: int = 40) -> str:
 
     Error messages end up in spreadsheet cells and terminals; a 1 MB value must not.
     """
-    # Decimals as the number itself ('-1.5', not "Decimal('-1.5')"): messages are read by spreadsheet users.
-    text = value if isinstance(value, str) else str(value) if isinstance(value, Decimal) else repr(value)
+    # Decimals and dates as themselves ('-1.5', '2025-03-14', not "Decimal('-1.5')"): messages are read by
+    # spreadsheet users.
+    text = value if isinstance(value, str) else str(value) if isinstance(value, Decimal | date) else repr(value)
     if len(text) > limit:
         text = f"{text[:limit]}… ({len(text)} tekens)"
     return f"'{text}'"
