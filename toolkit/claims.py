@@ -258,6 +258,17 @@ _PC4_TEXT = [f"{i:04d}" for i in range(PC4_KEY)]
 _LOW_32 = np.int64(0xFFFFFFFF)
 
 
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted. Sorting is about 5x faster here than `np.unique`, which hashes
+    (NumPy 2.4: 17 ms against 3 ms for 100,000 int64)."""
+    ordered = np.sort(values)
+    first = np.empty(len(ordered), bool)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    distinct: np.ndarray = ordered[first]
+    return distinct
+
+
 class _ProviderIds:
     """Provider name -> an id shared by all batches (each batch brings its own dictionary)."""
 
@@ -458,7 +469,7 @@ class _Processor:
         used = np.flatnonzero(state == _USED)
         clients = pc.dictionary_encode(client.take(arrow.from_numpy(used)))
         areas = provider_ids[codes[used]] * PC4_KEY + pc4[used]
-        triples = arrow.to_numpy(pc.unique(arrow.from_numpy((areas << 32) | arrow.to_numpy(clients.indices))))
+        triples = _distinct((areas << 32) | arrow.to_numpy(clients.indices))
         return _BatchResult(
             rows=n, areas=triples >> 32,
             clients=clients.dictionary.take(arrow.from_numpy(triples & _LOW_32)),
@@ -958,7 +969,7 @@ def ratio_from_claims(
         np.add.at(line_counts, result.providers, result.counts)
     encoded = pc.dictionary_encode(pa.concat_arrays([r.clients for r in results] or [arrow.array([], pa.string())]))
     areas = np.concatenate([r.areas for r in results] or [np.zeros(0, np.int64)])
-    triples = np.unique((areas << 32) | arrow.to_numpy(encoded.indices))
+    triples = _distinct((areas << 32) | arrow.to_numpy(encoded.indices))
     areas, client_codes, client_names = triples >> 32, triples & _LOW_32, encoded.dictionary
     examples = tuple(f"regel {r}, kolom '{layout.columns[f]}': {reason}" for r, f, reason, _ in invalid_rows)
 
@@ -996,7 +1007,7 @@ def ratio_from_claims(
         if only_provider is not None:
             return _with_extras(per_provider[only_provider], unknown, invalid_count, examples, {})
     # The whole file as one provider (e.g. one organisation with several AGB codes).
-    pooled = np.unique(((areas % PC4_KEY) << 32) | client_codes)
+    pooled = _distinct(((areas % PC4_KEY) << 32) | client_codes)
     whole = _areas_per_group(np.zeros(len(pooled), np.int64), pooled >> 32, pooled & _LOW_32, client_names)
     overall = build(None, whole.get(0, ({}, {})), _line_counts(line_counts.sum(axis=0)))
     return _with_extras(overall, unknown, invalid_count, examples, per_provider)

@@ -202,6 +202,11 @@ def parse_topic(where: str, data: Any) -> Topic:
     )
 
 
+# libyaml's safe loader when PyYAML was built with it: the same documents, read about 8x faster
+# (every command reads a few parameter files at start-up).
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _data_root() -> Any:
     return resources.files("toolkit.parameters").joinpath("data")
 
@@ -213,7 +218,7 @@ def _read_yaml(relative: str) -> Any:
     except FileNotFoundError:
         raise ParameterDataError(f"parameterbestand {relative} ontbreekt") from None
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_SAFE_LOADER)
     except yaml.YAMLError as exc:
         raise ParameterDataError(f"{relative}: geen geldige YAML ({exc})") from None
 
