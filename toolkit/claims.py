@@ -314,26 +314,24 @@ def _pc4_common(postcode: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     offsets = np.frombuffer(offsets_buffer, np.int32, count=n + 1, offset=postcode.offset * 4)
     starts = offsets[:-1].astype(np.int64)
     lengths = np.diff(offsets)
-    if data_buffer is None or data_buffer.size == 0:
-        return np.zeros(n, np.int16), np.zeros(n, bool)
-    data = np.frombuffer(data_buffer, np.uint8)
-    last = len(data) - 1
+    # Seven spare bytes after the data: every value can be read as if it were seven bytes long, and
+    # the length checks reject whatever a shorter value's spare bytes say.
+    data = np.zeros(offsets[-1] + 7, np.uint8)
+    if data_buffer is not None:
+        data[: offsets[-1]] = np.frombuffer(data_buffer, np.uint8, count=offsets[-1])
 
-    def char(k: int) -> np.ndarray:  # k-th byte of every value; past the end of a short value it is
-        return data[np.minimum(starts + k, last)]  # some other byte, and the length check rejects it
+    def is_letter(chars: np.ndarray) -> np.ndarray:
+        return ((chars | 0x20) - ord("a")).astype(np.uint8) < 26  # A-Z or a-z
 
-    def is_letter(k: int) -> np.ndarray:
-        return ((char(k) | 0x20) - ord("a")).astype(np.uint8) < 26
-
-    digits = [(char(k) - ord("0")).astype(np.uint8) for k in range(4)]
-    ok = (digits[0] >= 1) & (digits[0] <= 9) & (digits[1] <= 9) & (digits[2] <= 9) & (digits[3] <= 9)
-    long = lengths > 4
-    if long.any():
-        six = (lengths == 6) & is_letter(4) & is_letter(5)
-        seven = (lengths == 7) & (char(4) == ord(" ")) & is_letter(5) & is_letter(6)
-        ok &= (lengths == 4) | six | seven
-    else:
-        ok &= lengths == 4
+    digits = [data[starts + k] - ord("0") for k in range(4)]  # uint8: anything below '0' wraps past 9
+    pc4_first = (digits[0] >= 1) & (digits[0] <= 9) & (digits[1] <= 9) & (digits[2] <= 9) & (digits[3] <= 9)
+    ok = pc4_first & (lengths == 4)
+    long = np.flatnonzero(pc4_first & (lengths > 4))
+    if long.size:  # `1234AB`, `1234ab` or `1234 AB`
+        at, size = starts[long], lengths[long]
+        c4, c5, c6 = data[at + 4], data[at + 5], data[at + 6]
+        ok[long] = (((size == 6) & is_letter(c4) & is_letter(c5))
+                    | ((size == 7) & (c4 == ord(" ")) & is_letter(c5) & is_letter(c6)))
     if validity is not None and postcode.null_count:
         ok &= arrow.to_numpy(pc.is_valid(postcode))
     d0, d1, d2, d3 = (d.astype(np.int16) for d in digits)  # uint8 would overflow in the sum
