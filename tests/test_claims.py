@@ -206,6 +206,7 @@ def test_every_count_matches_a_plain_python_model(tmp_path: Path, seed: int, mon
     import toolkit.claims as claims
 
     monkeypatch.setattr(claims, "CHUNK_BYTES", [16, 100, 4096, 1 << 20, 333, 64][seed])  # 16: every line is longer
+    monkeypatch.setattr(claims, "MERGE_AT", [1, 10**9, 7][seed % 3])  # triples merged after every batch, never, …
     rng = random.Random(seed)
     labels = {"CZ": "cz", "cz": "cz", "OHRA": "cz", "9664": "cz", "VGZ": "other", "Menzis": "other",
               "C Z": "unknown", "Onbekend": "unknown"}

@@ -71,6 +71,7 @@ MAX_TEXT_LENGTH = 200
 FIRST_YEAR, LAST_YEAR = 1900, 2100  # a claim date outside these years is a broken export
 WORKERS = max(1, min(4, os.cpu_count() or 1))
 PROGRESS_MIN_BYTES = 50 << 20  # about a million claim lines
+MERGE_AT = 4_000_000  # batch triples kept before they are merged into one distinct set
 
 _KINDZORG_CARE = re.compile(r"kindzorg", re.IGNORECASE)
 _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%Y%m%d", "%Y/%m/%d", "%d.%m.%Y")
@@ -897,6 +898,34 @@ def _areas_per_group(group: np.ndarray, pc4: np.ndarray, client: np.ndarray,
     return result
 
 
+class _Triples:
+    """The distinct (provider, PC4, client) triples of the batches seen so far. Each batch's own are
+    kept as they come, and merged into one distinct set whenever they add up to `MERGE_AT` rows, so
+    memory follows the distinct triples of the file, not its length."""
+
+    def __init__(self) -> None:
+        self._areas: list[np.ndarray] = []
+        self._clients: list[pa.Array] = []
+        self._rows = 0
+        self._merged_rows = 0
+
+    def add(self, areas: np.ndarray, clients: pa.Array) -> None:
+        self._areas.append(areas)
+        self._clients.append(clients)
+        self._rows += len(areas)
+        if self._rows - self._merged_rows >= MERGE_AT:
+            areas, codes, names = self.distinct()
+            self._areas, self._clients = [areas], [names.take(arrow.from_numpy(codes))]
+            self._rows = self._merged_rows = len(areas)
+
+    def distinct(self) -> tuple[np.ndarray, np.ndarray, pa.Array]:
+        """(provider id * PC4_KEY + PC4, client code, client names) of every distinct triple, sorted."""
+        clients = pc.dictionary_encode(pa.concat_arrays(self._clients or [arrow.array([], pa.string())]))
+        areas = np.concatenate(self._areas or [np.zeros(0, np.int64)])
+        triples = _distinct((areas << 32) | arrow.to_numpy(clients.indices))
+        return triples >> 32, triples & _LOW_32, clients.dictionary
+
+
 def _line_counts(row: np.ndarray) -> dict[str, int]:
     counts = row.tolist()
     return {"read": sum(counts), "valid": sum(counts[:_INVALID]), "used": counts[_USED],
@@ -935,7 +964,8 @@ def ratio_from_claims(
     def work(chunk: _Chunk) -> tuple[int, list[_BatchResult]]:
         return chunk.end, [processor.process(batch) for batch in chunk.load()]
 
-    results: list[_BatchResult] = []
+    triples = _Triples()
+    line_counts = np.zeros((0, _STATES), np.int64)  # by provider id and line state
     unknown: Counter[str] = Counter()
     invalid_count: Counter[str] = Counter()
     invalid_rows: list[tuple[int, str, str, object]] = []
@@ -952,7 +982,12 @@ def ratio_from_claims(
             invalid_count.update(result.invalid_count)
             unknown.update(result.unknown)
             row += result.rows
-            results.append(result)
+            if len(result.providers) and result.providers.max() >= len(line_counts):
+                grown = np.zeros((len(processor.providers.names), _STATES), np.int64)
+                grown[: len(line_counts)] = line_counts
+                line_counts = grown
+            np.add.at(line_counts, result.providers, result.counts)
+            triples.add(result.areas, result.clients)
         if progress is not None and opened.size:
             progress(end, opened.size)
     if strict and unknown:
@@ -962,13 +997,8 @@ def ratio_from_claims(
 
     # Distinct (provider, PC4, client) over the whole file, each client as a code into `client_names`.
     names = processor.providers.names
-    line_counts = np.zeros((len(names), _STATES), np.int64)
-    for result in results:
-        np.add.at(line_counts, result.providers, result.counts)
-    encoded = pc.dictionary_encode(pa.concat_arrays([r.clients for r in results] or [arrow.array([], pa.string())]))
-    areas = np.concatenate([r.areas for r in results] or [np.zeros(0, np.int64)])
-    triples = _distinct((areas << 32) | arrow.to_numpy(encoded.indices))
-    areas, client_codes, client_names = triples >> 32, triples & _LOW_32, encoded.dictionary
+    line_counts = np.vstack([line_counts, np.zeros((len(names) - len(line_counts), _STATES), np.int64)])
+    areas, client_codes, client_names = triples.distinct()
     examples = tuple(f"regel {r}, kolom '{layout.columns[f]}': {reason}" for r, f, reason, _ in invalid_rows)
 
     def build(name: str | None, areas: _Areas, counts: dict[str, int]) -> ClaimsRatioReport:
