@@ -603,7 +603,7 @@ class _Source:
 
 
 class _BufferPool:
-    """A few read buffers that go round: a chunk's buffer comes back as soon as pyarrow has parsed it
+    """A few read buffers that go round: a piece's buffer comes back as soon as pyarrow has parsed it
     (the parsed arrays are copies), so memory stays bounded however long the file, and the pages stay
     mapped: fresh pages are zeroed by the kernel, which measurably slowed a new buffer per chunk."""
 
@@ -656,7 +656,7 @@ def _csv_pieces(path: Path, start: int, pool: _BufferPool) -> Iterator[tuple[byt
 
 
 def _locate_csv_problem(path: Path, dialect: _CsvDialect) -> InputError:
-    """Slow path after pyarrow refused a chunk: find the first line that is not well formed."""
+    """Slow path after pyarrow refused a piece: find the first line that is not well formed."""
     expected = len(dialect.header)
     with path.open("rb") as handle:
         handle.seek(dialect.header_bytes)
@@ -689,7 +689,7 @@ def _read_csv(path: Path) -> _Source:
     dialect = _sniff_csv(path)
     layout = _resolve_columns(dialect.header, str(path))
     wanted = list(dict.fromkeys(layout.columns.values()))
-    # Each chunk is parsed by one worker thread (the workers already keep every core busy).
+    # Each piece is parsed by one worker thread (the workers already keep every core busy).
     read_options = pacsv.ReadOptions(column_names=list(dialect.header), block_size=BLOCK_BYTES, use_threads=False)
     parse_options = pacsv.ParseOptions(delimiter=dialect.delimiter)
     # A piece without any quote character parses the same without quote handling, which is faster.
@@ -708,7 +708,7 @@ def _read_csv(path: Path) -> _Source:
                                     column_types={**column_types, layout.columns["date"]: pa.date32()},
                                     strings_can_be_null=False, quoted_strings_can_be_null=False)
     iso_dates = [True]
-    pool = _BufferPool(2 * WORKERS + 1)  # one per chunk in flight, one being filled
+    pool = _BufferPool(2 * WORKERS + 1)  # one per piece in flight, one being filled
 
     def read(buffer: bytearray, length: int, convert_options: pacsv.ConvertOptions) -> pa.Table:
         quoted = buffer.find(b'"', 0, length) >= 0
