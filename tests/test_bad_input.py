@@ -27,6 +27,8 @@ EXPECTED = {
     "unrelated.csv": (None, "kolom(men) ontbreken"),
     "broken.xlsx": (None, "xlsx"),
     "broken.parquet": (None, "Parquet"),
+    "cr_line_endings.csv": (1, "los CR-teken"),
+    "stray_cr.csv": (3, "onleesbaar"),
 }
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -69,3 +70,15 @@ def test_invalid_postcodes_name_value_and_row(value: object) -> None:
 
 def test_compact() -> None:
     assert compact(" 1234 ab ") == "1234AB"
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [("12AB", "'12AB'"), ("a\tb\r\nc", "'a\\tb\\r\\nc'"), ("één", "'één'"), (Decimal("-1.50"), "'-1.50'"),
+     (dt.date(2025, 3, 14), "'2025-03-14'"), (None, "'None'"),
+     ("x" * 50, "'" + "x" * 40 + "… (50 tekens)'")],
+)
+def test_values_in_messages_stay_on_one_short_line(value: object, shown: str) -> None:
+    from toolkit.errors import show_value
+
+    assert show_value(value) == shown

@@ -574,14 +574,30 @@ def _sniff_csv(path: Path) -> _CsvDialect:
             f"{exc.start + 1}); sla het bestand op als 'CSV UTF-8'",
             row=1, file=str(path), value=raw_header[exc.start:exc.start + 1],
         ) from None
+    if "\r" in header_text:  # lines ended by CR alone: old Mac exports; pyarrow would read them, we cut at LF
+        raise InputError(
+            f"{path}: regel 1: de regels eindigen op een los CR-teken (oud Mac-formaat); sla het bestand op als "
+            "'CSV UTF-8'",
+            row=1, file=str(path), value="CR")
     best: tuple[int, str] = (0, ";")
     for delimiter in (";", ",", "\t"):
-        fields = next(csv.reader([header_text], delimiter=delimiter))
-        if len(fields) > best[0]:
+        fields = _csv_fields(header_text, delimiter)
+        if fields is not None and len(fields) > best[0]:
             best = (len(fields), delimiter)
+    if best[0] == 0:
+        raise InputError(f"{path}: regel 1 (kopregel) is geen leesbare CSV-regel: {show_value(header_text)}",
+                         row=1, file=str(path), value=header_text)
     delimiter = best[1]
-    header = tuple(next(csv.reader([header_text], delimiter=delimiter)))
+    header = tuple(_csv_fields(header_text, delimiter) or ())
     return _CsvDialect(delimiter, header, end + 1)
+
+
+def _csv_fields(line: str, delimiter: str) -> list[str] | None:
+    """The fields of one CSV line, or None when Python's csv module cannot read it."""
+    try:
+        return next(csv.reader([line], delimiter=delimiter))
+    except csv.Error:
+        return None
 
 
 @dataclass(frozen=True)
@@ -674,7 +690,11 @@ def _locate_csv_problem(path: Path, dialect: _CsvDialect) -> InputError:
                     row=number, file=str(path), value=raw[exc.start:exc.start + 1])
             if not text.strip():
                 continue
-            fields = next(csv.reader([text.rstrip("\r\n")], delimiter=dialect.delimiter))
+            fields = _csv_fields(text.rstrip("\r\n"), dialect.delimiter)
+            if fields is None:
+                return InputError(
+                    f"{path}: regel {number} is onleesbaar (bijvoorbeeld een los CR-teken midden in de regel): "
+                    f"{show_value(text.strip())}", row=number, file=str(path), value=text.strip())
             if len(fields) != expected:
                 return InputError(
                     f"{path}: regel {number} heeft {len(fields)} velden, de kopregel {expected} "

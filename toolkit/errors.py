@@ -77,6 +77,8 @@ def show_value(value: object, limit: int = 40) -> str:
     # Decimals and dates as themselves ('-1.5', '2025-03-14', not "Decimal('-1.5')"): messages are read by
     # spreadsheet users.
     text = value if isinstance(value, str) else str(value) if isinstance(value, Decimal | date) else repr(value)
+    if not text.isprintable():  # a CR or tab from a broken file must not break the message's line
+        text = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
     if len(text) > limit:
         text = f"{text[:limit]}… ({len(text)} tekens)"
     return f"'{text}'"
