@@ -223,7 +223,14 @@ def test_every_count_matches_a_plain_python_model(tmp_path: Path, seed: int, mon
             date = "31-02-2025"
         rows.append((rng.choice(["P1", "P2", "P3", "Q"]), client, postcode, rng.choice(list(labels)), date,
                      rng.choice(care)))
-    path = write_lines(tmp_path / "m.csv", [HEADER] + [";".join(r) for r in rows])
+    lines = [HEADER]
+    line_of = []  # the file line number of each row: empty lines are no rows, but editors count them
+    for r in rows:
+        while rng.random() < 0.05:
+            lines.append(rng.choice(["", "\r"]))
+        lines.append(";".join(r))
+        line_of.append(len(lines))
+    path = write_lines(tmp_path / "m.csv", lines)
 
     def valid(r: tuple[str, ...]) -> bool:
         p = r[2].strip()
@@ -249,8 +256,10 @@ def test_every_count_matches_a_plain_python_model(tmp_path: Path, seed: int, mon
         assert got.movers == len(movers)
     with pytest.raises(InputError) as info:
         ratio_from_claims(path, year=2027)
-    first_bad = next(i for i, r in enumerate(rows) if not valid(r))
-    assert info.value.row == first_bad + 2
+    bad = [i for i, r in enumerate(rows) if not valid(r)]
+    assert info.value.row == line_of[bad[0]] and f"regel {line_of[bad[0]]}," in str(info.value)
+    assert [int(e.split(",")[0].removeprefix("regel ")) for e in report.invalid_examples] == [
+        line_of[i] for i in bad[:10]]
 
 
 def test_empty_cells_in_parquet_are_invalid_lines(tmp_path: Path) -> None:

@@ -616,6 +616,12 @@ class _Source:
     first_row: int  # the row number of the first data line in messages
     chunks: Iterator[_Chunk]
     size: int = 0  # bytes, for the progress bar (CSV only)
+    # Record numbers (first_row + records before) -> the line numbers a text editor shows, where they
+    # differ: pyarrow skips empty lines in a CSV. Only called for the few lines an error names.
+    lines: Callable[[list[int]], dict[int, int]] | None = None
+
+    def line_numbers(self, records: list[int]) -> dict[int, int]:
+        return self.lines(records) if self.lines is not None else {r: r for r in records}
 
 
 class _BufferPool:
@@ -669,6 +675,35 @@ def _csv_pieces(path: Path, start: int, pool: _BufferPool) -> Iterator[tuple[byt
             yield buffer, cut, handle.tell() - len(carried)
             if read == 0:
                 return
+
+
+def _csv_line_numbers(path: Path, start: int, records: list[int]) -> dict[int, int]:
+    """The file line number of each record number (2 = the first line after the header, counted the way
+    pyarrow counts: empty lines are no records). Reads the file up to the last record asked for."""
+    result: dict[int, int] = {}
+    wanted = sorted(set(records), reverse=True)  # popped from the end: smallest first
+    lines_before, records_before = 0, 0
+    pool = _BufferPool(1)
+    for buffer, length, _ in _csv_pieces(path, start, pool):
+        data = np.frombuffer(buffer, np.uint8, count=length)
+        ends = np.flatnonzero(data == ord("\n"))
+        if not len(ends) or ends[-1] != length - 1:
+            ends = np.append(ends, length)  # the last line of the file may have no line end
+        begins = np.concatenate([[0], ends[:-1] + 1])
+        sizes = ends - begins
+        empty = (sizes == 0) | ((sizes == 1) & (data[np.minimum(begins, length - 1)] == ord("\r")))
+        counted = np.cumsum(~empty)  # records up to and including each line
+        while wanted and wanted[-1] - 2 < records_before + (counted[-1] if len(counted) else 0):
+            record = wanted.pop()
+            index = int(np.searchsorted(counted, record - 2 - records_before + 1))
+            result[record] = 2 + lines_before + index
+        lines_before += len(ends)
+        records_before += int(counted[-1]) if len(counted) else 0
+        pool.put(buffer)
+        if not wanted:
+            break
+    result.update({record: record for record in wanted})  # not found: keep the record number
+    return result
 
 
 def _locate_csv_problem(path: Path, dialect: _CsvDialect) -> InputError:
@@ -754,7 +789,8 @@ def _read_csv(path: Path) -> _Source:
 
     chunks = (_Chunk(functools.partial(load, buffer, length), end)
               for buffer, length, end in _csv_pieces(path, dialect.header_bytes, pool))
-    return _Source(str(path), layout, 2, chunks, path.stat().st_size)  # line 1 is the header
+    return _Source(str(path), layout, 2, chunks, path.stat().st_size,  # line 1 is the header
+                   functools.partial(_csv_line_numbers, path, dialect.header_bytes))
 
 
 def _as_text(array: pa.Array) -> pa.Array:
@@ -995,8 +1031,9 @@ def ratio_from_claims(
         for result in batch_results:
             if result.invalid and not skip_invalid:
                 index, fieldname, reason, value = result.invalid[0]
-                raise InputError(f"{where}: regel {row + index}, kolom '{layout.columns[fieldname]}': {reason}",
-                                 field=fieldname, row=row + index, value=value, file=where)
+                line = opened.line_numbers([row + index])[row + index]
+                raise InputError(f"{where}: regel {line}, kolom '{layout.columns[fieldname]}': {reason}",
+                                 field=fieldname, row=line, value=value, file=where)
             invalid_rows.extend((row + index, fieldname, reason, value)
                                 for index, fieldname, reason, value in result.invalid[: 10 - len(invalid_rows)])
             invalid_count.update(result.invalid_count)
@@ -1019,7 +1056,8 @@ def ratio_from_claims(
     names = processor.providers.names
     line_counts = np.vstack([line_counts, np.zeros((len(names) - len(line_counts), _STATES), np.int64)])
     areas, client_codes, client_names = triples.distinct()
-    examples = tuple(f"regel {r}, kolom '{layout.columns[f]}': {reason}" for r, f, reason, _ in invalid_rows)
+    lines = opened.line_numbers([r for r, *_ in invalid_rows])
+    examples = tuple(f"regel {lines[r]}, kolom '{layout.columns[f]}': {reason}" for r, f, reason, _ in invalid_rows)
 
     def build(name: str | None, areas: _Areas, counts: dict[str, int]) -> ClaimsRatioReport:
         clients_by_area, mover_map = areas
