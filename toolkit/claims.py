@@ -682,6 +682,8 @@ def _csv_line_numbers(path: Path, start: int, records: list[int]) -> dict[int, i
     pyarrow counts: empty lines are no records). Reads the file up to the last record asked for."""
     result: dict[int, int] = {}
     wanted = sorted(set(records), reverse=True)  # popped from the end: smallest first
+    if not wanted:
+        return result
     lines_before, records_before = 0, 0
     pool = _BufferPool(1)
     for buffer, length, _ in _csv_pieces(path, start, pool):
