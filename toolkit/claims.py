@@ -1061,8 +1061,8 @@ def ratio_from_claims(
     lines = opened.line_numbers([r for r, *_ in invalid_rows])
     examples = tuple(f"regel {lines[r]}, kolom '{layout.columns[f]}': {reason}" for r, f, reason, _ in invalid_rows)
 
-    def build(name: str | None, areas: _Areas, counts: dict[str, int]) -> ClaimsRatioReport:
-        clients_by_area, mover_map = areas
+    def build(name: str | None, found: _Areas, counts: dict[str, int]) -> ClaimsRatioReport:
+        clients_by_area, mover_map = found
         own_exempt = exempt
         if own_exempt is None and counts["kindzorg"] > counts["used"]:
             own_exempt = "kindzorg"  # most of its CZ care is (medische) kindzorg: bijlage 1, 1.1
