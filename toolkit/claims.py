@@ -347,7 +347,6 @@ class _Processor:
     def __init__(self, layout: _Layout, claims_year: int, source: str) -> None:
         self.layout = layout
         self._claims_year = claims_year
-        self.source = source
         self.insurers = _InsurerClassifier()
         self.providers = _ProviderIds(source)
         self._years: dict[str, int] = {}
@@ -984,6 +983,13 @@ class _Triples:
         return triples >> 32, triples & _LOW_32, clients.dictionary
 
 
+def _with_rows(line_counts: np.ndarray, providers: int) -> np.ndarray:
+    """The line counts by provider id, with zero rows added for ids seen since."""
+    if len(line_counts) >= providers:
+        return line_counts
+    return np.vstack([line_counts, np.zeros((providers - len(line_counts), _STATES), np.int64)])
+
+
 def _line_counts(row: np.ndarray) -> dict[str, int]:
     counts = row.tolist()
     return {"read": sum(counts), "valid": sum(counts[:_INVALID]), "used": counts[_USED],
@@ -1041,10 +1047,7 @@ def ratio_from_claims(
             invalid_count.update(result.invalid_count)
             unknown.update(result.unknown)
             row += result.rows
-            if len(result.providers) and result.providers.max() >= len(line_counts):
-                grown = np.zeros((len(processor.providers.names), _STATES), np.int64)
-                grown[: len(line_counts)] = line_counts
-                line_counts = grown
+            line_counts = _with_rows(line_counts, len(processor.providers.names))  # ids new since
             np.add.at(line_counts, result.providers, result.counts)
             triples.add(result.areas, result.clients)
         if progress is not None and opened.size:
@@ -1055,8 +1058,7 @@ def ratio_from_claims(
                          "de declaraties.", field="insurer", value=unknown.most_common(1)[0][0], file=where)
 
     # Distinct (provider, PC4, client) over the whole file, each client as a code into `client_names`.
-    names = processor.providers.names
-    line_counts = np.vstack([line_counts, np.zeros((len(names) - len(line_counts), _STATES), np.int64)])
+    names = processor.providers.names  # every id has its row: each batch's result added its own
     areas, client_codes, client_names = triples.distinct()
     lines = opened.line_numbers([r for r, *_ in invalid_rows])
     examples = tuple(f"regel {lines[r]}, kolom '{layout.columns[f]}': {reason}" for r, f, reason, _ in invalid_rows)
