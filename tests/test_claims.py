@@ -106,7 +106,7 @@ def test_matches_a_plain_python_count(tmp_path: Path, seed: int, monkeypatch: py
     import toolkit.claims as claims
 
     if seed % 2:
-        monkeypatch.setattr(claims, "CHUNK_BYTES", 257)  # buffer reuse across many small chunks
+        monkeypatch.setattr(claims.read, "CHUNK_BYTES", 257)  # buffer reuse across many small chunks
     rng = random.Random(seed)
     insurers = ["CZ", "OHRA", "9664", "VGZ", "Menzis", "Nationale-Nederlanden"]
     rows = []
@@ -149,7 +149,7 @@ def test_skip_invalid_counts_and_reports(tmp_path: Path) -> None:
 def test_large_file_across_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import toolkit.claims as claims
 
-    monkeypatch.setattr(claims, "CHUNK_BYTES", 4096)  # many chunks, lines split across chunk ends
+    monkeypatch.setattr(claims.read, "CHUNK_BYTES", 4096)  # many chunks, lines split across chunk ends
     lines = [HEADER] + [f"P{i % 3};c{i % 97};{1000 + i % 13};CZ;2025-05-05;Verpleging" for i in range(3000)]
     lines[2500] = "P0;c1;0999;CZ;2025-05-05;Verpleging"
     path = write_lines(tmp_path / "many.csv", lines)
@@ -170,7 +170,7 @@ POSTCODE_TEXT = st.builds(
 
 
 def test_bulk_postcode_reading_on_a_grid_of_near_misses() -> None:
-    from toolkit.claims import _pc4_common
+    from toolkit.claims.lines import pc4_common as _pc4_common
     from toolkit.postcode import is_valid, to_pc4
 
     heads = ["1234", "9999", "1000", "0123", "123", "12345", "12a4", "١٢٣٤", " 123", "1 23"]
@@ -187,7 +187,7 @@ def test_bulk_postcode_reading_on_a_grid_of_near_misses() -> None:
 @given(st.lists(st.none() | POSTCODE_TEXT | st.sampled_from(["1234", "1234AB", "1234 ab", "0123", "9999zz"]),
                 max_size=30), st.integers(0, 5))
 def test_bulk_postcode_reading_agrees_with_to_pc4(values: list[str | None], start: int) -> None:
-    from toolkit.claims import _pc4_common
+    from toolkit.claims.lines import pc4_common as _pc4_common
     from toolkit.postcode import to_pc4
 
     array = pa.array(values, pa.string()).slice(start)  # an offset into the buffers, as in a batch
@@ -205,8 +205,9 @@ def test_every_count_matches_a_plain_python_model(tmp_path: Path, seed: int, mon
     the whole file, against a straightforward model; small chunks so batches split anywhere."""
     import toolkit.claims as claims
 
-    monkeypatch.setattr(claims, "CHUNK_BYTES", [16, 100, 4096, 1 << 20, 333, 64][seed])  # 16: every line is longer
-    monkeypatch.setattr(claims, "MERGE_AT", [1, 10**9, 7][seed % 3])  # triples merged after every batch, never, …
+    monkeypatch.setattr(claims.read, "CHUNK_BYTES", [16, 100, 4096, 1 << 20, 333, 64][seed])  # 16: every line is longer
+    monkeypatch.setattr(claims.lines, "MERGE_AT", [1, 10**9, 7][seed % 3])  # triples merged after every batch, never, …
+    monkeypatch.setattr(claims.lines, "RECODE_AT", [1, 10**9, 5][seed % 3])  # clients coded per batch, at the end, …
     rng = random.Random(seed)
     labels = {"CZ": "cz", "cz": "cz", "OHRA": "cz", "9664": "cz", "VGZ": "other", "Menzis": "other",
               "C Z": "unknown", "Onbekend": "unknown"}
@@ -286,7 +287,7 @@ def test_iso_dates_read_as_dates_and_other_formats_as_text_agree(tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     import toolkit.claims as claims
 
-    monkeypatch.setattr(claims, "CHUNK_BYTES", 2048)  # the first pieces are all ISO, later ones are not
+    monkeypatch.setattr(claims.read, "CHUNK_BYTES", 2048)  # the first pieces are all ISO, later ones are not
     rng = random.Random(7)
     rows = [(f"P{rng.randint(1, 3)}", f"c{rng.randint(1, 80)}", str(rng.randint(1000, 1020)),
              rng.choice(["CZ", "VGZ"]), dt.date(rng.choice([2024, 2025]), rng.randint(1, 12), rng.randint(1, 28)))

@@ -80,6 +80,13 @@ def exemption_kind(exemption: str | None) -> str | None:
                   expected="'kindzorg' of 'buiten_kernwerkgebied'")
 
 
+def kindzorg_exemption(kindzorg_lines: int, other_lines: int) -> str | None:
+    """"kindzorg" when most of a provider's CZ-group claim lines of the year are (medische) kindzorg,
+    else None. Bijlage 1, 1.1 exempts (medische) kindzorg from the ratio; a provider whose care is
+    mostly kindzorg is therefore "n.v.t." (README "Readings"), and kindzorg lines never count."""
+    return "kindzorg" if kindzorg_lines > other_lines else None
+
+
 def ratio_threshold(year: int, provider: str = "existing") -> Decimal | None:
     """The minimum average clients per PC4 for a policy year; None where the year has no requirement."""
     topic = load_topic("cz", "client_area_ratio")
@@ -279,5 +286,6 @@ __all__ = [
     "assess_ratio_counts",
     "claims_year",
     "client_area_ratio",
+    "kindzorg_exemption",
     "ratio_threshold",
 ]

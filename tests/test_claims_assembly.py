@@ -1,0 +1,87 @@
+"""The ratio assembled in arrays for all providers at once (toolkit.claims.report) against the plain rule
+(toolkit.rules.ratio.assess_normalised_counts) provider by provider, on random and hand-made claims."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from toolkit import ratio_from_claims
+from toolkit.rules.ratio import assess_normalised_counts
+
+FIELDS = ("clients", "areas", "ratio", "threshold", "meets", "applies", "clients_needed", "max_areas", "areas_to_drop",
+          "drop_achievable", "reason", "exemption")
+
+
+def claims_table(rows: list[tuple[str, int, int]], claims_year: int) -> pa.Table:
+    """Claim lines (provider, client number, PC4), all CZ group in the claims year."""
+    return pa.table({
+        "zorgaanbieder": [p for p, _, _ in rows],
+        "clientnummer": [f"c{c}" for _, c, _ in rows],
+        "postcode": [str(pc4) for _, _, pc4 in rows],
+        "verzekeraar": ["CZ"] * len(rows),
+        "datum": [f"{claims_year}-05-01"] * len(rows),
+    })
+
+
+def plain(rows: list[tuple[str, int, int]], provider: str | None, *, year: int, kind: str, method: str) -> tuple:
+    pairs = {(c, pc4) for p, c, pc4 in rows if provider is None or p == provider}
+    areas_of: dict[int, set[str]] = defaultdict(set)
+    for client, pc4 in pairs:
+        areas_of[client].add(str(pc4))
+    counts: dict[str, int] = defaultdict(int)
+    for _, pc4 in pairs:
+        counts[str(pc4)] += 1
+    movers = {f"c{c}": areas for c, areas in areas_of.items() if len(areas) > 1}
+    assessment = assess_normalised_counts(dict(counts), year=year, provider=kind,
+                                          movers=movers if method == "distinct" else None)
+    return (*(getattr(assessment, f) for f in FIELDS), len(movers), dict(counts))
+
+
+def arrays(report: object) -> tuple:
+    return (*(getattr(report, f) for f in FIELDS), report.movers, dict(report.clients_by_area))  # type: ignore[attr-defined]
+
+
+CLAIMS = st.lists(st.tuples(st.sampled_from("PQRS"), st.integers(0, 14), st.integers(1000, 1009)), min_size=1,
+                  max_size=80)
+
+
+@settings(deadline=None, max_examples=300)
+@given(CLAIMS, st.sampled_from(["distinct", "per_area"]), st.sampled_from([2025, 2026, 2027]),
+       st.sampled_from(["existing", "new"]))
+def test_arrays_equal_the_plain_rule(rows: list[tuple[str, int, int]], method: str, year: int, kind: str) -> None:
+    report = ratio_from_claims(claims_table(rows, year - 2), year=year, provider=kind, method=method)
+    for provider in sorted({p for p, _, _ in rows}):
+        assert arrays(report.providers[provider]) == plain(rows, provider, year=year, kind=kind, method=method)
+    assert arrays(report) == plain(rows, None, year=year, kind=kind, method=method)
+
+
+@settings(deadline=None, max_examples=100)
+@given(CLAIMS, st.sampled_from(["distinct", "per_area"]))
+def test_one_provider_alone_equals_the_plain_rule(rows: list[tuple[str, int, int]], method: str) -> None:
+    chosen = rows[0][0]
+    report = ratio_from_claims(claims_table(rows, 2025), year=2027, method=method, only_provider=chosen)
+    assert arrays(report) == plain(rows, chosen, year=2027, kind="existing", method=method)
+
+
+@pytest.mark.parametrize(("rows", "dropped", "achievable"), [
+    # 1 + 1 + 5 clients in three areas: ties go to the lowest PC4 first; dropping 1000 leaves 6 / 2 = 3.
+    ([("P", c, 1002) for c in range(5)] + [("P", 10, 1001), ("P", 11, 1000)], ("1000",), True),
+    # The mover c0 (1000 and 1002) stays while 1002 remains: dropping 1000 loses only c9 (5 / 2), then
+    # 1001 leaves 3 / 1. Counting c0 as gone with 1000 would find no answer.
+    ([("P", 0, 1000), ("P", 9, 1000), ("P", 20, 1001), ("P", 21, 1001), ("P", 0, 1002), ("P", 1, 1002),
+      ("P", 2, 1002)], ("1000", "1001"), True),
+    # Every area has fewer clients than the threshold: nothing meets, every area is listed.
+    ([("P", 0, 1000), ("P", 1, 1001), ("P", 2, 1002)], ("1000", "1001", "1002"), False),
+    # Two clients in four areas: even one area left holds only 2; every area is listed.
+    ([("P", 0, a) for a in (1000, 1001, 1002, 1003)] + [("P", 1, a) for a in (1000, 1001, 1002, 1003)],
+     ("1000", "1001", "1002", "1003"), False),
+])
+def test_hand_made_drops(rows: list[tuple[str, int, int]], dropped: tuple[str, ...], achievable: bool) -> None:
+    report = ratio_from_claims(claims_table(rows, 2025), year=2027).providers["P"]
+    assert report.areas_to_drop == dropped and report.drop_achievable is achievable
+    assert arrays(report) == plain(rows, "P", year=2027, kind="existing", method="distinct")

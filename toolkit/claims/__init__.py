@@ -1,0 +1,82 @@
+"""Claim files (declaratiedata) read into the CZ client-per-area ratio (rule 1).
+
+Source of the rules: 002_3d2709293215211c.txt, 2.3.2 "Versnippering" (ratio from the claims of T−2)
+and bijlage 1, 1.1. Which labels belong to CZ groep: `parameters/data/market/insurers.yaml`.
+
+The package, one job per module:
+- `read`: csv/xlsx/parquet files, DataFrames and tables -> record batches and the column layout;
+  several files (a list, or a directory) are one claim set.
+- `lines`: every line validated and put in one state, tallied per provider; distinct (provider,
+  PC4, client) triples for the ratio. Runs on worker threads, in file order.
+- `report`: the ratio reports, assembled for all providers at once in arrays.
+
+Every line is validated. Invalid lines raise `InputError` naming file, line, column and value, or with
+`skip_invalid=True` are counted per reason and reported (per provider and in total), never silently
+dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..errors import InputError, show_value
+from ..rules.ratio import claims_year, exemption_kind, provider_kind, ratio_threshold
+from . import lines, read
+from .read import PROGRESS_MIN_BYTES
+from .report import ClaimsRatioReport
+
+METHODS = ("distinct", "per_area")
+
+
+def ratio_from_claims(
+    source: Any,
+    *,
+    year: int,
+    provider: str = "existing",
+    method: str = "distinct",
+    exemption: str | None = None,
+    skip_invalid: bool = False,
+    strict: bool = False,
+    only_provider: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ClaimsRatioReport:
+    """The CZ client-per-area ratio from claim files or a DataFrame for policy year `year`.
+
+    `source`: a path (csv, xlsx, parquet), a list of paths or a directory of such files (one claim
+    set), or a DataFrame. Uses the CZ-group claims of year T−2. `method`: `distinct` (default:
+    distinct clients over all areas) or `per_area` (a client who moved counts in each area).
+    `strict`: labels on no insurer list are an error instead of a reported count.
+    `progress(done_bytes, total_bytes)` is called as the files are read.
+    """
+    if method not in METHODS:
+        raise InputError(f"methode {show_value(method)} is onbekend (verwacht distinct of per_area)",
+                         field="method", value=method)
+    kind = provider_kind(provider)
+    exempt = exemption_kind(exemption)
+    target_year = claims_year(year)  # PolicyYearError before any reading
+    threshold = ratio_threshold(year, kind)
+    items = read.claim_files(source)
+    triples = lines.Triples()
+    tallies = lines.scan(items, lines.RatioReduction(target_year), wanted=tuple(f for f in read.COLUMN_ALIASES
+                                                                                if f != "amount"),
+                         required=read.REQUIRED, skip_invalid=skip_invalid, keep=triples.add, progress=progress)
+    check_unknown(tallies, strict)
+    keys, _ = triples.distinct()
+    from .report import ratio_reports
+
+    return ratio_reports(tallies, keys, year=year, provider_kind=kind, method=method, exemption=exempt,
+                         claims_year=target_year, threshold=threshold, only_provider=only_provider)
+
+
+def check_unknown(tallies: lines.Tallies, strict: bool) -> None:
+    """With `strict`, insurer labels on no list are an error (SPEC rule 1), listing the most common."""
+    unknown = tallies.unknown_total()
+    if strict and unknown:
+        where = tallies.sources[0] if len(tallies.sources) == 1 else ", ".join(tallies.sources[:3])
+        listed = ", ".join(f"{show_value(v)} ({n} regels)" for v, n in unknown.most_common(10))
+        raise InputError(f"{where}: onbekende verzekeraar(s): {listed}. Voeg ze toe aan de lijst of corrigeer "
+                         "de declaraties.", field="insurer", value=unknown.most_common(1)[0][0], file=where)
+
+
+__all__ = ["METHODS", "PROGRESS_MIN_BYTES", "ClaimsRatioReport", "ratio_from_claims"]

@@ -1,0 +1,332 @@
+"""The ratio reports: per-provider assembly in arrays, from the distinct (provider, PC4, client) triples.
+
+Rule 1 (SPEC; 002_3d2709293215211c.txt, 2.3.2 "Versnippering" and bijlage 1, 1.1) counts distinct
+CZ-group clients and PC4 areas per provider; its what-if `areas_to_drop` drops areas with the fewest
+clients first (ties: the lowest PC4), a mover leaving only with the last of their areas. Here all of
+that is computed for every provider at once, with NumPy on the sorted triples, so the time after
+reading grows with the distinct triples, not with providers × areas × movers in Python. The plain
+rule (`toolkit.rules.ratio.assess_normalised_counts`) stays the reference: tests/test_claims.py
+compares the two on random inputs.
+
+How `areas_to_drop` becomes array arithmetic: rank each provider's areas in drop order; a client
+leaves when the area of its highest rank is dropped (in `per_area` every (client, area) pair is a
+client of its own). After dropping the first k areas, the clients left are the clients minus those
+whose highest rank is below k, a cumulative count per provider; the answer is the smallest k whose
+remainder meets the threshold, found for every provider in one pass.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+
+from ..rules.ratio import RatioAssessment, _assess, kindzorg_exemption
+from .lines import FIELDS, INVALID, KINDZORG, LOW_32, OTHER_INSURER, OTHER_YEAR, PC4_KEY, REASON_KEYS, USED, Tallies
+
+_PC4_TEXT = np.array([f"{i:04d}" for i in range(PC4_KEY)])
+_PC4_STR = _PC4_TEXT.tolist()
+
+
+@dataclass(frozen=True)
+class ClaimsRatioReport:
+    """The ratio assessment for one provider (or the whole claim set) plus what was read to get it.
+
+    The assessment's fields (`clients`, `areas`, `ratio`, `threshold`, `meets`, …) are also readable
+    directly on the report. `providers` holds one report per provider when the files have a provider
+    column; the top-level report then pools every provider's lines. Line counts, invalid lines and
+    unknown insurer labels are each provider's own; at the top level, those of the whole claim set
+    (including lines whose provider cell is itself invalid).
+    """
+
+    assessment: RatioAssessment
+    provider: str | None
+    claims_year: int
+    method: str
+    lines_read: int
+    lines_used: int
+    movers: int
+    clients_by_area: Mapping[str, int]
+    lines_other_insurers: int = 0
+    lines_other_years: int = 0
+    lines_kindzorg: int = 0
+    unknown_insurers: Mapping[str, int] = field(default_factory=dict)
+    invalid_lines: int = 0
+    invalid_reasons: Mapping[str, int] = field(default_factory=dict)
+    invalid_examples: tuple[str, ...] = ()
+    providers: Mapping[str, ClaimsRatioReport] = field(default_factory=dict)
+    source: str = ""
+    sources: tuple[str, ...] = ()
+
+    def __getattr__(self, name: str) -> Any:
+        # Delegate the assessment's fields: report.ratio, report.meets, report.areas_to_drop, …
+        if name.startswith("__") or name == "assessment":
+            raise AttributeError(name)
+        return getattr(self.assessment, name)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready fields (the CLI's `--json` object)."""
+        a = self.assessment
+        return {
+            "provider": self.provider,
+            "year": a.year,
+            "provider_kind": a.provider,
+            "method": self.method,
+            "clients": a.clients,
+            "areas": a.areas,
+            "ratio": a.ratio,
+            "threshold": None if a.threshold is None else float(a.threshold),
+            "meets": a.meets,
+            "applies": a.applies,
+            "reason": a.reason,
+            "exemption": a.exemption,
+            "clients_needed": a.clients_needed,
+            "max_areas": a.max_areas,
+            "areas_to_drop": list(a.areas_to_drop),
+            "drop_achievable": a.drop_achievable,
+            "claims_year": self.claims_year,
+            "lines_read": self.lines_read,
+            "lines_used": self.lines_used,
+            "lines_other_insurers": self.lines_other_insurers,
+            "lines_other_years": self.lines_other_years,
+            "lines_kindzorg": self.lines_kindzorg,
+            "movers": self.movers,
+            "unknown_insurers": dict(self.unknown_insurers),
+            "invalid_lines": self.invalid_lines,
+            "invalid_reasons": dict(self.invalid_reasons),
+            "clients_by_area": dict(self.clients_by_area),
+        }
+
+
+# --------------------------------------------------------------------------- assembly in arrays
+
+
+def _runs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(first index, length) of each run of equal values in a sorted array."""
+    new = np.empty(len(keys), bool)
+    new[:1] = True
+    np.not_equal(keys[1:], keys[:-1], out=new[1:])
+    first = np.flatnonzero(new)
+    return first, np.diff(np.append(first, len(keys)))
+
+
+def _sort_segments(values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """`values` sorted, when they are already in order by segments (`bounds`) and only need sorting
+    within each: segment by segment is 2-3x faster than one sort of the whole (each fits the cache)."""
+    if len(bounds) <= 2:
+        return np.sort(values)
+    for begin, end in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+        if end - begin > 1:
+            values[begin:end].sort()
+    return values
+
+
+@dataclass
+class Assembly:
+    """Per group (provider) its areas, clients and movers, all groups at once. Areas are numbered in
+    (group, PC4) order; `start[g]:start[g + 1]` are group g's."""
+
+    start: np.ndarray  # (groups + 1,)
+    pc4: np.ndarray  # per area
+    clients_in_area: np.ndarray  # per area: distinct clients
+    clients: np.ndarray  # per group: distinct clients over its areas
+    pairs: np.ndarray  # per group: (client, area) pairs, the `per_area` count
+    movers: np.ndarray  # per group: clients in more than one area
+    drop_order: np.ndarray  # per group's segment: area numbers in drop order
+    # For `areas_to_drop`: per area its group; per triple its group and the rank of its area in the
+    # drop order; per client (a (group, client) run) its group and the highest rank of its areas.
+    area_group: np.ndarray
+    triple_group: np.ndarray
+    triple_rank: np.ndarray
+    client_group: np.ndarray | None = None
+    client_leaves: np.ndarray | None = None
+    triple_client: np.ndarray | None = None
+
+    def client_runs(self) -> tuple[np.ndarray, np.ndarray]:
+        """(group, highest rank) per client, computed when first asked (see `assemble`)."""
+        if self.client_group is None or self.client_leaves is None:
+            assert self.triple_client is not None
+            self.client_group, self.client_leaves, _ = _client_runs(
+                self.triple_group, self.triple_client, self.triple_rank, len(self.start) - 1)
+        return self.client_group, self.client_leaves
+
+
+def _client_runs(group: np.ndarray, client: np.ndarray, triple_rank: np.ndarray,
+                 groups: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(group, highest rank, number of areas) per (group, client) run. One sort by (group, client,
+    rank), within each group: a run holds a client's areas, the last of them the one it leaves with.
+    Bits: group < 2**18 (MAX_PROVIDERS), client codes < 2**31 (lines.Triples), rank < 2**14."""
+    triple_start = np.searchsorted(group, np.arange(groups + 1))
+    packed = _sort_segments((group << 45) | (client << 14) | triple_rank, triple_start)
+    run_first, run_size = _runs(packed >> 14)
+    return packed[run_first] >> 45, packed[run_first + run_size - 1] & 0x3FFF, run_size
+
+
+def assemble(group: np.ndarray, pc4: np.ndarray, client: np.ndarray, groups: int) -> Assembly:
+    """The assembly of distinct (group, PC4, client) triples, sorted in that order."""
+    area_first, clients_in_area = _runs(group * PC4_KEY + pc4)
+    areas = len(area_first)
+    area_group = group[area_first]
+    area_pc4 = pc4[area_first]
+    start = np.searchsorted(area_group, np.arange(groups + 1))
+
+    # Drop order within each group: fewest clients first, then the lowest PC4 (SPEC rule 1). Areas are
+    # numbered by PC4 within their group, so one sort of (group, clients, number in group) gives it.
+    # Bits: group < 2**18 (MAX_PROVIDERS), clients in an area < 2**31, areas in a group < 2**14.
+    position = np.arange(areas) - start[area_group]
+    by_drop = _sort_segments((area_group << 45) | (clients_in_area << 14) | position, start)
+    order = start[by_drop >> 45] + (by_drop & 0x3FFF)
+    rank = np.empty(areas, np.int64)
+    rank[order] = np.arange(areas) - start[area_group[order]]
+    triple_rank = np.repeat(rank, clients_in_area)
+    pairs = np.bincount(area_group, weights=clients_in_area, minlength=groups).astype(np.int64)
+    if groups == 1:
+        # One group (the whole claim set): clients and movers by counting each client's areas; the
+        # sort by client is left until `areas_to_drop` needs it.
+        per_client = np.bincount(client)
+        return Assembly(start, area_pc4, clients_in_area, np.array([np.count_nonzero(per_client)]), pairs,
+                        np.array([np.count_nonzero(per_client > 1)]), order, area_group, group, triple_rank,
+                        triple_client=client)
+    client_group, leaves, areas_of_client = _client_runs(group, client, triple_rank, groups)
+    return Assembly(start, area_pc4, clients_in_area, np.bincount(client_group, minlength=groups), pairs,
+                    np.bincount(client_group[areas_of_client > 1], minlength=groups), order, area_group, group,
+                    triple_rank, client_group, leaves)
+
+
+def areas_to_drop(assembly: Assembly, need: np.ndarray, threshold: Decimal, *,
+                  per_area: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(how many of each group's `drop_order` to drop, whether that meets the threshold) for the groups
+    marked in `need`; 0 and True for the others. The plain rule: `rules.ratio._areas_to_drop`."""
+    groups = len(assembly.start) - 1
+    per_group = np.diff(assembly.start)
+    areas = len(assembly.pc4)
+    if per_area:  # every (client, area) pair is a client of its own
+        leave, leave_group, total = assembly.triple_rank, assembly.triple_group, assembly.pairs
+    else:
+        leave_group, leave = assembly.client_runs()
+        total = assembly.clients
+    # Clients gone once the first r + 1 areas of a group are dropped, at position start[g] + r.
+    gone = np.cumsum(np.bincount(assembly.start[leave_group] + leave, minlength=areas))
+    before = np.where(assembly.start[:-1] > 0, gone[np.maximum(assembly.start[:-1] - 1, 0)], 0) if areas else \
+        np.zeros(groups, np.int64)
+    area_group = assembly.area_group
+    gone -= before[area_group]
+    position = np.arange(areas) - assembly.start[area_group]  # r
+    left_areas = per_group[area_group] - position - 1
+    left_clients = total[area_group] - gone
+    numerator, denominator = threshold.as_integer_ratio()
+    meets = (left_areas > 0) & (left_clients * denominator >= numerator * left_areas) & need[area_group]
+    hits = np.flatnonzero(meets)
+    count = np.where(need, per_group, 0)
+    achievable = ~need
+    if len(hits):
+        hit_groups, first = np.unique(area_group[hits], return_index=True)
+        count[hit_groups] = position[hits[first]] + 1
+        achievable[hit_groups] = True
+    return count, achievable
+
+
+# --------------------------------------------------------------------------- reports
+
+
+def _counts(row: np.ndarray) -> dict[str, int]:
+    counts = row.tolist()
+    return {"read": sum(counts), "used": counts[USED], "other_insurer": counts[OTHER_INSURER],
+            "other_year": counts[OTHER_YEAR], "kindzorg": counts[KINDZORG], "invalid": counts[INVALID]}
+
+
+def _reasons(row: np.ndarray) -> dict[str, int]:
+    return {REASON_KEYS[FIELDS[i]]: int(row[i]) for i in np.flatnonzero(row)}
+
+
+def ratio_reports(tallies: Tallies, keys: np.ndarray, *, year: int, provider_kind: str, method: str,
+                  exemption: str | None, claims_year: int, threshold: Decimal | None,
+                  only_provider: str | None) -> ClaimsRatioReport:
+    """The report of a claim set (and of each provider in it) from its tallies and its sorted distinct
+    triples (`keys`: (provider id * PC4_KEY + PC4) << 32 | client code)."""
+    from ..errors import InputError, show_value
+
+    where = ", ".join(tallies.sources) if len(tallies.sources) <= 3 else f"{tallies.sources[0]} en " \
+        f"{len(tallies.sources) - 1} andere bestanden"
+    per_area = method == "per_area"
+    unknown_total = tallies.unknown_total()
+
+    def report(name: str | None, counts: np.ndarray, reasons: np.ndarray, unknown: Counter[str],
+               assembly: Assembly, g: int, assessment: RatioAssessment, drop: int,
+               achievable: bool) -> ClaimsRatioReport:
+        c = _counts(counts)
+        s, e = int(assembly.start[g]), int(assembly.start[g + 1])
+        by_area = dict(zip(area_names[s:e], area_clients[s:e], strict=True))
+        if drop:
+            dropped = assembly.drop_order[s: s + drop]
+            assessment = replace(assessment, areas_to_drop=tuple(_PC4_TEXT[assembly.pc4[dropped]].tolist()),
+                                 drop_achievable=achievable)
+        return ClaimsRatioReport(
+            assessment=assessment, provider=name, claims_year=claims_year, method=method,
+            lines_read=c["read"], lines_used=c["used"], movers=int(assembly.movers[g]), clients_by_area=by_area,
+            lines_other_insurers=c["other_insurer"], lines_other_years=c["other_year"],
+            lines_kindzorg=c["kindzorg"], unknown_insurers=dict(unknown.most_common()),
+            invalid_lines=c["invalid"], invalid_reasons=_reasons(reasons), source=where,
+            sources=tuple(tallies.sources))
+
+    def assess(counts: np.ndarray, clients: int, areas: int) -> RatioAssessment:
+        own = exemption if exemption is not None else kindzorg_exemption(
+            int(counts[KINDZORG]), int(counts[USED]))
+        return _assess(clients, None, areas, year=year, provider=provider_kind, exemption=own, movers={})
+
+    area_names: list[str] = []
+    area_clients: list[int] = []
+
+    def build(keys_of: np.ndarray, groups: int, chosen: list[int], names: list[str | None], counts: np.ndarray,
+              reasons: np.ndarray, unknown: list[Counter[str]]) -> list[ClaimsRatioReport]:
+        nonlocal area_names, area_clients
+        area = keys_of >> 32
+        assembly = assemble(area // PC4_KEY, area % PC4_KEY, keys_of & LOW_32, groups)
+        area_names = list(map(_PC4_STR.__getitem__, assembly.pc4.tolist()))
+        area_clients = assembly.clients_in_area.tolist()
+        totals = assembly.pairs if per_area else assembly.clients
+        per_group = np.diff(assembly.start)
+        assessments = {i: assess(counts[i], int(totals[i]), int(per_group[i])) for i in chosen}
+        need = np.zeros(groups, bool)
+        need[[i for i in chosen if assessments[i].applies and not assessments[i].meets]] = True
+        drop_count, achievable = np.zeros(groups, np.int64), np.ones(groups, bool)
+        if threshold is not None and need.any():
+            drop_count, achievable = areas_to_drop(assembly, need, threshold, per_area=per_area)
+        return [report(names[i], counts[i], reasons[i], unknown[i], assembly, i, assessments[i],
+                       int(drop_count[i]), bool(achievable[i])) for i in chosen]
+
+    providers: dict[str, ClaimsRatioReport] = {}
+    if tallies.has_provider:
+        groups = len(tallies.provider_names)
+        by_name = {name: i for i, name in enumerate(tallies.provider_names)
+                   if name is not None and tallies.provider_valid[i]}
+        chosen = sorted(by_name, key=str)
+        if only_provider is not None:
+            if only_provider not in by_name:
+                raise InputError(f"{where}: zorgaanbieder {show_value(only_provider)} komt niet voor in de "
+                                 "declaraties", field="provider", value=only_provider, file=where)
+            chosen = [only_provider]
+            keys = keys[(keys >> 32) // PC4_KEY == by_name[only_provider]]  # still sorted
+        unknown = [tallies.unknown.get(i, Counter()) for i in range(groups)]
+        reports = build(keys, groups, [by_name[name] for name in chosen], tallies.provider_names, tallies.counts,
+                        tallies.reasons, unknown)
+        providers = {r.provider: r for r in reports if r.provider is not None}
+        if only_provider is not None:
+            return replace(providers[only_provider], invalid_examples=tuple(tallies.examples))
+    # The whole claim set as one provider (e.g. one organisation with several AGB codes).
+    whole = build(_pooled(keys), 1, [0], [None], tallies.counts.sum(axis=0, keepdims=True),
+                  tallies.reasons.sum(axis=0, keepdims=True), [unknown_total])[0]
+    return replace(whole, invalid_examples=tuple(tallies.examples), providers=providers)
+
+
+def _pooled(keys: np.ndarray) -> np.ndarray:
+    from .lines import distinct
+
+    return distinct((((keys >> 32) % PC4_KEY) << 32) | (keys & LOW_32))
+
+
+__all__ = ["Assembly", "ClaimsRatioReport", "areas_to_drop", "assemble", "ratio_reports"]
