@@ -183,10 +183,9 @@ def _blocks(shape: str, lines: int, seed: int) -> Iterator[pa.Table]:
         year = np.where(block.random(count) < 0.03, CLAIMS_YEAR + 1, year)
         day = block.integers(0, 365, count)
         provider = people.client_provider[client]
-        if shape == "regional":
-            order = np.lexsort((day, year, provider))  # per provider, then by date
-        else:
-            order = np.lexsort((provider, day, year))  # by date: every piece holds every provider
+        # Regional: per provider, then by date. National: by date, so every piece holds every provider.
+        keys = (day, year, provider) if shape == "regional" else (provider, day, year)
+        order = np.lexsort(keys)
         client, pc4, year, day, provider = client[order], pc4[order], year[order], day[order], provider[order]
 
         dates = (np.array([f"{y}-01-01" for y in year], dtype="datetime64[D]") if count < 1000 else
