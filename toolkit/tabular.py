@@ -435,8 +435,9 @@ class _Extent:
         if shared is None:
             shared = self.shared_cells * strings.worst
         # 32 bytes per cell of the used area (the dense range), 40 per cell read (the list the range is
-        # built from), the texts, and the shared string table.
-        return 32 * self.rows * self.columns + 40 * self.cells + self.text_heap + shared + strings.memory
+        # built from), the texts, the shared string table, and 4 MiB that any sheet takes.
+        return (32 * self.rows * self.columns + 40 * self.cells + self.text_heap + shared + strings.memory
+                + (4 << 20))
 
 
 def _column_number(letters: bytes) -> int:

@@ -516,8 +516,8 @@ def _as_text(array: pa.Array, field: str, column: str, where: str, first_row: in
         finite = np.isfinite(values)
         if not finite.all():
             bad = int(np.flatnonzero(~finite)[0])
-            raise _column_error(where, column, f"bevat {values[bad]!r} (geen getal); verwacht tekst of gehele getallen",
-                                first_row + bad)
+            raise _column_error(where, column, f"bevat {float(values[bad])!r} (geen getal); verwacht tekst of gehele "
+                                               "getallen", first_row + bad)
         if (values == np.floor(values)).all() and (np.abs(values) < 2**53).all():
             return pc.cast(pc.cast(array, pa.int64()), pa.string())
         return arrow.array([None if not ok else (str(int(v)) if v.is_integer() else repr(v))

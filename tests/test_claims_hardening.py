@@ -1,0 +1,313 @@
+"""Every claims reader bounds what it inflates and allocates (issue 11): long CSV fields and lines, xlsx
+files whose parts or sheets would blow up in calamine, Parquet columns of the wrong type or with
+corrupt pages. Each is one Dutch line naming the file (and line and column where there is one), never
+a traceback, an abort or unbounded memory."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from conftest import HEADER, ROOT, write_lines
+from test_bad_input import run_cli
+
+from toolkit import InputError, ratio_from_claims
+from toolkit.tabular import MAX_FIELD_CHARS, XlsxLimits, check_xlsx, sniff_csv
+
+# --------------------------------------------------------------------------- CSV
+
+LONG = "z" * (MAX_FIELD_CHARS + 1)
+
+
+@pytest.mark.parametrize(("line", "column", "field"), [
+    ("A;c1;5611;CZ;2025-01-01;V;" + LONG, "bedrag", "bedrag"),  # a column the ratio does not read
+    ('A;c1;5611;CZ;2025-01-01;V;"' + LONG + '"', "bedrag", "bedrag"),
+    ('A;"' + LONG + '";5611;CZ;2025-01-01;V;1', "clientnummer", "client_id"),
+    ("A;c1;5611;CZ;2025-01-01;" + LONG + ";1", "prestatie", "care_type"),
+])
+def test_a_field_longer_than_the_limit_is_named(tmp_path: Path, line: str, column: str, field: str) -> None:
+    path = write_lines(tmp_path / "long.csv", [HEADER + ";bedrag", "A;c0;5611;CZ;2025-01-01;V;1", line])
+    with pytest.raises(InputError) as info:
+        ratio_from_claims(path, year=2027, skip_invalid=True)  # a broken file, not a line to skip
+    message = str(info.value)
+    assert message.startswith(f"{path}: regel 3, kolom '{column}': ") and "langer dan 131.072 tekens" in message
+    assert info.value.row == 3 and info.value.field == field and len(message) < 300
+    result = run_cli("ratio", str(path), "--year", "2027", cwd=tmp_path)
+    assert result.returncode == 1 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_a_header_field_longer_than_the_limit(tmp_path: Path) -> None:
+    path = write_lines(tmp_path / "kop.csv", [HEADER + ";" + LONG, "A;c1;5611;CZ;2025-01-01;V;1"])
+    with pytest.raises(InputError, match=r"regel 1 .*langer dan 131\.072 tekens"):
+        ratio_from_claims(path, year=2027)
+
+
+def test_a_line_without_end_is_refused_before_it_is_read_whole(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import toolkit.claims.read as read
+
+    monkeypatch.setattr(read, "MAX_LINE_BYTES", 1 << 20)
+    monkeypatch.setattr(read, "CHUNK_BYTES", 1 << 16)
+    path = tmp_path / "endless.csv"
+    path.write_bytes((HEADER + "\nA;c1;5611;CZ;2025-01-01;V\n").encode() + b"A;" + b"x;" * (1 << 20))
+    with pytest.raises(InputError) as info:
+        ratio_from_claims(path, year=2027)
+    assert info.value.row == 3 and "te lang" in str(info.value)
+
+
+@pytest.mark.parametrize(("header", "delimiter", "fields"), [
+    ("a;b;c", ";", 3), ("a,b,c", ",", 3), ("a\tb\tc", "\t", 3), ("a;b,c", ";", 2), ("enkel", ";", 1),
+    ('"a;b",c,d', ",", 3), ("a;b,c,d", ",", 3),
+])
+def test_sniff_csv(tmp_path: Path, header: str, delimiter: str, fields: int) -> None:
+    path = write_lines(tmp_path / "s.csv", [header, "1;2,3"], bom=True)
+    dialect = sniff_csv(path)
+    assert (dialect.delimiter, len(dialect.header)) == (delimiter, fields)
+    assert path.read_bytes()[dialect.header_bytes:] == b"1;2,3\n"
+
+
+# --------------------------------------------------------------------------- xlsx
+
+CONTENT_TYPES = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+                 'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+                 'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/'
+                 'workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+'
+                 'xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
+                 'officedocument.spreadsheetml.worksheet+xml"/></Types>')
+RELS = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+        'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+WORKBOOK = ('<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+            '2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
+            '<sheet name="Blad1" sheetId="1" r:id="rId1"/></sheets></workbook>')
+WORKBOOK_RELS = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+                 '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
+                 '2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://'
+                 'schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.'
+                 'xml"/></Relationships>')
+
+
+def xlsx(path: Path, sheet_data: str, *, dimension: str | None = None, shared: list[str] | None = None,
+         extra: dict[str, bytes] | None = None) -> Path:
+    """A minimal xlsx written by hand, so that its sheet can say what a test needs."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        archive.writestr("_rels/.rels", RELS)
+        archive.writestr("xl/workbook.xml", WORKBOOK)
+        archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
+        if shared is not None:
+            items = "".join(f"<si><t>{s}</t></si>" for s in shared)
+            archive.writestr("xl/sharedStrings.xml", '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+                                                     f'2006/main">{items}</sst>')
+        dim = f'<dimension ref="{dimension}"/>' if dimension else ""
+        archive.writestr("xl/worksheets/sheet1.xml", '<worksheet xmlns="http://schemas.openxmlformats.org/'
+                                                     f'spreadsheetml/2006/main">{dim}<sheetData>{sheet_data}'
+                                                     "</sheetData></worksheet>")
+        for name, data in (extra or {}).items():
+            archive.writestr(name, data)
+    return path
+
+
+def inline_row(number: int, values: list[str], column: str = "A") -> str:
+    cells = "".join(f'<c r="{chr(ord(column) + i)}{number}" t="inlineStr"><is><t>{v}</t></is></c>'
+                    for i, v in enumerate(values))
+    return f'<row r="{number}">{cells}</row>'
+
+
+CLAIMS_ROWS = inline_row(1, HEADER.split(";")) + inline_row(2, ["A", "c1", "5611", "CZ", "2025-01-01", "V"])
+
+
+def test_a_plain_xlsx_passes_the_check(tmp_path: Path) -> None:
+    found = check_xlsx(xlsx(tmp_path / "ok.xlsx", CLAIMS_ROWS, dimension="A1:F2"))
+    assert (found.rows, found.columns, found.cells) == (2, 6, 12)
+    assert ratio_from_claims(tmp_path / "ok.xlsx", year=2027).providers["A"].clients == 1
+    workbook = openpyxl.Workbook()
+    workbook.active.append(HEADER.split(";"))
+    workbook.active.append(["A", "c1", 5611, "CZ", "2025-01-01", "V"])
+    workbook.save(tmp_path / "openpyxl.xlsx")
+    assert check_xlsx(tmp_path / "openpyxl.xlsx").cells == 12
+
+
+@pytest.mark.parametrize(("case", "text"), [
+    ("far_cell", "1.048.576 rijen bij 16.384 kolommen"),  # one cell at XFD1048576: calamine aborted (exit 134)
+    ("far_cell_no_dimension", "1.048.576 rijen bij 16.384 kolommen"),
+    ("dimension_only", "volgens zijn afmetingen 1.048.576 rijen"),
+    ("shared_string_copies", "geheugen vragen"),  # a 30 KB shared string referred to by 40,000 cells
+    ("cells_without_reference", "geheugen vragen"),
+    ("declared_huge", "pakt uit tot"),
+])
+def test_xlsx_that_would_blow_up_is_refused_before_calamine(tmp_path: Path, case: str, text: str) -> None:
+    path = tmp_path / f"{case}.xlsx"
+    if case == "far_cell":
+        xlsx(path, CLAIMS_ROWS + '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>',
+             dimension="A1:XFD1048576")
+    elif case == "far_cell_no_dimension":
+        xlsx(path, CLAIMS_ROWS + '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>')
+    elif case == "dimension_only":
+        xlsx(path, CLAIMS_ROWS, dimension="A1:XFD1048576")
+    elif case == "shared_string_copies":
+        rows = "".join(f'<row r="{r}"><c r="A{r}" t="s"><v>0</v></c></row>' for r in range(3, 40_003))
+        xlsx(path, CLAIMS_ROWS + rows, shared=["x" * 30_000])
+    elif case == "cells_without_reference":
+        xlsx(path, CLAIMS_ROWS + '<row r="3">' + "<c/>" * 16_000 + '</row><row r="200000"><c/></row>')
+    else:
+        xlsx(path, CLAIMS_ROWS)
+        data = bytearray(path.read_bytes())
+        # The central directory says the sheet inflates to gigabytes (its size field, in the directory entry).
+        at = data.rfind(b"xl/worksheets/sheet1.xml") - 46
+        assert data[at:at + 4] == b"PK\x01\x02"
+        data[at + 24:at + 28] = (0xF0000000).to_bytes(4, "little")  # 3.75 GiB (zip64 would allow more)
+        path.write_bytes(bytes(data))
+    with pytest.raises(InputError) as info:
+        check_xlsx(path)
+    assert str(info.value).startswith(f"{path}: ") and text in str(info.value)
+    result = run_cli("ratio", str(path), "--year", "2027", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("fout: ") and "Traceback" not in result.stderr
+
+
+def test_a_part_that_inflates_beyond_the_limit_or_its_declared_size(tmp_path: Path) -> None:
+    padding = "<row/>" * 400_000  # 2.4 MB that deflates to a few kB
+    path = xlsx(tmp_path / "bomb.xlsx", CLAIMS_ROWS + padding)
+    with pytest.raises(InputError, match="pakt uit tot"):
+        check_xlsx(path, XlsxLimits(part_bytes=1 << 20))
+    # A directory that understates the inflated size: zipfile stops at the declared size, the CRC fails.
+    data = bytearray(path.read_bytes())
+    at = data.rfind(b"xl/worksheets/sheet1.xml") - 46
+    data[at + 24:at + 28] = (1000).to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+    with pytest.raises(InputError, match=r"beschadigd|geen leesbaar"):
+        check_xlsx(path)
+
+
+def test_too_many_parts(tmp_path: Path) -> None:
+    path = xlsx(tmp_path / "parts.xlsx", CLAIMS_ROWS, extra={f"xl/media/{i}.bin": b"" for i in range(30)})
+    with pytest.raises(InputError, match="onderdelen"):
+        check_xlsx(path, XlsxLimits(entries=20))
+
+
+def test_not_a_zip_and_a_broken_one(tmp_path: Path) -> None:
+    (tmp_path / "text.xlsx").write_text("geen zip")
+    with pytest.raises(InputError, match="geen leesbaar xlsx-bestand"):
+        ratio_from_claims(tmp_path / "text.xlsx", year=2027)
+    data = xlsx(tmp_path / "cut.xlsx", CLAIMS_ROWS).read_bytes()
+    (tmp_path / "cut.xlsx").write_bytes(data[: len(data) // 2])
+    with pytest.raises(InputError, match="xlsx"):
+        ratio_from_claims(tmp_path / "cut.xlsx", year=2027)
+
+
+# The peak of this process only (VmHWM): ru_maxrss of a child also counts its parent's size at the fork.
+MEASURE = """
+import sys
+from pathlib import Path
+from python_calamine import CalamineWorkbook
+
+def peak():
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmHWM"))
+
+before = peak()
+sheet = CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_index(0)
+assert sheet.height > 0
+taken = peak() - before
+from toolkit.tabular import check_xlsx
+print(check_xlsx(Path(sys.argv[1])).memory_bytes, taken)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads VmHWM from /proc")
+@pytest.mark.parametrize("kind", ["inline", "shared", "numbers"])
+def test_the_memory_estimate_covers_what_calamine_takes(tmp_path: Path, kind: str) -> None:
+    rows = []
+    for r in range(3, 60_003):
+        if kind == "inline":
+            rows.append(inline_row(r, ["A", f"client-{r}-with-a-longer-pseudonym", "5611", "CZ", "2025-01-01", "V"]))
+        elif kind == "shared":
+            rows.append(f'<row r="{r}">' + "".join(f'<c r="{c}{r}" t="s"><v>{r % 3}</v></c>' for c in "ABCDEF")
+                        + "</row>")
+        else:
+            rows.append(f'<row r="{r}">' + "".join(f'<c r="{c}{r}"><v>{r * 7}</v></c>' for c in "ABCDEF") + "</row>")
+    path = xlsx(tmp_path / f"{kind}.xlsx", CLAIMS_ROWS + "".join(rows), shared=["a" * 200, "b" * 20, "c"])
+    done = subprocess.run([sys.executable, "-c", MEASURE, str(path)], capture_output=True, text=True, check=True,
+                          cwd=ROOT)
+    estimate, taken = map(int, done.stdout.split())
+    assert taken <= estimate <= 4 * taken + (8 << 20)
+
+
+# --------------------------------------------------------------------------- Parquet
+
+
+def parquet(path: Path, **columns: pa.Array) -> Path:
+    base = {"zorgaanbieder": pa.array(["A", "A"]), "clientnummer": pa.array(["c1", "c2"]),
+            "postcode": pa.array(["5611", "5612"]), "verzekeraar": pa.array(["CZ", "CZ"]),
+            "prestatiedatum": pa.array(["2025-01-01", "2025-02-01"])}
+    base.update(columns)
+    pq.write_table(pa.table(base), path)
+    return path
+
+
+@pytest.mark.parametrize(("column", "array", "text"), [
+    ("clientnummer", pa.array([True, False]), "bevat ja/nee-waarden"),
+    ("clientnummer", pa.array([[1], [2]]), "bevat type list"),
+    ("clientnummer", pa.array([{"a": 1}, {"a": 2}]), "bevat type struct"),
+    ("postcode", pa.array([5611.0, float("nan")]), "regel 2, kolom 'postcode': bevat nan"),
+    ("clientnummer", pa.array([1.0, float("inf")]), "regel 2, kolom 'clientnummer': bevat inf"),
+    ("clientnummer", pa.array([b"c1", b"\xff\xfe"], pa.binary()), "regel 2, kolom 'clientnummer': bevat bytes"),
+    ("prestatiedatum", pa.array([1.5, 2.5]), "bevat type double"),
+    ("verzekeraar", pa.array([pa.scalar(1, pa.decimal128(5, 0)).as_py()] * 2, pa.decimal128(5, 0)), "decimal"),
+])
+def test_parquet_columns_of_the_wrong_type(tmp_path: Path, column: str, array: pa.Array, text: str) -> None:
+    path = parquet(tmp_path / "t.parquet", **{column: array})
+    with pytest.raises(InputError) as info:
+        ratio_from_claims(path, year=2027, skip_invalid=True)
+    assert str(info.value).startswith(f"{path}: ") and text in str(info.value) and f"'{column}'" in str(info.value)
+
+
+def test_parquet_numbers_as_text(tmp_path: Path) -> None:
+    path = parquet(tmp_path / "n.parquet", clientnummer=pa.array([101, 102]), postcode=pa.array([5611.0, 5612.0]),
+                   verzekeraar=pa.array([9664, 9664], pa.int32()))
+    report = ratio_from_claims(path, year=2027)
+    assert report.providers["A"].clients_by_area == {"5611": 1, "5612": 1}
+
+
+def test_corrupt_parquet_pages_are_a_dutch_error(tmp_path: Path) -> None:
+    rows = 50_000
+    table = pa.table({"zorgaanbieder": ["A"] * rows, "clientnummer": [f"c{i}" for i in range(rows)],
+                      "postcode": ["5611"] * rows, "verzekeraar": ["CZ"] * rows,
+                      "prestatiedatum": ["2025-01-01"] * rows})
+    pq.write_table(table, tmp_path / "ok.parquet", compression="snappy", row_group_size=10_000)
+    data = bytearray((tmp_path / "ok.parquet").read_bytes())
+    for offset in range(len(data) // 3, len(data) // 3 + 2000, 7):  # scramble pages in the middle of the file
+        data[offset] ^= 0x5A
+    (tmp_path / "bad.parquet").write_bytes(bytes(data))
+    with pytest.raises(InputError) as info:
+        ratio_from_claims(tmp_path / "bad.parquet", year=2027)
+    assert str(info.value).startswith(f"{tmp_path / 'bad.parquet'}: ")
+    result = run_cli("ratio", str(tmp_path / "bad.parquet"), "--year", "2027", cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_a_parquet_row_group_beyond_the_bound(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import toolkit.claims.read as read
+
+    path = parquet(tmp_path / "g.parquet")
+    monkeypatch.setattr(read, "PARQUET_ROW_GROUP_BYTES", 10)
+    with pytest.raises(InputError, match="rijgroep 1 pakt uit tot"):
+        ratio_from_claims(path, year=2027)
+
+
+@pytest.mark.skipif(not hasattr(os, "wait4"), reason="needs os.wait4 for the peak memory")
+def test_reading_a_refused_xlsx_stays_small(tmp_path: Path) -> None:
+    path = xlsx(tmp_path / "far.xlsx", CLAIMS_ROWS + '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')
+    process = subprocess.Popen([sys.executable, "-m", "toolkit.cli", "ratio", str(path), "--year", "2027"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+    _, status, usage = os.wait4(process.pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 1
+    assert usage.ru_maxrss * 1024 < 400 << 20  # (ru_maxrss includes the test process's size at the fork)
