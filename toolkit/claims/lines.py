@@ -52,7 +52,7 @@ MAX_ID_LENGTH = 128  # client ids are pseudonyms or hashes; far longer values ar
 MAX_TEXT_LENGTH = 200
 FIRST_YEAR, LAST_YEAR = 1900, 2100  # a claim date outside these years is a broken export
 MERGE_AT = 4_000_000  # triples kept before they are merged into one distinct set
-RECODE_AT = 1 << 18  # batch clients gathered (at least) before they are coded into the one dictionary
+RECODE_AT = 1 << 20  # batch clients gathered (at least) before they are coded into the one dictionary
 EXAMPLES = 10  # invalid lines quoted in a report
 
 # Every line ends in exactly one state; the line counts of a report are sums over states.
@@ -493,8 +493,9 @@ class Triples:
             return
         self._pending.append(batch)
         self._pending_clients += len(batch.clients)
-        # Re-code once the waiting clients are as many as the dictionary holds (at least RECODE_AT).
-        if self._pending_clients >= max(RECODE_AT, len(self._dictionary)):
+        # Re-code once the waiting clients are twice as many as the dictionary holds (at least RECODE_AT):
+        # each re-coding hashes the dictionary again, so it grows geometrically between them.
+        if self._pending_clients >= max(RECODE_AT, 2 * len(self._dictionary)):
             self._recode()
 
     def _recode(self) -> None:

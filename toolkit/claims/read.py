@@ -405,21 +405,27 @@ def _read_csv(path: Path, wanted_fields: Sequence[str], required: Sequence[str])
     dictionary = pa.dictionary(pa.int32(), pa.string())
     by_dictionary = {layout.columns[c] for c in ("provider", "insurer", "date", "care_type") if c in layout.columns}
     column_types = {name: dictionary if name in by_dictionary else pa.string() for name in wanted}
-    as_text = pacsv.ConvertOptions(include_columns=wanted, column_types=column_types,
-                                   strings_can_be_null=False, quoted_strings_can_be_null=False)
     # Faster still: ISO dates (2025-03-14) read as dates by pyarrow, which accepts only real dates
     # (a subset of what the text reading accepts, with the same year). The first piece it refuses, for
     # a date in another format or any other reason, switches the rest of the file to text.
-    as_dates = pacsv.ConvertOptions(include_columns=wanted,
-                                    column_types={**column_types, layout.columns["date"]: pa.date32()},
-                                    strings_can_be_null=False, quoted_strings_can_be_null=False)
+    with_dates = {**column_types, layout.columns["date"]: pa.date32()}
+    # A piece of plain ASCII (most are, and `bytes.isascii` takes 0.6 ms for 16 MB) needs no UTF-8 check:
+    # 10 % of the parse. Any other piece is checked by pyarrow as before.
+    convert = {(dates, ascii): pacsv.ConvertOptions(include_columns=wanted, column_types=with_dates if dates else
+                                                    column_types, strings_can_be_null=False,
+                                                    quoted_strings_can_be_null=False, check_utf8=not ascii)
+               for dates in (True, False) for ascii in (True, False)}
     iso_dates = [True]
     pool = _BufferPool(2 * WORKERS + 1)  # one per piece in flight, one being filled
 
-    def read(buffer: bytearray, length: int, convert_options: Any) -> pa.Table:
+    def read(buffer: bytearray, length: int, dates: bool) -> pa.Table:
+        # The whole buffer: bytes past `length` are left from an earlier piece (or zero), so a yes holds
+        # for the piece too, and a no only costs the check.
+        ascii = buffer.isascii()
         quoted = buffer.find(b'"', 0, length) >= 0
         return pacsv.read_csv(pa.BufferReader(pa.py_buffer(buffer).slice(0, length)), read_options=read_options,
-                              parse_options=parse_options if quoted else unquoted, convert_options=convert_options)
+                              parse_options=parse_options if quoted else unquoted,
+                              convert_options=convert[dates, ascii])
 
     def load(buffer: bytearray, length: int, start: int) -> list[pa.RecordBatch]:
         try:
@@ -429,11 +435,11 @@ def _read_csv(path: Path, wanted_fields: Sequence[str], required: Sequence[str])
             table = None
             if iso_dates[0]:
                 try:
-                    table = read(buffer, length, as_dates)
+                    table = read(buffer, length, True)
                 except (pa.ArrowInvalid, pa.ArrowTypeError):
                     iso_dates[0] = False
             if table is None:
-                table = read(buffer, length, as_text)
+                table = read(buffer, length, False)
         except (pa.ArrowInvalid, pa.ArrowTypeError):
             raise _locate_csv_problem(path, dialect) from None
         finally:
