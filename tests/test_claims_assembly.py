@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 
 import pyarrow as pa
@@ -58,6 +59,8 @@ def test_arrays_equal_the_plain_rule(rows: list[tuple[str, int, int]], method: s
     for provider in sorted({p for p, _, _ in rows}):
         assert arrays(report.providers[provider]) == plain(rows, provider, year=year, kind=kind, method=method)
     assert arrays(report) == plain(rows, None, year=year, kind=kind, method=method)
+    for one in (report, *report.providers.values()):  # the CLI's JSON, written in bulk, is json.dumps's
+        assert one.to_json() == json.dumps(one.to_dict(), ensure_ascii=False)
 
 
 @settings(deadline=None, max_examples=100)

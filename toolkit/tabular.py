@@ -18,14 +18,15 @@ from __future__ import annotations
 
 import csv
 import re
-import struct
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, show_value
+
+if TYPE_CHECKING:
+    import zipfile
 
 DELIMITERS = (";", ",", "\t")  # in order of preference when several split the header equally well
 MAX_FIELD_CHARS = 131_072  # longest CSV field read (Python's csv default): a longer one is a broken file
@@ -171,6 +172,7 @@ def _xlsx_error(path: Path, why: str) -> InputError:
 def _zip_entries(path: Path) -> int | None:
     """The number of members the zip's end record declares (None when there is no end record; zipfile
     then refuses the file itself). Read before `zipfile` builds an object per member."""
+    import struct
     with path.open("rb") as handle:
         handle.seek(0, 2)
         size = handle.tell()
@@ -256,6 +258,8 @@ def check_xlsx(path: Path, limits: XlsxLimits = XLSX_LIMITS) -> XlsxCheck:
     zip, when a part inflates beyond `limits` (sizes and checksums are verified while inflating, not
     taken from the zip's directory), when the first sheet's declared or real extent is too large, or
     when loading it would take more than `limits.memory_bytes`."""
+    import zipfile  # here, not at the top: `fill` and the CSV path never need it
+
     try:
         entries = _zip_entries(path)
     except OSError as exc:
@@ -314,6 +318,8 @@ def _mb(count: int) -> str:
 def _inflate(archive: zipfile.ZipFile, name: str, path: Path, consume: Any, block: int = 4 << 20) -> None:
     """Inflate one part in blocks, handing each to `consume`. zipfile stops at the size the directory
     declares and checks the CRC, so a part that inflates to more than it declares is refused here."""
+    import zipfile
+
     try:
         with archive.open(name) as handle:
             while True:

@@ -17,7 +17,9 @@ functions, which would import pandas (see `toolkit/_arrow.py`).
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import sys
 import threading
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
@@ -585,6 +587,35 @@ class _Done:
     error: LongFieldError | None = None
 
 
+_TUNED: list[bool] = []
+
+
+def tune_allocator() -> None:
+    """Keep freed memory for reuse instead of returning it to the system at once (glibc only, once).
+
+    Each batch makes a few dozen NumPy temporaries of a megabyte or two. glibc serves those with a fresh
+    `mmap` and gives them back when freed, so every batch pays the kernel to map and zero its pages
+    again: on these machines a third of the run in system time, and much of its variance (measured on
+    the production of 5 million lines: 1.50 s with 0.7 s system time, 1.21 s with 0.2 s after this).
+    Allocations below 32 MiB now come from the heap, which is trimmed only past 512 MiB free at its
+    top. Peak memory is unchanged: memory kept is memory the run used. Nothing happens elsewhere
+    (musl, macOS, Windows) or when ZORGINKOOP_MALLOC=system.
+    """
+    if _TUNED or os.environ.get("ZORGINKOOP_MALLOC") == "system" or not sys.platform.startswith("linux"):
+        return
+    _TUNED.append(True)
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None)
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):
+        return
+    m_trim_threshold, m_mmap_threshold = -1, -3  # <malloc.h>
+    mallopt(m_mmap_threshold, 32 << 20)
+    mallopt(m_trim_threshold, 512 << 20)
+
+
 def scan(items: Sequence[Any], reduction: Reduction, *, wanted: Sequence[str], required: Sequence[str],
          skip_invalid: bool, keep: Callable[[Any], None],
          progress: Callable[[int, int], None] | None = None) -> Tallies:
@@ -592,6 +623,7 @@ def scan(items: Sequence[Any], reduction: Reduction, *, wanted: Sequence[str], r
     raises the first invalid line (unless `skip_invalid`), hands each batch's reduction to `keep`, and
     returns the tallies. Every file must have the same kind of columns (a provider column in all or
     none), and each must have at least one claim line."""
+    tune_allocator()
     opened: list[Source | None] = [None] * len(items)
     reference: list[Source] = []
 
