@@ -32,14 +32,14 @@ from .rules import (
 )
 
 if TYPE_CHECKING:
-    from .claims import ClaimsRatioReport, ratio_from_claims
+    from .claims import ClaimsRatioReport, ProductionReport, production_from_claims, ratio_from_claims
 
 __version__ = "0.1.0"
 
 
 def __getattr__(name: str) -> Any:
     # Lazy: `import toolkit` must stay cheap for the Excel functions; pyarrow loads on first use.
-    if name in {"ratio_from_claims", "ClaimsRatioReport"}:
+    if name in {"ratio_from_claims", "ClaimsRatioReport", "production_from_claims", "ProductionReport"}:
         from . import claims
 
         return getattr(claims, name)
@@ -54,6 +54,7 @@ __all__ = [
     "NachtzorgIndexation",
     "ParameterDataError",
     "PolicyYearError",
+    "ProductionReport",
     "RatioAssessment",
     "StaffelOutcome",
     "ToolkitError",
@@ -67,6 +68,7 @@ __all__ = [
     "fte_from_weekly_hours",
     "index_nachtzorg_budget",
     "indexation_factor",
+    "production_from_claims",
     "ratio_from_claims",
     "ratio_threshold",
     "staffel_percentage",

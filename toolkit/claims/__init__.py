@@ -1,7 +1,9 @@
-"""Claim files (declaratiedata) read into the CZ client-per-area ratio (rule 1).
+"""Claim files (declaratiedata) read into two computations: the CZ client-per-area ratio (rule 1) and
+the CZ-group production per month (rule 5, the omzetplafond).
 
 Source of the rules: 002_3d2709293215211c.txt, 2.3.2 "Versnippering" (ratio from the claims of T−2)
-and bijlage 1, 1.1. Which labels belong to CZ groep: `parameters/data/market/insurers.yaml`.
+and bijlage 1, 1.1; CZ groep, Zorginkoopbeleid wijkverpleging 2027, § 2.3.3 and § 3.2.4 (production
+per month of the policy year). Which labels belong to CZ groep: `parameters/data/market/insurers.yaml`.
 
 The package, one job per module:
 - `read`: csv/xlsx/parquet files, DataFrames and tables -> record batches and the column layout;
@@ -9,6 +11,8 @@ The package, one job per module:
 - `lines`: every line validated and put in one state, tallied per provider; distinct (provider,
   PC4, client) triples for the ratio. Runs on worker threads, in file order.
 - `report`: the ratio reports, assembled for all providers at once in arrays.
+- `amounts`, `production`: claim amounts read as `toolkit.numbers.parse_number` reads them; sums
+  per provider and month.
 
 Every line is validated. Invalid lines raise `InputError` naming file, line, column and value, or with
 `skip_invalid=True` are counted per reason and reported (per provider and in total), never silently
@@ -23,6 +27,7 @@ from typing import Any
 from ..errors import InputError, show_value
 from ..rules.ratio import claims_year, exemption_kind, provider_kind, ratio_threshold
 from . import lines, read
+from .production import ProductionReport, production_from_claims
 from .read import PROGRESS_MIN_BYTES
 from .report import ClaimsRatioReport
 
@@ -58,11 +63,14 @@ def ratio_from_claims(
     threshold = ratio_threshold(year, kind)
     items = read.claim_files(source)
     triples = lines.Triples()
-    tallies = lines.scan(items, lines.RatioReduction(target_year), wanted=tuple(f for f in read.COLUMN_ALIASES
-                                                                                if f != "amount"),
-                         required=read.REQUIRED, skip_invalid=skip_invalid, keep=triples.add, progress=progress)
-    check_unknown(tallies, strict)
-    keys, _ = triples.distinct()
+    try:
+        tallies = lines.scan(items, lines.RatioReduction(target_year),
+                             wanted=tuple(f for f in read.COLUMN_ALIASES if f != "amount"), required=read.REQUIRED,
+                             skip_invalid=skip_invalid, keep=triples.add, progress=progress)
+        check_unknown(tallies, strict)
+        keys, _ = triples.distinct()
+    finally:
+        triples.close()
     from .report import ratio_reports
 
     return ratio_reports(tallies, keys, year=year, provider_kind=kind, method=method, exemption=exempt,
@@ -79,4 +87,5 @@ def check_unknown(tallies: lines.Tallies, strict: bool) -> None:
                          "de declaraties.", field="insurer", value=unknown.most_common(1)[0][0], file=where)
 
 
-__all__ = ["METHODS", "PROGRESS_MIN_BYTES", "ClaimsRatioReport", "ratio_from_claims"]
+__all__ = ["METHODS", "PROGRESS_MIN_BYTES", "ClaimsRatioReport", "ProductionReport", "production_from_claims",
+           "ratio_from_claims"]

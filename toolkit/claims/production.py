@@ -1,0 +1,244 @@
+"""Rule 5 from claims: the CZ-group production per calendar month of a policy year, per provider.
+
+Source: CZ groep, Zorginkoopbeleid wijkverpleging 2027, § 2.3.3 (omzetplafond) and § 3.2.4; SPEC rule 5,
+"Claims as input": the production of month m is the sum of the amounts of CZ-group claim lines (rule
+1's insurer matching) dated in month m of the policy year itself; kindzorg lines count.
+
+The same reading and validation as the ratio (`lines.scan`), plus the amount column (`amount`,
+`bedrag`, `declaratiebedrag`), required here only. Sums are exact: whole cents as integers, other
+values as `Decimal`, rounded half up to cents only at the end.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from ..errors import InputError, show_value
+from . import lines, read
+from .amounts import AmountReader
+from .lines import INVALID, KINDZORG, OTHER_INSURER, OTHER_YEAR, USED, Checked, Reduction
+
+CENT = Decimal("0.01")
+_EXACT_FLOAT = 2**53  # float64 sums of integers are exact below this
+
+
+@dataclass(frozen=True)
+class ProductionReport:
+    """CZ-group claim amounts per month of `year`, for one provider (or the whole claim set).
+
+    `monthly`: twelve `Decimal` sums in euros, January first, exact to the cent (rounded half up at the
+    end); a month without claims is 0.00. `last_month`: the last month with a counted line (None when
+    there is none). `lines_used` counts the CZ-group lines of the year, kindzorg included
+    (`lines_kindzorg` of them). `providers` holds one report per provider when the files have a
+    provider column; the top level pools them.
+    """
+
+    provider: str | None
+    year: int
+    monthly: tuple[Decimal, ...]
+    lines_read: int
+    lines_used: int
+    last_month: int | None = None
+    lines_other_insurers: int = 0
+    lines_other_years: int = 0
+    lines_kindzorg: int = 0
+    unknown_insurers: Mapping[str, int] = field(default_factory=dict)
+    invalid_lines: int = 0
+    invalid_reasons: Mapping[str, int] = field(default_factory=dict)
+    invalid_examples: tuple[str, ...] = ()
+    providers: Mapping[str, ProductionReport] = field(default_factory=dict)
+    source: str = ""
+    sources: tuple[str, ...] = ()
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.monthly, Decimal("0.00"))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready fields; amounts as text with a decimal point (`"1234.50"`), exact."""
+        return {
+            "provider": self.provider,
+            "year": self.year,
+            "monthly": [str(m) for m in self.monthly],
+            "total": str(self.total),
+            "last_month": self.last_month,
+            "lines_read": self.lines_read,
+            "lines_used": self.lines_used,
+            "lines_other_insurers": self.lines_other_insurers,
+            "lines_other_years": self.lines_other_years,
+            "lines_kindzorg": self.lines_kindzorg,
+            "unknown_insurers": dict(self.unknown_insurers),
+            "invalid_lines": self.invalid_lines,
+            "invalid_reasons": dict(self.invalid_reasons),
+        }
+
+
+@dataclass
+class MonthSums:
+    """A batch's CZ-group amounts of the year by provider id and month: whole cents, and exact
+    Decimals for the rest."""
+
+    providers: np.ndarray  # provider ids, one per row of `cents`
+    cents: np.ndarray  # (providers, 12) int64, or Python ints (object) when they could overflow
+    exact: list[tuple[int, int, Decimal]]  # (provider id, month 1-12, value)
+    last: np.ndarray  # (providers,) last month with a counted line, 0 for none
+
+
+class ProductionReduction(Reduction):
+    """Amounts of the CZ-group lines of `year` summed per provider and month. `check` and `reduce` of a
+    batch run on the same worker thread, one after the other: the amounts read in `check` (every line's
+    amount is validated) are handed to `reduce` through a thread-local."""
+
+    fields = ("amount",)
+    months = True
+
+    def __init__(self, year: int) -> None:
+        self._year = year
+        self.amounts = AmountReader()
+        self._local = threading.local()
+
+    def claims_year(self) -> int:
+        return self._year
+
+    def reason(self, fieldname: str, value: object) -> str:
+        return self.amounts.reason(value)
+
+    def check(self, batch: pa.RecordBatch) -> list[tuple[str, np.ndarray]]:
+        amounts = self.amounts.read(batch.column("amount"))
+        self._local.amounts = amounts
+        return [("amount", ~amounts.valid)]
+
+    def reduce(self, batch: pa.RecordBatch, checked: Checked) -> MonthSums:
+        amounts = self._local.amounts
+        self._local.amounts = None
+        assert checked.month is not None
+        counted = np.flatnonzero((checked.state == USED) | (checked.state == KINDZORG))
+        ids, local = np.unique(checked.provider[counted], return_inverse=True)
+        month = checked.month[counted]
+        key = local * 12 + (month - 1)
+        cents = amounts.cents[counted]
+        size = len(ids) * 12
+        if not len(cents) or int(np.abs(cents).max()) * len(cents) < _EXACT_FLOAT:
+            sums = np.rint(np.bincount(key, weights=cents, minlength=size)).astype(np.int64)
+        else:  # amounts so large that a float64 sum could round: Python integers
+            sums = np.zeros(size, object)
+            for k, c in zip(key.tolist(), cents.tolist(), strict=True):
+                sums[k] += c
+        exact = []
+        if amounts.exact:
+            position = {int(row): i for i, row in enumerate(counted.tolist())}
+            for row, value in amounts.exact.items():
+                if row in position:
+                    i = position[row]
+                    exact.append((int(ids[local[i]]), int(month[i]), value))
+        last = np.zeros(len(ids), np.int64)
+        np.maximum.at(last, local, month)
+        return MonthSums(ids, sums.reshape(len(ids), 12), exact, last)
+
+
+class _Sums:
+    """The production of every provider id so far: Python integers of cents (no overflow however many
+    lines), exact Decimals for other values."""
+
+    def __init__(self) -> None:
+        self.cents = np.zeros((0, 12), object)
+        self.exact: dict[tuple[int, int], Decimal] = {}
+        self.last = np.zeros(0, np.int64)
+
+    def add(self, sums: MonthSums) -> None:
+        if not len(sums.providers):
+            return
+        rows = int(sums.providers.max()) + 1
+        if rows > len(self.cents):
+            grown = np.zeros((rows, 12), object)
+            grown[: len(self.cents)] = self.cents
+            self.cents = grown
+            self.last = np.concatenate([self.last, np.zeros(rows - len(self.last), np.int64)])
+        self.cents[sums.providers] += sums.cents.astype(object)
+        np.maximum.at(self.last, sums.providers, sums.last)
+        for provider, month, value in sums.exact:
+            self.exact[provider, month] = self.exact.get((provider, month), Decimal(0)) + value
+
+    def monthly(self, ids: list[int]) -> tuple[Decimal, ...]:
+        totals = []
+        for month in range(1, 13):
+            cents = sum((int(self.cents[i, month - 1]) for i in ids if i < len(self.cents)), 0)
+            extra = sum((self.exact.get((i, month), Decimal(0)) for i in ids), Decimal(0))
+            totals.append((Decimal(cents).scaleb(-2) + extra).quantize(CENT, rounding=ROUND_HALF_UP))
+        return tuple(totals)
+
+    def last_month(self, ids: list[int]) -> int | None:
+        found = max((int(self.last[i]) for i in ids if i < len(self.last)), default=0)
+        return found or None
+
+
+def production_from_claims(
+    source: Any,
+    *,
+    year: int,
+    skip_invalid: bool = False,
+    strict: bool = False,
+    only_provider: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ProductionReport:
+    """The CZ-group production per month of policy year `year` from claim files or a DataFrame.
+
+    `source` as for `ratio_from_claims` (a path, a list of paths, a directory, a DataFrame); the files
+    need an amount column (`amount`, `bedrag`, `declaratiebedrag`). Lines of CZ group (by label or
+    UZOVI 9664) dated in `year` count, kindzorg included. `strict`: insurer labels on no list are an
+    error instead of a reported count. Amounts are read as `toolkit.numbers.parse_number` reads money;
+    an unreadable one is an invalid line naming file, line, column and value.
+    """
+    from . import check_unknown
+
+    if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2100:
+        raise InputError(f"jaar {show_value(year)} is geen geldig jaar", field="year", value=year)
+    items = read.claim_files(source)
+    sums = _Sums()
+    tallies = lines.scan(items, ProductionReduction(year), wanted=tuple(read.COLUMN_ALIASES),
+                         required=(*read.REQUIRED, "amount"), skip_invalid=skip_invalid, keep=sums.add,
+                         progress=progress)
+    check_unknown(tallies, strict)
+    where = ", ".join(tallies.sources) if len(tallies.sources) <= 3 else (
+        f"{tallies.sources[0]} en {len(tallies.sources) - 1} andere bestanden")
+
+    def report(name: str | None, ids: list[int], unknown: Counter[str]) -> ProductionReport:
+        counts = tallies.counts[ids].sum(axis=0).tolist() if ids else [0] * lines.STATES
+        reasons = tallies.reasons[ids].sum(axis=0) if ids else np.zeros(len(lines.FIELDS), np.int64)
+        return ProductionReport(
+            provider=name, year=year, monthly=sums.monthly(ids), lines_read=sum(counts),
+            lines_used=counts[USED] + counts[KINDZORG], last_month=sums.last_month(ids),
+            lines_other_insurers=counts[OTHER_INSURER], lines_other_years=counts[OTHER_YEAR],
+            lines_kindzorg=counts[KINDZORG], unknown_insurers=dict(unknown.most_common()),
+            invalid_lines=counts[INVALID],
+            invalid_reasons={lines.REASON_KEYS[lines.FIELDS[i]]: int(reasons[i]) for i in np.flatnonzero(reasons)},
+            source=where, sources=tuple(tallies.sources))
+
+    providers: dict[str, ProductionReport] = {}
+    if tallies.has_provider:
+        by_name = {name: i for i, name in enumerate(tallies.provider_names)
+                   if name is not None and tallies.provider_valid[i]}
+        chosen = sorted(by_name, key=str)
+        if only_provider is not None:
+            if only_provider not in by_name:
+                raise InputError(f"{where}: zorgaanbieder {show_value(only_provider)} komt niet voor in de "
+                                 "declaraties", field="provider", value=only_provider, file=where)
+            chosen = [only_provider]
+        for name in chosen:
+            i = by_name[name]
+            providers[name] = report(name, [i], tallies.unknown.get(i, Counter()))
+        if only_provider is not None:
+            return replace(providers[only_provider], invalid_examples=tuple(tallies.examples))
+    whole = report(None, list(range(len(tallies.counts))), tallies.unknown_total())
+    return replace(whole, invalid_examples=tuple(tallies.examples), providers=providers)
+
+
+__all__ = ["ProductionReport", "production_from_claims"]
