@@ -372,7 +372,7 @@ def NZ_INDEXFACTOR(voorlopig_t, voorlopig_t1, definitief_t1, methode="multiplica
     voorlopig_t=_ARG_VOORLOPIG_T,
     voorlopig_t1=_ARG_VOORLOPIG_T1,
     definitief_t1=_ARG_DEFINITIEF_T1,
-    zvw_aandeel="Deel van het budget voor Zvw-cliënten, als fractie (85% = 0,85); leeg = 100%.",
+    zvw_aandeel="Deel van het budget voor Zvw-cliënten, als fractie (75% = 0,75); leeg = 100%.",
     methode=_ARG_METHODE,
 )
 def NZ_BUDGET(begroting, voorlopig_t, voorlopig_t1, definitief_t1, zvw_aandeel=1, methode="multiplicatief"):

@@ -26,6 +26,9 @@ from ..parameters import load_topic, policy_year
 from ..postcode import to_pc4
 
 PROVIDER_KINDS = {"existing": "existing", "bestaand": "existing", "new": "new", "nieuw": "new"}
+# The readings of SPEC 1 for a client with claims in more than one area (English or Dutch) -> canonical:
+# `distinct` counts such a mover once (the default), `per_area` in every area.
+COUNTING_METHODS = {"distinct": "distinct", "uniek": "distinct", "per_area": "per_area", "per_gebied": "per_area"}
 
 # Exemptions named in bijlage 1, 1.1: the requirement does not apply, the result says "n.v.t.".
 EXEMPTIONS = {

@@ -25,7 +25,7 @@ docstrings daar aan, niet deze pagina.
 
 In Excel met Nederlandse instellingen scheidt u argumenten met een puntkomma, zoals hieronder.
 Een optioneel argument mag u leeglaten. Bereiken mogen lege cellen bevatten: die tellen niet mee.
-Percentages zijn fracties (85% = 0,85). Ja/nee-argumenten nemen `ja`, `nee`, WAAR of ONWAAR.
+Percentages zijn fracties (75% = 0,75). Ja/nee-argumenten nemen `ja`, `nee`, WAAR of ONWAAR.
 
 Foute invoer geeft geen Python-foutmelding maar een tekst in de cel die begint met `#WAARDE!` en
 de rij en de waarde noemt, bijvoorbeeld `#WAARDE! postcode '12AB' in rij 3 is geen geldige PC4 …`.

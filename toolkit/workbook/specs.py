@@ -407,7 +407,7 @@ def _specs() -> dict[str, TemplateSpec]:
                 Input("in_pers_definitief_t1", "Personeel, definitief T-1", "number", "Als fractie.",
                       quantity="index"),
                 Input("in_mat_definitief_t1", "Materieel, definitief T-1", "number", "Als fractie.", quantity="index"),
-                Input("in_zvw_aandeel", "Zvw-aandeel", "number", "Deel voor Zvw-cliënten (85% = 0,85); leeg = 100%.",
+                Input("in_zvw_aandeel", "Zvw-aandeel", "number", "Deel voor Zvw-cliënten (75% = 0,75); leeg = 100%.",
                       quantity="share", required=False),
                 Input("in_methode", "Methode", "choice",
                       "multiplicatief (zoals de NZa een correctie doorrekent) of additief (de letterlijke tekst).",
