@@ -73,7 +73,7 @@ def staffel(count: int, seed: int = 2) -> list[Row]:
     for case in range(count):
         s26 = rng.choice(["A", "B", "C", "", "a", " b ", "c"])
         points: Any = rng.choice(["", 0, 4, 4.99, 5, 5.0, 7.5, 12]) if "b" not in s26.lower() else rng.choice(
-            [0, 4, 4.99, 5, 7.5])
+            [0, 4, 4.99, "4,99", 5, 7.5, "7,5"])
         rows.append({
             "sleutel": f"s{case:04d}",
             "score_2026": s26,
@@ -81,8 +81,9 @@ def staffel(count: int, seed: int = 2) -> list[Row]:
             "kostenpunten": points,
             "plafondvrij": rng.choice(["nee"] * 6 + ["ja", "Ja", "NEE", ""]),
             "productieafspraak": rng.choice(["", "", 50_000, 100_000, "100000.01", 100_001, 2_500_000, 0]),
-            "aanvullend_budget": (rng.choice(HALF_CENT_BUDGETS) if case % 2 == 0 else
-                                  f"{rng.randrange(0, 5_000_000)}.{rng.randrange(0, 100):02d}"),
+            # Spelled as a Dutch export or with a point (SPEC "Numbers as typed"): 1.234.567,89 and 1234567.89.
+            "aanvullend_budget": _spelled(rng, Decimal(rng.choice(HALF_CENT_BUDGETS)) if case % 2 == 0 else
+                                          Decimal(rng.randrange(0, 500_000_000)) / 100),
             "palliatief_terminaal": "ja" if case % 23 == 0 else "nee",
             "fusie_faillissement": "ja" if case % 29 == 0 else "",
         })
