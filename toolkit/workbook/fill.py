@@ -101,7 +101,8 @@ class TemplateFile:
     key_cell: str | None = None  # where the key goes on Invoer (zk_sleutel)
 
     @classmethod
-    def open(cls, template: str | Path) -> TemplateFile:
+    def open(cls, template: str | Path, *, verify: bool = True) -> TemplateFile:
+        """Read a template; `verify` compares it with the reference first (workers skip it: the parent did)."""
         path = template_path(template)
         check_workbook_bounds(path)
         try:
@@ -136,7 +137,8 @@ class TemplateFile:
         key_cell = _cell_ref(names["zk_sleutel"])[1] if "zk_sleutel" in names else None
         tpl = cls(path, spec, raw, input_part, input_xml, output_part, output_xml, cells, outputs, output_cells,
                   key_cell)
-        tpl._verify()
+        if verify:
+            tpl._verify()
         return tpl
 
     def _verify(self) -> None:
@@ -556,7 +558,7 @@ _WORKER_TEMPLATES: dict[Path, TemplateFile] = {}
 def _worker_template(template: Path) -> TemplateFile:
     """The template, read once per worker process rather than once per chunk."""
     if template not in _WORKER_TEMPLATES:
-        _WORKER_TEMPLATES[template] = TemplateFile.open(template)
+        _WORKER_TEMPLATES[template] = TemplateFile.open(template, verify=False)
     return _WORKER_TEMPLATES[template]
 
 
