@@ -71,7 +71,52 @@ def nachtzorg(rng: random.Random) -> list[dict[str, object]]:
     return rows
 
 
-GENERATORS = {"cz_ratio": cz_ratio, "staffel": staffel, "cooperatie": cooperatie, "nachtzorg": nachtzorg}
+def plafond(rng: random.Random) -> list[dict[str, object]]:
+    """Eight or nine months of production against a ceiling, last year's twelve months as the profile.
+    Amounts as a Dutch spreadsheet exports them (1.250.000, 98.412,50)."""
+    rows: list[dict[str, object]] = []
+    scores = [("A", "A", ""), ("B", "", 6), ("B", "", 3), ("C", "", ""), ("", "", "")]
+    for i, (s26, s27, points) in enumerate(scores, start=1):
+        ceiling = rng.randrange(600, 2400) * 1000
+        pace = rng.uniform(0.85, 1.2) * ceiling / 12
+        known = rng.choice([8, 9])
+        last_year = [round(ceiling / 12 * rng.uniform(0.85, 1.1), 2) for _ in range(12)]
+        for month in range(12):
+            amount = round(pace * rng.uniform(0.9, 1.1), 2) if month < known else ""
+            rows.append({"aanbieder": _name(i), "plafond": _dutch(ceiling) if month == 0 else "",
+                         "methode": rng.choice(["lineair", "seizoen"]) if month == 0 else "",
+                         "score_2026": s26 if month == 0 else "", "score_2027": s27 if month == 0 else "",
+                         "kostenpunten": points if month == 0 else "", "plafondvrij": "nee" if month == 0 else "",
+                         "productieafspraak": _dutch(ceiling) if month == 0 else "",
+                         "productie": _dutch(amount) if amount != "" else "", "vorig_jaar": _dutch(last_year[month])})
+    return rows
+
+
+def eigen_levering(rng: random.Random) -> list[dict[str, object]]:
+    """Hours per quarter by own staff, full subsidiaries, zzp'ers and other subcontractors."""
+    rows: list[dict[str, object]] = []
+    for i in range(1, 6):
+        own_part = rng.uniform(0.35, 0.8)
+        for quarter in range(4):
+            total = rng.randrange(4000, 20000)
+            own = round(total * own_part)
+            daughter = round(total * rng.uniform(0, 0.08)) if i % 2 else 0
+            zzp = round((total - own - daughter) * rng.uniform(0.3, 0.7))
+            rows.append({"aanbieder": _name(i), "cooperatie": ("ja" if i == 5 else "nee") if quarter == 0 else "",
+                         "eigen": own, "volle_dochter": daughter, "zzp": zzp,
+                         "onderaannemers": max(0, total - own - daughter - zzp)})
+    return rows
+
+
+def _dutch(amount: float) -> str:
+    """An amount as a Dutch spreadsheet writes it: 1.250.000 or 98.412,50."""
+    whole, cents = divmod(round(amount * 100), 100)
+    grouped = f"{whole:,}".replace(",", ".")
+    return f"{grouped},{cents:02d}" if cents else grouped
+
+
+GENERATORS = {"cz_ratio": cz_ratio, "staffel": staffel, "cooperatie": cooperatie, "nachtzorg": nachtzorg,
+              "plafond": plafond, "eigen_levering": eigen_levering}
 
 
 def write(out: Path) -> list[Path]:

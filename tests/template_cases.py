@@ -73,7 +73,7 @@ def staffel(count: int, seed: int = 2) -> list[Row]:
     for case in range(count):
         s26 = rng.choice(["A", "B", "C", "", "a", " b ", "c"])
         points: Any = rng.choice(["", 0, 4, 4.99, 5, 5.0, 7.5, 12]) if "b" not in s26.lower() else rng.choice(
-            [0, 4, 4.99, 5, 7.5])
+            [0, 4, 4.99, "4,99", 5, 7.5, "7,5"])
         rows.append({
             "sleutel": f"s{case:04d}",
             "score_2026": s26,
@@ -81,8 +81,9 @@ def staffel(count: int, seed: int = 2) -> list[Row]:
             "kostenpunten": points,
             "plafondvrij": rng.choice(["nee"] * 6 + ["ja", "Ja", "NEE", ""]),
             "productieafspraak": rng.choice(["", "", 50_000, 100_000, "100000.01", 100_001, 2_500_000, 0]),
-            "aanvullend_budget": (rng.choice(HALF_CENT_BUDGETS) if case % 2 == 0 else
-                                  f"{rng.randrange(0, 5_000_000)}.{rng.randrange(0, 100):02d}"),
+            # Spelled as a Dutch export or with a point (SPEC "Numbers as typed"): 1.234.567,89 and 1234567.89.
+            "aanvullend_budget": _spelled(rng, Decimal(rng.choice(HALF_CENT_BUDGETS)) if case % 2 == 0 else
+                                          Decimal(rng.randrange(0, 500_000_000)) / 100),
             "palliatief_terminaal": "ja" if case % 23 == 0 else "nee",
             "fusie_faillissement": "ja" if case % 29 == 0 else "",
         })
@@ -136,4 +137,92 @@ def nachtzorg(count: int, seed: int = 4) -> list[Row]:
     return rows
 
 
-GENERATORS = {"cz_ratio": cz_ratio, "staffel": staffel, "cooperatie": cooperatie, "nachtzorg": nachtzorg}
+def _spelled(rng: random.Random, value: Decimal | int) -> str:
+    """An amount as typed: half of the time as a Dutch export writes it (1.234,56), else with a point."""
+    text = format(Decimal(value), "f")
+    if rng.random() < 0.5:
+        whole, _, cents = text.partition(".")
+        return f"{int(whole):,}".replace(",", ".") + (f",{cents}" if cents else "")
+    return text
+
+
+def _amount(rng: random.Random, low: int, high: int) -> str:
+    """An amount with cents, spelled as `_spelled` does."""
+    return _spelled(rng, Decimal(rng.randrange(low * 100, high * 100)) / 100)
+
+
+def plafond(count: int, seed: int = 5) -> list[Row]:
+    """Ceiling forecasts. Boundaries: exactly 80 % before 1 October, the ceiling reached exactly in
+    December, exactly in another month, every month known, one month known, seasonal profiles."""
+    rng = random.Random(seed)
+    rows: list[Row] = []
+    for case in range(count):
+        mode = case % 6
+        method = rng.choice(["lineair", "lineair", "seizoen", "Seizoen", "linear"])
+        profile = [rng.randrange(60_000, 140_000) for _ in range(12)]
+        if mode == 0:  # exactly 80 % before 1 October: nine months of a, ceiling 9a ÷ 0,8
+            a = rng.randrange(1, 200) * 4_000
+            known, production, ceiling, method = rng.randrange(1, 10), [], Decimal(9 * a) / Decimal("0.8"), "lineair"
+            production = [a] * known
+        elif mode == 1:  # reached exactly in December: the year's forecast equals the ceiling
+            a = rng.randrange(1, 200) * 1_000
+            known, method = rng.randrange(1, 12), "lineair"
+            production, ceiling = [a] * known, Decimal(12 * a)
+        elif mode == 2:  # every month known; the ceiling equal to the cumulative of a month
+            production = [rng.randrange(50_000, 150_000) for _ in range(12)]
+            known = 12
+            ceiling = Decimal(sum(production[:rng.randrange(1, 13)]))
+        else:
+            known = rng.randrange(1, 13)
+            production = [Decimal(rng.randrange(2_000_000, 16_000_000)) / 100 for _ in range(known)]
+            ceiling = Decimal(rng.randrange(300_000, 2_000_000))
+        s26 = rng.choice(["A", "B", "C", "", "b"])
+        points: Any = rng.choice([4, 5, 6, 4.99, 7.5]) if s26.upper() == "B" else rng.choice(["", 3])
+        for month in range(12):
+            value = production[month] if month < known else ""
+            rows.append({
+                "sleutel": f"p{case:04d}",
+                "plafond": _spelled(rng, ceiling) if month == 0 else "",
+                "methode": method if month == 0 else "",
+                "score_2026": s26 if month == 0 else "",
+                "score_2027": rng.choice(["A", "", "B"]) if month == 0 else "",
+                "kostenpunten": points if month == 0 else "",
+                "plafondvrij": (rng.choice(["nee"] * 8 + ["ja"])) if month == 0 else "",
+                "productieafspraak": rng.choice(["", 80_000, "100.000", 2_500_000]) if month == 0 else "",
+                "productie": "" if value == "" else _spelled(rng, value),
+                "vorig_jaar": profile[month],
+            })
+    return rows
+
+
+def eigen_levering(count: int, seed: int = 6) -> list[Row]:
+    """Own delivery per quarter. Boundaries: exactly 50 %, one hour below it, empty quarters, a
+    cooperative (exempt), care in euros with cents."""
+    rng = random.Random(seed)
+    rows: list[Row] = []
+    for case in range(count):
+        mode = case % 4
+        quarters = rng.sample(range(4), rng.randrange(1, 5))
+        cooperative = "ja" if case % 11 == 0 else rng.choice(["nee", "", "NEE"])
+        for quarter in range(4):
+            if quarter not in quarters:
+                values: list[Any] = ["", "", "", ""]
+            elif mode == 0:  # exactly half by the provider itself (with its full subsidiaries)
+                own, daughter = rng.randrange(0, 3000), rng.randrange(0, 500)
+                zzp = rng.randrange(0, own + daughter + 1)
+                values = [own, daughter, zzp, own + daughter - zzp]
+            elif mode == 1:  # one hour short of half
+                own, daughter = rng.randrange(1, 3000), rng.randrange(0, 500)
+                zzp = rng.randrange(0, own + daughter + 1)
+                values = [own, daughter, zzp, own + daughter - zzp + 2]
+            else:
+                values = [_amount(rng, 0, 9000), rng.choice([0, _amount(rng, 0, 800)]), _amount(rng, 0, 5000),
+                          _amount(rng, 1, 5000)]
+            rows.append({"sleutel": f"e{case:04d}", "cooperatie": cooperative if quarter == 0 else "",
+                         "eigen": values[0], "volle_dochter": values[1], "zzp": values[2],
+                         "onderaannemers": values[3]})
+    return rows
+
+
+GENERATORS = {"cz_ratio": cz_ratio, "staffel": staffel, "cooperatie": cooperatie, "nachtzorg": nachtzorg,
+              "plafond": plafond, "eigen_levering": eigen_levering}

@@ -48,8 +48,8 @@ def test_library_raises_input_error(name: str) -> None:
         assert f"regel {row}" in str(info.value)
 
 
-def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})}
     return subprocess.run([sys.executable, "-m", "toolkit.cli", *args], capture_output=True, text=True,
                           cwd=cwd, env=env, timeout=120)
 

@@ -38,3 +38,103 @@ def test_table_for_people(claims_csv: Path, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Klant-werkgebiedratio CZ groep, beleidsjaar 2027" in result.stdout
     assert "2,33" in result.stdout and "n.v.t." in result.stdout
+
+
+# --- the frame a Dutch reader sees --------------------------------------------------------------------------
+
+def test_help_usage_errors_and_version_are_dutch(tmp_path: Path) -> None:
+    import toolkit
+
+    for args in (["-h"], ["--help"], ["ratio", "-h"], ["fill", "-h"], ["parameters", "-h"]):
+        result = run_cli(*args, cwd=tmp_path)
+        assert result.returncode == 0, (args, result.stderr)
+        assert "Gebruik:" in result.stdout and "Opties" in result.stdout, args
+        for english in ("Usage:", "Options", "Show this message", "[required]", "Arguments"):
+            assert english not in result.stdout, (args, english)
+    version = run_cli("--version", cwd=tmp_path)
+    assert version.returncode == 0 and version.stdout.strip() == f"zorginkoop-toolkit {toolkit.__version__}"
+    for args, dutch in ((["ratio"], "Argument ontbreekt"), (["ratio", "x.csv", "--year", "abc"], "Ongeldige waarde"),
+                        (["ratio", "x.csv", "--yaer", "2027"], "Onbekende optie"), (["bestaatniet"], "opdracht"),
+                        (["ratio", "x.csv", "--year", "2027", "--provider", "oud"], "is niet een van")):
+        result = run_cli(*args, cwd=tmp_path)
+        assert result.returncode == 2, (args, result.stderr)
+        assert dutch in result.stderr and "Traceback" not in result.stderr, (args, result.stderr)
+        assert "Usage" not in result.stderr and "Error" not in result.stderr, result.stderr
+
+
+def test_dutch_words_for_the_choices(claims_csv: Path, tmp_path: Path) -> None:
+    english = run_cli("ratio", str(claims_csv), "--year", "2027", "--provider", "new", "--method", "per_area",
+                      "--json", cwd=tmp_path)
+    dutch = run_cli("ratio", str(claims_csv), "--jaar", "2027", "--provider", "nieuw", "--method", "per_gebied",
+                    "--json", cwd=tmp_path)
+    assert english.returncode == dutch.returncode == 0, dutch.stderr
+    assert english.stdout == dutch.stdout and '"provider_kind": "new"' in dutch.stdout
+
+
+def test_ratio_fits_80_columns_and_breed_shows_every_column(claims_csv: Path, tmp_path: Path) -> None:
+    narrow = run_cli("ratio", str(claims_csv), "--year", "2027", cwd=tmp_path, env={"COLUMNS": "80"})
+    assert narrow.returncode == 0, narrow.stderr
+    assert max(len(line) for line in narrow.stdout.splitlines()) <= 80
+    for heading in ("Cliënten", "Gebieden", "Ratio", "Drempel", "Voldoet", "Extra"):
+        assert heading in narrow.stdout, heading
+    assert "…" not in narrow.stdout  # nothing cut off
+    wide = run_cli("ratio", str(claims_csv), "--year", "2027", "--breed", cwd=tmp_path, env={"COLUMNS": "200"})
+    for heading in ("Te schrappen", "Verhuisd", "Ongeldig"):
+        assert heading in wide.stdout, heading
+
+
+def test_rapport_is_a_workbook_with_an_overview_a_sheet_per_provider_and_charts(claims_csv: Path,
+                                                                                tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    report = tmp_path / "rapport.xlsx"
+    result = run_cli("ratio", str(claims_csv), "--year", "2027", "--rapport", str(report), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    wb = load_workbook(report)
+    assert wb.sheetnames == ["Overzicht", "A", "B", "K"]
+    overview = list(wb["Overzicht"].iter_rows(min_row=4, max_row=6, values_only=True))
+    assert [r[:3] for r in overview] == [("A", 7, 3), ("B", 6, 2), ("K", 0, 0)]
+    sheet_a = list(wb["A"].iter_rows(min_row=4, values_only=True))
+    assert [r[:3] for r in sheet_a] == [("5612", 1, 1), ("5613", 2, None), ("5611", 4, None)]  # 5612 to drop
+    assert len(wb["A"]._charts) == 1
+    again = run_cli("ratio", str(claims_csv), "--year", "2027", "--rapport", str(report), cwd=tmp_path)
+    assert again.returncode == 1 and "--force" in again.stderr
+    forced = run_cli("ratio", str(claims_csv), "--year", "2027", "--rapport", str(report), "--force", cwd=tmp_path)
+    assert forced.returncode == 0
+
+
+def test_parameters_lists_every_topic_with_years_and_sources(tmp_path: Path) -> None:
+    import json
+
+    from toolkit.parameters import all_parameters
+
+    result = run_cli("parameters", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    listed = json.loads(result.stdout)
+    names = {(t["topic"], p["name"]) for t in listed["topics"] for p in t["parameters"]}
+    assert names == {(p.topic, p.name) for p in all_parameters()}
+    assert listed["current_year"] == 2027
+    staffel = next(t for t in listed["topics"] if t["topic"] == "staffel")
+    table = next(p for p in staffel["parameters"] if p["name"] == "table")
+    assert table["values"]["2027"]["source"]["document"].startswith("CZ groep, Zorginkoopbeleid wijkverpleging 2027")
+    text = run_cli("parameters", cwd=tmp_path)
+    assert "client_area_ratio" in text.stdout and "§ 3.2.4" in text.stdout
+
+
+def test_sjablonen_writes_every_template_and_overwrites_only_with_force(tmp_path: Path) -> None:
+    result = run_cli("sjablonen", "--out", str(tmp_path / "s"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "s").glob("*.xlsx")) == sorted(
+        ["cz_ratio.xlsx", "staffel.xlsx", "cooperatie.xlsx", "nachtzorg.xlsx", "plafond.xlsx", "eigen_levering.xlsx"])
+    again = run_cli("sjablonen", "--out", str(tmp_path / "s"), cwd=tmp_path)
+    assert again.returncode == 1 and "--force" in again.stderr
+    assert run_cli("sjablonen", "--out", str(tmp_path / "s"), "--force", cwd=tmp_path).returncode == 0
+
+
+def test_describe_shows_dutch_kinds(tmp_path: Path) -> None:
+    result = run_cli("describe", "staffel", cwd=tmp_path, env={"COLUMNS": "200"})
+    assert result.returncode == 0, result.stderr
+    for kind in ("bedrag", "keuze", "ja/nee", "getal", "fractie"):
+        assert kind in result.stdout, kind
+    for english in ("money", "flag", "score", "fraction"):
+        assert f" {english} " not in result.stdout

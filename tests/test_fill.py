@@ -74,8 +74,25 @@ def test_one_workbook_per_key_with_inputs_in_the_named_cells(tmp_path: Path) -> 
     assert row["out_clienten"] == "7" and row["out_voldoet"] == "FALSE" and row["out_extra_clienten"] == "2"
     assert float(row["out_ratio"]) == pytest.approx(7 / 3) and row["out_drempel"] == "3"
     assert row["rijen"] == "2,3,4"
-    xlsx = list(load_workbook(tmp_path / "out" / "summary.xlsx").active.iter_rows(values_only=True))
-    assert xlsx[1][0] == "X" and xlsx[1][xlsx[0].index("out_ratio")] == pytest.approx(7 / 3)
+    summary_xlsx = load_workbook(tmp_path / "out" / "summary.xlsx").active
+    xlsx = list(summary_xlsx.iter_rows(values_only=True))
+    assert xlsx[0][:2] == ("aanbieder", "Status")  # the key first, Dutch headers (the labels describe shows)
+    assert xlsx[1][0] == "X" and xlsx[1][xlsx[0].index("Cliënten per postcodegebied")] == pytest.approx(7 / 3)
+    assert summary_xlsx.freeze_panes == "B2" and summary_xlsx.auto_filter.ref
+
+
+def test_summary_formats_money_and_percentages(tmp_path: Path) -> None:
+    inputs = write_csv(tmp_path / "in.csv", STAFFEL_HEADER, [["a", "B", "", "6", "nee", "450.000", "50.000"]])
+    fill("staffel", inputs, tmp_path / "out")
+    sheet = load_workbook(tmp_path / "out" / "summary.xlsx").active
+    header = [c.value for c in sheet[1]]
+    money = sheet.cell(row=2, column=header.index("Vergoeding (€)") + 1)
+    share = sheet.cell(row=2, column=header.index("Vergoedingspercentage") + 1)
+    assert money.value == 42500 and "€" in money.number_format  # 450.000 and 50.000 are thousands
+    assert share.value == 0.85 and share.number_format.endswith("%")
+    with open(tmp_path / "out" / "summary.csv", encoding="utf-8") as handle:
+        row = dict(zip(*list(csv.reader(handle)), strict=True))
+    assert row["out_vergoeding"] == "42500.00" and row["out_percentage"] == "0.85"
 
 
 def test_filled_copy_differs_from_the_template_only_in_the_input_sheet(tmp_path: Path) -> None:
@@ -86,7 +103,10 @@ def test_filled_copy_differs_from_the_template_only_in_the_input_sheet(tmp_path:
         assert filled.testzip() is None
         assert filled.namelist() == original.namelist()
         changed = [n for n in filled.namelist() if filled.read(n) != original.read(n)]
-    assert changed == [template.input_part]
+    # The inputs, and the cached results of the outputs (for previews that do not calculate).
+    assert changed == sorted([template.input_part, template.output_part], key=filled.namelist().index)
+    uitkomst = load_workbook(tmp_path / "out" / "a.xlsx", data_only=True)["Uitkomst"]
+    assert uitkomst["B4"].value == 0.9 and uitkomst["B6"].value is True
 
 
 def test_parallel_and_serial_write_the_same_workbooks(tmp_path: Path) -> None:
@@ -174,7 +194,8 @@ def test_killed_mid_batch_leaves_no_half_written_workbook(tmp_path: Path) -> Non
         with zipfile.ZipFile(path) as archive:
             assert archive.testzip() is None, path
     assert not (out / "summary.csv").exists()
-    assert all(p.name.startswith(".~") and p.suffix == ".tmp" for p in out.iterdir() if p.suffix != ".xlsx")
+    assert all((p.name.startswith(".~") and p.suffix == ".tmp") or p.name == ".zorginkoop.lock"
+               for p in out.iterdir() if p.suffix != ".xlsx")
 
 
 # --- bad rows --------------------------------------------------------------------------------------------------
@@ -271,7 +292,8 @@ def _edit(path: Path, sheet: str, ref: str, value: Any) -> None:
 
 def test_check_passes_an_untouched_copy(filled_ratio: Path) -> None:
     report = check_workbook(filled_ratio)
-    assert report.ok and not report.recalculated
+    assert report.ok, [f.line() for f in report.findings]
+    assert report.recalculated  # fill wrote the Python engine's results as the cached values
     assert report.outputs["out_extra_clienten"] == 2
 
 
@@ -284,7 +306,7 @@ def test_check_passes_an_untouched_copy(filled_ratio: Path) -> None:
 def test_check_catches_edits(filled_ratio: Path, sheet: str, ref: str, value: Any, kind: str) -> None:
     if kind == "parameter":
         wb = load_workbook(filled_ratio)
-        ((sheet, ref),) = [(s, r.replace("$", "")) for s, r in wb.defined_names["par_drempel_bestaand"].destinations]
+        ((sheet, ref),) = [(s, r.replace("$", "")) for s, r in wb.defined_names["tab_threshold_existing"].destinations]
         ref = ref.split(":")[1]  # the last year in the table: 2027
     _edit(filled_ratio, sheet, ref, value)
     report = check_workbook(filled_ratio)
@@ -316,8 +338,9 @@ def test_check_compares_saved_values(filled_ratio: Path, tmp_path: Path) -> None
             target.writestr(info, data)
     report = check_workbook(tampered)
     assert report.recalculated
-    mismatched = {f.message.split()[0] for f in report.findings if f.kind == "uitkomst"}
-    assert mismatched == {"out_voldoet", "out_extra_clienten"}, report.findings
+    mismatched = {f.where for f in report.findings if f.kind == "uitkomst"}
+    assert mismatched == {"Uitkomst!B8", "Uitkomst!B9"}, report.findings  # out_voldoet, out_extra_clienten
+    assert {f.expected for f in report.findings} == {"ONWAAR", "2"}  # as a Dutch reader writes them
     assert not [f for f in report.findings if f.kind != "uitkomst"]
 
 

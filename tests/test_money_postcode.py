@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from toolkit import InputError
-from toolkit.money import round_money, to_decimal, whole_count
+from toolkit.money import round_money
+from toolkit.numbers import parse_number, quantity
 from toolkit.postcode import compact, is_valid, to_pc4
 
 
@@ -37,16 +38,17 @@ def test_round_money_of_float_uses_15_significant_digits(value: float) -> None:
 @pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf, "abc", None, True, Decimal("NaN")])
 def test_non_finite_and_non_numbers_are_input_errors(bad: object) -> None:
     with pytest.raises(InputError) as info:
-        to_decimal(bad, "bedrag")
+        parse_number(bad, kind="money", field="bedrag")
     assert info.value.field == "bedrag"
 
 
-def test_whole_count_accepts_integral_floats_only() -> None:
-    assert whole_count(12.0, "n") == 12
+def test_counts_accept_integral_floats_only() -> None:
+    count = quantity("count")
+    assert count.read(12.0, "n") == 12
     with pytest.raises(InputError, match="geen geheel getal"):
-        whole_count(12.5, "n")
+        count.read(12.5, "n")
     with pytest.raises(InputError, match="negatief"):
-        whole_count(-1, "n")
+        count.read(-1, "n")
 
 
 @pytest.mark.parametrize(
@@ -72,9 +74,20 @@ def test_compact() -> None:
     assert compact(" 1234 ab ") == "1234AB"
 
 
+@pytest.mark.parametrize("space", [" ", "\u00a0", "\t", "\u202f", "\u2009", "\u2007"])
+def test_every_kind_of_space_is_removed_from_a_postcode(space: str) -> None:
+    assert to_pc4(f"{space}5611{space}AB{space}") == "5611"
+
+
+@pytest.mark.parametrize("value", ["1234ß", "5611\u2003AB", "5611\u00c5B", "１２３４ab"])
+def test_only_ascii_letters_and_listed_spaces_are_accepted(value: str) -> None:
+    assert not is_valid(value)
+
+
 @pytest.mark.parametrize(
     ("value", "shown"),
-    [("12AB", "'12AB'"), ("a\tb\r\nc", "'a\\tb\\r\\nc'"), ("één", "'één'"), (Decimal("-1.50"), "'-1.50'"),
+    [("12AB", "'12AB'"), ("a\tb\r\nc", "'a\\tb\\r\\nc'"), ("één", "'één'"), (Decimal("-1.50"), "'-1,50'"),
+     (2.5, "'2,5'"), (1e308, "'1e+308'"),
      (dt.date(2025, 3, 14), "'2025-03-14'"), (None, "'None'"),
      ("x" * 50, "'" + "x" * 40 + "… (50 tekens)'")],
 )

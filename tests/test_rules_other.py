@@ -72,7 +72,7 @@ def test_request_eligibility_80_percent_before_1_october() -> None:
     assert at.meets and at.reference_date == dt.date(2027, 10, 1) and at.last_send_date == dt.date(2027, 12, 31)
     assert at.request_month == 9
     assert not additional_budget_request(79_999.99, 100_000).meets
-    with pytest.raises(InputError, match="omzetplafond"):
+    with pytest.raises(InputError, match="ceiling: '0' moet groter dan 0"):
         additional_budget_request(1, 0)
 
 
@@ -117,7 +117,7 @@ def test_max_turnover_caps_each_member_at_atw_hours() -> None:
 
 
 def test_max_turnover_bad_hours() -> None:
-    with pytest.raises(InputError, match="uren lid 2"):
+    with pytest.raises(InputError, match="member_hours: '-1' in rij 2 mag niet negatief"):
         cooperative_max_turnover([10, -1], 60)
 
 

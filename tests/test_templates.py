@@ -24,6 +24,12 @@ INTERFACE = {  # INTERFACES.md, "Templates"
                    "in_mat_voorlopig_t1", "in_pers_definitief_t1", "in_mat_definitief_t1", "in_zvw_aandeel",
                    "in_methode"},
                   {"out_index_t", "out_correctie", "out_factor", "out_begroting_geindexeerd", "out_vergoeding_zvw"}),
+    "plafond": ({"in_jaar", "in_plafond", "in_productie", "in_vorig_jaar", "in_methode", "in_score_2026",
+                 "in_score_2027", "in_kostenpunten", "in_plafondvrij", "in_productieafspraak"},
+                {"out_gerealiseerd", "out_prognose", "out_aandeel_voor_oktober", "out_voldoet_80pct",
+                 "out_maand_bereikt", "out_tekort", "out_mag_aanvragen", "out_vergoeding_verwacht"}),
+    "eigen_levering": ({"in_eigen", "in_volle_dochter", "in_zzp", "in_onderaannemers", "in_cooperatie"},
+                       {"out_aandeel_eigen", "out_voldoet", "out_aandeel_kwartaal"}),
 }
 # Excel 2010 and LibreOffice 7.4 both have these; nothing newer may appear in a template.
 FORBIDDEN = ("XLOOKUP", "LET(", "LAMBDA", "FILTER(", "UNIQUE(", "SORT(", "IFS(", "SWITCH(", "TEXTJOIN", "CONCAT(",
@@ -63,8 +69,9 @@ def test_names_inputs_and_protection(name: str) -> None:
         assert ref.replace("$", "") in validated, f"{spec_input.name} has no data validation"
     for spec_output in SPECS[name].outputs:
         (sheet, ref), = wb.defined_names[spec_output.name].destinations
-        cell = wb[sheet][ref.replace("$", "")]
-        assert cell.data_type == "f" and cell.protection.locked, spec_output.name
+        cells = wb[sheet][ref.replace("$", "")]
+        for cell in (c for row in (cells if isinstance(cells, tuple) else ((cells,),)) for c in row):
+            assert cell.data_type == "f" and cell.protection.locked, spec_output.name
     for ws in wb.worksheets:
         for row in ws.iter_rows():
             for cell in row:
@@ -77,12 +84,18 @@ def test_bronnen_lists_every_parameter_with_its_source(name: str) -> None:
     wb = load_workbook(templates_dir() / f"{name}.xlsx")
     rows = list(wb["Bronnen"].iter_rows(values_only=True))
     listed = {(r[0], r[2]) for r in rows if r and r[0]}
-    topic = build.TOPICS[name][1]
-    for parameter in (p for p in all_parameters() if p.topic == topic):
+    topics = {topic for _insurer, topic in SPECS[name].topics}
+    for parameter in (p for p in all_parameters() if p.topic in topics):
         for year in parameter.years:
             assert (parameter.name, year) in listed, (parameter.name, year)
     parameter_rows = [r for r in rows if r and isinstance(r[0], str) and isinstance(r[2], int)]
     assert parameter_rows and all(r[5] and r[6] for r in parameter_rows), "every value needs document and section"
+    # The policy by its title and section; the seed file only as a second column (SPEC conventions).
+    assert all(str(r[5]).startswith(("CZ groep", "CAO")) and r[5] != r[7] for r in parameter_rows)
+    assert all(".txt" not in str(r[5]) for r in parameter_rows)
+    dates = [r[3] for r in parameter_rows if r[4] == "datum"]
+    assert all(isinstance(d, str) and any(m in d for m in ("januari", "april", "mei", "juli", "oktober",
+                                                           "december")) for d in dates), dates
     assert wb.defined_names["zk_versie"] and rows[1][1] == name
 
 
@@ -90,6 +103,27 @@ def test_ratio_template_has_2000_rows_a_chart_and_verdict_colours() -> None:
     wb = load_workbook(templates_dir() / "cz_ratio.xlsx")
     (sheet, ref), = wb.defined_names["in_postcodes"].destinations
     assert len(wb[sheet][ref.replace("$", "")]) >= 2000
+    (sheet, ref), = wb.defined_names["out_te_schrappen"].destinations
+    assert len(wb[sheet][ref.replace("$", "")]) >= 2000
     assert len(wb["Uitkomst"]._charts) == 1
     rules = [r for rng in wb["Uitkomst"].conditional_formatting for r in rng.rules]
     assert {tuple(r.formula) for r in rules} == {("TRUE",), ("FALSE",)}
+
+
+def test_plafond_template_has_a_chart_of_the_cumulative_production() -> None:
+    wb = load_workbook(templates_dir() / "plafond.xlsx")
+    assert len(wb["Uitkomst"]._charts) == 1
+    (sheet, ref), = wb.defined_names["in_productie"].destinations
+    assert len(wb[sheet][ref.replace("$", "")]) == 12
+
+
+@pytest.mark.parametrize("name", list(SPECS))
+def test_every_number_input_shows_its_plausible_range(name: str) -> None:
+    wb = load_workbook(templates_dir() / f"{name}.xlsx")
+    prompts = {str(v.sqref): v.prompt for ws in wb.worksheets for v in ws.data_validations.dataValidation}
+    for spec_input in SPECS[name].inputs:
+        if spec_input.kind == "number":
+            (_sheet, ref), = wb.defined_names[spec_input.name].destinations
+            prompt = prompts[ref.replace("$", "")]
+            measure = spec_input.measure
+            assert measure is not None and measure.range_text() in prompt, (spec_input.name, prompt)

@@ -37,20 +37,25 @@ def write_inputs(path: Path, rows: list[dict[str, Any]]) -> Path:
     return path
 
 
-def read_outputs(path: Path, cells: dict[str, str]) -> dict[str, Any]:
-    """The saved values of the output cells ({"out_x": "Uitkomst!B4"}), read with calamine (fast)."""
-    book = CalamineWorkbook.from_path(str(path))
-    sheets: dict[str, list[list[Any]]] = {}
-    values = {}
-    for name, where in cells.items():
-        sheet, ref = where.split("!")
-        rows = sheets.setdefault(sheet, book.get_sheet_by_name(sheet).to_python(skip_empty_area=False))
-        column = ord(ref[0]) - ord("A")
-        values[name] = rows[int(ref[1:]) - 1][column]
+def read_outputs(path: Path, cells: dict[str, list[str]]) -> dict[str, Any]:
+    """The saved values of the output cells ({"out_x": ["B4"]}, on Uitkomst), read with calamine (fast);
+    a range output as the list of its cells."""
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Uitkomst").to_python(skip_empty_area=False)
+    values: dict[str, Any] = {}
+    for name, refs in cells.items():
+        found = []
+        for ref in refs:
+            row, column = int(ref[1:]) - 1, ord(ref[0]) - ord("A")
+            found.append(rows[row][column] if row < len(rows) and column < len(rows[row]) else "")
+        values[name] = found if len(refs) > 1 else found[0]
     return values
 
 
 def equal(expected: Any, found: Any, kind: str) -> bool:
+    if isinstance(expected, list):  # a range output: every row, empty ("") after the values
+        items = found if isinstance(found, list) else [found]
+        padded = expected + [""] * (len(items) - len(expected))
+        return len(padded) == len(items) and all(equal(e, f, kind) for e, f in zip(padded, items, strict=True))
     if isinstance(expected, bool):
         return found is expected
     if isinstance(expected, str):
@@ -86,7 +91,7 @@ def test_every_output_equals_the_python_rules(recalculated: dict[str, Any], name
     cases, converted = recalculated[name]
     spec = SPECS[name]
     kinds = {o.name: o.kind for o in spec.outputs}
-    cells = TemplateFile.open(name).outputs
+    cells = TemplateFile.open(name).output_cells
     filled = [c for c in cases if c.file]
     assert len(filled) >= 200, f"only {len(filled)} cases were valid; the generator must give 200+"
     by_name = {path.name: path for path in converted.values()}
@@ -117,6 +122,17 @@ def test_boundaries_were_exercised(recalculated: dict[str, Any]) -> None:
     assert len(half_cents) >= 10
     assert {c.outputs["out_reden"].split(":")[0] for c in staffel} >= {
         "afwijkende afspraak", "komt niet in aanmerking", "plafondvrije afspraak", "geen score"}
+    plafond = [c for c in recalculated["plafond"][0] if c.file]
+    exactly_80 = [c for c in plafond if c.outputs["out_aandeel_voor_oktober"] == Decimal("0.8")]
+    assert len(exactly_80) >= 10 and all(c.outputs["out_voldoet_80pct"] for c in exactly_80)
+    assert len([c for c in plafond if c.outputs["out_maand_bereikt"] == 12]) >= 10
+    assert len([c for c in plafond if c.outputs["out_mag_aanvragen"]]) >= 10
+    assert {c.values["in_methode"] for c in plafond} >= {"lineair", "seizoen"}
+    own = [c for c in recalculated["eigen_levering"][0] if c.file]
+    half = [c for c in own if c.outputs["out_aandeel_eigen"] == Decimal("0.5")]
+    assert len(half) >= 10 and all(c.outputs["out_voldoet"] for c in half)
+    assert any(not c.outputs["out_van_toepassing"] for c in own)
+    assert any(c.outputs["out_voldoet"] is False for c in own)
 
 
 @pytest.mark.parametrize("name", list(SPECS))
@@ -142,8 +158,12 @@ def test_hand_filled_template_with_other_spellings(tmp_path: Path) -> None:
         "nachtzorg": {"in_begroting": 1_000_000, "in_pers_voorlopig_t": 0.03, "in_mat_voorlopig_t": 0.03,
                       "in_pers_voorlopig_t1": 0.025, "in_mat_voorlopig_t1": 0.025, "in_pers_definitief_t1": 0.032,
                       "in_mat_definitief_t1": 0.032, "in_zvw_aandeel": 0.85, "in_methode": "additive"},
-        "cz_ratio": {"in_jaar": 2025, "in_soort": "new", "in_postcodes": [5611, "5612 ab", " 5613 "],
+        "cz_ratio": {"in_jaar": 2025, "in_soort": "new", "in_postcodes": [5611, "5612\u00a0ab", " 5613\u202f"],
                      "in_clienten": [4, 1, 2]},
+        "plafond": {"in_plafond": 1_200_000, "in_productie": [110_000] * 8, "in_score_2026": "b",
+                    "in_kostenpunten": 6},
+        "eigen_levering": {"in_eigen": [5200], "in_volle_dochter": [300], "in_zzp": [2500],
+                           "in_onderaannemers": [3000], "in_cooperatie": False},
     }
     files = []
     for name, values in edits.items():
@@ -159,5 +179,42 @@ def test_hand_filled_template_with_other_spellings(tmp_path: Path) -> None:
     converted = recalculate(files, tmp_path / "herberekend")
     for path in converted.values():
         report = check_workbook(path)
-        assert report.recalculated and report.ok, (path.name, [f.message for f in report.findings])
+        assert report.recalculated and report.ok, (path.name, [f.line() for f in report.findings])
     assert check_workbook(converted[files[1]]).outputs["out_max_uren_per_lid"] == 2080  # TRUE counted as ja
+    assert check_workbook(converted[files[4]]).outputs["out_vergoeding_verwacht"] == Decimal("102000.00")
+
+
+def test_hand_typed_inputs_the_rules_refuse_show_an_error_in_every_output(tmp_path: Path) -> None:
+    """Typed into the template itself (fill would refuse them): a 1-3 character postcode, no production
+    yet, an index of 3 (meant: 3 %), a year the template does not cover. Every output says "fout …"."""
+    from openpyxl import load_workbook
+
+    from toolkit.workbook import template_path
+
+    edits = {
+        "cz_ratio": {"in_jaar": 2027, "in_postcodes": ["5611", "12"], "in_clienten": [4, 1]},
+        "plafond": {"in_plafond": 1_200_000},
+        "nachtzorg": {"in_begroting": 1000, "in_pers_voorlopig_t": 3, "in_mat_voorlopig_t": 0.03,
+                      "in_pers_voorlopig_t1": 0.025, "in_mat_voorlopig_t1": 0.025, "in_pers_definitief_t1": 0.032,
+                      "in_mat_definitief_t1": 0.032},
+        "staffel": {"in_jaar": 2031, "in_score_2026": "A", "in_aanvullend_budget": 1000},
+    }
+    files = []
+    for name, values in edits.items():
+        wb = load_workbook(template_path(name))
+        for input_name, value in values.items():
+            ((sheet, ref),) = wb.defined_names[input_name].destinations
+            cells = wb[sheet][ref.replace("$", "")]
+            targets = [row[0] for row in cells] if isinstance(cells, tuple) else [cells]
+            for cell, item in zip(targets, value if isinstance(value, list) else [value], strict=False):
+                cell.value = item
+        files.append(tmp_path / f"{name}.xlsx")
+        wb.save(files[-1])
+    converted = recalculate(files, tmp_path / "herberekend")
+    for path in files:
+        name = path.stem
+        found = read_outputs(converted[path], {o: refs[:1] for o, refs in TemplateFile.open(name).output_cells.items()})
+        errors = [v for v in found.values() if isinstance(v, str) and v.startswith("fout in de invoer")]
+        assert len(errors) >= len(found) - 1, (name, found)  # a range output's first row may be text too
+        report = check_workbook(converted[path])
+        assert any(f.kind == "invoer" for f in report.findings), (name, [f.line() for f in report.findings])

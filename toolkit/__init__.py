@@ -1,8 +1,9 @@
 """zorginkoop-toolkit: Dutch wijkverpleging providers checked against their insurers' purchasing rules.
 
-The rules live in `toolkit.rules` (pure functions); claim files are read by `toolkit.claims`; the
-`zorginkoop` command, the Excel functions and the template workbooks are thin edges over them.
-Heavy readers (pyarrow, calamine) are imported only when claim files are read.
+The rules live in `toolkit.rules` (pure functions), their numbers in `toolkit.parameters` (dated data);
+typed numbers are read by `toolkit.numbers`; claim files by `toolkit.claims`. The `zorginkoop` command,
+the Excel functions and the template workbooks are thin edges over them. Heavy readers (pyarrow,
+calamine) are imported only when claim files are read.
 """
 
 from __future__ import annotations
@@ -10,18 +11,25 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, ParameterDataError, PolicyYearError, ToolkitError
+from .numbers import parse_number
 from .rules import (
+    AdditionalPurchase,
+    CeilingForecast,
     CooperativeAssessment,
     MaxTurnover,
     NachtzorgIndexation,
+    OwnDelivery,
     RatioAssessment,
     StaffelOutcome,
     additional_budget_request,
+    assess_additional_purchase,
     assess_client_area_ratio,
     assess_cooperative,
+    assess_own_delivery,
     assess_ratio_counts,
     check_working_time,
     cooperative_max_turnover,
+    forecast_ceiling,
     fte_from_weekly_hours,
     index_nachtzorg_budget,
     indexation_factor,
@@ -47,11 +55,14 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "AdditionalPurchase",
+    "CeilingForecast",
     "ClaimsRatioReport",
     "CooperativeAssessment",
     "InputError",
     "MaxTurnover",
     "NachtzorgIndexation",
+    "OwnDelivery",
     "ParameterDataError",
     "PolicyYearError",
     "ProductionReport",
@@ -60,14 +71,18 @@ __all__ = [
     "ToolkitError",
     "__version__",
     "additional_budget_request",
+    "assess_additional_purchase",
     "assess_client_area_ratio",
     "assess_cooperative",
+    "assess_own_delivery",
     "assess_ratio_counts",
     "check_working_time",
     "cooperative_max_turnover",
+    "forecast_ceiling",
     "fte_from_weekly_hours",
     "index_nachtzorg_budget",
     "indexation_factor",
+    "parse_number",
     "production_from_claims",
     "ratio_from_claims",
     "ratio_threshold",

@@ -1,7 +1,9 @@
 """The `zorginkoop` command: a thin edge that converts arguments, calls the library and shows results.
 
-Exit codes (INTERFACES.md): 0 ok, 1 bad input (one Dutch line naming file, row and value; no
-traceback), 2 usage. Messages go to stderr, results to stdout, so `--json` output can be piped.
+Exit codes (INTERFACES.md): 0 ok, 1 bad input (one Dutch line naming file, row and value — one per bad
+row for `fill` — and no traceback), 2 usage. Messages go to stderr, results to stdout, so `--json`
+output can be piped. The help frame, usage errors and prompts are Dutch (`_click_nl`). Every command
+takes `--parameters DIR`, a parameter overlay (toolkit.parameters), and `-h`.
 """
 
 from __future__ import annotations
@@ -19,30 +21,76 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import typer
 
-from .errors import ToolkitError
+from . import __version__
+from ._click_nl import install as _dutch
+from .errors import InputErrors, ToolkitError
+
+_dutch()
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
-    help="Zorginkoop-toolkit: toets uw declaraties en afspraken aan het inkoopbeleid wijkverpleging (CZ groep 2027).",
+    help="Zorginkoop-toolkit: toets uw declaraties en afspraken aan het inkoopbeleid wijkverpleging (CZ groep).",
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    options_metavar="[OPTIES]",
+    subcommand_metavar="OPDRACHT [ARGUMENTEN]...",
 )
 
 
+def _render(text: str) -> str:
+    """A help text with the policy numbers of the parameter data in force (never typed into the text)."""
+    from .parameters.phrases import render
+
+    try:
+        return render(text)
+    except ToolkitError:  # broken parameter data: the command itself will say so; the help still shows
+        return text
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"zorginkoop-toolkit {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
-    """Zorginkoop-toolkit: toets uw declaraties en afspraken aan het inkoopbeleid wijkverpleging (CZ groep 2027)."""
-    # A callback keeps `ratio` a subcommand; later commands (fill, describe, demo) sit beside it.
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Toon de versie en stop.")] = False,
+) -> None:
+    """Zorginkoop-toolkit: toets uw declaraties en afspraken aan het inkoopbeleid wijkverpleging (CZ groep)."""
+
+
+ParametersOption = Annotated[Path | None, typer.Option(
+    "--parameters", help="Map met eigen parametergegevens (bijv. een nieuw beleidsjaar), zoals toolkit/parameters/"
+                         "data; ook via ZORGINKOOP_PARAMETERS.", show_default=False)]
+
+
+def _use_parameters(directory: Path | None) -> None:
+    """Put the overlay in force for this process and its workers, checked before any work."""
+    from .parameters import OVERLAY_VARIABLE, active
+
+    if directory is not None:
+        os.environ[OVERLAY_VARIABLE] = str(directory.resolve())
+    try:
+        active()
+    except ToolkitError as exc:
+        raise _fail(exc) from None
 
 
 class ProviderKind(StrEnum):
     existing = "existing"
     new = "new"
+    bestaand = "bestaand"
+    nieuw = "nieuw"
 
 
 class Method(StrEnum):
     distinct = "distinct"
     per_area = "per_area"
+    uniek = "uniek"
+    per_gebied = "per_gebied"
 
 
 class Exemption(StrEnum):
@@ -50,100 +98,26 @@ class Exemption(StrEnum):
     buiten_kernwerkgebied = "buiten_kernwerkgebied"
 
 
+class CeilingMethod(StrEnum):
+    lineair = "lineair"
+    seizoen = "seizoen"
+    linear = "linear"
+    seasonal = "seasonal"
+
+
 def _fail(exc: ToolkitError) -> typer.Exit:
-    typer.echo(f"fout: {exc}", err=True)
+    lines = exc.lines if isinstance(exc, InputErrors) else (str(exc),)
+    for line in lines:
+        typer.echo(f"fout: {line}", err=True)
     return typer.Exit(code=1)
-
-
-def _yes_no(value: bool) -> str:
-    return "ja" if value else "nee"
-
-
-@app.command()
-def ratio(
-    claims: Annotated[Path, typer.Argument(help="Declaratiebestand (csv, xlsx of parquet).", show_default=False)],
-    year: Annotated[int, typer.Option("--year", help="Beleidsjaar T; de declaraties van T-2 tellen.")],
-    provider: Annotated[ProviderKind, typer.Option(help="Bestaande of nieuwe zorgaanbieder.")] = ProviderKind.existing,
-    method: Annotated[Method, typer.Option(help="distinct: elke cliënt één keer; per_area: per gebied.")] = (
-        Method.distinct
-    ),
-    exemption: Annotated[Exemption | None, typer.Option(help="Uitzondering: de eis geldt dan niet (n.v.t.).")] = None,
-    agb: Annotated[str | None, typer.Option("--agb", help="Alleen deze zorgaanbieder (kolom zorgaanbieder).")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Uitvoer als JSON voor andere programma's.")] = False,
-    skip_invalid: Annotated[bool, typer.Option(
-        "--skip-invalid", help="Ongeldige regels overslaan en tellen in plaats van stoppen.")] = False,
-    strict: Annotated[bool, typer.Option("--strict", help="Onbekende verzekeraars zijn een fout.")] = False,
-) -> None:
-    """Klant-werkgebiedratio van CZ groep: cliënten per 4-cijferig postcodegebied, per zorgaanbieder."""
-    from .claims import PROGRESS_MIN_BYTES, ratio_from_claims
-
-    try:
-        size = claims.stat().st_size if claims.is_file() else 0
-        with _progress(enabled=size >= PROGRESS_MIN_BYTES and not as_json) as advance:
-            report = ratio_from_claims(
-                claims, year=year, provider=provider.value, method=method.value,
-                exemption=exemption.value if exemption else None, skip_invalid=skip_invalid,
-                strict=strict, only_provider=agb, progress=advance,
-            )
-    except ToolkitError as exc:
-        raise _fail(exc) from None
-
-    reports = list(report.providers.values()) if report.providers else [report]
-    if as_json:
-        # One provider per line: readable in a pager, and json.dumps without indent is its fast C encoder.
-        if report.providers:
-            lines = ",\n".join(json.dumps(r.to_dict(), ensure_ascii=False) for r in reports)
-            sys.stdout.write(f"[\n{lines}\n]\n")
-        else:
-            sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False) + "\n")
-    else:
-        _print_ratio_table(report, reports)
-    if report.unknown_insurers:
-        listed = ", ".join(f"'{v}' ({n} regels)" for v, n in list(report.unknown_insurers.items())[:10])
-        typer.echo(f"let op: onbekende verzekeraar(s), niet meegeteld: {listed}. Gebruik --strict om te stoppen.",
-                   err=True)
-    if report.invalid_lines:
-        typer.echo(f"let op: {report.invalid_lines} ongeldige regel(s) overgeslagen: "
-                   + ", ".join(f"{reason}: {n}" for reason, n in report.invalid_reasons.items()), err=True)
-        for example in report.invalid_examples:
-            typer.echo(f"  {example}", err=True)
-
-
-def _print_ratio_table(report: Any, reports: list[Any]) -> None:
-    from rich.table import Table
-
-    first = reports[0]
-    kind = "bestaande" if first.assessment.provider == "existing" else "nieuwe"
-    table = Table(title=f"Klant-werkgebiedratio CZ groep, beleidsjaar {first.year} "
-                        f"(declaraties {first.claims_year}, {kind} zorgaanbieder)")
-    for heading in ("Zorgaanbieder", "Cliënten", "Gebieden", "Ratio", "Drempel", "Voldoet",
-                    "Extra cliënten", "Max. gebieden", "Te schrappen", "Verhuisd", "Regels"):
-        table.add_column(heading, justify="left" if heading in {"Zorgaanbieder", "Voldoet"} else "right",
-                         no_wrap=heading == "Zorgaanbieder")
-    for r in reports:
-        a = r.assessment
-        verdict = "n.v.t." if not a.applies else ("[green]ja[/green]" if a.meets else "[red]nee[/red]")
-        drop = "" if not a.areas_to_drop else (
-            f"{len(a.areas_to_drop)}" + ("" if a.drop_achievable else " (onhaalbaar)"))
-        table.add_row(
-            r.provider or "(alle regels)", str(a.clients), str(a.areas), a.ratio_display,
-            "-" if a.threshold is None else str(a.threshold), verdict,
-            str(a.clients_needed) if a.applies else "-",
-            "-" if a.max_areas is None else str(a.max_areas), drop, str(r.movers), str(r.lines_used),
-        )
-    console = _console()
-    console.print(table)
-    for r in reports:
-        if not r.assessment.applies:
-            console.print(f"{r.provider or 'Totaal'}: {r.assessment.reason}")
 
 
 def _console() -> Any:
     from rich.console import Console
 
     console = Console()
-    # A pipe or file has no width: do not squeeze the tables to 80 columns.
-    return console if console.is_terminal else Console(width=140)
+    # A pipe or file has no width: do not squeeze the tables to 80 columns, unless COLUMNS says so.
+    return console if console.is_terminal or os.environ.get("COLUMNS") else Console(width=140)
 
 
 class _progress:
@@ -185,17 +159,141 @@ class _progress:
             self._progress.__exit__(*exc)
 
 
+# --- ratio ----------------------------------------------------------------------------------------------
+
+ClaimsArgument = Annotated[list[Path], typer.Argument(
+    metavar="DECLARATIES...",
+    help="Declaratiebestand(en): csv, xlsx of parquet, of een map met csv- of parquetbestanden; samen gelezen als "
+         "één verzameling declaraties.", show_default=False)]
+
+
+def _claims_source(claims: list[Path]) -> Any:
+    return claims[0] if len(claims) == 1 else claims
+
+
+def _claims_size(claims: list[Path]) -> int:
+    return sum(p.stat().st_size for p in claims if p.is_file())
+
+
+@app.command(options_metavar="[OPTIES]")
+def ratio(
+    claims: ClaimsArgument,
+    year: Annotated[int, typer.Option("--year", "--jaar", help=_render(
+        "Beleidsjaar T; de declaraties van {declaratiejaar} tellen (bij {jaar}: {declaratiejaar_voorbeeld})."))],
+    provider: Annotated[ProviderKind, typer.Option(help="Bestaande of nieuwe zorgaanbieder.")] = ProviderKind.existing,
+    method: Annotated[Method, typer.Option(
+        help="distinct/uniek: elke cliënt één keer; per_area/per_gebied: een verhuisde cliënt telt per gebied.")] = (
+        Method.distinct),
+    exemption: Annotated[Exemption | None, typer.Option(help="Uitzondering: de eis geldt dan niet (n.v.t.).")] = None,
+    agb: Annotated[str | None, typer.Option("--agb", help="Alleen deze zorgaanbieder (kolom zorgaanbieder).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Uitvoer als JSON voor andere programma's.")] = False,
+    wide: Annotated[bool, typer.Option("--breed", "--all", help="Alle kolommen tonen (breder dan 80 tekens).")] = (
+        False),
+    report_file: Annotated[Path | None, typer.Option(
+        "--rapport", help="Schrijf ook een rapport (xlsx) met een overzicht, een blad per zorgaanbieder en een "
+                          "grafiek.", show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="Een bestaand rapport overschrijven.")] = False,
+    skip_invalid: Annotated[bool, typer.Option(
+        "--skip-invalid", help="Ongeldige regels overslaan en tellen in plaats van stoppen.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Onbekende verzekeraars zijn een fout.")] = False,
+    parameters: ParametersOption = None,
+) -> None:
+    """Klant-werkgebiedratio van CZ groep: cliënten per 4-cijferig postcodegebied, per zorgaanbieder."""
+    from .claims import PROGRESS_MIN_BYTES, ratio_from_claims
+    from .rules.ratio import COUNTING_METHODS, provider_kind
+
+    _use_parameters(parameters)
+    try:
+        if report_file is not None and report_file.exists() and not force:
+            from .errors import InputError
+
+            raise InputError(f"{report_file} bestaat al; gebruik --force om te overschrijven", field="rapport",
+                             value=str(report_file))
+        with _progress(enabled=_claims_size(claims) >= PROGRESS_MIN_BYTES and not as_json) as advance:
+            report = ratio_from_claims(
+                _claims_source(claims), year=year, provider=provider_kind(provider.value),
+                method=COUNTING_METHODS[method.value], exemption=exemption.value if exemption else None,
+                skip_invalid=skip_invalid, strict=strict, only_provider=agb, progress=advance,
+            )
+        reports = list(report.providers.values()) if report.providers else [report]
+        if report_file is not None:
+            from .workbook.ratio_report import write_ratio_report
+
+            write_ratio_report(report, reports, report_file, force=force)
+    except ToolkitError as exc:
+        raise _fail(exc) from None
+
+    if as_json:
+        # One provider per line: readable in a pager, and json.dumps without indent is its fast C encoder.
+        if report.providers:
+            lines = ",\n".join(json.dumps(r.to_dict(), ensure_ascii=False) for r in reports)
+            sys.stdout.write(f"[\n{lines}\n]\n")
+        else:
+            sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False) + "\n")
+    else:
+        _print_ratio_table(reports, wide=wide)
+    if report_file is not None:
+        typer.echo(f"rapport geschreven: {report_file}", err=True)
+    if report.unknown_insurers:
+        listed = ", ".join(f"'{v}' ({n} regels)" for v, n in list(report.unknown_insurers.items())[:10])
+        typer.echo(f"let op: onbekende verzekeraar(s), niet meegeteld: {listed}. Gebruik --strict om te stoppen.",
+                   err=True)
+    if report.invalid_lines:
+        typer.echo(f"let op: {report.invalid_lines} ongeldige regel(s) overgeslagen: "
+                   + ", ".join(f"{reason}: {n}" for reason, n in report.invalid_reasons.items()), err=True)
+        for example in report.invalid_examples:
+            typer.echo(f"  {example}", err=True)
+
+
+def _print_ratio_table(reports: list[Any], *, wide: bool) -> None:
+    """The default columns fit an 80-column terminal; `--breed` adds the rest."""
+    from rich.table import Table
+
+    first = reports[0]
+    kind = "bestaande" if first.assessment.provider == "existing" else "nieuwe"
+    table = Table(title=f"Klant-werkgebiedratio CZ groep, beleidsjaar {first.year}\n(declaraties {first.claims_year}, "
+                        f"{kind} zorgaanbieder)", title_justify="left")
+    headings = ["Zorgaanbieder", "Cliënten", "Gebieden", "Ratio", "Drempel", "Voldoet", "Extra nodig"]
+    if wide:
+        headings += ["Max. gebieden", "Te schrappen", "Verhuisd", "Regels gebruikt", "Ongeldig", "Onbekend"]
+    for heading in headings:
+        table.add_column(heading, justify="left" if heading in {"Zorgaanbieder", "Voldoet"} else "right",
+                         no_wrap=heading == "Zorgaanbieder")
+    for r in reports:
+        a = r.assessment
+        verdict = "n.v.t." if not a.applies else ("[green]ja[/green]" if a.meets else "[red]nee[/red]")
+        row = [r.provider or "(alle regels)", str(a.clients), str(a.areas), a.ratio_display,
+               "-" if a.threshold is None else str(a.threshold).replace(".", ","), verdict,
+               str(a.clients_needed) if a.applies else "-"]
+        if wide:
+            drop = "" if not a.areas_to_drop else (
+                f"{len(a.areas_to_drop)}" + ("" if a.drop_achievable else " (onhaalbaar)"))
+            unknown = sum(getattr(r, "unknown_insurers", {}).values())
+            row += ["-" if a.max_areas is None else str(a.max_areas), drop, str(r.movers), str(r.lines_used),
+                    str(getattr(r, "invalid_lines", 0)), str(unknown)]
+        table.add_row(*row)
+    console = _console()
+    console.print(table)
+    if not wide:
+        console.print("Meer kolommen (te schrappen gebieden, verhuisde cliënten, regels): --breed.", style="dim")
+    for r in reports:
+        if not r.assessment.applies:
+            console.print(f"{r.provider or 'Totaal'}: {r.assessment.reason}")
+
+
 # --- templates ------------------------------------------------------------------------------------------
 
 TemplateArg = Annotated[str, typer.Argument(
+    metavar="SJABLOON",
     help="Sjabloon: een xlsx-bestand of de naam van een meegeleverd sjabloon (cz_ratio, staffel, cooperatie, "
-         "nachtzorg).", show_default=False)]
+         "nachtzorg, plafond, eigen_levering).", show_default=False)]
 
 
-@app.command()
+@app.command(options_metavar="[OPTIES]")
 def fill(
     template: TemplateArg,
-    inputs: Annotated[Path, typer.Argument(help="Invoer (csv of xlsx): kolommen = invoernamen zonder in_.",
+    inputs: Annotated[Path, typer.Argument(metavar="INVOER", help="Invoer (csv of xlsx): kolommen = invoernamen "
+                                                                  "zonder in_.",
                                            show_default=False)],
     out: Annotated[Path, typer.Option("--out", help="Map voor de ingevulde werkmappen en summary.")],
     key: Annotated[str | None, typer.Option("--key", help="Kolom met de sleutel (standaard de eerste kolom).")] = None,
@@ -204,58 +302,75 @@ def fill(
         "--skip-invalid", help="Foute sleutels overslaan en als afgewezen in summary zetten.")] = False,
     workers: Annotated[int | None, typer.Option("--workers", min=1, help="Aantal processen (standaard: cores).")] = (
         None),
+    parameters: ParametersOption = None,
 ) -> None:
     """Vul een sjabloon per sleutel in; met summary.xlsx en summary.csv van de Python-uitkomsten."""
+    from .workbook.fill import Interrupted
     from .workbook.fill import fill as fill_template
 
+    _use_parameters(parameters)
     try:
         with _progress(enabled=True, label="werkmappen schrijven", in_bytes=False) as advance:
             result = fill_template(template, inputs, out, key=key, force=force, skip_invalid=skip_invalid,
                                    workers=workers, progress=advance)
     except ToolkitError as exc:
         raise _fail(exc) from None
+    except Interrupted:
+        typer.echo("afgebroken: de werkmappen die al klaar waren staan er, een samenvatting is niet geschreven",
+                   err=True)
+        raise typer.Exit(code=130) from None
     typer.echo(f"{result.written} werkmap(pen) geschreven in {out}; samenvatting: {result.summary_xlsx.name}, "
                f"{result.summary_csv.name}")
     for case in (c for c in result.cases if c.error):
         typer.echo(f"afgewezen: {case.key}: {case.error}", err=True)
 
 
-@app.command()
-def describe(template: TemplateArg) -> None:
+@app.command(options_metavar="[OPTIES]")
+def describe(template: TemplateArg, parameters: ParametersOption = None) -> None:
     """Toon de invoer- en uitvoernamen van een sjabloon met hun cellen."""
     from rich.table import Table
 
     from .workbook.fill import TemplateFile
 
+    _use_parameters(parameters)
     try:
         tpl = TemplateFile.open(template)
     except ToolkitError as exc:
         raise _fail(exc) from None
     spec = tpl.spec
-    table = Table(title=f"{spec.title} ({tpl.path.name}, versie {spec.version})")
+    table = Table(title=f"{spec.title} ({tpl.path.name}, versie {spec.version}, beleidsjaren "
+                        f"{', '.join(map(str, spec.years))})", title_justify="left")
     for heading in ("Naam", "Kolom in invoer", "Cel", "Omschrijving", "Soort"):
         table.add_column(heading)
     for item in spec.inputs:
         cells = tpl.cells[item.name]
         where = f"Invoer!{cells[0]}" + (f":{cells[-1]}" if len(cells) > 1 else "")
-        kind = item.kind + (f" ({'/'.join(item.choices)})" if item.choices else "") + (
+        kind = item.kind_name + (f" ({'/'.join(item.choices)})" if item.choices else "") + (
             f", {item.rows} rijen" if item.rows else "") + ("" if item.required or item.rows else ", optioneel")
         table.add_row(item.name, item.column, where, item.label, kind)
     for output in spec.outputs:
-        table.add_row(output.name, "", tpl.outputs[output.name], output.label, output.kind)
+        cells = tpl.output_cells[output.name]
+        where = f"Uitkomst!{cells[0]}" + (f":{cells[-1]}" if len(cells) > 1 else "")
+        table.add_row(output.name, "", where, output.label, _OUTPUT_KINDS.get(output.kind, output.kind))
     _console().print(table)
 
 
-@app.command()
+_OUTPUT_KINDS = {"count": "aantal", "number": "getal", "ratio": "getal", "fraction": "fractie (%)", "money": "bedrag",
+                 "bool": "ja/nee", "text": "tekst", "month": "maand"}
+
+
+@app.command(options_metavar="[OPTIES]")
 def demo(
     out: Annotated[Path, typer.Option("--out", help="Map voor het resultaat.")] = Path("zorginkoop-demo"),
     force: Annotated[bool, typer.Option("--force", help="Bestaande bestanden overschrijven.")] = False,
+    parameters: ParametersOption = None,
 ) -> None:
     """Vul elk meegeleverd sjabloon met de meegeleverde voorbeeldinvoer (in ./zorginkoop-demo/)."""
     from .workbook import examples_dir
     from .workbook.fill import fill as fill_template
     from .workbook.specs import SPECS
 
+    _use_parameters(parameters)
     try:
         for name in SPECS:
             result = fill_template(name, examples_dir() / f"{name}.csv", out / name, force=force)
@@ -264,21 +379,24 @@ def demo(
         raise _fail(exc) from None
 
 
-@app.command()
+@app.command(options_metavar="[OPTIES]")
 def check(
-    workbook: Annotated[Path, typer.Argument(help="Een ingevuld of bewerkt sjabloon.", show_default=False)],
+    workbook: Annotated[Path, typer.Argument(metavar="WERKMAP", help="Een ingevuld of bewerkt sjabloon.",
+                                             show_default=False)],
+    parameters: ParametersOption = None,
 ) -> None:
-    """Controleer een ingevulde werkmap: gewijzigde formules, parameters en afwijkende uitkomsten."""
+    """Controleer een werkmap tegen het sjabloon dat hij zegt te zijn: onderdelen, formules, namen, parameters,
+    en uitkomsten die afwijken van de regels."""
     from .workbook.check import check_workbook
 
+    _use_parameters(parameters)
     try:
         report = check_workbook(workbook)
     except ToolkitError as exc:
         raise _fail(exc) from None
     shown = 20  # a formula dragged over 2,000 rows is one mistake, not 2,000 lines to read
     for finding in report.findings[:shown]:
-        typer.echo(f"{finding.kind}: {finding.cell}: {finding.message} (verwacht {finding.expected!r}, "
-                   f"gevonden {finding.found!r})")
+        typer.echo(finding.line())
     if len(report.findings) > shown:
         kinds: dict[str, int] = {}
         for finding in report.findings[shown:]:
@@ -286,7 +404,7 @@ def check(
         typer.echo("… en nog " + ", ".join(f"{n} × {kind}" for kind, n in kinds.items()))
     if not report.recalculated:
         typer.echo("let op: de werkmap bevat nog geen berekende waarden (open en bewaar hem in Excel); "
-                   "alleen formules, parameters en invoer zijn gecontroleerd.")
+                   "alleen onderdelen, formules, parameters en invoer zijn gecontroleerd.")
     if report.findings:
         typer.echo(f"{workbook}: {len(report.findings)} afwijking(en) ten opzichte van sjabloon {report.template}.",
                    err=True)
@@ -294,8 +412,92 @@ def check(
     typer.echo(f"{workbook}: in orde (sjabloon {report.template}, versie {report.version}).")
 
 
+@app.command(options_metavar="[OPTIES]")
+def sjablonen(
+    out: Annotated[Path, typer.Option("--out", help="Map voor de sjablonen.")],
+    force: Annotated[bool, typer.Option("--force", help="Bestaande sjablonen overschrijven.")] = False,
+    parameters: ParametersOption = None,
+) -> None:
+    """Maak de sjablonen uit de parametergegevens die nu gelden (met --parameters: ook uw eigen jaren)."""
+    from .workbook.build import build_all
+    from .workbook.files import OutputLock
+
+    _use_parameters(parameters)
+    try:
+        with OutputLock(out):
+            paths = build_all(out, overwrite=force)
+    except ToolkitError as exc:
+        raise _fail(exc) from None
+    from .workbook.specs import SPECS
+
+    for path in paths:
+        typer.echo(f"{path} (beleidsjaren {', '.join(map(str, SPECS[path.stem].years))})")
+
+
+# --- parameters ---------------------------------------------------------------------------------------
+
+@app.command(name="parameters", options_metavar="[OPTIES]")
+def parameters_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Uitvoer als JSON voor andere programma's.")] = False,
+    parameters: ParametersOption = None,
+) -> None:
+    """Toon elk onderwerp en elke parameter, de beleidsjaren die de gegevens dekken en de bron."""
+    from .parameters import active
+
+    _use_parameters(parameters)
+    data = active()
+    if as_json:
+        sys.stdout.write(json.dumps(_parameters_json(data), ensure_ascii=False, indent=1) + "\n")
+        return
+    console = _console()
+    overlay = f" (met eigen gegevens uit {data.overlay})" if data.overlay else ""
+    console.print(f"Huidig beleidsjaar: {data.current_year}{overlay}", highlight=False)
+    for topic in data.topics():
+        console.print(f"\n[bold]{topic.topic}[/bold] — {topic.description} (jaren: "
+                      f"{', '.join(map(str, topic.years))})", highlight=False)
+        for parameter in topic.parameters.values():
+            years = ", ".join(map(str, parameter.years))
+            latest = parameter.values[parameter.years[-1]]
+            console.print(f"  {parameter.name}: {parameter.label} [{years}]\n    bron: {latest.source}"
+                          + (f" ({latest.source.file})" if latest.source.file else ""), highlight=False)
+
+
+def _parameters_json(data: Any) -> dict[str, Any]:
+    import datetime as dt
+    from decimal import Decimal
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, Decimal):
+            return float(value)
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, tuple):
+            return [{k: plain(v) for k, v in row.items()} for row in value]
+        return value
+
+    return {
+        "current_year": data.current_year,
+        "overlay": str(data.overlay) if data.overlay else None,
+        "topics": [{
+            "topic": topic.topic, "insurer": topic.insurer, "description": topic.description,
+            "years": list(topic.years),
+            "parameters": [{
+                "name": p.name, "label": p.label, "type": p.type, "unit": p.unit, "years": list(p.years),
+                "values": {str(year): {"value": plain(v.value), "source": {"document": v.source.document,
+                                                                           "section": v.source.section,
+                                                                           "file": v.source.file},
+                                       "note": v.note} for year, v in p.values.items()},
+            } for p in topic.parameters.values()],
+        } for topic in data.topics()],
+    }
+
+
 def main() -> None:
-    app()
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("afgebroken", err=True)
+        sys.exit(130)
 
 
 if __name__ == "__main__":

@@ -36,6 +36,24 @@ class InputError(ToolkitError, ValueError):
         self.file = file
 
 
+class InputErrors(InputError):
+    """Several bad rows at once: `fill` reports every bad row of a run, not only the first.
+
+    `lines` holds one message per error, the first `shown` of them and then "en nog N"; `str()` joins
+    them with line breaks. `errors` keeps them all.
+    """
+
+    def __init__(self, errors: Iterable[InputError], *, shown: int = 20) -> None:
+        self.errors = tuple(errors)
+        lines = [str(e) for e in self.errors[:shown]]
+        if len(self.errors) > shown:
+            lines.append(f"en nog {len(self.errors) - shown} fout(en)")
+        self.lines = tuple(lines)
+        first = self.errors[0] if self.errors else None
+        super().__init__("\n".join(lines), field=getattr(first, "field", None), value=getattr(first, "value", None),
+                         row=getattr(first, "row", None), file=getattr(first, "file", None))
+
+
 class PolicyYearError(InputError):
     """A policy year the parameter data does not cover. Never silently reuse the last known value."""
 
@@ -74,9 +92,18 @@ def show_value(value: object, limit: int = 40) -> str:
 
     Error messages end up in spreadsheet cells and terminals; a 1 MB value must not.
     """
-    # Decimals and dates as themselves ('-1.5', '2025-03-14', not "Decimal('-1.5')"): messages are read by
-    # spreadsheet users.
-    text = value if isinstance(value, str) else str(value) if isinstance(value, Decimal | date) else repr(value)
+    # Numbers as a Dutch reader writes them ('-1,5', not "Decimal('-1.5')" or '-1.5'), dates as 2025-03-14:
+    # messages are read by spreadsheet users. Text is quoted exactly as it was typed.
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, float) and not isinstance(value, bool):
+        text = f"{value:.15g}".replace(".", ",")
+    elif isinstance(value, Decimal):
+        text = str(value).replace(".", ",")
+    elif isinstance(value, date):
+        text = str(value)
+    else:
+        text = repr(value)
     if not text.isprintable():  # a CR or tab from a broken file must not break the message's line
         text = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
     if len(text) > limit:

@@ -12,15 +12,22 @@ import re
 from .errors import InputError, show_value
 
 # Letters SA, SD and SS are not issued by PostNL, but claim files are not the place to police that:
-# the PC4 is all the rule uses, so any two letters are accepted after the four digits.
+# the PC4 is all the rule uses, so any two letters (ASCII A-Z, either case) are accepted after the digits.
 PC4_PATTERN = r"[1-9][0-9]{3}"
 POSTCODE_PATTERN = rf"^({PC4_PATTERN})(?:[A-Z]{{2}})?$"
-_POSTCODE = re.compile(POSTCODE_PATTERN)
+_POSTCODE = re.compile(POSTCODE_PATTERN, re.ASCII)
+
+# The white space removed from a postcode before it is read, here and in the template formulas alike
+# (SPEC "Numbers as typed"): space, no-break space, tab, narrow no-break space (U+202F), thin space,
+# figure space, line breaks. Anything else (an em space, say) makes the postcode invalid on both sides.
+WHITESPACE = " \u00a0\t\u202f\u2009\u2007\r\n"
+_REMOVE_WHITESPACE = str.maketrans("", "", WHITESPACE)
 
 
 def compact(value: str) -> str:
-    """Remove spaces and upper-case: ' 1234 ab ' -> '1234AB'."""
-    return "".join(value.split()).upper()
+    """Remove white space and upper-case ASCII letters: ' 1234 ab ' -> '1234AB' (ß stays ß: not a letter here)."""
+    text = value.translate(_REMOVE_WHITESPACE)
+    return "".join(c.upper() if "a" <= c <= "z" else c for c in text)
 
 
 def to_pc4(value: object, *, field: str = "postcode", row: int | None = None) -> str:

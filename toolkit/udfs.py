@@ -1,12 +1,19 @@
 """The rules as Excel functions, for classic xlwings (Windows) and xlwings Lite (Excel on the web, Mac).
 
 Classic: `UDF Modules = toolkit.udfs` in the workbook's xlwings.conf sheet, then "Import Functions".
-Lite: `workbooks/lite/main.py` imports this module. Each function only converts what Excel sends
-(ranges as lists, empty cells as None, every number as a float) and calls a rule in `toolkit.rules`.
+Lite: `workbooks/lite/main.py` carries this module and the rules in one generated file. Each function
+only converts what Excel sends (ranges as lists, empty cells as None, every number as a float, error
+cells as text) and calls a rule in `toolkit.rules`; text numbers ('450.000', '12,5', '85%') are read by
+the rules themselves through `toolkit.numbers`, so a cell gives the same value as the Python API.
 
 Why the shape is unusual:
 - No type annotations on the functions themselves: xlwings reads them as converters.
 - Positional arguments with Python defaults, which both runtimes turn into optional Excel arguments.
+- Every function whose answer depends on the policy year takes an optional last argument `jaar`
+  (empty: the current policy year of the parameter data); a year the data does not cover gives the
+  Dutch year error in the cell, never another year's answer.
+- Help texts name policy numbers through placeholders filled from the parameter data when the module
+  is imported (`toolkit.parameters.phrases`), never as typed literals.
 - Errors never escape as a traceback: a `ToolkitError` becomes a short Dutch text in the cell that
   starts with the Dutch Excel error name (`#WAARDE! …`), the same on both runtimes (classic xlwings
   turns a returned NaN into an empty cell, so a real error value cannot be relied on there).
@@ -17,18 +24,18 @@ Why the shape is unusual:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any, TypeVar
 
-import numpy as np
 from xlwings import arg, func
 
 from . import rules
 from .choices import yes_no
 from .errors import InputError, ToolkitError, relabel, show_value
-from .money import parse_number, whole_count
-from .postcode import to_pc4
+from .parameters import policy_year
+from .parameters.phrases import render
+from .rules.ceiling import project_production
 from .rules.ratio import client_area_ratio
 
 VALUE_ERROR = "#WAARDE!"
@@ -48,8 +55,10 @@ _DUTCH_FIELDS = {
     "cost_points": "kostenpunten", "ceiling_free": "plafondvrij", "clients": "clienten",
     "level6_fte": "fte", "hourly_tariff": "uurtarief", "night": "nacht", "member_hours": "uren",
     "personnel": "personeel", "material": "materieel", "prelim_t": "voorlopig_t",
-    "prelim_prev": "voorlopig_t1", "final_prev": "definitief_t1",
-    "zvw_share": "zvw_aandeel", "method": "methode", "provider": "soort", "areas": "postcodes",
+    "prelim_prev": "voorlopig_t1", "final_prev": "definitief_t1", "postcodes": "postcode",
+    "zvw_share": "zvw_aandeel", "method": "methode", "provider": "soort", "areas": "postcodes", "year": "jaar",
+    "ceiling": "plafond", "monthly_production": "productie", "last_year_monthly": "vorig_jaar",
+    "own": "eigen", "full_subsidiary": "volle_dochter", "self_employed": "zzp", "subcontractors": "onderaannemers",
 }
 
 
@@ -68,7 +77,7 @@ def _in_cell(compute: Callable[[], Any], fields: Mapping[str, str] = _DUTCH_FIEL
     except ToolkitError as err:
         return _cell_message(err, fields)
     except Exception as err:  # a bug in the toolkit: still no traceback in the spreadsheet
-        return f"{VALUE_ERROR} interne fout in de toolkit ({type(err).__name__}: {err})"
+        return f"{VALUE_ERROR} interne fout in de toolkit ({type(err).__name__}: {str(err)[:120]})"
 
 
 def _is_empty(value: object) -> bool:
@@ -82,31 +91,34 @@ def _check_not_error(value: object, name: str, row: int | None = None) -> None:
 
 
 def _cells(value: object, name: str) -> list[Any]:
-    """A range as one flat list, row by row: a cell, a row, a column or a 2-D block all work."""
+    """A range as one flat list, row by row: a cell, a row, a column or a 2-D block all work. Error
+    cells are reported with their position; the rules see the rest, empty cells as None."""
     if isinstance(value, list | tuple):
-        if value and isinstance(value[0], list | tuple):
-            return [cell for line in value for cell in line]
-        return list(value)
-    if isinstance(value, np.ndarray):
-        return list(value.ravel())
-    return [value]
+        cells = [cell for line in value for cell in line] if value and isinstance(value[0], list | tuple) \
+            else list(value)
+    elif type(value).__module__ == "numpy" and hasattr(value, "ravel"):  # a NumPy array (xlwings' converter)
+        cells = list(value.ravel())
+    else:
+        cells = [value]
+    if str in set(map(type, cells)):
+        for row, cell in enumerate(cells, start=1):
+            _check_not_error(cell, name, row)
+    return [None if _is_empty(cell) else cell for cell in cells]
 
 
-def _number(value: object, name: str, *, default: Decimal | None = None) -> Decimal:
-    """A number from a cell: floats as Excel shows them, text such as '3,1' or '85%' accepted."""
+def _value(value: object, name: str) -> Any:
+    """One cell as the rule takes it: None when empty, an error cell reported, anything else as it is."""
     if _is_empty(value):
-        if default is not None:
-            return default
-        raise InputError(f"{name}: waarde ontbreekt", field=name, value=value)
+        return None
     _check_not_error(value, name)
-    return parse_number(value, name)
+    return value
 
 
-def _whole(value: object, name: str) -> int:
-    if _is_empty(value):
+def _required(value: object, name: str) -> Any:
+    result = _value(value, name)
+    if result is None:
         raise InputError(f"{name}: waarde ontbreekt", field=name, value=value)
-    _check_not_error(value, name)
-    return whole_count(_number(value, name) if isinstance(value, str) else value, name)
+    return result
 
 
 def _flag(value: object, name: str) -> bool:
@@ -120,21 +132,33 @@ def _flag(value: object, name: str) -> bool:
     return flag
 
 
-def _text(value: object, name: str, default: str | None) -> str | None:
-    if _is_empty(value):
+def _text(value: object, name: str, default: str) -> str:
+    result = _value(value, name)
+    if result is None:
         return default
-    _check_not_error(value, name)
-    if not isinstance(value, str):
+    if not isinstance(result, str):
         raise InputError(f"{name}: {show_value(value)} is geen tekst", field=name, value=value)
-    return value
+    return result
 
 
-def _score(value: object, name: str) -> str | None:
-    _check_not_error(value, name)
-    if value is None or isinstance(value, str):
-        return value
+def _score(value: object, name: str) -> Any:
+    result = _value(value, name)
+    if result is None or isinstance(result, str):
+        return result
     raise InputError(f"{name}: score {show_value(value)} is onbekend (verwacht A, B, C of leeg)",
                      field=name, value=value)
+
+
+def _months(value: object, name: str) -> list[Any] | None:
+    """A range of monthly amounts; None when every cell is empty (an optional range left out)."""
+    cells = _cells(value, name)
+    return None if all(cell is None for cell in cells) else cells
+
+
+def _period(value: object, name: str) -> Any:
+    """One cell (the year) or a range of up to four quarters."""
+    cells = _cells(value, name)
+    return cells[0] if len(cells) == 1 else cells
 
 
 def _excel_number(value: Decimal | float | int) -> float | str:
@@ -145,167 +169,19 @@ def _excel_number(value: Decimal | float | int) -> float | str:
     return number
 
 
-def _object_array(cells: list[Any]) -> np.ndarray:
-    array = np.empty(len(cells), dtype=object)
-    array[:] = cells
-    return array
-
-
-def _empty_mask(cells: np.ndarray) -> np.ndarray:
-    # Elementwise comparisons on an object array run in C; whitespace-only text is caught later.
-    return np.asarray((cells == None) | (cells == ""), dtype=bool)  # noqa: E711
-
-
-def _numbers(cells: list[Any], name: str) -> tuple[np.ndarray, np.ndarray]:
-    """Vectorised: the cells as float64 plus a mask of the empty ones; text numbers accepted.
-
-    A 100,000-row range of numbers is converted in one numpy call; only a range with text in it
-    (such as '12,5' or an error cell) takes a per-cell pass, which also finds the row to name.
-    """
-    empty = _empty_mask(_object_array(cells))
-    if set(map(type, cells)) <= {float, int, type(None)}:
-        values = np.array(cells, dtype=np.float64)  # None becomes NaN; those rows are in `empty`
-    else:
-        values = _cell_by_cell(cells, empty, name)
-    bad = ~empty & ~np.isfinite(values)
-    if bad.any():
-        i = _first_row(bad)
-        raise InputError(f"{name}: {show_value(cells[i])} in rij {i + 1} is geen eindig getal", field=name,
-                         value=cells[i], row=i + 1)
-    return values, empty
-
-
-def _cell_by_cell(cells: list[Any], empty: np.ndarray, name: str) -> np.ndarray:
-    values = np.full(len(cells), np.nan)
-    for i, cell in enumerate(cells):
-        if empty[i] or _is_empty(cell):
-            empty[i] = True
-            continue
-        _check_not_error(cell, name, i + 1)
-        try:
-            if isinstance(cell, bool):
-                raise InputError(name)  # TRUE is not a count, though Python would call it 1
-            values[i] = float(_number(cell, name))
-        except InputError:
-            raise InputError(f"{name}: {show_value(cell)} in rij {i + 1} is geen getal", field=name,
-                             value=cell, row=i + 1) from None
-    return values
-
-
-def _first_row(mask: np.ndarray) -> int:
-    return int(np.argmax(mask))
-
-
-def _areas(codes: list[Any]) -> tuple[np.ndarray, np.ndarray]:
-    """The PC4 of every row as an integer (0 where empty), and the empty mask.
-
-    Each distinct value is validated once (pandas.factorize): a 100,000-row range holds at most a
-    few thousand distinct postcodes. An invalid one is reported at the first row it appears in.
-    """
-    import pandas as pd  # only the ratio functions need it; keeps `import toolkit.udfs` light
-
-    array = _object_array(codes)
-    empty = _empty_mask(array)
-    index, distinct = pd.factorize(array, use_na_sentinel=True)
-    pc4 = np.zeros(len(distinct) + 1, dtype=np.int64)  # the extra last slot serves index -1 (None)
-    for k, code in enumerate(distinct):
-        if _is_empty(code):
-            continue  # whitespace-only text is an empty cell: its PC4 stays 0, which marks it empty
-        try:
-            _check_not_error(code, "postcode")
-            pc4[k] = int(to_pc4(code))
-        except InputError:
-            row = _first_row(index == k) + 1
-            _check_not_error(code, "postcode", row)
-            to_pc4(code, field="postcode", row=row)  # raises again, now naming the row
-            raise
-    area = pc4[index]
-    return area, empty | (area == 0)
-
-
-def _clients_by_area(postcodes: object, clienten: object) -> dict[str, int]:
-    """Pair two ranges row by row into clients per PC4; rows empty in both are skipped."""
-    codes, counts = _cells(postcodes, "postcodes"), _cells(clienten, "clienten")
-    # Ranges of unequal length are fine as long as the extra rows are empty (A2:A500 next to B2:B499).
-    size = max(len(codes), len(counts))
-    codes += [None] * (size - len(codes))
-    counts += [None] * (size - len(counts))
-    values, no_count = _numbers(counts, "clienten")
-    area, no_code = _areas(codes)
-
-    orphan = no_code & ~no_count & (values != 0)
-    if orphan.any():
-        i = _first_row(orphan)
-        raise InputError(f"clienten: {show_value(counts[i])} in rij {i + 1} heeft geen postcode",
-                         field="clienten", value=counts[i], row=i + 1)
-    missing = ~no_code & no_count
-    if missing.any():
-        i = _first_row(missing)
-        raise InputError(f"clienten: rij {i + 1} (postcode {show_value(codes[i])}) heeft geen aantal cliënten",
-                         field="clienten", value=None, row=i + 1)
-    negative = values < 0
-    fractional = ~no_count & (values != np.floor(values))
-    for mask, problem in ((negative, "mag niet negatief zijn"), (fractional, "is geen geheel getal")):
-        if mask.any():
-            i = _first_row(mask)
-            raise InputError(f"clienten: {show_value(counts[i])} in rij {i + 1} {problem}", field="clienten",
-                             value=counts[i], row=i + 1)
-    used = ~no_code
-    totals = np.bincount(area[used], weights=values[used], minlength=10_000)
-    return {str(pc4): int(totals[pc4]) for pc4 in np.flatnonzero(totals)}
-
-
-def _assess(postcodes: object, clienten: object, jaar: object, soort: object) -> rules.RatioAssessment:
-    return rules.assess_client_area_ratio(
-        _clients_by_area(postcodes, clienten),
-        year=_whole(jaar, "jaar"),
-        provider=_text(soort, "soort", "bestaand") or "bestaand",
-    )
-
-
-def _staffel(budget: object, score_2026: object, score_2027: object, kostenpunten: object,
-             plafondvrij: object) -> rules.StaffelOutcome:
-    points = None if _is_empty(kostenpunten) else _number(kostenpunten, "kostenpunten")
-    return rules.staffel_reimbursement(
-        _number(budget, "budget", default=Decimal(0)),
-        _score(score_2026, "score_2026"),
-        _score(score_2027, "score_2027"),
-        cost_points=points,
-        ceiling_free=_flag(plafondvrij, "plafondvrij"),
-    )
-
-
-def _member_hours(uren: object) -> Iterable[float]:
-    values, empty = _numbers(_cells(uren, "uren"), "uren")
-    negative = ~empty & (values < 0)
-    if negative.any():
-        i = _first_row(negative)
-        raise InputError(f"uren: {values[i]:g} in rij {i + 1} mag niet negatief zijn", field="uren",
-                         value=float(values[i]), row=i + 1)
-    # The checks above ran vectorised; the rule still gets every member, as it is the one place that
-    # knows the cap. Plain floats: the rule reads them as Excel shows them (15 significant digits).
-    hours: list[float] = values[~empty].tolist()
-    return hours
-
-
-def _method(methode: object) -> str:
-    return _text(methode, "methode", "multiplicatief") or "multiplicatief"
-
-
-def _indices(**named: object) -> Mapping[str, Decimal]:
-    return {name: _number(value, name) for name, value in named.items()}
-
-
 def _args(**docs: str) -> Callable[[_F], _F]:
     """xlwings' @arg for each argument: its Dutch help text, and error cells as text (`err_to_str`).
 
-    The help texts are also kept on the function (`__arg_docs__`) for docs/functies.md, because on
-    Linux xlwings' decorators are no-ops and keep nothing.
+    Docstring and help texts are rendered with the parameter data's values for the current policy year
+    (`{clienten_per_fte}` and the like). The texts are also kept on the function (`__arg_docs__`) for
+    docs/functies.md, because on Linux xlwings' decorators are no-ops and keep nothing.
     """
     def decorate(function: _F) -> _F:
-        for name, doc in docs.items():
+        rendered = {name: render(doc) for name, doc in docs.items()}
+        function.__doc__ = render(function.__doc__ or "")
+        for name, doc in rendered.items():
             function = arg(name, doc=doc, err_to_str=True)(function)
-        function.__arg_docs__ = docs  # type: ignore[attr-defined]
+        function.__arg_docs__ = rendered  # type: ignore[attr-defined]
         return function
     return decorate
 
@@ -314,13 +190,25 @@ def _args(**docs: str) -> Callable[[_F], _F]:
 
 _ARG_POSTCODES = "Bereik met postcodes (PC4 zoals 5611 of volledig zoals 5611 AB); lege cellen tellen niet mee."
 _ARG_CLIENTEN = "Bereik met het aantal CZ-cliënten per postcode, rij voor rij naast de postcodes."
-_ARG_JAAR = "Beleidsjaar (2025-2027); de declaraties van jaar T-2 tellen."
+_ARG_JAAR = "Beleidsjaar; leeg = {jaar} (gedekt: {jaren_gedekt})."
+_ARG_RATIO_JAAR = "Beleidsjaar ({ratio_jaren}); leeg = {jaar}. De declaraties van {declaratiejaar} tellen."
 _ARG_SOORT = "bestaand (standaard) of nieuw."
-_RATIO_ARGS = {"postcodes": _ARG_POSTCODES, "clienten": _ARG_CLIENTEN, "jaar": _ARG_JAAR, "soort": _ARG_SOORT}
-_ARG_SCORE_2026 = "Waardemodelscore 2026: A, B, C of leeg (geen score)."
-_ARG_SCORE_2027 = "Waardemodelscore 2027: A, B, C of leeg."
-_ARG_KOSTENPUNTEN = "Punten op het kostenonderdeel (nodig bij score B; 5 of meer geeft 85%)."
-_ARG_PLAFONDVRIJ = "ja/nee: plafondvrije afspraak (geeft 100%)."
+_RATIO_ARGS = {"postcodes": _ARG_POSTCODES, "clienten": _ARG_CLIENTEN, "jaar": _ARG_RATIO_JAAR, "soort": _ARG_SOORT}
+_ARG_SCORE_2026 = "Waardemodelscore van het jaar vóór het beleidsjaar ({jaar_vorig} bij {jaar}): A, B, C of leeg."
+_ARG_SCORE_2027 = "Waardemodelscore van het beleidsjaar ({jaar}): A, B, C of leeg."
+_ARG_KOSTENPUNTEN = ("Punten op het kostenonderdeel (nodig bij score B; {min_punten} of meer geeft {pct_b} in "
+                     "{jaar}).")
+_ARG_PLAFONDVRIJ = "ja/nee: plafondvrije afspraak (geeft {pct_plafondvrij} in {jaar})."
+_ARG_PRODUCTIE = "Bereik met de productie per maand in euro, januari eerst; leeg na de laatst bekende maand."
+_ARG_VORIG_JAAR = "Optioneel bereik met de twaalf maanden van vorig jaar (voor de seizoensmethode)."
+_ARG_PLAF_METHODE = "lineair (standaard) of seizoen (volgens het profiel van vorig jaar)."
+_ARG_PLAFOND = "Omzetplafond voor het beleidsjaar in euro."
+
+
+def _assess_ratio(postcodes: object, clienten: object, jaar: object, soort: object) -> rules.RatioAssessment:
+    counts = rules.clients_by_area(_cells(postcodes, "postcodes"), _cells(clienten, "clienten"))
+    return rules.assess_client_area_ratio(counts, year=_value(jaar, "jaar"),
+                                          provider=_text(soort, "soort", "bestaand"))
 
 
 @func
@@ -331,7 +219,7 @@ _ARG_PLAFONDVRIJ = "ja/nee: plafondvrije afspraak (geeft 100%)."
 def CZ_RATIO(postcodes, clienten):
     """CZ klant-werkgebiedratio: cliënten gedeeld door het aantal postcodegebieden (PC4) met cliënten."""
     def compute() -> float | str:
-        counts = _clients_by_area(postcodes, clienten)
+        counts = rules.clients_by_area(_cells(postcodes, "postcodes"), _cells(clienten, "clienten"))
         ratio = client_area_ratio(sum(counts.values()), len(counts))
         return f"{DIV0_ERROR} geen postcodegebieden met cliënten" if ratio is None else _excel_number(ratio)
     return _in_cell(compute)
@@ -339,30 +227,39 @@ def CZ_RATIO(postcodes, clienten):
 
 @func
 @_args(
-    jaar=_ARG_JAAR,
+    jaar=_ARG_RATIO_JAAR,
     soort=_ARG_SOORT,
 )
-def CZ_RATIO_DREMPEL(jaar, soort="bestaand"):
+def CZ_RATIO_DREMPEL(jaar=None, soort="bestaand"):
     """Minimaal gemiddeld aantal cliënten per postcodegebied dat CZ eist in het beleidsjaar (n.v.t.: geen eis)."""
     def compute() -> float | str:
-        year = _whole(jaar, "jaar")
-        threshold = rules.ratio_threshold(year, _text(soort, "soort", "bestaand") or "bestaand")
-        return f"n.v.t.: geen eis in {year}" if threshold is None else _excel_number(threshold)
+        chosen = policy_year(_value(jaar, "jaar"))  # read here too: the n.v.t. text names it
+        threshold = rules.ratio_threshold(chosen, _text(soort, "soort", "bestaand"))
+        return f"n.v.t.: geen eis in {chosen}" if threshold is None else _excel_number(threshold)
     return _in_cell(compute)
 
 
 @func
 @_args(**_RATIO_ARGS)
-def CZ_RATIO_VOLDOET(postcodes, clienten, jaar, soort="bestaand"):
+def CZ_RATIO_VOLDOET(postcodes, clienten, jaar=None, soort="bestaand"):
     """WAAR als de klant-werkgebiedratio de CZ-drempel haalt (ook WAAR als er dat jaar geen eis geldt)."""
-    return _in_cell(lambda: _assess(postcodes, clienten, jaar, soort).meets)
+    return _in_cell(lambda: _assess_ratio(postcodes, clienten, jaar, soort).meets)
 
 
 @func
 @_args(**_RATIO_ARGS)
-def CZ_EXTRA_CLIENTEN(postcodes, clienten, jaar, soort="bestaand"):
+def CZ_EXTRA_CLIENTEN(postcodes, clienten, jaar=None, soort="bestaand"):
     """Aantal cliënten dat er in dezelfde postcodegebieden bij moet om de CZ-drempel te halen (0: gehaald)."""
-    return _in_cell(lambda: _assess(postcodes, clienten, jaar, soort).clients_needed)
+    return _in_cell(lambda: _assess_ratio(postcodes, clienten, jaar, soort).clients_needed)
+
+
+def _staffel(budget: object, score_2026: object, score_2027: object, kostenpunten: object,
+             plafondvrij: object, jaar: object) -> rules.StaffelOutcome:
+    return rules.staffel_reimbursement(
+        _required(budget, "budget"), _score(score_2026, "score_2026"), _score(score_2027, "score_2027"),
+        cost_points=_value(kostenpunten, "kostenpunten"), ceiling_free=_flag(plafondvrij, "plafondvrij"),
+        year=_value(jaar, "jaar"),
+    )
 
 
 @func
@@ -371,11 +268,12 @@ def CZ_EXTRA_CLIENTEN(postcodes, clienten, jaar, soort="bestaand"):
     score_2027=_ARG_SCORE_2027,
     kostenpunten=_ARG_KOSTENPUNTEN,
     plafondvrij=_ARG_PLAFONDVRIJ,
+    jaar=_ARG_JAAR,
 )
-def CZ_STAFFEL_PCT(score_2026, score_2027=None, kostenpunten=None, plafondvrij=False):
-    """Deel van het toegekende aanvullende budget dat CZ vergoedt (staffel 3.2.4), als fractie; anders de reden."""
+def CZ_STAFFEL_PCT(score_2026, score_2027=None, kostenpunten=None, plafondvrij=False, jaar=None):
+    """Deel van het toegekende aanvullende budget dat CZ vergoedt (staffel § 3.2.4), als fractie; anders de reden."""
     def compute() -> float | str:
-        outcome = _staffel(0, score_2026, score_2027, kostenpunten, plafondvrij)
+        outcome = _staffel(0, score_2026, score_2027, kostenpunten, plafondvrij, jaar)
         return outcome.reason if outcome.percentage is None else _excel_number(outcome.percentage)
     return _in_cell(compute)
 
@@ -387,11 +285,12 @@ def CZ_STAFFEL_PCT(score_2026, score_2027=None, kostenpunten=None, plafondvrij=F
     score_2027=_ARG_SCORE_2027,
     kostenpunten=_ARG_KOSTENPUNTEN,
     plafondvrij=_ARG_PLAFONDVRIJ,
+    jaar=_ARG_JAAR,
 )
-def CZ_STAFFEL_VERGOEDING(budget, score_2026, score_2027=None, kostenpunten=None, plafondvrij=False):
+def CZ_STAFFEL_VERGOEDING(budget, score_2026, score_2027=None, kostenpunten=None, plafondvrij=False, jaar=None):
     """Vergoeding op het toegekende aanvullende budget volgens de staffel, afgerond op centen; anders de reden."""
     def compute() -> float | str:
-        outcome = _staffel(budget, score_2026, score_2027, kostenpunten, plafondvrij)
+        outcome = _staffel(budget, score_2026, score_2027, kostenpunten, plafondvrij, jaar)
         return outcome.reason if outcome.amount is None else _excel_number(outcome.amount)
     return _in_cell(compute)
 
@@ -399,50 +298,58 @@ def CZ_STAFFEL_VERGOEDING(budget, score_2026, score_2027=None, kostenpunten=None
 @func
 @_args(
     clienten="Aantal cliënten van de zorgcoöperatie.",
+    jaar=_ARG_JAAR,
 )
-def COOP_FTE_NODIG(clienten):
-    """FTE hbo-verpleegkundige (niveau 6) die nodig is: 1 FTE per 55 cliënten."""
-    return _in_cell(lambda: _excel_number(rules.assess_cooperative(_whole(clienten, "clienten"), 0).required_fte))
+def COOP_FTE_NODIG(clienten, jaar=None):
+    """FTE hbo-verpleegkundige (niveau 6) die nodig is: 1 FTE per {clienten_per_fte} cliënten (in {jaar})."""
+    return _in_cell(lambda: _excel_number(rules.assess_cooperative(
+        _required(clienten, "clienten"), 0, year=_value(jaar, "jaar")).required_fte))
 
 
 @func
 @_args(
     fte="FTE hbo-verpleegkundige (niveau 6) in dienst.",
+    jaar=_ARG_JAAR,
 )
-def COOP_MAX_CLIENTEN(fte):
-    """Maximaal aantal cliënten bij deze FTE niveau 6: afgerond naar beneden van FTE x 55."""
-    return _in_cell(lambda: rules.assess_cooperative(0, _number(fte, "fte")).max_clients)
+def COOP_MAX_CLIENTEN(fte, jaar=None):
+    """Maximaal aantal cliënten bij deze FTE niveau 6: FTE maal {clienten_per_fte}, naar beneden afgerond."""
+    return _in_cell(lambda: rules.assess_cooperative(0, _required(fte, "fte"), year=_value(jaar, "jaar")).max_clients)
 
 
 @func
 @_args(
     uren="Bereik met de uren per jaar per lid; lege cellen tellen niet mee.",
     uurtarief="Geschat uurtarief in euro (eigen schatting).",
-    nacht="ja/nee: nachtdienst (maximaal 40 in plaats van 48 uur per week).",
+    nacht="ja/nee: nachtdienst (gemiddeld {uren_week_nacht} in plaats van {uren_week} uur per week).",
+    jaar=_ARG_JAAR,
 )
-def COOP_MAX_OMZET(uren, uurtarief, nacht=False):
-    """Maximale omzet: uren per lid afgetopt op de Arbeidstijdenwet (2.496 uur, nacht 2.080) maal het uurtarief."""
+def COOP_MAX_OMZET(uren, uurtarief, nacht=False, jaar=None):
+    """Maximale omzet: uren per lid afgetopt ({uren_jaar} uur, nacht {uren_jaar_nacht} in {jaar}) maal het uurtarief."""
     return _in_cell(lambda: _excel_number(rules.cooperative_max_turnover(
-        _member_hours(uren), _number(uurtarief, "uurtarief"), night=_flag(nacht, "nacht")).max_turnover))
+        _cells(uren, "uren"), _required(uurtarief, "uurtarief"), night=_flag(nacht, "nacht"),
+        year=_value(jaar, "jaar")).max_turnover))
 
 
 @func
 @_args(
     personeel="NZa-personeelsindex (OVA) als fractie: 3,1% = 0,031.",
     materieel="Materiële index (CPB, particuliere consumptie) als fractie.",
+    jaar=_ARG_JAAR,
 )
-def NZ_GEWOGEN_INDEX(personeel, materieel):
-    """Gewogen index nachtzorg: 90% personeelsindex + 10% materiële index."""
-    def compute() -> float | str:
-        w = _indices(personeel=personeel, materieel=materieel)
-        return _excel_number(rules.weighted_index(w["personeel"], w["materieel"]))
-    return _in_cell(compute)
+def NZ_GEWOGEN_INDEX(personeel, materieel, jaar=None):
+    """Gewogen index nachtzorg: {gewicht_pers} personeelsindex + {gewicht_mat} materiële index (in {jaar})."""
+    return _in_cell(lambda: _excel_number(rules.weighted_index(
+        _required(personeel, "personeel"), _required(materieel, "materieel"), year=_value(jaar, "jaar"))))
 
 
 _ARG_VOORLOPIG_T = "Voorlopige gewogen index voor jaar T, als fractie."
 _ARG_VOORLOPIG_T1 = "Voorlopige gewogen index voor jaar T-1, als fractie."
 _ARG_DEFINITIEF_T1 = "Definitieve gewogen index voor jaar T-1, als fractie."
 _ARG_METHODE = "multiplicatief (standaard, zoals de NZa) of additief (de letterlijke tekst)."
+
+
+def _method(methode: object) -> str:
+    return _text(methode, "methode", "multiplicatief")
 
 
 @func
@@ -454,11 +361,9 @@ _ARG_METHODE = "multiplicatief (standaard, zoals de NZa) of additief (de letterl
 )
 def NZ_INDEXFACTOR(voorlopig_t, voorlopig_t1, definitief_t1, methode="multiplicatief"):
     """Indexfactor op het nachtzorgbudget: voorlopige index T, gecorrigeerd met definitief min voorlopig T-1."""
-    def compute() -> float | str:
-        w = _indices(voorlopig_t=voorlopig_t, voorlopig_t1=voorlopig_t1, definitief_t1=definitief_t1)
-        return _excel_number(rules.indexation_factor(w["voorlopig_t"], w["voorlopig_t1"], w["definitief_t1"],
-                                                     _method(methode)))
-    return _in_cell(compute)
+    return _in_cell(lambda: _excel_number(rules.indexation_factor(
+        _required(voorlopig_t, "voorlopig_t"), _required(voorlopig_t1, "voorlopig_t1"),
+        _required(definitief_t1, "definitief_t1"), _method(methode))))
 
 
 @func
@@ -467,25 +372,104 @@ def NZ_INDEXFACTOR(voorlopig_t, voorlopig_t1, definitief_t1, methode="multiplica
     voorlopig_t=_ARG_VOORLOPIG_T,
     voorlopig_t1=_ARG_VOORLOPIG_T1,
     definitief_t1=_ARG_DEFINITIEF_T1,
-    zvw_aandeel="Deel van het budget voor Zvw-cliënten, als fractie (85% = 0,85); leeg = 100%.",
+    zvw_aandeel="Deel van het budget voor Zvw-cliënten, als fractie (75% = 0,75); leeg = 100%.",
     methode=_ARG_METHODE,
 )
 def NZ_BUDGET(begroting, voorlopig_t, voorlopig_t1, definitief_t1, zvw_aandeel=1, methode="multiplicatief"):
     """Vergoed nachtzorgbudget: begroting x indexfactor x Zvw-aandeel, afgerond op centen."""
     def compute() -> float | str:
-        w = _indices(voorlopig_t=voorlopig_t, voorlopig_t1=voorlopig_t1, definitief_t1=definitief_t1)
+        share = _value(zvw_aandeel, "zvw_aandeel")
         result = rules.index_nachtzorg_budget(
-            _number(begroting, "begroting"), prelim_t=w["voorlopig_t"], prelim_prev=w["voorlopig_t1"],
-            final_prev=w["definitief_t1"], zvw_share=_number(zvw_aandeel, "zvw_aandeel", default=Decimal(1)),
-            method=_method(methode))
+            _required(begroting, "begroting"), prelim_t=_required(voorlopig_t, "voorlopig_t"),
+            prelim_prev=_required(voorlopig_t1, "voorlopig_t1"), final_prev=_required(definitief_t1, "definitief_t1"),
+            zvw_share=1 if share is None else share, method=_method(methode))
         return _excel_number(result.reimbursed)
     # Here the rule's `budget` is the Excel argument `begroting` (in the staffel it is `budget`).
     return _in_cell(compute, {**_DUTCH_FIELDS, "budget": "begroting"})
 
 
+def _plafond_method(methode: object) -> str:
+    return _text(methode, "methode", "lineair")
+
+
+@func
+@_args(
+    productie=_ARG_PRODUCTIE,
+    vorig_jaar=_ARG_VORIG_JAAR,
+    methode=_ARG_PLAF_METHODE,
+    jaar=_ARG_JAAR,
+)
+def CZ_PLAFOND_PROGNOSE(productie, vorig_jaar=None, methode="lineair", jaar=None):
+    """Verwachte productie over het hele jaar: de bekende maanden doorgetrokken (lineair of naar seizoen)."""
+    return _in_cell(lambda: _excel_number(project_production(
+        _cells(productie, "productie"), last_year_monthly=_months(vorig_jaar, "vorig_jaar"),
+        method=_plafond_method(methode), year=_value(jaar, "jaar")).projected_year))
+
+
+@func
+@_args(
+    plafond=_ARG_PLAFOND,
+    productie=_ARG_PRODUCTIE,
+    vorig_jaar=_ARG_VORIG_JAAR,
+    methode=_ARG_PLAF_METHODE,
+    jaar=_ARG_JAAR,
+)
+def CZ_PLAFOND_TEKORT(plafond, productie, vorig_jaar=None, methode="lineair", jaar=None):
+    """Verwacht tekort op het omzetplafond: prognose min plafond, afgerond op centen (0 als het plafond volstaat)."""
+    return _in_cell(lambda: _excel_number(rules.forecast_ceiling(
+        _required(plafond, "plafond"), _cells(productie, "productie"),
+        last_year_monthly=_months(vorig_jaar, "vorig_jaar"), method=_plafond_method(methode),
+        year=_value(jaar, "jaar")).shortfall))
+
+
+@func
+@_args(
+    plafond=_ARG_PLAFOND,
+    productie=_ARG_PRODUCTIE,
+    score_2026=_ARG_SCORE_2026,
+    score_2027=_ARG_SCORE_2027,
+    kostenpunten=_ARG_KOSTENPUNTEN,
+    plafondvrij=_ARG_PLAFONDVRIJ,
+    vorig_jaar=_ARG_VORIG_JAAR,
+    methode=_ARG_PLAF_METHODE,
+    jaar=_ARG_JAAR,
+)
+def CZ_BIJCONTRACTERING(plafond, productie, score_2026=None, score_2027=None, kostenpunten=None, plafondvrij=False,
+                        vorig_jaar=None, methode="lineair", jaar=None):
+    """Verzoek om aanvullend budget mogelijk? "ja", of "nee:" en waarom ({min_plafond} vóór {peildatum})."""
+    def compute() -> str:
+        outcome = rules.assess_additional_purchase(
+            _required(plafond, "plafond"), _cells(productie, "productie"),
+            last_year_monthly=_months(vorig_jaar, "vorig_jaar"), method=_plafond_method(methode),
+            score_2026=_score(score_2026, "score_2026"), score_2027=_score(score_2027, "score_2027"),
+            cost_points=_value(kostenpunten, "kostenpunten"), ceiling_free=_flag(plafondvrij, "plafondvrij"),
+            year=_value(jaar, "jaar"))
+        return "ja" if outcome.may_request else "nee: " + "; ".join(outcome.reasons)
+    return _in_cell(compute)
+
+
+@func
+@_args(
+    eigen="Zorg door eigen personeel (uren of euro): één cel voor het jaar of een bereik van vier kwartalen.",
+    volle_dochter="Zorg door volle dochters (telt als eigen levering), in dezelfde eenheid.",
+    zzp="Zorg door ingehuurde zzp'ers (telt als onderaanneming), in dezelfde eenheid.",
+    onderaannemers="Zorg door andere onderaannemers, in dezelfde eenheid.",
+)
+def CZ_EIGEN_LEVERING(eigen, volle_dochter, zzp, onderaannemers):
+    """Deel van de zorg dat de zorgaanbieder zelf levert (met volle dochters), als fractie; minimaal {min_eigen}."""
+    def compute() -> float | str:
+        outcome = rules.assess_own_delivery(
+            _period(eigen, "eigen"), _period(volle_dochter, "volle_dochter"), _period(zzp, "zzp"),
+            _period(onderaannemers, "onderaannemers"))
+        assert outcome.own_share is not None  # not exempt: the rule refuses a total of 0
+        return _excel_number(outcome.own_share)
+    return _in_cell(compute)
+
+
 FUNCTIONS = (
     CZ_RATIO, CZ_RATIO_DREMPEL, CZ_RATIO_VOLDOET, CZ_EXTRA_CLIENTEN, CZ_STAFFEL_PCT, CZ_STAFFEL_VERGOEDING,
     COOP_FTE_NODIG, COOP_MAX_CLIENTEN, COOP_MAX_OMZET, NZ_GEWOGEN_INDEX, NZ_INDEXFACTOR, NZ_BUDGET,
+    CZ_PLAFOND_PROGNOSE, CZ_PLAFOND_TEKORT, CZ_BIJCONTRACTERING, CZ_EIGEN_LEVERING,
 )
 
 __all__ = [f.__name__ for f in FUNCTIONS]

@@ -1,10 +1,12 @@
 """Rule 4: indexation of the onplanbare nachtzorg budget.
 
-Source: 002_3d2709293215211c.txt, bijlage 1, 1.6.3 "Onplanbare nachtzorg"; the same nationally
-uniform method in 003_0a9612b0e6b07960.txt, "Onplanbare nachtzorg". The budget for year T is
-indexed with the preliminary weighted index (90% personnel = NZa OVA, 10% material = CPB price
-index of private consumption) for T, corrected with the difference between the definitive and
+Source: CZ groep, Zorginkoopbeleid wijkverpleging 2027 (002_3d2709293215211c.txt), bijlage 1, § 1.6.3
+"Onplanbare nachtzorg"; the same nationally uniform method in Caresq, Inkoopbeleid 2027, bijlage ZN
+afgestemd beleid, § 3.2.2 "Onplanbare nachtzorg" (003_0a9612b0e6b07960.txt). The budget for year T is
+indexed with the preliminary weighted index (personnel = NZa OVA, material = CPB price index of private
+consumption; the weights are data) for T, corrected with the difference between the definitive and
 the preliminary weighted index over T−1. Only the part allocated to Zvw clients is reimbursed.
+Indices are fractions (3.1% = 0.031) within the plausible range of `parameters/data/plausible.yaml`.
 
 Default `multiplicative`: factor = (1 + W_prelim,T) × (1 + W_def,T−1) ÷ (1 + W_prelim,T−1), how the
 NZa chains a correction (a 0.53% correction on 4.74% was published as 5.29%: compounding gives
@@ -19,11 +21,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..choices import choose
-from ..errors import InputError, show_value
-from ..money import non_negative, round_money, to_decimal
-from ..parameters import load_topic
+from ..money import round_money
+from ..numbers import quantity
+from ..parameters import load_topic, policy_year
 
-DEFAULT_YEAR = 2027
+# The readings of SPEC 4 (English or Dutch) -> the canonical name.
 METHODS = {"multiplicative": "multiplicative", "multiplicatief": "multiplicative",
            "additive": "additive", "additief": "additive"}
 
@@ -47,36 +49,27 @@ class BusinessCaseDeadlines:
 
 
 def _index(value: object, field: str) -> Decimal:
-    index = to_decimal(value, field)
-    if index <= -1:
-        raise InputError(
-            f"{field}: index {show_value(value)} ligt op of onder -100% (verwacht een fractie, 3,1% = 0,031)",
-            field=field,
-            value=value,
-        )
+    index: Decimal = quantity("index").read(value, field)
     return index
 
 
-def method_name(method: str) -> str:
+def method_name(method: object) -> str:
     return choose(method, METHODS, field="method", label="methode",
                   expected="'multiplicative'/'multiplicatief' of 'additive'/'additief'")
 
 
-def weighted_index(
-    personnel: Decimal | int | float, material: Decimal | int | float, *, year: int = DEFAULT_YEAR
-) -> Decimal:
-    """W = 0.9 × personnel index + 0.1 × material index (indices as fractions: 3.1% = 0.031)."""
+def weighted_index(personnel: object, material: object, *, year: object = None) -> Decimal:
+    """W = the personnel weight × personnel index + the material weight × material index (indices as
+    fractions: 3.1% = 0.031; the weights for the policy year from the data)."""
+    year = policy_year(year)
     topic = load_topic("nza", "nachtzorg")
+    topic.check_year(year)
     return (topic.require_decimal("weight_personnel", year) * _index(personnel, "personnel")
             + topic.require_decimal("weight_material", year) * _index(material, "material"))
 
 
-def indexation_factor(
-    prelim_t: Decimal | int | float,
-    prelim_prev: Decimal | int | float,
-    final_prev: Decimal | int | float,
-    method: str = "multiplicative",
-) -> Decimal:
+def indexation_factor(prelim_t: object, prelim_prev: object, final_prev: object,
+                      method: object = "multiplicative") -> Decimal:
     """The factor on the approved budget; the three arguments are weighted indices."""
     w_t = _index(prelim_t, "prelim_t")
     w_prev = _index(prelim_prev, "prelim_prev")
@@ -87,23 +80,17 @@ def indexation_factor(
 
 
 def index_nachtzorg_budget(
-    budget: Decimal | int | float,
+    budget: object,
     *,
-    prelim_t: Decimal | int | float,
-    prelim_prev: Decimal | int | float,
-    final_prev: Decimal | int | float,
-    zvw_share: Decimal | int | float = 1,
-    method: str = "multiplicative",
+    prelim_t: object,
+    prelim_prev: object,
+    final_prev: object,
+    zvw_share: object = 1,
+    method: object = "multiplicative",
 ) -> NachtzorgIndexation:
     """Index an approved nachtzorg budget and take the Zvw share; money rounded only at the end."""
-    amount = non_negative(budget, "budget")
-    share = to_decimal(zvw_share, "zvw_share")
-    if not 0 <= share <= 1:
-        raise InputError(
-            f"zvw_share: Zvw-aandeel {show_value(zvw_share)} ligt buiten 0..1 (verwacht een fractie, 85% = 0,85)",
-            field="zvw_share",
-            value=zvw_share,
-        )
+    amount = quantity("money").read(budget, "budget")
+    share = quantity("share").read(zvw_share, "zvw_share")
     kind = method_name(method)
     factor = indexation_factor(prelim_t, prelim_prev, final_prev, kind)
     indexed = amount * factor
@@ -116,8 +103,9 @@ def index_nachtzorg_budget(
     )
 
 
-def business_case_deadlines(year: int = DEFAULT_YEAR) -> BusinessCaseDeadlines:
-    """Dates for a new or changed business case (1.6.3): discuss, deliver, follow requests."""
+def business_case_deadlines(year: object = None) -> BusinessCaseDeadlines:
+    """Dates for a new or changed business case (§ 1.6.3): discuss, deliver, follow requests."""
+    year = policy_year(year)
     topic = load_topic("nza", "nachtzorg")
     return BusinessCaseDeadlines(
         discuss_before=topic.date("business_case_discuss_before", year),
@@ -126,8 +114,9 @@ def business_case_deadlines(year: int = DEFAULT_YEAR) -> BusinessCaseDeadlines:
     )
 
 
-def follow_request_handled(filed_on: dt.date, year: int = DEFAULT_YEAR) -> bool:
-    """A follow request filed on or after 1 July is not handled; existing agreements stay."""
+def follow_request_handled(filed_on: dt.date, year: object = None) -> bool:
+    """A follow request filed on or after the date in the data (1 July) is not handled; existing agreements
+    stay."""
     return filed_on < business_case_deadlines(year).follow_request_before
 
 

@@ -1,10 +1,11 @@
 """Rule 1: CZ's klant-werkgebiedratio (clients per 4-digit postcode area).
 
-Source: 002_3d2709293215211c.txt (CZ groep zorginkoopbeleid wijkverpleging 2027), section 2.3.2
+Source: CZ groep, Zorginkoopbeleid wijkverpleging 2027 (002_3d2709293215211c.txt), § 2.3.2
 "Toegankelijkheid van zorg", paragraph "Versnippering" (ingroeimodel table and the worked example
-4 + 1 + 2 clients in 3 areas = 2,33), and bijlage 1, 1.1 Minimumeisen ("per 4-cijferig
-postcodegebied gemiddeld aan ten minste 3 CZ-cliënten"; exceptions: (medische) kindzorg and
-providers delivering (most of) their care outside CZ's kernwerkgebied).
+4 + 1 + 2 clients in 3 areas = 2,33), and bijlage 1, § 1.1 Minimumeisen ("per 4-cijferig
+postcodegebied gemiddeld aan ten minste [de drempel] CZ-cliënten"; exceptions: (medische) kindzorg and
+providers delivering (most of) their care outside CZ's kernwerkgebied). The thresholds per policy year
+and the claims year offset (T−2) are data (`parameters/data/cz/client_area_ratio.yaml`).
 
 ratio = CZ-group clients ÷ distinct PC4 areas, from the claims of year T−2. "Ten minste" means >= on
 the unrounded ratio; all comparisons below are exact integer/Decimal arithmetic, never floats.
@@ -13,17 +14,21 @@ the unrounded ratio; all comparisons below are exact integer/Decimal arithmetic,
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from ..choices import choose
 from ..errors import InputError
-from ..money import whole_count
-from ..parameters import load_topic
+from ..numbers import format_number, quantity
+from ..parameters import load_topic, policy_year
 from ..postcode import to_pc4
 
 PROVIDER_KINDS = {"existing": "existing", "bestaand": "existing", "new": "new", "nieuw": "new"}
+# The readings of SPEC 1 for a client with claims in more than one area (English or Dutch) -> canonical:
+# `distinct` counts such a mover once (the default), `per_area` in every area.
+COUNTING_METHODS = {"distinct": "distinct", "uniek": "distinct", "per_area": "per_area", "per_gebied": "per_area"}
 
 # Exemptions named in bijlage 1, 1.1: the requirement does not apply, the result says "n.v.t.".
 EXEMPTIONS = {
@@ -82,21 +87,23 @@ def exemption_kind(exemption: str | None) -> str | None:
 
 def kindzorg_exemption(kindzorg_lines: int, other_lines: int) -> str | None:
     """"kindzorg" when most of a provider's CZ-group claim lines of the year are (medische) kindzorg,
-    else None. Bijlage 1, 1.1 exempts (medische) kindzorg from the ratio; a provider whose care is
+    else None. Bijlage 1, § 1.1 exempts (medische) kindzorg from the ratio; a provider whose care is
     mostly kindzorg is therefore "n.v.t." (README "Readings"), and kindzorg lines never count."""
     return "kindzorg" if kindzorg_lines > other_lines else None
 
 
-def ratio_threshold(year: int, provider: str = "existing") -> Decimal | None:
+def ratio_threshold(year: object = None, provider: str = "existing") -> Decimal | None:
     """The minimum average clients per PC4 for a policy year; None where the year has no requirement."""
     topic = load_topic("cz", "client_area_ratio")
     name = "threshold_existing" if provider_kind(provider) == "existing" else "threshold_new"
-    return topic.decimal(name, year)
+    return topic.decimal(name, topic.check_year(policy_year(year)))
 
 
-def claims_year(year: int) -> int:
-    """The year whose claims count for policy year `year` (T−2)."""
-    return year + load_topic("cz", "client_area_ratio").integer("claims_year_offset", year)
+def claims_year(year: object = None) -> int:
+    """The year whose claims count for policy year `year` (T−2 in the data)."""
+    topic = load_topic("cz", "client_area_ratio")
+    year = topic.check_year(policy_year(year))
+    return year + topic.integer("claims_year_offset", year)
 
 
 def client_area_ratio(clients: int, areas: int) -> float | None:
@@ -163,7 +170,7 @@ def _normalise_counts(clients_by_area: Mapping[str, int]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for row, (postcode, count) in enumerate(clients_by_area.items(), start=1):
         area = to_pc4(postcode, field="postcode", row=row)
-        number = whole_count(count, f"cliënten bij postcode {postcode}")
+        number = quantity("count").read(count, f"cliënten bij postcode {postcode}")
         # Areas listed with 0 clients are not areas with claims: they do not count as an area.
         if number:
             counts[area] = counts.get(area, 0) + number
@@ -182,6 +189,7 @@ def _assess(
 ) -> RatioAssessment:
     kind = provider_kind(provider)
     exempt = exemption_kind(exemption)
+    year = policy_year(year)
     threshold = ratio_threshold(year, kind)  # raises PolicyYearError for an uncovered year
     ratio = client_area_ratio(clients, areas)
     if exempt is not None or threshold is None:
@@ -202,7 +210,7 @@ def _assess(
     else:
         verdict = "voldoet" if meets else "voldoet niet"
         shown = f"{ratio:.2f}".replace(".", ",")
-        reason = f"{verdict}: gemiddeld {shown} cliënten per postcodegebied, minimaal {threshold}"
+        reason = f"{verdict}: gemiddeld {shown} cliënten per postcodegebied, minimaal {format_number(threshold)}"
     return RatioAssessment(
         clients=clients,
         areas=areas,
@@ -265,8 +273,8 @@ def assess_ratio_counts(
     clients: int, areas: int, *, year: int, provider: str = "existing", exemption: str | None = None
 ) -> RatioAssessment:
     """The ratio from totals only (as two spreadsheet cells give them); `areas_to_drop` stays empty."""
-    clients = whole_count(clients, "clients")
-    areas = whole_count(areas, "areas")
+    clients = quantity("count").read(clients, "clients")
+    areas = quantity("count").read(areas, "areas")
     if areas == 0 and clients > 0:
         raise InputError(
             f"aantal postcodegebieden is 0 terwijl er {clients} cliënten zijn", field="areas", value=areas
@@ -280,12 +288,51 @@ def assess_ratio_counts(
     return _assess(clients, None, areas, year=year, provider=provider, exemption=exemption, movers={})
 
 
+def _is_empty(value: object) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+def clients_by_area(postcodes: Sequence[Any], clients: Sequence[Any]) -> dict[str, int]:
+    """Two columns paired row by row (a PC4 or postcode, its number of clients) into clients per PC4.
+
+    The one pairing for every surface: the Excel functions and the template engine call it, the
+    template's formulas implement it a second time. Rows empty in both, and rows without a postcode
+    whose count is empty or 0, are skipped; a count without a postcode, a postcode without a count, an
+    invalid postcode and a count that is not a whole number >= 0 are InputErrors naming the row (1-based
+    within the columns). Columns of unequal length are fine as long as the extra rows are empty. Areas
+    whose clients add up to 0 are not areas. Large numeric columns take a vectorised path.
+    """
+    size = max(len(postcodes), len(clients))
+    codes = list(postcodes) + [None] * (size - len(postcodes))
+    counts = list(clients) + [None] * (size - len(clients))
+    from ._pairing import pair
+
+    totals = pair(codes, counts, _row_count, _row_area)
+    return {f"{pc4:04d}": total for pc4, total in totals.items() if total}
+
+
+def _row_count(value: object, row: int) -> int | None:
+    """The count of one row (None when empty), or InputError naming the row."""
+    if _is_empty(value):
+        return None
+    count: int = quantity("count").read(value, "clients", row=row)
+    return count
+
+
+def _row_area(value: object, row: int) -> int | None:
+    """The PC4 of one row as a number (None when empty), or InputError naming the row."""
+    if _is_empty(value):
+        return None
+    return int(to_pc4(value, field="postcodes", row=row))
+
+
 __all__ = [
     "RatioAssessment",
     "assess_client_area_ratio",
     "assess_ratio_counts",
     "claims_year",
     "client_area_ratio",
+    "clients_by_area",
     "kindzorg_exemption",
     "ratio_threshold",
 ]

@@ -1,28 +1,29 @@
 """Rule 2: the staffel for additional purchasing (bijcontractering).
 
-Source: 002_3d2709293215211c.txt, section 3.2.4 "Aanvullende zorginkoop" (the staffel table, the
-conditions for a request, coulance for palliative terminal care, and the separate handling of
-mergers, acquisitions and bankruptcies); section 2.3.3 "Kostenbeheersing" (the waardemodel applies
-only above a production agreement of € 100.000); section 2.3.4 "Kwaliteit van de zorg" (quality
-data after 31 May gives score C automatically).
+Source: CZ groep, Zorginkoopbeleid wijkverpleging 2027 (002_3d2709293215211c.txt), § 3.2.4 "Aanvullende
+zorginkoop" (the staffel table, coulance for palliative terminal care, and the separate handling of
+mergers, acquisitions and bankruptcies); § 2.3.3 "Kostenbeheersing" (the waardemodel applies only above
+a production agreement of a set amount); § 2.3.4 "Kwaliteit van de zorg" (quality data delivered late
+gives score C automatically).
 
-The table is checked top to bottom (SPEC 2):
-  ceiling-free contract -> 100%; A in 2026 and A in 2027 -> 100%; A in 2026 -> 90%;
-  B in 2026 with >= 5 cost points -> 85%; B with fewer -> not eligible; C -> not eligible;
-  no score in 2026 -> 90%.
+The table itself is data (`parameters/data/cz/staffel.yaml`): rows of a condition and a percentage,
+checked top to bottom, an empty percentage meaning "not eligible". This module knows what each
+condition means; the order and the percentages of a policy year come from the data. The scores are
+those of the year before the policy year (T−1, "score_2026" for policy 2027) and of the policy year.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..errors import InputError, show_value
-from ..money import non_negative, round_money, to_decimal
-from ..parameters import load_topic
+from ..choices import yes_no
+from ..errors import InputError, ParameterDataError, show_value
+from ..money import round_money
+from ..numbers import format_money, format_number, quantity
+from ..parameters import Topic, load_topic, policy_year
 
-DEFAULT_YEAR = 2027
 SCORES = ("A", "B", "C")
 
 
@@ -36,30 +37,49 @@ class StaffelOutcome:
     amount: Decimal | None = None
     # True for cases the policy settles outside the table (palliative coulance, mergers etc.).
     deviating: bool = False
+    year: int | None = None
 
 
 @dataclass(frozen=True)
-class RequestEligibility:
-    """May the provider ask for additional budget at all (3.2.4)?"""
+class _Facts:
+    """What the table's conditions are evaluated on, after reading the inputs."""
 
-    realised_share: Decimal
-    required_share: Decimal
-    meets: bool
-    reference_date: dt.date
-    request_month: int
-    last_send_date: dt.date
-    reason: str
+    ceiling_free: bool
+    previous: str | None  # the score of T−1, None for no score
+    current: str | None  # the score of T
+    points: Decimal | None
+    min_points: Decimal
+
+
+# What each condition of the data's table means, and the reason given when it is the first that holds.
+# `year` is the policy year T; the previous year's score is that of T−1.
+CONDITIONS: dict[str, tuple[Callable[[_Facts], bool], Callable[[int, Decimal], str]]] = {
+    "ceiling_free": (lambda f: f.ceiling_free, lambda _y, _p: "plafondvrije afspraak"),
+    "a_both_years": (lambda f: f.previous == "A" and f.current == "A",
+                     lambda y, _p: f"score A in {y - 1} én {y}"),
+    "a_previous_year": (lambda f: f.previous == "A", lambda y, _p: f"score A in {y - 1}"),
+    "b_enough_cost_points": (
+        lambda f: f.previous == "B" and f.points is not None and f.points >= f.min_points,
+        lambda y, p: f"score B in {y - 1} en ten minste {format_number(p)} punten op het kostenonderdeel"),
+    "b_too_few_cost_points": (
+        lambda f: f.previous == "B" and f.points is not None and f.points < f.min_points,
+        lambda y, p: f"score B in {y - 1} met minder dan {format_number(p)} punten op het kostenonderdeel"),
+    "c_previous_year": (lambda f: f.previous == "C", lambda y, _p: f"score C in {y - 1}"),
+    "no_score": (lambda f: f.previous is None, lambda y, _p: f"geen score op het waardemodel in {y - 1}"),
+}
+_NEEDS_POINTS = {"b_enough_cost_points", "b_too_few_cost_points"}
+NOT_ELIGIBLE = "komt niet in aanmerking"
+DEVIATING_MERGER = ("afwijkende afspraak: plafondaanpassing door fusie, overname of faillissement wordt "
+                    "afzonderlijk met CZ groep besproken")
+DEVIATING_PALLIATIVE = ("afwijkende afspraak: bij palliatieve zorg aan terminale verzekerden past CZ groep waar "
+                        "mogelijk coulance toe")
 
 
 def normalise_score(score: object, field: str) -> str | None:
     """'A'/'b'/' c ' -> letter; None or '' -> no score; anything else is an InputError."""
     if score is None:
         return None
-    if not isinstance(score, str):
-        raise InputError(
-            f"{field}: score {show_value(score)} is onbekend (verwacht A, B, C of leeg)", field=field, value=score
-        )
-    letter = score.strip().upper()
+    letter = score.strip().upper() if isinstance(score, str) else None
     if letter == "":
         return None
     if letter not in SCORES:
@@ -69,143 +89,142 @@ def normalise_score(score: object, field: str) -> str | None:
     return letter
 
 
-def _flag(value: object, field: str) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in {"ja", "nee", "true", "false", "waar", "onwaar"}:
-        return value.strip().lower() in {"ja", "true", "waar"}
-    if isinstance(value, int | float) and value in (0, 1):
-        return bool(value)
-    raise InputError(f"{field}: {show_value(value)} is geen ja/nee", field=field, value=value)
+def flag(value: object, field: str) -> bool:
+    """A ja/nee argument: True/False, or the spellings of `choices.yes_no`."""
+    answer = yes_no(value)
+    if answer is None:
+        raise InputError(f"{field}: {show_value(value)} is geen ja/nee", field=field, value=value)
+    return answer
+
+
+def staffel_table(year: int) -> tuple[Mapping[str, object], ...]:
+    """The table's rows for a policy year, each condition one this module knows."""
+    rows = load_topic("cz", "staffel").table("table", year)
+    for row in rows:
+        if row["condition"] not in CONDITIONS:
+            raise ParameterDataError(f"staffel.table {year}: voorwaarde {row['condition']!r} is onbekend")
+    return rows
+
+
+def _minimum_production_reason(topic: Topic, year: int) -> str:
+    minimum = topic.require_decimal("waardemodel_min_production", year)
+    amount = format_money(minimum, cents=False)
+    return f"geen score: waardemodel niet toegepast bij productieafspraak tot en met {amount}"
 
 
 def staffel_percentage(
     score_2026: str | None,
     score_2027: str | None = None,
     *,
-    cost_points: Decimal | int | float | None = None,
-    ceiling_free: bool = False,
-    production_agreement: Decimal | int | float | None = None,
-    palliative_terminal: bool = False,
-    merger_or_bankruptcy: bool = False,
-    quality_data_late: bool = False,
-    year: int = DEFAULT_YEAR,
+    cost_points: object = None,
+    ceiling_free: object = False,
+    production_agreement: object = None,
+    palliative_terminal: object = False,
+    merger_or_bankruptcy: object = False,
+    quality_data_late: object = False,
+    year: object = None,
 ) -> StaffelOutcome:
-    """The maximum share of a granted additional budget that is reimbursed (3.2.4 staffel table)."""
-    topic = load_topic("cz", "staffel")
-    pct = {name: topic.require_decimal(name, year) for name in (
-        "pct_ceiling_free", "pct_a_both_years", "pct_a_2026", "pct_b_cost_points", "pct_no_score")}
-    min_cost_points = topic.require_decimal("min_cost_points_b", year)
-    waardemodel_min = topic.require_decimal("waardemodel_min_production", year)
+    """The maximum share of a granted additional budget that is reimbursed (§ 3.2.4 staffel table).
 
-    s2026 = normalise_score(score_2026, "score_2026")
-    s2027 = normalise_score(score_2027, "score_2027")
-    ceiling_free = _flag(ceiling_free, "ceiling_free")
-    merger = _flag(merger_or_bankruptcy, "merger_or_bankruptcy")
-    palliative = _flag(palliative_terminal, "palliative_terminal")
-    late = _flag(quality_data_late, "quality_data_late")
-    points = None if cost_points is None else non_negative(cost_points, "cost_points")
-    production = None if production_agreement is None else non_negative(production_agreement, "production_agreement")
+    `score_2026` and `score_2027` are the waardemodel scores of the year before the policy year and of
+    the policy year (2026 and 2027 for policy 2027). `year` None is the current policy year in the data.
+    """
+    year = policy_year(year)
+    topic = load_topic("cz", "staffel")
+    topic.check_year(year)
+    previous = normalise_score(score_2026, "score_2026")
+    current = normalise_score(score_2027, "score_2027")
+    free = flag(ceiling_free, "ceiling_free")
+    merger = flag(merger_or_bankruptcy, "merger_or_bankruptcy")
+    palliative = flag(palliative_terminal, "palliative_terminal")
+    late = flag(quality_data_late, "quality_data_late")
+    points = None if cost_points is None else quantity("cost_points").read(cost_points, "cost_points")
+    production = (None if production_agreement is None
+                  else quantity("money").read(production_agreement, "production_agreement"))
+    min_points = topic.require_decimal("min_cost_points_b", year)
 
     # Cases the table does not settle: reported as an afwijkende afspraak, never as a percentage.
     if merger:
-        return StaffelOutcome(None, False, "afwijkende afspraak: plafondaanpassing door fusie, overname of "
-                              "faillissement wordt afzonderlijk met CZ groep besproken", deviating=True)
+        return StaffelOutcome(None, False, DEVIATING_MERGER, deviating=True, year=year)
     if palliative:
-        return StaffelOutcome(None, False, "afwijkende afspraak: bij palliatieve zorg aan terminale verzekerden "
-                              "past CZ groep waar mogelijk coulance toe", deviating=True)
-    if ceiling_free:
-        return StaffelOutcome(pct["pct_ceiling_free"], True, "plafondvrije afspraak")
-    if production is not None and production <= waardemodel_min:
-        # 2.3.3: no waardemodel at or below € 100.000, so no score whatever was entered.
-        return StaffelOutcome(pct["pct_no_score"], True,
-                              f"geen score: waardemodel niet toegepast bij productieafspraak tot en met "
-                              f"€ {waardemodel_min:,.0f}".replace(",", "."))
+        return StaffelOutcome(None, False, DEVIATING_PALLIATIVE, deviating=True, year=year)
+    rows = staffel_table(year)
+    if not free and production is not None and production <= topic.require_decimal("waardemodel_min_production",
+                                                                                     year):
+        # § 2.3.3: no waardemodel at or below the amount, so no score whatever was entered.
+        previous, current = None, None
+        no_score = next((r for r in rows if r["condition"] == "no_score"), None)
+        if no_score is not None:
+            pct = no_score["percentage"]
+            assert pct is None or isinstance(pct, Decimal)
+            return StaffelOutcome(pct, pct is not None, _minimum_production_reason(topic, year), year=year)
     if late:
-        s2026 = "C"  # 2.3.4: quality data after 31 May automatically gives score C
-    if s2026 == "A":
-        if s2027 == "A":
-            return StaffelOutcome(pct["pct_a_both_years"], True, "score A in 2026 én 2027")
-        return StaffelOutcome(pct["pct_a_2026"], True, "score A in 2026")
-    if s2026 == "B":
-        if points is None:
-            raise InputError("cost_points: bij score B zijn de punten op het kostenonderdeel nodig "
-                             "(≥ 5 geeft 85%, minder komt niet in aanmerking)", field="cost_points", value=None)
-        if points >= min_cost_points:
-            return StaffelOutcome(pct["pct_b_cost_points"], True,
-                                  f"score B in 2026 en ten minste {min_cost_points} punten op het kostenonderdeel")
-        return StaffelOutcome(None, False, f"komt niet in aanmerking: score B in 2026 met minder dan "
-                              f"{min_cost_points} punten op het kostenonderdeel")
-    if s2026 == "C":
-        reason = "komt niet in aanmerking: score C in 2026"
-        if late:
-            reason += " (kwaliteitsinformatie na 31 mei aangeleverd)"
-        return StaffelOutcome(None, False, reason)
-    return StaffelOutcome(pct["pct_no_score"], True, "geen score op het waardemodel in 2026")
+        previous = "C"  # § 2.3.4: quality data delivered late automatically gives score C
+    facts = _Facts(free, previous, current, points, min_points)
+    for row in rows:
+        condition = str(row["condition"])
+        if condition in _NEEDS_POINTS and previous == "B" and points is None:
+            # Score B without cost points is an input error (SPEC 2): the points decide.
+            raise InputError(f"cost_points: bij score B in {year - 1} zijn de punten op het kostenonderdeel nodig "
+                             f"(ten minste {format_number(min_points)} of minder beslist)", field="cost_points",
+                             value=None)
+        holds, reason = CONDITIONS[condition]
+        if holds(facts):
+            pct = row["percentage"]
+            assert pct is None or isinstance(pct, Decimal)
+            text = reason(year, min_points)
+            if pct is None:
+                text = f"{NOT_ELIGIBLE}: {text}"
+                if late:
+                    deadline = topic.date("quality_data_deadline", year)
+                    text += f" (kwaliteitsinformatie na {deadline.day} {_MONTHS[deadline.month - 1]} aangeleverd)"
+            return StaffelOutcome(pct, pct is not None, text, year=year)
+    return StaffelOutcome(None, False, f"{NOT_ELIGIBLE}: geen regel van de staffel {year} is van toepassing",
+                          year=year)
+
+
+_MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+           "november", "december")
 
 
 def staffel_reimbursement(
-    granted_budget: Decimal | int | float,
+    granted_budget: object,
     score_2026: str | None,
     score_2027: str | None = None,
     *,
-    cost_points: Decimal | int | float | None = None,
-    ceiling_free: bool = False,
-    production_agreement: Decimal | int | float | None = None,
-    palliative_terminal: bool = False,
-    merger_or_bankruptcy: bool = False,
-    quality_data_late: bool = False,
-    year: int = DEFAULT_YEAR,
+    cost_points: object = None,
+    ceiling_free: object = False,
+    production_agreement: object = None,
+    palliative_terminal: object = False,
+    merger_or_bankruptcy: object = False,
+    quality_data_late: object = False,
+    year: object = None,
 ) -> StaffelOutcome:
     """Reimbursement = granted additional budget × staffel percentage, rounded to cents (half up).
 
     `amount` is None when not eligible or when an afwijkende afspraak applies.
     """
-    budget = non_negative(granted_budget, "granted_budget")
+    budget = quantity("money").read(granted_budget, "granted_budget")
     outcome = staffel_percentage(
         score_2026, score_2027, cost_points=cost_points, ceiling_free=ceiling_free,
         production_agreement=production_agreement, palliative_terminal=palliative_terminal,
         merger_or_bankruptcy=merger_or_bankruptcy, quality_data_late=quality_data_late, year=year,
     )
     amount = None if outcome.percentage is None else round_money(budget * outcome.percentage)
-    return StaffelOutcome(outcome.percentage, outcome.eligible, outcome.reason, amount, outcome.deviating)
+    return StaffelOutcome(outcome.percentage, outcome.eligible, outcome.reason, amount, outcome.deviating,
+                          outcome.year)
 
 
-def additional_budget_request(
-    realised: Decimal | int | float, ceiling: Decimal | int | float, *, year: int = DEFAULT_YEAR
-) -> RequestEligibility:
-    """The calculable condition for a request: realised ÷ ceiling >= 80% before 1 October (3.2.4).
-
-    The request is filed in September; the text also names 31 December as the last send date. Both
-    dates are reported; only the 80% test is computed.
-    """
-    topic = load_topic("cz", "staffel")
-    required = topic.require_decimal("request_min_ceiling_share", year)
-    realised_amount = non_negative(realised, "realised")
-    ceiling_amount = to_decimal(ceiling, "ceiling")
-    if ceiling_amount <= 0:
-        raise InputError(f"ceiling: omzetplafond {show_value(ceiling)} moet groter dan 0 zijn",
-                         field="ceiling", value=ceiling)
-    share = realised_amount / ceiling_amount
-    meets = realised_amount >= required * ceiling_amount
-    reference = topic.date("request_reference_date", year)
-    return RequestEligibility(
-        realised_share=share,
-        required_share=required,
-        meets=meets,
-        reference_date=reference,
-        request_month=topic.integer("request_month", year),
-        last_send_date=topic.date("request_last_send_date", year),
-        reason=(f"{'voldoet' if meets else 'voldoet niet'}: {share:.1%} van het omzetplafond bereikt vóór "
-                f"{reference:%d-%m-%Y}, minimaal {required:.0%}").replace(".", ","),
-    )
+def month_name(month: int) -> str:
+    return _MONTHS[month - 1]
 
 
 __all__ = [
-    "RequestEligibility",
+    "CONDITIONS",
     "StaffelOutcome",
-    "additional_budget_request",
+    "month_name",
     "normalise_score",
     "staffel_percentage",
     "staffel_reimbursement",
+    "staffel_table",
 ]

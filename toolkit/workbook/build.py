@@ -1,41 +1,57 @@
-"""Build the template workbooks in `templates/` from the specs: the rules a second time, in Excel.
+"""Build the template workbooks from the specs and the parameter data: the rules a second time, in Excel.
 
-    python3 -m toolkit.workbook.build [--out templates]
+    python3 -m toolkit.workbook.build [--out templates]        (or: zorginkoop sjablonen --out DIR)
 
-Each template has the sheets Invoer (the `in_*` cells, unlocked and yellow, with dropdowns and range
-checks), Uitkomst (the `out_*` cells, with conditional formatting), Berekening (intermediate steps)
-and Bronnen (every parameter with its years and source, and the versions). The formulas use only the
-Excel 2010 function set that LibreOffice 7.4 also has; no macros. Parameters are cells on Bronnen
-with `par_*` names, filled from the parameter data, so a formula reads like the rule it implements.
-The recalculation tests (tests/test_templates_libreoffice.py) keep formulas and rules equal.
+Each template has the sheets Invoer (the `in_*` cells, unlocked and yellow, with dropdowns, range checks
+and input messages), Uitkomst (the `out_*` cells, with conditional formatting and charts), Berekening
+(intermediate steps) and Bronnen (every parameter with its years and source, and a table of the
+parameters per policy year that the formulas read). The formulas use only the Excel 2010 function set
+that LibreOffice 7.4 also has; no macros. The recalculation tests (tests/test_templates_libreoffice.py)
+keep formulas and rules equal.
+
+Years: the template covers every policy year its parameter topics cover in the data in force (an
+overlay included). `in_jaar` (empty: the current year of the data) picks the row of the per-year
+table; each `par_*` name on Berekening is that year's value of one parameter, so a formula reads like
+the rule it implements. A year the table lacks makes every output "fout: …", never another year's answer.
+
+Input checks: every input is checked as the Python side reads it (number, plausible range, choice);
+the first failing one turns every output into "fout in de invoer: …" and the input cell red.
 
 Float care: a cent amount is ROUND(ROUND(x, 9), 2), so a product that the decimals make exactly
-half a cent (0.1 × 0.85 = 0.085) is not lost to its binary representation (0.08499999…); integer
-tests on products (fte × 55) are rounded to 9 decimals first for the same reason.
+half a cent (0.1 × 0.85 = 0.085) is not lost to its binary representation (0.08499999…); comparisons
+of products (fte × clients per FTE, production against the ceiling) are made on the difference
+rounded to 9 decimals, as the rules do.
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Iterable
+import datetime as dt
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 import toolkit
 
-from ..parameters import load_topic
+from ..errors import InputError
+from ..parameters import current_year, load_topic
 from ..parameters.loader import Parameter
+from ..postcode import WHITESPACE
+from ..rules.own_delivery import EXEMPT_REASON
+from ..rules.staffel import DEVIATING_MERGER, DEVIATING_PALLIATIVE, NOT_ELIGIBLE, month_name
 from . import templates_dir
 from .files import write_atomically
-from .specs import COVERED_RATIO_YEARS, NOT_APPLICABLE, SPECS, Input, Output, TemplateSpec
+from .specs import MONTHS, NOT_APPLICABLE, NOT_REACHED, SPECS, Input, Output, TemplateSpec
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -46,23 +62,12 @@ FIRST_INPUT_ROW = 4
 RANGE_HEADER_ROW = 14
 RANGE_TOP = RANGE_HEADER_ROW + 1
 FIRST_OUTPUT_ROW = 4
-INPUT_ERROR = "fout in de invoer: zie de rode cellen op Invoer"
+INPUT_ERROR = "fout in de invoer"
+DATE_FORMAT = "d-m-yyyy"
 
 FORMATS = {
     "count": "0", "number": "0.0000", "ratio": "0.00", "fraction": "0.00%", "money": '"€" #,##0.00',
-    "bool": "General", "text": "General",
-}
-TOPICS = {"cz_ratio": ("cz", "client_area_ratio"), "staffel": ("cz", "staffel"),
-          "cooperatie": ("cz", "cooperative"), "nachtzorg": ("nza", "nachtzorg")}
-# par_* names for parameters the formulas use: parameter name in the data -> defined name.
-PARAMETER_NAMES = {
-    "staffel": {"pct_ceiling_free": "par_pct_plafondvrij", "pct_a_both_years": "par_pct_a_beide",
-                "pct_a_2026": "par_pct_a", "pct_b_cost_points": "par_pct_b", "pct_no_score": "par_pct_geen_score",
-                "min_cost_points_b": "par_min_punten", "waardemodel_min_production": "par_min_productie"},
-    "cooperatie": {"clients_per_level6_fte": "par_clienten_per_fte", "atw_avg_week_hours": "par_atw_week",
-                   "atw_avg_week_hours_night": "par_atw_week_nacht", "weeks_per_year": "par_weken"},
-    "nachtzorg": {"weight_personnel": "par_gewicht_pers", "weight_material": "par_gewicht_mat"},
-    "cz_ratio": {},
+    "bool": "General", "text": "General", "month": "General",
 }
 
 
@@ -83,30 +88,71 @@ def _excel_value(value: object) -> object:
     return value
 
 
+def _text(ws: Worksheet, row: int, column: int, value: str) -> Cell:
+    """Text that must stay text, whatever it starts with (labels come from data)."""
+    cell = ws.cell(row=row, column=column, value=value)
+    cell.data_type = "s"
+    return cell
+
+
+def _dutch_date(day: dt.date) -> str:
+    return f"{day.day} {month_name(day.month)} {day.year}"
+
+
+def _string(text: str) -> str:
+    """A text as an Excel string literal."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _number_text(expression: str) -> str:
+    """A number as Dutch text in a formula: 5 -> "5", 4.5 -> "4,5" (whatever the spreadsheet's locale)."""
+    return f'SUBSTITUTE(ROUND({expression},9)&"",".",",")'
+
+
+def _compact(reference: str) -> str:
+    """A cell's text with every kind of white space removed (postcode.WHITESPACE, as Python does)."""
+    formula = f'TRIM({reference}&"")'
+    for char in WHITESPACE:
+        formula = f"SUBSTITUTE({formula},{_char(char)},\"\")"
+    return formula
+
+
+def _char(char: str) -> str:
+    # Tab, CR and LF as CHAR(); the rest as the character itself (CHAR(160) is not a no-break space on a Mac).
+    return f"CHAR({ord(char)})" if ord(char) < 32 else _string(char)
+
+
 # --- Invoer -------------------------------------------------------------------------------------------
 
-def _validation(spec: Input) -> DataValidation:
+def _validation(spec: Input, years: tuple[int, ...]) -> DataValidation:
+    measure = spec.measure
     if spec.choices:
         dv = DataValidation(type="list", formula1='"' + ",".join(spec.choices) + '"', allow_blank=not spec.required)
         dv.error = f"Kies uit: {', '.join(spec.choices)}."
-    elif spec.kind in {"count", "year"}:
-        dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
-        dv.error = "Vul een geheel getal van 0 of meer in."
-    elif spec.kind == "fraction":
-        dv = DataValidation(type="decimal", operator="between", formula1="0", formula2="1", allow_blank=True)
-        dv.error = "Vul een fractie tussen 0 en 1 in (85% = 0,85)."
-    elif spec.kind == "index":
-        dv = DataValidation(type="decimal", operator="greaterThan", formula1="-1", allow_blank=True)
-        dv.error = "Vul de index als fractie in (3,1% = 0,031); minimaal -100%."
     elif spec.kind == "postcode":
         dv = DataValidation(type="textLength", operator="between", formula1="4", formula2="7", allow_blank=True)
         dv.error = "Een postcode is 4 cijfers (niet beginnend met 0), eventueel met 2 letters: 5611 of 5611 AB."
+    elif spec.kind == "year":
+        dv = DataValidation(type="whole", operator="between", formula1=str(min(years)), formula2=str(max(years)),
+                            allow_blank=True)
+        dv.error = f"Vul een beleidsjaar in dat dit sjabloon kent: {', '.join(map(str, years))}."
     else:
-        dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
-        dv.error = "Vul een getal van 0 of meer in."
+        assert measure is not None, spec.name
+        whole = measure.reading == "count"
+        kind = "whole" if whole else "decimal"
+        low = None if measure.minimum is None else _excel_value(measure.minimum)
+        high = None if measure.maximum is None else _excel_value(measure.maximum)
+        if low is not None and high is not None:
+            dv = DataValidation(type=kind, operator="between", formula1=str(low), formula2=str(high), allow_blank=True)
+        elif low is not None:
+            dv = DataValidation(type=kind, operator="greaterThan" if measure.above_minimum else "greaterThanOrEqual",
+                                formula1=str(low), allow_blank=True)
+        else:
+            dv = DataValidation(type=kind, allow_blank=True)
+        dv.error = f"Vul {measure.label} in: {measure.range_text()}" + (", een geheel getal." if whole else ".")
     dv.errorTitle = "Ongeldige invoer"
     dv.promptTitle = spec.label[:32]
-    dv.prompt = spec.help[:255]
+    dv.prompt = spec.prompt
     dv.showErrorMessage = True
     dv.showInputMessage = True
     return dv
@@ -118,152 +164,388 @@ def _input_cell(ws: Worksheet, ref: str) -> None:
     cell.protection = UNLOCKED
 
 
-def _invoer(wb: Workbook, spec: TemplateSpec) -> Worksheet:
+def _invoer(wb: Workbook, spec: TemplateSpec) -> dict[str, str]:
+    """The Invoer sheet; returns input name -> its first cell (for ranges, the top cell)."""
     ws = wb.active
     assert ws is not None
     ws.title = "Invoer"
-    ws["A1"] = spec.title
+    _text(ws, 1, 1, spec.title)
     ws["A1"].font = Font(bold=True, size=14)
-    year = f" (beleidsjaar {spec.policy_year})" if spec.policy_year else ""
-    ws["A2"] = f"Vul de gele cellen in{year}. De uitkomst staat op het tabblad Uitkomst."
+    years = ", ".join(map(str, spec.years))
+    _text(ws, 2, 1, f"Vul de gele cellen in (beleidsjaren in dit sjabloon: {years}). De uitkomst staat op het "
+                    "tabblad Uitkomst.")
     # Filled by `zorginkoop fill` with the row key (which provider or scenario this copy is for).
     ws["A3"] = "Sleutel (zorgaanbieder of scenario)"
     _input_cell(ws, "B3")
     ws["B3"].number_format = "@"
     _name(wb, "zk_sleutel", "Invoer", "B3")
     row = FIRST_INPUT_ROW
+    cells: dict[str, str] = {}
     ranges = [i for i in spec.inputs if i.rows]
     for spec_input in (i for i in spec.inputs if not i.rows):
-        ws.cell(row=row, column=1, value=spec_input.label)
+        _text(ws, row, 1, spec_input.label)
         ref = f"B{row}"
         _input_cell(ws, ref)
         if spec_input.kind in {"postcode", "score", "choice", "flag"}:
             ws[ref].number_format = "@"
-        dv = _validation(spec_input)
+        dv = _validation(spec_input, spec.years)
         ws.add_data_validation(dv)
         dv.add(ref)
         _name(wb, spec_input.name, "Invoer", ref)
-        ws.cell(row=row, column=3, value=spec_input.help).alignment = Alignment(wrap_text=False)
+        _text(ws, row, 3, spec_input.prompt).alignment = Alignment(wrap_text=False)
+        cells[spec_input.name] = ref
         row += 1
-    assert row < RANGE_HEADER_ROW, "te veel enkelvoudige invoer voor de indeling"
+    assert row < RANGE_HEADER_ROW or not ranges, "te veel enkelvoudige invoer voor de indeling"
     for column, spec_input in enumerate(ranges, start=2):
-        letter = chr(ord("A") + column - 1)
+        letter = get_column_letter(column)
         header = ws.cell(row=RANGE_HEADER_ROW, column=column, value=spec_input.label)
+        header.data_type = "s"
         header.font, header.fill = Font(bold=True), HEADER_FILL
         ref = f"{letter}{RANGE_TOP}:{letter}{RANGE_TOP + spec_input.rows - 1}"
         for r in range(RANGE_TOP, RANGE_TOP + spec_input.rows):
             _input_cell(ws, f"{letter}{r}")
             if spec_input.kind == "postcode":
                 ws[f"{letter}{r}"].number_format = "@"  # 0123 must stay visible as typed, to be rejected
-        dv = _validation(spec_input)
+        dv = _validation(spec_input, spec.years)
         ws.add_data_validation(dv)
         dv.add(ref)
         _name(wb, spec_input.name, "Invoer", ref)
+        cells[spec_input.name] = f"{letter}{RANGE_TOP}"
     if ranges:
-        ws.cell(row=RANGE_HEADER_ROW, column=1, value="Rij").font = Font(bold=True)
+        labels = ranges[0].row_labels
+        ws.cell(row=RANGE_HEADER_ROW, column=1, value="Maand" if labels == MONTHS else "Rij").font = Font(bold=True)
         for r in range(RANGE_TOP, RANGE_TOP + max(i.rows for i in ranges)):
-            ws.cell(row=r, column=1, value=r - RANGE_TOP + 1)
+            k = r - RANGE_TOP
+            ws.cell(row=r, column=1, value=labels[k] if k < len(labels) else k + 1)
     ws.column_dimensions["A"].width = 44
-    ws.column_dimensions["B"].width = 26
-    ws.column_dimensions["C"].width = 22
-    return ws
+    for column in range(2, 3 + len(ranges)):
+        ws.column_dimensions[get_column_letter(column)].width = 26
+    return cells
 
 
 # --- Bronnen -------------------------------------------------------------------------------------------
 
+def _parameters(spec: TemplateSpec) -> list[Parameter]:
+    return [p for insurer, topic in spec.topics for p in load_topic(insurer, topic).parameters.values()]
+
+
 def _bronnen(wb: Workbook, spec: TemplateSpec) -> None:
-    """The parameter listing; the `par_*` names point at the values for the template's year."""
+    """The parameter listing (every value, year and source) and the per-year table the formulas read."""
     ws = wb.create_sheet("Bronnen")
-    ws["A1"] = "Bronnen en parameters"
+    _text(ws, 1, 1, "Bronnen en parameters")
     ws["A1"].font = Font(bold=True, size=14)
     ws["A2"], ws["B2"] = "Sjabloon", spec.name
     ws["A3"], ws["B3"] = "Versie sjabloon", spec.version
     ws["A4"], ws["B4"] = "Gemaakt met zorginkoop-toolkit", toolkit.__version__
+    ws["A5"], ws["B5"] = "Beleidsjaar bij lege invoer", current_year()
     _name(wb, "zk_sjabloon", "Bronnen", "B2")
     _name(wb, "zk_versie", "Bronnen", "B3")
-    headers = ["Parameter", "Omschrijving", "Beleidsjaar", "Waarde", "Eenheid", "Document", "Sectie", "Opmerking"]
-    top = 6
+    _name(wb, "par_huidig_jaar", "Bronnen", "B5")
+    headers = ["Parameter", "Omschrijving", "Beleidsjaar", "Waarde", "Eenheid", "Bron (document)", "Sectie",
+               "Bestand", "Opmerking"]
+    top = 7
     for column, title in enumerate(headers, start=1):
         cell = ws.cell(row=top, column=column, value=title)
         cell.font, cell.fill = Font(bold=True), HEADER_FILL
-    insurer, topic_name = TOPICS[spec.name]
-    topic = load_topic(insurer, topic_name)
-    cells: dict[str, str] = {}
     row = top + 1
-    parameters: Iterable[Parameter] = topic.parameters.values()
+    parameters = _parameters(spec)
     for parameter in parameters:
         for year in parameter.years:
             dated = parameter.values[year]
-            value = dated.value
-            shown = NOT_APPLICABLE if value is None else _excel_value(value)
-            for column, content in enumerate(
-                    [parameter.name, parameter.label, year, shown, parameter.unit, dated.source.document,
-                     dated.source.section, dated.note], start=1):
-                cell = ws.cell(row=row, column=column, value=content)
-                if column in {2, 7, 8} and isinstance(content, str):
-                    cell.data_type = "s"
-            if year == (spec.policy_year or year):
-                cells[parameter.name] = f"D{row}"
+            for column, content in enumerate([parameter.name, parameter.label, year, _listed(dated.value),
+                                              parameter.unit, dated.source.document, dated.source.section,
+                                              dated.source.file, dated.note], start=1):
+                if isinstance(content, str):
+                    _text(ws, row, column, content)
+                else:
+                    ws.cell(row=row, column=column, value=content)
             row += 1
-    for name, defined in PARAMETER_NAMES[spec.name].items():
-        _name(wb, defined, "Bronnen", cells[name])
-    if spec.name == "cz_ratio":
-        _threshold_table(wb, ws, topic_name, row + 2)
-    for letter, width in zip("ABCDEFGH", (28, 60, 12, 12, 16, 28, 80, 50), strict=True):
+    _year_table(wb, ws, spec, parameters, row + 2)
+    for letter, width in zip("ABCDEFGHI", (28, 60, 12, 14, 16, 44, 80, 26, 50), strict=True):
         ws.column_dimensions[letter].width = width
 
 
-def _threshold_table(wb: Workbook, ws: Worksheet, topic_name: str, row: int) -> None:
-    """Thresholds per policy year, as the ratio formulas look them up (INDEX/MATCH on the year)."""
-    topic = load_topic("cz", topic_name)
-    ws.cell(row=row, column=1, value="Drempels per beleidsjaar (uit de parameters hierboven)").font = Font(bold=True)
-    for column, title in enumerate(["Beleidsjaar", "Bestaand", "Nieuw"], start=1):
-        ws.cell(row=row + 1, column=column, value=title).fill = HEADER_FILL
-    first = row + 2
-    for i, year in enumerate(COVERED_RATIO_YEARS):
-        ws.cell(row=first + i, column=1, value=year)
-        for column, name in ((2, "threshold_existing"), (3, "threshold_new")):
-            value = topic.decimal(name, year)
-            ws.cell(row=first + i, column=column, value=NOT_APPLICABLE if value is None else _excel_value(value))
-    last = first + len(COVERED_RATIO_YEARS) - 1
-    _name(wb, "par_jaren", "Bronnen", f"A{first}:A{last}")
-    _name(wb, "par_drempel_bestaand", "Bronnen", f"B{first}:B{last}")
-    _name(wb, "par_drempel_nieuw", "Bronnen", f"C{first}:C{last}")
+def _listed(value: object) -> object:
+    """A parameter value as the listing shows it: a date as 1 januari 2027, a staffel as its rows."""
+    if value is None:
+        return NOT_APPLICABLE
+    if isinstance(value, dt.date):
+        return _dutch_date(value)
+    if isinstance(value, tuple):
+        return "; ".join(f"{r['condition']}: {_cell_value(r['percentage'])}" for r in value)
+    return _excel_value(value)
+
+
+def _year_table(wb: Workbook, ws: Worksheet, spec: TemplateSpec, parameters: list[Parameter], top: int) -> None:
+    """Parameters per policy year: one row per covered year, one column per value (a staffel table's rows
+    as pairs of columns). `par_jaren` names the years; `tab_<parameter>` each column."""
+    _text(ws, top, 1, "Parameters per beleidsjaar (de formules lezen deze tabel)").font = Font(bold=True)
+    years = spec.years
+    first, last = top + 2, top + 1 + len(years)
+    columns: list[tuple[str, Callable[[int], object]]] = [("jaren", lambda y: y)]
+    for parameter in parameters:
+        if parameter.type == "table":
+            width = max(len(parameter.values[y].value) for y in years)  # type: ignore[arg-type]
+            for k in range(width):
+                columns.append((f"{parameter.name}_{parameter.columns[0].name}_{k + 1}",
+                                _table_cell(parameter, k, 0)))
+                columns.append((f"{parameter.name}_{parameter.columns[1].name}_{k + 1}",
+                                _table_cell(parameter, k, 1)))
+        elif parameter.type in {"decimal", "integer", "date"}:
+            columns.append((parameter.name, _scalar_cell(parameter)))
+    for column, (name, value_of) in enumerate(columns, start=1):
+        header = ws.cell(row=top + 1, column=column, value="Beleidsjaar" if name == "jaren" else name)
+        header.fill = HEADER_FILL
+        for i, year in enumerate(years):
+            cell = ws.cell(row=first + i, column=column, value=value_of(year))
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+            if isinstance(cell.value, dt.date):
+                cell.number_format = DATE_FORMAT
+        letter = get_column_letter(column)
+        _name(wb, "par_jaren" if name == "jaren" else f"tab_{name}", "Bronnen", f"{letter}{first}:{letter}{last}")
+
+
+def _cell_value(value: object) -> object:
+    return NOT_APPLICABLE if value is None else _excel_value(value)
+
+
+def _scalar_cell(parameter: Parameter) -> Callable[[int], object]:
+    return lambda year: _cell_value(parameter.values[year].value)
+
+
+def _table_cell(parameter: Parameter, k: int, column: int) -> Callable[[int], object]:
+    name = parameter.columns[column].name
+
+    def value(year: int) -> object:
+        rows = parameter.values[year].value
+        assert isinstance(rows, tuple)
+        return _cell_value(rows[k][name]) if k < len(rows) else ""
+    return value
+
+
+# --- Berekening: year, parameters, input checks ---------------------------------------------------------
+
+class Steps:
+    """Named intermediate steps on Berekening, one per row in columns A (label) and B (formula)."""
+
+    def __init__(self, wb: Workbook, ws: Worksheet, first_row: int = 4) -> None:
+        self.wb, self.ws, self.row = wb, ws, first_row
+
+    def add(self, name: str, label: str, formula: str) -> str:
+        _text(self.ws, self.row, 1, label)
+        self.ws.cell(row=self.row, column=2, value=formula)
+        _name(self.wb, name, self.ws.title, f"B{self.row}")
+        self.row += 1
+        return name
+
+
+def _year_steps(steps: Steps, spec: TemplateSpec) -> None:
+    """calc_jaar (empty input: the current year), its row in the year table, and par_* for that year."""
+    steps.add("calc_jaar", "Beleidsjaar", '=IF(TRIM(in_jaar&"")="",par_huidig_jaar,in_jaar)')
+    steps.add("calc_jaarrij", "Rij van het beleidsjaar in de parametertabel", "=MATCH(calc_jaar,par_jaren,0)")
+    for parameter in _parameters(spec):
+        if parameter.type in {"decimal", "integer", "date"}:
+            steps.add(f"par_{parameter.name}", parameter.label, f"=INDEX(tab_{parameter.name},calc_jaarrij)")
+
+
+def _checks(spec: TemplateSpec, extra: Sequence[tuple[str, str]] = ()) -> list[tuple[str, str]]:
+    """(condition that is TRUE when an input is wrong, the message as an Excel expression), in order:
+    every scalar input as the Python side reads it, then the template's own (`extra`)."""
+    checks: list[tuple[str, str]] = []
+    years = ", ".join(map(str, spec.years))
+    for spec_input in (i for i in spec.inputs if not i.rows):
+        name, message = spec_input.name, _string(spec_input.label)
+        blank = f'TRIM({name}&"")=""'
+        if spec_input.kind == "year":
+            checks.append((f"AND(NOT({blank}),OR(NOT(ISNUMBER({name})),ISNA(MATCH({name},par_jaren,0))))",
+                           _string(f"{spec_input.label} valt buiten dit sjabloon (gedekt: {years})")))
+        elif spec_input.kind == "number":
+            measure = spec_input.measure
+            assert measure is not None
+            bounds = []
+            if measure.minimum is not None:
+                bounds.append(f"{name}{'<=' if measure.above_minimum else '<'}{_excel_value(measure.minimum)}")
+            if measure.maximum is not None:
+                bounds.append(f"{name}>{_excel_value(measure.maximum)}")
+            if measure.reading == "count":
+                bounds.append(f"{name}<>INT({name})")
+            # IF, not OR: a text would make the comparisons an error value instead of FALSE.
+            wrong = f"IF(NOT(ISNUMBER({name})),TRUE,OR({','.join(bounds) or 'FALSE'}))"
+            checks.append((wrong if spec_input.required else f"IF({blank},FALSE,{wrong})", message))
+        elif spec_input.kind == "choice":
+            allowed = ",".join(f'LOWER(TRIM({name}&""))={_string(word)}' for word in _choice_words(spec_input))
+            ok = f"OR({allowed})" if spec_input.required else f"OR({blank},{allowed})"
+            checks.append((f"NOT({ok})", message))
+        elif spec_input.kind == "score":
+            checks.append((f'NOT(OR({blank},UPPER(TRIM({name}&""))="A",UPPER(TRIM({name}&""))="B",'
+                           f'UPPER(TRIM({name}&""))="C"))', message))
+        elif spec_input.kind == "flag":
+            checks.append((f"NOT(OR({blank},{_yes(name)},{_no(name)}))", message))
+    return [*checks, *extra]
+
+
+def _choice_words(spec_input: Input) -> list[str]:
+    """Every spelling the Python side accepts for a choice: the rules' alias tables."""
+    from .specs import _CHOICES, _choice_table
+
+    aliases, dutch = _CHOICES[_choice_table(spec_input)]
+    return sorted(word for word, canonical in aliases.items() if canonical in dutch)
+
+
+def _error_step(steps: Steps, checks: list[tuple[str, str]]) -> None:
+    """calc_fout: "" or the message of the first failing check (and the year check comes first)."""
+    formula = '""'
+    for condition, message in reversed(checks):
+        formula = f'IF({condition},"{INPUT_ERROR}: "&{message},{formula})'
+    steps.add("calc_fout", "Fout in de invoer (leeg: geen)", f"={formula}")
+
+
+def _guard(formula: str) -> str:
+    """An output formula shown only when the inputs are right."""
+    return f'=IF(calc_fout<>"",calc_fout,{formula.removeprefix("=")})'
+
+
+def _yes(name: str) -> str:
+    """A ja/nee input as a condition. The dropdown gives ja/nee; TRUE or 1 typed or pasted count as ja
+    too (and in LibreOffice TRUE is 1), as the Python side reads them (choices.yes_no)."""
+    words = ",".join(f'LOWER(TRIM({name}&""))="{w}"' for w in ("ja", "j", "waar", "true", "1", "yes"))
+    return f"OR({name}=TRUE,AND(ISNUMBER({name}),{name}=1),{words})"
+
+
+def _no(name: str) -> str:
+    words = ",".join(f'LOWER(TRIM({name}&""))="{w}"' for w in ("nee", "n", "onwaar", "false", "0", "no"))
+    return f"OR({name}=FALSE,AND(ISNUMBER({name}),{name}=0),{words})"
+
+
+# --- the staffel as formulas (staffel and plafond templates) --------------------------------------------
+
+# What each condition of the staffel table means, written a second time in Excel (rules/staffel.py).
+CONDITION_FORMULAS = {
+    "ceiling_free": "calc_plafondvrij",
+    "a_both_years": 'AND(calc_s26="A",calc_s27="A")',
+    "a_previous_year": 'calc_s26="A"',
+    "b_enough_cost_points": 'AND(calc_s26="B",ISNUMBER(in_kostenpunten),in_kostenpunten>=par_min_cost_points_b)',
+    "b_too_few_cost_points": 'AND(calc_s26="B",ISNUMBER(in_kostenpunten),in_kostenpunten<par_min_cost_points_b)',
+    "c_previous_year": 'calc_s26="C"',
+    "no_score": 'calc_s26=""',
+}
+_POINTS = _number_text("par_min_cost_points_b")
+REASON_FORMULAS = {
+    "ceiling_free": '"plafondvrije afspraak"',
+    "a_both_years": '"score A in "&(calc_jaar-1)&" én "&calc_jaar',
+    "a_previous_year": '"score A in "&(calc_jaar-1)',
+    "b_enough_cost_points": f'"score B in "&(calc_jaar-1)&" en ten minste "&{_POINTS}&" punten op het kostenonderdeel"',
+    "b_too_few_cost_points": f'"score B in "&(calc_jaar-1)&" met minder dan "&{_POINTS}&" punten op het '
+                             'kostenonderdeel"',
+    "c_previous_year": '"score C in "&(calc_jaar-1)',
+    "no_score": '"geen score op het waardemodel in "&(calc_jaar-1)',
+}
+_B_CONDITIONS = ("b_enough_cost_points", "b_too_few_cost_points")
+
+
+def _by_code(code: str, formulas: dict[str, str], otherwise: str) -> str:
+    formula = otherwise
+    for condition, expression in reversed(formulas.items()):
+        formula = f'IF({code}="{condition}",{expression},{formula})'
+    return formula
+
+
+def _staffel_steps(steps: Steps, spec: TemplateSpec, top: int) -> None:
+    """calc_pct (the percentage, "n.v.t." or "fout: …") and calc_reden for the staffel table of the year.
+
+    Rows k of the table sit in columns D-J of Berekening from row `top`: the condition and percentage of
+    the year, whether it holds, whether it is blocked (score B without cost points), which row decides.
+    """
+    ws = steps.ws
+    parameter = load_topic("cz", "staffel")["table"]
+    size = max(len(parameter.values[y].value) for y in spec.years)  # type: ignore[arg-type]
+    last = top + size - 1
+    for column, title in enumerate(["Voorwaarde", "Percentage", "Geldt", "Geblokkeerd", "Stopt hier", "Beslist",
+                                    "Reden"], start=4):
+        ws.cell(row=top - 1, column=column, value=title).font = Font(bold=True)
+    for k in range(size):
+        r = top + k
+        ws[f"D{r}"] = f'=INDEX(tab_table_condition_{k + 1},calc_jaarrij)&""'
+        ws[f"E{r}"] = f"=INDEX(tab_table_percentage_{k + 1},calc_jaarrij)"
+        ws[f"F{r}"] = f"={_by_code(f'D{r}', CONDITION_FORMULAS, 'FALSE')}"
+        ws[f"G{r}"] = (f'=AND(OR(D{r}="{_B_CONDITIONS[0]}",D{r}="{_B_CONDITIONS[1]}"),calc_s26="B",'
+                       "NOT(ISNUMBER(in_kostenpunten)))")
+        ws[f"H{r}"] = f"=OR(F{r},G{r})"
+        ws[f"I{r}"] = f"=H{r}" if k == 0 else f"=AND(H{r},COUNTIF(H${top}:H{r - 1},TRUE)=0)"
+        ws[f"J{r}"] = f'={_by_code(f"D{r}", REASON_FORMULAS, chr(34) * 2)}'
+    codes, pcts, deciding = f"D{top}:D{last}", f"E{top}:E{last}", f"I{top}:I{last}"
+    steps.add("calc_s26", "Score jaar vóór het beleidsjaar", '=UPPER(TRIM(in_score_2026&""))')
+    steps.add("calc_s27", "Score beleidsjaar", '=UPPER(TRIM(in_score_2027&""))')
+    steps.add("calc_plafondvrij", "Plafondvrije afspraak", f"={_yes('in_plafondvrij')}")
+    palliative = "in_palliatief_terminaal" in {i.name for i in spec.inputs}
+    steps.add("calc_palliatief", "Palliatieve terminale zorg", f"={_yes('in_palliatief_terminaal')}" if palliative
+              else "=FALSE")
+    steps.add("calc_fusie", "Fusie, overname of faillissement", f"={_yes('in_fusie_faillissement')}" if palliative
+              else "=FALSE")
+    steps.add("calc_geen_waardemodel", "Productieafspraak tot en met de grens (geen score)",
+              "=AND(NOT(calc_plafondvrij),ISNUMBER(in_productieafspraak),"
+              f'in_productieafspraak<=par_waardemodel_min_production,ISNUMBER(MATCH("no_score",{codes},0)))')
+    steps.add("calc_beslist", "Rij van de staffel die beslist (0: geen)", f"=IF(ISNA(MATCH(TRUE,{deciding},0)),0,"
+              f"MATCH(TRUE,{deciding},0))")
+    not_eligible = _string(NOT_APPLICABLE)
+    missing_points = _string("fout: bij score B zijn de kostenpunten nodig")
+    steps.add("calc_pct", "Percentage (of reden)", (
+        f"=IF(OR(calc_fusie,calc_palliatief),{not_eligible},"
+        f'IF(calc_geen_waardemodel,IF(ISNUMBER(INDEX({pcts},MATCH("no_score",{codes},0))),'
+        f'INDEX({pcts},MATCH("no_score",{codes},0)),{not_eligible}),'
+        f"IF(calc_beslist=0,{not_eligible},IF(INDEX(G{top}:G{last},calc_beslist),{missing_points},"
+        f"IF(ISNUMBER(INDEX({pcts},calc_beslist)),INDEX({pcts},calc_beslist),{not_eligible})))))"))
+    steps.add("calc_reden", "Toelichting", (
+        f"=IF(calc_fusie,{_string(DEVIATING_MERGER)},IF(calc_palliatief,{_string(DEVIATING_PALLIATIVE)},"
+        f"IF(calc_geen_waardemodel,{_production_reason()},"
+        f'IF(calc_beslist=0,"{NOT_ELIGIBLE}: geen regel van de staffel "&calc_jaar&" is van toepassing",'
+        f"IF(INDEX(G{top}:G{last},calc_beslist),{missing_points},"
+        f'IF(ISNUMBER(INDEX({pcts},calc_beslist)),INDEX(J{top}:J{last},calc_beslist),'
+        f'"{NOT_ELIGIBLE}: "&INDEX(J{top}:J{last},calc_beslist)))))))'))
+
+
+def _production_reason() -> str:
+    """The reason when the production agreement is at or below the waardemodel's amount: the amount with
+    its thousands grouped by dots, built from INT and MOD (FIXED and TEXT would follow the locale)."""
+    amount = "par_waardemodel_min_production"
+    grouped = (f'IF({amount}>=1000000,INT({amount}/1000000)&"."&TEXT(MOD(INT({amount}/1000),1000),"000")&"."'
+               f'&TEXT(MOD({amount},1000),"000"),IF({amount}>=1000,INT({amount}/1000)&"."&TEXT(MOD({amount},1000),'
+               f'"000"),{amount}&""))')
+    return f'"geen score: waardemodel niet toegepast bij productieafspraak tot en met € "&{grouped}'
 
 
 # --- Berekening and Uitkomst per template ----------------------------------------------------------------
 
-def _yes(name: str) -> str:
-    """A ja/nee input as a condition. The dropdown gives ja/nee; TRUE or 1 typed or pasted count as ja
-    too (and in LibreOffice TRUE is 1), as the Python side reads them."""
-    return f'OR({name}="ja",{name}=TRUE,{name}=1)'
+Formulas = dict[str, str | list[str]]
 
 
-def _steps(wb: Workbook, ws: Worksheet, steps: list[tuple[str, str, str]], first_row: int) -> None:
-    """Named intermediate steps: (name, label, formula), one per row."""
-    for row, (name, label, formula) in enumerate(steps, start=first_row):
-        ws.cell(row=row, column=1, value=label)
-        ws.cell(row=row, column=2, value=formula)
-        _name(wb, name, ws.title, f"B{row}")
-
-
-def _cz_ratio_calc(wb: Workbook, ws: Worksheet) -> dict[str, str]:
-    last = RANGE_TOP + SPECS["cz_ratio"].input("in_postcodes").rows - 1
+def _cz_ratio_calc(steps: Steps, spec: TemplateSpec) -> Formulas:
+    ws = steps.ws
+    rows = spec.input("in_postcodes").rows
+    last = RANGE_TOP + rows - 1
     headers = ["Postcode (compact)", "PC4", "Postcode geldig", "Cliënten", "Fout in rij", "Nieuw gebied",
-               "Drempel (grafiek)"]  # columns D..J, row for row beside Invoer's range
+               "Drempel (grafiek)", "Sleutel gebied", "Te schrappen", "Cliënten geschrapt", "Voldoet daarna"]
+    # K-N: the areas to drop (SPEC 1), fewest clients first, ties lowest PC4: K is clients × 10,000 + PC4 at
+    # an area's first row; L the k-th smallest key while the areas dropped so far do not yet meet the
+    # threshold; M the clients dropped so far; N whether the rest meets it.
     for column, title in enumerate(headers, start=4):
         ws.cell(row=RANGE_HEADER_ROW, column=column, value=title).font = Font(bold=True)
     for r in range(RANGE_TOP, last + 1):
-        ws[f"D{r}"] = f'=SUBSTITUTE(UPPER(TRIM(Invoer!B{r}&""))," ","")'
+        k = r - RANGE_TOP + 1
+        ws[f"D{r}"] = f"={_compact(f'Invoer!B{r}')}"
         ws[f"E{r}"] = f'=IF(D{r}="","",LEFT(D{r},4))'
-        ws[f"F{r}"] = (
-            f'=IF(D{r}="",TRUE,AND(OR(LEN(D{r})=4,LEN(D{r})=6),LEFT(D{r},1)<>"0",'
-            f'SUMPRODUCT(--(ABS(CODE(MID(D{r}&"xxxx",{{1,2,3,4}},1))-52.5)<5))=4,'
-            f'OR(LEN(D{r})=4,SUMPRODUCT(--(ABS(CODE(MID(D{r}&"xx",{{5,6}},1))-77.5)<13))=2)))'
-        )
+        # A PC4 is four digits not starting with 0, then optionally two letters A-Z or a-z (codes 65-90,
+        # 97-122; UPPER is not used: LibreOffice turns ß into SS, which Python does not accept).
+        digits = f'SUMPRODUCT(--(ABS(CODE(MID(D{r}&"xxxxxx",{{1,2,3,4}},1))-52.5)<5))=4'
+        letters = (f'SUMPRODUCT(--(((ABS(CODE(MID(D{r}&"xxxxxx",{{5,6}},1))-77.5)<13)'
+                   f'+(ABS(CODE(MID(D{r}&"xxxxxx",{{5,6}},1))-109.5)<13))>0))=2')
+        valid = f'AND(OR(LEN(D{r})=4,LEN(D{r})=6),LEFT(D{r},1)<>"0",{digits},OR(LEN(D{r})=4,{letters}))'
+        ws[f"F{r}"] = f'=IF(D{r}="",TRUE,IF(ISERROR({valid}),FALSE,{valid}))'
         ws[f"G{r}"] = f'=IF(TRIM(Invoer!C{r}&"")="",0,IF(ISNUMBER(Invoer!C{r}),Invoer!C{r},-1))'
+        # A count without a postcode is wrong unless it is 0; a postcode needs a whole count of 0 or more.
         ws[f"H{r}"] = (
-            f'=IF(AND(D{r}="",TRIM(Invoer!C{r}&"")=""),0,'
+            f'=IF(AND(D{r}="",OR(TRIM(Invoer!C{r}&"")="",G{r}=0)),0,'
             f'IF(OR(D{r}="",TRIM(Invoer!C{r}&"")="",NOT(F{r}),G{r}<0,G{r}<>INT(G{r})),1,0))'
         )
         # An area counts once, at its first row, and only when its clients add up to more than 0.
@@ -272,124 +554,239 @@ def _cz_ratio_calc(wb: Workbook, ws: Worksheet) -> dict[str, str]:
             f'IF(SUMIF(E${RANGE_TOP}:E${last},E{r},G${RANGE_TOP}:G${last})>0,1,0),0))'
         )
         ws[f"J{r}"] = f'=IF(E{r}="",NA(),IF(ISNUMBER(calc_drempel),calc_drempel,NA()))'
-    _steps(wb, ws, [
-        ("calc_fouten", "Rijen met een fout", f"=SUM(H{RANGE_TOP}:H{last})"),
-        ("calc_clienten", "Cliënten", f"=SUM(G{RANGE_TOP}:G{last})"),
-        ("calc_gebieden", "Postcodegebieden met cliënten", f"=SUM(I{RANGE_TOP}:I{last})"),
-        ("calc_jaar", "Rij van het beleidsjaar in de drempeltabel", "=MATCH(in_jaar,par_jaren,0)"),
-        ("calc_drempel", "Drempel", '=IF(ISNA(calc_jaar),"beleidsjaar niet gedekt",'
-                                    'IF(OR(in_soort="nieuw",in_soort="new"),INDEX(par_drempel_nieuw,calc_jaar),'
-                                    'INDEX(par_drempel_bestaand,calc_jaar)))'),
-    ], first_row=4)
-    error = f'IF(calc_fouten>0,"{INPUT_ERROR}",'
+        ws[f"K{r}"] = f'=IF(I{r}=1,SUMIF(E${RANGE_TOP}:E${last},E{r},G${RANGE_TOP}:G${last})*10000+VALUE(E{r}),"")'
+        met_before = "calc_voldoet_nu" if k == 1 else f"N{r - 1}"
+        dropped_before = "0" if k == 1 else f"M{r - 1}"
+        ws[f"L{r}"] = (f'=IF(OR(calc_fout<>"",NOT(ISNUMBER(calc_drempel)),{k}>calc_gebieden,{met_before}),"",'
+                       f"SMALL(K${RANGE_TOP}:K${last},{k}))")
+        ws[f"M{r}"] = f'=IF(L{r}="",{dropped_before},{dropped_before}+INT(L{r}/10000))'
+        ws[f"N{r}"] = (f'=IF(L{r}="",{met_before},AND(calc_gebieden-{k}>0,'
+                       f"calc_clienten-M{r}>=calc_drempel*(calc_gebieden-{k})))")
+    bad_rows = f"SUM(H{RANGE_TOP}:H{last})"
+    first_bad = f"MATCH(1,H{RANGE_TOP}:H{last},0)"
+    _year_steps(steps, spec)
+    _error_step(steps, _checks(spec, [(f"{bad_rows}>0", f'"rij "&{first_bad}&" van de postcodes en cliënten"')]))
+    steps.add("calc_clienten", "Cliënten", f"=SUM(G{RANGE_TOP}:G{last})")
+    steps.add("calc_gebieden", "Postcodegebieden met cliënten", f"=SUM(I{RANGE_TOP}:I{last})")
+    steps.add("calc_drempel", "Drempel", '=IF(ISNA(calc_jaarrij),"beleidsjaar niet gedekt",'
+              'IF(OR(LOWER(TRIM(in_soort&""))="nieuw",LOWER(TRIM(in_soort&""))="new"),'
+              'INDEX(tab_threshold_new,calc_jaarrij),INDEX(tab_threshold_existing,calc_jaarrij)))')
+    steps.add("calc_voldoet_nu", "Voldoet zonder te schrappen", "=IF(ISNUMBER(calc_drempel),AND(calc_gebieden>0,"
+              "calc_clienten>=calc_drempel*calc_gebieden),TRUE)")
+    # The error message's row number is a formula piece: the message is a string literal around it.
+    drop = [f'=IF(ISNUMBER(Berekening!L{r}),TEXT(MOD(Berekening!L{r},10000),"0000"),"")'
+            for r in range(RANGE_TOP, last + 1)]
     return {
-        "out_clienten": f"={error}calc_clienten)",
-        "out_gebieden": f"={error}calc_gebieden)",
-        "out_ratio": f'={error}IF(calc_gebieden=0,"-",calc_clienten/calc_gebieden))',
-        "out_drempel": "=calc_drempel",
-        "out_voldoet": (f"={error}IF(ISNUMBER(calc_drempel),AND(calc_gebieden>0,"
-                        f'calc_clienten>=calc_drempel*calc_gebieden),IF(calc_drempel="{NOT_APPLICABLE}",TRUE,'
-                        "calc_drempel)))"),
-        "out_extra_clienten": (f"={error}IF(ISNUMBER(calc_drempel),"
-                               "MAX(0,ROUNDUP(ROUND(calc_drempel*calc_gebieden,9),0)-calc_clienten),0))"),
-        "out_max_gebieden": (f"={error}IF(ISNUMBER(calc_drempel),INT(ROUND(calc_clienten/calc_drempel,9)),"
-                             f'"{NOT_APPLICABLE}"))'),
+        "out_clienten": _guard("calc_clienten"),
+        "out_gebieden": _guard("calc_gebieden"),
+        "out_ratio": _guard('IF(calc_gebieden=0,"-",calc_clienten/calc_gebieden)'),
+        "out_drempel": _guard(f'IF(ISNUMBER(calc_drempel),calc_drempel,"{NOT_APPLICABLE}")'),
+        "out_voldoet": _guard("IF(ISNUMBER(calc_drempel),calc_voldoet_nu,TRUE)"),
+        "out_extra_clienten": _guard("IF(ISNUMBER(calc_drempel),"
+                                     "MAX(0,ROUNDUP(ROUND(calc_drempel*calc_gebieden,9),0)-calc_clienten),0)"),
+        "out_max_gebieden": _guard(f'IF(ISNUMBER(calc_drempel),INT(ROUND(calc_clienten/calc_drempel,9)),'
+                                   f'"{NOT_APPLICABLE}")'),
+        "out_te_schrappen": drop,
     }
 
 
-def _staffel_calc(wb: Workbook, ws: Worksheet) -> dict[str, str]:
-    _steps(wb, ws, [
-        ("calc_s26", "Score 2026", '=UPPER(TRIM(in_score_2026&""))'),
-        ("calc_s27", "Score 2027", '=UPPER(TRIM(in_score_2027&""))'),
-        ("calc_plafondvrij", "Plafondvrije afspraak", f"={_yes('in_plafondvrij')}"),
-        ("calc_palliatief", "Palliatieve terminale zorg", f"={_yes('in_palliatief_terminaal')}"),
-        ("calc_fusie", "Fusie, overname of faillissement", f"={_yes('in_fusie_faillissement')}"),
-        ("calc_afwijkend", "Afwijkende afspraak", "=OR(calc_fusie,calc_palliatief)"),
-        ("calc_geen_waardemodel", "Productieafspraak tot en met de grens",
-         "=AND(ISNUMBER(in_productieafspraak),in_productieafspraak<=par_min_productie)"),
-        ("calc_pct", "Percentage (of reden)",
-         f'=IF(calc_afwijkend,"{NOT_APPLICABLE}",IF(calc_plafondvrij,par_pct_plafondvrij,'
-         "IF(calc_geen_waardemodel,par_pct_geen_score,"
-         'IF(calc_s26="A",IF(calc_s27="A",par_pct_a_beide,par_pct_a),'
-         'IF(calc_s26="B",IF(ISNUMBER(in_kostenpunten),IF(in_kostenpunten>=par_min_punten,par_pct_b,'
-         f'"{NOT_APPLICABLE}"),"fout: bij score B zijn de kostenpunten nodig"),'
-         f'IF(calc_s26="C","{NOT_APPLICABLE}",IF(calc_s26="",par_pct_geen_score,"fout: onbekende score")))))))'),
-    ], first_row=4)
-    # The texts are the rule's own (toolkit/rules/staffel.py); the recalculation tests compare them.
-    reason = (
-        '=IF(calc_fusie,"afwijkende afspraak: plafondaanpassing door fusie, overname of '
-        'faillissement wordt afzonderlijk met CZ groep besproken",'
-        'IF(calc_palliatief,"afwijkende afspraak: bij palliatieve zorg aan terminale verzekerden '
-        'past CZ groep waar mogelijk coulance toe",'
-        'IF(calc_plafondvrij,"plafondvrije afspraak",'
-        'IF(calc_geen_waardemodel,"geen score: waardemodel niet toegepast bij productieafspraak tot en met € "'
-        '&SUBSTITUTE(FIXED(par_min_productie,0,FALSE),",","."),'
-        'IF(calc_s26="A",IF(calc_s27="A","score A in 2026 én 2027","score A in 2026"),'
-        'IF(calc_s26="B",IF(ISNUMBER(in_kostenpunten),IF(in_kostenpunten>=par_min_punten,'
-        '"score B in 2026 en ten minste "&par_min_punten&" punten op het kostenonderdeel",'
-        '"komt niet in aanmerking: score B in 2026 met minder dan "&par_min_punten&" punten op het '
-        'kostenonderdeel"),"fout: bij score B zijn de kostenpunten nodig"),'
-        'IF(calc_s26="C","komt niet in aanmerking: score C in 2026",'
-        'IF(calc_s26="","geen score op het waardemodel in 2026","fout: onbekende score"))))))))'
-    )
+def _staffel_calc(steps: Steps, spec: TemplateSpec) -> Formulas:
+    _year_steps(steps, spec)
+    _error_step(steps, _checks(spec))
+    _staffel_steps(steps, spec, top=RANGE_TOP)
     return {
-        "out_percentage": "=calc_pct",
-        "out_vergoeding": (f'=IF(ISNUMBER(calc_pct),ROUND(ROUND(in_aanvullend_budget*calc_pct,9),2),'
-                           f'IF(LEFT(calc_pct,4)="fout",calc_pct,"{NOT_APPLICABLE}"))'),
-        "out_in_aanmerking": "=ISNUMBER(calc_pct)",
-        "out_reden": reason,
+        "out_percentage": _guard("calc_pct"),
+        "out_vergoeding": _guard(f'IF(ISNUMBER(calc_pct),ROUND(ROUND(in_aanvullend_budget*calc_pct,9),2),'
+                                 f'IF(LEFT(calc_pct,4)="fout",calc_pct,"{NOT_APPLICABLE}"))'),
+        "out_in_aanmerking": _guard("ISNUMBER(calc_pct)"),
+        "out_reden": _guard("calc_reden"),
     }
 
 
-def _cooperatie_calc(wb: Workbook, ws: Worksheet) -> dict[str, str]:
-    _steps(wb, ws, [
-        ("calc_max_uren", "Maximaal uren per lid per jaar",
-         f"=IF({_yes('in_nachtdienst')},par_atw_week_nacht,par_atw_week)*par_weken"),
-        ("calc_fte55", "FTE × cliënten per FTE", "=ROUND(in_fte_niveau6*par_clienten_per_fte,9)"),
-        ("calc_uren", "Uren, per lid afgetopt",
-         '=COUNTIF(in_uren_leden,">"&calc_max_uren)*calc_max_uren+SUMIF(in_uren_leden,"<="&calc_max_uren)'),
-    ], first_row=4)
+def _cooperatie_calc(steps: Steps, spec: TemplateSpec) -> Formulas:
+    ws = steps.ws
+    rows = spec.input("in_uren_leden").rows
+    last = RANGE_TOP + rows - 1
+    ws.cell(row=RANGE_HEADER_ROW, column=4, value="Fout in rij").font = Font(bold=True)
+    measure = spec.input("in_uren_leden").measure
+    assert measure is not None and measure.maximum is not None
+    for r in range(RANGE_TOP, last + 1):
+        cell = f"Invoer!B{r}"
+        ws[f"D{r}"] = (f'=IF(TRIM({cell}&"")="",0,IF(OR(NOT(ISNUMBER({cell})),{cell}<0,'
+                       f"{cell}>{_excel_value(measure.maximum)}),1,0))")
+    _year_steps(steps, spec)
+    _error_step(steps, _checks(spec, [(f"SUM(D{RANGE_TOP}:D{last})>0",
+                                       f'"uren per lid, rij "&MATCH(1,D{RANGE_TOP}:D{last},0)')]))
+    steps.add("calc_max_uren", "Maximaal uren per lid per jaar",
+              f"=IF({_yes('in_nachtdienst')},par_atw_avg_week_hours_night,par_atw_avg_week_hours)*par_weeks_per_year")
+    steps.add("calc_fte55", "FTE × cliënten per FTE", "=ROUND(in_fte_niveau6*par_clients_per_level6_fte,9)")
+    steps.add("calc_uren", "Uren, per lid afgetopt",
+              '=COUNTIF(in_uren_leden,">"&calc_max_uren)*calc_max_uren+SUMIF(in_uren_leden,"<="&calc_max_uren)')
     return {
-        "out_fte_nodig": "=in_clienten/par_clienten_per_fte",
-        "out_fte_tekort": "=IF(calc_fte55>=in_clienten,0,in_clienten/par_clienten_per_fte-in_fte_niveau6)",
-        "out_max_clienten": "=INT(calc_fte55)",
-        "out_voldoet": "=calc_fte55>=in_clienten",
-        "out_max_uren_per_lid": "=calc_max_uren",
-        "out_max_omzet": "=ROUND(ROUND(calc_uren*in_uurtarief,9),2)",
+        "out_fte_nodig": _guard("in_clienten/par_clients_per_level6_fte"),
+        "out_fte_tekort": _guard("IF(calc_fte55>=in_clienten,0,in_clienten/par_clients_per_level6_fte-in_fte_niveau6)"),
+        "out_max_clienten": _guard("INT(calc_fte55)"),
+        "out_voldoet": _guard("calc_fte55>=in_clienten"),
+        "out_max_uren_per_lid": _guard("calc_max_uren"),
+        "out_max_omzet": _guard("ROUND(ROUND(calc_uren*in_uurtarief,9),2)"),
     }
 
 
-def _nachtzorg_calc(wb: Workbook, ws: Worksheet) -> dict[str, str]:
-    _steps(wb, ws, [
-        ("calc_zvw", "Zvw-aandeel (leeg = 100%)", "=IF(ISNUMBER(in_zvw_aandeel),in_zvw_aandeel,1)"),
-    ], first_row=4)
+def _nachtzorg_calc(steps: Steps, spec: TemplateSpec) -> Formulas:
+    _year_steps(steps, spec)
+    _error_step(steps, _checks(spec))
+    steps.add("calc_zvw", "Zvw-aandeel (leeg = 100%)", "=IF(ISNUMBER(in_zvw_aandeel),in_zvw_aandeel,1)")
+    steps.add("calc_index_t", "Gewogen index voorlopig T",
+              "=par_weight_personnel*in_pers_voorlopig_t+par_weight_material*in_mat_voorlopig_t")
+    steps.add("calc_index_t1", "Gewogen index voorlopig T-1",
+              "=par_weight_personnel*in_pers_voorlopig_t1+par_weight_material*in_mat_voorlopig_t1")
+    steps.add("calc_index_def", "Gewogen index definitief T-1",
+              "=par_weight_personnel*in_pers_definitief_t1+par_weight_material*in_mat_definitief_t1")
+    steps.add("calc_factor", "Indexfactor", '=IF(OR(LOWER(TRIM(in_methode&""))="additief",'
+              'LOWER(TRIM(in_methode&""))="additive"),1+calc_index_t+calc_index_def-calc_index_t1,'
+              "(1+calc_index_t)*(1+calc_index_def)/(1+calc_index_t1))")
     return {
-        "out_index_t": "=par_gewicht_pers*in_pers_voorlopig_t+par_gewicht_mat*in_mat_voorlopig_t",
-        "out_index_t1_voorlopig": "=par_gewicht_pers*in_pers_voorlopig_t1+par_gewicht_mat*in_mat_voorlopig_t1",
-        "out_index_t1_definitief": "=par_gewicht_pers*in_pers_definitief_t1+par_gewicht_mat*in_mat_definitief_t1",
-        "out_correctie": "=out_index_t1_definitief-out_index_t1_voorlopig",
-        "out_factor": ('=IF(OR(in_methode="additief",in_methode="additive"),1+out_index_t+out_correctie,'
-                       "(1+out_index_t)*(1+out_index_t1_definitief)/(1+out_index_t1_voorlopig))"),
-        "out_begroting_geindexeerd": "=ROUND(ROUND(in_begroting*out_factor,9),2)",
-        "out_vergoeding_zvw": "=ROUND(ROUND(in_begroting*out_factor*calc_zvw,9),2)",
+        "out_index_t": _guard("calc_index_t"),
+        "out_index_t1_voorlopig": _guard("calc_index_t1"),
+        "out_index_t1_definitief": _guard("calc_index_def"),
+        "out_correctie": _guard("calc_index_def-calc_index_t1"),
+        "out_factor": _guard("calc_factor"),
+        "out_begroting_geindexeerd": _guard("ROUND(ROUND(in_begroting*calc_factor,9),2)"),
+        "out_vergoeding_zvw": _guard("ROUND(ROUND(in_begroting*calc_factor*calc_zvw,9),2)"),
     }
 
 
-CALCULATIONS: dict[str, Callable[[Workbook, Worksheet], dict[str, str]]] = {
+def _plafond_calc(steps: Steps, spec: TemplateSpec) -> Formulas:
+    """Rule 5 (rules/ceiling.py) in formulas: months in rows 15-26 of Berekening, the staffel below them."""
+    ws = steps.ws
+    top, last = RANGE_TOP, RANGE_TOP + 11
+    headers = ["Maand", "Bekend", "Fout in rij", "Vorig jaar", "Waarde", "Cumulatief", "Bereikt", "Vorig jaar bekend"]
+    for column, title in enumerate(headers, start=4):
+        ws.cell(row=RANGE_HEADER_ROW, column=column, value=title).font = Font(bold=True)
+    for r in range(top, last + 1):
+        m = r - top + 1
+        production, previous = f"Invoer!B{r}", f"Invoer!C{r}"
+        ws[f"D{r}"] = m
+        ws[f"E{r}"] = f'=NOT(TRIM({production}&"")="")'
+        ws[f"K{r}"] = f'=NOT(TRIM({previous}&"")="")'
+        # Wrong: a month that is no amount of 0 or more, or an empty month before a filled one; the same
+        # for last year's months (rules/ceiling.py checks both lists alike).
+        gaps = f",AND(E{r},NOT(E{r - 1})),AND(K{r},NOT(K{r - 1}))" if m > 1 else ""
+        ws[f"F{r}"] = (f"=IF(OR(AND(E{r},IF(ISNUMBER({production}),{production}<0,TRUE)),"
+                       f"AND(K{r},IF(ISNUMBER({previous}),{previous}<0,TRUE)){gaps}),1,0)")
+        ws[f"G{r}"] = f"=IF(ISNUMBER({previous}),{previous},0)"
+        ws[f"H{r}"] = (f"=IF(D{r}<=calc_n,{production},IF(calc_seizoen,calc_gerealiseerd*G{r}/calc_basis,"
+                       "calc_gerealiseerd/calc_n))")
+        ws[f"I{r}"] = f"=H{r}" if m == 1 else f"=I{r - 1}+H{r}"
+        ws[f"J{r}"] = f"=ROUND(I{r}-in_plafond,9)>=0"
+    months, values, cumulative = f"D{top}:D{last}", f"H{top}:H{last}", f"I{top}:I{last}"
+    _year_steps(steps, spec)
+    steps.add("calc_n", "Maanden bekend", f"=COUNT(Invoer!B{top}:B{last})")
+    steps.add("calc_seizoen", "Seizoensmethode", '=OR(LOWER(TRIM(in_methode&""))="seizoen",'
+              'LOWER(TRIM(in_methode&""))="seasonal",LOWER(TRIM(in_methode&""))="seizoensprofiel")')
+    steps.add("calc_basis", "Vorig jaar, de bekende maanden samen", f'=SUMIF({months},"<="&calc_n,G{top}:G{last})')
+    _error_step(steps, _checks(spec, [
+        (f"SUM(F{top}:F{last})>0", f'"productie, maand "&MATCH(1,F{top}:F{last},0)'),
+        ("calc_n=0", _string("nog geen productie; vul ten minste de eerste maand in")),
+        (f"AND(calc_seizoen,COUNT(Invoer!C{top}:C{last})<12)",
+         _string("de seizoensmethode heeft de productie van alle twaalf maanden van vorig jaar nodig")),
+        ("AND(calc_seizoen,calc_n<12,calc_basis=0)",
+         _string("vorig jaar is de productie van de bekende maanden samen 0; gebruik de lineaire methode")),
+    ]))
+    steps.add("calc_gerealiseerd", "Gerealiseerde productie", f"=SUM(Invoer!B{top}:B{last})")
+    steps.add("calc_prognose", "Verwachte productie over het jaar", f"=SUM({values})")
+    steps.add("calc_voor_peildatum", "Maanden vóór de peildatum", "=IF(DAY(par_request_reference_date)=1,"
+              "MONTH(par_request_reference_date)-1,MONTH(par_request_reference_date))")
+    steps.add("calc_k_peildatum", "Cumulatief vóór de peildatum",
+              f"=IF(calc_voor_peildatum=0,0,INDEX({cumulative},calc_voor_peildatum))")
+    steps.add("calc_80pct", "Aandeel vóór de peildatum gehaald",
+              "=ROUND(calc_k_peildatum-par_request_min_ceiling_share*in_plafond,9)>=0")
+    steps.add("calc_ontoereikend", "Plafond ontoereikend", "=ROUND(calc_prognose-in_plafond,9)>0")
+    steps.add("calc_tekort", "Tekort", "=IF(calc_ontoereikend,ROUND(ROUND(calc_prognose-in_plafond,9),2),0)")
+    steps.add("calc_grafiek_80pct", "Lijn in de grafiek: minimaal deel van het plafond",
+              "=par_request_min_ceiling_share*in_plafond")
+    _staffel_steps(steps, spec, top=last + 4)
+    reference = ("DAY(par_request_reference_date)&\" \"&CHOOSE(MONTH(par_request_reference_date),"
+                 + ",".join(_string(month) for month in MONTHS) + ")")
+    share = _number_text("par_request_min_ceiling_share*100") + '&" %"'
+    reasons = (f'IF(calc_80pct,"","; vóór "&{reference}&" is minder dan "&{share}&" van het omzetplafond bereikt")'
+               '&IF(calc_ontoereikend,"","; het omzetplafond is naar verwachting toereikend")'
+               '&IF(ISNUMBER(calc_pct),"","; "&calc_reden)')
+    steps.add("calc_redenen", "Redenen (met een scheidingsteken vooraan)", f"={reasons}")
+    steps.add("calc_mag", "Verzoek mogelijk", "=AND(calc_80pct,calc_ontoereikend,ISNUMBER(calc_pct))")
+    cumulative_out = [_guard(f"ROUND(ROUND(Berekening!I{r},9),2)") for r in range(top, last + 1)]
+    return {
+        "out_gerealiseerd": _guard("ROUND(ROUND(calc_gerealiseerd,9),2)"),
+        "out_prognose": _guard("ROUND(ROUND(calc_prognose,9),2)"),
+        "out_aandeel_voor_oktober": _guard("calc_k_peildatum/in_plafond"),
+        "out_voldoet_80pct": _guard("calc_80pct"),
+        "out_maand_bereikt": _guard(f'IF(ISNA(MATCH(TRUE,Berekening!J{top}:J{last},0)),"{NOT_REACHED}",'
+                                    f"MATCH(TRUE,Berekening!J{top}:J{last},0))"),
+        "out_tekort": _guard("calc_tekort"),
+        "out_mag_aanvragen": _guard("calc_mag"),
+        "out_vergoeding_verwacht": _guard(f'IF(ISNUMBER(calc_pct),ROUND(ROUND(calc_tekort*calc_pct,9),2),'
+                                          f'"{NOT_APPLICABLE}")'),
+        "out_redenen": _guard('IF(calc_mag,"ja",MID(calc_redenen,3,1000))'),
+        "out_cumulatief": cumulative_out,
+    }
+
+
+def _eigen_levering_calc(steps: Steps, spec: TemplateSpec) -> Formulas:
+    """Rule 6 (rules/own_delivery.py) in formulas: quarters in rows 15-18 of Berekening."""
+    ws = steps.ws
+    top, last = RANGE_TOP, RANGE_TOP + 3
+    for column, title in enumerate(["Ingevuld", "Fout in rij", "Eigen", "Totaal", "Aandeel"], start=4):
+        ws.cell(row=RANGE_HEADER_ROW, column=column, value=title).font = Font(bold=True)
+    for r in range(top, last + 1):
+        cells = f"Invoer!B{r}:E{r}"
+        ws[f"D{r}"] = f'=SUMPRODUCT(--(TRIM({cells}&"")<>""))'
+        ws[f"E{r}"] = (f"=IF(D{r}=0,0,IF(OR(D{r}<4,COUNT({cells})<4,COUNTIF({cells},\"<0\")>0,"
+                       f"AND(SUM({cells})=0,NOT(calc_cooperatie))),1,0))")
+        ws[f"F{r}"] = f"=IF(E{r}=0,IF(D{r}=4,Invoer!B{r}+Invoer!C{r},0),0)"
+        ws[f"G{r}"] = f"=IF(E{r}=0,IF(D{r}=4,SUM({cells}),0),0)"
+        ws[f"H{r}"] = f'=IF(G{r}>0,F{r}/G{r},"{NOT_APPLICABLE}")'
+    _year_steps(steps, spec)
+    steps.add("calc_cooperatie", "Zorgcoöperatie (uitgezonderd)", f"={_yes('in_cooperatie')}")
+    _error_step(steps, _checks(spec, [
+        (f"SUM(E{top}:E{last})>0", f'"kwartaal "&MATCH(1,E{top}:E{last},0)&" (vul alle vier de soorten zorg in, '
+                                   'getallen van 0 of meer, samen meer dan 0)"'),
+        (f"AND(SUM(G{top}:G{last})=0,NOT(calc_cooperatie))", _string("geen zorg opgegeven")),
+    ]))
+    steps.add("calc_eigen", "Eigen levering (met volle dochters)", f"=SUM(F{top}:F{last})")
+    steps.add("calc_totaal", "Alle zorg", f"=SUM(G{top}:G{last})")
+    steps.add("calc_voldoet", "Voldoet", "=ROUND(calc_eigen-par_min_own_share*calc_totaal,9)>=0")
+    share = _number_text("par_min_own_share*100") + '&" %"'
+    reason = (f"=IF(calc_cooperatie,{_string(EXEMPT_REASON)},"
+              f'IF(calc_voldoet,"voldoet: ten minste "&{share}&" van de zorg door de zorgaanbieder zelf (met volle '
+              f'dochters)","voldoet niet: minder dan "&{share}&" van de zorg door de zorgaanbieder zelf (met volle '
+              'dochters)"))')
+    return {
+        "out_aandeel_eigen": _guard(f'IF(calc_totaal>0,calc_eigen/calc_totaal,"{NOT_APPLICABLE}")'),
+        "out_voldoet": _guard("IF(calc_cooperatie,TRUE,calc_voldoet)"),
+        "out_van_toepassing": _guard("NOT(calc_cooperatie)"),
+        "out_reden": _guard(reason),
+        "out_aandeel_kwartaal": [_guard(f"Berekening!H{r}") for r in range(top, last + 1)],
+    }
+
+
+CALCULATIONS: dict[str, Callable[[Steps, TemplateSpec], Formulas]] = {
     "cz_ratio": _cz_ratio_calc, "staffel": _staffel_calc, "cooperatie": _cooperatie_calc,
-    "nachtzorg": _nachtzorg_calc,
+    "nachtzorg": _nachtzorg_calc, "plafond": _plafond_calc, "eigen_levering": _eigen_levering_calc,
 }
 
 
-def _uitkomst(wb: Workbook, spec: TemplateSpec, formulas: dict[str, str]) -> Worksheet:
+def _uitkomst(wb: Workbook, spec: TemplateSpec, formulas: Formulas) -> Worksheet:
     ws = wb.create_sheet("Uitkomst", 1)
-    ws["A1"] = f"Uitkomst: {spec.title}"
+    _text(ws, 1, 1, f"Uitkomst: {spec.title}")
     ws["A1"].font = Font(bold=True, size=14)
     ws["A2"] = "Berekend met formules; de bronnen staan op het tabblad Bronnen."
     outputs: tuple[Output, ...] = spec.outputs
-    for row, output in enumerate(outputs, start=FIRST_OUTPUT_ROW):
-        ws.cell(row=row, column=1, value=output.label)
-        cell = ws.cell(row=row, column=2, value=formulas[output.name])
+    row = FIRST_OUTPUT_ROW
+    for output in (o for o in outputs if not o.rows):
+        _text(ws, row, 1, output.label)
+        formula = formulas[output.name]
+        assert isinstance(formula, str)
+        cell = ws.cell(row=row, column=2, value=formula)
         cell.number_format = FORMATS[output.kind]
         cell.font = Font(bold=True)
         _name(wb, output.name, "Uitkomst", f"B{row}")
@@ -398,14 +795,33 @@ def _uitkomst(wb: Workbook, spec: TemplateSpec, formulas: dict[str, str]) -> Wor
             ws.conditional_formatting.add(ref, CellIsRule(operator="equal", formula=["TRUE"], fill=GOOD_FILL))
             ws.conditional_formatting.add(ref, CellIsRule(operator="equal", formula=["FALSE"], fill=BAD_FILL))
             ws.cell(row=row, column=3, value=f'=IF(B{row}=TRUE,"voldoet",IF(B{row}=FALSE,"voldoet niet",""))')
+        row += 1
+    assert row < RANGE_HEADER_ROW, "te veel enkelvoudige uitkomsten voor de indeling"
+    ranges = [o for o in outputs if o.rows]
+    for column, output in enumerate(ranges, start=2):
+        letter = get_column_letter(column)
+        header = ws.cell(row=RANGE_HEADER_ROW, column=column, value=output.label)
+        header.data_type = "s"
+        header.font, header.fill = Font(bold=True), HEADER_FILL
+        cells = formulas[output.name]
+        assert isinstance(cells, list) and len(cells) == output.rows
+        for r, formula in enumerate(cells, start=RANGE_TOP):
+            ws.cell(row=r, column=column, value=formula).number_format = FORMATS[output.kind]
+        _name(wb, output.name, "Uitkomst", f"{letter}{RANGE_TOP}:{letter}{RANGE_TOP + output.rows - 1}")
+    if ranges:
+        labels = next((i.row_labels for i in spec.inputs if i.rows), ())
+        ws.cell(row=RANGE_HEADER_ROW, column=1, value="Rij").font = Font(bold=True)
+        for r in range(RANGE_TOP, RANGE_TOP + max(o.rows for o in ranges)):
+            k = r - RANGE_TOP
+            ws.cell(row=r, column=1, value=labels[k] if k < len(labels) else k + 1)
     ws.column_dimensions["A"].width = 46
     ws.column_dimensions["B"].width = 22
-    ws.column_dimensions["C"].width = 16
+    ws.column_dimensions["C"].width = 22
     return ws
 
 
-def _ratio_chart(ws: Worksheet, invoer: Worksheet, berekening: Worksheet) -> None:
-    last = RANGE_TOP + SPECS["cz_ratio"].input("in_postcodes").rows - 1
+def _ratio_chart(ws: Worksheet, invoer: Worksheet, berekening: Worksheet, rows: int) -> None:
+    last = RANGE_TOP + rows - 1
     bars = BarChart()
     bars.title = "Cliënten per postcodegebied en de drempel"
     bars.y_axis.title = "cliënten"
@@ -418,32 +834,62 @@ def _ratio_chart(ws: Worksheet, invoer: Worksheet, berekening: Worksheet) -> Non
     ws.add_chart(bars, "E3")
 
 
-def build_template(spec: TemplateSpec, out: Path) -> Path:
+def _plafond_chart(ws: Worksheet, berekening: Worksheet) -> None:
+    """Cumulative production per month against the ceiling and the 80 % line (to the reference date)."""
+    top, last = RANGE_TOP, RANGE_TOP + 11
+    for r in range(top, last + 1):
+        berekening[f"L{r}"] = "=in_plafond"
+        berekening[f"M{r}"] = f"=IF(D{r}<=calc_voor_peildatum,calc_grafiek_80pct,NA())"
+    berekening[f"L{RANGE_HEADER_ROW}"] = "Omzetplafond"
+    berekening[f"M{RANGE_HEADER_ROW}"] = "Minimaal deel vóór de peildatum"
+    chart = LineChart()
+    chart.title = "Cumulatieve productie tegen het omzetplafond"
+    chart.y_axis.title = "euro"
+    chart.add_data(Reference(ws, min_col=2, min_row=RANGE_HEADER_ROW, max_row=last), titles_from_data=True)
+    chart.add_data(Reference(berekening, min_col=12, min_row=RANGE_HEADER_ROW, max_row=last), titles_from_data=True)
+    chart.add_data(Reference(berekening, min_col=13, min_row=RANGE_HEADER_ROW, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=top, max_row=last))
+    chart.width, chart.height = 22, 10
+    ws.add_chart(chart, "E3")
+
+
+def build_template(spec: TemplateSpec, out: Path, *, overwrite: bool = True) -> Path:
+    if not spec.years:
+        raise InputError(f"sjabloon {spec.name}: de parametergegevens hebben geen beleidsjaar dat alle onderwerpen "
+                         "dekken", field="template", value=spec.name)
     wb = Workbook()
-    invoer = _invoer(wb, spec)
+    invoer_cells = _invoer(wb, spec)
+    invoer = wb["Invoer"]
     berekening = wb.create_sheet("Berekening")
     berekening["A1"] = "Tussenstappen (niet wijzigen)"
     berekening["A1"].font = Font(bold=True)
     berekening.column_dimensions["A"].width = 44
-    formulas = CALCULATIONS[spec.name](wb, berekening)
+    formulas = CALCULATIONS[spec.name](Steps(wb, berekening), spec)
     uitkomst = _uitkomst(wb, spec, formulas)
     _bronnen(wb, spec)
     if spec.name == "cz_ratio":
-        _ratio_chart(uitkomst, invoer, berekening)
-        last = RANGE_TOP + spec.input("in_postcodes").rows - 1
-        invoer.conditional_formatting.add(
-            f"B{RANGE_TOP}:C{last}", FormulaRule(formula=[f"Berekening!$H{RANGE_TOP}=1"], fill=BAD_FILL))
+        rows = spec.input("in_postcodes").rows
+        _ratio_chart(uitkomst, invoer, berekening, rows)
+        invoer.conditional_formatting.add(f"B{RANGE_TOP}:C{RANGE_TOP + rows - 1}",
+                                          FormulaRule(formula=[f"Berekening!$H{RANGE_TOP}=1"], fill=BAD_FILL))
+    if spec.name == "plafond":
+        _plafond_chart(uitkomst, berekening)
+    # A wrong scalar input turns red, as the first one named in calc_fout.
+    for spec_input in (i for i in spec.inputs if not i.rows):
+        ref = invoer_cells[spec_input.name]
+        invoer.conditional_formatting.add(ref, FormulaRule(
+            formula=[f"ISNUMBER(SEARCH({_string(spec_input.label)},calc_fout))"], fill=BAD_FILL))
     for ws in wb.worksheets:
         ws.protection.sheet = True  # no password: protection against slips, not against people
     wb.calculation.fullCalcOnLoad = True
     wb.active = 0
-    write_atomically(out, lambda tmp: wb.save(tmp))
+    write_atomically(out, lambda tmp: wb.save(tmp), overwrite=overwrite)
     return out
 
 
-def build_all(out_dir: Path | None = None) -> list[Path]:
+def build_all(out_dir: Path | None = None, *, overwrite: bool = True) -> list[Path]:
     target = out_dir or templates_dir()
-    return [build_template(spec, target / f"{spec.name}.xlsx") for spec in SPECS.values()]
+    return [build_template(spec, target / f"{spec.name}.xlsx", overwrite=overwrite) for spec in SPECS.values()]
 
 
 def main() -> None:

@@ -1,13 +1,25 @@
-"""Writing files so that a reader never sees half of one, and nothing is overwritten by surprise."""
+"""Writing files so that a reader never sees half of one, nothing is overwritten by surprise, and the
+output directory of a run belongs to that run alone.
+
+Failures of the disk (full, read-only, no permission, a name too long) become one Dutch line
+(`InputError`), and the temporary file is removed on every path out, an interrupt included.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import TracebackType
 
 from ..errors import InputError
+
+TEMP_PREFIX = ".~"
+TEMP_SUFFIX = ".tmp"
+LOCK_NAME = ".zorginkoop.lock"
 
 
 def _umask() -> int:
@@ -18,37 +30,167 @@ def _umask() -> int:
 
 _FILE_MODE = 0o666 & ~_umask()
 
+_REASONS = {
+    errno.ENOSPC: "de schijf is vol",
+    errno.EDQUOT: "het schijfquotum is op",
+    errno.EACCES: "geen schrijfrechten",
+    errno.EPERM: "geen schrijfrechten",
+    errno.EROFS: "de schijf is alleen-lezen",
+    errno.ENAMETOOLONG: "de bestandsnaam is te lang",
+    errno.ENOTDIR: "een deel van het pad is een bestand, geen map",
+    errno.EISDIR: "het pad is een map",
+}
+
+
+def disk_error(path: Path, err: OSError) -> InputError:
+    """An OSError of the file system as one Dutch line naming the path."""
+    reason = _REASONS.get(err.errno or 0, err.strerror or type(err).__name__)
+    return InputError(f"{path}: kan niet schrijven: {reason}", field="out", value=str(path))
+
+
+def prepare_directory(directory: Path) -> None:
+    """Make `directory` (and its parents), or say in Dutch why it cannot be one."""
+    for parent in (directory, *directory.parents):
+        if parent.exists() and not parent.is_dir():
+            raise InputError(f"{directory}: {parent} is een bestand, geen map; kies een map voor --out", field="out",
+                             value=str(directory))
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise disk_error(directory, err) from None
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise InputError(f"{directory}: kan niet schrijven: geen schrijfrechten", field="out", value=str(directory))
+
+
+def _temporary(path: Path) -> Path:
+    try:
+        fd, name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{path.stem[:40]}.", suffix=TEMP_SUFFIX, dir=path.parent)
+    except OSError as err:
+        raise disk_error(path, err) from None
+    os.close(fd)
+    return Path(name)
+
+
+def _put(tmp: Path, path: Path, overwrite: bool) -> None:
+    """Move a finished temporary file to `path`; without `overwrite`, a name that is taken stays as it is."""
+    os.chmod(tmp, _FILE_MODE)  # mkstemp makes 0600; the result should be an ordinary file
+    if overwrite:
+        os.replace(tmp, path)
+        return
+    try:
+        os.link(tmp, path)  # fails when the name is taken, also when it appeared meanwhile
+    except FileExistsError:
+        raise InputError(f"{path} bestaat al (gebruik --force om te overschrijven)", field="out",
+                         value=str(path)) from None
+    except OSError:
+        # No hard links here (a FAT drive, some network shares): check, then rename.
+        if path.exists():
+            raise InputError(f"{path} bestaat al (gebruik --force om te overschrijven)", field="out",
+                             value=str(path)) from None
+        os.replace(tmp, path)
+
 
 def write_atomically(path: Path, write: Callable[[Path], None], *, overwrite: bool = True) -> Path:
     """Let `write` fill a temporary file beside `path`, then move it into place in one step.
 
-    An interrupted run leaves at most a hidden `.~*.tmp` file, never a half-written `path`. Without
-    `overwrite`, an existing `path` is an InputError, and a file that appears meanwhile is not replaced
-    (the final step is a hard link, which fails when the name is taken).
+    An interrupted run leaves no half-written `path`. Without `overwrite`, an existing `path` is an
+    InputError, and a file that appears meanwhile is not replaced.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not overwrite and path.exists():
-        raise InputError(f"{path} bestaat al (gebruik --force om te overschrijven)", field="out", value=str(path))
-    fd, name = tempfile.mkstemp(prefix=f".~{path.stem}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
+    return write_together([(path, write)], overwrite=overwrite)[0]
+
+
+def write_together(items: Sequence[tuple[Path, Callable[[Path], None]]], *, overwrite: bool = True) -> list[Path]:
+    """Write every file to a temporary name first and move them into place only when all are written:
+    a full disk or an error leaves none of them (a summary.xlsx never appears without its summary.csv)."""
+    for path, _ in items:
+        if not overwrite and path.exists():
+            raise InputError(f"{path} bestaat al (gebruik --force om te overschrijven)", field="out", value=str(path))
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise disk_error(path.parent, err) from None
+    temporaries: list[Path] = []
     try:
-        write(tmp)
-        os.chmod(tmp, _FILE_MODE)  # mkstemp makes 0600; the result should be an ordinary file
-        if overwrite:
-            os.replace(tmp, path)
-        else:
+        for path, write in items:
+            temporaries.append(_temporary(path))
             try:
-                os.link(tmp, path)
-            except FileExistsError:
-                raise InputError(f"{path} bestaat al (gebruik --force om te overschrijven)", field="out",
-                                 value=str(path)) from None
-            except OSError:
-                # No hard links here (a FAT drive, some network shares): checked above, then rename.
-                if path.exists():
-                    raise InputError(f"{path} bestaat al (gebruik --force om te overschrijven)", field="out",
-                                     value=str(path)) from None
-                os.replace(tmp, path)
+                write(temporaries[-1])
+            except OSError as err:
+                raise disk_error(path, err) from None
+        for tmp, (path, _) in zip(temporaries, items, strict=True):
+            try:
+                _put(tmp, path, overwrite)
+            except OSError as err:
+                raise disk_error(path, err) from None
     finally:
-        tmp.unlink(missing_ok=True)
-    return path
+        for tmp in temporaries:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+    return [path for path, _ in items]
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file (a hard link, a symlink, another spelling of the path)."""
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def remove_stale_temporaries(directory: Path) -> None:
+    """Remove this toolkit's temporary files from `directory` (left by a run that was killed). Called
+    only while holding the directory's lock, so no other run's files are touched."""
+    with contextlib.suppress(OSError):
+        for stale in directory.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+
+
+class OutputLock:
+    """An exclusive lock on an output directory for the length of a run: a second `fill` into the same
+    directory is refused instead of mixing its workbooks and summary with the first's. The operating
+    system releases it when the process dies, so a killed run never blocks the next."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.path = directory / LOCK_NAME
+        self._handle: int | None = None
+
+    def __enter__(self) -> OutputLock:
+        prepare_directory(self.directory)
+        try:
+            self._handle = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as err:
+            raise disk_error(self.path, err) from None
+        if not _try_lock(self._handle):
+            os.close(self._handle)
+            self._handle = None
+            raise InputError(f"{self.directory}: er loopt al een andere zorginkoop-opdracht die in deze map schrijft; "
+                             "wacht tot die klaar is of kies een andere map", field="out", value=str(self.directory))
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        if self._handle is not None:
+            with contextlib.suppress(OSError):
+                self.path.unlink()
+            os.close(self._handle)  # closing releases the lock
+            self._handle = None
+
+
+def _try_lock(handle: int) -> bool:
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        try:
+            msvcrt.locking(handle, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+        except OSError:
+            return False
+        return True
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True

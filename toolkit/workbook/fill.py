@@ -1,23 +1,36 @@
 """`zorginkoop fill`: one filled copy of a template per key in an INPUTS file, plus a summary.
 
-The template is read once. Each copy changes only the input cells of its Invoer sheet: the empty,
-styled cells the builder left there are replaced in the sheet's XML, every other part of the file is
-copied byte for byte, still compressed (zipcopy.py), and `fullCalcOnLoad` (set in the template)
-makes Excel recalculate on open. Text is
-always written as an inline string, so input such as `=HYPERLINK(...)` can never become a formula.
+The template is read once. Each copy changes two parts: the input cells of its Invoer sheet (the empty,
+styled cells the builder left there are replaced in the sheet's XML) and the cached results of the
+`out_*` cells on Uitkomst (the Python engine's values, so a preview that does not calculate — mail, a
+phone, a viewer — shows the results). Every other part of the file is copied byte for byte, still
+compressed (zipcopy.py), and `fullCalcOnLoad` (set in the template) makes Excel and LibreOffice
+recalculate on open. Text is always written as an inline string, so input such as `=HYPERLINK(...)`
+can never become a formula.
 
-Rows are validated first, all of them, through the same conversion and the Python rules that fill
-the summary: a bad row stops the run before anything is written (exit 1, naming file, row, column
-and value) or, with `--skip-invalid`, is listed in the summary as rejected with its reason.
+Rows are validated first, all of them, through the same conversion and the Python rules that fill the
+summary: bad rows stop the run before anything is written (exit 1, every bad row named, up to 20) or,
+with `--skip-invalid`, are listed in the summary as rejected with their reason.
+
+Safety of the output directory (a finance team's shared drive): a lock refuses a second run into the
+same directory; the INPUTS file can never be an output; nothing is overwritten without `force`;
+every file is written to a temporary name and renamed; temporary files are removed on every exit path,
+and worker processes die with their parent; a run that fails writes no summary.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import difflib
+import hashlib
 import io
 import os
 import re
+import signal
 import struct
+import threading
+import unicodedata
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -29,20 +42,27 @@ from typing import Any
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
-from ..errors import InputError, ToolkitError, relabel, show_value
+from ..errors import InputError, InputErrors, ToolkitError, relabel, show_value
+from ..numbers import format_money, format_number, format_percent
 from . import template_path
-from .files import write_atomically
-from .specs import SPECS, XML_INVALID, Input, TemplateSpec, convert
+from .files import OutputLock, remove_stale_temporaries, same_file, write_atomically, write_together
+from .package import check_workbook_bounds
+from .specs import SPECS, XML_INVALID, Input, Output, TemplateSpec, convert
 from .zipcopy import RawMember, deflated, inflated, read_raw, write_raw
 
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
        "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
 _EMPTY_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"((?: s="[0-9]+")?)(?: t="n")? ?/>')
-_UNSAFE_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+_FORMULA_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"((?: s="[0-9]+")?)><f>([^<]*)</f><v ?/></c>')
+_UNSAFE_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PARALLEL_FROM = 64  # below this, starting worker processes costs more than it saves
+MAX_NAME_BYTES = 120  # a file name's key part; the rest of the 255 bytes a file system allows is spare
+MAX_INPUTS_BYTES = 64 << 20  # an INPUTS file of a few thousand providers is a few megabytes
+MAX_CSV_FIELD = 1 << 20
+SHOWN_ERRORS = 20
 
 
 # --- the template file -----------------------------------------------------------------------------------
@@ -66,23 +86,28 @@ def _expand(ref: str) -> list[str]:
 
 @dataclass
 class TemplateFile:
-    """A template read once: its zip members, which part is Invoer, and where each input goes."""
+    """A template read once: its zip members, the two parts that change, and where each name is."""
 
     path: Path
     spec: TemplateSpec
     raw: list[RawMember]  # every part, still compressed: copied as it is into each filled copy
     input_part: str
-    input_xml: str  # the Invoer sheet, the one part that changes
+    input_xml: str  # the Invoer sheet
+    output_part: str
+    output_xml: str  # the Uitkomst sheet (the cached results change)
     cells: dict[str, list[str]]  # input name -> its cell(s) on Invoer
-    outputs: dict[str, str]  # output name -> "Uitkomst!B4"
+    outputs: dict[str, str]  # output name -> "Uitkomst!B4" (a range: its first cell)
+    output_cells: dict[str, list[str]]  # output name -> its cell(s) on Uitkomst
     key_cell: str | None = None  # where the key goes on Invoer (zk_sleutel)
 
     @classmethod
-    def open(cls, template: str | Path) -> TemplateFile:
+    def open(cls, template: str | Path, *, verify: bool = True) -> TemplateFile:
+        """Read a template; `verify` compares it with the reference first (workers skip it: the parent did)."""
         path = template_path(template)
+        check_workbook_bounds(path)
         try:
             raw = read_raw(path)
-        except (zipfile.BadZipFile, OSError, struct.error) as err:
+        except (zipfile.BadZipFile, OSError, struct.error, ValueError) as err:
             raise InputError(f"sjabloon {path}: geen leesbare xlsx ({err})", field="template",
                              value=str(path)) from None
         members = {m.name: m for m in raw}
@@ -93,23 +118,43 @@ class TemplateFile:
         try:
             workbook = ElementTree.fromstring(part("xl/workbook.xml"))
             rels = ElementTree.fromstring(part("xl/_rels/workbook.xml.rels"))
-        except (KeyError, ValueError, zlib.error, ElementTree.ParseError):
-            raise InputError(f"sjabloon {path}: geen werkmap van de toolkit", field="template",
-                             value=str(path)) from None
-        names = {d.get("name", ""): d.text or "" for d in workbook.iterfind("m:definedNames/m:definedName", _NS)}
-        sheet_parts = cls._sheet_parts(workbook, rels)
-        spec = cls._spec(path, names, sheet_parts, part)
-        cells: dict[str, list[str]] = {}
-        for spec_input in spec.inputs:
-            sheet, ref = _cell_ref(names[spec_input.name])
-            if sheet != "Invoer":
-                raise InputError(f"sjabloon {path}: {spec_input.name} staat niet op Invoer", field="template",
-                                 value=str(path))
-            cells[spec_input.name] = _expand(ref)
-        outputs = {o.name: "!".join(_cell_ref(names[o.name])) for o in spec.outputs}
+            names = {d.get("name", ""): d.text or "" for d in workbook.iterfind("m:definedNames/m:definedName", _NS)}
+            sheet_parts = cls._sheet_parts(workbook, rels)
+            spec = cls._spec(path, names, sheet_parts, part)
+            cells = {i.name: _expand(_cell_ref(names[i.name])[1]) for i in spec.inputs}
+            output_cells = {o.name: _expand(_cell_ref(names[o.name])[1]) for o in spec.outputs}
+            wrong = [i.name for i in spec.inputs if _cell_ref(names[i.name])[0] != "Invoer"] + [
+                o.name for o in spec.outputs if _cell_ref(names[o.name])[0] != "Uitkomst"]
+            input_part, output_part = sheet_parts["Invoer"], sheet_parts["Uitkomst"]
+            input_xml, output_xml = part(input_part).decode("utf-8"), part(output_part).decode("utf-8")
+        except (KeyError, ValueError, zlib.error, ElementTree.ParseError, UnicodeDecodeError):
+            raise InputError(f"sjabloon {path}: geen werkmap van de toolkit (namen of tabbladen ontbreken)",
+                             field="template", value=str(path)) from None
+        if wrong:
+            raise InputError(f"sjabloon {path}: {wrong[0]} staat niet op het verwachte tabblad", field="template",
+                             value=str(path))
+        outputs = {name: f"Uitkomst!{refs[0]}" for name, refs in output_cells.items()}
         key_cell = _cell_ref(names["zk_sleutel"])[1] if "zk_sleutel" in names else None
-        input_part = sheet_parts["Invoer"]
-        return cls(path, spec, raw, input_part, part(input_part).decode("utf-8"), cells, outputs, key_cell)
+        tpl = cls(path, spec, raw, input_part, input_xml, output_part, output_xml, cells, outputs, output_cells,
+                  key_cell)
+        if verify:
+            tpl._verify()
+        return tpl
+
+    def _verify(self) -> None:
+        """A template from elsewhere (a path, or the bundled one under a parameter overlay) must be the
+        template the parameter data in force builds: same formulas, parameters, names and parts."""
+        from .check import is_reference, reference_findings
+
+        if is_reference(self.path):
+            return
+        findings = reference_findings(self.path, self.spec)
+        if findings:
+            more = f" (en nog {len(findings) - 1})" if len(findings) > 1 else ""
+            raise InputError(f"sjabloon {self.path} wijkt af van sjabloon {self.spec.name} zoals de parametergegevens "
+                             f"het maken: {findings[0].where}: {findings[0].message}{more}. Maak het sjabloon opnieuw "
+                             "met `zorginkoop sjablonen` (met dezelfde --parameters).", field="template",
+                             value=str(self.path))
 
     @staticmethod
     def _sheet_parts(workbook: ElementTree.Element, rels: ElementTree.Element) -> dict[str, str]:
@@ -130,13 +175,15 @@ class TemplateFile:
         sheet, ref = _cell_ref(names["zk_sjabloon"])
         xml = part(sheet_parts[sheet]).decode("utf-8")
         match = re.search(rf'<c r="{ref}"[^>]*><is><t[^>]*>([^<]*)</t>', xml)
-        name = match.group(1) if match else None
+        name = match.group(1) if match else ""
         if name not in SPECS:
             raise InputError(f"sjabloon {path}: onbekend sjabloon {name!r}", field="template", value=str(path))
         return SPECS[name]
 
-    def filled(self, values: Mapping[str, Any], key: str | None = None) -> Callable[[Path], None]:
-        """A writer for a copy with `values` (converted inputs) in the input cells, and its key."""
+    def filled(self, values: Mapping[str, Any], key: str | None = None,
+               outputs: Mapping[str, Any] | None = None) -> Callable[[Path], None]:
+        """A writer for a copy with `values` (converted inputs) in the input cells, its key, and the
+        Python engine's `outputs` as the cached results of the output cells."""
         content: dict[str, str] = {}
         if key is not None and self.key_cell:
             content[self.key_cell] = _cell_xml(key)
@@ -145,16 +192,31 @@ class TemplateFile:
             for ref, item in zip(refs, value if isinstance(value, list) else [value], strict=False):
                 if item is not None:
                     content[ref] = _cell_xml(item)
+        cached: dict[str, Any] = {}
+        for name, value in (outputs or {}).items():
+            refs = self.output_cells.get(name, [])
+            items = value if isinstance(value, list) else [value]
+            for i, ref in enumerate(refs):
+                cached[ref] = items[i] if i < len(items) else ""
 
-        def replace(match: re.Match[str]) -> str:
+        def replace_input(match: re.Match[str]) -> str:
             body = content.get(match.group(1))
             if body is None:
                 return match.group(0)
             return f'<c r="{match.group(1)}"{match.group(2)}{body}</c>'
 
+        def replace_output(match: re.Match[str]) -> str:
+            ref = match.group(1)
+            if ref not in cached:
+                return match.group(0)
+            kind, text = _cached_xml(cached[ref])
+            return f'<c r="{ref}"{match.group(2)}{kind}><f>{match.group(3)}</f><v>{text}</v></c>'
+
         def write(target: Path) -> None:
-            xml = _EMPTY_CELL.sub(replace, self.input_xml).encode("utf-8")
-            members = [deflated(m, xml) if m.name == self.input_part else m for m in self.raw]
+            invoer = _EMPTY_CELL.sub(replace_input, self.input_xml).encode("utf-8")
+            uitkomst = (_FORMULA_CELL.sub(replace_output, self.output_xml) if cached else self.output_xml).encode()
+            members = [deflated(m, invoer) if m.name == self.input_part else
+                       deflated(m, uitkomst) if m.name == self.output_part and cached else m for m in self.raw]
             with open(target, "wb") as handle:
                 write_raw(handle, members)
         return write
@@ -170,6 +232,17 @@ def _cell_xml(value: Any) -> str:
     return f' t="inlineStr"><is><t xml:space="preserve">{text}</t></is>'
 
 
+def _cached_xml(value: Any) -> tuple[str, str]:
+    """(type attribute, value) of a formula cell's cached result."""
+    if isinstance(value, bool):
+        return ' t="b"', str(int(value))
+    if isinstance(value, Decimal):
+        return "", repr(float(value))
+    if isinstance(value, int | float):
+        return "", repr(value)
+    return ' t="str"', escape(str(value))
+
+
 # --- reading INPUTS --------------------------------------------------------------------------------
 
 @dataclass
@@ -178,55 +251,83 @@ class Row:
     values: dict[str, Any]
 
 
-def read_inputs(path: Path) -> tuple[list[str], list[Row]]:
-    """Columns and rows of a csv (`,` `;` or tab, UTF-8 with or without BOM) or xlsx (first sheet)."""
-    if not path.is_file():
-        raise InputError(f"invoerbestand {path} bestaat niet", field="inputs", value=str(path), file=str(path))
+def _inputs_error(path: Path, message: str, **details: Any) -> InputError:
+    return InputError(f"{path}: {message}", field=details.pop("field", "inputs"), value=details.pop("value", str(path)),
+                      file=str(path), **details)
+
+
+def _table(path: Path) -> list[list[Any]]:
     suffix = path.suffix.lower()
     if suffix in {".xlsx", ".xlsm"}:
+        check_workbook_bounds(path)
         from python_calamine import CalamineWorkbook
 
         try:
             sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python(skip_empty_area=False)
         except Exception as err:  # calamine raises its own types for broken files
-            raise InputError(f"{path}: geen leesbare xlsx ({err})", field="inputs", value=str(path),
-                             file=str(path)) from None
-        table = [list(r) for r in sheet]
-    elif suffix in {".csv", ".txt"}:
+            raise _inputs_error(path, f"geen leesbare xlsx ({str(err)[:200]})") from None
+        return [list(r) for r in sheet]
+    if suffix in {".csv", ".txt"}:
         try:
             text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as err:
-            raise InputError(f"{path}: geen UTF-8 (byte {err.start})", field="inputs", value=str(path),
-                             file=str(path)) from None
+            raise _inputs_error(path, f"geen UTF-8 (byte {err.start}); sla het bestand op als 'CSV UTF-8'") from None
         first = text.split("\n", 1)[0]
         delimiter = max((";", ",", "\t"), key=first.count)
-        table = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-    else:
-        raise InputError(f"{path}: onbekend soort invoerbestand (verwacht .csv of .xlsx)", field="inputs",
-                         value=str(path), file=str(path))
-    if not table or not any(str(c).strip() for c in table[0]):
-        raise InputError(f"{path}: het bestand is leeg (geen kopregel)", field="inputs", value=str(path),
-                         file=str(path))
-    header = [str(c).strip() for c in table[0]]
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        table = []
+        limit = csv.field_size_limit()
+        try:
+            csv.field_size_limit(MAX_CSV_FIELD)
+            for line in reader:
+                table.append(line)
+        except csv.Error as err:
+            raise _inputs_error(path, f"rij {reader.line_num} is geen leesbare CSV-regel ({err})", row=reader.line_num,
+                                value=str(err)) from None
+        finally:
+            csv.field_size_limit(limit)
+        return table
+    raise _inputs_error(path, "onbekend soort invoerbestand (verwacht .csv of .xlsx)")
+
+
+def read_inputs(path: Path) -> tuple[list[str], list[Row]]:
+    """Columns and rows of a csv (`,` `;` or tab, UTF-8 with or without BOM) or xlsx (first sheet)."""
+    if not path.is_file():
+        raise _inputs_error(path, "invoerbestand bestaat niet")
+    size = path.stat().st_size
+    if size > MAX_INPUTS_BYTES:
+        raise _inputs_error(path, f"te groot voor een invoerbestand ({size // (1 << 20)} MB; hoogstens "
+                                  f"{MAX_INPUTS_BYTES >> 20} MB)")
+    table = _table(path)
+    if not table or not any(str(c).strip() for c in table[0] if c is not None):
+        raise _inputs_error(path, "het bestand is leeg (geen kopregel)")
+    header = ["" if c is None else str(c).strip() for c in table[0]]
     while header and header[-1] == "":
         header.pop()
-    seen: set[str] = set()
+    seen: dict[str, str] = {}
     for column in header:
-        if column == "" or column.lower() in seen:
-            raise InputError(f"{path}, rij 1: kolomnaam {show_value(column)} is leeg of dubbel", field="kolom",
-                             value=column, row=1, file=str(path))
-        seen.add(column.lower())
+        canonical = column_key(column)
+        if column == "" or canonical in seen:
+            twin = f" (zelfde als {show_value(seen[canonical])})" if canonical in seen else ""
+            raise _inputs_error(path, f"rij 1: kolomnaam {show_value(column)} is leeg of dubbel{twin}", field="kolom",
+                                value=column, row=1)
+        seen[canonical] = column
     rows = []
     for number, cells in enumerate(table[1:], start=2):
         values = {c: (cells[i] if i < len(cells) else None) for i, c in enumerate(header)}
         values = {c: (None if isinstance(v, str) and v.strip() == "" else v) for c, v in values.items()}
         extra = [v for v in cells[len(header):] if v not in (None, "")]
         if extra:
-            raise InputError(f"{path}, rij {number}: meer waarden dan kolommen ({show_value(extra[0])})",
-                             field="kolom", value=extra[0], row=number, file=str(path))
+            raise _inputs_error(path, f"rij {number}: meer waarden dan kolommen ({show_value(extra[0])})",
+                                field="kolom", value=extra[0], row=number)
         if any(v is not None for v in values.values()):
             rows.append(Row(number, values))
     return header, rows
+
+
+def column_key(name: str) -> str:
+    """A column name as it is matched: case, spaces, '-' and '_' ignored (`Score 2026` = `score_2026`)."""
+    return re.sub(r"[\s_\-]+", "_", unicodedata.normalize("NFC", name).strip().casefold()).strip("_")
 
 
 # --- cases ----------------------------------------------------------------------------------------------
@@ -242,31 +343,38 @@ class Case:
 
 
 def _columns(spec: TemplateSpec, header: Sequence[str], key: str, path: Path) -> dict[str, str]:
-    """input name -> column in the file; unknown columns are an error, not silently ignored."""
-    by_lower = {c.lower(): c for c in header}
-    known = {i.column for i in spec.inputs}
-    unknown = [c for c in header if c.lower() not in known and c.lower() != key.lower()]
-    if unknown:
-        raise InputError(f"{path}, rij 1: kolom {show_value(unknown[0])} hoort niet bij sjabloon {spec.name} "
-                         f"(invoer: {', '.join(sorted(known))})", field="kolom", value=unknown[0], row=1,
-                         file=str(path))
-    missing = [i.column for i in spec.inputs if i.required and i.kind != "flag" and i.column not in by_lower]
+    """input name -> column in the file; unknown columns are an error (with the nearest name), not ignored."""
+    by_key = {column_key(c): c for c in header}
+    known = {column_key(i.column): i for i in spec.inputs}
+    for column in header:
+        canonical = column_key(column)
+        if canonical in known or canonical == column_key(key):
+            continue
+        nearest = difflib.get_close_matches(canonical, list(known), n=1, cutoff=0.6)
+        hint = f"; bedoelt u {show_value(known[nearest[0]].column)}?" if nearest else ""
+        raise _inputs_error(path, f"rij 1: kolom {show_value(column)} hoort niet bij sjabloon {spec.name}{hint} "
+                                  f"(invoer: {', '.join(sorted(i.column for i in spec.inputs))})", field="kolom",
+                            value=column, row=1)
+    missing = [i.column for i in spec.inputs if i.required and i.kind != "flag" and column_key(i.column) not in by_key]
     if missing:
-        raise InputError(f"{path}, rij 1: kolom {show_value(missing[0])} ontbreekt (nodig voor sjabloon {spec.name})",
-                         field="kolom", value=missing[0], row=1, file=str(path))
-    return {i.name: by_lower[i.column] for i in spec.inputs if i.column in by_lower}
+        raise _inputs_error(path, f"rij 1: kolom {show_value(missing[0])} ontbreekt (nodig voor sjabloon {spec.name})",
+                            field="kolom", value=missing[0], row=1)
+    return {i.name: by_key[column_key(i.column)] for i in spec.inputs if column_key(i.column) in by_key}
 
 
 def build_cases(spec: TemplateSpec, path: Path, header: list[str], rows: list[Row], key: str | None,
                 *, skip_invalid: bool) -> list[Case]:
+    """One case per key, converted and computed; with `skip_invalid` False, InputErrors for every bad key."""
     key_column = key or header[0]
-    if key_column.lower() not in {c.lower() for c in header}:
-        raise InputError(f"{path}: sleutelkolom {show_value(key_column)} bestaat niet (kolommen: "
-                         f"{', '.join(header)})", field="key", value=key_column, file=str(path))
-    key_column = next(c for c in header if c.lower() == key_column.lower())
+    matches = [c for c in header if column_key(c) == column_key(key_column)]
+    if not matches:
+        raise _inputs_error(path, f"sleutelkolom {show_value(key_column)} bestaat niet (kolommen: {', '.join(header)})",
+                            field="key", value=key_column)
+    key_column = matches[0]
     columns = _columns(spec, header, key_column, path)
     groups: dict[str, list[Row]] = {}
     cases: list[Case] = []
+    errors: list[InputError] = []
     for row in rows:
         raw = row.values[key_column]
         key_value = _key_text(raw)
@@ -274,10 +382,9 @@ def build_cases(spec: TemplateSpec, path: Path, header: list[str], rows: list[Ro
             f"sleutel {show_value(key_value)} bevat een teken dat niet in een werkmap kan"
             if XML_INVALID.search(key_value) else None)
         if problem:
-            error = InputError(f"{path}, rij {row.number}, kolom '{key_column}': {problem}",
-                               field=key_column, value=raw, row=row.number, file=str(path))
-            if not skip_invalid:
-                raise error
+            error = _inputs_error(path, f"rij {row.number}, kolom '{key_column}': {problem}", field=key_column,
+                                  value=raw, row=row.number)
+            errors.append(error)
             cases.append(Case(f"(rij {row.number})", [row.number], error=str(error)))
             continue
         groups.setdefault(key_value, []).append(row)
@@ -288,18 +395,19 @@ def build_cases(spec: TemplateSpec, path: Path, header: list[str], rows: list[Ro
             case.outputs = spec.compute(case.values)
         except ToolkitError as err:
             message = _located(err, path, group, spec.rule_fields)
-            if not skip_invalid:
-                raise InputError(message, field=getattr(err, "field", None), value=getattr(err, "value", None),
-                                 row=getattr(err, "row", None), file=str(path)) from None
+            errors.append(InputError(message, field=getattr(err, "field", None), value=getattr(err, "value", None),
+                                     row=getattr(err, "row", None), file=str(path)))
             case.error = message
         cases.append(case)
+    if errors and not skip_invalid:
+        raise InputErrors(errors, shown=SHOWN_ERRORS)
     return cases
 
 
 def _key_text(raw: object) -> str:
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))
-    return "" if raw is None else str(raw).strip()
+    return "" if raw is None else unicodedata.normalize("NFC", str(raw)).strip()
 
 
 def _convert_group(spec: TemplateSpec, columns: Mapping[str, str], group: list[Row], path: Path) -> dict[str, Any]:
@@ -313,9 +421,21 @@ def _convert_group(spec: TemplateSpec, columns: Mapping[str, str], group: list[R
                                  value=len(group), row=group[spec_input.rows].number)
             values[spec_input.name] = [
                 _convert_cell(spec_input, row.values.get(column) if column else None, path, row) for row in group]
-        else:
-            values[spec_input.name] = _convert_cell(spec_input, group[0].values.get(column) if column else None,
-                                                    path, group[0])
+            continue
+        first = _convert_cell(spec_input, group[0].values.get(column) if column else None, path, group[0])
+        # A scalar input is read from the key's first row; a later row of the same key may repeat it or
+        # leave it empty, but another value is an error, never silently dropped.
+        for row in group[1:]:
+            raw = row.values.get(column) if column else None
+            if raw is None:
+                continue
+            other = _convert_cell(spec_input, raw, path, row)
+            if other != first:
+                raise InputError(f"{path}, rij {row.number}, kolom '{column}': {show_value(raw)} wijkt af van "
+                                 f"rij {group[0].number} van dezelfde sleutel ({show_value(first)}); een enkelvoudige "
+                                 "invoer heeft één waarde per sleutel", field=spec_input.column, value=raw,
+                                 row=row.number)
+        values[spec_input.name] = first
     return values
 
 
@@ -337,9 +457,15 @@ def _located(err: ToolkitError, path: Path, group: list[Row], fields: Mapping[st
 # --- writing ------------------------------------------------------------------------------------------------
 
 def safe_file_name(key: str) -> str:
-    name = _UNSAFE_NAME.sub("_", key).strip().rstrip(".")
+    """A key as a file name on Windows, macOS and Linux: unsafe characters become `_`, the text is NFC (as
+    macOS stores it), and a long key is cut with a stable hash of the whole key, so it stays unique."""
+    name = _UNSAFE_NAME.sub("_", unicodedata.normalize("NFC", key)).strip().rstrip(". ")
     if not name or name.upper().split(".")[0] in _RESERVED:
         name = f"_{name}"
+    if len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
+        cut = name.encode("utf-8")[:MAX_NAME_BYTES - 13].decode("utf-8", errors="ignore").rstrip(". ")
+        name = f"{cut}~{digest}"
     return name
 
 
@@ -358,25 +484,38 @@ class FillResult:
         return sum(1 for c in self.cases if c.error)
 
 
-def _targets(cases: list[Case], out_dir: Path, force: bool) -> dict[str, Path]:
+SUMMARY_NAMES = ("summary.xlsx", "summary.csv")
+
+
+def _targets(cases: list[Case], out_dir: Path, inputs: Path, force: bool) -> dict[str, Path]:
     targets: dict[str, Path] = {}
     by_name: dict[str, str] = {}
     for case in cases:
         if case.error:
             continue
         name = safe_file_name(case.key)
-        if name.lower() in by_name:
-            raise InputError(f"sleutels {show_value(by_name[name.lower()])} en {show_value(case.key)} geven dezelfde "
-                             f"bestandsnaam {name}.xlsx", field="key", value=case.key)
-        by_name[name.lower()] = case.key
+        # Two keys that a case-insensitive or normalising file system (Windows, macOS) would store as
+        # one file are refused, not silently overwritten.
+        folded = unicodedata.normalize("NFC", name).casefold()
+        if folded in by_name:
+            raise InputError(f"sleutels {show_value(by_name[folded])} en {show_value(case.key)} geven dezelfde "
+                             f"bestandsnaam {name}.xlsx (hoofdletters en schrijfwijze tellen niet in bestandsnamen)",
+                             field="key", value=case.key)
+        by_name[folded] = case.key
         targets[case.key] = out_dir / f"{name}.xlsx"
-    reserved = {"summary.xlsx", "summary.csv"}
     for target in targets.values():
-        if target.name.lower() in reserved:
+        if target.name.lower() in SUMMARY_NAMES:
             raise InputError(f"sleutel geeft de bestandsnaam {target.name}, die voor de samenvatting is",
                              field="key", value=target.stem)
+    every = [*targets.values(), *(out_dir / n for n in SUMMARY_NAMES)]
+    for target in every:
+        if same_file(target, inputs):
+            raise InputError(f"{target} is het invoerbestand zelf; kies een andere map voor --out (het invoerbestand "
+                             "wordt nooit overschreven)", field="out", value=str(target))
+        if target.is_dir():
+            raise InputError(f"{target} is een map; een werkmap kan daar niet komen", field="out", value=str(target))
     if not force:
-        existing = [p for p in [*targets.values(), out_dir / "summary.xlsx", out_dir / "summary.csv"] if p.exists()]
+        existing = [p for p in every if p.exists()]
         if existing:
             more = f" en nog {len(existing) - 1}" if len(existing) > 1 else ""
             raise InputError(f"{existing[0]}{more} bestaat al; gebruik --force om te overschrijven",
@@ -384,12 +523,87 @@ def _targets(cases: list[Case], out_dir: Path, force: bool) -> dict[str, Path]:
     return targets
 
 
-def _write_chunk(template: Path, jobs: list[tuple[str, dict[str, Any], str]], force: bool) -> list[str]:
+class Interrupted(BaseException):
+    """A SIGTERM or SIGINT during a run: unwinds like KeyboardInterrupt, so every `finally` runs."""
+
+
+def _raise_interrupted(_signum: int, _frame: object) -> None:
+    raise Interrupted()
+
+
+def _worker_start(parent: int) -> None:
+    """In each worker: die with the parent (a watchdog sees it go), and clean up on SIGTERM."""
+    signal.signal(signal.SIGTERM, _raise_interrupted)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides on Ctrl+C and terminates us
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            threading.Event().wait(0.2)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _write_chunk(template: Path, jobs: list[tuple[str, dict[str, Any], dict[str, Any], str]], force: bool) -> list[str]:
     """Worker: write the workbooks of one chunk (runs in a separate process for large batches)."""
-    tpl = TemplateFile.open(template)
-    for key, values, target in jobs:
-        write_atomically(Path(target), tpl.filled(values, key), overwrite=force)
-    return [key for key, _values, _target in jobs]
+    tpl = _worker_template(template)
+    for key, values, outputs, target in jobs:
+        write_atomically(Path(target), tpl.filled(values, key, outputs), overwrite=force)
+    return [key for key, *_rest in jobs]
+
+
+_WORKER_TEMPLATES: dict[Path, TemplateFile] = {}
+
+
+def _worker_template(template: Path) -> TemplateFile:
+    """The template, read once per worker process rather than once per chunk."""
+    if template not in _WORKER_TEMPLATES:
+        _WORKER_TEMPLATES[template] = TemplateFile.open(template, verify=False)
+    return _WORKER_TEMPLATES[template]
+
+
+@contextlib.contextmanager
+def _signals_interrupt() -> Iterator[None]:
+    """SIGTERM (and SIGINT) raise Interrupted in the main thread while a run writes, so it unwinds."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT)}
+    for s in previous:
+        signal.signal(s, _raise_interrupted)
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+def _write_all(tpl: TemplateFile, jobs: list[tuple[str, dict[str, Any], dict[str, Any], str]], force: bool,
+               workers: int | None, report: Callable[[int, int], None]) -> None:
+    done = 0
+    count = workers if workers is not None else min(os.cpu_count() or 1, 8)
+    if count > 1 and len(jobs) >= PARALLEL_FROM:
+        size = max(8, len(jobs) // (count * 8))
+        chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
+        pool = ProcessPoolExecutor(max_workers=count, initializer=_worker_start, initargs=(os.getpid(),))
+        try:
+            for keys in pool.map(_write_chunk, [tpl.path] * len(chunks), chunks, [force] * len(chunks)):
+                done += len(keys)
+                report(done, len(jobs))
+        except BaseException:
+            # Interrupted, or a worker failed: stop the others now; their SIGTERM handler removes their
+            # temporary files before they exit.
+            for process in list(getattr(pool, "_processes", {}).values()):
+                with contextlib.suppress(Exception):
+                    process.terminate()
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
+    else:
+        for case_key, values, outputs, target in jobs:
+            write_atomically(Path(target), tpl.filled(values, case_key, outputs), overwrite=force)
+            done += 1
+            report(done, len(jobs))
 
 
 def fill(template: str | Path, inputs: Path, out_dir: Path, *, key: str | None = None, force: bool = False,
@@ -399,96 +613,152 @@ def fill(template: str | Path, inputs: Path, out_dir: Path, *, key: str | None =
     tpl = TemplateFile.open(template)
     header, rows = read_inputs(inputs)
     if not rows:
-        raise InputError(f"{inputs}: geen rijen met invoer onder de kopregel", field="inputs", value=str(inputs),
-                         file=str(inputs))
+        raise _inputs_error(inputs, "geen rijen met invoer onder de kopregel")
     cases = build_cases(tpl.spec, inputs, header, rows, key, skip_invalid=skip_invalid)
-    targets = _targets(cases, out_dir, force)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    jobs = [(c.key, c.values, str(targets[c.key])) for c in cases if not c.error]
-    done = 0
-    report = progress or (lambda _done, _total: None)
-    report(0, len(jobs))
-    count = workers if workers is not None else min(os.cpu_count() or 1, 8)
-    if count > 1 and len(jobs) >= PARALLEL_FROM:
-        size = max(8, len(jobs) // (count * 8))
-        chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
-        with ProcessPoolExecutor(max_workers=count) as pool:
-            for keys in pool.map(_write_chunk, [tpl.path] * len(chunks), chunks, [force] * len(chunks)):
-                done += len(keys)
-                report(done, len(jobs))
-    else:
-        for case_key, values, target in jobs:
-            write_atomically(Path(target), tpl.filled(values, case_key), overwrite=force)
-            done += 1
-            report(done, len(jobs))
-    for case in cases:
-        if not case.error:
-            case.file = targets[case.key].name
-    summary_xlsx, summary_csv = write_summary(tpl.spec, cases, out_dir, force=force)
+    with OutputLock(out_dir), _signals_interrupt():
+        remove_stale_temporaries(out_dir)
+        targets = _targets(cases, out_dir, inputs, force)
+        jobs = [(c.key, c.values, c.outputs, str(targets[c.key])) for c in cases if not c.error]
+        report = progress or (lambda _done, _total: None)
+        report(0, len(jobs))
+        try:
+            _write_all(tpl, jobs, force, workers, report)
+            for case in cases:
+                if not case.error:
+                    case.file = targets[case.key].name
+            summary_xlsx, summary_csv = write_summary(tpl.spec, cases, out_dir, key_label=_key_label(header, key),
+                                                      force=force)
+        finally:
+            remove_stale_temporaries(out_dir)  # a worker stopped mid-write, or an error in between
     return FillResult(cases, summary_xlsx, summary_csv)
+
+
+def _key_label(header: list[str], key: str | None) -> str:
+    if key is None:
+        return header[0]
+    return next((c for c in header if column_key(c) == column_key(key)), key)
 
 
 # --- the summary ----------------------------------------------------------------------------------------------
 
+def _joined(value: Any) -> Any:
+    """A range output (areas to drop, cumulative production) as one text in the summary."""
+    if isinstance(value, list):
+        return ", ".join(format(v, "f") if isinstance(v, Decimal) else str(v) for v in value if v not in ("", None))
+    return value
+
+
 def summary_rows(spec: TemplateSpec, cases: list[Case]) -> Iterator[list[Any]]:
+    """The summary for programs: fixed machine names in the header, the values as computed."""
     yield ["sleutel", "status", "reden", "bestand", "rijen", *(o.name for o in spec.outputs)]
     for case in cases:
         status = "afgewezen" if case.error else "ok"
         rows = ",".join(str(r) for r in case.rows)
-        outputs = [case.outputs.get(o.name) for o in spec.outputs]
+        outputs = [_joined(case.outputs.get(o.name)) for o in spec.outputs]
         yield [case.key, status, case.error or "", case.file or "", rows, *outputs]
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() and abs(value) < 2**53 else float(value)
-    return value
-
-
 def csv_safe(value: Any) -> Any:
-    """Text that a spreadsheet would read as a formula gets a leading apostrophe (CSV injection)."""
+    """Text that a spreadsheet would read as a formula gets a leading apostrophe (CSV injection); numbers
+    are never touched (a negative amount stays a number)."""
     if isinstance(value, str) and len(value) > 1 and value.startswith(_FORMULA_START):  # a lone "-" is inert
         return "'" + value
     return value
 
 
-def write_summary(spec: TemplateSpec, cases: list[Case], out_dir: Path, *, force: bool) -> tuple[Path, Path]:
+_XLSX_FORMATS = {"money": '"€" #,##0.00', "fraction": "0.00%", "count": "0", "ratio": "0.00", "number": "0.0000",
+                 "month": "0"}
+
+
+def _xlsx_value(value: Any, kind: str) -> Any:
+    if isinstance(value, Decimal):
+        if kind == "money":
+            value = value.quantize(Decimal("0.01"))
+        return int(value) if value == value.to_integral_value() and abs(value) < 2**53 else float(value)
+    return _joined(value)
+
+
+def write_summary(spec: TemplateSpec, cases: list[Case], out_dir: Path, *, key_label: str = "sleutel",
+                  force: bool) -> tuple[Path, Path]:
+    """summary.xlsx for people (Dutch headers, € and % formats, key first) and summary.csv for programs;
+    both are written to temporary files first and then put in place, so a failure leaves neither."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     table = list(summary_rows(spec, cases))
+    outputs: tuple[Output, ...] = spec.outputs
 
     def write_xlsx(target: Path) -> None:
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet("samenvatting")
-        for line in table:
-            cells = []
-            for value in map(_plain, line):
-                cell = WriteOnlyCell(ws, value=value)
+        wb = Workbook()
+        ws = wb.active
+        assert ws is not None
+        ws.title = "samenvatting"
+        headers = [key_label, "Status", *(o.label for o in outputs), "Reden", "Bestand", "Rijen in invoer"]
+        widths = [len(h) for h in headers]
+        ws.append(headers)
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+            cell.data_type = "s"
+        for case in cases:
+            line = [case.key, "afgewezen" if case.error else "ok",
+                    *(_xlsx_value(case.outputs.get(o.name), o.kind) for o in outputs),
+                    case.error or "", case.file or "", ",".join(map(str, case.rows))]
+            ws.append(line)
+            row = ws.max_row
+            for column, value in enumerate(line, start=1):
+                cell = ws.cell(row=row, column=column)
                 if isinstance(value, str):
                     cell.data_type = "s"  # never a formula, whatever the text starts with
-                cells.append(cell)
-            ws.append(cells)
+                kind = outputs[column - 3].kind if 3 <= column < 3 + len(outputs) else "text"
+                if kind in _XLSX_FORMATS and isinstance(value, int | float) and not isinstance(value, bool):
+                    cell.number_format = _XLSX_FORMATS[kind]
+                widths[column - 1] = max(widths[column - 1], len(_shown(value, kind)))
+        for column, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 8), 60)
+        ws.freeze_panes = "B2"
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{ws.max_row}"
         wb.save(target)
 
     def write_csv(target: Path) -> None:
-        # For programs and for reading without Excel (people open summary.xlsx): plain UTF-8, commas,
-        # a decimal point, TRUE/FALSE as in the templates.
+        # For programs (people open summary.xlsx): plain UTF-8, commas, a decimal point, TRUE/FALSE as in
+        # the templates, money in cents.
+        kinds = {o.name: o.kind for o in outputs}
+        header = table[0]
         with open(target, "w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
-            for line in table:
-                writer.writerow(["" if v is None else csv_safe(_csv_text(v)) for v in line])
+            writer.writerow(header)
+            for line in table[1:]:
+                writer.writerow(["" if v is None else csv_safe(_csv_text(v, kinds.get(str(h), "")))
+                                 for h, v in zip(header, line, strict=True)])
 
-    xlsx = write_atomically(out_dir / "summary.xlsx", write_xlsx, overwrite=force)
-    csv_path = write_atomically(out_dir / "summary.csv", write_csv, overwrite=force)
+    xlsx, csv_path = write_together(
+        [(out_dir / "summary.xlsx", write_xlsx), (out_dir / "summary.csv", write_csv)], overwrite=force)
     return xlsx, csv_path
 
 
-def _csv_text(value: Any) -> Any:
+def _shown(value: Any, kind: str) -> str:
+    """Roughly what a Dutch reader sees in the cell, for the column width."""
+    if isinstance(value, bool) or value is None:
+        return "ONWAAR" if value is False else str(value or "")
+    if isinstance(value, int | float):
+        if kind == "money":
+            return format_money(value)
+        if kind == "fraction":
+            return format_percent(value)
+        return format_number(value)
+    return str(value)
+
+
+def _csv_text(value: Any, kind: str) -> Any:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float):
         return repr(value)
     if isinstance(value, Decimal):
-        return format(value, "f")
+        return format(value.quantize(Decimal("0.01")) if kind == "money" else value, "f")
     return value
+
+
+__all__ = ["Case", "FillResult", "Interrupted", "TemplateFile", "fill", "read_inputs", "safe_file_name",
+           "summary_rows", "write_summary"]

@@ -25,14 +25,17 @@ docstrings daar aan, niet deze pagina.
 
 In Excel met Nederlandse instellingen scheidt u argumenten met een puntkomma, zoals hieronder.
 Een optioneel argument mag u leeglaten. Bereiken mogen lege cellen bevatten: die tellen niet mee.
-Percentages zijn fracties (85% = 0,85). Ja/nee-argumenten nemen `ja`, `nee`, WAAR of ONWAAR.
+Percentages zijn fracties (75% = 0,75). Ja/nee-argumenten nemen `ja`, `nee`, WAAR of ONWAAR.
+Getallen als tekst worden Nederlands gelezen: `450.000` is vierhonderdvijftigduizend, `12,5` twaalf en
+een half (zie de handleiding, "Getallen zoals u ze typt"). Functies die van het beleidsjaar afhangen
+hebben een optioneel laatste argument `jaar`; leeg is het huidige beleidsjaar.
 
 Foute invoer geeft geen Python-foutmelding maar een tekst in de cel die begint met `#WAARDE!` en
 de rij en de waarde noemt, bijvoorbeeld `#WAARDE! postcode '12AB' in rij 3 is geen geldige PC4 …`.
 Zonder postcodegebieden geeft `CZ_RATIO` `#DEEL/0! …`; een uitkomst die geen eindig getal is `#GETAL! …`.
 
-Installatie: zie het tabblad *Lees mij* van `workbooks/zorginkoop.xlsm` (Windows) en de README
-(xlwings Lite voor Excel op het web en de Mac).
+Installatie: zie [de handleiding](handleiding.md) en het tabblad *Lees mij* van
+`workbooks/zorginkoop.xlsm` (Windows, en xlwings Lite voor Excel op het web en de Mac).
 """
 
 

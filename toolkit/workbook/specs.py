@@ -3,54 +3,85 @@
 One spec per template. `build.py` lays the names out and writes the Excel formulas (the second,
 independent implementation); `fill.py` converts rows of an INPUTS file with `convert()` and writes
 them into the input cells; `compute()` gives the outputs the Python rules compute, for `summary`,
-for `zorginkoop check` and for the LibreOffice recalculation tests.
+for the cached values of a filled workbook, for `zorginkoop check` and the recalculation tests.
 
+Labels and help texts name policy numbers through `{placeholders}` (`toolkit.parameters.phrases`), and
+number inputs carry the plausible range of their quantity (`toolkit.numbers`): every text follows the
+parameter data in force, overlay included. `SPECS` is built for the data in force when it is read.
 Values that the rules give as None (no threshold, not eligible) have a fixed text in both engines.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from .. import rules
 from ..choices import yes_no
-from ..errors import InputError, show_value
-from ..money import parse_number, whole_count
-from ..postcode import to_pc4
+from ..errors import InputError, relabel, show_value
+from ..numbers import Quantity, quantity
+from ..parameters import OVERLAY_VARIABLE, active, current_year, load_topic
+from ..parameters.phrases import render
+from ..rules.ceiling import METHODS as CEILING_METHODS
 from ..rules.nachtzorg import METHODS as NACHTZORG_METHODS
 from ..rules.ratio import PROVIDER_KINDS
 
 NOT_APPLICABLE = "n.v.t."
 NO_RATIO = "-"
+NOT_REACHED = "niet bereikt"
 # Characters XML 1.0 cannot hold: text with them cannot be written into a workbook at all.
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Dutch names of the kinds of input, as `describe` shows them.
+KIND_NAMES = {"money": "bedrag", "count": "aantal", "fraction": "fractie", "number": "getal", "flag": "ja/nee",
+              "choice": "keuze", "score": "keuze", "postcode": "tekst", "year": "jaar"}
 
 
 @dataclass(frozen=True)
 class Input:
     name: str  # the defined name, in_*
     label: str  # Dutch, on the Invoer sheet
-    kind: str  # see convert()
-    help: str  # Dutch input message (data validation prompt), at most 255 characters
+    kind: str  # number, year, choice, flag, score, postcode
+    help: str  # Dutch input message (data validation prompt), at most 255 characters with the range
+    quantity: str | None = None  # for numbers: the plausible range (numbers.quantities)
     choices: tuple[str, ...] = ()
     required: bool = True
     rows: int = 0  # > 0: a range input of that many rows
+    row_labels: tuple[str, ...] = ()  # shown beside a range's rows (months, quarters); default 1, 2, …
 
     @property
     def column(self) -> str:
         """The column name in an INPUTS file: the input name without `in_`."""
         return self.name.removeprefix("in_")
 
+    @property
+    def measure(self) -> Quantity | None:
+        return quantity(self.quantity) if self.quantity else None
+
+    @property
+    def kind_name(self) -> str:
+        """bedrag, aantal, fractie, ja/nee, keuze, tekst: for `describe`."""
+        measure = self.measure
+        return KIND_NAMES[measure.reading if measure and self.kind == "number" else self.kind]
+
+    @property
+    def prompt(self) -> str:
+        """The input message: the help text and, for numbers, the plausible range."""
+        measure = self.measure
+        if measure is None or self.kind == "year":
+            return self.help[:255]
+        return f"{self.help} Bereik: {measure.range_text()}."[:255]
+
 
 @dataclass(frozen=True)
 class Output:
     name: str  # out_*
     label: str
-    kind: str  # count, number, ratio, fraction, money, bool, text
+    kind: str  # count, number, ratio, fraction, money, bool, text, month
+    rows: int = 0  # > 0: a range output of that many rows
 
 
 @dataclass(frozen=True)
@@ -61,18 +92,25 @@ class TemplateSpec:
     inputs: tuple[Input, ...]
     outputs: tuple[Output, ...]
     compute: Callable[[Mapping[str, Any]], dict[str, Any]] = field(repr=False)
-    policy_year: int | None = None  # fixed policy year when the template has no jaar input
+    topics: tuple[tuple[str, str], ...] = ()  # the parameter topics the formulas read
     # The rules name their fields in English; messages for spreadsheet users use the input's column.
     rule_fields: Mapping[str, str] = field(default_factory=dict)
 
     def input(self, name: str) -> Input:
         return next(i for i in self.inputs if i.name == name)
 
+    @property
+    def years(self) -> tuple[int, ...]:
+        """The policy years every topic of the template covers (the template's year table)."""
+        sets = [set(load_topic(insurer, topic).years) for insurer, topic in self.topics]
+        return tuple(sorted(set.intersection(*sets))) if sets else ()
+
 
 # The rules' own alias tables (English or Dutch -> the rule's English name), and the Dutch word the
 # template's formulas and dropdowns use for each of those names.
 _CHOICES = {"soort": (PROVIDER_KINDS, {"existing": "bestaand", "new": "nieuw"}),
-            "methode": (NACHTZORG_METHODS, {"multiplicative": "multiplicatief", "additive": "additief"})}
+            "methode": (NACHTZORG_METHODS, {"multiplicative": "multiplicatief", "additive": "additief"}),
+            "plafond_methode": (CEILING_METHODS, {"linear": "lineair", "seasonal": "seizoen"})}
 
 
 def _empty(value: object) -> bool:
@@ -82,9 +120,9 @@ def _empty(value: object) -> bool:
 def convert(spec: Input, value: object, *, where: str = "") -> Any:
     """One cell of input as the template and the rules take it; InputError names `where` and the value.
 
-    Kinds: year, count (whole ≥ 0), number (≥ 0), money (≥ 0), fraction (0..1, '85%' allowed),
-    index (> -1, a fraction), choice (canonical Dutch word), flag ('ja'/'nee'), score (A/B/C/None),
-    postcode (text, checked by the ratio rule).
+    Numbers are read by `toolkit.numbers` (the one reading of typed numbers) and checked against the
+    plausible range of their quantity; choices become the Dutch word of the template's dropdown; flags
+    'ja'/'nee'; scores A/B/C or None; postcodes stay text (the ratio rule reads them).
     """
     label = f"{where}{spec.column}"
     if isinstance(value, str) and XML_INVALID.search(value):
@@ -97,24 +135,18 @@ def convert(spec: Input, value: object, *, where: str = "") -> Any:
             raise InputError(f"{label}: waarde ontbreekt", field=spec.column, value=value)
         return None
     kind = spec.kind
-    if kind in {"year", "count"}:
-        number = parse_number(value, label) if isinstance(value, str) else value
-        return whole_count(number, label)
-    if kind in {"number", "money", "fraction", "index"}:
+    if kind in {"number", "year"}:
         if isinstance(value, bool):
             raise InputError(f"{label}: {show_value(value)} is geen getal", field=spec.column, value=value)
-        number = parse_number(value, label)
-        if kind == "index" and number <= -1:
-            raise InputError(f"{label}: {show_value(value)} ligt op of onder -100%", field=spec.column, value=value)
-        if kind != "index" and number < 0:
-            raise InputError(f"{label}: {show_value(value)} mag niet negatief zijn", field=spec.column, value=value)
-        if kind == "fraction" and number > 1:
-            raise InputError(f"{label}: {show_value(value)} ligt buiten 0..1 (85% = 0,85)", field=spec.column,
-                             value=value)
-        return number
+        measure = spec.measure
+        assert measure is not None, spec.name  # a spec mistake, not user input
+        try:
+            return measure.read(value, label)
+        except InputError as err:
+            raise InputError(str(err), field=spec.column, value=value) from None
     text = value.strip() if isinstance(value, str) else None
     if kind == "choice":
-        aliases, dutch = _CHOICES[spec.column]
+        aliases, dutch = _CHOICES[_choice_table(spec)]
         canonical = dutch.get(aliases.get((text or "").lower(), ""))
         if canonical is None:
             raise InputError(f"{label}: {show_value(value)} is onbekend (verwacht {' of '.join(spec.choices)})",
@@ -141,30 +173,24 @@ def convert(spec: Input, value: object, *, where: str = "") -> Any:
     raise ValueError(f"onbekende soort invoer {kind!r}")  # a spec mistake, not user input
 
 
+def _choice_table(spec: Input) -> str:
+    return "plafond_methode" if spec.column == "methode" and "lineair" in spec.choices else spec.column
+
+
 def _or_not_applicable(value: Decimal | None) -> Decimal | str:
     return NOT_APPLICABLE if value is None else value
+
+
+def _year(v: Mapping[str, Any]) -> int:
+    year: int | None = v.get("in_jaar")
+    return current_year() if year is None else year
 
 
 # --- the Python engines ------------------------------------------------------------------------------
 
 def _cz_ratio(v: Mapping[str, Any]) -> dict[str, Any]:
-    counts: dict[str, int] = {}
-    postcodes, clients = v["in_postcodes"] or [], v["in_clienten"] or []
-    for row, (postcode, count) in enumerate(zip(postcodes, clients, strict=True), start=1):
-        if postcode is None and count is None:
-            continue
-        # `row` is the row within the range; fill and check turn it into a file row or a cell.
-        if postcode is None:
-            raise InputError(f"clienten: {count} cliënten zonder postcode", field="clienten", value=count, row=row)
-        if count is None:
-            raise InputError(f"clienten: postcode {show_value(postcode)} zonder aantal cliënten", field="clienten",
-                             value=None, row=row)
-        try:
-            area = to_pc4(postcode, field="postcodes")
-        except InputError as err:
-            raise InputError(err.message, field="postcodes", value=postcode, row=row) from None
-        counts[area] = counts.get(area, 0) + count
-    a = rules.assess_client_area_ratio(counts, year=v["in_jaar"], provider=v["in_soort"])
+    counts = rules.clients_by_area(v["in_postcodes"] or [], v["in_clienten"] or [])
+    a = rules.assess_client_area_ratio(counts, year=_year(v), provider=v["in_soort"] or "bestaand")
     return {
         "out_clienten": a.clients,
         "out_gebieden": a.areas,
@@ -173,6 +199,7 @@ def _cz_ratio(v: Mapping[str, Any]) -> dict[str, Any]:
         "out_voldoet": a.meets,
         "out_extra_clienten": a.clients_needed,
         "out_max_gebieden": NOT_APPLICABLE if a.max_areas is None else a.max_areas,
+        "out_te_schrappen": list(a.areas_to_drop),
     }
 
 
@@ -182,7 +209,7 @@ def _staffel(v: Mapping[str, Any]) -> dict[str, Any]:
         cost_points=v["in_kostenpunten"], ceiling_free=v["in_plafondvrij"] == "ja",
         production_agreement=v["in_productieafspraak"],
         palliative_terminal=v["in_palliatief_terminaal"] == "ja",
-        merger_or_bankruptcy=v["in_fusie_faillissement"] == "ja",
+        merger_or_bankruptcy=v["in_fusie_faillissement"] == "ja", year=_year(v),
     )
     return {
         "out_percentage": _or_not_applicable(outcome.percentage),
@@ -193,9 +220,10 @@ def _staffel(v: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _cooperatie(v: Mapping[str, Any]) -> dict[str, Any]:
-    assessment = rules.assess_cooperative(v["in_clienten"], v["in_fte_niveau6"])
-    hours = [h for h in (v["in_uren_leden"] or []) if h is not None]
-    turnover = rules.cooperative_max_turnover(hours, v["in_uurtarief"], night=v["in_nachtdienst"] == "ja")
+    year = _year(v)
+    assessment = rules.assess_cooperative(v["in_clienten"], v["in_fte_niveau6"], year=year)
+    turnover = rules.cooperative_max_turnover(v["in_uren_leden"] or [], v["in_uurtarief"],
+                                              night=v["in_nachtdienst"] == "ja", year=year)
     return {
         "out_fte_nodig": assessment.required_fte,
         "out_fte_tekort": assessment.shortfall_fte,
@@ -207,12 +235,14 @@ def _cooperatie(v: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _nachtzorg(v: Mapping[str, Any]) -> dict[str, Any]:
-    w_t = rules.weighted_index(v["in_pers_voorlopig_t"], v["in_mat_voorlopig_t"])
-    w_prev = rules.weighted_index(v["in_pers_voorlopig_t1"], v["in_mat_voorlopig_t1"])
-    w_final = rules.weighted_index(v["in_pers_definitief_t1"], v["in_mat_definitief_t1"])
+    year = _year(v)
+    w_t = rules.weighted_index(v["in_pers_voorlopig_t"], v["in_mat_voorlopig_t"], year=year)
+    w_prev = rules.weighted_index(v["in_pers_voorlopig_t1"], v["in_mat_voorlopig_t1"], year=year)
+    w_final = rules.weighted_index(v["in_pers_definitief_t1"], v["in_mat_definitief_t1"], year=year)
     result = rules.index_nachtzorg_budget(
         v["in_begroting"], prelim_t=w_t, prelim_prev=w_prev, final_prev=w_final,
-        zvw_share=Decimal(1) if v["in_zvw_aandeel"] is None else v["in_zvw_aandeel"], method=v["in_methode"],
+        zvw_share=Decimal(1) if v["in_zvw_aandeel"] is None else v["in_zvw_aandeel"],
+        method=v["in_methode"] or "multiplicatief",
     )
     return {
         "out_index_t": w_t,
@@ -225,116 +255,291 @@ def _nachtzorg(v: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _plafond(v: Mapping[str, Any]) -> dict[str, Any]:
+    profile = v["in_vorig_jaar"]
+    outcome = rules.assess_additional_purchase(
+        v["in_plafond"], v["in_productie"] or [],
+        last_year_monthly=None if not profile or all(m is None for m in profile) else profile,
+        method=v["in_methode"] or "lineair", score_2026=v["in_score_2026"], score_2027=v["in_score_2027"],
+        cost_points=v["in_kostenpunten"], ceiling_free=v["in_plafondvrij"] == "ja",
+        production_agreement=v["in_productieafspraak"], year=_year(v))
+    f = outcome.forecast
+    return {
+        "out_gerealiseerd": f.realised,
+        "out_prognose": f.projected_year,
+        "out_aandeel_voor_oktober": f.share_before_october,
+        "out_voldoet_80pct": f.meets_80_percent,
+        "out_maand_bereikt": NOT_REACHED if f.month_reached is None else f.month_reached,
+        "out_tekort": f.shortfall,
+        "out_mag_aanvragen": outcome.may_request,
+        "out_vergoeding_verwacht": _or_not_applicable(outcome.expected_reimbursement),
+        "out_redenen": "ja" if outcome.may_request else "; ".join(outcome.reasons),
+        "out_cumulatief": list(f.cumulative),
+    }
+
+
+def _eigen_levering(v: Mapping[str, Any]) -> dict[str, Any]:
+    outcome = rules.assess_own_delivery(v["in_eigen"], v["in_volle_dochter"], v["in_zzp"], v["in_onderaannemers"],
+                                        cooperative=v["in_cooperatie"] == "ja", year=_year(v))
+    quarters = list(outcome.quarter_shares) or [None] * 4
+    return {
+        "out_aandeel_eigen": NOT_APPLICABLE if outcome.own_share is None else outcome.own_share,
+        "out_voldoet": outcome.meets,
+        "out_van_toepassing": outcome.applies,
+        "out_aandeel_kwartaal": [NOT_APPLICABLE if q is None else q for q in quarters],
+        "out_reden": outcome.reason,
+    }
+
+
 RATIO_ROWS = 2000
 MEMBER_ROWS = 500
-COVERED_RATIO_YEARS = (2025, 2026, 2027)
+MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+          "november", "december")
+QUARTERS = ("kwartaal 1", "kwartaal 2", "kwartaal 3", "kwartaal 4")
+_JAAR_HELP = "Beleidsjaar; leeg = {jaar}. Dit sjabloon rekent met de jaren op het tabblad Bronnen."
 
-SPECS: dict[str, TemplateSpec] = {
-    "cz_ratio": TemplateSpec(
-        "cz_ratio", "CZ klant-werkgebiedratio", "1.0",
-        inputs=(
-            Input("in_jaar", "Beleidsjaar", "year", "Beleidsjaar T; de declaraties van T-2 tellen (2027: 2025).",
-                  choices=tuple(str(y) for y in COVERED_RATIO_YEARS)),
-            Input("in_soort", "Soort zorgaanbieder", "choice", "bestaand of nieuw (nieuw: eerste contract met CZ).",
-                  choices=("bestaand", "nieuw")),
-            Input("in_postcodes", "Postcode (PC4 of volledig)", "postcode",
-                  "4 cijfers, niet beginnend met 0, eventueel gevolgd door 2 letters (5611 of 5611 AB).",
-                  rows=RATIO_ROWS),
-            Input("in_clienten", "CZ-cliënten", "count", "Aantal verschillende CZ-cliënten in dit postcodegebied.",
-                  rows=RATIO_ROWS),
+
+def _jaar(label: str = "Beleidsjaar (leeg = {jaar})") -> Input:
+    return Input("in_jaar", label, "year", _JAAR_HELP, quantity="year", required=False)
+
+
+def _specs() -> dict[str, TemplateSpec]:
+    """Every template, its texts rendered for the parameter data in force."""
+    specs = [
+        TemplateSpec(
+            "cz_ratio", "CZ klant-werkgebiedratio", "2.0",
+            inputs=(
+                Input("in_jaar", "Beleidsjaar (leeg = {jaar})", "year",
+                      "Beleidsjaar T ({ratio_jaren}); de declaraties van {declaratiejaar} tellen (bij {jaar}: "
+                      "{declaratiejaar_voorbeeld}). Leeg = {jaar}.", quantity="year", required=False),
+                Input("in_soort", "Soort zorgaanbieder", "choice", "bestaand of nieuw (nieuw: eerste contract met CZ).",
+                      choices=("bestaand", "nieuw"), required=False),
+                Input("in_postcodes", "Postcode (PC4 of volledig)", "postcode",
+                      "4 cijfers, niet beginnend met 0, eventueel gevolgd door 2 letters (5611 of 5611 AB).",
+                      rows=RATIO_ROWS),
+                Input("in_clienten", "CZ-cliënten", "number", "Aantal verschillende CZ-cliënten in dit postcodegebied.",
+                      quantity="count", rows=RATIO_ROWS),
+            ),
+            outputs=(
+                Output("out_clienten", "CZ-cliënten", "count"),
+                Output("out_gebieden", "Postcodegebieden (PC4)", "count"),
+                Output("out_ratio", "Cliënten per postcodegebied", "ratio"),
+                Output("out_drempel", "Minimaal vereist", "number"),
+                Output("out_voldoet", "Voldoet", "bool"),
+                Output("out_extra_clienten", "Extra cliënten nodig in dezelfde gebieden", "count"),
+                Output("out_max_gebieden", "Maximaal aantal gebieden bij deze cliënten", "count"),
+                Output("out_te_schrappen", "Te schrappen postcodegebieden (in volgorde)", "text", rows=RATIO_ROWS),
+            ),
+            compute=_cz_ratio, topics=(("cz", "client_area_ratio"),),
+            rule_fields={"provider": "soort", "year": "jaar", "postcodes": "postcodes", "clients": "clienten"},
         ),
-        outputs=(
-            Output("out_clienten", "CZ-cliënten", "count"),
-            Output("out_gebieden", "Postcodegebieden (PC4)", "count"),
-            Output("out_ratio", "Cliënten per postcodegebied", "ratio"),
-            Output("out_drempel", "Minimaal vereist", "number"),
-            Output("out_voldoet", "Voldoet", "bool"),
-            Output("out_extra_clienten", "Extra cliënten nodig in dezelfde gebieden", "count"),
-            Output("out_max_gebieden", "Maximaal aantal gebieden bij deze cliënten", "count"),
+        TemplateSpec(
+            "staffel", "CZ staffel aanvullende zorginkoop", "2.0",
+            inputs=(
+                Input("in_score_2026", "Waardemodelscore {jaar_vorig} (jaar vóór het beleidsjaar)", "score",
+                      "A, B, C of leeg (geen score).", choices=("A", "B", "C"), required=False),
+                Input("in_score_2027", "Waardemodelscore {jaar} (beleidsjaar)", "score", "A, B, C of leeg.",
+                      choices=("A", "B", "C"), required=False),
+                Input("in_kostenpunten", "Punten op het kostenonderdeel", "number",
+                      "Nodig bij score B: {min_punten} of meer geeft {pct_b}, minder komt niet in aanmerking.",
+                      quantity="cost_points", required=False),
+                Input("in_plafondvrij", "Plafondvrije afspraak", "flag", "ja of nee.", choices=("ja", "nee")),
+                Input("in_productieafspraak", "Productieafspraak (€)", "number",
+                      "Tot en met {min_productie} geen waardemodel (geen score: {pct_geen_score}). Leeg: niet "
+                      "opgegeven.", quantity="money", required=False),
+                Input("in_aanvullend_budget", "Toegekend aanvullend budget (€)", "number",
+                      "Het door CZ gehonoreerde aanvullende budget.", quantity="money"),
+                Input("in_palliatief_terminaal", "Palliatieve terminale zorg", "flag",
+                      "ja: CZ past coulance toe (afwijkende afspraak).", choices=("ja", "nee")),
+                Input("in_fusie_faillissement", "Fusie, overname of faillissement", "flag",
+                      "ja: plafondaanpassing wordt apart besproken (afwijkende afspraak).", choices=("ja", "nee")),
+                _jaar(),
+            ),
+            outputs=(
+                Output("out_percentage", "Vergoedingspercentage", "fraction"),
+                Output("out_vergoeding", "Vergoeding (€)", "money"),
+                Output("out_in_aanmerking", "Komt in aanmerking", "bool"),
+                Output("out_reden", "Toelichting", "text"),
+            ),
+            compute=_staffel, topics=(("cz", "staffel"),),
+            rule_fields={"cost_points": "kostenpunten", "granted_budget": "aanvullend_budget",
+                         "production_agreement": "productieafspraak", "year": "jaar"},
         ),
-        compute=_cz_ratio,
-        rule_fields={"provider": "soort", "jaar": "jaar"},
-    ),
-    "staffel": TemplateSpec(
-        "staffel", "CZ staffel aanvullende zorginkoop", "1.0", policy_year=2027,
-        inputs=(
-            Input("in_score_2026", "Waardemodelscore 2026", "score", "A, B, C of leeg (geen score).",
-                  choices=("A", "B", "C"), required=False),
-            Input("in_score_2027", "Waardemodelscore 2027", "score", "A, B, C of leeg.", choices=("A", "B", "C"),
-                  required=False),
-            Input("in_kostenpunten", "Punten op het kostenonderdeel", "number",
-                  "Nodig bij score B: 5 of meer geeft 85%, minder komt niet in aanmerking.", required=False),
-            Input("in_plafondvrij", "Plafondvrije afspraak", "flag", "ja of nee.", choices=("ja", "nee")),
-            Input("in_productieafspraak", "Productieafspraak 2027 (€)", "money",
-                  "Tot en met € 100.000 geen waardemodel (geen score: 90%). Leeg: niet opgegeven.", required=False),
-            Input("in_aanvullend_budget", "Toegekend aanvullend budget (€)", "money",
-                  "Het door CZ gehonoreerde aanvullende budget."),
-            Input("in_palliatief_terminaal", "Palliatieve terminale zorg", "flag",
-                  "ja: CZ past coulance toe (afwijkende afspraak).", choices=("ja", "nee")),
-            Input("in_fusie_faillissement", "Fusie, overname of faillissement", "flag",
-                  "ja: plafondaanpassing wordt apart besproken (afwijkende afspraak).", choices=("ja", "nee")),
+        TemplateSpec(
+            "cooperatie", "Zorgcoöperatie: verpleegkundige niveau 6 en maximale omzet", "2.0",
+            inputs=(
+                Input("in_clienten", "Aantal cliënten", "number", "Cliënten van de zorgcoöperatie.", quantity="count"),
+                Input("in_fte_niveau6", "FTE hbo-verpleegkundige (niveau 6)", "number",
+                      "FTE ({voltijd_uren} uur per week = 1). Eis: 1 FTE per {clienten_per_fte} cliënten.",
+                      quantity="fte"),
+                Input("in_uurtarief", "Uurtarief (€, eigen schatting)", "number", "Geschat uurtarief per uur zorg.",
+                      quantity="money"),
+                Input("in_nachtdienst", "Nachtdienst", "flag",
+                      "ja: gemiddeld maximaal {uren_week_nacht} in plaats van {uren_week} uur per week.",
+                      choices=("ja", "nee")),
+                _jaar(),
+                Input("in_uren_leden", "Uren per jaar per lid", "number", "Gewerkte of geplande uren per jaar.",
+                      quantity="hours_per_year", rows=MEMBER_ROWS),
+            ),
+            outputs=(
+                Output("out_fte_nodig", "FTE niveau 6 nodig", "number"),
+                Output("out_fte_tekort", "FTE tekort", "number"),
+                Output("out_max_clienten", "Maximaal aantal cliënten", "count"),
+                Output("out_voldoet", "Voldoet", "bool"),
+                Output("out_max_uren_per_lid", "Maximaal uren per lid per jaar", "number"),
+                Output("out_max_omzet", "Maximale omzet (€)", "money"),
+            ),
+            compute=_cooperatie, topics=(("cz", "cooperative"),),
+            rule_fields={"clients": "clienten", "level6_fte": "fte_niveau6", "hourly_tariff": "uurtarief",
+                         "member_hours": "uren_leden", "year": "jaar"},
         ),
-        outputs=(
-            Output("out_percentage", "Vergoedingspercentage", "fraction"),
-            Output("out_vergoeding", "Vergoeding (€)", "money"),
-            Output("out_in_aanmerking", "Komt in aanmerking", "bool"),
-            Output("out_reden", "Toelichting", "text"),
+        TemplateSpec(
+            "nachtzorg", "Indexatie budget onplanbare nachtzorg", "2.0",
+            inputs=(
+                Input("in_begroting", "Goedgekeurde begroting (€)", "number",
+                      "Het goedgekeurde budget onplanbare nachtzorg.", quantity="money"),
+                Input("in_pers_voorlopig_t", "Personeel, voorlopig T", "number", "NZa OVA als fractie: 3,1% = 0,031.",
+                      quantity="index"),
+                Input("in_mat_voorlopig_t", "Materieel, voorlopig T", "number", "CPB-prijsindex als fractie.",
+                      quantity="index"),
+                Input("in_pers_voorlopig_t1", "Personeel, voorlopig T-1", "number", "Als fractie.", quantity="index"),
+                Input("in_mat_voorlopig_t1", "Materieel, voorlopig T-1", "number", "Als fractie.", quantity="index"),
+                Input("in_pers_definitief_t1", "Personeel, definitief T-1", "number", "Als fractie.",
+                      quantity="index"),
+                Input("in_mat_definitief_t1", "Materieel, definitief T-1", "number", "Als fractie.", quantity="index"),
+                Input("in_zvw_aandeel", "Zvw-aandeel", "number", "Deel voor Zvw-cliënten (75% = 0,75); leeg = 100%.",
+                      quantity="share", required=False),
+                Input("in_methode", "Methode", "choice",
+                      "multiplicatief (zoals de NZa een correctie doorrekent) of additief (de letterlijke tekst).",
+                      choices=("multiplicatief", "additief"), required=False),
+                _jaar(),
+            ),
+            outputs=(
+                Output("out_index_t", "Gewogen index voorlopig T", "fraction"),
+                Output("out_index_t1_voorlopig", "Gewogen index voorlopig T-1", "fraction"),
+                Output("out_index_t1_definitief", "Gewogen index definitief T-1", "fraction"),
+                Output("out_correctie", "Correctie T-1 (definitief - voorlopig)", "fraction"),
+                Output("out_factor", "Indexfactor", "number"),
+                Output("out_begroting_geindexeerd", "Geïndexeerde begroting (€)", "money"),
+                Output("out_vergoeding_zvw", "Vergoeding Zvw-deel (€)", "money"),
+            ),
+            compute=_nachtzorg, topics=(("nza", "nachtzorg"),),
+            rule_fields={"budget": "begroting", "zvw_share": "zvw_aandeel", "method": "methode",
+                         "personnel": "pers_*", "material": "mat_*", "year": "jaar"},
         ),
-        compute=_staffel,
-        rule_fields={"cost_points": "kostenpunten", "granted_budget": "aanvullend_budget",
-                     "production_agreement": "productieafspraak"},
-    ),
-    "cooperatie": TemplateSpec(
-        "cooperatie", "Zorgcoöperatie: verpleegkundige niveau 6 en maximale omzet", "1.0", policy_year=2027,
-        inputs=(
-            Input("in_clienten", "Aantal cliënten", "count", "Cliënten van de zorgcoöperatie."),
-            Input("in_fte_niveau6", "FTE hbo-verpleegkundige (niveau 6)", "number", "FTE (36 uur per week = 1)."),
-            Input("in_uurtarief", "Uurtarief (€, eigen schatting)", "money", "Geschat uurtarief per uur zorg."),
-            Input("in_nachtdienst", "Nachtdienst", "flag", "ja: maximaal 40 in plaats van 48 uur per week.",
-                  choices=("ja", "nee")),
-            Input("in_uren_leden", "Uren per jaar per lid", "number", "Gewerkte of geplande uren per jaar.",
-                  rows=MEMBER_ROWS),
+        TemplateSpec(
+            "plafond", "Omzetplafond: prognose en verzoek om aanvullend budget", "1.0",
+            inputs=(
+                _jaar(),
+                Input("in_plafond", "Omzetplafond (€)", "number", "Het omzetplafond voor het beleidsjaar.",
+                      quantity="ceiling"),
+                Input("in_methode", "Prognosemethode", "choice",
+                      "lineair (elke volgende maand het gemiddelde) of seizoen (volgens het profiel van vorig jaar).",
+                      choices=("lineair", "seizoen"), required=False),
+                Input("in_score_2026", "Waardemodelscore {jaar_vorig} (jaar vóór het beleidsjaar)", "score",
+                      "A, B, C of leeg (geen score).", choices=("A", "B", "C"), required=False),
+                Input("in_score_2027", "Waardemodelscore {jaar} (beleidsjaar)", "score", "A, B, C of leeg.",
+                      choices=("A", "B", "C"), required=False),
+                Input("in_kostenpunten", "Punten op het kostenonderdeel", "number",
+                      "Nodig bij score B: {min_punten} of meer geeft {pct_b}, minder komt niet in aanmerking.",
+                      quantity="cost_points", required=False),
+                Input("in_plafondvrij", "Plafondvrije afspraak", "flag", "ja of nee.", choices=("ja", "nee")),
+                Input("in_productieafspraak", "Productieafspraak (€)", "number",
+                      "Tot en met {min_productie} geen waardemodel (geen score). Leeg: niet opgegeven.",
+                      quantity="money", required=False),
+                Input("in_productie", "Productie (€)", "number",
+                      "Productie per maand; leeg na de laatst bekende maand.", quantity="money", rows=12,
+                      row_labels=MONTHS),
+                Input("in_vorig_jaar", "Productie vorig jaar (€)", "number",
+                      "Vorig jaar per maand, voor de seizoensmethode (optioneel).", quantity="money", rows=12,
+                      row_labels=MONTHS),
+            ),
+            outputs=(
+                Output("out_gerealiseerd", "Gerealiseerde productie (€)", "money"),
+                Output("out_prognose", "Verwachte productie over het jaar (€)", "money"),
+                Output("out_aandeel_voor_oktober", "Deel van het plafond bereikt vóór {peildatum}", "fraction"),
+                Output("out_voldoet_80pct", "Ten minste {min_plafond} vóór {peildatum}", "bool"),
+                Output("out_maand_bereikt", "Maand waarin het plafond wordt bereikt", "month"),
+                Output("out_tekort", "Verwacht tekort (€)", "money"),
+                Output("out_mag_aanvragen", "Verzoek om aanvullend budget mogelijk", "bool"),
+                Output("out_vergoeding_verwacht", "Verwachte vergoeding op het tekort (€)", "money"),
+                Output("out_redenen", "Toelichting", "text"),
+                Output("out_cumulatief", "Cumulatieve productie (€)", "money", rows=12),
+            ),
+            compute=_plafond, topics=(("cz", "ceiling"), ("cz", "staffel")),
+            rule_fields={"ceiling": "plafond", "monthly_production": "productie", "last_year_monthly": "vorig_jaar",
+                         "method": "methode", "cost_points": "kostenpunten",
+                         "production_agreement": "productieafspraak", "year": "jaar"},
         ),
-        outputs=(
-            Output("out_fte_nodig", "FTE niveau 6 nodig", "number"),
-            Output("out_fte_tekort", "FTE tekort", "number"),
-            Output("out_max_clienten", "Maximaal aantal cliënten", "count"),
-            Output("out_voldoet", "Voldoet", "bool"),
-            Output("out_max_uren_per_lid", "Maximaal uren per lid per jaar", "number"),
-            Output("out_max_omzet", "Maximale omzet (€)", "money"),
+        TemplateSpec(
+            "eigen_levering", "Eigen levering: ten minste {min_eigen} van de zorg zelf", "1.0",
+            inputs=(
+                Input("in_cooperatie", "Zorgcoöperatie (bijlage 1, § 1.4)", "flag",
+                      "ja: een zorgcoöperatie die aan de eisen voldoet is uitgezonderd (n.v.t.).",
+                      choices=("ja", "nee")),
+                _jaar(),
+                Input("in_eigen", "Eigen personeel", "number", "Zorg door eigen personeel, uren of euro per kwartaal.",
+                      quantity="care", rows=4, row_labels=QUARTERS),
+                Input("in_volle_dochter", "Volle dochters", "number",
+                      "Zorg door volle dochters (telt als eigen levering).", quantity="care", rows=4,
+                      row_labels=QUARTERS),
+                Input("in_zzp", "Zzp'ers", "number", "Zorg door ingehuurde zzp'ers (telt als onderaanneming).",
+                      quantity="care", rows=4, row_labels=QUARTERS),
+                Input("in_onderaannemers", "Onderaannemers", "number", "Zorg door andere onderaannemers.",
+                      quantity="care", rows=4, row_labels=QUARTERS),
+            ),
+            outputs=(
+                Output("out_aandeel_eigen", "Aandeel eigen levering over het jaar", "fraction"),
+                Output("out_voldoet", "Voldoet", "bool"),
+                Output("out_van_toepassing", "Eis van toepassing", "bool"),
+                Output("out_reden", "Toelichting", "text"),
+                Output("out_aandeel_kwartaal", "Aandeel eigen levering per kwartaal", "fraction", rows=4),
+            ),
+            compute=_eigen_levering, topics=(("cz", "own_delivery"),),
+            rule_fields={"own": "eigen", "full_subsidiary": "volle_dochter", "self_employed": "zzp",
+                         "subcontractors": "onderaannemers", "year": "jaar"},
         ),
-        compute=_cooperatie,
-        rule_fields={"clients": "clienten", "level6_fte": "fte_niveau6", "hourly_tariff": "uurtarief",
-                     "member_hours": "uren_leden"},
-    ),
-    "nachtzorg": TemplateSpec(
-        "nachtzorg", "Indexatie budget onplanbare nachtzorg", "1.0", policy_year=2027,
-        inputs=(
-            Input("in_begroting", "Goedgekeurde begroting (€)", "money",
-                  "Het goedgekeurde budget onplanbare nachtzorg."),
-            Input("in_pers_voorlopig_t", "Personeel, voorlopig T", "index", "NZa OVA als fractie: 3,1% = 0,031."),
-            Input("in_mat_voorlopig_t", "Materieel, voorlopig T", "index", "CPB-prijsindex als fractie."),
-            Input("in_pers_voorlopig_t1", "Personeel, voorlopig T-1", "index", "Als fractie."),
-            Input("in_mat_voorlopig_t1", "Materieel, voorlopig T-1", "index", "Als fractie."),
-            Input("in_pers_definitief_t1", "Personeel, definitief T-1", "index", "Als fractie."),
-            Input("in_mat_definitief_t1", "Materieel, definitief T-1", "index", "Als fractie."),
-            Input("in_zvw_aandeel", "Zvw-aandeel", "fraction", "Deel voor Zvw-cliënten (85% = 0,85); leeg = 100%.",
-                  required=False),
-            Input("in_methode", "Methode", "choice",
-                  "multiplicatief (zoals de NZa een correctie doorrekent) of additief (de letterlijke tekst).",
-                  choices=("multiplicatief", "additief")),
-        ),
-        outputs=(
-            Output("out_index_t", "Gewogen index voorlopig T", "fraction"),
-            Output("out_index_t1_voorlopig", "Gewogen index voorlopig T-1", "fraction"),
-            Output("out_index_t1_definitief", "Gewogen index definitief T-1", "fraction"),
-            Output("out_correctie", "Correctie T-1 (definitief - voorlopig)", "fraction"),
-            Output("out_factor", "Indexfactor", "number"),
-            Output("out_begroting_geindexeerd", "Geïndexeerde begroting (€)", "money"),
-            Output("out_vergoeding_zvw", "Vergoeding Zvw-deel (€)", "money"),
-        ),
-        compute=_nachtzorg,
-        rule_fields={"budget": "begroting", "zvw_share": "zvw_aandeel", "method": "methode",
-                     "personnel": "pers_*", "material": "mat_*"},
-    ),
-}
+    ]
+    return {spec.name: _rendered(spec) for spec in specs}
+
+
+def _rendered(spec: TemplateSpec) -> TemplateSpec:
+    return replace(
+        spec, title=render(spec.title),
+        inputs=tuple(replace(i, label=render(i.label), help=render(i.help)) for i in spec.inputs),
+        outputs=tuple(replace(o, label=render(o.label)) for o in spec.outputs),
+    )
+
+
+@cache
+def _specs_for(_overlay: str, _identity: int) -> dict[str, TemplateSpec]:
+    return _specs()
+
+
+class _Specs(Mapping[str, TemplateSpec]):
+    """The templates' specs for the parameter data in force (rebuilt when the overlay changes)."""
+
+    def _current(self) -> dict[str, TemplateSpec]:
+        import os
+
+        return _specs_for(os.environ.get(OVERLAY_VARIABLE, "").strip(), id(active()))
+
+    def __getitem__(self, name: str) -> TemplateSpec:
+        return self._current()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._current())
+
+    def __len__(self) -> int:
+        return len(self._current())
+
+
+SPECS: Mapping[str, TemplateSpec] = _Specs()
+
+
+def located(err: InputError, spec: TemplateSpec) -> str:
+    """A rule's message with the input's column name instead of the rule's English field."""
+    field_name = getattr(err, "field", None)
+    if isinstance(field_name, str) and field_name in spec.rule_fields:
+        return relabel(err, f"kolom '{spec.rule_fields[field_name]}'")
+    return str(err)

@@ -1,0 +1,111 @@
+"""The command line's frame in Dutch: click's and typer's own words ("Usage", "Options", "Missing
+argument", "Invalid value", …) for finance staff who read Dutch.
+
+click and typer look their texts up through `gettext` (`_()` and `ngettext()` in each module) and
+ship no Dutch catalogue. Installing a catalogue for gettext's global domain would change every
+program in the process; instead the lookup functions of the click and typer modules are replaced by
+one that knows the Dutch of the texts below, and typer's panel titles (set when it is imported) are
+set again. A text not listed stays English: a newer click with a new message still shows it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+DUTCH: dict[str, str] = {
+    "Usage:": "Gebruik:",
+    "Options": "Opties",
+    "Arguments": "Argumenten",
+    "Commands": "Opdrachten",
+    "Show this message and exit.": "Toon deze hulp en stop.",
+    "Show the version and exit.": "Toon de versie en stop.",
+    "%(prog)s, version %(version)s": "%(prog)s, versie %(version)s",
+    "Try '{command} {option}' for help.": "Probeer '{command} {option}' voor hulp.",
+    "Error: {message}": "Fout: {message}",
+    "Missing argument": "Argument ontbreekt",
+    "Missing option": "Optie ontbreekt",
+    "Missing parameter": "Parameter ontbreekt",
+    "Missing parameter: {param_name}": "Parameter ontbreekt: {param_name}",
+    "Missing {param_type}": "{param_type} ontbreekt",
+    "Missing command.": "Opdracht ontbreekt.",
+    "No such command {name!r}.": "Onbekende opdracht {name!r}.",
+    "No such option {name!r}.": "Onbekende optie {name!r}.",
+    "Invalid value for {param_hint}: {message}": "Ongeldige waarde voor {param_hint}: {message}",
+    "Invalid value: {message}": "Ongeldige waarde: {message}",
+    "Option {name!r} does not take a value.": "Optie {name!r} neemt geen waarde.",
+    "Option {name!r} requires an argument.": "Optie {name!r} heeft een waarde nodig.",
+    "Option {name!r} requires {nargs} arguments.": "Optie {name!r} heeft {nargs} waarden nodig.",
+    "Got unexpected extra argument ({args})": "Onverwacht extra argument ({args})",
+    "Got unexpected extra arguments ({args})": "Onverwachte extra argumenten ({args})",
+    "Did you mean {possibility}?": "Bedoelt u {possibility}?",
+    "(Did you mean one of: {possibilities}?)": "(Bedoelt u een van: {possibilities}?)",
+    "{value!r} is not {choice}.": "{value!r} is niet {choice}.",
+    "{value!r} is not one of {choices}.": "{value!r} is niet een van {choices}.",
+    "{value!r} is not a valid {number_type}.": "{value!r} is geen geldig {number_type}.",
+    "{value} is not in the range {range}.": "{value} ligt niet in het bereik {range}.",
+    "{value!r} is not a valid boolean. Recognized values: {states}":
+        "{value!r} is geen ja/nee. Bekende waarden: {states}",
+    "{name} {filename!r} does not exist.": "{name} {filename!r} bestaat niet.",
+    "{name} {filename!r} is a file.": "{name} {filename!r} is een bestand.",
+    "{name} {filename!r} is a directory.": "{name} {filename!r} is een map.",
+    "{name} {filename!r} is not readable.": "{name} {filename!r} is niet leesbaar.",
+    "{name} {filename!r} is not writable.": "{name} {filename!r} is niet schrijfbaar.",
+    "file": "bestand",
+    "directory": "map",
+    "path": "pad",
+    "default: {default}": "standaard: {default}",
+    "required": "verplicht",
+    "env var: {var}": "omgevingsvariabele: {var}",
+    "(dynamic)": "(wisselend)",
+    "deprecated": "verouderd",
+    "Aborted!": "Afgebroken.",
+    "Aborted.": "Afgebroken.",
+    "Error": "Fout",
+    "[default: {}]": "[standaard: {}]",
+    "[required]": "[verplicht]",
+    "[env var: {}]": "[omgevingsvariabele: {}]",
+    "(deprecated) ": "(verouderd) ",
+    "Try [blue]'{command_path} {help_option}'[/] for help.":
+        "Probeer [blue]'{command_path} {help_option}'[/] voor hulp.",
+}
+_TYPE_NAMES = {"integer": "geheel getal", "float": "getal", "text": "tekst", "integer range": "geheel getal",
+               "float range": "getal", "path": "pad", "file": "bestand", "directory": "map"}
+
+
+def gettext(message: str) -> str:
+    return DUTCH.get(message, message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return gettext(singular if n == 1 else plural)
+
+
+_CLICK = ("core", "decorators", "exceptions", "formatting", "parser", "types", "termui", "utils")
+_TYPER = ("core", "main", "rich_utils")
+_PANEL_CONSTANTS = ("DEPRECATED_STRING", "DEFAULT_STRING", "ENVVAR_STRING", "REQUIRED_LONG_STRING",
+                    "ARGUMENTS_PANEL_TITLE", "OPTIONS_PANEL_TITLE", "COMMANDS_PANEL_TITLE", "ERRORS_PANEL_TITLE",
+                    "ABORTED_TEXT", "RICH_HELP")
+
+
+def install() -> None:
+    """Make click and typer speak Dutch in this process (idempotent)."""
+    import click.types
+
+    modules: list[Any] = [importlib.import_module(f"click.{name}") for name in _CLICK]
+    modules += [importlib.import_module(f"typer.{name}") for name in _TYPER]
+    for module in modules:
+        if hasattr(module, "_"):
+            module._ = gettext
+        if hasattr(module, "ngettext"):
+            module.ngettext = ngettext
+    rich_utils = importlib.import_module("typer.rich_utils")
+    for constant in _PANEL_CONSTANTS:
+        english = getattr(rich_utils, constant, None)
+        if isinstance(english, str):
+            # The constants were translated (by the no-op gettext) at import: look up their English text.
+            original = next((k for k, v in DUTCH.items() if v == english), english)
+            setattr(rich_utils, constant, gettext(original))
+    for kind in (click.types.IntParamType, click.types.FloatParamType, click.types.StringParamType,
+                 click.types.IntRange, click.types.FloatRange):
+        kind.name = _TYPE_NAMES.get(kind.name, kind.name)
