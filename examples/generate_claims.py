@@ -6,6 +6,9 @@ file, the tests and the benchmarks, so every run sees the same data.
 
     python examples/generate_claims.py                       # examples/declaraties_2025.csv (~20k lines)
     python examples/generate_claims.py --lines 5000000 --providers 500 --out /tmp/big.csv
+    python examples/generate_claims.py --year 2027 --through-month 9 --lines 8000 --seed 2027 \
+        --out examples/declaraties_2027.csv             # the omzetplafond example: January-September 2027
+    python examples/generate_claims.py --year 2026 --lines 8000 --seed 2026 --out examples/declaraties_2026.csv
 """
 
 from __future__ import annotations
@@ -30,9 +33,10 @@ CARE_TYPES = [
 
 
 def generate(
-    lines: int, providers: int, *, seed: int = 20251, typos: int = 3, year: int = 2025
+    lines: int, providers: int, *, seed: int = 20251, typos: int = 3, year: int = 2025, through_month: int = 12
 ) -> pa.Table:
-    """A table of `lines` claim lines spread over `providers` providers."""
+    """A table of `lines` claim lines spread over `providers` providers, dated up to the end of
+    `through_month` of `year` (the claims known so far in a year that is still running)."""
     rng = np.random.default_rng(seed)
     # Each provider works in a compact region of PC4 areas; each client has a home area.
     lines_per_provider = max(1, lines // providers)
@@ -50,7 +54,7 @@ def generate(
 
     # Claim lines: pick clients, dates mostly in the claims year, a few in the years around it.
     client = np.sort(rng.integers(0, n_clients, size=lines))
-    day = rng.integers(0, 365, size=lines)
+    day = rng.integers(0, _days_through(year, through_month), size=lines)
     year_of_line = np.where(rng.random(lines) < 0.06, year - 1, year)
     year_of_line = np.where(rng.random(lines) < 0.03, year + 1, year_of_line)
     # About 2% of clients move once: their later lines carry a neighbouring area.
@@ -98,6 +102,15 @@ def generate(
     })
 
 
+def _days_through(year: int, month: int) -> int:
+    """Days from 1 January to the end of `month` (365 for December: the generator ignores leap days)."""
+    import datetime as dt
+
+    if month == 12:
+        return 365
+    return (dt.date(year, month + 1, 1) - dt.date(year, 1, 1)).days
+
+
 def write_csv(table: pa.Table, path: Path, delimiter: str = ";") -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     # No quoting: like most exports; the generated values never contain the delimiter.
@@ -112,8 +125,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20251)
     parser.add_argument("--out", type=Path, default=Path(__file__).with_name("declaraties_2025.csv"))
     parser.add_argument("--delimiter", default=";")
+    parser.add_argument("--year", type=int, default=2025)
+    parser.add_argument("--through-month", type=int, default=12)
     args = parser.parse_args()
-    write_csv(generate(args.lines, args.providers, seed=args.seed), args.out, args.delimiter)
+    write_csv(generate(args.lines, args.providers, seed=args.seed, year=args.year, through_month=args.through_month),
+              args.out, args.delimiter)
     print(f"{args.lines} regels geschreven naar {args.out}")
 
 

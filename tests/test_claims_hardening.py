@@ -31,7 +31,7 @@ LONG = "z" * (MAX_FIELD_CHARS + 1)
     ('A;c1;5611;CZ;2025-01-01;V;"' + LONG + '"', "bedrag", "bedrag"),
     ('A;"' + LONG + '";5611;CZ;2025-01-01;V;1', "clientnummer", "client_id"),
     ("A;c1;5611;CZ;2025-01-01;" + LONG + ";1", "prestatie", "care_type"),
-])
+], ids=["unread-column", "quoted", "client", "care-type"])  # short ids: pytest puts the id in the environment
 def test_a_field_longer_than_the_limit_is_named(tmp_path: Path, line: str, column: str, field: str) -> None:
     path = write_lines(tmp_path / "long.csv", [HEADER + ";bedrag", "A;c0;5611;CZ;2025-01-01;V;1", line])
     with pytest.raises(InputError) as info:

@@ -138,3 +138,56 @@ def test_describe_shows_dutch_kinds(tmp_path: Path) -> None:
         assert kind in result.stdout, kind
     for english in ("money", "flag", "score", "fraction"):
         assert f" {english} " not in result.stdout
+
+
+# --- zorginkoop plafond -------------------------------------------------------------------------------------
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def test_plafond_on_the_bundled_examples_prints_a_readable_forecast(tmp_path: Path) -> None:
+    result = run_cli("plafond", str(EXAMPLES / "declaraties_2027.csv"), "--plafond", "400.000", "--year", "2027",
+                     "--score-2026", "A", cwd=tmp_path, env={"COLUMNS": "80"})
+    assert result.returncode == 0, result.stderr
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+    assert "Omzetplafond CZ groep 2027" in result.stdout and "…" not in result.stdout
+    detail = run_cli("plafond", str(EXAMPLES / "declaraties_2027.csv"), "--plafond", "400.000", "--year", "2027",
+                     "--agb", "99000001", "--vorig-jaar", str(EXAMPLES / "declaraties_2026.csv"), "--score-2026", "B",
+                     "--kostenpunten", "6", cwd=tmp_path)
+    assert detail.returncode == 0, detail.stderr
+    for text in ("september", "prognose", "Verzoek om aanvullend budget", "Zelf aantonen", "31 december 2027"):
+        assert text in detail.stdout, text
+
+
+def test_plafond_json_equals_the_rule_on_the_summed_claims(tmp_path: Path) -> None:
+    import json
+    from decimal import Decimal
+
+    from toolkit import assess_additional_purchase, production_from_claims
+
+    claims = EXAMPLES / "declaraties_2027.csv"
+    result = run_cli("plafond", str(claims), "--plafond", "400000", "--year", "2027", "--agb", "99000004",
+                     "--score-2026", "B", "--kostenpunten", "6", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    got = json.loads(result.stdout)[0] if result.stdout.lstrip().startswith("[") else json.loads(result.stdout)
+    production = production_from_claims(claims, year=2027, only_provider="99000004")
+    known = production.last_month
+    assert known == 9
+    rule = assess_additional_purchase(400_000, list(production.monthly[:known]), score_2026="B", cost_points=6)
+    assert Decimal(got["projected_year"]) == rule.forecast.projected_year
+    assert Decimal(got["shortfall"]) == rule.forecast.shortfall and got["may_request"] == rule.may_request
+    assert got["month_reached"] == rule.forecast.month_reached
+
+
+def test_plafond_bad_input_is_one_dutch_line(tmp_path: Path) -> None:
+    claims = str(EXAMPLES / "declaraties_2027.csv")
+    for args, text in ((["--plafond", "0"], "groter dan 0"), (["--plafond", "1.2.3"], "geen getal"),
+                       (["--plafond", "400000", "--methode", "seizoen"], "--vorig-jaar"),
+                       (["--plafond", "400000", "--score-2026", "D"], "'D'")):
+        result = run_cli("plafond", claims, "--year", "2027", *args, cwd=tmp_path)
+        assert result.returncode == 1, (args, result.stderr)
+        lines = result.stderr.strip().splitlines()
+        assert lines[0].startswith("fout: ") and text in lines[0], (args, lines)
+    empty = run_cli("plafond", str(EXAMPLES / "declaraties_2025.csv"), "--plafond", "1", "--year", "2030",
+                    cwd=tmp_path)
+    assert empty.returncode == 1 and "Traceback" not in empty.stderr

@@ -281,6 +281,187 @@ def _print_ratio_table(reports: list[Any], *, wide: bool) -> None:
             console.print(f"{r.provider or 'Totaal'}: {r.assessment.reason}")
 
 
+# --- plafond ---------------------------------------------------------------------------------------------
+
+@app.command(options_metavar="[OPTIES]")
+def plafond(
+    claims: ClaimsArgument,
+    ceiling: Annotated[str, typer.Option("--plafond", help="Omzetplafond voor het beleidsjaar in euro (1.200.000 of "
+                                                           "1200000); bij meerdere zorgaanbieders voor elk (kies er "
+                                                           "één met --agb).", show_default=False)],
+    year: Annotated[int, typer.Option("--year", "--jaar", help="Beleidsjaar; de declaraties van dat jaar tellen.")],
+    previous: Annotated[list[Path] | None, typer.Option(
+        "--vorig-jaar", help="Declaraties van vorig jaar: het seizoenspatroon voor de prognose.",
+        show_default=False)] = None,
+    method: Annotated[CeilingMethod | None, typer.Option(
+        "--methode", help="lineair: elke volgende maand het gemiddelde; seizoen: volgens vorig jaar (standaard als "
+                          "--vorig-jaar is gegeven).", show_default=False)] = None,
+    months: Annotated[int | None, typer.Option(
+        "--maanden", min=1, max=12, help="Aantal bekende maanden (standaard: t/m de laatste maand met declaraties).",
+        show_default=False)] = None,
+    score_2026: Annotated[str | None, typer.Option(
+        "--score-2026", help="Waardemodelscore van het jaar vóór het beleidsjaar: A, B, C (of leeg: geen score). "
+                             "Met een score beoordeelt de opdracht ook het verzoek om aanvullend budget.",
+        show_default=False)] = None,
+    score_2027: Annotated[str | None, typer.Option("--score-2027", help="Waardemodelscore van het beleidsjaar.",
+                                                   show_default=False)] = None,
+    cost_points: Annotated[str | None, typer.Option("--kostenpunten", help="Punten op het kostenonderdeel.",
+                                                    show_default=False)] = None,
+    ceiling_free: Annotated[bool, typer.Option("--plafondvrij", help="Plafondvrije afspraak.")] = False,
+    agreement: Annotated[str | None, typer.Option("--productieafspraak", help="Productieafspraak in euro.",
+                                                  show_default=False)] = None,
+    agb: Annotated[str | None, typer.Option("--agb", help="Alleen deze zorgaanbieder (kolom zorgaanbieder).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Uitvoer als JSON voor andere programma's.")] = False,
+    skip_invalid: Annotated[bool, typer.Option(
+        "--skip-invalid", help="Ongeldige regels overslaan en tellen in plaats van stoppen.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Onbekende verzekeraars zijn een fout.")] = False,
+    parameters: ParametersOption = None,
+) -> None:
+    """Omzetplafond: prognose per zorgaanbieder uit de CZ-declaraties per maand, en of een verzoek om aanvullend
+    budget kan."""
+    from .claims import PROGRESS_MIN_BYTES, production_from_claims
+    from .rules.ceiling import METHODS, SELF_DEMONSTRATE
+
+    _use_parameters(parameters)
+    assess = score_2026 is not None or ceiling_free
+    kind = METHODS[method.value] if method else ("seasonal" if previous else "linear")
+    try:
+        with _progress(enabled=_claims_size(claims) >= PROGRESS_MIN_BYTES and not as_json) as advance:
+            report = production_from_claims(_claims_source(claims), year=year, skip_invalid=skip_invalid,
+                                            strict=strict, only_provider=agb, progress=advance)
+            last_year = None if not previous else production_from_claims(
+                _claims_source(previous), year=year - 1, skip_invalid=skip_invalid, strict=strict)
+        reports = list(report.providers.values()) if report.providers else [report]
+        results = [_ceiling_result(r, last_year, ceiling, kind, months, assess, score_2026, score_2027,
+                                   cost_points, ceiling_free, agreement) for r in reports]
+    except ToolkitError as exc:
+        raise _fail(exc) from None
+    if as_json:
+        lines = ",\n".join(json.dumps(r, ensure_ascii=False) for r in results)
+        sys.stdout.write(f"[\n{lines}\n]\n" if report.providers else json.dumps(results[0], ensure_ascii=False)
+                         + "\n")
+        return
+    _print_ceiling(results, year, detailed=len(results) == 1, self_demonstrate=SELF_DEMONSTRATE if assess else ())
+    if report.unknown_insurers:
+        listed = ", ".join(f"'{v}' ({n} regels)" for v, n in list(report.unknown_insurers.items())[:10])
+        typer.echo(f"let op: onbekende verzekeraar(s), niet meegeteld: {listed}. Gebruik --strict om te stoppen.",
+                   err=True)
+    if report.invalid_lines:
+        typer.echo(f"let op: {report.invalid_lines} ongeldige regel(s) overgeslagen", err=True)
+
+
+def _ceiling_result(report: Any, last_year: Any, ceiling: str, method: str, months: int | None, assess: bool,
+                    score_2026: str | None, score_2027: str | None, cost_points: str | None, ceiling_free: bool,
+                    agreement: str | None) -> dict[str, Any]:
+    """One provider's forecast (and request assessment) as plain values for the table and --json."""
+    from .errors import InputError
+    from .rules import assess_additional_purchase, forecast_ceiling
+
+    who = report.provider or "de declaraties"
+    known = months if months is not None else report.last_month
+    if not known:
+        raise InputError(f"{who}: geen CZ-declaraties in {report.year}; er is nog geen productie om door te trekken",
+                         field="productie", value=None)
+    monthly = [str(m) for m in report.monthly[:known]]
+    profile = None
+    if method == "seasonal":
+        if last_year is None:
+            raise InputError("de seizoensmethode heeft --vorig-jaar nodig (de declaraties van vorig jaar)",
+                             field="vorig_jaar", value=None)
+        source = last_year.providers.get(report.provider, None) if last_year.providers else last_year
+        if source is None:
+            raise InputError(f"{who}: komt niet voor in de declaraties van vorig jaar", field="vorig_jaar",
+                             value=report.provider)
+        profile = [str(m) for m in source.monthly]
+    if assess:
+        outcome = assess_additional_purchase(
+            ceiling, monthly, last_year_monthly=profile, method=method, score_2026=score_2026 or None,
+            score_2027=score_2027 or None, cost_points=cost_points, ceiling_free=ceiling_free,
+            production_agreement=agreement, year=report.year)
+        forecast = outcome.forecast
+    else:
+        outcome, forecast = None, forecast_ceiling(ceiling, monthly, last_year_monthly=profile, method=method,
+                                                   year=report.year)
+    result: dict[str, Any] = {
+        "provider": report.provider, "year": forecast.year, "method": forecast.method,
+        "ceiling": str(forecast.ceiling), "months_known": forecast.months_known, "realised": str(forecast.realised),
+        "projected_year": str(forecast.projected_year), "monthly": [str(m) for m in forecast.monthly],
+        "cumulative": [str(k) for k in forecast.cumulative],
+        "share_before_october": float(forecast.share_before_october), "meets_80_percent": forecast.meets_80_percent,
+        "month_reached": forecast.month_reached, "insufficient": forecast.insufficient,
+        "shortfall": str(forecast.shortfall), "lines_used": report.lines_used,
+    }
+    if outcome is not None:
+        result.update({
+            "may_request": outcome.may_request, "requested_budget": str(outcome.requested_budget),
+            "staffel_percentage": None if outcome.staffel.percentage is None else float(outcome.staffel.percentage),
+            "expected_reimbursement": None if outcome.expected_reimbursement is None
+            else str(outcome.expected_reimbursement),
+            "reasons": list(outcome.reasons), "request_month": outcome.request_month,
+            "last_send_date": outcome.last_send_date.isoformat(), "self_demonstrate": list(outcome.self_demonstrate),
+        })
+    return result
+
+
+def _print_ceiling(results: list[dict[str, Any]], year: int, *, detailed: bool,
+                   self_demonstrate: tuple[str, ...]) -> None:
+    import datetime as dt
+    from decimal import Decimal
+
+    from rich.table import Table
+
+    from .numbers import format_money, format_number, format_percent
+    from .rules.staffel import month_name
+
+    console = _console()
+    # Whole euros in the overview, so that every column fits an 80-column terminal; cents per month below.
+    table = Table(title=f"Omzetplafond CZ groep {year}: prognose (bedragen in hele euro's)", title_justify="left")
+    for heading in ("Aanbieder", "Tot nu", "Prognose", "Vóór 1/10", "Bereikt", "Tekort", "Verzoek"):
+        table.add_column(heading, justify="left" if heading in {"Aanbieder", "Bereikt", "Verzoek"} else "right",
+                         no_wrap=True)
+    for r in results:
+        request = "-" if "may_request" not in r else ("[green]ja[/green]" if r["may_request"] else "[red]nee[/red]")
+        share = format_percent(Decimal(str(r["share_before_october"])), 1)
+        reached = month_name(r["month_reached"])[:3] if r["month_reached"] else "niet"
+        shown = share if r["meets_80_percent"] else f"[red]{share}[/red]"
+        table.add_row(r["provider"] or "(alle regels)", format_number(Decimal(r["realised"]), 0),
+                      format_number(Decimal(r["projected_year"]), 0), shown, reached,
+                      format_number(Decimal(r["shortfall"]), 0), request)
+    console.print(table)
+    if not detailed:
+        console.print("Per maand en de redenen: --agb <zorgaanbieder>.", style="dim")
+        return
+    r = results[0]
+    way = "volgens het seizoen van vorig jaar" if r["method"] == "seasonal" else "lineair"
+    months = Table(title=f"Per maand ({r['months_known']} bekend, daarna {way} doorgetrokken)", title_justify="left")
+    for heading in ("Maand", "Productie", "Cumulatief", ""):
+        months.add_column(heading, justify="right" if heading in {"Productie", "Cumulatief"} else "left")
+    for i, (value, running) in enumerate(zip(r["monthly"], r["cumulative"], strict=True), start=1):
+        mark = "prognose" if i > r["months_known"] else ""
+        if r["month_reached"] == i:
+            mark = (mark + ", " if mark else "") + "plafond bereikt"
+        months.add_row(month_name(i), format_money(Decimal(value)), format_money(Decimal(running)), mark)
+    console.print(months)
+    console.print(f"Omzetplafond {format_money(Decimal(r['ceiling']))}; verwacht tekort "
+                  f"{format_money(Decimal(r['shortfall']))}.", highlight=False)
+    if "may_request" in r:
+        if r["may_request"]:
+            reimbursed = r["expected_reimbursement"]
+            send = dt.date.fromisoformat(r["last_send_date"])
+            asked = format_money(Decimal(r["requested_budget"]))
+            console.print(f"Verzoek om aanvullend budget: mogelijk, in {month_name(r['request_month'])}, verzonden "
+                          f"vóór {send.day} {month_name(send.month)} {send.year}; gevraagd {asked}, "
+                          f"verwachte vergoeding {format_money(Decimal(reimbursed)) if reimbursed else '-'}.",
+                          highlight=False)
+        else:
+            console.print("Verzoek om aanvullend budget: niet mogelijk:", highlight=False)
+            for reason in r["reasons"]:
+                console.print(f"  - {reason}", highlight=False)
+        console.print("Zelf aantonen in de aanvraag (geen getal in het beleid):", highlight=False)
+        for item in self_demonstrate:
+            console.print(f"  - {item}", highlight=False)
+
+
 # --- templates ------------------------------------------------------------------------------------------
 
 TemplateArg = Annotated[str, typer.Argument(
