@@ -6,7 +6,8 @@ Runs each command `--repeat` times as a fresh process (bytecode compiled first, 
 has it) and prints the medians: the bare interpreter, `import toolkit`, `zorginkoop --help` and
 `zorginkoop ratio examples/declaraties_2025.csv --year 2027 --json` (20,000 lines), with DuckDB on
 the same file for reference. `--baseline DIR` times the same commands with the toolkit of another
-checkout (e.g. a `git worktree` of an older commit) in the same run.
+checkout (e.g. a `git worktree` of an older commit) in the same run; `--baseline-python` runs that
+checkout with another interpreter (a virtualenv with the libraries it had, e.g. typer 0.29).
 
 Then one `-X importtime` run of the `ratio` command, summed per top-level package: which imports the
 start-up consists of.
@@ -75,18 +76,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--baseline", type=Path, help="another checkout's root, timed alongside")
+    parser.add_argument("--baseline-python", default=sys.executable, help="the interpreter for the baseline")
     args = parser.parse_args()
+    pythons = {"this": sys.executable, "baseline": args.baseline_python}
     trees = {"this": ROOT}
     if args.baseline:
         trees["baseline"] = args.baseline.resolve()
-    for tree in trees.values():
-        subprocess.run([sys.executable, "-m", "compileall", "-q", str(tree / "toolkit")], check=True)
+    for name, tree in trees.items():
+        subprocess.run([pythons[name], "-m", "compileall", "-q", str(tree / "toolkit")], check=True)
     envs = {name: {**os.environ, "PYTHONPATH": str(tree)} for name, tree in trees.items()}
     runs: dict[tuple[str, str], list[float]] = defaultdict(list)
     duck = [sys.executable, "-c", DUCKDB, str(SMALL)]
     for _ in range(args.repeat):  # interleaved
         for name, env in envs.items():
-            for label, command in commands(sys.executable).items():
+            for label, command in commands(pythons[name]).items():
                 runs[name, label].append(timed(command, env))
         runs["duckdb", "duckdb (same query, 20,000 lines)"].append(timed(duck, envs["this"]))
     print(f"median of {args.repeat} runs (s):")

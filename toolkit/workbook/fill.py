@@ -61,7 +61,6 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PARALLEL_FROM = 64  # below this, starting worker processes costs more than it saves
 MAX_NAME_BYTES = 120  # a file name's key part; the rest of the 255 bytes a file system allows is spare
 MAX_INPUTS_BYTES = 64 << 20  # an INPUTS file of a few thousand providers is a few megabytes
-MAX_CSV_FIELD = 1 << 20
 SHOWN_ERRORS = 20
 
 
@@ -257,32 +256,32 @@ def _inputs_error(path: Path, message: str, **details: Any) -> InputError:
 
 
 def _table(path: Path) -> list[list[Any]]:
+    """The cells of an INPUTS file, read with the same sniffer and xlsx bounds as claim files
+    (`toolkit.tabular`), so a file is split the same way and refused for the same reasons everywhere."""
+    from ..tabular import MAX_FIELD_CHARS, open_xlsx_sheet, sniff_csv
+
     suffix = path.suffix.lower()
     if suffix in {".xlsx", ".xlsm"}:
-        check_workbook_bounds(path)
-        from python_calamine import CalamineWorkbook
-
-        try:
-            sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python(skip_empty_area=False)
-        except Exception as err:  # calamine raises its own types for broken files
-            raise _inputs_error(path, f"geen leesbare xlsx ({str(err)[:200]})") from None
-        return [list(r) for r in sheet]
+        sheet = open_xlsx_sheet(path)
+        return [list(r) for r in sheet.to_python(skip_empty_area=False)]
     if suffix in {".csv", ".txt"}:
+        delimiter = sniff_csv(path).delimiter
         try:
             text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as err:
             raise _inputs_error(path, f"geen UTF-8 (byte {err.start}); sla het bestand op als 'CSV UTF-8'") from None
-        first = text.split("\n", 1)[0]
-        delimiter = max((";", ",", "\t"), key=first.count)
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         table = []
         limit = csv.field_size_limit()
         try:
-            csv.field_size_limit(MAX_CSV_FIELD)
+            csv.field_size_limit(MAX_FIELD_CHARS)
             for line in reader:
                 table.append(line)
         except csv.Error as err:
-            raise _inputs_error(path, f"rij {reader.line_num} is geen leesbare CSV-regel ({err})", row=reader.line_num,
+            longest = f"{MAX_FIELD_CHARS:,}".replace(",", ".")
+            reason = f"heeft een veld langer dan {longest} tekens" if "field larger" in str(err) else \
+                f"is geen leesbare CSV-regel ({err})"
+            raise _inputs_error(path, f"rij {reader.line_num} {reason}", row=reader.line_num,
                                 value=str(err)) from None
         finally:
             csv.field_size_limit(limit)
