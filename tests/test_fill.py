@@ -370,3 +370,119 @@ def test_atomic_write_without_hard_links(tmp_path: Path, monkeypatch: pytest.Mon
     with pytest.raises(InputError, match="bestaat al"):
         files.write_atomically(tmp_path / "a.txt", lambda p: p.write_text("y"), overwrite=False)
     assert target.read_text() == "x" and [p.name for p in tmp_path.iterdir()] == ["a.txt"]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def test_workers_die_with_their_parent_and_leave_nothing_half_written(tmp_path: Path, sig: signal.Signals) -> None:
+    inputs = staffel_inputs(tmp_path / "in.csv", [f"k{i:05d}" for i in range(3000)])
+    out = tmp_path / "out"
+    marker = str(out)  # the workers are forks of the parent: the same command line
+    process = subprocess.Popen([sys.executable, "-m", "toolkit.cli", "fill", "staffel", str(inputs), "--out", marker,
+                                "--workers", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(out.glob("*.xlsx"))) < 100:
+        time.sleep(0.05)
+    process.send_signal(sig)
+    _, stderr = process.communicate(timeout=30)  # the pipes close only when every worker is gone
+    assert "Traceback" not in stderr
+    if sig == signal.SIGTERM:
+        assert process.returncode == 130 and "afgebroken" in stderr
+    survivors = [line for line in subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout.splitlines()
+                 if marker in line]
+    assert not survivors
+    written = list(out.glob("*.xlsx"))
+    assert 100 <= len(written) < 3000, "the signal must land mid-batch"
+    for path in written:
+        with zipfile.ZipFile(path) as archive:
+            assert archive.testzip() is None, path
+    assert not (out / "summary.csv").exists() and not (out / "summary.xlsx").exists()
+    assert not list(out.glob(".~*"))
+
+
+def test_a_second_run_into_the_same_directory_is_refused(tmp_path: Path) -> None:
+    from toolkit.workbook.files import OutputLock
+
+    inputs = staffel_inputs(tmp_path / "in.csv", ["a"])
+    with OutputLock(tmp_path / "out"):
+        result = zorginkoop("fill", "staffel", str(inputs), "--out", str(tmp_path / "out"), "--force")
+    assert result.returncode == 1 and "er loopt al een andere" in result.stderr
+    assert zorginkoop("fill", "staffel", str(inputs), "--out", str(tmp_path / "out")).returncode == 0
+
+
+def test_the_inputs_file_is_never_an_output(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    out = tmp_path / "out"
+    out.mkdir()
+    for name in ("a.xlsx", "summary.csv"):
+        target = out / name
+        if name.endswith(".csv"):
+            staffel_inputs(target, ["a"])
+        else:  # an xlsx INPUTS file named after one of its own keys
+            wb = Workbook()
+            wb.active.append(STAFFEL_HEADER)
+            wb.active.append(["a", "A", "", "", "nee", "", 1000])
+            wb.save(target)
+        before = digest(target)
+        result = zorginkoop("fill", "staffel", str(target), "--out", str(out), "--force")
+        assert result.returncode == 1 and "invoerbestand" in result.stderr, result.stderr
+        assert digest(target) == before
+        target.unlink()
+
+
+def test_keys_that_collide_on_disk_long_keys_and_disagreeing_rows(tmp_path: Path) -> None:
+    import unicodedata
+
+    nfc, nfd = unicodedata.normalize("NFC", "café"), unicodedata.normalize("NFD", "café")
+    for keys in ([nfc, nfd], ["Jan", "JAN"]):
+        with pytest.raises(InputError, match="dezelfde bestandsnaam"):
+            fill("staffel", staffel_inputs(tmp_path / "in.csv", keys), tmp_path / "out")
+    long_key = "x" * 300
+    result = fill("staffel", staffel_inputs(tmp_path / "in.csv", [long_key, long_key[:-1] + "y"]), tmp_path / "long")
+    names = [c.file for c in result.cases]
+    assert len(set(names)) == 2 and all(n and len(n.encode()) < 200 for n in names)
+    again = fill("staffel", staffel_inputs(tmp_path / "in.csv", [long_key]), tmp_path / "long2")
+    assert again.cases[0].file == names[0]  # a stable name: the same key gives the same file
+    inputs = write_csv(tmp_path / "twee.csv", STAFFEL_HEADER, [["a", "A", "", "", "nee", "", 1000],
+                                                               ["a", "B", "", "", "nee", "", 1000]])
+    with pytest.raises(InputError, match="rij 3.*wijkt af van rij 2"):
+        fill("staffel", inputs, tmp_path / "out2")
+
+
+def test_every_bad_row_is_reported_at_once_and_headers_match_loosely(tmp_path: Path) -> None:
+    rows = [[f"k{i}", "D", "", "", "nee", "", 1000] for i in range(25)]
+    inputs = write_csv(tmp_path / "in.csv", ["Naam", "Score 2026", "SCORE_2027", "kosten punten", "plafondvrij",
+                                             "productieafspraak", "aanvullend budget"], rows)
+    result = zorginkoop("fill", "staffel", str(inputs), "--out", str(tmp_path / "out"))
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 1 and len(lines) == 21 and lines[-1] == "fout: en nog 5 fout(en)", lines[-3:]
+    assert all("score" in line for line in lines[:20])
+    typo = write_csv(tmp_path / "typo.csv", ["naam", "scroe_2026", "aanvullend_budget"], [["a", "A", 1]])
+    with pytest.raises(InputError, match="bedoelt u 'score_2026'"):
+        fill("staffel", typo, tmp_path / "out3")
+
+
+def test_disk_errors_are_one_dutch_line_and_leave_no_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from toolkit.workbook import files
+
+    real = files._put
+    calls = {"n": 0}
+
+    def full_after_three(tmp: Path, path: Path, overwrite: bool) -> None:
+        calls["n"] += 1
+        if calls["n"] > 3:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(tmp, path, overwrite)
+
+    monkeypatch.setattr(files, "_put", full_after_three)
+    with pytest.raises(InputError, match="de schijf is vol"):
+        fill("staffel", staffel_inputs(tmp_path / "in.csv", ["a", "b", "c", "d", "e"]), tmp_path / "out", workers=1)
+    assert not (tmp_path / "out" / "summary.csv").exists() and not (tmp_path / "out" / "summary.xlsx").exists()
+    assert not list((tmp_path / "out").glob(".~*"))
+    (tmp_path / "bestand").write_text("x")
+    for out, text in ((tmp_path / "bestand", "is een bestand"), (tmp_path / "bestand" / "sub", "is een bestand")):
+        with pytest.raises(InputError, match=text):
+            fill("staffel", staffel_inputs(tmp_path / "in.csv", ["a"]), out)

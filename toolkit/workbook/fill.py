@@ -325,8 +325,9 @@ def read_inputs(path: Path) -> tuple[list[str], list[Row]]:
 
 
 def column_key(name: str) -> str:
-    """A column name as it is matched: case, spaces, '-' and '_' ignored (`Score 2026` = `score_2026`)."""
-    return re.sub(r"[\s_\-]+", "_", unicodedata.normalize("NFC", name).strip().casefold()).strip("_")
+    """A column name as it is matched: case, spaces, '-' and '_' ignored (`Score 2026` = `score_2026`,
+    `kosten punten` = `kostenpunten`)."""
+    return re.sub(r"[\s_\-]+", "", unicodedata.normalize("NFC", name).casefold())
 
 
 # --- cases ----------------------------------------------------------------------------------------------
@@ -406,7 +407,8 @@ def build_cases(spec: TemplateSpec, path: Path, header: list[str], rows: list[Ro
 def _key_text(raw: object) -> str:
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))
-    return "" if raw is None else unicodedata.normalize("NFC", str(raw)).strip()
+    # Not normalised: two spellings of one name are two keys, and refused when their files would collide.
+    return "" if raw is None else str(raw).strip()
 
 
 def _convert_group(spec: TemplateSpec, columns: Mapping[str, str], group: list[Row], path: Path) -> dict[str, Any]:
@@ -530,15 +532,28 @@ def _raise_interrupted(_signum: int, _frame: object) -> None:
     raise Interrupted()
 
 
+def _leave_worker(_signum: int, _frame: object) -> None:
+    # SystemExit unwinds like any exception (each `finally` removes its temporary file), and a worker
+    # process ends on it quietly, without a traceback.
+    raise SystemExit(1)
+
+
 def _worker_start(parent: int) -> None:
-    """In each worker: die with the parent (a watchdog sees it go), and clean up on SIGTERM."""
-    signal.signal(signal.SIGTERM, _raise_interrupted)
+    """In each worker: leave cleanly on SIGTERM, and die with the parent (a watchdog sees it go)."""
+    signal.signal(signal.SIGTERM, _leave_worker)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides on Ctrl+C and terminates us
 
     def watch() -> None:
         while os.getppid() == parent:
             threading.Event().wait(0.2)
-        os.kill(os.getpid(), signal.SIGTERM)
+        # To the main thread itself: a signal to the process may land on this thread, and the main
+        # thread, blocked reading its next task from the dead parent, would never run the handler. The
+        # handler unwinds a write in progress (its temporary file removed); the pool then catches the
+        # SystemExit as a task's result and waits for the next task, so the worker is ended here.
+        if hasattr(signal, "pthread_kill"):
+            signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGTERM)
+            threading.Event().wait(2)
+        os._exit(1)
 
     threading.Thread(target=watch, daemon=True).start()
 
