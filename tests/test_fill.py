@@ -388,8 +388,8 @@ def test_workers_die_with_their_parent_and_leave_nothing_half_written(tmp_path: 
     assert "Traceback" not in stderr
     if sig == signal.SIGTERM:
         assert process.returncode == 130 and "afgebroken" in stderr
-    survivors = [line for line in subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout.splitlines()
-                 if marker in line]
+    processes = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout.splitlines()
+    survivors = [line for line in processes if marker in line]
     assert not survivors
     written = list(out.glob("*.xlsx"))
     assert 100 <= len(written) < 3000, "the signal must land mid-batch"
@@ -446,7 +446,7 @@ def test_keys_that_collide_on_disk_long_keys_and_disagreeing_rows(tmp_path: Path
     assert again.cases[0].file == names[0]  # a stable name: the same key gives the same file
     inputs = write_csv(tmp_path / "twee.csv", STAFFEL_HEADER, [["a", "A", "", "", "nee", "", 1000],
                                                                ["a", "B", "", "", "nee", "", 1000]])
-    with pytest.raises(InputError, match="rij 3.*wijkt af van rij 2"):
+    with pytest.raises(InputError, match=r"rij 3.*wijkt af van rij 2"):
         fill("staffel", inputs, tmp_path / "out2")
 
 
