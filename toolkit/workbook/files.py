@@ -10,7 +10,9 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import signal
 import tempfile
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -62,13 +64,36 @@ def prepare_directory(directory: Path) -> None:
         raise InputError(f"{directory}: kan niet schrijven: geen schrijfrechten", field="out", value=str(directory))
 
 
+# This process's temporary files that are not yet in place or removed. An interrupt (a SIGTERM turned
+# into an exception) may land between creating one and the `finally` that removes it; the set lets the
+# process remove what is left before it ends (`remove_own_temporaries`).
+OWN_TEMPORARIES: set[Path] = set()
+_TERM = {getattr(signal, "SIGTERM", 15)}
+
+
 def _temporary(path: Path) -> Path:
+    # No interrupt between creating the file and noting it down (where signal masks exist).
+    blocking = hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread()
+    if blocking:
+        signal.pthread_sigmask(signal.SIG_BLOCK, _TERM)
     try:
         fd, name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{path.stem[:40]}.", suffix=TEMP_SUFFIX, dir=path.parent)
+        os.close(fd)
+        OWN_TEMPORARIES.add(Path(name))
     except OSError as err:
         raise disk_error(path, err) from None
-    os.close(fd)
+    finally:
+        if blocking:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, _TERM)
     return Path(name)
+
+
+def remove_own_temporaries() -> None:
+    """Remove this process's temporary files that are still there (before it ends on an interrupt)."""
+    for tmp in list(OWN_TEMPORARIES):
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        OWN_TEMPORARIES.discard(tmp)
 
 
 def _put(tmp: Path, path: Path, overwrite: bool) -> None:
@@ -126,6 +151,7 @@ def write_together(items: Sequence[tuple[Path, Callable[[Path], None]]], *, over
         for tmp in temporaries:
             with contextlib.suppress(OSError):
                 tmp.unlink(missing_ok=True)
+            OWN_TEMPORARIES.discard(tmp)
     return [path for path, _ in items]
 
 

@@ -45,7 +45,14 @@ from xml.sax.saxutils import escape
 from ..errors import InputError, InputErrors, ToolkitError, relabel, show_value
 from ..numbers import format_money, format_number, format_percent
 from . import template_path
-from .files import OutputLock, remove_stale_temporaries, same_file, write_atomically, write_together
+from .files import (
+    OutputLock,
+    remove_own_temporaries,
+    remove_stale_temporaries,
+    same_file,
+    write_atomically,
+    write_together,
+)
 from .package import check_workbook_bounds
 from .specs import SPECS, XML_INVALID, Input, Output, TemplateSpec, convert
 from .zipcopy import RawMember, deflated, inflated, read_raw, write_raw
@@ -535,6 +542,7 @@ def _raise_interrupted(_signum: int, _frame: object) -> None:
 def _leave_worker(_signum: int, _frame: object) -> None:
     # SystemExit unwinds like any exception (each `finally` removes its temporary file), and a worker
     # process ends on it quietly, without a traceback.
+    remove_own_temporaries()
     raise SystemExit(1)
 
 
@@ -553,6 +561,7 @@ def _worker_start(parent: int) -> None:
         if hasattr(signal, "pthread_kill"):
             signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGTERM)
             threading.Event().wait(2)
+        remove_own_temporaries()
         os._exit(1)
 
     threading.Thread(target=watch, daemon=True).start()
