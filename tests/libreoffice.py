@@ -52,3 +52,19 @@ def recalculate(files: list[Path], out_dir: Path) -> dict[Path, Path]:
     missing = [str(f) for f, converted in result.items() if not converted.is_file()]
     assert not missing, f"LibreOffice converted not all files: {missing[:5]}"
     return result
+
+
+def typed_into(template: Path, values: dict[str, object], out: Path) -> Path:
+    """A copy of `template` at `out` with `values` typed into its named inputs, as a user would: a list
+    fills the input's rows from the top."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(template)
+    for name, value in values.items():
+        ((sheet, ref),) = wb.defined_names[name].destinations
+        cells = wb[sheet][ref.replace("$", "")]
+        targets = [row[0] for row in cells] if isinstance(cells, tuple) else [cells]
+        for cell, item in zip(targets, value if isinstance(value, list) else [value], strict=False):
+            cell.value = item
+    wb.save(out)
+    return out

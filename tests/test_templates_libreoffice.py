@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 import template_cases
-from libreoffice import recalculate, soffice
+from libreoffice import recalculate, soffice, typed_into
 from python_calamine import CalamineWorkbook
 
 from toolkit.workbook.check import check_workbook
@@ -146,8 +146,6 @@ def test_recalculated_copies_pass_check(recalculated: dict[str, Any], name: str)
 def test_hand_filled_template_with_other_spellings(tmp_path: Path) -> None:
     """A template filled by hand, not by `fill`: TRUE and 1 for ja, English choices, a number as
     postcode. After recalculation in LibreOffice, `check` must find the values equal to the rules."""
-    from openpyxl import load_workbook
-
     from toolkit.workbook import template_path
 
     edits = {
@@ -167,15 +165,7 @@ def test_hand_filled_template_with_other_spellings(tmp_path: Path) -> None:
     }
     files = []
     for name, values in edits.items():
-        wb = load_workbook(template_path(name))
-        for input_name, value in values.items():
-            ((sheet, ref),) = wb.defined_names[input_name].destinations
-            cells = wb[sheet][ref.replace("$", "")]
-            targets = [row[0] for row in cells] if isinstance(cells, tuple) else [cells]
-            for cell, item in zip(targets, value if isinstance(value, list) else [value], strict=False):
-                cell.value = item
-        files.append(tmp_path / f"{name}.xlsx")
-        wb.save(files[-1])
+        files.append(typed_into(template_path(name), values, tmp_path / f"{name}.xlsx"))
     converted = recalculate(files, tmp_path / "herberekend")
     for path in converted.values():
         report = check_workbook(path)
@@ -187,8 +177,6 @@ def test_hand_filled_template_with_other_spellings(tmp_path: Path) -> None:
 def test_hand_typed_inputs_the_rules_refuse_show_an_error_in_every_output(tmp_path: Path) -> None:
     """Typed into the template itself (fill would refuse them): a 1-3 character postcode, no production
     yet, an index of 3 (meant: 3 %), a year the template does not cover. Every output says "fout …"."""
-    from openpyxl import load_workbook
-
     from toolkit.workbook import template_path
 
     edits = {
@@ -201,15 +189,7 @@ def test_hand_typed_inputs_the_rules_refuse_show_an_error_in_every_output(tmp_pa
     }
     files = []
     for name, values in edits.items():
-        wb = load_workbook(template_path(name))
-        for input_name, value in values.items():
-            ((sheet, ref),) = wb.defined_names[input_name].destinations
-            cells = wb[sheet][ref.replace("$", "")]
-            targets = [row[0] for row in cells] if isinstance(cells, tuple) else [cells]
-            for cell, item in zip(targets, value if isinstance(value, list) else [value], strict=False):
-                cell.value = item
-        files.append(tmp_path / f"{name}.xlsx")
-        wb.save(files[-1])
+        files.append(typed_into(template_path(name), values, tmp_path / f"{name}.xlsx"))
     converted = recalculate(files, tmp_path / "herberekend")
     for path in files:
         name = path.stem

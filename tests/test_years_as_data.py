@@ -149,23 +149,15 @@ def test_fill_names_the_years_a_template_covers(in_force: Any, overlay_2028: Pat
 
 @pytest.mark.libreoffice
 def test_regenerated_templates_recalculate_the_2028_answer(overlay_2028: Path, tmp_path: Path) -> None:
-    from libreoffice import recalculate
+    from libreoffice import recalculate, typed_into
     from openpyxl import load_workbook
 
     made = zorginkoop("sjablonen", "--out", str(tmp_path / "sjablonen"), "--parameters", str(overlay_2028))
     assert made.returncode == 0, made.stderr
     files = []
     for year in (2027, 2028):
-        wb = load_workbook(tmp_path / "sjablonen" / "cz_ratio.xlsx")
         values = {"in_jaar": year, "in_postcodes": ["5611", "5612", "5613"], "in_clienten": [4, 3, 4]}
-        for name, value in values.items():
-            ((sheet, ref),) = wb.defined_names[name].destinations
-            cells = wb[sheet][ref.replace("$", "")]
-            targets = [row[0] for row in cells] if isinstance(cells, tuple) else [cells]
-            for cell, item in zip(targets, value if isinstance(value, list) else [value], strict=False):
-                cell.value = item
-        files.append(tmp_path / f"jaar{year}.xlsx")
-        wb.save(files[-1])
+        files.append(typed_into(tmp_path / "sjablonen" / "cz_ratio.xlsx", values, tmp_path / f"jaar{year}.xlsx"))
     converted = recalculate(files, tmp_path / "herberekend")
     found = [load_workbook(converted[f], data_only=True)["Uitkomst"] for f in files]
     assert [(ws["B7"].value, ws["B8"].value) for ws in found] == [(3, True), (4, False)]

@@ -303,6 +303,24 @@ def _jaar(label: str = "Beleidsjaar (leeg = {jaar})") -> Input:
     return Input("in_jaar", label, "year", _JAAR_HELP, quantity="year", required=False)
 
 
+def _waardemodel_inputs() -> tuple[Input, ...]:
+    """What the staffel reads (scores, cost points, ceiling-free, production agreement): the staffel and
+    the plafond template ask for it alike."""
+    return (
+        Input("in_score_2026", "Waardemodelscore {jaar_vorig} (jaar vóór het beleidsjaar)", "score",
+              "A, B, C of leeg (geen score).", choices=("A", "B", "C"), required=False),
+        Input("in_score_2027", "Waardemodelscore {jaar} (beleidsjaar)", "score", "A, B, C of leeg.",
+              choices=("A", "B", "C"), required=False),
+        Input("in_kostenpunten", "Punten op het kostenonderdeel", "number",
+              "Nodig bij score B: {min_punten} of meer geeft {pct_b}, minder komt niet in aanmerking.",
+              quantity="cost_points", required=False),
+        Input("in_plafondvrij", "Plafondvrije afspraak", "flag", "ja of nee.", choices=("ja", "nee")),
+        Input("in_productieafspraak", "Productieafspraak (€)", "number",
+              "Tot en met {min_productie} geen waardemodel (geen score: {pct_geen_score}). Leeg: niet "
+              "opgegeven.", quantity="money", required=False),
+    )
+
+
 def _specs() -> dict[str, TemplateSpec]:
     """Every template, its texts rendered for the parameter data in force."""
     specs = [
@@ -336,17 +354,7 @@ def _specs() -> dict[str, TemplateSpec]:
         TemplateSpec(
             "staffel", "CZ staffel aanvullende zorginkoop", "2.0",
             inputs=(
-                Input("in_score_2026", "Waardemodelscore {jaar_vorig} (jaar vóór het beleidsjaar)", "score",
-                      "A, B, C of leeg (geen score).", choices=("A", "B", "C"), required=False),
-                Input("in_score_2027", "Waardemodelscore {jaar} (beleidsjaar)", "score", "A, B, C of leeg.",
-                      choices=("A", "B", "C"), required=False),
-                Input("in_kostenpunten", "Punten op het kostenonderdeel", "number",
-                      "Nodig bij score B: {min_punten} of meer geeft {pct_b}, minder komt niet in aanmerking.",
-                      quantity="cost_points", required=False),
-                Input("in_plafondvrij", "Plafondvrije afspraak", "flag", "ja of nee.", choices=("ja", "nee")),
-                Input("in_productieafspraak", "Productieafspraak (€)", "number",
-                      "Tot en met {min_productie} geen waardemodel (geen score: {pct_geen_score}). Leeg: niet "
-                      "opgegeven.", quantity="money", required=False),
+                *_waardemodel_inputs(),
                 Input("in_aanvullend_budget", "Toegekend aanvullend budget (€)", "number",
                       "Het door CZ gehonoreerde aanvullende budget.", quantity="money"),
                 Input("in_palliatief_terminaal", "Palliatieve terminale zorg", "flag",
@@ -436,17 +444,7 @@ def _specs() -> dict[str, TemplateSpec]:
                 Input("in_methode", "Prognosemethode", "choice",
                       "lineair (elke volgende maand het gemiddelde) of seizoen (volgens het profiel van vorig jaar).",
                       choices=("lineair", "seizoen"), required=False),
-                Input("in_score_2026", "Waardemodelscore {jaar_vorig} (jaar vóór het beleidsjaar)", "score",
-                      "A, B, C of leeg (geen score).", choices=("A", "B", "C"), required=False),
-                Input("in_score_2027", "Waardemodelscore {jaar} (beleidsjaar)", "score", "A, B, C of leeg.",
-                      choices=("A", "B", "C"), required=False),
-                Input("in_kostenpunten", "Punten op het kostenonderdeel", "number",
-                      "Nodig bij score B: {min_punten} of meer geeft {pct_b}, minder komt niet in aanmerking.",
-                      quantity="cost_points", required=False),
-                Input("in_plafondvrij", "Plafondvrije afspraak", "flag", "ja of nee.", choices=("ja", "nee")),
-                Input("in_productieafspraak", "Productieafspraak (€)", "number",
-                      "Tot en met {min_productie} geen waardemodel (geen score). Leeg: niet opgegeven.",
-                      quantity="money", required=False),
+                *_waardemodel_inputs(),
                 Input("in_productie", "Productie (€)", "number",
                       "Productie per maand; leeg na de laatst bekende maand.", quantity="money", rows=12,
                       row_labels=MONTHS),
