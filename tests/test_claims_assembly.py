@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from unittest import mock
 
+import numpy as np
 import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from toolkit import ratio_from_claims
+from toolkit.claims import report as report_module
 from toolkit.rules.ratio import assess_normalised_counts
 
 FIELDS = ("clients", "areas", "ratio", "threshold", "meets", "applies", "clients_needed", "max_areas", "areas_to_drop",
@@ -44,7 +47,10 @@ def plain(rows: list[tuple[str, int, int]], provider: str | None, *, year: int, 
 
 
 def arrays(report: object) -> tuple:
-    return (*(getattr(report, f) for f in FIELDS), report.movers, dict(report.clients_by_area))  # type: ignore[attr-defined]
+    by_area = report.clients_by_area  # type: ignore[attr-defined]
+    assert len(by_area) == len(dict(by_area)) and all(by_area[k] == v for k, v in dict(by_area).items())
+    assert "0000" not in by_area and 5611 not in by_area  # a mapping of PC4 text, as the plain rule's dict
+    return (*(getattr(report, f) for f in FIELDS), report.movers, dict(by_area))  # type: ignore[attr-defined]
 
 
 CLAIMS = st.lists(st.tuples(st.sampled_from("PQRS"), st.integers(0, 14), st.integers(1000, 1009)), min_size=1,
@@ -59,8 +65,21 @@ def test_arrays_equal_the_plain_rule(rows: list[tuple[str, int, int]], method: s
     for provider in sorted({p for p, _, _ in rows}):
         assert arrays(report.providers[provider]) == plain(rows, provider, year=year, kind=kind, method=method)
     assert arrays(report) == plain(rows, None, year=year, kind=kind, method=method)
-    for one in (report, *report.providers.values()):  # the CLI's JSON, written in bulk, is json.dumps's
+    for one in (report, *report.providers.values()):  # the CLI's JSON, joined as text, is json.dumps's
         assert one.to_json() == json.dumps(one.to_dict(), ensure_ascii=False)
+
+
+@settings(deadline=None, max_examples=150)
+@given(CLAIMS, st.sampled_from(["distinct", "per_area"]), st.integers(1, 12))
+def test_providers_assembled_in_small_runs_equal_the_plain_rule(rows: list[tuple[str, int, int]], method: str,
+                                                                 chunk: int) -> None:
+    """Providers are assembled a run of neighbours at a time (bounded memory); with runs of a few triples
+    every boundary case (a provider alone, a run cut before a large one) comes up."""
+    with mock.patch.object(report_module, "CHUNK_TRIPLES", chunk):
+        report = ratio_from_claims(claims_table(rows, 2025), year=2027, method=method)
+    for provider in sorted({p for p, _, _ in rows}):
+        assert arrays(report.providers[provider]) == plain(rows, provider, year=2027, kind="existing", method=method)
+    assert list(report.providers) == sorted(report.providers)
 
 
 @settings(deadline=None, max_examples=100)
@@ -88,3 +107,12 @@ def test_hand_made_drops(rows: list[tuple[str, int, int]], dropped: tuple[str, .
     report = ratio_from_claims(claims_table(rows, 2025), year=2027).providers["P"]
     assert report.areas_to_drop == dropped and report.drop_achievable is achievable
     assert arrays(report) == plain(rows, "P", year=2027, kind="existing", method="distinct")
+
+
+@settings(deadline=None, max_examples=200)
+@given(st.dictionaries(st.integers(1000, 9999), st.integers(0, 2**31 - 1), max_size=60))
+def test_clients_per_area_json_is_json_dumps(by_pc4: dict[int, int]) -> None:
+    pc4 = np.array(sorted(by_pc4), np.int16)
+    clients = np.array([by_pc4[p] for p in sorted(by_pc4)], np.int32)
+    expected = json.dumps({f"{p:04d}": by_pc4[p] for p in sorted(by_pc4)})
+    assert report_module.json_object(pc4, clients) == expected

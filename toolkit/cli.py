@@ -66,6 +66,13 @@ ParametersOption = Annotated[Path | None, typer.Option(
     "--parameters", help="Map met eigen parametergegevens (bijv. een nieuw beleidsjaar), zoals toolkit/parameters/"
                          "data; ook via ZORGINKOOP_PARAMETERS.", show_default=False)]
 
+# Options that the commands reading claims (and `parameters`) share.
+AgbOption = Annotated[str | None, typer.Option("--agb", help="Alleen deze zorgaanbieder (kolom zorgaanbieder).")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Uitvoer als JSON voor andere programma's.")]
+SkipInvalidOption = Annotated[bool, typer.Option(
+    "--skip-invalid", help="Ongeldige regels overslaan en tellen in plaats van stoppen.")]
+StrictOption = Annotated[bool, typer.Option("--strict", help="Onbekende verzekeraars zijn een fout.")]
+
 
 def _use_parameters(directory: Path | None) -> None:
     """Put the overlay in force for this process and its workers, checked before any work."""
@@ -185,17 +192,16 @@ def ratio(
         help="distinct/uniek: elke cliënt één keer; per_area/per_gebied: een verhuisde cliënt telt per gebied.")] = (
         Method.distinct),
     exemption: Annotated[Exemption | None, typer.Option(help="Uitzondering: de eis geldt dan niet (n.v.t.).")] = None,
-    agb: Annotated[str | None, typer.Option("--agb", help="Alleen deze zorgaanbieder (kolom zorgaanbieder).")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Uitvoer als JSON voor andere programma's.")] = False,
+    agb: AgbOption = None,
+    as_json: JsonOption = False,
     wide: Annotated[bool, typer.Option("--breed", "--all", help="Alle kolommen tonen (breder dan 80 tekens).")] = (
         False),
     report_file: Annotated[Path | None, typer.Option(
         "--rapport", help="Schrijf ook een rapport (xlsx) met een overzicht, een blad per zorgaanbieder en een "
                           "grafiek.", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Een bestaand rapport overschrijven.")] = False,
-    skip_invalid: Annotated[bool, typer.Option(
-        "--skip-invalid", help="Ongeldige regels overslaan en tellen in plaats van stoppen.")] = False,
-    strict: Annotated[bool, typer.Option("--strict", help="Onbekende verzekeraars zijn een fout.")] = False,
+    skip_invalid: SkipInvalidOption = False,
+    strict: StrictOption = False,
     parameters: ParametersOption = None,
 ) -> None:
     """Klant-werkgebiedratio van CZ groep: cliënten per 4-cijferig postcodegebied, per zorgaanbieder."""
@@ -224,12 +230,14 @@ def ratio(
         raise _fail(exc) from None
 
     if as_json:
-        # One provider per line: readable in a pager, and json.dumps without indent is its fast C encoder.
+        # One provider per line, written as it is made (5,000 providers all over the country make
+        # hundreds of MB of JSON): readable in a pager, and json.dumps without indent is its C encoder.
         if report.providers:
-            lines = ",\n".join(json.dumps(r.to_dict(), ensure_ascii=False) for r in reports)
-            sys.stdout.write(f"[\n{lines}\n]\n")
+            for n, one in enumerate(reports):
+                sys.stdout.write(("[\n" if n == 0 else ",\n") + one.to_json())
+            sys.stdout.write("\n]\n")
         else:
-            sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False) + "\n")
+            sys.stdout.write(report.to_json() + "\n")
     else:
         _print_ratio_table(reports, wide=wide)
     if report_file is not None:
@@ -310,11 +318,10 @@ def plafond(
     ceiling_free: Annotated[bool, typer.Option("--plafondvrij", help="Plafondvrije afspraak.")] = False,
     agreement: Annotated[str | None, typer.Option("--productieafspraak", help="Productieafspraak in euro.",
                                                   show_default=False)] = None,
-    agb: Annotated[str | None, typer.Option("--agb", help="Alleen deze zorgaanbieder (kolom zorgaanbieder).")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Uitvoer als JSON voor andere programma's.")] = False,
-    skip_invalid: Annotated[bool, typer.Option(
-        "--skip-invalid", help="Ongeldige regels overslaan en tellen in plaats van stoppen.")] = False,
-    strict: Annotated[bool, typer.Option("--strict", help="Onbekende verzekeraars zijn een fout.")] = False,
+    agb: AgbOption = None,
+    as_json: JsonOption = False,
+    skip_invalid: SkipInvalidOption = False,
+    strict: StrictOption = False,
     parameters: ParametersOption = None,
 ) -> None:
     """Omzetplafond: prognose per zorgaanbieder uit de CZ-declaraties per maand, en of een verzoek om aanvullend
@@ -619,7 +626,7 @@ def sjablonen(
 
 @app.command(name="parameters", options_metavar="[OPTIES]")
 def parameters_command(
-    as_json: Annotated[bool, typer.Option("--json", help="Uitvoer als JSON voor andere programma's.")] = False,
+    as_json: JsonOption = False,
     parameters: ParametersOption = None,
 ) -> None:
     """Toon elk onderwerp en elke parameter, de beleidsjaren die de gegevens dekken en de bron."""
