@@ -68,9 +68,11 @@ def ratio_from_claims(
                              wanted=tuple(f for f in read.COLUMN_ALIASES if f != "amount"), required=read.REQUIRED,
                              skip_invalid=skip_invalid, keep=triples.add, progress=progress)
         check_unknown(tallies, strict)
+        lines.release_memory()
         keys, _ = triples.distinct()
     finally:
         triples.close()
+    lines.release_memory()
     from .report import ratio_reports
 
     return ratio_reports(tallies, keys, year=year, provider_kind=kind, method=method, exemption=exempt,

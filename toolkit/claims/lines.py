@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -93,11 +93,17 @@ def parse_date(value: str) -> tuple[int, int]:
     return -1, 0
 
 
-def distinct(values: np.ndarray, *, runs: bool = False) -> np.ndarray:
+def distinct(values: np.ndarray, *, runs: bool = False, in_place: bool = False) -> np.ndarray:
     """The distinct values, sorted. Sorting is about 5x faster here than `np.unique`, which hashes
     (NumPy 2.4: 17 ms against 3 ms for 100,000 int64). `runs`: the values are a concatenation of sorted
-    runs, which NumPy's stable sort (timsort) merges: 4x faster than its quicksort on such input."""
-    ordered = np.sort(values, kind="stable" if runs else "quicksort")
+    runs, which NumPy's stable sort (timsort) merges: 4x faster than its quicksort on such input.
+    `in_place`: sort `values` itself instead of a copy (one array less of their size)."""
+    kind: Literal["stable", "quicksort"] = "stable" if runs else "quicksort"
+    if in_place:
+        values.sort(kind=kind)
+        ordered = values
+    else:
+        ordered = np.sort(values, kind=kind)
     first = np.empty(len(ordered), bool)
     first[:1] = True
     np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
@@ -596,7 +602,7 @@ class Triples:
             self._rows += len(areas)
         shard.pending, shard.pending_clients = [], 0
         if self._rows - self._merged_rows >= max(MERGE_AT, self._merged_rows):
-            merged = distinct(np.concatenate(self._keys), runs=True)
+            merged = distinct(np.concatenate(self._keys), runs=True, in_place=True)
             self._keys = [merged]
             self._rows = self._merged_rows = len(merged)
 
@@ -613,7 +619,7 @@ class Triples:
             raise self._failed[0]
         for k in range(SHARDS):
             self._recode(k)
-        keys = distinct(np.concatenate(self._keys), runs=True) if self._keys else np.zeros(0, np.int64)
+        keys = distinct(np.concatenate(self._keys), runs=True, in_place=True) if self._keys else np.zeros(0, np.int64)
         self._keys = [keys]
         return keys, SHARDS * max(len(s.dictionary) for s in self._shards)
 
@@ -679,6 +685,7 @@ class _Done:
 
 
 _TUNED: list[bool] = []
+_TRIM: list[Callable[[int], int]] = []  # glibc's malloc_trim, once tune_allocator found it
 
 
 def tune_allocator() -> None:
@@ -705,6 +712,16 @@ def tune_allocator() -> None:
     m_trim_threshold, m_mmap_threshold = -1, -3  # <malloc.h>
     mallopt(m_mmap_threshold, 32 << 20)
     mallopt(m_trim_threshold, 512 << 20)
+    _TRIM.append(libc.malloc_trim)
+
+
+def release_memory() -> None:
+    """Give the memory that reading freed back to the system before the next phase allocates its own:
+    kept for reuse (`tune_allocator`, and Arrow's pool likewise) it would count on top of the arrays the
+    reports are assembled from (measured on 50 million lines: 1.2 GB peak before, under 1 GB after)."""
+    pa.default_memory_pool().release_unused()
+    for trim in _TRIM:
+        trim(0)
 
 
 def scan(items: Sequence[Any], reduction: Reduction, *, wanted: Sequence[str], required: Sequence[str],

@@ -245,16 +245,24 @@ def _client_runs(group: np.ndarray, client: np.ndarray, triple_rank: np.ndarray,
     rank), within each group: a run holds a client's areas, the last of them the one it leaves with.
     Bits: group < 2**18 (MAX_PROVIDERS), client codes < 2**31 (lines.Triples), rank < 2**14."""
     triple_start = np.searchsorted(group, np.arange(groups + 1))
-    packed = _sort_segments((group << 45) | (client << 14) | triple_rank, triple_start)
+    packed = group.astype(np.int64) << 45
+    packed |= client.astype(np.int64) << 14
+    packed |= triple_rank
+    packed = _sort_segments(packed, triple_start)
     run_first, run_size = _runs(packed >> 14)
     return packed[run_first] >> 45, packed[run_first + run_size - 1] & 0x3FFF, run_size
 
 
 def assemble(group: np.ndarray, pc4: np.ndarray, client: np.ndarray, groups: int) -> Assembly:
-    """The assembly of distinct (group, PC4, client) triples, sorted in that order."""
-    area_first, clients_in_area = _runs(group * PC4_KEY + pc4)
+    """The assembly of distinct (group, PC4, client) triples, sorted in that order. Per triple the
+    arrays are as narrow as their values allow (`split`): for tens of millions of triples that is
+    hundreds of MB."""
+    area_key = group * np.int32(PC4_KEY)  # < 2**31: group < MAX_PROVIDERS
+    area_key += pc4
+    area_first, clients_in_area = _runs(area_key)
+    del area_key
     areas = len(area_first)
-    area_group = group[area_first]
+    area_group = group[area_first].astype(np.int64)
     area_pc4 = pc4[area_first]
     start = np.searchsorted(area_group, np.arange(groups + 1))
 
@@ -264,7 +272,7 @@ def assemble(group: np.ndarray, pc4: np.ndarray, client: np.ndarray, groups: int
     position = np.arange(areas) - start[area_group]
     by_drop = _sort_segments((area_group << 45) | (clients_in_area << 14) | position, start)
     order = start[by_drop >> 45] + (by_drop & 0x3FFF)
-    rank = np.empty(areas, np.int64)
+    rank = np.empty(areas, np.int16)  # < 2**14
     rank[order] = np.arange(areas) - start[area_group[order]]
     triple_rank = np.repeat(rank, clients_in_area)
     pairs = np.bincount(area_group, weights=clients_in_area, minlength=groups).astype(np.int64)
@@ -354,9 +362,7 @@ def ratio_reports(tallies: Tallies, keys: np.ndarray, *, year: int, provider_kin
               counts: np.ndarray, reasons: np.ndarray, unknown: list[Counter[str]]) -> list[ClaimsRatioReport]:
         """The reports of the groups `chosen` (ids `first` to `first + groups - 1`), whose triples are
         `keys_of`."""
-        area = keys_of >> 32
-        assembly = assemble(area // PC4_KEY - first, area % PC4_KEY, keys_of & LOW_32, groups)
-        del area
+        assembly = assemble(*split(keys_of, first), groups)
         local = [g - first for g in chosen]
         totals = assembly.pairs if per_area else assembly.clients
         per_group = np.diff(assembly.start)
@@ -448,12 +454,32 @@ def _names(area_names: list[str], areas: np.ndarray) -> tuple[str, ...]:
     return picked
 
 
+SLICE = 1 << 20  # triples converted at a time: the temporaries stay a few MB
+
+
+def split(keys: np.ndarray, first: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(group - `first`, PC4, client code) of triples (provider id * PC4_KEY + PC4) << 32 | client, as
+    int32, int16 and int32, a slice at a time."""
+    group, pc4, client = np.empty(len(keys), np.int32), np.empty(len(keys), np.int16), np.empty(len(keys), np.int32)
+    for at in range(0, len(keys), SLICE):
+        area = keys[at: at + SLICE] >> 32
+        group[at: at + SLICE] = area // PC4_KEY - first
+        pc4[at: at + SLICE] = area % PC4_KEY
+        client[at: at + SLICE] = keys[at: at + SLICE] & LOW_32
+    return group, pc4, client
+
+
 def _pooled(keys: np.ndarray) -> np.ndarray:
-    """Distinct (PC4, client) over all providers. In triple order these are one sorted run per provider,
-    which a stable sort merges (timsort) faster than it sorts afresh."""
+    """Distinct (PC4, client) over all providers, as group 0 triples. In triple order these are one
+    sorted run per provider, which a stable sort merges (timsort) faster than it sorts afresh; made a
+    slice at a time and sorted in place, the only copy as large as `keys` is the result."""
     from .lines import distinct
 
-    return distinct((((keys >> 32) % PC4_KEY) << 32) | (keys & LOW_32), runs=True)
+    pairs = np.empty(len(keys), np.int64)
+    for at in range(0, len(keys), SLICE):
+        part = keys[at: at + SLICE]
+        pairs[at: at + SLICE] = (((part >> 32) % PC4_KEY) << 32) | (part & LOW_32)
+    return distinct(pairs, runs=True, in_place=True)
 
 
 __all__ = ["Assembly", "ClaimsRatioReport", "areas_to_drop", "assemble", "ratio_reports"]
