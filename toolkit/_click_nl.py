@@ -11,6 +11,12 @@ set again. A text not listed stays English: a newer click with a new message sti
 from __future__ import annotations
 
 import importlib
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import sys
+from collections.abc import Sequence
+from types import ModuleType
 from typing import Any
 
 DUTCH: dict[str, str] = {
@@ -82,7 +88,7 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 
 _CLICK = ("core", "decorators", "exceptions", "formatting", "parser", "types", "termui", "utils")
-_TYPER = ("core", "main", "rich_utils")
+_TYPER = ("core", "main")
 _PANEL_CONSTANTS = ("DEPRECATED_STRING", "DEFAULT_STRING", "ENVVAR_STRING", "REQUIRED_LONG_STRING",
                     "ARGUMENTS_PANEL_TITLE", "OPTIONS_PANEL_TITLE", "COMMANDS_PANEL_TITLE", "ERRORS_PANEL_TITLE",
                     "ABORTED_TEXT", "RICH_HELP")
@@ -95,17 +101,53 @@ def install() -> None:
     modules: list[Any] = [importlib.import_module(f"click.{name}") for name in _CLICK]
     modules += [importlib.import_module(f"typer.{name}") for name in _TYPER]
     for module in modules:
-        if hasattr(module, "_"):
-            module._ = gettext
-        if hasattr(module, "ngettext"):
-            module.ngettext = ngettext
-    rich_utils = importlib.import_module("typer.rich_utils")
+        _translate(module)
+    # typer's help and error panels (typer.rich_utils) import rich's markdown, syntax and traceback
+    # modules: a fifth of a second that a command which prints no help or error does not need.
+    # Translated when first imported instead.
+    if "typer.rich_utils" in sys.modules:
+        _translate_rich_utils(sys.modules["typer.rich_utils"])
+    elif not any(isinstance(finder, _TranslateOnImport) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _TranslateOnImport())
+    for kind in (click.types.IntParamType, click.types.FloatParamType, click.types.StringParamType,
+                 click.types.IntRange, click.types.FloatRange):
+        kind.name = _TYPE_NAMES.get(kind.name, kind.name)
+
+
+def _translate(module: Any) -> None:
+    if hasattr(module, "_"):
+        module._ = gettext
+    if hasattr(module, "ngettext"):
+        module.ngettext = ngettext
+
+
+def _translate_rich_utils(rich_utils: ModuleType) -> None:
+    _translate(rich_utils)
     for constant in _PANEL_CONSTANTS:
         english = getattr(rich_utils, constant, None)
         if isinstance(english, str):
             # The constants were translated (by the no-op gettext) at import: look up their English text.
             original = next((k for k, v in DUTCH.items() if v == english), english)
             setattr(rich_utils, constant, gettext(original))
-    for kind in (click.types.IntParamType, click.types.FloatParamType, click.types.StringParamType,
-                 click.types.IntRange, click.types.FloatRange):
-        kind.name = _TYPE_NAMES.get(kind.name, kind.name)
+
+
+class _TranslateOnImport(importlib.abc.MetaPathFinder):
+    """Translates typer.rich_utils right after it is first imported, whoever imports it."""
+
+    def find_spec(self, fullname: str, path: Sequence[str] | None,
+                  target: ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:
+        if fullname != "typer.rich_utils":
+            return None
+        sys.meta_path.remove(self)  # once; and find_spec below must not come back here
+        spec = importlib.util.find_spec(fullname)
+        if spec is None or spec.loader is None:
+            return spec
+        loader = spec.loader
+        run = loader.exec_module
+
+        def exec_module(module: ModuleType) -> None:
+            run(module)
+            _translate_rich_utils(module)
+
+        loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
