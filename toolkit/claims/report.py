@@ -3,10 +3,11 @@
 Rule 1 (SPEC; 002_3d2709293215211c.txt, 2.3.2 "Versnippering" and bijlage 1, 1.1) counts distinct
 CZ-group clients and PC4 areas per provider; its what-if `areas_to_drop` drops areas with the fewest
 clients first (ties: the lowest PC4), a mover leaving only with the last of their areas. Here all of
-that is computed for every provider at once, with NumPy on the sorted triples, so the time after
-reading grows with the distinct triples, not with providers × areas × movers in Python. The plain
-rule (`toolkit.rules.ratio.assess_normalised_counts`) stays the reference: tests/test_claims.py
-compares the two on random inputs.
+that is computed for a run of neighbouring providers at once (about a million triples: the memory
+stays bounded), with NumPy on the sorted triples, so the time after reading grows with the distinct
+triples, not with providers × areas × movers in Python. The plain rule
+(`toolkit.rules.ratio.assess_normalised_counts`) stays the reference: tests/test_claims_assembly.py
+compares the two on random inputs, also cut into runs of a few triples.
 
 How `areas_to_drop` becomes array arithmetic: rank each provider's areas in drop order; a client
 leaves when the area of its highest rank is dropped (in `per_area` every (client, area) pair is a
@@ -482,4 +483,4 @@ def _pooled(keys: np.ndarray) -> np.ndarray:
     return distinct(pairs, runs=True, in_place=True)
 
 
-__all__ = ["Assembly", "ClaimsRatioReport", "areas_to_drop", "assemble", "ratio_reports"]
+__all__ = ["AreaCounts", "Assembly", "ClaimsRatioReport", "areas_to_drop", "assemble", "json_object", "ratio_reports"]
