@@ -116,3 +116,30 @@ def test_clients_per_area_json_is_json_dumps(by_pc4: dict[int, int]) -> None:
     clients = np.array([by_pc4[p] for p in sorted(by_pc4)], np.int32)
     expected = json.dumps({f"{p:04d}": by_pc4[p] for p in sorted(by_pc4)})
     assert report_module.json_object(pc4, clients) == expected
+
+
+def test_clients_per_area_behave_as_a_dict() -> None:
+    """A report's clients per area are two arrays behind a Mapping: the same answers as the dict they stand
+    for, also copied and pickled."""
+    import copy
+    import pickle
+
+    from toolkit.claims.report import AreaCounts
+
+    counts = AreaCounts(np.array([1000, 5611, 9999], np.int16), np.array([3, 1, 12], np.int32))
+    plain = {"1000": 3, "5611": 1, "9999": 12}
+    assert counts == plain and plain == counts and (counts != plain) is False and counts != {"1000": 3}
+    assert dict(counts) == plain and list(counts) == list(plain) and len(counts) == 3
+    assert list(counts.items()) == list(plain.items()) and list(counts.values()) == [3, 1, 12]
+    assert counts.get("5611") == 1 and counts.get("5612") is None and counts["9999"] == 12
+    assert "1000" in counts and 1000 not in counts and [1000] not in counts and " 1000" not in counts
+    with pytest.raises(KeyError):
+        counts["0999"]
+    with pytest.raises(TypeError):
+        hash(counts)
+    for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+        assert pickle.loads(pickle.dumps(counts, protocol=protocol)) == plain
+    assert copy.deepcopy(counts) == plain and repr(counts) == repr(plain)
+    assert counts.json_object() == json.dumps(plain)
+    with pytest.raises(ValueError):
+        report_module.json_object(np.array([1000], np.int16), np.array([-1], np.int32))

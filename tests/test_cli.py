@@ -191,3 +191,41 @@ def test_plafond_bad_input_is_one_dutch_line(tmp_path: Path) -> None:
     empty = run_cli("plafond", str(EXAMPLES / "declaraties_2025.csv"), "--plafond", "1", "--year", "2030",
                     cwd=tmp_path)
     assert empty.returncode == 1 and "Traceback" not in empty.stderr
+
+
+def test_a_fault_of_the_toolkit_is_one_dutch_line_not_a_traceback(tmp_path: Path) -> None:
+    """Not bad input but a bug (here: the engine made to raise): still one line and exit 1; the full
+    traceback only with ZORGINKOOP_DEBUG=1."""
+    import os
+    import subprocess
+    import sys
+
+    script = ("import sys, toolkit.claims\n"
+              "def boom(*a, **k): raise RuntimeError('boom')\n"
+              "toolkit.claims.ratio_from_claims = boom\n"
+              "sys.argv = ['zorginkoop', 'ratio', sys.argv[1], '--year', '2027']\n"
+              "from toolkit.cli import main\nmain()\n")
+    claims = Path(__file__).resolve().parents[1] / "examples" / "declaraties_2025.csv"
+    env = {k: v for k, v in os.environ.items() if k != "ZORGINKOOP_DEBUG"}
+    result = subprocess.run([sys.executable, "-c", script, str(claims)], capture_output=True, text=True, env=env,
+                            cwd=tmp_path, timeout=120)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        "interne fout (RuntimeError: boom); meld dit aan wie de toolkit beheert, met de opdracht die u gaf "
+        "(ZORGINKOOP_DEBUG=1 toont de volledige melding)"]
+    debug = subprocess.run([sys.executable, "-c", script, str(claims)], capture_output=True, text=True,
+                           env={**env, "ZORGINKOOP_DEBUG": "1"}, cwd=tmp_path, timeout=120)
+    assert debug.returncode == 1 and "Traceback" in debug.stderr
+
+
+def test_typer_panels_are_dutch_whoever_imports_them_first() -> None:
+    """typer.rich_utils is translated when first imported (a command that prints no help never loads it)."""
+    import subprocess
+    import sys
+
+    script = ("import sys, toolkit.cli\n"
+              "assert 'typer.rich_utils' not in sys.modules\n"
+              "import typer.rich_utils as r\n"
+              "print(r.OPTIONS_PANEL_TITLE, r.ARGUMENTS_PANEL_TITLE, r._('Missing argument'))\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.stdout.split() == ["Opties", "Argumenten", "Argument", "ontbreekt"], result.stderr

@@ -140,14 +140,24 @@ class _TranslateOnImport(importlib.abc.MetaPathFinder):
             return None
         sys.meta_path.remove(self)  # once; and find_spec below must not come back here
         spec = importlib.util.find_spec(fullname)
-        if spec is None or spec.loader is None:
-            return spec
-        loader = spec.loader
-        run = loader.exec_module
-
-        def exec_module(module: ModuleType) -> None:
-            run(module)
-            _translate_rich_utils(module)
-
-        loader.exec_module = exec_module  # type: ignore[method-assign]
+        if spec is not None and spec.loader is not None:
+            spec.loader = _TranslatingLoader(spec.loader)
         return spec
+
+
+class _TranslatingLoader(importlib.abc.Loader):
+    """typer.rich_utils' own loader, translating the module once it has run. A wrapper, not a patch: a
+    loader can be shared by other modules (a zip import)."""
+
+    def __init__(self, inner: importlib.abc.Loader) -> None:
+        self._inner = inner
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
+        return self._inner.create_module(spec)
+
+    def exec_module(self, module: ModuleType) -> None:
+        self._inner.exec_module(module)
+        _translate_rich_utils(module)
+
+    def __getattr__(self, name: str) -> Any:  # get_source, get_resource_reader, …: the inner loader's
+        return getattr(self._inner, name)

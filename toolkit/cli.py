@@ -686,6 +686,15 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("afgebroken", err=True)
         sys.exit(130)
+    except MemoryError:
+        typer.echo("onvoldoende geheugen voor deze opdracht", err=True)
+        sys.exit(1)
+    except Exception as exc:  # a fault of the toolkit, not of the input: one line, not a traceback
+        if os.environ.get("ZORGINKOOP_DEBUG"):
+            raise
+        typer.echo(f"interne fout ({type(exc).__name__}: {exc}); meld dit aan wie de toolkit beheert, met de "
+                   "opdracht die u gaf (ZORGINKOOP_DEBUG=1 toont de volledige melding)", err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

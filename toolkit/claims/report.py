@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import operator
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -123,20 +123,28 @@ class ClaimsRatioReport:
 class AreaCounts(Mapping[str, int]):
     """Clients per PC4 area of one report, read from two arrays (PC4 ascending) instead of a dict: a
     claim set of 5,000 providers that work all over the country holds ten million (provider, area)
-    pairs, which as Python dicts took gigabytes."""
+    pairs, which as Python dicts took gigabytes. A dict is made on the first lookup by key (and then
+    kept, so that lookups cost what they cost in a dict); `as_dict()` makes one without keeping it."""
 
-    __slots__ = ("_clients", "_pc4")
+    __slots__ = ("_cache", "_clients", "_pc4")
 
     def __init__(self, pc4: np.ndarray, clients: np.ndarray) -> None:
         self._pc4, self._clients = pc4, clients
+        self._cache: dict[str, int] | None = None
+
+    def _dict(self) -> dict[str, int]:
+        if self._cache is None:
+            self._cache = self.as_dict()
+        return self._cache
 
     def __getitem__(self, key: str) -> int:
-        if isinstance(key, str) and len(key) == 4 and key.isascii() and key.isdigit():
-            code = int(key)
-            at = int(np.searchsorted(self._pc4, code))
-            if at < len(self._pc4) and self._pc4[at] == code:
-                return int(self._clients[at])
-        raise KeyError(key)
+        return self._dict()[key]
+
+    def __contains__(self, key: object) -> bool:
+        try:
+            return key in self._dict()
+        except TypeError:  # an unhashable key, as in a dict
+            return False
 
     def __iter__(self) -> Iterator[str]:
         return map(_PC4_STR.__getitem__, self._pc4.tolist())
@@ -144,12 +152,32 @@ class AreaCounts(Mapping[str, int]):
     def __len__(self) -> int:
         return len(self._pc4)
 
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, AreaCounts):
+            return bool(np.array_equal(self._pc4, other._pc4) and np.array_equal(self._clients, other._clients))
+        return self._dict() == other if isinstance(other, Mapping) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # as a dict: unhashable
+
+    def keys(self) -> KeysView[str]:
+        return self._dict().keys()
+
+    def values(self) -> ValuesView[int]:
+        return self._dict().values()
+
+    def items(self) -> ItemsView[str, int]:
+        return self._dict().items()
+
     def as_dict(self) -> dict[str, int]:
+        """A new dict of the same content."""
         return dict(zip(self, self._clients.tolist(), strict=True))
 
     def json_object(self) -> str:
         """`json.dumps(self.as_dict())`, the same text: see `json_object`."""
         return json_object(self._pc4, self._clients)
+
+    def __reduce__(self) -> tuple[type[AreaCounts], tuple[np.ndarray, np.ndarray]]:
+        return AreaCounts, (self._pc4, self._clients)  # every pickle protocol; the cache is not sent
 
     def __repr__(self) -> str:
         return repr(self.as_dict())
@@ -164,6 +192,8 @@ def json_object(pc4: np.ndarray, clients: np.ndarray) -> str:
     if not n:
         return "{}"
     counts = clients.astype(np.int64)
+    if counts.min() < 0:
+        raise ValueError("een aantal cliënten kan niet negatief zijn")
     width = np.ones(n, np.int64)  # the digits of each count
     rest = counts // 10
     while rest.any():
