@@ -74,9 +74,12 @@ class ClaimsRatioReport:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready fields (the CLI's `--json` object)."""
+        return {**self._fields(), "clients_by_area": self.clients_by_area_dict()}
+
+    def clients_by_area_dict(self) -> dict[str, int]:
+        """`clients_by_area` as a new dict, without leaving one kept in the report (see `AreaCounts`)."""
         by_area = self.clients_by_area
-        return {**self._fields(),
-                "clients_by_area": by_area.as_dict() if isinstance(by_area, AreaCounts) else dict(by_area)}
+        return by_area.as_dict() if isinstance(by_area, AreaCounts) else dict(by_area)
 
     def _fields(self) -> dict[str, Any]:
         a = self.assessment
@@ -442,11 +445,10 @@ def ratio_reports(tallies: Tallies, keys: np.ndarray, *, year: int, provider_kin
 
     def provider_reports(wanted: list[int]) -> dict[int, ClaimsRatioReport]:
         made: dict[int, ClaimsRatioReport] = {}
-        for lo, hi in _runs_of_groups(bounds, wanted):
-            chosen = [g for g in wanted if lo <= g < hi]
-            part = keys[bounds[lo]:bounds[hi]]
-            made.update(zip(chosen, build(part, lo, hi - lo, chosen, tallies.provider_names, tallies.counts,
-                                          tallies.reasons, unknown), strict=True))
+        for chosen in _runs_of_groups(bounds, wanted):
+            lo, hi = chosen[0], chosen[-1] + 1
+            made.update(zip(chosen, build(keys[bounds[lo]:bounds[hi]], lo, hi - lo, chosen, tallies.provider_names,
+                                          tallies.counts, tallies.reasons, unknown), strict=True))
         return made
 
     if only_provider is not None:
@@ -464,17 +466,17 @@ def ratio_reports(tallies: Tallies, keys: np.ndarray, *, year: int, provider_kin
         return replace(pooled.result(), invalid_examples=tuple(tallies.examples), providers=providers)
 
 
-def _runs_of_groups(bounds: np.ndarray, wanted: list[int]) -> Iterator[tuple[int, int]]:
-    """Consecutive group ranges [lo, hi) covering the `wanted` groups (ascending), each holding about
-    `CHUNK_TRIPLES` triples (a larger group alone)."""
-    if not wanted:
-        return
-    lo = wanted[0]
-    for g in wanted[1:]:
-        if bounds[g + 1] - bounds[lo] > CHUNK_TRIPLES:
-            yield lo, g
-            lo = g
-    yield lo, wanted[-1] + 1
+def _runs_of_groups(bounds: np.ndarray, wanted: list[int]) -> Iterator[list[int]]:
+    """The `wanted` groups (ascending) cut into runs of neighbours whose triples (from the first group's
+    to the last one's) number about `CHUNK_TRIPLES` (a larger group alone)."""
+    run: list[int] = []
+    for g in wanted:
+        if run and bounds[g + 1] - bounds[run[0]] > CHUNK_TRIPLES:
+            yield run
+            run = []
+        run.append(g)
+    if run:
+        yield run
 
 
 def _names(area_names: list[str], areas: np.ndarray) -> tuple[str, ...]:

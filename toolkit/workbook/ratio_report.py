@@ -84,7 +84,7 @@ def _provider_sheet(ws: Worksheet, report: Any) -> None:
         cell = ws.cell(row=3, column=column, value=title)
         cell.font, cell.fill = Font(bold=True), HEADER_FILL
     drop = {area: i for i, area in enumerate(a.areas_to_drop, start=1)}
-    counts = dict(report.clients_by_area)  # one plain dict per sheet: looked up twice per area, then gone
+    counts = report.clients_by_area_dict()  # one plain dict per sheet: looked up twice per area, then gone
     order = sorted(counts, key=lambda area: (counts[area], area))  # the order in which areas would be dropped
     for row, area in enumerate(order, start=4):
         _text(ws, row, 1, area)
