@@ -40,6 +40,7 @@ from ..errors import InputError, ToolkitError
 from ..numbers import format_money, format_number, format_percent
 from ..parameters import OVERLAY_VARIABLE
 from . import templates_dir
+from .formats import yes_no_text
 from .package import Part, check_workbook_bounds
 from .specs import SPECS, Output, TemplateSpec, convert
 
@@ -105,13 +106,13 @@ class _Display(str):
 
 
 def shown(value: Any, kind: str = "") -> str:
-    """A value as a Dutch reader writes it: € 1.234,56, 3,37 %, WAAR, (leeg)."""
+    """A value as a Dutch reader writes it: € 1.234,56, 3,37 %, ja, (leeg)."""
     if isinstance(value, _Display):
         return str(value)
     if value is None or value == "":
         return "(leeg)"
     if isinstance(value, bool):
-        return "WAAR" if value else "ONWAAR"
+        return yes_no_text(value)
     if isinstance(value, int | float | Decimal):
         if isinstance(value, float) and not math.isfinite(value):
             return str(value)
@@ -400,8 +401,10 @@ def _same(expected: Any, found: Any, kind: str) -> bool:
         items = found if isinstance(found, list) else [found]
         return all(_same(e, f, kind) for e, f in zip(expected + [""] * (len(items) - len(expected)),
                                                       [("" if f is None else f) for f in items], strict=False))
-    if isinstance(expected, bool) or isinstance(found, bool):
-        return isinstance(expected, bool) and isinstance(found, bool) and expected == found
+    if isinstance(expected, bool):  # a yes/no result reads ja/nee in the workbook
+        return bool(found == yes_no_text(expected))
+    if isinstance(found, bool):
+        return False
     if isinstance(expected, str) or isinstance(found, str):
         return bool(expected == found)
     if expected is None or found is None:

@@ -43,7 +43,6 @@ from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
 from ..errors import InputError, InputErrors, ToolkitError, relabel, show_value
-from ..numbers import format_money, format_number, format_percent
 from . import template_path
 from .files import (
     OutputLock,
@@ -51,10 +50,12 @@ from .files import (
     remove_stale_temporaries,
     same_file,
     write_atomically,
-    write_together,
 )
+from .formats import cell_value
+from .layout import CHART_BOTTOM_ROW, CHART_ROWS, LONG_RANGE, OUTPUT_RANGE_ROW, RANGE_TOP
 from .package import check_workbook_bounds
-from .specs import SPECS, XML_INVALID, Input, Output, TemplateSpec, convert
+from .specs import SPECS, XML_INVALID, Input, TemplateSpec, convert
+from .summary import NAMES, summary_rows, write_summary
 from .zipcopy import RawMember, deflated, inflated, read_raw, write_raw
 
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -65,6 +66,9 @@ _FORMULA_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"((?: s="[0-9]+")?)><f>([^<]*)<
 _UNSAFE_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A sheet's print area in the workbook part: 'Invoer'!$A$1:$D$54 (only the last row changes).
+_PRINT_AREA = re.compile(r"(<definedName name=\"_xlnm\.Print_Area\" localSheetId=\"\d+\">'(\w+)'!\$A\$1:\$[A-Z]+\$)"
+                         r"([0-9]+)(</definedName>)")
 PARALLEL_FROM = 64  # below this, starting worker processes costs more than it saves
 MAX_NAME_BYTES = 120  # a file name's key part; the rest of the 255 bytes a file system allows is spare
 MAX_INPUTS_BYTES = 64 << 20  # an INPUTS file of a few thousand providers is a few megabytes
@@ -105,6 +109,9 @@ class TemplateFile:
     outputs: dict[str, str]  # output name -> "Uitkomst!B4" (a range: its first cell)
     output_cells: dict[str, list[str]]  # output name -> its cell(s) on Uitkomst
     key_cell: str | None = None  # where the key goes on Invoer (zk_sleutel)
+    # Parts that follow the number of rows written when the template has a long range (postcodes): the
+    # print areas (in the workbook part) and the chart over those rows. Empty otherwise.
+    fitted_parts: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def open(cls, template: str | Path, *, verify: bool = True) -> TemplateFile:
@@ -141,8 +148,16 @@ class TemplateFile:
                              value=str(path))
         outputs = {name: f"Uitkomst!{refs[0]}" for name, refs in output_cells.items()}
         key_cell = _cell_ref(names["zk_sleutel"])[1] if "zk_sleutel" in names else None
+        fitted: dict[str, str] = {}
+        if any(i.rows > LONG_RANGE for i in spec.inputs):
+            try:
+                fitted = {m.name: part(m.name).decode("utf-8") for m in raw
+                          if m.name == "xl/workbook.xml" or m.name.startswith("xl/charts/chart")}
+            except (zlib.error, UnicodeDecodeError):
+                raise InputError(f"sjabloon {path}: geen werkmap van de toolkit (onleesbaar onderdeel)",
+                                 field="template", value=str(path)) from None
         tpl = cls(path, spec, raw, input_part, input_xml, output_part, output_xml, cells, outputs, output_cells,
-                  key_cell)
+                  key_cell, fitted)
         if verify:
             tpl._verify()
         return tpl
@@ -199,9 +214,11 @@ class TemplateFile:
                 if item is not None:
                     content[ref] = _cell_xml(item)
         cached: dict[str, Any] = {}
+        kinds = {o.name: o.kind for o in self.spec.outputs}
         for name, value in (outputs or {}).items():
             refs = self.output_cells.get(name, [])
-            items = value if isinstance(value, list) else [value]
+            shown = cell_value(kinds.get(name, ""), value)
+            items = shown if isinstance(shown, list) else [shown]
             for i, ref in enumerate(refs):
                 cached[ref] = items[i] if i < len(items) else ""
 
@@ -218,14 +235,46 @@ class TemplateFile:
             kind, text = _cached_xml(cached[ref])
             return f'<c r="{ref}"{match.group(2)}{kind}><f>{match.group(3)}</f><v>{text}</v></c>'
 
+        fitted = self._fitted(values, outputs or {})
+
         def write(target: Path) -> None:
             invoer = _EMPTY_CELL.sub(replace_input, self.input_xml).encode("utf-8")
             uitkomst = (_FORMULA_CELL.sub(replace_output, self.output_xml) if cached else self.output_xml).encode()
             members = [deflated(m, invoer) if m.name == self.input_part else
-                       deflated(m, uitkomst) if m.name == self.output_part and cached else m for m in self.raw]
+                       deflated(m, uitkomst) if m.name == self.output_part and cached else
+                       deflated(m, fitted[m.name]) if m.name in fitted else m for m in self.raw]
             with open(target, "wb") as handle:
                 write_raw(handle, members)
         return write
+
+
+    def _fitted(self, values: Mapping[str, Any], outputs: Mapping[str, Any]) -> dict[str, bytes]:
+        """The print areas and chart of a template with a long range, fitted to the rows written: the
+        postcodes print and chart as far as they go (an empty template shows SHOWN_ROWS of them), and the
+        list of areas to drop prints whole."""
+        if not self.fitted_parts:
+            return {}
+        used = max([1, *(_filled_rows(values.get(i.name)) for i in self.spec.inputs if i.rows > LONG_RANGE)])
+        listed = max([0, *(_filled_rows(outputs.get(o.name)) for o in self.spec.outputs if o.rows > LONG_RANGE)])
+        last_input = RANGE_TOP - 1 + used
+        last_output = max(CHART_BOTTOM_ROW, OUTPUT_RANGE_ROW + listed)
+        result = {}
+        for name, xml in self.fitted_parts.items():
+            if name == "xl/workbook.xml":
+                xml = _PRINT_AREA.sub(lambda m: m.group(1) + str(
+                    last_input if m.group(2) == "Invoer" else last_output if m.group(2) == "Uitkomst"
+                    else m.group(3)) + m.group(4), xml)
+            else:  # a chart over the rows of the long range
+                xml = xml.replace(f"${RANGE_TOP + CHART_ROWS - 1}<", f"${last_input}<")
+            result[name] = xml.encode("utf-8")
+        return result
+
+
+def _filled_rows(value: Any) -> int:
+    """How many rows of a range hold something (up to the last that does)."""
+    if not isinstance(value, list):
+        return 0
+    return next((len(value) - i for i, v in enumerate(reversed(value)) if v not in (None, "")), 0)
 
 
 def _cell_xml(value: Any) -> str:
@@ -492,7 +541,7 @@ class FillResult:
         return sum(1 for c in self.cases if c.error)
 
 
-SUMMARY_NAMES = ("summary.xlsx", "summary.csv")
+SUMMARY_NAMES = NAMES
 
 
 def _targets(cases: list[Case], out_dir: Path, inputs: Path, force: bool) -> dict[str, Path]:
@@ -660,127 +709,6 @@ def _key_label(header: list[str], key: str | None) -> str:
     if key is None:
         return header[0]
     return next((c for c in header if column_key(c) == column_key(key)), key)
-
-
-# --- the summary ----------------------------------------------------------------------------------------------
-
-def _joined(value: Any) -> Any:
-    """A range output (areas to drop, cumulative production) as one text in the summary."""
-    if isinstance(value, list):
-        return ", ".join(format(v, "f") if isinstance(v, Decimal) else str(v) for v in value if v not in ("", None))
-    return value
-
-
-def summary_rows(spec: TemplateSpec, cases: list[Case]) -> Iterator[list[Any]]:
-    """The summary for programs: fixed machine names in the header, the values as computed."""
-    yield ["sleutel", "status", "reden", "bestand", "rijen", *(o.name for o in spec.outputs)]
-    for case in cases:
-        status = "afgewezen" if case.error else "ok"
-        rows = ",".join(str(r) for r in case.rows)
-        outputs = [_joined(case.outputs.get(o.name)) for o in spec.outputs]
-        yield [case.key, status, case.error or "", case.file or "", rows, *outputs]
-
-
-def csv_safe(value: Any) -> Any:
-    """Text that a spreadsheet would read as a formula gets a leading apostrophe (CSV injection); numbers
-    are never touched (a negative amount stays a number)."""
-    if isinstance(value, str) and len(value) > 1 and value.startswith(_FORMULA_START):  # a lone "-" is inert
-        return "'" + value
-    return value
-
-
-_XLSX_FORMATS = {"money": '"€" #,##0.00', "fraction": "0.00%", "count": "0", "ratio": "0.00", "number": "0.0000",
-                 "month": "0"}
-
-
-def _xlsx_value(value: Any, kind: str) -> Any:
-    if isinstance(value, Decimal):
-        if kind == "money":
-            value = value.quantize(Decimal("0.01"))
-        return int(value) if value == value.to_integral_value() and abs(value) < 2**53 else float(value)
-    return _joined(value)
-
-
-def write_summary(spec: TemplateSpec, cases: list[Case], out_dir: Path, *, key_label: str = "sleutel",
-                  force: bool) -> tuple[Path, Path]:
-    """summary.xlsx for people (Dutch headers, € and % formats, key first) and summary.csv for programs;
-    both are written to temporary files first and then put in place, so a failure leaves neither."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    table = list(summary_rows(spec, cases))
-    outputs: tuple[Output, ...] = spec.outputs
-
-    def write_xlsx(target: Path) -> None:
-        wb = Workbook()
-        ws = wb.active
-        assert ws is not None
-        ws.title = "samenvatting"
-        headers = [key_label, "Status", *(o.label for o in outputs), "Reden", "Bestand", "Rijen in invoer"]
-        widths = [len(h) for h in headers]
-        ws.append(headers)
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-            cell.data_type = "s"
-        for case in cases:
-            line = [case.key, "afgewezen" if case.error else "ok",
-                    *(_xlsx_value(case.outputs.get(o.name), o.kind) for o in outputs),
-                    case.error or "", case.file or "", ",".join(map(str, case.rows))]
-            ws.append(line)
-            row = ws.max_row
-            for column, value in enumerate(line, start=1):
-                cell = ws.cell(row=row, column=column)
-                if isinstance(value, str):
-                    cell.data_type = "s"  # never a formula, whatever the text starts with
-                kind = outputs[column - 3].kind if 3 <= column < 3 + len(outputs) else "text"
-                if kind in _XLSX_FORMATS and isinstance(value, int | float) and not isinstance(value, bool):
-                    cell.number_format = _XLSX_FORMATS[kind]
-                widths[column - 1] = max(widths[column - 1], len(_shown(value, kind)))
-        for column, width in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 8), 60)
-        ws.freeze_panes = "B2"
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{ws.max_row}"
-        wb.save(target)
-
-    def write_csv(target: Path) -> None:
-        # For programs (people open summary.xlsx): plain UTF-8, commas, a decimal point, TRUE/FALSE as in
-        # the templates, money in cents.
-        kinds = {o.name: o.kind for o in outputs}
-        header = table[0]
-        with open(target, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(header)
-            for line in table[1:]:
-                writer.writerow(["" if v is None else csv_safe(_csv_text(v, kinds.get(str(h), "")))
-                                 for h, v in zip(header, line, strict=True)])
-
-    xlsx, csv_path = write_together(
-        [(out_dir / "summary.xlsx", write_xlsx), (out_dir / "summary.csv", write_csv)], overwrite=force)
-    return xlsx, csv_path
-
-
-def _shown(value: Any, kind: str) -> str:
-    """Roughly what a Dutch reader sees in the cell, for the column width."""
-    if isinstance(value, bool) or value is None:
-        return "ONWAAR" if value is False else str(value or "")
-    if isinstance(value, int | float):
-        if kind == "money":
-            return format_money(value)
-        if kind == "fraction":
-            return format_percent(value)
-        return format_number(value)
-    return str(value)
-
-
-def _csv_text(value: Any, kind: str) -> Any:
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, Decimal):
-        return format(value.quantize(Decimal("0.01")) if kind == "money" else value, "f")
-    return value
 
 
 __all__ = ["Case", "FillResult", "Interrupted", "TemplateFile", "fill", "read_inputs", "safe_file_name",

@@ -1,0 +1,84 @@
+"""How values look in the workbooks people read: Excel number formats, ja/nee, and page setup.
+
+One home for the display of every workbook the toolkit writes (the templates, summary.xlsx, the
+ratio and plafond reports), so an amount looks the same everywhere: `€ 1.234,56`, `4,72%`, `2,33`.
+Number formats are stored locale-free in the file (`"€" #,##0.00`) and shown with the reader's
+separators: `€ 1.234,56` in Dutch Excel and LibreOffice (../NOTES, "Dutch numbers").
+
+Yes/no results are the text "ja"/"nee" in every workbook (a Dutch reader sees no WAAR/ONWAAR, and
+`fill`, `check` and the recalculation proofs read them so); Python keeps `bool` and summary.csv TRUE/FALSE.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
+YES, NO = "ja", "nee"
+
+# By the kind of an output (specs.Output.kind).
+OUTPUT_FORMATS = {
+    "count": "#,##0", "ratio": "0.00", "number": "General", "fraction": "0.00%", "money": '"€" #,##0.00',
+    "bool": "General", "text": "General", "month": "General", "fte": "0.00", "hours": "#,##0", "factor": "0.000000",
+}
+# By the quantity of a number input (parameters/data/plausible.yaml); a year has no thousands separator.
+INPUT_FORMATS = {
+    "money": '"€" #,##0.00', "ceiling": '"€" #,##0.00', "count": "#,##0", "year": "0", "share": "0.00%",
+    "index": "0.00%", "hours_per_year": "#,##0.0", "hours_per_week": "0.0", "shift_hours": "0.0",
+    "cost_points": "General", "fte": "0.00", "care": "#,##0.00",
+}
+TEXT_FORMAT = "@"  # postcodes, scores, choices: 0123 stays visible as typed (to be refused), not 123
+DATE_FORMAT = "d-m-yyyy"
+
+
+def yes_no_text(value: bool) -> str:
+    return YES if value else NO
+
+
+def cell_value(kind: str, value: Any) -> Any:
+    """A value as a workbook cell holds it: a yes/no result as ja/nee, a list item by item."""
+    if isinstance(value, list):
+        return [cell_value(kind, v) for v in value]
+    if isinstance(value, bool):
+        return yes_no_text(value)
+    return value
+
+
+def print_setup(ws: Worksheet, area: str, *, one_page: bool = False, title: str = "", titles_rows: str | None = None,
+                footer: str = "") -> None:
+    """A4 landscape, one page wide (and one page high when `one_page`), a print area, and a header and
+    footer: the title left, the file name (a filled workbook is named after its key) right, the page
+    numbers in the footer."""
+    from openpyxl.worksheet.page import PageMargins  # here: `fill` and `check` import this module, not openpyxl
+
+    ws.print_area = area
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1 if one_page else 0
+    ws.page_margins = PageMargins(left=0.5, right=0.5, top=0.75, bottom=0.75, header=0.3, footer=0.3)
+    ws.print_options.horizontalCentered = False
+    if titles_rows:
+        ws.print_title_rows = titles_rows
+    if title:
+        ws.oddHeader.left.text = _header_text(title)
+        ws.oddHeader.left.size = 9
+    ws.oddHeader.right.text = "&F"
+    ws.oddHeader.right.size = 9
+    if footer:
+        ws.oddFooter.left.text = _header_text(footer)
+        ws.oddFooter.left.size = 8
+    ws.oddFooter.right.text = "pagina &P van &N"
+    ws.oddFooter.right.size = 8
+
+
+def _header_text(text: str) -> str:
+    # In a header `&` starts a code: a literal ampersand is written twice.
+    return text.replace("&", "&&")
+
+
+__all__ = ["DATE_FORMAT", "INPUT_FORMATS", "NO", "OUTPUT_FORMATS", "TEXT_FORMAT", "YES", "cell_value",
+           "print_setup", "yes_no_text"]
