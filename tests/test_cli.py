@@ -92,10 +92,12 @@ def test_rapport_is_a_workbook_with_an_overview_a_sheet_per_provider_and_charts(
     assert result.returncode == 0, result.stderr
     wb = load_workbook(report)
     assert wb.sheetnames == ["Overzicht", "A", "B", "K"]
-    overview = list(wb["Overzicht"].iter_rows(min_row=4, max_row=6, values_only=True))
+    overview = list(wb["Overzicht"].iter_rows(min_row=5, max_row=7, values_only=True))
     assert [r[:3] for r in overview] == [("A", 7, 3), ("B", 6, 2), ("K", 0, 0)]
-    sheet_a = list(wb["A"].iter_rows(min_row=4, values_only=True))
+    assert [r[5] for r in overview] == ["nee", "ja", "n.v.t."]  # voldoet: ja/nee, never WAAR/ONWAAR
+    sheet_a = list(wb["A"].iter_rows(min_row=22, values_only=True))
     assert [r[:3] for r in sheet_a] == [("5612", 1, 1), ("5613", 2, None), ("5611", 4, None)]  # 5612 to drop
+    assert wb["A"]["A21"].value == "PC4" and wb["A"].print_title_rows == "$21:$21"
     assert len(wb["A"]._charts) == 1
     again = run_cli("ratio", str(claims_csv), "--year", "2027", "--rapport", str(report), cwd=tmp_path)
     assert again.returncode == 1 and "--force" in again.stderr
