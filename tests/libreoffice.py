@@ -68,3 +68,83 @@ def typed_into(template: Path, values: dict[str, object], out: Path) -> Path:
             cell.value = item
     wb.save(out)
     return out
+
+
+DUTCH = PROFILE.replace("</oor:items>", """<item oor:path="/org.openoffice.Setup/L10N">
+<prop oor:name="ooSetupSystemLocale" oor:op="fuse"><value>nl-NL</value></prop></item>
+<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooLocale" oor:op="fuse"><value>nl-NL</value></prop></item>
+</oor:items>
+""")
+
+
+def poppler() -> None:
+    """pdfinfo and pdftotext (poppler-utils) read the rendered pages; missing fails under CI=true."""
+    if shutil.which("pdfinfo") and shutil.which("pdftotext"):
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail("pdfinfo/pdftotext (poppler-utils) ontbreken; .ci/run installeert poppler-utils")
+    pytest.skip("pdfinfo/pdftotext (poppler-utils) ontbreken; deze test leest de afgedrukte pagina's")
+
+
+def render_pdf(files: list[Path], out_dir: Path) -> dict[Path, Path]:
+    """Print each workbook to PDF as LibreOffice set to nl-NL does (../NOTES: "Looking at a workbook as a
+    person does"), in one soffice run."""
+    binary = soffice()
+    poppler()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    assert len({f.stem for f in files}) == len(files)
+    with tempfile.TemporaryDirectory() as profile:
+        user = Path(profile) / "user"
+        user.mkdir()
+        (user / "registrymodifications.xcu").write_text(DUTCH, encoding="utf-8")
+        subprocess.run([binary, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+                        "--outdir", str(out_dir), *map(str, files)], check=True, capture_output=True, timeout=1800)
+    result = {f: out_dir / f"{f.stem}.pdf" for f in files}
+    missing = [str(f) for f, pdf in result.items() if not pdf.is_file()]
+    assert not missing, f"LibreOffice printed not all files: {missing[:5]}"
+    return result
+
+
+def pages(pdf: Path) -> list[tuple[float, float]]:
+    """(width, height) of every page."""
+    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "9999", str(pdf)], capture_output=True, text=True,
+                          check=True).stdout
+    sizes = []
+    for line in info.splitlines():
+        if line.startswith("Page") and "size:" in line:
+            width, height = line.split("size:")[1].split("pts")[0].split("x")
+            sizes.append((float(width), float(height)))
+    return sizes
+
+
+def page_text(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def only_sheet(workbook: Path, sheet: str, out: Path) -> Path:
+    """A copy of `workbook` in which every other sheet is hidden, so that printing it prints `sheet` alone
+    (openpyxl would drop the charts: the zip is edited instead)."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(workbook) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/workbook.xml":
+                text = data.decode("utf-8")
+                def hide(match: re.Match[str]) -> str:
+                    attributes = re.sub(r'\sstate="[^"]*"', "", match.group(1))
+                    return match.group(0) if f'name="{sheet}"' in attributes else f'<sheet{attributes} state="hidden"/>'
+
+                text = re.sub(r"<sheet(\s[^>]*?)/>", hide, text)
+                # LibreOffice prints a hidden sheet that has a print area of its own: only `sheet` keeps one.
+                text = re.sub(r'<definedName name="_xlnm\.Print_(Area|Titles)"[^>]*>(?!\'?' + re.escape(sheet)
+                              + r"\b)[^<]*</definedName>", "", text)
+                # The active sheet is shown (and printed) even when hidden: make `sheet` the active one.
+                names = re.findall(r'<sheet\s[^>]*name="([^"]*)"', text)
+                text = re.sub(r'\sactiveTab="\d+"', "", text)
+                text = text.replace("<workbookView", f'<workbookView activeTab="{names.index(sheet)}"', 1)
+                data = text.encode("utf-8")
+            target.writestr(info, data)
+    return out
