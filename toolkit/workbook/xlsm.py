@@ -66,7 +66,8 @@ _DATA = ParameterSet()
 
 
 def _policy(section: str) -> str:
-    """A citation of the policy itself, for a worked example no single parameter decides."""
+    """A citation of the policy itself, for a worked example no single parameter decides: the title as
+    the parameter data spells it for the example year, and the section."""
     document = _DATA.topic("cz", "client_area_ratio")["threshold_existing"].at(EXAMPLE_YEAR).source.document
     return f"{document}, {section}"
 
@@ -289,7 +290,7 @@ READ_ME: list[tuple[str, str]] = [  # (style, text): title, heading, step or tex
     ("heading", "Excel op het web en op de Mac (xlwings Lite)"),
     ("step", "1. Installeer de invoegtoepassing xlwings Lite uit de Office-invoegtoepassingenwinkel."),
     ("step", "2. Open in xlwings Lite het tabblad requirements.txt en plak de inhoud van "
-             "workbooks/lite/requirements.txt uit de map van de toolkit (alleen xlwings en numpy)."),
+             "workbooks/lite/requirements.txt uit de map van de toolkit."),
     ("step", "3. Plak de inhoud van workbooks/lite/main.py (één bestand met de regels, de parameters en de "
              "functies) in het tabblad main.py en start xlwings Lite opnieuw. Er is geen server of wheel nodig."),
     ("heading", "Uitkomsten lezen"),
