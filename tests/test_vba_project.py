@@ -117,9 +117,17 @@ def test_a_full_incompressible_chunk_is_stored_raw() -> None:
     assert vba.decompress(packed) == data
 
 
-@pytest.mark.parametrize("container", [b"", b"\x02\x00\x30", b"\x01\xff\x0f", b"\x01\x05\xb0\x01\x41\x00"])
-def test_broken_compressed_data_is_refused(container: bytes) -> None:
-    with pytest.raises(vba.VbaProjectError):
+@pytest.mark.parametrize(("container", "message"), [
+    (b"", "beginnen niet met 0x01"),
+    (b"\x02\x00\x30", "beginnen niet met 0x01"),
+    (b"\x01\xff\x0f", "ongeldige chunk-kop"),
+    (b"\x01\x05\xb0\x02\x41\x00", "afgebroken CopyToken"),
+    (b"\x01\xff\x3f" + b"x" * 100, "afgebroken ongecomprimeerde chunk"),  # a raw chunk is 4096 bytes
+    (b"\x01\x0e\xb0\xfe" + b"A" + b"\xff\x0f" * 5, "meer dan 4096 bytes"),  # copies of 4098 bytes each
+    (b"\x01\x04\xb0\x02\x41\x00\x10", "vóór het begin"),  # offset 2 from the chunk's first byte
+])
+def test_broken_compressed_data_is_refused(container: bytes, message: str) -> None:
+    with pytest.raises(vba.VbaProjectError, match=message):
         vba.decompress(container)
 
 
@@ -202,4 +210,12 @@ def test_a_dir_stream_without_terminator_is_refused(quickstart_project: bytes) -
     _, streams = _read_back(quickstart_project)
     streams["VBA", "dir"] = vba.compress(vba.decompress(streams["VBA", "dir"])[:-6])
     with pytest.raises(vba.VbaProjectError, match="afsluiter"):
+        vba.without_modules(cfb.write(streams), {"Module1"})
+
+
+@pytest.mark.parametrize("cut", [1, 5, 20])
+def test_a_cut_name_map_is_refused(quickstart_project: bytes, cut: int) -> None:
+    _, streams = _read_back(quickstart_project)
+    streams["PROJECTwm",] = streams["PROJECTwm",][:cut]
+    with pytest.raises(vba.VbaProjectError, match="PROJECTwm"):
         vba.without_modules(cfb.write(streams), {"Module1"})

@@ -28,7 +28,8 @@ _VBA_PROJECT = struct.pack("<HHBH", 0x61CC, 0xFFFF, 0x00, 0x0000)  # MS-OVBA 2.3
 _NO_COOKIE = struct.pack("<H", 0xFFFF)
 # dir stream record ids (MS-OVBA 2.3.4.2)
 PROJECTCODEPAGE, PROJECTVERSION, PROJECTMODULES, PROJECTCOOKIE = 0x0003, 0x0009, 0x000F, 0x0013
-MODULENAME, MODULENAMEUNICODE, MODULESTREAMNAME, MODULEOFFSET, MODULECOOKIE = 0x0019, 0x0047, 0x001A, 0x0031, 0x002C
+MODULENAME, MODULENAMEUNICODE, MODULESTREAMNAME, MODULESTREAMNAMEUNICODE = 0x0019, 0x0047, 0x001A, 0x0032
+MODULEOFFSET, MODULECOOKIE = 0x0031, 0x002C
 MODULE_TERMINATOR, DIR_TERMINATOR = 0x002B, 0x0010
 
 
@@ -62,6 +63,8 @@ def decompress(container: bytes) -> bytes:
         pos += 2
         start = len(out)
         if not header & 0x8000:
+            if pos + _CHUNK > len(container):
+                raise VbaProjectError("afgebroken ongecomprimeerde chunk in VBA-gegevens")
             out += container[pos:pos + _CHUNK]
             pos += _CHUNK
             continue
@@ -85,6 +88,8 @@ def decompress(container: bytes) -> bytes:
                     raise VbaProjectError("CopyToken wijst vóór het begin van de chunk")
                 for _ in range(length):  # byte by byte: a copy may overlap what it writes
                     out.append(out[-offset])
+                if len(out) - start > _CHUNK:
+                    raise VbaProjectError("een chunk pakt uit tot meer dan 4096 bytes")
     return bytes(out)
 
 
@@ -232,7 +237,7 @@ class Directory:
             return found[0].decode(encoding) if found else None
 
         name = text(MODULENAMEUNICODE, "utf-16-le") or text(MODULENAME, codepage)
-        stream = text(0x0032, "utf-16-le") or text(MODULESTREAMNAME, codepage)
+        stream = text(MODULESTREAMNAMEUNICODE, "utf-16-le") or text(MODULESTREAMNAME, codepage)
         if not name or not stream or records[0].id != MODULENAME:
             raise VbaProjectError("MODULE-record zonder naam of stroomnaam")
         return Module(name, stream, tuple(records))
@@ -262,12 +267,13 @@ def _name_map(stream: bytes, codepage: str, drop: Collection[str]) -> bytes:
     """PROJECTwm without the dropped modules' pairs (an MBCS name and its UTF-16 form, 2.3.3)."""
     out, pos = bytearray(), 0
     while stream[pos:pos + 2] != b"\0\0":
-        end = stream.index(b"\0", pos)
-        mbcs = stream[pos:end]
+        end = stream.find(b"\0", pos)
         unicode_end = end + 1
-        while stream[unicode_end:unicode_end + 2] != b"\0\0":
+        while end >= 0 and unicode_end + 2 <= len(stream) and stream[unicode_end:unicode_end + 2] != b"\0\0":
             unicode_end += 2
-        if mbcs.decode(codepage) not in drop:
+        if end < 0 or unicode_end + 2 > len(stream):
+            raise VbaProjectError("PROJECTwm-stroom eindigt midden in een naam")
+        if stream[pos:end].decode(codepage) not in drop:
             out += stream[pos:unicode_end + 2]
         pos = unicode_end + 2
     return bytes(out + b"\0\0")
@@ -307,7 +313,8 @@ def without_modules(project: bytes, drop: Collection[str]) -> bytes:
     known = {("VBA", "dir"), ("VBA", "_VBA_PROJECT")} | {("VBA", m.stream) for m in directory.modules}
     if unknown := [p for p in streams if p[0] == "VBA" and p not in known and not p[1].startswith("__SRP_")]:
         raise VbaProjectError(f"onbekende stromen in het VBA-project: {', '.join('/'.join(p) for p in unknown)}")
-    result = {path: data for path, data in streams.items() if path[0] != "VBA" or path[1] in {"dir", "_VBA_PROJECT"}}
+    result = {path: data for path, data in streams.items()
+              if path[:1] != ("VBA",) or path[1:] in {("dir",), ("_VBA_PROJECT",)}}
     # Module streams start over with their compressed source; the __SRP_ caches and dropped modules go.
     for module in kept:
         source = streams["VBA", module.stream][module.offset:]
