@@ -47,7 +47,7 @@ def recalculate(files: list[Path], out_dir: Path) -> dict[Path, Path]:
 
 def convert(files: list[Path], out_dir: Path, extension: str, *, dutch: bool = True) -> dict[Path, Path]:
     """Open, recalculate and save each file as `extension` (xlsx, pdf, ods) in `out_dir`, in one soffice
-    run; with `dutch`, LibreOffice runs in nl-NL (decimal commas, WAAR/ONWAAR, Dutch error names)."""
+    run; with `dutch`, LibreOffice runs in nl-NL (decimal commas, WAAR/ONWAAR; its error values stay #NAME? etc.)."""
     binary = soffice()
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as profile:
