@@ -21,8 +21,8 @@ from openpyxl import load_workbook
 from toolkit import InputError
 from toolkit.workbook.check import check_workbook, normalise_formula
 from toolkit.workbook.fill import TemplateFile, fill, safe_file_name
-from toolkit.workbook.summary import csv_safe
 from toolkit.workbook.specs import SPECS
+from toolkit.workbook.summary import csv_safe
 
 INJECTIONS = ['=HYPERLINK("http://example.invalid","klik")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3",
               "=1+1"]

@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from libreoffice import only_sheet, page_text, pages, render_pdf
+from libreoffice import convert, only_sheet, pdf_page_sizes, pdf_pages
 from openpyxl import load_workbook
 
 from toolkit.claims import production_from_claims, ratio_from_claims
@@ -54,8 +54,16 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
                                              score_2026="B", cost_points=6, year=2027)
         entries.append(CeilingEntry(report.provider, outcome.forecast, outcome))
     files["rapport_plafond"] = write_ceiling_report(entries, work / "rapport_plafond.xlsx", force=False)
-    pdfs = render_pdf(list(files.values()), work / "pdf")
+    pdfs = convert(list(files.values()), work / "pdf", "pdf")
     return {name: pdfs[path] for name, path in files.items()}
+
+
+def pages(pdf: Path) -> list[tuple[float, float]]:
+    return pdf_page_sizes(pdf)
+
+
+def page_text(pdf: Path) -> str:
+    return "\f".join(pdf_pages(pdf))
 
 
 def _landscape(sizes: list[tuple[float, float]]) -> bool:
