@@ -53,7 +53,7 @@ from ..rules.own_delivery import EXEMPT_REASON
 from ..rules.staffel import DEVIATING_MERGER, DEVIATING_PALLIATIVE, NOT_ELIGIBLE, month_name
 from . import templates_dir
 from .files import write_atomically
-from .formats import DATE_FORMAT, NO, YES, print_setup
+from .formats import DATE_FORMAT, NO, YES, fit_row, print_setup
 from .layout import (
     CHART_BOTTOM_ROW,
     CHART_ROWS,
@@ -218,7 +218,6 @@ def _invoer(wb: Workbook, spec: TemplateSpec) -> tuple[dict[str, str], int]:
         dv.add(ref)
         _name(wb, spec_input.name, "Invoer", ref)
         _text(ws, row, help_column, spec_input.prompt).alignment = WRAP
-        ws.row_dimensions[row].height = 15 * max(_lines(spec_input.label, 40), _lines(spec_input.prompt, 62))
         cells[spec_input.name] = ref
         row += 1
     assert row < RANGE_HEADER_ROW or not ranges, "te veel enkelvoudige invoer voor de indeling"
@@ -237,7 +236,6 @@ def _invoer(wb: Workbook, spec: TemplateSpec) -> tuple[dict[str, str], int]:
     if ranges:
         labels = ranges[0].row_labels
         _heading(ws, RANGE_HEADER_ROW, 1, "Maand" if labels == MONTHS else "Kwartaal" if labels else "Rij")
-        ws.row_dimensions[RANGE_HEADER_ROW].height = 15 * max(_lines(i.label, 18, bold=True) for i in ranges)
         for r in range(RANGE_TOP, RANGE_TOP + max(i.rows for i in ranges)):
             k = r - RANGE_TOP
             ws.cell(row=r, column=1, value=labels[k] if k < len(labels) else k + 1).alignment = Alignment(
@@ -245,6 +243,8 @@ def _invoer(wb: Workbook, spec: TemplateSpec) -> tuple[dict[str, str], int]:
     ws.column_dimensions["A"].width = 40
     ws.column_dimensions["B"].width = 18
     ws.column_dimensions[get_column_letter(help_column)].width = 60
+    for r in [*range(FIRST_INPUT_ROW, row), RANGE_HEADER_ROW]:
+        fit_row(ws, r)
     return cells, help_column
 
 
@@ -287,24 +287,16 @@ def _instructie(wb: Workbook, spec: TemplateSpec) -> Worksheet:
                         "die vergelijkt hem met dit sjabloon (formules, opmaak, namen) en rekent de uitkomst na."),
         ("Gemaakt met", f"{TOOLKIT}; sjabloon {spec.name}, versie {spec.version}."),
     ]
+    ws.column_dimensions["A"].width = 24
+    ws.column_dimensions["B"].width = 110
     for row, (heading, text) in enumerate(sections, start=4):
         _text(ws, row, 1, heading).font = Font(bold=True)
         ws.cell(row=row, column=1).alignment = WRAP
         _text(ws, row, 2, text).alignment = WRAP
-        # Wrapped text needs a row height a printer and LibreOffice respect (Excel would grow it itself).
-        ws.row_dimensions[row].height = 15 * max(1, _lines(text, 105))
-    ws.column_dimensions["A"].width = 24
-    ws.column_dimensions["B"].width = 110
+        fit_row(ws, row)
     last = 3 + len(sections)
     print_setup(ws, f"A1:B{last}", one_page=True, title=spec.title, footer=_footer(spec))
     return ws
-
-
-def _lines(text: str, width: int, *, bold: bool = False) -> int:
-    """Lines a wrapped text takes in a column `width` characters wide: the column width counts the widest
-    digits; a line of text holds about a fifth more characters than that, of bold text a sixth fewer."""
-    per_line = max(1, int(width * (0.85 if bold else 1.2)) - (1 if bold else 0))
-    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
 
 
 def _policy_sources(spec: TemplateSpec) -> list[str]:
@@ -367,16 +359,14 @@ def _bronnen(wb: Workbook, spec: TemplateSpec) -> None:
                     ws.cell(row=row, column=column, value=content)
             row += 1
     _year_table(wb, ws, spec, parameters, row + 2)
-    widths = (26, 40, 11, 16, 10, 30, 60, 24, 30)
-    for letter, width in zip("ABCDEFGHI", widths, strict=True):
+    for letter, width in zip("ABCDEFGHI", (26, 40, 11, 16, 10, 30, 60, 24, 30), strict=True):
         ws.column_dimensions[letter].width = width
     for line in ws.iter_rows(min_row=top, max_row=row - 1, max_col=len(headers)):
         for cell in line:
             cell.alignment = WRAP
             if cell.column == 4 and isinstance(cell.value, float | int) and ws.cell(cell.row, 5).value == "fractie":
                 cell.number_format = "0.00%"
-        texts = [(str(c.value), widths[c.column - 1]) for c in line if isinstance(c.value, str)]
-        ws.row_dimensions[line[0].row].height = 15 * max([1, *(_lines(t, w) for t, w in texts)])
+        fit_row(ws, line[0].row)
     # The listing is for people; the year table below it is what the formulas read, not printed.
     print_setup(ws, f"A1:{get_column_letter(len(headers))}{row - 1}", title=spec.title, footer=_footer(spec),
                 titles_rows=f"{top}:{top}")
@@ -964,8 +954,6 @@ def _uitkomst(wb: Workbook, spec: TemplateSpec, formulas: Formulas) -> tuple[Wor
             cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
             ws.merge_cells(f"B{row}:C{row}")
             ws.row_dimensions[row].height = 45
-        else:
-            ws.row_dimensions[row].height = 15 * max(_lines(output.label, 40), _lines(output.help, 56))
         row += 1
     ws.conditional_formatting.add(f"B{FIRST_OUTPUT_ROW}:B{row - 1}", FormulaRule(
         formula=['calc_status<>""'], font=Font(color="808080", bold=False)))
@@ -981,7 +969,6 @@ def _uitkomst(wb: Workbook, spec: TemplateSpec, formulas: Formulas) -> tuple[Wor
             cell = ws.cell(row=r, column=column, value=_guard(formula, output.kind))
             cell.number_format = output.number_format
         _name(wb, output.name, "Uitkomst", f"{letter}{OUTPUT_RANGE_ROW + 1}:{letter}{OUTPUT_RANGE_ROW + output.rows}")
-        ws.row_dimensions[OUTPUT_RANGE_ROW].height = 15 * _lines(output.label, 20, bold=True)
         last = max(last, OUTPUT_RANGE_ROW + min(output.rows, SHOWN_ROWS))
     labels = next((i.row_labels for i in spec.inputs if i.rows), ())
     if ranges and labels:  # months or quarters beside their values (a list of areas needs no numbers)
@@ -994,6 +981,8 @@ def _uitkomst(wb: Workbook, spec: TemplateSpec, formulas: Formulas) -> tuple[Wor
     ws.column_dimensions["B"].width = 20
     ws.column_dimensions["C"].width = 56
     ws.column_dimensions["D"].width = 30  # with C, the width of a chart
+    for r in [*range(FIRST_OUTPUT_ROW, row), OUTPUT_RANGE_ROW]:
+        fit_row(ws, r)
     return ws, last
 
 
@@ -1110,7 +1099,9 @@ def build_template(spec: TemplateSpec, out: Path, *, overwrite: bool = True) -> 
     invoer_last = RANGE_TOP - 1 + max(_printed_rows(i) for i in ranges) if ranges else FIRST_INPUT_ROW + len(
         spec.inputs) - 1
     footer = _footer(spec)
-    print_setup(invoer, f"A1:{get_column_letter(help_column)}{invoer_last}", title=spec.title, footer=footer,
+    long_input = any(i.rows > LONG_RANGE for i in ranges)  # a long list of postcodes prints on the pages it needs
+    print_setup(invoer, f"A1:{get_column_letter(help_column)}{invoer_last}", one_page=not long_input,
+                title=spec.title, footer=footer,
                 titles_rows=f"{RANGE_HEADER_ROW}:{RANGE_HEADER_ROW}" if ranges else None)
     print_setup(uitkomst, f"A1:{'D' if uitkomst._charts else 'C'}{printed}", one_page=True, title=spec.title,
                 footer=footer)

@@ -83,7 +83,7 @@ def _overview(ws: Worksheet, entries: Sequence[CeilingEntry]) -> int:
                   (_reached(f), "text"), (_money(f.shortfall), "money"), (may, "bool"), (reimbursed, "money"),
                   (why, "text")]
         for column, (value, kind) in enumerate(values, start=1):
-            cell = wrapped(ws, row, column, why, 55) if column == len(values) else text(ws, row, column, value)
+            cell = wrapped(ws, row, column, why) if column == len(values) else text(ws, row, column, value)
             if isinstance(value, int | float):
                 cell.number_format = OUTPUT_FORMATS[kind]
     last = 4 + len(entries)
@@ -106,7 +106,7 @@ def _provider_sheet(ws: Worksheet, entry: CeilingEntry) -> None:
         (f"Ten minste {share_text(f.required_share)} vóór {day}", yes_no_text(f.meets_80_percent), "bool"),
         ("Plafond bereikt in", _reached(f), "text"), ("Verwacht tekort", _money(f.shortfall), "money"),
         ("Verzoek om aanvullend budget mogelijk", may, "bool"), ("Verwachte vergoeding", reimbursed, "money")])
-    wrapped(ws, bottom + 1, 1, why, 40)
+    wrapped(ws, bottom + 1, 1, why)
     top = 22
     headers = ["Maand", "Productie (€)", "T/m de maand (€)", "Soort", "Gerealiseerd", "Prognose", "Omzetplafond",
                f"Minimaal vóór {day}"]

@@ -75,10 +75,50 @@ def print_setup(ws: Worksheet, area: str, *, one_page: bool = False, title: str 
     ws.oddFooter.right.size = 8
 
 
+def wrapped_lines(text: str, per_line: int) -> int:
+    """Lines a wrapped cell needs: words filled greedily into lines of `per_line` characters."""
+    lines = 0
+    for paragraph in text.split("\n"):
+        lines, used = lines + 1, 0
+        for word in paragraph.split(" "):
+            if used and used + 1 + len(word) > per_line:
+                lines, used = lines + 1, 0
+            used += len(word) + (1 if used else 0)
+            while used > per_line:  # a word longer than a line breaks inside
+                lines, used = lines + 1, used - per_line
+    return lines
+
+
+def fit_row(ws: Worksheet, row: int, *, minimum: int = 1) -> None:
+    """Give a row with wrapped text the height of its longest cell (at least `minimum` lines). Excel and
+    LibreOffice keep the height a file gives (none: one line), so it is estimated from Calibri's width:
+    about 1.2 characters per unit of column width at 12 points, taken as 1.1 so that a wider fallback font
+    still fits, a tenth fewer in bold; a merged cell has the width of its columns."""
+    lines = minimum
+    merged = {r.start_cell.coordinate: r for r in ws.merged_cells.ranges if r.min_row == row}
+    for cell in ws[row]:
+        if not isinstance(cell.value, str) or cell.data_type == "f" or not cell.alignment.wrap_text:
+            continue
+        span = merged.get(cell.coordinate)
+        columns = range(span.min_col, span.max_col + 1) if span else [cell.column]
+        width = sum(ws.column_dimensions[_letter(c)].width or 9 for c in columns)
+        size = float(cell.font.sz or 11)
+        per_line = max(1, int((width - 1) * 1.1 * 12 / size * (0.9 if cell.font.b else 1)))
+        lines = max(lines, wrapped_lines(cell.value, per_line))
+    if lines > 1:
+        ws.row_dimensions[row].height = lines * 15 + 3
+
+
+def _letter(column: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return str(get_column_letter(column))
+
+
 def _header_text(text: str) -> str:
     # In a header `&` starts a code: a literal ampersand is written twice.
     return text.replace("&", "&&")
 
 
-__all__ = ["DATE_FORMAT", "INPUT_FORMATS", "NO", "OUTPUT_FORMATS", "TEXT_FORMAT", "YES", "cell_value",
-           "print_setup", "yes_no_text"]
+__all__ = ["DATE_FORMAT", "INPUT_FORMATS", "NO", "OUTPUT_FORMATS", "TEXT_FORMAT", "YES", "cell_value", "fit_row",
+           "print_setup", "wrapped_lines", "yes_no_text"]

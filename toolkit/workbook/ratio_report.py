@@ -59,7 +59,7 @@ def _overview(ws: Worksheet, reports: Sequence[Any]) -> int:
                   a.clients_needed if a.applies else None, a.max_areas, len(a.areas_to_drop), r.movers,
                   r.lines_read, r.lines_used, getattr(r, "invalid_lines", 0), a.reason]
         for column, (value, kind) in enumerate(zip(values, kinds, strict=True), start=1):
-            cell = wrapped(ws, row, column, value, 60) if kind == "text" and column > 1 else text(ws, row, column,
+            cell = wrapped(ws, row, column, value) if kind == "text" and column > 1 else text(ws, row, column,
                                                                                                    value)
             if isinstance(value, int | float) and not isinstance(value, bool):
                 cell.number_format = OUTPUT_FORMATS[kind]
@@ -89,7 +89,7 @@ def _provider_sheet(ws: Worksheet, report: Any) -> None:
                ("Cliënten in meer dan één gebied", report.movers, "count")]
     bottom = key_figures(ws, 4, figures)
     if report.movers:
-        wrapped(ws, bottom + 1, 1, MOVERS_NOTE, 26)
+        wrapped(ws, bottom + 1, 1, MOVERS_NOTE)
     top = 21  # the table of areas, below the figures and the chart
     table_header(ws, top, ["PC4", "Cliënten", "Schrappen (volgorde)", "Drempel"], [26, 14, 20, 12])
     drop = {area: i for i, area in enumerate(a.areas_to_drop, start=1)}

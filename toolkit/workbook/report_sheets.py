@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .formats import NO, OUTPUT_FORMATS, YES
+from .formats import NO, OUTPUT_FORMATS, YES, fit_row
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 GOOD_FILL = PatternFill("solid", fgColor="C6EFCE")
@@ -47,18 +47,14 @@ def table_header(ws: Worksheet, row: int, headers: Sequence[str], widths: Sequen
         cell.font, cell.fill = Font(bold=True), HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         ws.column_dimensions[get_column_letter(column)].width = width
-    # Bold letters are wider than the digits a column width counts: about 0.85 of them fit.
-    lines = max(1, *(-(-len(h) // max(int(w * 0.85) - 1, 1)) for h, w in zip(headers, widths, strict=True)))
-    ws.row_dimensions[row].height = 15 * lines
+    fit_row(ws, row)
 
 
-def wrapped(ws: Worksheet, row: int, column: int, value: str, width: int) -> Cell:
-    """A text that wraps within its column, with the row made high enough for it (LibreOffice keeps a row
-    one line high otherwise)."""
+def wrapped(ws: Worksheet, row: int, column: int, value: str) -> Cell:
+    """A text that wraps within its column (set its width first), the row made high enough for it."""
     cell = text(ws, row, column, value)
     cell.alignment = Alignment(wrap_text=True, vertical="top")
-    lines = -(-len(value) // max(int(width * 1.1), 1)) if value else 1
-    ws.row_dimensions[row].height = max(ws.row_dimensions[row].height or 15, 15 * lines)
+    fit_row(ws, row)
     return cell
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .files import write_together
-from .formats import OUTPUT_FORMATS, cell_value, print_setup
+from .formats import OUTPUT_FORMATS, cell_value, fit_row, print_setup
 from .specs import NOT_APPLICABLE, NOTHING_TYPED, Output, TemplateSpec
 
 if TYPE_CHECKING:
@@ -126,8 +126,7 @@ def _write_xlsx(spec: TemplateSpec, cases: Sequence[Case], key_label: str, targe
         line += [(explanation, "text"), (case.file or "", "text"), (_rows_text(case.rows), "text")]
         for column, (value, kind) in enumerate(line, start=1):  # text is always text, whatever it starts with
             _cell(ws, row, column, value, kind)
-        # Wrapped text needs its height set: LibreOffice keeps a row one line high otherwise.
-        ws.row_dimensions[row].height = 15 * max(1, -(-len(explanation) // 66))
+        fit_row(ws, row)
     ws.freeze_panes = "B2"
     last = f"{_letter(len(headers))}{len(cases) + 1}"
     ws.auto_filter.ref = f"A1:{last}"

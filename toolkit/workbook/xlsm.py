@@ -31,7 +31,6 @@ from openpyxl import load_workbook
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 import toolkit
@@ -40,6 +39,7 @@ from .. import udfs
 from ..parameters import ParameterSet
 from . import vba
 from .files import write_atomically
+from .formats import OUTPUT_FORMATS, fit_row, print_setup
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = ROOT / "workbooks" / "zorginkoop.xlsm"
@@ -55,11 +55,8 @@ WIDTHS = (30, 52, 16, 22, 14, 58)
 _ALIGN = {3: "right", 4: "right", 5: "center"}  # Uitkomst, Verwacht, Klopt
 YES_SHOWN, NO_SHOWN = "WAAR (ja)", "ONWAAR (nee)"  # how Dutch Excel shows a returned TRUE / FALSE
 
-# How a result of each kind is shown: money, shares, counts and ratios as a finance reader expects them.
-FORMATS = {
-    "money": '"€" #,##0.00', "fraction": "0.00%", "count": "0", "ratio": "0.00", "fte": "0.00",
-    "factor": "0.000000", "bool": "General", "text": "General",
-}
+# How a result of each kind is shown: as in the templates and reports (formats.OUTPUT_FORMATS).
+FORMATS = OUTPUT_FORMATS
 
 # The bundled parameter data, never a user's overlay: the workbook cites the policy as published.
 _DATA = ParameterSet()
@@ -308,53 +305,6 @@ def _font(size: int = 12, **style: bool) -> Font:
     return Font(name="Calibri", size=size, **style)
 
 
-def _wrapped_lines(text: str, per_line: int) -> int:
-    """Lines a wrapped cell needs: words filled greedily into lines of `per_line` characters."""
-    lines = 0
-    for paragraph in text.split("\n"):
-        lines, used = lines + 1, 0
-        for word in paragraph.split(" "):
-            if used and used + 1 + len(word) > per_line:
-                lines, used = lines + 1, 0
-            used += len(word) + (1 if used else 0)
-            while used > per_line:  # a word longer than a line breaks inside
-                lines, used = lines + 1, used - per_line
-    return lines
-
-
-def _fit_row(ws: Worksheet, row: int) -> None:
-    """Give a row with wrapped text the height of its longest cell. Excel and LibreOffice keep the height a
-    file gives (none: one line), so it is estimated here from Calibri's width: about 1.2 characters per
-    unit of column width at 12 points."""
-    lines = 1
-    for cell in ws[row]:
-        if not isinstance(cell.value, str) or cell.data_type == "f":
-            continue
-        width = ws.column_dimensions[cell.column_letter].width or 13
-        size = cell.font.sz or 12
-        per_line = max(1, int((width - 2 * (cell.alignment.indent or 0) - 1) * 1.2 * 12 / size))
-        lines = max(lines, _wrapped_lines(cell.value, per_line))
-    if lines > 1:
-        ws.row_dimensions[row].height = lines * 15 + 3
-
-
-def _print_setup(ws: Worksheet, area: str, title: str) -> None:
-    """A4 landscape, one page wide, a print area; the title and file name above, page numbers below."""
-    ws.print_area = area
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.page_margins = PageMargins(left=0.5, right=0.5, top=0.75, bottom=0.75, header=0.3, footer=0.3)
-    ws.oddHeader.left.text = title.replace("&", "&&")
-    ws.oddHeader.left.size = 9
-    ws.oddHeader.right.text = "&F"
-    ws.oddHeader.right.size = 9
-    ws.oddFooter.right.text = "pagina &P van &N"
-    ws.oddFooter.right.size = 8
-
-
 def _conf_sheet(ws: Worksheet) -> None:
     if not any(row[0].value == "UDF Modules" for row in ws.iter_rows(min_col=1, max_col=1)):
         raise RuntimeError("quickstart.xlsm heeft geen regel 'UDF Modules' meer")
@@ -377,10 +327,10 @@ def _read_me(ws: Worksheet) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="top", indent=1 if style == "step" else 0)
         if style in fonts:
             cell.font = fonts[style]
-        _fit_row(ws, row)
+        fit_row(ws, row)
     row += 2
     ws.cell(row=row, column=1, value=f"Gebouwd met zorginkoop-toolkit {toolkit.__version__}.")
-    _print_setup(ws, f"A1:A{row}", "Zorginkoop-toolkit: de Excel-functies")
+    print_setup(ws, f"A1:A{row}", title="Zorginkoop-toolkit: de Excel-functies")
 
 
 @dataclass(frozen=True)
@@ -443,11 +393,11 @@ def _example_sheet(ws: Worksheet, examples: list[Example]) -> None:
             horizontal = "left" if in_words and col in (3, 4) else _ALIGN.get(col, "left")
             cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal=horizontal)
         cells[2].number_format = cells[3].number_format = FORMATS[example.kind]
-        _fit_row(ws, row)
+        fit_row(ws, row)
     last = top + len(examples)
     ws.conditional_formatting.add(f"E{top + 1}:E{last}", CellIsRule(operator="equal", formula=['"nee"'],
                                                                      fill=WRONG_FILL))
-    _print_setup(ws, f"A1:F{last}", f"{TITLES[ws.title]} (voorbeelden {EXAMPLE_YEAR})")
+    print_setup(ws, f"A1:F{last}", title=f"{TITLES[ws.title]} (voorbeelden {EXAMPLE_YEAR})")
 
 
 # --- the workbook --------------------------------------------------------------------------------------------
