@@ -40,7 +40,6 @@ MODULES = (
     ("toolkit.parameters.loader", "parameters/loader.py"),
     ("toolkit.parameters.phrases", "parameters/phrases.py"),
     ("toolkit.rules", "rules/__init__.py"),
-    ("toolkit.rules._pairing", "rules/_pairing.py"),
     ("toolkit.rules.ratio", "rules/ratio.py"),
     ("toolkit.rules.staffel", "rules/staffel.py"),
     ("toolkit.rules.cooperative", "rules/cooperative.py"),
