@@ -1,8 +1,10 @@
 """The xlwings Lite file (workbooks/lite/main.py): generated, not drifted, and working on its own.
 
-A finance team pastes one file into xlwings Lite; nothing of the toolkit is installed in the browser.
-So the file is run here in a fresh interpreter where the installed `toolkit` cannot be imported, and
-every function is compared with `toolkit.udfs` on a few hundred generated calls.
+A finance team pastes one file into xlwings Lite; nothing of the toolkit is installed in the browser, and
+nothing but the standard library and xlwings. So the file is run here in a fresh interpreter where the
+installed `toolkit`, NumPy and every other installed package cannot be imported, and every function is
+compared with `toolkit.udfs` on a few hundred generated calls. tests/test_pyodide.py does the same in real
+Pyodide with the real xlwings wheel for it.
 """
 
 from __future__ import annotations
@@ -21,23 +23,32 @@ ROOT = Path(__file__).resolve().parents[1]
 MAIN = ROOT / "workbooks" / "lite" / "main.py"
 
 RUNNER = r'''
-import importlib.abc, json, sys
+import importlib.abc, importlib.machinery, json, sys
 
-class Blocked(importlib.abc.MetaPathFinder):
-    """The installed toolkit must not be used: only what main.py carries."""
+refused = set()
+
+class OnlyStandardLibrary(importlib.abc.MetaPathFinder):
+    """What xlwings Lite has: the standard library and xlwings. Not the installed toolkit (only what main.py
+    carries), not NumPy or anything else installed here."""
     def find_spec(self, name, path=None, target=None):
-        if name == "toolkit" or name.startswith("toolkit."):
-            raise ImportError("the installed toolkit is blocked: " + name)
+        top = name.partition(".")[0]
+        if top in sys.stdlib_module_names or top in {"xlwings", "xlwingslib"}:
+            return None
+        if top == "toolkit" or importlib.machinery.PathFinder.find_spec(top) is not None:  # here, not there
+            refused.add(top)
+            raise ModuleNotFoundError("not in xlwings Lite: " + name, name=name)
         return None
 
-sys.meta_path.insert(0, Blocked())
+sys.meta_path.insert(0, OnlyStandardLibrary())
+import xlwings  # xlwings Lite loads it before main.py (without its optional packages, NumPy and pandas among them)
+refused.clear()
 namespace = {"__name__": "main"}
 exec(compile(open(sys.argv[1], encoding="utf-8").read(), "main.py", "exec"), namespace)
 import toolkit
 assert not hasattr(toolkit, "__file__"), "main.py must serve toolkit itself"
 calls = json.load(sys.stdin)
 results = [namespace[name](*args) for name, args in calls]
-json.dump(results, sys.stdout)
+json.dump({"results": results, "refused": sorted(refused)}, sys.stdout)
 '''
 
 
@@ -98,7 +109,9 @@ def test_lite_file_works_without_the_toolkit_installed() -> None:
     run = subprocess.run([sys.executable, "-c", RUNNER, str(MAIN)], input=json.dumps(calls), capture_output=True,
                          text=True, timeout=120, cwd=ROOT / "workbooks" / "lite")
     assert run.returncode == 0, run.stderr[-2000:]
-    results = json.loads(run.stdout)
+    found = json.loads(run.stdout)
+    assert found["refused"] == [], f"main.py imports what xlwings Lite does not have: {found['refused']}"
+    results = found["results"]
     assert len(results) == len(calls)
     for (name, args), found in zip(calls, results, strict=True):
         expected = getattr(udfs, name)(*args)
