@@ -244,6 +244,10 @@ def _outcome(call: typing.Callable[[], dict[str, int]]) -> object:
                        st.one_of(st.none(), st.integers(0, 9).map(float))), max_size=40),
     st.lists(st.tuples(POSTCODE_CELLS, NUMBER_CELLS), max_size=12),  # only numbers and empty cells as counts
     st.lists(st.tuples(POSTCODE_CELLS, COUNT_CELLS), max_size=12),  # anything a sheet may hold
+    # Rows in order with one odd row somewhere, so that the odd cell is reached (a bad row before it ends it)
+    st.tuples(st.lists(st.tuples(st.sampled_from(["5611", 5612.0, 5613, "5614 AB"]), st.integers(0, 9)), max_size=8),
+              st.tuples(POSTCODE_CELLS, COUNT_CELLS), st.integers(0, 8)).map(
+        lambda drawn: [*drawn[0][:drawn[2]], drawn[1], *drawn[0][drawn[2]:]]),
 ), st.integers(0, 3))
 def test_pairing_equals_reading_every_row(rows: list[tuple[object, object]], ragged: int) -> None:
     """The pairing's shortcuts (whole floats taken as they are, each postcode read once) change no answer,

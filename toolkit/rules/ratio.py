@@ -307,31 +307,30 @@ def clients_by_area(postcodes: Sequence[Any], clients: Sequence[Any]) -> dict[st
     Plain Python, no NumPy: xlwings Lite runs it in the browser with nothing but the standard library.
     Two shortcuts keep 100,000 rows near the cost of one pass (benchmarks/bench_udfs.py), and neither
     changes an answer (tests/test_rules_ratio.py reads every row the plain way to prove it): each distinct
-    postcode cell is read once, and a whole float from 0 to 10^15 (how Excel hands over a count) is taken
-    as it is; the number reading handles everything else.
+    postcode cell is read once, and a whole number from 0 to 10^15 (how Excel hands over a count: a float
+    in CPython, an int in Pyodide) is taken as it is; the number reading handles everything else.
     """
     size = max(len(postcodes), len(clients))
     codes = itertools.chain(postcodes, itertools.repeat(None, size - len(postcodes)))
     counts = itertools.chain(clients, itertools.repeat(None, size - len(clients)))
     totals: dict[int, int] = {}
-    # Read postcodes by their type and value: the float 5611.0 and the text "5611" are read apart (and True
-    # is not 1.0). A value a reader refuses raises at once, so only good readings are kept.
-    read_texts: dict[str, int | None] = {}
-    read_floats: dict[float, int | None] = {}
+    # Postcodes are read once per type and value: the float 5611.0, the int 5611 (how Pyodide hands a whole
+    # number over) and the text "5611" apart, and True not as 1. A value a reader refuses raises at once,
+    # so only good readings are kept.
+    read: dict[type, dict[Any, int | None]] = {str: {}, float: {}, int: {}}
     for row, (code, cell) in enumerate(zip(codes, counts, strict=True), start=1):
-        kind = type(code)
-        if kind is str:
-            area = read_texts.get(code, _UNREAD)
-            if area == _UNREAD:
-                area = read_texts[code] = _row_area(code, row)
-        elif kind is float:
-            area = read_floats.get(code, _UNREAD)
-            if area == _UNREAD:
-                area = read_floats[code] = _row_area(code, row)
-        else:
+        known = read.get(type(code))
+        if known is None:
             area = _row_area(code, row)
-        if type(cell) is float and 0.0 <= cell <= _WHOLE_AS_IS and cell % 1.0 == 0.0:
+        else:
+            area = known.get(code, _UNREAD)
+            if area == _UNREAD:
+                area = known[code] = _row_area(code, row)
+        kind = type(cell)
+        if kind is float and 0.0 <= cell <= _WHOLE_AS_IS and cell % 1.0 == 0.0:
             count: int | None = int(cell)
+        elif kind is int and 0 <= cell <= _WHOLE_AS_IS:
+            count = cell
         else:
             count = _row_count(cell, row)
         if area is None:
@@ -347,7 +346,7 @@ def clients_by_area(postcodes: Sequence[Any], clients: Sequence[Any]) -> dict[st
 
 
 _UNREAD = -1  # no PC4 is negative
-# Up to here a whole float is exactly the number a spreadsheet shows; above, the number reading decides (it
+# Up to here a whole number is exactly the number a spreadsheet shows; above, the number reading decides (it
 # reads a float as the 15 digits Excel displays).
 _WHOLE_AS_IS = 1e15
 
