@@ -44,8 +44,8 @@ XLWINGS = re.findall(r"^xlwings==(\S+)", (HERE / "requirements.txt").read_text(e
 def _unavailable(reason: str) -> NoReturn:
     """Missing Node.js is a failure under CI=true and a skip (with the reason) elsewhere, like LibreOffice."""
     if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason}; .ci/run installs Node.js")
-    pytest.skip(f"{reason}; this test runs main.py in Pyodide, the runtime of xlwings Lite")
+        pytest.fail(f"{reason}; .ci/run installeert nodejs en npm")
+    pytest.skip(f"{reason}; deze test draait main.py in Pyodide, de runtime van xlwings Lite")
 
 
 def _lock() -> dict[str, Any]:
@@ -57,11 +57,11 @@ def _node() -> str:
     """The node binary, when it is as new as the pinned Pyodide asks (its package's `engines`)."""
     node, npm = shutil.which("node"), shutil.which("npm")
     if node is None or npm is None:
-        _unavailable("Node.js (node and npm) is not installed")
+        _unavailable("Node.js (node en npm) is niet geïnstalleerd")
     wanted = _lock()["packages"]["node_modules/pyodide"]["engines"]["node"]  # ">=18.0.0"
     found = subprocess.run([node, "--version"], capture_output=True, text=True, check=True).stdout.strip()
     if _version(found) < _version(wanted):
-        _unavailable(f"Node.js {found} is older than Pyodide needs ({wanted})")
+        _unavailable(f"Node.js {found} is ouder dan Pyodide vraagt ({wanted})")
     return node
 
 
