@@ -237,6 +237,7 @@ def test_every_call_answers_as_cpython_to_the_last_digit(pyodide_run: Any) -> No
     for data, result in zip(calls, results, strict=True):
         name = data["func_name"]
         assert "error" not in result, (name, data["args"], result)
+        assert "not_json" not in json.dumps(result), (name, result)  # e.g. a JsNull the function was handed
         expected = getattr(udfs, name)(*result["args"], **result["kwargs"])
         found = result["value"]
         assert type(found) is type(expected) and found == expected, (name, result["args"], found, expected)
