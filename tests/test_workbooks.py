@@ -257,4 +257,4 @@ def test_every_argument_has_help_text() -> None:
 def test_lite_requirements_need_no_wheel_address() -> None:
     requirements = (ROOT / "workbooks" / "lite" / "requirements.txt").read_text(encoding="utf-8")
     packages = [line.strip() for line in requirements.splitlines() if line.strip() and not line.startswith("#")]
-    assert packages == ["xlwings", "numpy"]
+    assert packages == ["xlwings"]  # the toolkit in main.py needs nothing else (tests/test_lite.py)

@@ -53,7 +53,8 @@ def phrases(year: int | None = None) -> dict[str, str]:
     return {
         "jaar": str(year),
         "jaar_vorig": str(year - 1),
-        "jaren_gedekt": _years(tuple(sorted({y for t in active().topics() for y in t.years}))),
+        # The years every topic covers: a function's `jaar` works in each of them (the ratio has its own list).
+        "jaren_gedekt": _years(tuple(sorted(set.intersection(*(set(t.years) for t in active().topics()))))),
         "ratio_jaren": _years(ratio.years),
         "declaratiejaar": f"T{offset:+d}",
         "declaratiejaar_voorbeeld": str(year + offset),

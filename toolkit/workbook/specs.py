@@ -272,7 +272,7 @@ def _nachtzorg(v: Mapping[str, Any]) -> dict[str, Any]:
     result = rules.index_nachtzorg_budget(
         v["in_begroting"], prelim_t=w_t, prelim_prev=w_prev, final_prev=w_final,
         zvw_share=Decimal(1) if v["in_zvw_aandeel"] is None else v["in_zvw_aandeel"],
-        method=v["in_methode"] or "multiplicatief",
+        method=v["in_methode"] or "multiplicatief", year=year,
     )
     return {
         "out_index_t": w_t,
