@@ -30,30 +30,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import _arrow as arrow
+from ..columns import CLAIM_FIELDS, match_columns
 from ..errors import InputError, show_value
 from ..tabular import MAX_FIELD_CHARS, CsvDialect, csv_fields, longest_field, open_xlsx_sheet, sniff_csv
 
-# Canonical field -> accepted column names (INTERFACES.md "Claims files"), first match wins.
-COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
-    "client_id": ("client_id", "client", "clientnummer", "pseudoniem"),
-    "postcode": ("postcode",),
-    "insurer": ("insurer", "verzekeraar", "label", "uzovi"),
-    "date": ("date", "datum", "begindatum", "prestatiedatum"),
-    "provider": ("provider", "zorgaanbieder", "agb"),
-    "care_type": ("care_type", "zorgsoort", "prestatie"),
-    "amount": ("amount", "bedrag", "declaratiebedrag"),
-}
+# Canonical field -> accepted column names (one list for every reader: toolkit/columns.py).
+COLUMN_ALIASES: dict[str, tuple[str, ...]] = {field: spec.names for field, spec in CLAIM_FIELDS.items()}
 REQUIRED = ("client_id", "postcode", "insurer", "date")
 TEXT_FIELDS = ("client_id", "postcode", "insurer", "provider", "care_type")
-DUTCH_FIELD = {
-    "client_id": "cliënt",
-    "postcode": "postcode",
-    "insurer": "verzekeraar",
-    "date": "datum",
-    "provider": "zorgaanbieder",
-    "care_type": "zorgsoort",
-    "amount": "bedrag",
-}
+DUTCH_FIELD = {field: spec.label for field, spec in CLAIM_FIELDS.items()}
 SUFFIXES = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".parquet": "parquet",
             ".pq": "parquet"}
 
@@ -79,32 +64,8 @@ class Layout:
 
 
 def resolve_columns(names: Sequence[str], where: str, *, wanted: Sequence[str], required: Sequence[str]) -> Layout:
-    lookup: dict[str, str] = {}
-    seen: set[str] = set()
-    for name in names:
-        key = str(name).strip().lower()
-        if key in seen and any(key in COLUMN_ALIASES[f] for f in wanted):
-            raise InputError(f"{where}: kolom {show_value(str(name))} komt twee keer voor in de kopregel",
-                             file=where, value=str(name))
-        seen.add(key)
-        lookup.setdefault(key, str(name))
-    columns: dict[str, str] = {}
-    for canonical in wanted:
-        for alias in COLUMN_ALIASES[canonical]:
-            if alias in lookup:
-                columns[canonical] = lookup[alias]
-                break
-    missing = [c for c in required if c not in columns]
-    if missing:
-        wanted_text = "; ".join(f"{c} ({'/'.join(COLUMN_ALIASES[c])})" for c in missing)
-        found = ", ".join(repr(str(n)) for n in names[:12]) or "geen"
-        raise InputError(
-            f"{where}: kolom(men) ontbreken: {wanted_text}. Gevonden kolommen: {found}. "
-            "Controleer het scheidingsteken (; of ,) en de kopregel.",
-            field=missing[0],
-            file=where,
-        )
-    return Layout(columns)
+    """Which column holds which field, checked before any line is read (`toolkit.columns.match_columns`)."""
+    return Layout(match_columns(names, wanted, required=required, where=where))
 
 
 class LongFieldError(Exception):

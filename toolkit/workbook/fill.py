@@ -42,6 +42,7 @@ from typing import Any
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
+from ..columns import header_key
 from ..errors import InputError, InputErrors, ToolkitError, relabel, show_value
 from ..numbers import format_money, format_number, format_percent
 from . import template_path
@@ -332,9 +333,9 @@ def read_inputs(path: Path) -> tuple[list[str], list[Row]]:
 
 
 def column_key(name: str) -> str:
-    """A column name as it is matched: case, spaces, '-' and '_' ignored (`Score 2026` = `score_2026`,
-    `kosten punten` = `kostenpunten`)."""
-    return re.sub(r"[\s_\-]+", "", unicodedata.normalize("NFC", name).casefold())
+    """A column name as it is matched (`toolkit.columns.header_key`, as for claim files): case, diacritics,
+    spaces, '-', '_' and '.' ignored (`Score 2026` = `score_2026`, `cliënten` = `clienten`)."""
+    return header_key(name)
 
 
 # --- cases ----------------------------------------------------------------------------------------------
