@@ -456,7 +456,7 @@ def test_every_bad_row_is_reported_at_once_and_headers_match_loosely(tmp_path: P
                                              "productieafspraak", "aanvullend budget"], rows)
     result = zorginkoop("fill", "staffel", str(inputs), "--out", str(tmp_path / "out"))
     lines = result.stderr.strip().splitlines()
-    assert result.returncode == 1 and len(lines) == 21 and lines[-1] == "fout: en nog 5 fout(en)", lines[-3:]
+    assert result.returncode == 1 and len(lines) == 21 and lines[-1] == "fout: en nog 5 fouten", lines[-3:]
     assert all("score" in line for line in lines[:20])
     typo = write_csv(tmp_path / "typo.csv", ["naam", "scroe_2026", "aanvullend_budget"], [["a", "A", 1]])
     with pytest.raises(InputError, match="bedoelt u 'score_2026'"):

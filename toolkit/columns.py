@@ -92,8 +92,10 @@ def match_columns(header: Sequence[object], fields: Sequence[str], *, required: 
         listed = ", ".join(show_value(str(c)) for c in header[:12]) or "geen"
         more = f" en nog {len(header) - 12}" if len(header) > 12 else ""
         count = "1 kolom ontbreekt" if len(missing) == 1 else f"{len(missing)} kolommen ontbreken"
-        raise InputError(f"{where}: {count}: {what}. Gevonden kolommen: {listed}{more}. Controleer het "
-                         "scheidingsteken (; of ,) en de kopregel.", field=missing[0], file=where)
+        # One column found: the file is most often split by another character than the one it uses.
+        hint = " Controleer het scheidingsteken (; of ,) en de kopregel." if len(header) == 1 else ""
+        raise InputError(f"{where}: {count}: {what}. Gevonden kolommen: {listed}{more}.{hint}", field=missing[0],
+                         file=where)
     return {field: found[field][0] for field in fields if field in found}
 
 
