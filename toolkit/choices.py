@@ -10,6 +10,9 @@ from collections.abc import Mapping
 
 from .errors import InputError, show_value
 
+# What to do with claim lines that a later file of a claim set repeats (toolkit.claims.claimset, --dubbel).
+REPEATED_LINES = {"negeren": "ignore", "ignore": "ignore", "weigeren": "refuse", "refuse": "refuse"}
+
 
 def choose(value: object, aliases: Mapping[str, str], *, field: str, label: str, expected: str) -> str:
     """The canonical name for `value` (case and surrounding spaces ignored), or InputError."""

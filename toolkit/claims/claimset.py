@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..choices import choose
+from ..choices import REPEATED_LINES, choose
 from ..errors import InputError
 from ..numbers import format_number
 
@@ -109,10 +109,6 @@ def check_claims_year(years: Mapping[int, int], *, policy_year: int, claims_year
 
 
 # --------------------------------------------------------------------------- lines repeated across files
-
-# What to do with claim lines that a later file repeats (--dubbel): the Dutch word first, the word shown.
-REPEATED_LINES = {"negeren": "ignore", "ignore": "ignore", "weigeren": "refuse", "refuse": "refuse"}
-
 
 class RepeatFinder:
     """Counts the claim lines of each file that an earlier file of the claim set already holds.
