@@ -348,6 +348,15 @@ def test_the_movers_and_the_lines_outside_the_year_are_explained(claims_csv: Pat
     assert "Regels van CZ groep buiten 2025, niet meegeteld: A: 1 regel." in text
 
 
+def test_the_report_overview_explains_the_movers_in_one_line(claims_csv: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    report = tmp_path / "rapport.xlsx"
+    assert run_cli("ratio", str(claims_csv), "--year", "2027", "--rapport", str(report), cwd=tmp_path).returncode == 0
+    texts = [c.value for row in load_workbook(report)["Overzicht"].iter_rows() for c in row if isinstance(c.value, str)]
+    assert "Verhuisde cliënten: een cliënt die verhuisde telt in elk gebied mee, in het totaal één keer." in texts
+
+
 def test_a_folder_says_what_was_read_and_what_was_skipped(tmp_path: Path) -> None:
     folder = tmp_path / "exports"
     folder.mkdir()

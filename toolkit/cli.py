@@ -353,9 +353,6 @@ def ratio(
     _claim_set_notes(report, claims, repeats_count=False)
 
 
-MOVERS_NOTE = "een cliënt die verhuisde telt in elk gebied mee, in het totaal één keer"
-
-
 def _print_ratio_table(reports: list[Any], *, wide: bool) -> None:
     """The default columns fit an 80-column terminal; `--breed` adds two more tables that fit it too."""
     first = reports[0]
@@ -395,6 +392,8 @@ def _print_ratio_table(reports: list[Any], *, wide: bool) -> None:
         console.print(lines)
     else:
         console.print("Meer kolommen (te schrappen gebieden, verhuisde cliënten, regels): --breed.", style="dim")
+    from .claims.report import MOVERS_NOTE
+
     movers = [r for r in reports if r.movers]
     if movers and first.method == "distinct":
         listed = ", ".join(f"{r.provider or 'totaal'}: {r.movers}" for r in movers[:10])

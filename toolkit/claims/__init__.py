@@ -29,7 +29,14 @@ from typing import Any
 from ..errors import InputError, show_value
 from ..rules.ratio import claims_year, exemption_kind, provider_kind, ratio_threshold
 from . import lines, read
-from .claimset import ClaimsYearError, RepeatedLinesError, check_claims_year, check_repeats, repeated_lines
+from .claimset import (
+    ClaimsYearError,
+    RepeatedLinesError,
+    check_claims_year,
+    check_repeats,
+    lines_text,
+    repeated_lines,
+)
 from .production import ProductionReport, production_from_claims
 from .read import PROGRESS_MIN_BYTES
 from .report import ClaimsRatioReport
@@ -110,9 +117,11 @@ def check_unknown(tallies: lines.Tallies, strict: bool) -> None:
     unknown = tallies.unknown_total()
     if strict and unknown:
         where = tallies.sources[0] if len(tallies.sources) == 1 else ", ".join(tallies.sources[:3])
-        listed = ", ".join(f"{show_value(v)} ({n} regels)" for v, n in unknown.most_common(10))
-        raise InputError(f"{where}: onbekende verzekeraar(s): {listed}. Voeg ze toe aan de lijst of corrigeer "
-                         "de declaraties.", field="insurer", value=unknown.most_common(1)[0][0], file=where)
+        listed = ", ".join(f"{show_value(v)} ({lines_text(n)})" for v, n in unknown.most_common(10))
+        raise InputError(f"{where}: onbekende verzekeraar(s): {listed}. Corrigeer de declaraties, of voeg een label "
+                         "dat wel klopt toe aan zijn groep in market/insurers.yaml van een eigen parametermap "
+                         "(--parameters; docs/handleiding.md, 'Een nieuw beleidsjaar')", field="insurer",
+                         value=unknown.most_common(1)[0][0], file=where)
 
 
 __all__ = ["METHODS", "PROGRESS_MIN_BYTES", "ClaimsRatioReport", "ClaimsYearError", "ProductionReport",

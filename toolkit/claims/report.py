@@ -33,6 +33,9 @@ from ..rules.ratio import RatioAssessment, _assess, kindzorg_exemption
 from .claimset import Repeat, YearFinding
 from .lines import FIELDS, INVALID, KINDZORG, LOW_32, OTHER_INSURER, OTHER_YEAR, PC4_KEY, REASON_KEYS, USED, Tallies
 
+# Why, in the distinct reading, a provider's clients per area add up to more than its clients (said by the
+# command line's table and the report's overview).
+MOVERS_NOTE = "een cliënt die verhuisde telt in elk gebied mee, in het totaal één keer"
 _PC4_STR = [f"{i:04d}" for i in range(PC4_KEY)]  # one string object per PC4, shared by every report
 _DIGITS = np.frombuffer(b"0123456789", np.uint8)
 
@@ -532,5 +535,5 @@ def _pooled(keys: np.ndarray) -> np.ndarray:
     return distinct(pairs, runs=True, in_place=True)
 
 
-__all__ = ["CLAIM_SET_FIELDS", "AreaCounts", "Assembly", "ClaimsRatioReport", "areas_to_drop", "assemble",
-           "json_object", "ratio_reports"]
+__all__ = ["CLAIM_SET_FIELDS", "MOVERS_NOTE", "AreaCounts", "Assembly", "ClaimsRatioReport", "areas_to_drop",
+           "assemble", "json_object", "ratio_reports"]

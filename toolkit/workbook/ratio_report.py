@@ -21,6 +21,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..claims.report import MOVERS_NOTE
 from .files import write_atomically
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -70,6 +71,8 @@ def _overview(ws: Worksheet, reports: Sequence[Any]) -> None:
         ws.column_dimensions[get_column_letter(column)].width = width
     ws.freeze_panes = "B4"
     ws.auto_filter.ref = f"A3:{get_column_letter(len(headers))}{3 + len(reports)}"
+    if first.method == "distinct" and any(r.movers for r in reports):
+        _text(ws, 4 + len(reports), 1, f"Verhuisde cliënten: {MOVERS_NOTE}.")
 
 
 def _number(value: Any) -> Any:
