@@ -402,10 +402,14 @@ def build_cases(spec: TemplateSpec, path: Path, header: list[str], rows: list[Ro
             case.values = _convert_group(spec, columns, group, path)
             case.outputs = spec.compute(case.values)
         except ToolkitError as err:
-            message = _located(err, path, group, spec.rule_fields)
-            errors.append(InputError(message, field=getattr(err, "field", None), value=getattr(err, "value", None),
-                                     row=getattr(err, "row", None), file=str(path)))
-            case.error = message
+            messages = []
+            for each in err.errors if isinstance(err, InputErrors) else (err,):
+                message = _located(each, path, group, spec.rule_fields)
+                errors.append(InputError(message, field=getattr(each, "field", None),
+                                         value=getattr(each, "value", None), row=getattr(each, "row", None),
+                                         file=str(path)))
+                messages.append(message)
+            case.error = "; ".join(messages)
         cases.append(case)
     if errors and not skip_invalid:
         raise InputErrors(errors, shown=SHOWN_ERRORS)
@@ -420,31 +424,49 @@ def _key_text(raw: object) -> str:
 
 
 def _convert_group(spec: TemplateSpec, columns: Mapping[str, str], group: list[Row], path: Path) -> dict[str, Any]:
+    """The converted inputs of one key; InputErrors naming every bad value of its rows, not only the first."""
     values: dict[str, Any] = {}
+    errors: list[InputError] = []
+
+    def converted(spec_input: Input, raw: object, row: Row) -> Any:
+        try:
+            return _convert_cell(spec_input, raw, path, row)
+        except InputError as err:
+            if err.row is None:
+                err.row = row.number  # its message names the row already; so does its attribute now
+            errors.append(err)
+            return None
+
     for spec_input in spec.inputs:
         column = columns.get(spec_input.name)
         if spec_input.rows:
             if len(group) > spec_input.rows:
-                raise InputError(f"{path}, rij {group[spec_input.rows].number}: meer dan {spec_input.rows} rijen "
-                                 f"voor één sleutel; het sjabloon heeft er {spec_input.rows}", field=spec_input.column,
-                                 value=len(group), row=group[spec_input.rows].number)
-            values[spec_input.name] = [
-                _convert_cell(spec_input, row.values.get(column) if column else None, path, row) for row in group]
+                errors.append(InputError(f"{path}, rij {group[spec_input.rows].number}: meer dan {spec_input.rows} "
+                                         f"rijen voor één sleutel; het sjabloon heeft er {spec_input.rows}",
+                                         field=spec_input.column, value=len(group), row=group[spec_input.rows].number))
+                continue
+            values[spec_input.name] = [converted(spec_input, row.values.get(column) if column else None, row)
+                                       for row in group]
             continue
-        first = _convert_cell(spec_input, group[0].values.get(column) if column else None, path, group[0])
+        before = len(errors)
+        first = converted(spec_input, group[0].values.get(column) if column else None, group[0])
+        if len(errors) > before:
+            continue
         # A scalar input is read from the key's first row; a later row of the same key may repeat it or
         # leave it empty, but another value is an error, never silently dropped.
         for row in group[1:]:
             raw = row.values.get(column) if column else None
             if raw is None:
                 continue
-            other = _convert_cell(spec_input, raw, path, row)
-            if other != first:
-                raise InputError(f"{path}, rij {row.number}, kolom '{column}': {show_value(raw)} wijkt af van "
-                                 f"rij {group[0].number} van dezelfde sleutel ({show_value(first)}); een enkelvoudige "
-                                 "invoer heeft één waarde per sleutel", field=spec_input.column, value=raw,
-                                 row=row.number)
+            other = converted(spec_input, raw, row)
+            if other is not None and other != first:
+                errors.append(InputError(f"{path}, rij {row.number}, kolom '{column}': {show_value(raw)} wijkt af van "
+                                         f"rij {group[0].number} van dezelfde sleutel ({show_value(first)}); een "
+                                         "enkelvoudige invoer heeft één waarde per sleutel", field=spec_input.column,
+                                         value=raw, row=row.number))
         values[spec_input.name] = first
+    if errors:
+        raise InputErrors(errors, shown=len(errors))
     return values
 
 
