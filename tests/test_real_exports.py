@@ -230,6 +230,21 @@ def test_lines_repeated_across_files_are_counted_and_refused_for_the_production(
         {"file": str(folder / "jan-feb.csv"), "also_in": str(folder / "feb-mrt.csv"), "lines": 1}]
 
 
+def test_the_ratio_compares_no_amounts_and_says_so(tmp_path: Path) -> None:
+    """The ratio does not read amounts (reading them only to compare lines cost a third more CPU): a line
+    repeated with another amount is a repeat for the ratio, not for the production."""
+    from toolkit.claims import RepeatedLinesError
+
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    write_export(folder / "a.csv", SYSTEM_ONE[:2])
+    write_export(folder / "b.csv", [SYSTEM_ONE[0], SYSTEM_ONE[1].replace("1.234,56", "-1.234,56")])
+    assert production_from_claims(folder, year=2025).repeated == ()
+    with pytest.raises(RepeatedLinesError, match=r"^1 regel komt in meer dan één bestand voor \(zelfde "
+                                                 r"zorgaanbieder, cliënt, datum en prestatie\): "):
+        ratio_from_claims(folder, year=2027, repeated="weigeren")
+
+
 def test_a_repeat_needs_every_part_of_the_line_to_be_equal(tmp_path: Path) -> None:
     folder = tmp_path / "exports"
     folder.mkdir()

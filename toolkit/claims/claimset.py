@@ -113,12 +113,13 @@ def check_claims_year(years: Mapping[int, int], *, policy_year: int, claims_year
 class RepeatFinder:
     """Counts the claim lines of each file that an earlier file of the claim set already holds.
 
-    A line is its 64-bit key (`lines.Processor._line_keys`: provider, client, day, care type, amount).
-    Within one file a repeated key is a claim of its own (two visits on one day); across files it is
-    an export handed in twice (overlapping months, a copy under another name). Kept: the distinct keys
-    of the files read so far, sorted, each with the first file that held it in its low bits (the top
-    bits stay the key: enough for the chance of two claims sharing one to stay negligible), so memory is
-    eight bytes per distinct counted line, and only while reading a set of several files."""
+    A line is its 64-bit key (`lines.Processor._line_keys`: provider, client, day, care type, and the
+    amount where the computation reads amounts). Within one file a repeated key is a claim of its own
+    (two visits on one day); across files it is an export handed in twice (overlapping months, a copy
+    under another name). Kept: the distinct keys of the files read so far, sorted, each with the first
+    file that held it in its low bits (the top bits stay the key: enough for the chance of two claims
+    sharing one to stay negligible), so memory is eight bytes per distinct counted line, and only while
+    reading a set of several files."""
 
     def __init__(self, files: int) -> None:
         self._bits = np.uint64(max(1, (files - 1).bit_length()))
@@ -131,27 +132,32 @@ class RepeatFinder:
         self._pending.append(keys)
 
     def end_of_file(self, index: int) -> None:
-        keys = np.concatenate(self._pending) >> self._bits if self._pending else np.zeros(0, np.uint64)
+        keys = np.concatenate(self._pending) if self._pending else np.zeros(0, np.uint64)
         self._pending = []
+        keys >>= self._bits
         keys.sort()
         new = keys
         if len(self._seen) and len(keys):
-            seen = self._seen >> self._bits
-            at = np.minimum(np.searchsorted(seen, keys), len(seen) - 1)
-            hit = seen[at] == keys
+            # The first entry of each key sorts where the key with file 0 would: no copy of what is kept.
+            at = np.minimum(np.searchsorted(self._seen, keys << self._bits), len(self._seen) - 1)
+            found = self._seen[at]
+            hit = (found >> self._bits) == keys
             if hit.any():
-                earlier = np.bincount((self._seen[at[hit]] & self._mask).astype(np.int64), minlength=index)
+                earlier = np.bincount((found[hit] & self._mask).astype(np.int64), minlength=index)
                 self.found.extend((index, int(i), int(earlier[i])) for i in np.flatnonzero(earlier))
                 new = keys[~hit]
-            del seen, at, hit
+            del at, found, hit
         if len(new):
             first = np.empty(len(new), bool)
             first[:1] = True
             np.not_equal(new[1:], new[:-1], out=first[1:])
             tagged = (new[first] << self._bits) | np.uint64(index)
-            merged = np.concatenate([self._seen, tagged])
-            merged.sort(kind="stable")  # two sorted runs: a merge
-            self._seen = merged
+            del new, keys
+            # Grown in place (realloc, not a second copy of everything kept) and merged: two sorted runs.
+            kept = len(self._seen)
+            self._seen.resize(kept + len(tagged), refcheck=False)
+            self._seen[kept:] = tagged
+            self._seen.sort(kind="stable")
 
 
 @dataclass(frozen=True)
@@ -174,8 +180,8 @@ class RepeatedLinesError(InputError):
     """Claim lines repeated across files, refused (`repeated="refuse"`). `message_for(option)` names the
     way to count them anyway as its user types it (`--dubbel negeren` on the command line)."""
 
-    def __init__(self, repeats: tuple[Repeat, ...], effect: str) -> None:
-        self.repeats, self.effect = repeats, effect
+    def __init__(self, repeats: tuple[Repeat, ...], compared: str, effect: str) -> None:
+        self.repeats, self.compared, self.effect = repeats, compared, effect
         super().__init__(self.message_for('repeated="ignore"'), field="repeated", value=self.lines,
                          file=repeats[0].file)
 
@@ -186,16 +192,16 @@ class RepeatedLinesError(InputError):
     def message_for(self, option: str) -> str:
         total = self.lines
         effect = f" {self.effect} zou dan dubbel tellen." if self.effect else ""
-        return (f"{lines_text(total)} {'komt' if total == 1 else 'komen'} in meer dan één bestand voor (zelfde "
-                f"zorgaanbieder, cliënt, datum, prestatie en bedrag): {repeats_text(self.repeats)}.{effect} Haal "
-                f"de dubbele export weg, of tel de regels toch allemaal mee (bijvoorbeeld correcties) met {option}")
+        return (f"{lines_text(total)} {'komt' if total == 1 else 'komen'} in meer dan één bestand voor "
+                f"({self.compared}): {repeats_text(self.repeats)}.{effect} Haal de dubbele export weg, of tel de "
+                f"regels toch allemaal mee (bijvoorbeeld correcties) met {option}")
 
 
-def check_repeats(repeats: tuple[Repeat, ...], repeated: str, effect: str = "") -> None:
-    """RepeatedLinesError when lines are repeated across files and `repeated` is "refuse". `effect`: what
-    would count twice ("de productie"), for the message."""
+def check_repeats(repeats: tuple[Repeat, ...], repeated: str, compared: str, effect: str = "") -> None:
+    """RepeatedLinesError when lines are repeated across files and `repeated` is "refuse". `compared`:
+    what makes two lines the same claim, in words; `effect`: what would count twice ("De productie")."""
     if repeats and repeated == "refuse":
-        raise RepeatedLinesError(repeats, effect)
+        raise RepeatedLinesError(repeats, compared, effect)
 
 
 def repeated_lines(value: object) -> str:

@@ -39,7 +39,7 @@ from ..parameters import load_insurers
 from ..postcode import to_pc4
 from ..tabular import MAX_FIELD_CHARS
 from . import read
-from .amounts import AmountReader, Amounts
+from .amounts import Amounts
 from .claimset import Repeat, RepeatFinder
 from .read import DUTCH_FIELD, Chunk, LongFieldError, Source
 
@@ -264,12 +264,13 @@ class Reduction:
         counted: np.ndarray = state == USED
         return counted
 
+    # What makes two lines of different files the same claim, in words (the messages say it).
+    repeat_fields = "zelfde zorgaanbieder, cliënt, datum en prestatie"
+
     def line_amounts(self, batch: pa.RecordBatch) -> Amounts | None:
-        """The batch's amounts, to tell repeated lines apart by (None: the files have no amount column).
-        Read here only to compare lines; a computation that counts amounts validates them itself."""
-        if "amount" not in batch.schema.names:
-            return None
-        return AmountReader().read(batch.column("amount"))
+        """The batch's amounts, when the computation reads them: then they tell repeated lines apart too
+        (a computation that does not count amounts is not made to read them only for that)."""
+        return None
 
 
 @dataclass
@@ -425,15 +426,17 @@ class Processor:
                            keys=keys)
 
     def _line_keys(self, batch: pa.RecordBatch, rows: np.ndarray, provider: np.ndarray) -> np.ndarray:
-        """A 64-bit key per line of `rows`: its provider, client, day, care type and amount. Two files
-        holding a line of the same key hold the same claim (the chance that two different claims share
-        a key is about n² / 2⁶⁵: once in tens of thousands of runs of 50 million lines)."""
-        key = _text_keys(batch.column("client_id").take(arrow.from_numpy(rows)))
+        """A 64-bit key per line of `rows`: its provider, client, day, care type and (where the computation
+        reads it) amount. Two files holding a line of the same key hold the same claim (the chance that two
+        different claims share a key is about n² / 2⁶⁵: once in tens of thousands of runs of 50 million
+        lines). Only the rows' own cells are read: a dictionary column's values are looked at once."""
+        taken = arrow.from_numpy(rows)
+        key = _text_keys(batch.column("client_id").take(taken))
         with np.errstate(over="ignore"):
             key ^= mix(provider[rows].astype(np.uint64) + np.uint64(1))
-            key = mix(key ^ self._days_of(batch.column("date"))[rows].astype(np.uint64))
+            key = mix(key ^ self._days_of(batch.column("date").take(taken)).astype(np.uint64))
             if "care_type" in batch.schema.names:
-                key = mix(key ^ _text_keys(batch.column("care_type"))[rows] * _GOLDEN)
+                key = mix(key ^ _text_keys(batch.column("care_type").take(taken)) * _GOLDEN)
             amounts = self.reduction.line_amounts(batch)
             if amounts is not None:
                 key = mix(key ^ amounts.keys()[rows])

@@ -126,6 +126,8 @@ class ProductionReduction(Reduction):
         counted: np.ndarray = (state == USED) | (state == KINDZORG)  # kindzorg is production too
         return counted
 
+    repeat_fields = "zelfde zorgaanbieder, cliënt, datum, prestatie en bedrag"
+
     def line_amounts(self, batch: pa.RecordBatch) -> Amounts:
         found: Amounts = self._local.amounts  # read by `check` on this thread, for this batch
         return found
@@ -229,7 +231,7 @@ def production_from_claims(
     year_warning = check_claims_year(tallies.years, policy_year=year, claims_year=year,
                                      context=f"de productie van {year}", files=len(tallies.sources),
                                      propose=lambda found: found)
-    check_repeats(tallies.repeated, repeats_policy, "De productie")
+    check_repeats(tallies.repeated, repeats_policy, ProductionReduction.repeat_fields, "De productie")
     check_unknown(tallies, strict)
     where = ", ".join(tallies.sources) if len(tallies.sources) <= 3 else (
         f"{tallies.sources[0]} en {len(tallies.sources) - 1} andere bestanden")
