@@ -103,8 +103,8 @@ ClaimsArgument = Annotated[list[Path], typer.Argument(
          "verzameling declaraties.", show_default=False)]
 
 
-_REPEATED = ("Regels die in meer dan één bestand staan (zelfde zorgaanbieder, cliënt, datum, prestatie en bedrag): "
-             "negeren telt ze mee en meldt ze, weigeren stopt.")
+_REPEATED = ("Regels die ook in een ander bestand van de declaraties staan: negeren telt ze mee en meldt ze, "
+             "weigeren stopt.")
 
 
 _YEAR = ("--year", "--jaar")
@@ -298,8 +298,9 @@ def ratio(
                                              "zorgaanbieder en een grafiek.", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Een bestaand rapport overschrijven.")] = False,
     repeated: Annotated[str, typer.Option(
-        "--dubbel", click_type=Words(REPEATED_LINES), help=f"{_REPEATED} Herhalingen veranderen een telling van "
-                                                            "unieke cliënten niet.")] = "negeren",
+        "--dubbel", click_type=Words(REPEATED_LINES), help=f"{_REPEATED} Hier: zelfde zorgaanbieder, cliënt, "
+                                                            "datum en prestatie; ze veranderen een telling van unieke "
+                                                            "cliënten niet.")] = "negeren",
     recursive: RecursiveOption = False,
     skip_invalid: SkipInvalidOption = False,
     strict: StrictOption = False,
@@ -452,7 +453,9 @@ def plafond(
     agb: AgbOption = None,
     as_json: JsonOption = False,
     repeated: Annotated[str, typer.Option(
-        "--dubbel", click_type=Words(REPEATED_LINES), help=f"{_REPEATED} Meegeteld telt hun productie dubbel.")] = (
+        "--dubbel", click_type=Words(REPEATED_LINES), help=f"{_REPEATED} Hier: zelfde zorgaanbieder, cliënt, "
+                                                            "datum, prestatie en bedrag; meegeteld telt hun productie "
+                                                            "dubbel.")] = (
         "weigeren"),
     recursive: RecursiveOption = False,
     skip_invalid: SkipInvalidOption = False,
