@@ -485,6 +485,16 @@ def test_every_bad_value_of_a_row_is_reported(tmp_path: Path) -> None:
     assert [e.row for e in info.value.errors] == [2, 4], info.value.lines
 
 
+def test_messages_name_the_column_as_the_file_writes_it(tmp_path: Path) -> None:
+    inputs = write_csv(tmp_path / "in.csv", ["Naam", "Score 2026", "Kosten-punten", "Aanvullend budget"],
+                       [["a", "D", "", 1000], ["b", "B", "", 1000]])
+    with pytest.raises(InputErrors) as info:
+        fill("staffel", inputs, tmp_path / "out")
+    first, second = info.value.lines
+    assert first == f"{inputs}, rij 2, kolom 'Score 2026': score 'D' is onbekend (verwacht A, B, C of leeg)"
+    assert second.startswith(f"{inputs}, rij 3: kolom 'Kosten-punten': bij score B in 2026 zijn de punten"), second
+
+
 def test_disk_errors_are_one_dutch_line_and_leave_no_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import errno
 

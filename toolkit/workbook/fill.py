@@ -380,6 +380,8 @@ def build_cases(spec: TemplateSpec, path: Path, header: list[str], rows: list[Ro
                             field="key", value=key_column)
     key_column = matches[0]
     columns = _columns(spec, header, key_column, path)
+    # A rule's field -> its column as the file writes it, for the rule's messages.
+    headers = {field: columns.get(f"in_{column}", column) for field, column in spec.rule_fields.items()}
     groups: dict[str, list[Row]] = {}
     cases: list[Case] = []
     errors: list[InputError] = []
@@ -404,7 +406,7 @@ def build_cases(spec: TemplateSpec, path: Path, header: list[str], rows: list[Ro
         except ToolkitError as err:
             messages = []
             for each in err.errors if isinstance(err, InputErrors) else (err,):
-                message = _located(each, path, group, spec.rule_fields)
+                message = _located(each, path, group, headers)
                 errors.append(InputError(message, field=getattr(each, "field", None),
                                          value=getattr(each, "value", None), row=getattr(each, "row", None),
                                          file=str(path)))
@@ -430,7 +432,7 @@ def _convert_group(spec: TemplateSpec, columns: Mapping[str, str], group: list[R
 
     def converted(spec_input: Input, raw: object, row: Row) -> Any:
         try:
-            return _convert_cell(spec_input, raw, path, row)
+            return _convert_cell(spec_input, raw, path, row, columns.get(spec_input.name))
         except InputError as err:
             if err.row is None:
                 err.row = row.number  # its message names the row already; so does its attribute now
@@ -470,8 +472,9 @@ def _convert_group(spec: TemplateSpec, columns: Mapping[str, str], group: list[R
     return values
 
 
-def _convert_cell(spec_input: Input, value: object, path: Path, row: Row) -> Any:
-    return convert(spec_input, value, where=f"{path}, rij {row.number}, kolom ")
+def _convert_cell(spec_input: Input, value: object, path: Path, row: Row, column: str | None) -> Any:
+    """One cell converted; a refusal names the column as the INPUTS file writes it ('Score 2026')."""
+    return convert(spec_input, value, label=f"{path}, rij {row.number}, kolom '{column or spec_input.column}'")
 
 
 def _located(err: ToolkitError, path: Path, group: list[Row], fields: Mapping[str, str]) -> str:
