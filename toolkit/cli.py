@@ -108,8 +108,6 @@ _REPEATED = ("Regels die ook in een ander bestand van de declaraties staan: nege
 
 
 _YEAR = ("--year", "--jaar")
-YearOption = Annotated[int, typer.Option(*_YEAR, metavar="JAAR", help=_render(
-    "Beleidsjaar, bijv. {jaar}."), show_default=False)]
 
 
 def _typed(names: tuple[str, ...]) -> str:
@@ -602,21 +600,26 @@ def _print_ceiling(results: list[dict[str, Any]], year: int, *, detailed: bool,
     first = results[0]
     way = "volgens het seizoen van vorig jaar" if first["method"] == "seasonal" else "lineair"
     reference = dt.date.fromisoformat(first["reference_date"])
-    known = {r["months_known"] for r in results}
-    months = f"bekend: {_known_months(known.pop())}" if len(known) == 1 else "bekend: t/m de kolom Bekend"
+    # The months known: most providers share them (the export's last month); the others are named below.
+    counts: dict[int, int] = {}
+    for r in results:
+        counts[r["months_known"]] = counts.get(r["months_known"], 0) + 1
+    usual = max(counts, key=lambda n: (counts[n], n))
     # Whole euros in the overview, so that every column fits an 80-column terminal; cents per month below.
+    known = ("meestal " if len(counts) > 1 else "") + _known_months(usual)
     table = _table(f"Omzetplafond CZ groep {year}: prognose per zorgaanbieder\nPlafond "
-                   f"{format_money(Decimal(first['ceiling']), cents=False)}; {months}, daarna {way} doorgetrokken; "
-                   "bedragen in hele euro's")
+                   f"{format_money(Decimal(first['ceiling']), cents=False)}; bekend: {known}, daarna {way} "
+                   "doorgetrokken; bedragen in hele euro's")
     before = f"Vóór\n{reference.day} {month_name(reference.month)[:3]}."  # the reference date of the 80 % test
     headings = ["Zorgaanbieder", "Gerealiseerd", "Prognose\njaar", before, "Plafond\nbereikt", "Tekort"]
-    if "bekend: t/m" in months:
-        headings.insert(1, "Bekend")
     if "may_request" in first:
         headings.append("Verzoek\nmogelijk")
     for heading in headings:
-        table.add_column(heading, no_wrap=heading != "Zorgaanbieder", justify="right" if heading in {
-            "Gerealiseerd", "Prognose\njaar", "Tekort", before} else "left")
+        if heading == "Zorgaanbieder":  # a long name wraps between its words; the amounts are never cut
+            table.add_column(heading, min_width=8, overflow="fold")
+        else:
+            table.add_column(heading, no_wrap=True, justify="right" if heading in {
+                "Gerealiseerd", "Prognose\njaar", "Tekort", before} else "left")
     for r in results:
         share = format_percent(Decimal(str(r["share_before_october"])), 1)
         row = [r["provider"] or "(alle regels)", format_money(Decimal(r["realised"]), cents=False),
@@ -624,12 +627,16 @@ def _print_ceiling(results: list[dict[str, Any]], year: int, *, detailed: bool,
                share if r["meets_80_percent"] else f"[red]{share}[/red]",
                month_name(r["month_reached"]) if r["month_reached"] else "niet",
                format_money(Decimal(r["shortfall"]), cents=False)]
-        if "Bekend" in headings:
-            row.insert(1, f"t/m {month_name(r['months_known'])[:3]}")
         if "may_request" in r:
             row.append("[green]ja[/green]" if r["may_request"] else "[red]nee[/red]")
         table.add_row(*row)
     console.print(table)
+    others = [r for r in results if r["months_known"] != usual]
+    if others:
+        listed = ", ".join(f"{r['provider'] or '(alle regels)'} t/m {month_name(r['months_known'])}"
+                           for r in others[:10])
+        more = f" en nog {len(others) - 10}" if len(others) > 10 else ""
+        console.print(f"Andere bekende maanden: {listed}{more}.")
     if not detailed:
         console.print("Per maand en de redenen: --agb <zorgaanbieder>.", style="dim")
         return
