@@ -84,9 +84,10 @@ def ratio_from_claims(
         tallies = lines.scan(claim_set, lines.RatioReduction(target_year),
                              wanted=tuple(f for f in read.COLUMN_ALIASES if f != "amount"), required=read.REQUIRED,
                              skip_invalid=skip_invalid, keep=triples.add, progress=progress)
-        year_warning = check_claims_year(tallies.years, policy_year=year, claims_year=target_year,
-                          context=f"het declaratiejaar bij beleidsjaar {year}", files=len(tallies.sources),
-                          propose=functools.partial(_policy_year_of_claims, target_year - year))
+        year_warning = check_claims_year(
+            tallies.years, policy_year=year, claims_year=target_year,
+            context=f"het declaratiejaar bij beleidsjaar {year}", files=len(tallies.sources),
+            propose=functools.partial(_policy_year_of_claims, target_year - year))
         check_repeats(tallies.repeated, repeats_policy, lines.RatioReduction.repeat_fields)
         check_unknown(tallies, strict)
         lines.release_memory()

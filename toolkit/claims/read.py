@@ -188,8 +188,8 @@ def _not_a_claims_file(path: Path) -> str | None:
 
 
 def _folder_files(folder: Path, recursive: bool, skipped: list[tuple[str, str]]) -> list[Path]:
-    """The claim files of a folder by name (subfolders first-come in name order when `recursive`); what
-    is not read goes to `skipped` with the reason."""
+    """The claim files of a folder in name order (with `recursive`, a subfolder's files where its name
+    comes); what is not read goes to `skipped` with the reason."""
     found: list[Path] = []
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):
         name = entry.name
