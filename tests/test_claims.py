@@ -46,7 +46,7 @@ def test_year_selects_claims_of_t_minus_2(claims_csv: Path) -> None:
 
 def test_only_provider_and_strict(claims_csv: Path) -> None:
     assert ratio_from_claims(claims_csv, year=2027, only_provider="B").clients == 6
-    with pytest.raises(InputError, match="'C Z' \\(1 regels\\)"):
+    with pytest.raises(InputError, match="'C Z' \\(1 regel\\)"):
         ratio_from_claims(claims_csv, year=2027, strict=True)
     with pytest.raises(InputError, match="komt niet voor"):
         ratio_from_claims(claims_csv, year=2027, only_provider="Z")
