@@ -58,3 +58,13 @@ def test_the_handleiding_shows_only_options_that_exist() -> None:
                 continue
             for option in re.findall(r"(?<![\w-])(--[a-z][a-z0-9-]*)", line):
                 assert option in options, (doc.name, option, line)
+
+
+def test_messages_that_point_to_the_handleiding_name_a_section_it_has() -> None:
+    headings = {line.lstrip("#").strip() for line in (ROOT / "docs" / "handleiding.md").read_text(
+        encoding="utf-8").splitlines() if line.startswith("#")}
+    pointers = [(path.name, section) for path in (ROOT / "toolkit").rglob("*.py")
+                for section in re.findall(r"docs/handleiding\.md, '([^']+)'", path.read_text(encoding="utf-8"))]
+    assert pointers
+    for name, section in pointers:
+        assert section in headings, (name, section)

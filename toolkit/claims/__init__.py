@@ -118,7 +118,7 @@ def check_unknown(tallies: lines.Tallies, strict: bool) -> None:
         listed = ", ".join(f"{show_value(v)} ({lines_text(n)})" for v, n in unknown.most_common(10))
         raise InputError(f"{where}: onbekende verzekeraar(s): {listed}. Corrigeer de declaraties, of voeg een label "
                          "dat wel klopt toe aan zijn groep in market/insurers.yaml van een eigen parametermap "
-                         "(--parameters; docs/handleiding.md, 'Een nieuw beleidsjaar')", field="insurer",
+                         "(--parameters; docs/handleiding.md, 'Een verzekeraar of label toevoegen')", field="insurer",
                          value=unknown.most_common(1)[0][0], file=where)
 
 
