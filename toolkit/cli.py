@@ -503,6 +503,8 @@ def plafond(
         _print_ceiling(results, year, detailed=len(results) == 1, self_demonstrate=SELF_DEMONSTRATE if assess else ())
         _outside_year(_console(), reports, year)
     _claim_set_notes(report, claims, repeats_count=True)
+    for file, why in last_year.files_skipped if last_year is not None else ():
+        typer.echo(f"overgeslagen (--vorig-jaar): {file}: {why}", err=True)
 
 
 def _check_plafond_arguments(ceiling: str, year: int, assess: bool, score_2026: str | None, score_2027: str | None,
