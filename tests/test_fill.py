@@ -19,6 +19,7 @@ import pytest
 from openpyxl import load_workbook
 
 from toolkit import InputError
+from toolkit.errors import InputErrors
 from toolkit.workbook.check import check_workbook, normalise_formula
 from toolkit.workbook.fill import TemplateFile, fill, safe_file_name
 from toolkit.workbook.specs import SPECS
@@ -514,11 +515,42 @@ def test_every_bad_row_is_reported_at_once_and_headers_match_loosely(tmp_path: P
                                              "productieafspraak", "aanvullend budget"], rows)
     result = zorginkoop("fill", "staffel", str(inputs), "--out", str(tmp_path / "out"))
     lines = result.stderr.strip().splitlines()
-    assert result.returncode == 1 and len(lines) == 21 and lines[-1] == "fout: en nog 5 fout(en)", lines[-3:]
+    assert result.returncode == 1 and len(lines) == 21 and lines[-1] == "fout: en nog 5 fouten", lines[-3:]
     assert all("score" in line for line in lines[:20])
     typo = write_csv(tmp_path / "typo.csv", ["naam", "scroe_2026", "aanvullend_budget"], [["a", "A", 1]])
     with pytest.raises(InputError, match="bedoelt u 'score_2026'"):
         fill("staffel", typo, tmp_path / "out3")
+
+
+def test_every_bad_value_of_a_row_is_reported(tmp_path: Path) -> None:
+    """Issue 20, 7: a row with three mistakes names all three, not only the first."""
+    inputs = write_csv(tmp_path / "in.csv", STAFFEL_HEADER, [["ok", "A", "", "", "nee", "", 10],
+                                                             ["a", "D", "", "", "misschien", "", "duizend"]])
+    result = zorginkoop("fill", "staffel", str(inputs), "--out", str(tmp_path / "out"))
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 1 and len(lines) == 3, lines
+    for line, column, value in zip(lines, ("score_2026", "plafondvrij", "aanvullend_budget"),
+                                   ("'D'", "'misschien'", "'duizend'"), strict=True):
+        assert line.startswith(f"fout: {inputs}, rij 3") and column in line and value in line, line
+    skipped = fill("staffel", inputs, tmp_path / "skip", skip_invalid=True)
+    (rejected,) = [c for c in skipped.cases if c.error]
+    assert all(value in rejected.error for value in ("'D'", "'misschien'", "'duizend'")), rejected.error
+    # A range input too: every bad month of a key, each with its own row.
+    plafond = write_csv(tmp_path / "plafond.csv", ["naam", "plafond", "productie", "vorig_jaar"],
+                        [["p", 1000, "x", ""], ["p", "", 10, ""], ["p", "", "-3", ""]])
+    with pytest.raises(InputErrors) as info:
+        fill("plafond", plafond, tmp_path / "out2")
+    assert [e.row for e in info.value.errors] == [2, 4], info.value.lines
+
+
+def test_messages_name_the_column_as_the_file_writes_it(tmp_path: Path) -> None:
+    inputs = write_csv(tmp_path / "in.csv", ["Naam", "Score 2026", "Kosten-punten", "Aanvullend budget"],
+                       [["a", "D", "", 1000], ["b", "B", "", 1000]])
+    with pytest.raises(InputErrors) as info:
+        fill("staffel", inputs, tmp_path / "out")
+    first, second = info.value.lines
+    assert first == f"{inputs}, rij 2, kolom 'Score 2026': score 'D' is onbekend (verwacht A, B, C of leeg)"
+    assert second.startswith(f"{inputs}, rij 3: kolom 'Kosten-punten': bij score B in 2026 zijn de punten"), second
 
 
 def test_disk_errors_are_one_dutch_line_and_leave_no_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

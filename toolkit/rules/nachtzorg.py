@@ -26,8 +26,8 @@ from ..numbers import quantity
 from ..parameters import load_topic, policy_year
 
 # The readings of SPEC 4 (English or Dutch) -> the canonical name.
-METHODS = {"multiplicative": "multiplicative", "multiplicatief": "multiplicative",
-           "additive": "additive", "additief": "additive"}
+METHODS = {"multiplicatief": "multiplicative", "multiplicative": "multiplicative",
+           "additief": "additive", "additive": "additive"}
 
 
 @dataclass(frozen=True)

@@ -26,10 +26,12 @@ from ..numbers import format_number, quantity
 from ..parameters import load_topic, policy_year
 from ..postcode import to_pc4
 
-PROVIDER_KINDS = {"existing": "existing", "bestaand": "existing", "new": "new", "nieuw": "new"}
+# Vocabularies: each word a user may type (Dutch or English) -> the canonical name of the Python API. The
+# first word of each name is the Dutch one that users are shown (the command line's choice lists).
+PROVIDER_KINDS = {"bestaand": "existing", "existing": "existing", "nieuw": "new", "new": "new"}
 # The readings of SPEC 1 for a client with claims in more than one area (English or Dutch) -> canonical:
 # `distinct` counts such a mover once (the default), `per_area` in every area.
-COUNTING_METHODS = {"distinct": "distinct", "uniek": "distinct", "per_area": "per_area", "per_gebied": "per_area"}
+COUNTING_METHODS = {"uniek": "distinct", "distinct": "distinct", "per_gebied": "per_area", "per_area": "per_area"}
 
 # Exemptions named in bijlage 1, 1.1: the requirement does not apply, the result says "n.v.t.".
 EXEMPTIONS = {
@@ -43,6 +45,9 @@ EXEMPTION_REASONS = {
     "kindzorg": "n.v.t.: de eis geldt niet voor (medische) kindzorg",
     "buiten_kernwerkgebied": "n.v.t.: de zorg wordt (grotendeels) buiten het kernwerkgebied van CZ groep geleverd",
 }
+
+# Why the clients per area of a provider with movers add up to more than its total (distinct reading).
+MOVERS_NOTE = "een cliënt die verhuisde telt in elk gebied mee, in het totaal één keer"
 
 
 @dataclass(frozen=True)
@@ -367,6 +372,7 @@ def _row_area(value: object, row: int) -> int | None:
 
 
 __all__ = [
+    "MOVERS_NOTE",
     "RatioAssessment",
     "assess_client_area_ratio",
     "assess_ratio_counts",

@@ -42,6 +42,7 @@ from typing import Any
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
+from ..columns import header_key
 from ..errors import InputError, InputErrors, ToolkitError, relabel, show_value
 from . import template_path
 from .files import (
@@ -381,9 +382,9 @@ def read_inputs(path: Path) -> tuple[list[str], list[Row]]:
 
 
 def column_key(name: str) -> str:
-    """A column name as it is matched: case, spaces, '-' and '_' ignored (`Score 2026` = `score_2026`,
-    `kosten punten` = `kostenpunten`)."""
-    return re.sub(r"[\s_\-]+", "", unicodedata.normalize("NFC", name).casefold())
+    """A column name as it is matched (`toolkit.columns.header_key`, as for claim files): case, diacritics,
+    spaces, '-', '_' and '.' ignored (`Score 2026` = `score_2026`, `cliënten` = `clienten`)."""
+    return header_key(name)
 
 
 # --- cases ----------------------------------------------------------------------------------------------
@@ -428,6 +429,8 @@ def build_cases(spec: TemplateSpec, path: Path, header: list[str], rows: list[Ro
                             field="key", value=key_column)
     key_column = matches[0]
     columns = _columns(spec, header, key_column, path)
+    # A rule's field -> its column as the file writes it, for the rule's messages.
+    headers = {field: columns.get(f"in_{column}", column) for field, column in spec.rule_fields.items()}
     groups: dict[str, list[Row]] = {}
     cases: list[Case] = []
     errors: list[InputError] = []
@@ -450,10 +453,14 @@ def build_cases(spec: TemplateSpec, path: Path, header: list[str], rows: list[Ro
             case.values = _convert_group(spec, columns, group, path)
             case.outputs = spec.compute(case.values)
         except ToolkitError as err:
-            message = _located(err, path, group, spec.rule_fields)
-            errors.append(InputError(message, field=getattr(err, "field", None), value=getattr(err, "value", None),
-                                     row=getattr(err, "row", None), file=str(path)))
-            case.error = message
+            messages = []
+            for each in err.errors if isinstance(err, InputErrors) else (err,):
+                message = _located(each, path, group, headers)
+                errors.append(InputError(message, field=getattr(each, "field", None),
+                                         value=getattr(each, "value", None), row=getattr(each, "row", None),
+                                         file=str(path)))
+                messages.append(message)
+            case.error = "; ".join(messages)
         cases.append(case)
     if errors and not skip_invalid:
         raise InputErrors(errors, shown=SHOWN_ERRORS)
@@ -468,36 +475,55 @@ def _key_text(raw: object) -> str:
 
 
 def _convert_group(spec: TemplateSpec, columns: Mapping[str, str], group: list[Row], path: Path) -> dict[str, Any]:
+    """The converted inputs of one key; InputErrors naming every bad value of its rows, not only the first."""
     values: dict[str, Any] = {}
+    errors: list[InputError] = []
+
+    def converted(spec_input: Input, raw: object, row: Row) -> Any:
+        try:
+            return _convert_cell(spec_input, raw, path, row, columns.get(spec_input.name))
+        except InputError as err:
+            if err.row is None:
+                err.row = row.number  # its message names the row already; so does its attribute now
+            errors.append(err)
+            return None
+
     for spec_input in spec.inputs:
         column = columns.get(spec_input.name)
         if spec_input.rows:
             if len(group) > spec_input.rows:
-                raise InputError(f"{path}, rij {group[spec_input.rows].number}: meer dan {spec_input.rows} rijen "
-                                 f"voor één sleutel; het sjabloon heeft er {spec_input.rows}", field=spec_input.column,
-                                 value=len(group), row=group[spec_input.rows].number)
-            values[spec_input.name] = [
-                _convert_cell(spec_input, row.values.get(column) if column else None, path, row) for row in group]
+                errors.append(InputError(f"{path}, rij {group[spec_input.rows].number}: meer dan {spec_input.rows} "
+                                         f"rijen voor één sleutel; het sjabloon heeft er {spec_input.rows}",
+                                         field=spec_input.column, value=len(group), row=group[spec_input.rows].number))
+                continue
+            values[spec_input.name] = [converted(spec_input, row.values.get(column) if column else None, row)
+                                       for row in group]
             continue
-        first = _convert_cell(spec_input, group[0].values.get(column) if column else None, path, group[0])
+        before = len(errors)
+        first = converted(spec_input, group[0].values.get(column) if column else None, group[0])
+        if len(errors) > before:
+            continue
         # A scalar input is read from the key's first row; a later row of the same key may repeat it or
         # leave it empty, but another value is an error, never silently dropped.
         for row in group[1:]:
             raw = row.values.get(column) if column else None
             if raw is None:
                 continue
-            other = _convert_cell(spec_input, raw, path, row)
-            if other != first:
-                raise InputError(f"{path}, rij {row.number}, kolom '{column}': {show_value(raw)} wijkt af van "
-                                 f"rij {group[0].number} van dezelfde sleutel ({show_value(first)}); een enkelvoudige "
-                                 "invoer heeft één waarde per sleutel", field=spec_input.column, value=raw,
-                                 row=row.number)
+            other = converted(spec_input, raw, row)
+            if other is not None and other != first:
+                errors.append(InputError(f"{path}, rij {row.number}, kolom '{column}': {show_value(raw)} wijkt af van "
+                                         f"rij {group[0].number} van dezelfde sleutel ({show_value(first)}); een "
+                                         "enkelvoudige invoer heeft één waarde per sleutel", field=spec_input.column,
+                                         value=raw, row=row.number))
         values[spec_input.name] = first
+    if errors:
+        raise InputErrors(errors, shown=len(errors))
     return values
 
 
-def _convert_cell(spec_input: Input, value: object, path: Path, row: Row) -> Any:
-    return convert(spec_input, value, where=f"{path}, rij {row.number}, kolom ")
+def _convert_cell(spec_input: Input, value: object, path: Path, row: Row, column: str | None) -> Any:
+    """One cell converted; a refusal names the column as the INPUTS file writes it ('Score 2026')."""
+    return convert(spec_input, value, label=f"{path}, rij {row.number}, kolom '{column or spec_input.column}'")
 
 
 def _located(err: ToolkitError, path: Path, group: list[Row], fields: Mapping[str, str]) -> str:

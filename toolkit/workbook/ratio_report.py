@@ -20,6 +20,7 @@ from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..rules.ratio import MOVERS_NOTE
 from .files import write_atomically
 from .formats import OUTPUT_FORMATS, print_setup
 from .report_sheets import (
@@ -35,8 +36,6 @@ from .report_sheets import (
 DROP_FILL = PatternFill("solid", fgColor="FFC7CE")
 OVERVIEW = "Overzicht"
 ONE_PAGE_AREAS = 60
-MOVERS_NOTE = ("Een cliënt die verhuisde telt in elk gebied mee waar hij zorg kreeg, in het totaal één keer: de "
-               "cliënten per gebied tellen daarom op tot meer dan het totaal.")
 
 
 def _verdict(assessment: Any) -> str:
@@ -66,9 +65,9 @@ def _overview(ws: Worksheet, reports: Sequence[Any]) -> int:
     last = 4 + len(reports)
     ws.freeze_panes = "B5"
     ws.auto_filter.ref = f"A4:{get_column_letter(len(headers))}{last}"
-    if any(r.movers for r in reports):
+    if first.method == "distinct" and any(r.movers for r in reports):
         last += 2
-        text(ws, last, 1, MOVERS_NOTE)  # one line under the table, across its columns
+        text(ws, last, 1, f"Verhuisde cliënten: {MOVERS_NOTE}.")  # one line under the table, across its columns
     return last
 
 
@@ -88,8 +87,8 @@ def _provider_sheet(ws: Worksheet, report: Any) -> None:
                ("Te schrappen gebieden", len(a.areas_to_drop), "count"),
                ("Cliënten in meer dan één gebied", report.movers, "count")]
     bottom = key_figures(ws, 4, figures)
-    if report.movers:
-        wrapped(ws, bottom + 1, 1, MOVERS_NOTE)
+    if report.movers and report.method == "distinct":
+        wrapped(ws, bottom + 1, 1, f"Verhuisde cliënten: {MOVERS_NOTE}.")
     top = 21  # the table of areas, below the figures and the chart
     table_header(ws, top, ["PC4", "Cliënten", "Schrappen (volgorde)", "Drempel"], [26, 14, 20, 12])
     drop = {area: i for i, area in enumerate(a.areas_to_drop, start=1)}

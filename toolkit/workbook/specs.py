@@ -148,15 +148,16 @@ def _blank(value: object) -> bool:
     return all(_empty(v) for v in value) if isinstance(value, list) else _empty(value)
 
 
-def convert(spec: Input, value: object, *, where: str = "") -> Any:
-    """One cell of input as the template and the rules take it; InputError names `where` and the value.
+def convert(spec: Input, value: object, *, where: str = "", label: str | None = None) -> Any:
+    """One cell of input as the template and the rules take it; InputError names `where` and the value
+    (or `label`, for the cell as its user named it: a column header as written in an INPUTS file).
 
     Numbers are read by `toolkit.numbers` (the one reading of typed numbers) and checked against the
     plausible range of their quantity; choices become the Dutch word of the template's dropdown; flags
     'ja'/'nee' (an empty flag stays None: nee, and nothing typed); scores A/B/C or None; postcodes stay
     text (the ratio rule reads them).
     """
-    label = f"{where}{spec.column}"
+    label = label or f"{where}{spec.column}"
     if isinstance(value, str) and XML_INVALID.search(value):
         raise InputError(f"{label}: {show_value(value)} bevat een teken dat niet in een werkmap kan",
                          field=spec.column, value=value)
