@@ -83,20 +83,25 @@ def test_names_inputs_and_protection(name: str) -> None:
 def test_bronnen_lists_every_parameter_with_its_source(name: str) -> None:
     wb = load_workbook(templates_dir() / f"{name}.xlsx")
     rows = list(wb["Bronnen"].iter_rows(values_only=True))
-    listed = {(r[0], r[2]) for r in rows if r and r[0]}
+    # Columns: description, year, value, unit, document, section, note, the name the formulas use.
+    listed = {(r[7], r[1]) for r in rows if r and len(r) > 7 and r[7]}
     topics = {topic for _insurer, topic in SPECS[name].topics}
     for parameter in (p for p in all_parameters() if p.topic in topics):
         for year in parameter.years:
-            assert (parameter.name, year) in listed, (parameter.name, year)
-    parameter_rows = [r for r in rows if r and isinstance(r[0], str) and isinstance(r[2], int)]
-    assert parameter_rows and all(r[5] and r[6] for r in parameter_rows), "every value needs document and section"
-    # The policy by its title and section; the seed file only as a second column (SPEC conventions).
-    assert all(str(r[5]).startswith(("CZ groep", "Cao VVT", "NZa")) and r[5] != r[7] for r in parameter_rows)
-    assert all(".txt" not in str(r[5]) for r in parameter_rows)
-    dates = [r[3] for r in parameter_rows if r[4] == "datum"]
+            assert (f"par_{parameter.name}", year) in listed, (parameter.name, year)
+            assert any(r[0] == parameter.label for r in rows)
+    parameter_rows = [r for r in rows if r and len(r) > 7 and isinstance(r[7], str) and r[7].startswith("par_")]
+    assert parameter_rows and all(r[4] and r[5] for r in parameter_rows), "every value needs document and section"
+    # The policy by its title and section; no seed file, nothing a reader does not have.
+    assert all(str(r[4]).startswith(("CZ groep", "Cao VVT", "NZa")) for r in parameter_rows)
+    assert not [v for r in rows for v in r if isinstance(v, str) and (".txt" in v or "SPEC" in v)]
+    dates = [r[2] for r in parameter_rows if r[3] == "datum"]
     assert all(isinstance(d, str) and any(m in d for m in ("januari", "april", "mei", "juli", "oktober",
                                                            "december")) for d in dates), dates
+    staffel = [r[2] for r in parameter_rows if r[7] == "par_table"]
+    assert all("%" in s and "_" not in s for s in staffel), staffel  # the staffel in Dutch, not its codes
     assert wb.defined_names["zk_versie"] and rows[1][1] == name
+    assert wb["Bronnen"].print_area and "H" not in str(wb["Bronnen"].print_area)  # the formulas' names not printed
 
 
 def test_ratio_template_has_2000_rows_a_chart_and_verdict_colours() -> None:
@@ -126,7 +131,8 @@ def test_every_number_input_shows_its_plausible_range(name: str) -> None:
             (_sheet, ref), = wb.defined_names[spec_input.name].destinations
             prompt = prompts[ref.replace("$", "")]
             measure = spec_input.measure
-            assert measure is not None and measure.range_text() in prompt, (spec_input.name, prompt)
+            assert measure is not None and measure.range_text(percent=spec_input.as_percent) in prompt, (
+                spec_input.name, prompt)
 
 
 @pytest.mark.parametrize("name", list(SPECS))

@@ -91,6 +91,8 @@ def test_a_template_reads_dutch_and_without_error_codes(printed: dict[str, Path]
     assert empty.lstrip().splitlines()[0].strip()  # a header line (title and file name) on every page
     assert re.search(r"pagina 1 van \d+", empty)
     assert re.search(r"\b(ja|nee)\b", filled) or name == "nachtzorg"  # nachtzorg has no yes/no result
+    if any(o.kind == "money" for o in SPECS[name].outputs):  # amounts as a Dutch reader writes them
+        assert re.search(r"€ \d{1,3}(\.\d{3})*,\d\d\b", filled), name
 
 
 @pytest.mark.parametrize("name", list(SPECS))

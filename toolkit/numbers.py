@@ -231,9 +231,14 @@ class Quantity:
             return False
         return self.maximum is None or number <= self.maximum
 
-    def range_text(self) -> str:
-        """The range in Dutch: "0 t/m 1", "groter dan 0", "0 of meer"."""
-        shown = format_number if self.grouped else str
+    def range_text(self, *, percent: bool = False) -> str:
+        """The range in Dutch: "0 t/m 1", "groter dan 0", "0 of meer"; with `percent`, a fraction's range as
+        the percentages a cell formatted as % shows ("-50% t/m 50%")."""
+        def shown(value: Decimal) -> str:
+            if percent:
+                return f"{format_number(value * 100)}%"
+            return format_number(value) if self.grouped else str(value)
+
         low = None if self.minimum is None else shown(self.minimum)
         high = None if self.maximum is None else shown(self.maximum)
         if low is not None and high is not None:

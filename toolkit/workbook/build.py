@@ -34,10 +34,8 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.chart.data_source import AxDataSource, StrRef
-from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
-from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.styles import Alignment, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -50,10 +48,10 @@ from ..parameters import current_year, load_topic
 from ..parameters.loader import Parameter, Source
 from ..postcode import WHITESPACE
 from ..rules.own_delivery import EXEMPT_REASON
-from ..rules.staffel import DEVIATING_MERGER, DEVIATING_PALLIATIVE, NOT_ELIGIBLE, month_name
+from ..rules.staffel import DEVIATING_MERGER, DEVIATING_PALLIATIVE, NOT_ELIGIBLE, month_name, table_text
 from . import templates_dir
 from .files import write_atomically
-from .formats import DATE_FORMAT, NO, YES, fit_row, print_setup
+from .formats import DATE_FORMAT, NO, OUTPUT_FORMATS, YES, fit_row, font, print_setup, years_text
 from .layout import (
     CHART_BOTTOM_ROW,
     CHART_ROWS,
@@ -65,7 +63,7 @@ from .layout import (
     RANGE_TOP,
     SHOWN_ROWS,
 )
-from .report_sheets import style_chart
+from .report_sheets import categories, production_chart, style_chart
 from .specs import (
     ALL_CONDITIONS_MET,
     MONTHS,
@@ -88,7 +86,7 @@ INPUT_ERROR = "fout in de invoer"
 MISSING_INPUT = "vul nog in"
 TOOLKIT = f"zorginkoop-toolkit {toolkit.__version__}"
 YES_NO_FORMAT = f'"{YES}";"{YES}";"{NO}"'  # 1 reads ja, 0 reads nee
-UNIT_FORMATS = {"fractie": "0.00%", "euro": '"€" #,##0.00', "datum": DATE_FORMAT}  # parameters by their unit
+UNIT_KINDS = {"fractie": "fraction", "euro": "money", "datum": "date"}  # how a parameter shows, by its unit
 
 
 def _name(wb: Workbook, name: str, sheet: str, ref: str) -> None:
@@ -169,13 +167,21 @@ def _validation(spec: Input, years: tuple[int, ...]) -> DataValidation:
                                 formula1=str(low), allow_blank=True)
         else:
             dv = DataValidation(type=kind, allow_blank=True)
-        dv.error = f"Vul {measure.label} in: {measure.range_text()}" + (", een geheel getal." if whole else ".")
+        dv.error = f"Vul {measure.label} in: {measure.range_text(percent=spec.as_percent)}" + (
+            ", een geheel getal." if whole else ".")
     dv.errorTitle = "Ongeldige invoer"
-    dv.promptTitle = spec.label[:32]
+    dv.promptTitle = _cut(spec.label, 32)
     dv.prompt = spec.prompt
     dv.showErrorMessage = True
     dv.showInputMessage = True
     return dv
+
+
+def _cut(text: str, limit: int) -> str:
+    """At most `limit` characters (Excel's limit for a prompt title), cut between words."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(" ,(")
 
 
 def _input_cell(ws: Worksheet, ref: str, number_format: str) -> None:
@@ -188,7 +194,7 @@ def _input_cell(ws: Worksheet, ref: str, number_format: str) -> None:
 
 def _heading(ws: Worksheet, row: int, column: int, text: str) -> None:
     header = _text(ws, row, column, text)
-    header.font, header.fill, header.alignment = Font(bold=True), HEADER_FILL, WRAP
+    header.font, header.fill, header.alignment = font(bold=True), HEADER_FILL, WRAP
 
 
 def _invoer(wb: Workbook, spec: TemplateSpec) -> tuple[dict[str, str], int]:
@@ -196,7 +202,7 @@ def _invoer(wb: Workbook, spec: TemplateSpec) -> tuple[dict[str, str], int]:
     column used."""
     ws = wb.create_sheet("Invoer")
     _text(ws, 1, 1, spec.title)
-    ws["A1"].font = Font(bold=True, size=14)
+    ws["A1"].font = font(bold=True, size=14)
     years = ", ".join(map(str, spec.years))
     _text(ws, 2, 1, f"Vul de gele cellen in (beleidsjaren in dit sjabloon: {years}); rechts staat wat erin hoort. "
                     "De uitkomst staat op het tabblad Uitkomst.")
@@ -261,15 +267,15 @@ def _instructie(wb: Workbook, spec: TemplateSpec) -> Worksheet:
     ws = wb.active
     assert ws is not None
     ws.title = "Instructie"
-    _text(ws, 1, 1, spec.title).font = Font(bold=True, size=16)
+    _text(ws, 1, 1, spec.title).font = font(bold=True, size=16)
     _text(ws, 2, 1, f"Rekentool bij het inkoopbeleid wijkverpleging — sjabloon {spec.name}, versie {spec.version}")
-    years = ", ".join(map(str, spec.years))
     has_year = any(i.kind == "year" for i in spec.inputs)
-    year_text = (f"Dit sjabloon kent de beleidsjaren {years}. Laat u het beleidsjaar op Invoer leeg, dan rekent het "
-                 f"met {current_year()}." if has_year else
-                 f"Dit sjabloon rekent met de parameters van beleidsjaar {years} (tabblad Bronnen).")
+    covered = years_text(spec.years)
+    year_text = (f"Dit sjabloon kent {covered}. Laat u het beleidsjaar op Invoer leeg, dan rekent het met "
+                 f"{current_year()}." if has_year else
+                 f"Dit sjabloon rekent met de parameters van {covered} (tabblad Bronnen).")
     sections = [
-        ("Wat berekent dit werkblad?", spec.purpose),
+        ("Wat berekent deze werkmap?", spec.purpose),
         ("Beleidsjaar", year_text),
         ("Invullen", "Typ alleen in de gele cellen van het tabblad Invoer; rechts van elke cel staat wat erin hoort, "
                      "en dezelfde uitleg verschijnt als u de cel kiest. Bedragen in euro (1.234,56), percentages als "
@@ -283,14 +289,15 @@ def _instructie(wb: Workbook, spec: TemplateSpec) -> Worksheet:
         ("Bronnen", "\n".join(_policy_sources(spec)) + "\nElke parameter met zijn waarde, beleidsjaar en bron staat "
                                                         "op het tabblad Bronnen."),
         ("Afdrukken", "Elk tabblad past op A4 liggend, de uitkomst op één pagina."),
-        ("Controleren", "Krijgt u deze werkmap van een ander, controleer hem dan met `zorginkoop check BESTAND.xlsx`: "
-                        "die vergelijkt hem met dit sjabloon (formules, opmaak, namen) en rekent de uitkomst na."),
+        ("Controleren", "Krijgt u deze werkmap van een ander, controleer hem dan met de opdracht 'zorginkoop check "
+                        "BESTAND.xlsx': die vergelijkt hem met dit sjabloon (formules, opmaak, namen) en rekent de "
+                        "uitkomst na."),
         ("Gemaakt met", f"{TOOLKIT}; sjabloon {spec.name}, versie {spec.version}."),
     ]
     ws.column_dimensions["A"].width = 24
     ws.column_dimensions["B"].width = 110
     for row, (heading, text) in enumerate(sections, start=4):
-        _text(ws, row, 1, heading).font = Font(bold=True)
+        _text(ws, row, 1, heading).font = font(bold=True)
         ws.cell(row=row, column=1).alignment = WRAP
         _text(ws, row, 2, text).alignment = WRAP
         fit_row(ws, row)
@@ -331,7 +338,7 @@ def _bronnen(wb: Workbook, spec: TemplateSpec) -> None:
     """The parameter listing (every value, year and source) and the per-year table the formulas read."""
     ws = wb.create_sheet("Bronnen")
     _text(ws, 1, 1, "Bronnen en parameters")
-    ws["A1"].font = Font(bold=True, size=14)
+    ws["A1"].font = font(bold=True, size=14)
     ws["A2"], ws["B2"] = "Sjabloon", spec.name
     ws["A3"], ws["B3"] = "Versie sjabloon", spec.version
     ws["A4"], ws["B4"] = "Gemaakt met zorginkoop-toolkit", toolkit.__version__
@@ -339,54 +346,51 @@ def _bronnen(wb: Workbook, spec: TemplateSpec) -> None:
     _name(wb, "zk_sjabloon", "Bronnen", "B2")
     _name(wb, "zk_versie", "Bronnen", "B3")
     _name(wb, "par_huidig_jaar", "Bronnen", "B5")
-    headers = ["Parameter", "Omschrijving", "Beleidsjaar", "Waarde", "Eenheid", "Bron (document)", "Sectie",
-               "Bestand", "Opmerking"]
+    # For readers: what, when, how much and where the policy says so. The name the formulas use comes last,
+    # not printed; the seed file is not listed (a reader has the policy, not the toolkit's copy of it).
+    headers = ["Omschrijving", "Beleidsjaar", "Waarde", "Eenheid", "Bron (beleidstekst)", "Sectie", "Opmerking",
+               "Naam in de formules"]
     top = 7
-    for column, title in enumerate(headers, start=1):
-        cell = ws.cell(row=top, column=column, value=title)
-        cell.font, cell.fill = Font(bold=True), HEADER_FILL
+    for column, heading in enumerate(headers, start=1):
+        _heading(ws, top, column, heading)
     row = top + 1
     parameters = _parameters(spec)
     for parameter in parameters:
         for year in parameter.years:
             dated = parameter.values[year]
-            for column, content in enumerate([parameter.name, parameter.label, year, _listed(dated.value),
-                                              parameter.unit, dated.source.document, dated.source.section,
-                                              dated.source.file, dated.note], start=1):
-                if isinstance(content, str):
-                    _text(ws, row, column, content)
-                else:
-                    ws.cell(row=row, column=column, value=content)
+            for column, content in enumerate([parameter.label, year, _listed(parameter, year), parameter.unit,
+                                              dated.source.document, dated.source.section, dated.note,
+                                              f"par_{parameter.name}"], start=1):
+                cell = _text(ws, row, column, content) if isinstance(content, str) else ws.cell(row, column, content)
+                cell.alignment = WRAP
+                if column == 3 and isinstance(content, int | float):
+                    cell.number_format = OUTPUT_FORMATS[UNIT_KINDS.get(parameter.unit, "number")]
             row += 1
     _year_table(wb, ws, spec, parameters, row + 2)
-    for letter, width in zip("ABCDEFGHI", (26, 40, 11, 16, 10, 30, 60, 24, 30), strict=True):
+    for letter, width in zip("ABCDEFGH", (40, 12, 24, 10, 30, 60, 30, 30), strict=True):
         ws.column_dimensions[letter].width = width
-    for line in ws.iter_rows(min_row=top, max_row=row - 1, max_col=len(headers)):
-        for cell in line:
-            cell.alignment = WRAP
-            if cell.column == 4 and isinstance(cell.value, float | int) and ws.cell(cell.row, 5).value == "fractie":
-                cell.number_format = "0.00%"
-        fit_row(ws, line[0].row)
+    for r in range(top, row):
+        fit_row(ws, r)
     # The listing is for people; the year table below it is what the formulas read, not printed.
-    print_setup(ws, f"A1:{get_column_letter(len(headers))}{row - 1}", title=spec.title, footer=_footer(spec),
-                titles_rows=f"{top}:{top}")
+    print_setup(ws, f"A1:G{row - 1}", title=spec.title, footer=_footer(spec), titles_rows=f"{top}:{top}")
 
 
-def _listed(value: object) -> object:
-    """A parameter value as the listing shows it: a date as 1 januari 2027, a staffel as its rows."""
+def _listed(parameter: Parameter, year: int) -> object:
+    """A parameter value as the listing shows it: a date as 1 januari 2027, the staffel as its rows."""
+    value = parameter.values[year].value
     if value is None:
         return NOT_APPLICABLE
     if isinstance(value, dt.date):
         return _dutch_date(value)
     if isinstance(value, tuple):
-        return "; ".join(f"{r['condition']}: {_cell_value(r['percentage'])}" for r in value)
+        return table_text(year)
     return _excel_value(value)
 
 
 def _year_table(wb: Workbook, ws: Worksheet, spec: TemplateSpec, parameters: list[Parameter], top: int) -> None:
     """Parameters per policy year: one row per covered year, one column per value (a staffel table's rows
     as pairs of columns). `par_jaren` names the years; `tab_<parameter>` each column."""
-    _text(ws, top, 1, "Parameters per beleidsjaar (de formules lezen deze tabel)").font = Font(bold=True)
+    _text(ws, top, 1, "Parameters per beleidsjaar (de formules lezen deze tabel)").font = font(bold=True)
     years = spec.years
     first, last = top + 2, top + 1 + len(years)
     columns: list[tuple[str, Callable[[int], object]]] = [("jaren", lambda y: y)]
@@ -439,11 +443,12 @@ class Steps:
     def __init__(self, wb: Workbook, ws: Worksheet, first_row: int = 4) -> None:
         self.wb, self.ws, self.row = wb, ws, first_row
 
-    def add(self, name: str, label: str, formula: str, *, flag: bool = False, number_format: str = "General") -> str:
+    def add(self, name: str, label: str, formula: str, *, flag: bool = False, kind: str = "number") -> str:
         """A step; a `flag` (a yes/no step) is kept as 1 or 0 and shown as ja/nee, so that no reader of the
         sheet meets WAAR/ONWAAR (a number format cannot show a logical value otherwise). Excel and
         LibreOffice read 1 and 0 as TRUE and FALSE wherever the step is used as a condition."""
         _text(self.ws, self.row, 1, label)
+        number_format = OUTPUT_FORMATS[kind]
         if flag:
             formula, number_format = f"=IF({formula.removeprefix('=')},1,0)", YES_NO_FORMAT
         cell = self.ws.cell(row=self.row, column=2, value=formula)
@@ -461,7 +466,7 @@ def _year_steps(steps: Steps, spec: TemplateSpec) -> None:
     for parameter in _parameters(spec):
         if parameter.type in {"decimal", "integer", "date"}:
             steps.add(f"par_{parameter.name}", parameter.label, f"=INDEX(tab_{parameter.name},calc_jaarrij)",
-                      number_format=UNIT_FORMATS.get(parameter.unit, "General"))
+                      kind=UNIT_KINDS.get(parameter.unit, "number"))
 
 
 def _checks(spec: TemplateSpec, extra: Sequence[tuple[str, str]] = ()) -> list[tuple[str, str]]:
@@ -487,6 +492,11 @@ def _checks(spec: TemplateSpec, extra: Sequence[tuple[str, str]] = ()) -> list[t
                 bounds.append(f"{name}<>INT({name})")
             # IF, not OR: a text would make the comparisons an error value instead of FALSE.
             wrong = f"IF(NOT(ISNUMBER({name})),TRUE,OR({','.join(bounds) or 'FALSE'}))"
+            if measure.percent_hint and measure.maximum is not None:
+                # 4,72 typed where 4,72% was meant, as the Python side asks too ("bedoelt u 4,72 %?").
+                top = _excel_value(measure.maximum)
+                message = (f'IF(AND(ISNUMBER({name}),{name}>{top},{name}/100<={top}),{message}&" (bedoelt u "&'
+                           f'{_number_text(name)}&"%?)",{message})')
             checks.append((f"IF({blank},FALSE,{wrong})", message))
         elif spec_input.kind == "choice":
             allowed = ",".join(f'LOWER(TRIM({name}&""))={_string(word)}' for word in _choice_words(spec_input))
@@ -525,8 +535,7 @@ def _status_steps(steps: Steps, spec: TemplateSpec, checks: list[tuple[str, str]
     for condition, message in reversed(checks):
         formula = f'IF({condition},"{INPUT_ERROR}: "&{message},{formula})'
     steps.add("calc_fout", "Fout in de invoer (leeg: geen)", f"={formula}")
-    needed = [(f'TRIM({i.name}&"")=""', _string(i.label)) for i in inputs
-              if i.required and not i.rows and i.kind != "flag"]
+    needed = [(_blank_test(i), _string(i.label)) for i in inputs if i.required and i.kind != "flag"]
     formula = '""'
     for condition, message in reversed([*needed, *missing]):
         formula = f'IF({condition},"{MISSING_INPUT}: "&{message},{formula})'
@@ -542,12 +551,16 @@ def _blank_test(spec_input: Input) -> str:
     return f'TRIM({spec_input.name}&"")=""'
 
 
-def _guard(expression: str, kind: str) -> str:
-    """An output formula: the status while the inputs are not complete and right, else the result (a
-    yes/no result as the text ja/nee)."""
-    expression = expression.removeprefix("=")
-    result = f'IF({expression},"{YES}","{NO}")' if kind == "bool" else expression
-    return f'=IF(calc_status<>"",calc_status,{result})'
+def _guard(expression: str, *, first: bool = True) -> str:
+    """An output formula: the status while the inputs are not complete and right, else the result. A range
+    output shows the status in its first row only (the rows below stay empty)."""
+    return f'=IF(calc_status<>"",{"calc_status" if first else chr(34) * 2},{expression.removeprefix("=")})'
+
+
+def _yes_no(condition: str, *, not_applicable: str | None = None) -> str:
+    """A yes/no result as the text ja/nee (never WAAR/ONWAAR); "n.v.t." where `not_applicable` holds."""
+    answer = f'IF({condition},"{YES}","{NO}")'
+    return answer if not_applicable is None else f'IF({not_applicable},"{NOT_APPLICABLE}",{answer})'
 
 
 def _yes(name: str) -> str:
@@ -607,7 +620,7 @@ def _staffel_steps(steps: Steps, spec: TemplateSpec, top: int) -> None:
     last = top + size - 1
     for column, title in enumerate(["Voorwaarde", "Percentage", "Geldt", "Geblokkeerd", "Stopt hier", "Beslist",
                                     "Reden"], start=4):
-        ws.cell(row=top - 1, column=column, value=title).font = Font(bold=True)
+        ws.cell(row=top - 1, column=column, value=title).font = font(bold=True)
     for k in range(size):
         r = top + k
         ws[f"D{r}"] = f'=INDEX(tab_table_condition_{k + 1},calc_jaarrij)&""'
@@ -639,7 +652,7 @@ def _staffel_steps(steps: Steps, spec: TemplateSpec, top: int) -> None:
         f'IF(calc_geen_waardemodel,IF(ISNUMBER(INDEX({pcts},MATCH("no_score",{codes},0))),'
         f'INDEX({pcts},MATCH("no_score",{codes},0)),{not_eligible}),'
         f"IF(calc_beslist=0,{not_eligible},IF(INDEX(G{top}:G{last},calc_beslist),{missing_points},"
-        f"IF(ISNUMBER(INDEX({pcts},calc_beslist)),INDEX({pcts},calc_beslist),{not_eligible})))))"))
+        f"IF(ISNUMBER(INDEX({pcts},calc_beslist)),INDEX({pcts},calc_beslist),{not_eligible})))))"), kind="fraction")
     steps.add("calc_reden", "Toelichting", (
         f"=IF(calc_fusie,{_string(DEVIATING_MERGER)},IF(calc_palliatief,{_string(DEVIATING_PALLIATIVE)},"
         f"IF(calc_geen_waardemodel,{_production_reason()},"
@@ -674,7 +687,7 @@ def _cz_ratio_calc(steps: Steps, spec: TemplateSpec) -> Formulas:
     # an area's first row; L the k-th smallest key while the areas dropped so far do not yet meet the
     # threshold; M the clients dropped so far; N whether the rest meets it.
     for column, title in enumerate(headers, start=4):
-        ws.cell(row=RANGE_HEADER_ROW, column=column, value=title).font = Font(bold=True)
+        ws.cell(row=RANGE_HEADER_ROW, column=column, value=title).font = font(bold=True)
     for r in range(RANGE_TOP, last + 1):
         k = r - RANGE_TOP + 1
         ws[f"D{r}"] = f"={_compact(f'Invoer!B{r}')}"
@@ -710,9 +723,11 @@ def _cz_ratio_calc(steps: Steps, spec: TemplateSpec) -> Formulas:
     first_bad = f"MATCH(1,H{RANGE_TOP}:H{last},0)"
     _year_steps(steps, spec)
     _status_steps(steps, spec,
-                  _checks(spec, [(f"{bad_rows}>0", f'"rij "&{first_bad}&" van de postcodes en cliënten"')]))
-    steps.add("calc_clienten", "Cliënten", f"=SUM(G{RANGE_TOP}:G{last})")
-    steps.add("calc_gebieden", "Postcodegebieden met cliënten", f"=SUM(I{RANGE_TOP}:I{last})")
+                  _checks(spec, [(f"{bad_rows}>0", f'"rij "&{first_bad}&" van de postcodes en cliënten (postcode \'"'
+                                  f'&INDEX(Invoer!B{RANGE_TOP}:B{last},{first_bad})&"\', cliënten \'"'
+                                  f'&INDEX(Invoer!C{RANGE_TOP}:C{last},{first_bad})&"\')"')]))
+    steps.add("calc_clienten", "Cliënten", f"=SUM(G{RANGE_TOP}:G{last})", kind="count")
+    steps.add("calc_gebieden", "Postcodegebieden met cliënten", f"=SUM(I{RANGE_TOP}:I{last})", kind="count")
     steps.add("calc_drempel", "Drempel", '=IF(ISNA(calc_jaarrij),"beleidsjaar niet gedekt",'
               'IF(OR(LOWER(TRIM(in_soort&""))="nieuw",LOWER(TRIM(in_soort&""))="new"),'
               'INDEX(tab_threshold_new,calc_jaarrij),INDEX(tab_threshold_existing,calc_jaarrij)))')
@@ -726,7 +741,7 @@ def _cz_ratio_calc(steps: Steps, spec: TemplateSpec) -> Formulas:
         "out_gebieden": ("calc_gebieden"),
         "out_ratio": ('IF(calc_gebieden=0,"-",calc_clienten/calc_gebieden)'),
         "out_drempel": (f'IF(ISNUMBER(calc_drempel),calc_drempel,"{NOT_APPLICABLE}")'),
-        "out_voldoet": ("IF(ISNUMBER(calc_drempel),calc_voldoet_nu,TRUE)"),
+        "out_voldoet": _yes_no("calc_voldoet_nu", not_applicable="NOT(ISNUMBER(calc_drempel))"),
         "out_extra_clienten": ("IF(ISNUMBER(calc_drempel),"
                                      "MAX(0,ROUNDUP(ROUND(calc_drempel*calc_gebieden,9),0)-calc_clienten),0)"),
         "out_max_gebieden": (f'IF(ISNUMBER(calc_drempel),INT(ROUND(calc_clienten/calc_drempel,9)),'
@@ -743,7 +758,7 @@ def _staffel_calc(steps: Steps, spec: TemplateSpec) -> Formulas:
         "out_percentage": ("calc_pct"),
         "out_vergoeding": (f'IF(ISNUMBER(calc_pct),ROUND(ROUND(in_aanvullend_budget*calc_pct,9),2),'
                                  f'IF(LEFT(calc_pct,4)="fout",calc_pct,"{NOT_APPLICABLE}"))'),
-        "out_in_aanmerking": ("ISNUMBER(calc_pct)"),
+        "out_in_aanmerking": _yes_no("ISNUMBER(calc_pct)"),
         "out_reden": ("calc_reden"),
     }
 
@@ -752,7 +767,7 @@ def _cooperatie_calc(steps: Steps, spec: TemplateSpec) -> Formulas:
     ws = steps.ws
     rows = spec.input("in_uren_leden").rows
     last = RANGE_TOP + rows - 1
-    ws.cell(row=RANGE_HEADER_ROW, column=4, value="Fout in rij").font = Font(bold=True)
+    ws.cell(row=RANGE_HEADER_ROW, column=4, value="Fout in rij").font = font(bold=True)
     measure = spec.input("in_uren_leden").measure
     assert measure is not None and measure.maximum is not None
     for r in range(RANGE_TOP, last + 1):
@@ -763,15 +778,17 @@ def _cooperatie_calc(steps: Steps, spec: TemplateSpec) -> Formulas:
     _status_steps(steps, spec, _checks(spec, [(f"SUM(D{RANGE_TOP}:D{last})>0",
                                        f'"uren per lid, rij "&MATCH(1,D{RANGE_TOP}:D{last},0)')]))
     steps.add("calc_max_uren", "Maximaal uren per lid per jaar",
-              f"=IF({_yes('in_nachtdienst')},par_atw_avg_week_hours_night,par_atw_avg_week_hours)*par_weeks_per_year")
-    steps.add("calc_fte55", "FTE × cliënten per FTE", "=ROUND(in_fte_niveau6*par_clients_per_level6_fte,9)")
+              f"=IF({_yes('in_nachtdienst')},par_atw_avg_week_hours_night,par_atw_avg_week_hours)*par_weeks_per_year",
+              kind="hours")
+    steps.add("calc_fte55", "FTE × cliënten per FTE", "=ROUND(in_fte_niveau6*par_clients_per_level6_fte,9)", kind="fte")
     steps.add("calc_uren", "Uren, per lid afgetopt",
-              '=COUNTIF(in_uren_leden,">"&calc_max_uren)*calc_max_uren+SUMIF(in_uren_leden,"<="&calc_max_uren)')
+              '=COUNTIF(in_uren_leden,">"&calc_max_uren)*calc_max_uren+SUMIF(in_uren_leden,"<="&calc_max_uren)',
+              kind="hours")
     return {
         "out_fte_nodig": ("in_clienten/par_clients_per_level6_fte"),
         "out_fte_tekort": ("IF(calc_fte55>=in_clienten,0,in_clienten/par_clients_per_level6_fte-in_fte_niveau6)"),
         "out_max_clienten": ("INT(calc_fte55)"),
-        "out_voldoet": ("calc_fte55>=in_clienten"),
+        "out_voldoet": _yes_no("calc_fte55>=in_clienten"),
         "out_max_uren_per_lid": ("calc_max_uren"),
         "out_max_omzet": ("ROUND(ROUND(calc_uren*in_uurtarief,9),2)"),
     }
@@ -780,16 +797,17 @@ def _cooperatie_calc(steps: Steps, spec: TemplateSpec) -> Formulas:
 def _nachtzorg_calc(steps: Steps, spec: TemplateSpec) -> Formulas:
     _year_steps(steps, spec)
     _status_steps(steps, spec, _checks(spec))
-    steps.add("calc_zvw", "Zvw-aandeel (leeg = 100%)", "=IF(ISNUMBER(in_zvw_aandeel),in_zvw_aandeel,1)")
+    steps.add("calc_zvw", "Zvw-aandeel (leeg = 100%)", "=IF(ISNUMBER(in_zvw_aandeel),in_zvw_aandeel,1)",
+              kind="fraction")
     steps.add("calc_index_t", "Gewogen index voorlopig T",
-              "=par_weight_personnel*in_pers_voorlopig_t+par_weight_material*in_mat_voorlopig_t")
+              "=par_weight_personnel*in_pers_voorlopig_t+par_weight_material*in_mat_voorlopig_t", kind="index")
     steps.add("calc_index_t1", "Gewogen index voorlopig T-1",
-              "=par_weight_personnel*in_pers_voorlopig_t1+par_weight_material*in_mat_voorlopig_t1")
+              "=par_weight_personnel*in_pers_voorlopig_t1+par_weight_material*in_mat_voorlopig_t1", kind="index")
     steps.add("calc_index_def", "Gewogen index definitief T-1",
-              "=par_weight_personnel*in_pers_definitief_t1+par_weight_material*in_mat_definitief_t1")
+              "=par_weight_personnel*in_pers_definitief_t1+par_weight_material*in_mat_definitief_t1", kind="index")
     steps.add("calc_factor", "Indexfactor", '=IF(OR(LOWER(TRIM(in_methode&""))="additief",'
               'LOWER(TRIM(in_methode&""))="additive"),1+calc_index_t+calc_index_def-calc_index_t1,'
-              "(1+calc_index_t)*(1+calc_index_def)/(1+calc_index_t1))")
+              "(1+calc_index_t)*(1+calc_index_def)/(1+calc_index_t1))", kind="factor")
     return {
         "out_index_t": ("calc_index_t"),
         "out_index_t1_voorlopig": ("calc_index_t1"),
@@ -807,7 +825,7 @@ def _plafond_calc(steps: Steps, spec: TemplateSpec) -> Formulas:
     top, last = RANGE_TOP, RANGE_TOP + 11
     headers = ["Maand", "Bekend", "Fout in rij", "Vorig jaar", "Waarde", "Cumulatief", "Bereikt", "Vorig jaar bekend"]
     for column, title in enumerate(headers, start=4):
-        ws.cell(row=RANGE_HEADER_ROW, column=column, value=title).font = Font(bold=True)
+        ws.cell(row=RANGE_HEADER_ROW, column=column, value=title).font = font(bold=True)
     for r in range(top, last + 1):
         m = r - top + 1
         production, previous = f"Invoer!B{r}", f"Invoer!C{r}"
@@ -827,29 +845,31 @@ def _plafond_calc(steps: Steps, spec: TemplateSpec) -> Formulas:
         ws[f"J{r}"] = f"=ROUND(I{r}-in_plafond,9)>=0"
     months, values, cumulative = f"D{top}:D{last}", f"H{top}:H{last}", f"I{top}:I{last}"
     _year_steps(steps, spec)
-    steps.add("calc_n", "Maanden bekend", f"=COUNT(Invoer!B{top}:B{last})")
+    steps.add("calc_n", "Maanden bekend", f"=COUNT(Invoer!B{top}:B{last})", kind="count")
     steps.add("calc_seizoen", "Seizoensmethode", '=OR(LOWER(TRIM(in_methode&""))="seizoen",'
               'LOWER(TRIM(in_methode&""))="seasonal",LOWER(TRIM(in_methode&""))="seizoensprofiel")', flag=True)
-    steps.add("calc_basis", "Vorig jaar, de bekende maanden samen", f'=SUMIF({months},"<="&calc_n,G{top}:G{last})')
+    steps.add("calc_basis", "Vorig jaar, de bekende maanden samen", f'=SUMIF({months},"<="&calc_n,G{top}:G{last})',
+              kind="money")
     _status_steps(steps, spec, _checks(spec, [
         (f"SUM(F{top}:F{last})>0", f'"productie, maand "&MATCH(1,F{top}:F{last},0)'),
         (f"AND(calc_seizoen,COUNT(Invoer!C{top}:C{last})<12)",
          _string("de seizoensmethode heeft de productie van alle twaalf maanden van vorig jaar nodig")),
         ("AND(calc_seizoen,calc_n<12,calc_basis=0)",
          _string("vorig jaar is de productie van de bekende maanden samen 0; gebruik de lineaire methode")),
-    ]), missing=[("calc_n=0", _string("productie (ten minste januari)"))])
-    steps.add("calc_gerealiseerd", "Gerealiseerde productie", f"=SUM(Invoer!B{top}:B{last})")
-    steps.add("calc_prognose", "Verwachte productie over het jaar", f"=SUM({values})")
+    ]))
+    steps.add("calc_gerealiseerd", "Gerealiseerde productie", f"=SUM(Invoer!B{top}:B{last})", kind="money")
+    steps.add("calc_prognose", "Verwachte productie over het jaar", f"=SUM({values})", kind="money")
     steps.add("calc_voor_peildatum", "Maanden vóór de peildatum", "=IF(DAY(par_request_reference_date)=1,"
               "MONTH(par_request_reference_date)-1,MONTH(par_request_reference_date))")
     steps.add("calc_k_peildatum", "Cumulatief vóór de peildatum",
-              f"=IF(calc_voor_peildatum=0,0,INDEX({cumulative},calc_voor_peildatum))")
+              f"=IF(calc_voor_peildatum=0,0,INDEX({cumulative},calc_voor_peildatum))", kind="money")
     steps.add("calc_80pct", "Aandeel vóór de peildatum gehaald",
               "=ROUND(calc_k_peildatum-par_request_min_ceiling_share*in_plafond,9)>=0", flag=True)
     steps.add("calc_ontoereikend", "Plafond ontoereikend", "=ROUND(calc_prognose-in_plafond,9)>0", flag=True)
-    steps.add("calc_tekort", "Tekort", "=IF(calc_ontoereikend,ROUND(ROUND(calc_prognose-in_plafond,9),2),0)")
+    steps.add("calc_tekort", "Tekort", "=IF(calc_ontoereikend,ROUND(ROUND(calc_prognose-in_plafond,9),2),0)",
+              kind="money")
     steps.add("calc_grafiek_80pct", "Lijn in de grafiek: minimaal deel van het plafond",
-              "=par_request_min_ceiling_share*in_plafond")
+              "=par_request_min_ceiling_share*in_plafond", kind="money")
     _staffel_steps(steps, spec, top=last + 4)
     reference = ("DAY(par_request_reference_date)&\" \"&CHOOSE(MONTH(par_request_reference_date),"
                  + ",".join(_string(month) for month in MONTHS) + ")")
@@ -864,11 +884,11 @@ def _plafond_calc(steps: Steps, spec: TemplateSpec) -> Formulas:
         "out_gerealiseerd": ("ROUND(ROUND(calc_gerealiseerd,9),2)"),
         "out_prognose": ("ROUND(ROUND(calc_prognose,9),2)"),
         "out_aandeel_voor_oktober": ("calc_k_peildatum/in_plafond"),
-        "out_voldoet_80pct": ("calc_80pct"),
+        "out_voldoet_80pct": _yes_no("calc_80pct"),
         "out_maand_bereikt": (f'IF(ISNA(MATCH(TRUE,Berekening!J{top}:J{last},0)),"{NOT_REACHED}",'
                                     f"MATCH(TRUE,Berekening!J{top}:J{last},0))"),
         "out_tekort": ("calc_tekort"),
-        "out_mag_aanvragen": ("calc_mag"),
+        "out_mag_aanvragen": _yes_no("calc_mag"),
         "out_vergoeding_verwacht": (f'IF(calc_mag,ROUND(ROUND(calc_tekort*calc_pct,9),2),"{NOT_APPLICABLE}")'),
         "out_redenen": (f'IF(calc_mag,{_string(ALL_CONDITIONS_MET)},MID(calc_redenen,3,1000))'),
         "out_cumulatief": cumulative_out,
@@ -880,7 +900,7 @@ def _eigen_levering_calc(steps: Steps, spec: TemplateSpec) -> Formulas:
     ws = steps.ws
     top, last = RANGE_TOP, RANGE_TOP + 3
     for column, title in enumerate(["Ingevuld", "Fout in rij", "Eigen", "Totaal", "Aandeel"], start=4):
-        ws.cell(row=RANGE_HEADER_ROW, column=column, value=title).font = Font(bold=True)
+        ws.cell(row=RANGE_HEADER_ROW, column=column, value=title).font = font(bold=True)
     for r in range(top, last + 1):
         cells = f"Invoer!B{r}:E{r}"
         ws[f"D{r}"] = f'=SUMPRODUCT(--(TRIM({cells}&"")<>""))'
@@ -895,8 +915,8 @@ def _eigen_levering_calc(steps: Steps, spec: TemplateSpec) -> Formulas:
         (f"SUM(E{top}:E{last})>0", f'"kwartaal "&MATCH(1,E{top}:E{last},0)&" (vul alle vier de soorten zorg in, '
                                    'getallen van 0 of meer, samen meer dan 0)"'),
     ]), missing=[(f"AND(SUM(G{top}:G{last})=0,NOT(calc_cooperatie))", _string("de zorg van ten minste één kwartaal"))])
-    steps.add("calc_eigen", "Eigen levering (met volle dochters)", f"=SUM(F{top}:F{last})")
-    steps.add("calc_totaal", "Alle zorg", f"=SUM(G{top}:G{last})")
+    steps.add("calc_eigen", "Eigen levering (met volle dochters)", f"=SUM(F{top}:F{last})", kind="care")
+    steps.add("calc_totaal", "Alle zorg", f"=SUM(G{top}:G{last})", kind="care")
     steps.add("calc_voldoet", "Voldoet", "=ROUND(calc_eigen-par_min_own_share*calc_totaal,9)>=0", flag=True)
     share = _number_text("par_min_own_share*100") + '&" %"'
     reason = (f"=IF(calc_cooperatie,{_string(EXEMPT_REASON)},"
@@ -905,8 +925,8 @@ def _eigen_levering_calc(steps: Steps, spec: TemplateSpec) -> Formulas:
               'dochters)"))')
     return {
         "out_aandeel_eigen": (f'IF(calc_totaal>0,calc_eigen/calc_totaal,"{NOT_APPLICABLE}")'),
-        "out_voldoet": ("IF(calc_cooperatie,TRUE,calc_voldoet)"),
-        "out_van_toepassing": ("NOT(calc_cooperatie)"),
+        "out_voldoet": _yes_no("calc_voldoet", not_applicable="calc_cooperatie"),
+        "out_van_toepassing": _yes_no("NOT(calc_cooperatie)"),
         "out_reden": (reason),
         "out_aandeel_kwartaal": [(f"Berekening!H{r}") for r in range(top, last + 1)],
     }
@@ -922,7 +942,7 @@ def _uitkomst(wb: Workbook, spec: TemplateSpec, formulas: Formulas) -> tuple[Wor
     """The results block (label, result, what it means), the status of the input above it, range outputs
     below it; returns the sheet and the last row that prints."""
     ws = wb.create_sheet("Uitkomst", 2)
-    _text(ws, 1, 1, f"Uitkomst: {spec.title}").font = Font(bold=True, size=14)
+    _text(ws, 1, 1, f"Uitkomst: {spec.title}").font = font(bold=True, size=14)
     ws["A2"] = '="Beleidsjaar "&calc_jaar&IF(TRIM(zk_sleutel&"")="",""," · "&zk_sleutel)'
     ws["A3"] = '=IF(calc_status="","Berekend met de invoer op het tabblad Invoer; bronnen op het tabblad Bronnen.",' \
                'calc_status)'
@@ -935,9 +955,9 @@ def _uitkomst(wb: Workbook, spec: TemplateSpec, formulas: Formulas) -> tuple[Wor
         _text(ws, row, 1, output.label).alignment = WRAP
         formula = formulas[output.name]
         assert isinstance(formula, str)
-        cell = ws.cell(row=row, column=2, value=_guard(formula, output.kind))
+        cell = ws.cell(row=row, column=2, value=_guard(formula))
         cell.number_format = output.number_format
-        cell.font = Font(bold=True)
+        cell.font = font(bold=True)
         cell.alignment = Alignment(horizontal="right", vertical="top", wrap_text=output.kind == "text")
         ref = f"B{row}"
         _name(wb, output.name, "Uitkomst", ref)
@@ -956,7 +976,7 @@ def _uitkomst(wb: Workbook, spec: TemplateSpec, formulas: Formulas) -> tuple[Wor
             ws.row_dimensions[row].height = 45
         row += 1
     ws.conditional_formatting.add(f"B{FIRST_OUTPUT_ROW}:B{row - 1}", FormulaRule(
-        formula=['calc_status<>""'], font=Font(color="808080", bold=False)))
+        formula=['calc_status<>""'], font=font(color="808080")))
     assert row < OUTPUT_RANGE_ROW, "te veel enkelvoudige uitkomsten voor de indeling"
     ranges = [o for o in spec.outputs if o.rows]
     last = row - 1
@@ -966,7 +986,7 @@ def _uitkomst(wb: Workbook, spec: TemplateSpec, formulas: Formulas) -> tuple[Wor
         cells = formulas[output.name]
         assert isinstance(cells, list) and len(cells) == output.rows
         for r, formula in enumerate(cells, start=OUTPUT_RANGE_ROW + 1):
-            cell = ws.cell(row=r, column=column, value=_guard(formula, output.kind))
+            cell = ws.cell(row=r, column=column, value=_guard(formula, first=r == OUTPUT_RANGE_ROW + 1))
             cell.number_format = output.number_format
         _name(wb, output.name, "Uitkomst", f"{letter}{OUTPUT_RANGE_ROW + 1}:{letter}{OUTPUT_RANGE_ROW + output.rows}")
         last = max(last, OUTPUT_RANGE_ROW + min(output.rows, SHOWN_ROWS))
@@ -978,7 +998,7 @@ def _uitkomst(wb: Workbook, spec: TemplateSpec, formulas: Formulas) -> tuple[Wor
             ws.cell(row=r, column=1, value=labels[k] if k < len(labels) else k + 1).alignment = Alignment(
                 horizontal="left")
     ws.column_dimensions["A"].width = 40
-    ws.column_dimensions["B"].width = 20
+    ws.column_dimensions["B"].width = 24  # "vul eerst de invoer in" fits
     ws.column_dimensions["C"].width = 56
     ws.column_dimensions["D"].width = 30  # with C, the width of a chart
     for r in [*range(FIRST_OUTPUT_ROW, row), OUTPUT_RANGE_ROW]:
@@ -986,26 +1006,18 @@ def _uitkomst(wb: Workbook, spec: TemplateSpec, formulas: Formulas) -> tuple[Wor
     return ws, last
 
 
-def _categories(chart: BarChart | LineChart, labels: Reference) -> None:
-    """Text categories (postcodes, months) on every series of `chart`, as text: a category read as a number
-    would show 1, 2, 3 in Excel instead of 4807 BX. A series without its own categories (a line of 9 months
-    in a chart of 12) would be stretched over the whole width."""
-    for series in chart.series:
-        series.cat = AxDataSource(strRef=StrRef(f=str(labels)))
-
-
 def _ratio_chart(ws: Worksheet, invoer: Worksheet, berekening: Worksheet) -> None:
     """Clients per postcode against the threshold, over the first CHART_ROWS rows (fill: the rows it wrote)."""
     last = RANGE_TOP + CHART_ROWS - 1
-    _text(ws, OUTPUT_RANGE_ROW, 3, "Cliënten per postcode en de drempel").font = Font(bold=True)
+    _text(ws, OUTPUT_RANGE_ROW, 3, "Cliënten per postcode en de drempel").font = font(bold=True)
     bars = BarChart()
     bars.y_axis.title = "cliënten"
     postcodes = Reference(invoer, min_col=2, min_row=RANGE_TOP, max_row=last)
     bars.add_data(Reference(invoer, min_col=3, min_row=RANGE_HEADER_ROW, max_row=last), titles_from_data=True)
     line = LineChart()
     line.add_data(Reference(berekening, min_col=10, min_row=RANGE_HEADER_ROW, max_row=last), titles_from_data=True)
-    _categories(bars, postcodes)
-    _categories(line, postcodes)
+    categories(bars, postcodes)
+    categories(line, postcodes)
     style_chart(line, "C00000")
     bars += line
     bars.x_axis.delete = bars.y_axis.delete = False
@@ -1020,7 +1032,7 @@ def _plafond_chart(ws: Worksheet, berekening: Worksheet, spec: TemplateSpec) -> 
     top, last = RANGE_TOP, RANGE_TOP + 11
     headers = {14: "Gerealiseerd", 15: "Prognose", 12: "Omzetplafond", 13: "Minimaal deel vóór de peildatum"}
     for column, title in headers.items():
-        berekening.cell(row=RANGE_HEADER_ROW, column=column, value=title).font = Font(bold=True)
+        berekening.cell(row=RANGE_HEADER_ROW, column=column, value=title).font = font(bold=True)
     for r in range(top, last + 1):
         # 0 instead of an error value or "": a chart reads both as 0 anyway, and Berekening stays clean.
         known = f'AND(calc_status="",D{r}<=calc_n)'
@@ -1028,33 +1040,15 @@ def _plafond_chart(ws: Worksheet, berekening: Worksheet, spec: TemplateSpec) -> 
         berekening[f"O{r}"] = f'=IF(AND(calc_status="",D{r}>calc_n),I{r},0)'
         berekening[f"L{r}"] = '=IF(ISNUMBER(in_plafond),in_plafond,0)'
         berekening[f"M{r}"] = '=IF(ISNUMBER(in_plafond),calc_grafiek_80pct,0)'
-    chart = BarChart()
-    chart.grouping, chart.overlap = "stacked", 100
-    _text(ws, OUTPUT_RANGE_ROW, 3, "Productie tot en met de maand, tegen het omzetplafond").font = Font(bold=True)
-    chart.add_data(Reference(berekening, min_col=14, max_col=15, min_row=RANGE_HEADER_ROW, max_row=last),
-                   titles_from_data=True)
-
-    chart.series[0].graphicalProperties = GraphicalProperties(solidFill="1F4E79")
-    chart.series[1].graphicalProperties = GraphicalProperties(solidFill="9DC3E6")
-    ceiling = LineChart()
-    ceiling.add_data(Reference(berekening, min_col=12, min_row=RANGE_HEADER_ROW, max_row=last), titles_from_data=True)
-    style_chart(ceiling, "C00000")
+    _text(ws, OUTPUT_RANGE_ROW, 3, "Productie tot en met de maand, tegen het omzetplafond").font = font(bold=True)
     # The months wholly before the reference date: the line stops there instead of dropping to 0.
     months = max(_months_before_reference(year) for year in spec.years)
-    minimum = LineChart()
-    minimum.add_data(Reference(berekening, min_col=13, min_row=RANGE_HEADER_ROW, max_row=RANGE_HEADER_ROW + months),
-                     titles_from_data=True)
-    style_chart(minimum, "ED7D31", dashed=True)
-    months_ref = Reference(ws, min_col=1, min_row=OUTPUT_RANGE_ROW + 1, max_row=OUTPUT_RANGE_ROW + 12)
-    _categories(chart, months_ref)
-    _categories(ceiling, months_ref)
-    _categories(minimum, Reference(ws, min_col=1, min_row=OUTPUT_RANGE_ROW + 1, max_row=OUTPUT_RANGE_ROW + months))
-    chart += ceiling
-    chart += minimum
-    chart.y_axis.number_format = '"€" #,##0'
-    chart.y_axis.majorGridlines = None
-    chart.x_axis.delete = chart.y_axis.delete = False
-    chart.legend.position = "b"
+    chart = production_chart(
+        Reference(berekening, min_col=14, max_col=15, min_row=RANGE_HEADER_ROW, max_row=last),
+        Reference(berekening, min_col=12, min_row=RANGE_HEADER_ROW, max_row=last),
+        Reference(berekening, min_col=13, min_row=RANGE_HEADER_ROW, max_row=RANGE_HEADER_ROW + months),
+        Reference(ws, min_col=1, min_row=OUTPUT_RANGE_ROW + 1, max_row=OUTPUT_RANGE_ROW + 12),
+        Reference(ws, min_col=1, min_row=OUTPUT_RANGE_ROW + 1, max_row=OUTPUT_RANGE_ROW + months))
     chart.width, chart.height = 16, 8.5
     ws.add_chart(chart, f"C{OUTPUT_RANGE_ROW + 1}")
 
@@ -1073,9 +1067,9 @@ def build_template(spec: TemplateSpec, out: Path, *, overwrite: bool = True) -> 
     invoer_cells, help_column = _invoer(wb, spec)
     invoer = wb["Invoer"]
     berekening = wb.create_sheet("Berekening")
-    _text(berekening, 1, 1, "Tussenstappen (niet wijzigen): elke stap heeft een naam die de formules gebruiken")
-    berekening["A1"].font = Font(bold=True)
-    berekening.column_dimensions["A"].width = 50
+    _text(berekening, 1, 1, "Tussenstappen (niet wijzigen)")
+    berekening["A1"].font = font(bold=True)
+    berekening.column_dimensions["A"].width = 62
     berekening.column_dimensions["B"].width = 40
     steps = Steps(wb, berekening)
     formulas = CALCULATIONS[spec.name](steps, spec)
@@ -1101,10 +1095,10 @@ def build_template(spec: TemplateSpec, out: Path, *, overwrite: bool = True) -> 
     footer = _footer(spec)
     long_input = any(i.rows > LONG_RANGE for i in ranges)  # a long list of postcodes prints on the pages it needs
     print_setup(invoer, f"A1:{get_column_letter(help_column)}{invoer_last}", one_page=not long_input,
-                title=spec.title, footer=footer,
+                title=spec.title, footer=footer, center=years_text(spec.years),
                 titles_rows=f"{RANGE_HEADER_ROW}:{RANGE_HEADER_ROW}" if ranges else None)
     print_setup(uitkomst, f"A1:{'D' if uitkomst._charts else 'C'}{printed}", one_page=True, title=spec.title,
-                footer=footer)
+                footer=footer, center=years_text(spec.years))
     print_setup(berekening, f"A1:B{steps.row - 1}", title=spec.title, footer=footer)
     for ws in wb.worksheets:
         ws.protection.sheet = True  # no password: protection against slips, not against people

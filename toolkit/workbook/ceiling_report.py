@@ -16,17 +16,15 @@ from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.chart.shapes import GraphicalProperties
-from openpyxl.styles import Font
+from openpyxl.chart import Reference
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..rules.ceiling import AdditionalPurchase, CeilingForecast, share_text
 from ..rules.staffel import month_name
 from .files import write_atomically
-from .formats import OUTPUT_FORMATS, print_setup, yes_no_text
-from .report_sheets import GOOD_FILL, key_figures, sheet_title, style_chart, table_header, text, title, wrapped
+from .formats import OUTPUT_FORMATS, font, print_setup, yes_no_text
+from .report_sheets import GOOD_FILL, key_figures, production_chart, sheet_title, table_header, text, title, wrapped
 
 OVERVIEW = "Overzicht"
 REALISED, FORECAST = "gerealiseerd", "prognose"
@@ -102,64 +100,58 @@ def _provider_sheet(ws: Worksheet, entry: CeilingEntry) -> None:
     bottom = key_figures(ws, 4, [
         ("Omzetplafond", _money(f.ceiling), "money"), ("Gerealiseerd", _money(f.realised), "money"),
         ("Prognose over het jaar", _money(f.projected_year), "money"),
-        (f"Deel van het plafond bereikt vóór {day}", float(f.share_before_october), "fraction"),
+        # Fewer months known than lie before the reference date: the share is partly forecast, and says so.
+        (f"Deel van het plafond bereikt vóór {day}" + (" (prognose)" if f.months_known < f.months_before_reference
+                                                        else ""), float(f.share_before_october), "fraction"),
         (f"Ten minste {share_text(f.required_share)} vóór {day}", yes_no_text(f.meets_80_percent), "bool"),
         ("Plafond bereikt in", _reached(f), "text"), ("Verwacht tekort", _money(f.shortfall), "money"),
         ("Verzoek om aanvullend budget mogelijk", may, "bool"), ("Verwachte vergoeding", reimbursed, "money")])
     wrapped(ws, bottom + 1, 1, why)
     top = 22
-    headers = ["Maand", "Productie (€)", "T/m de maand (€)", "Soort", "Gerealiseerd", "Prognose", "Omzetplafond",
-               f"Minimaal vóór {day}"]
-    table_header(ws, top, headers, [40, 18, 16, 12, 14, 14, 14, 14])
-    minimum = float(f.required_share * f.ceiling)
+    headers = ["Maand", "Productie (€)", "T/m de maand (€)", "Soort", "Omzetplafond (€)"]
+    table_header(ws, top, headers, [40, 18, 18, 14, 18])
     for i, (value, running) in enumerate(zip(f.monthly, f.cumulative, strict=True), start=1):
         row = top + i
-        known = i <= f.months_known
-        cells = [month_name(i), _money(value), _money(running), REALISED if known else FORECAST,
-                 _money(running) if known else 0, 0 if known else _money(running), _money(f.ceiling),
-                 minimum if i <= f.months_before_reference else None]
+        cells = [month_name(i), _money(value), _money(running), REALISED if i <= f.months_known else FORECAST,
+                 _money(f.ceiling)]
         for column, item in enumerate(cells, start=1):
             cell = text(ws, row, column, item)
-            if isinstance(item, float | int) and column > 1:
+            if isinstance(item, float | int):
                 cell.number_format = OUTPUT_FORMATS["money"]
         if f.month_reached == i:
             for column in range(1, 4):
                 ws.cell(row=row, column=column).fill = GOOD_FILL
-            ws.cell(row=row, column=1).font = Font(bold=True)
-            text(ws, row, 1, f"{month_name(i)} (plafond bereikt)")
+            text(ws, row, 1, f"{month_name(i)} (plafond bereikt)").font = font(bold=True)
     _chart(ws, top, f)
     print_setup(ws, f"A1:H{top + 12}", one_page=True, title=f"Omzetplafond CZ groep {f.year}",
                 footer=entry.provider or "")
 
 
+# The chart reads columns beyond the printed table: realised and forecast apart, and the minimum share.
+_CHART_COLUMNS = {"Gerealiseerd": 11, "Prognose": 12, "Omzetplafond": 13}
+
+
 def _chart(ws: Worksheet, top: int, forecast: CeilingForecast) -> None:
-    """Stacked columns (one colour for realised months, another for forecast ones: in each month one of the
-    two is 0), the ceiling as a line, the minimum share only over the months before the reference date."""
-    months = Reference(ws, min_col=1, min_row=top + 1, max_row=top + 12)
-    bars = BarChart()
-    bars.grouping, bars.overlap = "stacked", 100
-    bars.add_data(Reference(ws, min_col=5, max_col=6, min_row=top, max_row=top + 12), titles_from_data=True)
-    bars.set_categories(months)
-    bars.series[0].graphicalProperties = GraphicalProperties(solidFill="1F4E79")
-    bars.series[1].graphicalProperties = GraphicalProperties(solidFill="9DC3E6")
-    ceiling = LineChart()
-    ceiling.add_data(Reference(ws, min_col=7, min_row=top, max_row=top + 12), titles_from_data=True)
-    ceiling.set_categories(months)
-    style_chart(ceiling, "C00000")
-    bars += ceiling
-    before = forecast.months_before_reference
-    if before:
-        minimum = LineChart()
-        minimum.add_data(Reference(ws, min_col=8, min_row=top, max_row=top + before), titles_from_data=True)
-        minimum.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=top + before))
-        style_chart(minimum, "ED7D31", dashed=True)
-        bars += minimum
-    bars.y_axis.number_format = '"€" #,##0'
-    bars.y_axis.majorGridlines = None
-    bars.x_axis.delete = bars.y_axis.delete = False
-    bars.legend.position = "b"
-    bars.width, bars.height = 17, 8
-    ws.add_chart(bars, "C4")
+    realised, projected, ceiling = _CHART_COLUMNS.values()
+    minimum = ceiling + 1
+    for title_, column in (*_CHART_COLUMNS.items(), (f"Minimaal vóór {_day(forecast)}", minimum)):
+        text(ws, top, column, title_)
+    for i, running in enumerate(forecast.cumulative, start=1):
+        known = i <= forecast.months_known
+        ws.cell(row=top + i, column=realised, value=_money(running) if known else 0)
+        ws.cell(row=top + i, column=projected, value=0 if known else _money(running))
+        ws.cell(row=top + i, column=ceiling, value=_money(forecast.ceiling))
+        if i <= forecast.months_before_reference:
+            ws.cell(row=top + i, column=minimum, value=float(forecast.required_share * forecast.ceiling))
+    before = max(forecast.months_before_reference, 1)
+    chart = production_chart(
+        Reference(ws, min_col=realised, max_col=projected, min_row=top, max_row=top + 12),
+        Reference(ws, min_col=ceiling, min_row=top, max_row=top + 12),
+        Reference(ws, min_col=minimum, min_row=top, max_row=top + before),
+        Reference(ws, min_col=1, min_row=top + 1, max_row=top + 12),
+        Reference(ws, min_col=1, min_row=top + 1, max_row=top + before))
+    chart.width, chart.height = 17, 8
+    ws.add_chart(chart, "C4")
 
 
 def write_ceiling_report(entries: Sequence[CeilingEntry], path: Path, *, force: bool) -> Path:

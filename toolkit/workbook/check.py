@@ -118,7 +118,7 @@ def shown(value: Any, kind: str = "") -> str:
             return str(value)
         if kind == "money":
             return format_money(value)
-        if kind == "fraction":
+        if kind in ("fraction", "index"):
             return format_percent(value)
         return format_number(value)
     if isinstance(value, list):

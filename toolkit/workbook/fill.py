@@ -44,6 +44,7 @@ from xml.sax.saxutils import escape
 
 from ..columns import header_key
 from ..errors import InputError, InputErrors, ToolkitError, relabel, show_value
+from ..parameters import current_year
 from . import template_path
 from .files import (
     OutputLock,
@@ -52,8 +53,8 @@ from .files import (
     same_file,
     write_atomically,
 )
-from .formats import cell_value
-from .layout import CHART_BOTTOM_ROW, CHART_ROWS, LONG_RANGE, OUTPUT_RANGE_ROW, RANGE_TOP
+from .formats import cell_value, header_code, years_text
+from .layout import CHART_BOTTOM_ROW, CHART_ROWS, LONG_RANGE, OUTPUT_RANGE_ROW, RANGE_TOP, SHOWN_ROWS
 from .package import check_workbook_bounds
 from .specs import SPECS, XML_INVALID, Input, TemplateSpec, convert
 from .summary import NAMES, summary_rows, write_summary
@@ -237,17 +238,30 @@ class TemplateFile:
             return f'<c r="{ref}"{match.group(2)}{kind}><f>{match.group(3)}</f><v>{text}</v></c>'
 
         fitted = self._fitted(values, outputs or {})
+        # The printed header names the copy: its key and its policy year, in place of the template's years.
+        year = values.get("in_jaar") or current_year()
+        header = escape(header_code(f"{key} · beleidsjaar {year}" if key else f"beleidsjaar {year}"))
+        long_list = any(_filled_rows((outputs or {}).get(o.name)) > SHOWN_ROWS for o in self.spec.outputs
+                        if o.rows > LONG_RANGE)
 
         def write(target: Path) -> None:
-            invoer = _EMPTY_CELL.sub(replace_input, self.input_xml).encode("utf-8")
-            uitkomst = (_FORMULA_CELL.sub(replace_output, self.output_xml) if cached else self.output_xml).encode()
-            members = [deflated(m, invoer) if m.name == self.input_part else
-                       deflated(m, uitkomst) if m.name == self.output_part and cached else
+            invoer = self._headed(_EMPTY_CELL.sub(replace_input, self.input_xml), header)
+            uitkomst = self._headed(_FORMULA_CELL.sub(replace_output, self.output_xml) if cached else self.output_xml,
+                                    header)
+            if long_list:  # a long list of areas to drop prints on the pages it needs, readable
+                uitkomst = uitkomst.replace('fitToHeight="1"', 'fitToHeight="0"', 1)
+            members = [deflated(m, invoer.encode("utf-8")) if m.name == self.input_part else
+                       deflated(m, uitkomst.encode("utf-8")) if m.name == self.output_part else
                        deflated(m, fitted[m.name]) if m.name in fitted else m for m in self.raw]
             with open(target, "wb") as handle:
                 write_raw(handle, members)
         return write
 
+
+    def _headed(self, xml: str, header: str) -> str:
+        """A sheet's XML with the centre of its header (the template's policy years) set to `header`."""
+        template = escape(header_code(years_text(self.spec.years)))
+        return xml.replace(f"&amp;C&amp;9 {template}&amp;R", f"&amp;C&amp;9 {header}&amp;R", 1)
 
     def _fitted(self, values: Mapping[str, Any], outputs: Mapping[str, Any]) -> dict[str, bytes]:
         """The print areas and chart of a template with a long range, fitted to the rows written: the

@@ -14,14 +14,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from openpyxl.styles import Font
     from openpyxl.worksheet.worksheet import Worksheet
 
 YES, NO = "ja", "nee"
+DATE_FORMAT = "d-m-yyyy"
 
 # By the kind of an output (specs.Output.kind).
 OUTPUT_FORMATS = {
     "count": "#,##0", "ratio": "0.00", "number": "General", "fraction": "0.00%", "money": '"€" #,##0.00',
     "bool": "General", "text": "General", "month": "General", "fte": "0.00", "hours": "#,##0", "factor": "0.000000",
+    "index": "0.000%",  # an NZa index has three decimals of a percent (3,368 %)
+    "care": "#,##0.00", "date": DATE_FORMAT,  # steps on Berekening: care in hours or euros, a parameter's date
 }
 # By the quantity of a number input (parameters/data/plausible.yaml); a year has no thousands separator.
 INPUT_FORMATS = {
@@ -30,7 +34,6 @@ INPUT_FORMATS = {
     "cost_points": "General", "fte": "0.00", "care": "#,##0.00",
 }
 TEXT_FORMAT = "@"  # postcodes, scores, choices: 0123 stays visible as typed (to be refused), not 123
-DATE_FORMAT = "d-m-yyyy"
 
 
 def yes_no_text(value: bool) -> str:
@@ -46,8 +49,22 @@ def cell_value(kind: str, value: Any) -> Any:
     return value
 
 
+def years_text(years: tuple[int, ...]) -> str:
+    """"beleidsjaar 2027" or "beleidsjaren 2025–2027", for a header."""
+    if len(years) == 1:
+        return f"beleidsjaar {years[0]}"
+    if list(years) == list(range(years[0], years[-1] + 1)):
+        return f"beleidsjaren {years[0]}–{years[-1]}"
+    return "beleidsjaren " + ", ".join(map(str, years))
+
+
+def header_code(text: str) -> str:
+    """Text as it stands in a header or footer: `&` starts a code there, a literal one is written twice."""
+    return text.replace("&", "&&")
+
+
 def print_setup(ws: Worksheet, area: str, *, one_page: bool = False, title: str = "", titles_rows: str | None = None,
-                footer: str = "") -> None:
+                footer: str = "", center: str = "") -> None:
     """A4 landscape, one page wide (and one page high when `one_page`), a print area, and a header and
     footer: the title left, the file name (a filled workbook is named after its key) right, the page
     numbers in the footer."""
@@ -64,15 +81,26 @@ def print_setup(ws: Worksheet, area: str, *, one_page: bool = False, title: str 
     if titles_rows:
         ws.print_title_rows = titles_rows
     if title:
-        ws.oddHeader.left.text = _header_text(title)
+        ws.oddHeader.left.text = header_code(title)
         ws.oddHeader.left.size = 9
+    if center:  # a filled template: the key and the policy year (fill writes them here)
+        ws.oddHeader.center.text = header_code(center)
+        ws.oddHeader.center.size = 9
     ws.oddHeader.right.text = "&F"
     ws.oddHeader.right.size = 9
     if footer:
-        ws.oddFooter.left.text = _header_text(footer)
+        ws.oddFooter.left.text = header_code(footer)
         ws.oddFooter.left.size = 8
     ws.oddFooter.right.text = "pagina &P van &N"
     ws.oddFooter.right.size = 8
+
+
+def font(*, bold: bool = False, size: float = 11, color: str | None = None) -> Font:
+    """Calibri, named: a font without a name falls back to a serif in LibreOffice, wider than the row
+    heights `fit_row` estimates (and not what Excel shows)."""
+    from openpyxl.styles import Font  # here: `fill` and `check` import this module, not openpyxl
+
+    return Font(name="Calibri", bold=bold, size=size, color=color)
 
 
 def wrapped_lines(text: str, per_line: int) -> int:
@@ -115,10 +143,5 @@ def _letter(column: int) -> str:
     return str(get_column_letter(column))
 
 
-def _header_text(text: str) -> str:
-    # In a header `&` starts a code: a literal ampersand is written twice.
-    return text.replace("&", "&&")
-
-
 __all__ = ["DATE_FORMAT", "INPUT_FORMATS", "NO", "OUTPUT_FORMATS", "TEXT_FORMAT", "YES", "cell_value", "fit_row",
-           "print_setup", "wrapped_lines", "yes_no_text"]
+           "font", "header_code", "print_setup", "wrapped_lines", "years_text", "yes_no_text"]

@@ -51,7 +51,7 @@ def _overview(ws: Worksheet, reports: Sequence[Any]) -> int:
                "Regels ongeldig", "Toelichting"]
     kinds = ["text", "count", "count", "ratio", "number", "bool", "count", "count", "count", "count", "count",
              "count", "count", "text"]
-    table_header(ws, 4, headers, [24, 10, 10, 8, 9, 9, 11, 10, 11, 11, 11, 11, 11, 60])
+    table_header(ws, 4, headers, [24, 10, 11, 8, 9, 9, 12, 11, 12, 11, 11, 11, 11, 60])
     for row, r in enumerate(reports, start=5):
         a = r.assessment
         values = [r.provider or "(alle regels)", a.clients, a.areas, a.ratio, _number(a.threshold), _verdict(a),
@@ -90,7 +90,9 @@ def _provider_sheet(ws: Worksheet, report: Any) -> None:
     if report.movers and report.method == "distinct":
         wrapped(ws, bottom + 1, 1, f"Verhuisde cliënten: {MOVERS_NOTE}.")
     top = 21  # the table of areas, below the figures and the chart
-    table_header(ws, top, ["PC4", "Cliënten", "Schrappen (volgorde)", "Drempel"], [26, 14, 20, 12])
+    table_header(ws, top, ["PC4", "Cliënten", "Schrappen (volgorde)", "Drempel"], [32, 14, 20, 12])
+    for letter in "EFGHIJ":  # the chart beside the figures is wider than the table below it
+        ws.column_dimensions[letter].width = 12
     drop = {area: i for i, area in enumerate(a.areas_to_drop, start=1)}
     counts = report.clients_by_area_dict()  # one plain dict per sheet: looked up twice per area, then gone
     order = sorted(counts, key=lambda area: (counts[area], area))  # the order in which areas would be dropped
@@ -104,7 +106,7 @@ def _provider_sheet(ws: Worksheet, report: Any) -> None:
         ws.cell(row=row, column=4, value=_number(a.threshold))
     last = top + max(len(order), 1)
     # One page while the table of areas stays readable at that size; a long list prints on as many as it needs.
-    print_setup(ws, f"A1:H{last}", one_page=len(order) <= ONE_PAGE_AREAS, title="Klant-werkgebiedratio CZ groep",
+    print_setup(ws, f"A1:J{last}", one_page=len(order) <= ONE_PAGE_AREAS, title="Klant-werkgebiedratio CZ groep",
                 titles_rows=f"{top}:{top}",
                 footer=report.provider or "")
     if not order:
@@ -121,7 +123,7 @@ def _provider_sheet(ws: Worksheet, report: Any) -> None:
         bars += line
     bars.x_axis.delete = bars.y_axis.delete = False
     bars.legend.position = "b"
-    bars.width, bars.height = 17, 7.5
+    bars.width, bars.height = 16, 7.5
     ws.add_chart(bars, "C4")
 
 

@@ -11,14 +11,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from openpyxl.cell.cell import Cell
-from openpyxl.chart import LineChart
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart.data_source import AxDataSource, StrRef
+from openpyxl.chart.series import Series
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.drawing.line import LineProperties
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .formats import NO, OUTPUT_FORMATS, YES, fit_row
+from .formats import NO, OUTPUT_FORMATS, YES, fit_row, font
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 GOOD_FILL = PatternFill("solid", fgColor="C6EFCE")
@@ -35,7 +37,7 @@ def text(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
 
 
 def title(ws: Worksheet, heading: str, subtitle: str = "") -> None:
-    text(ws, 1, 1, heading).font = Font(bold=True, size=14)
+    text(ws, 1, 1, heading).font = font(bold=True, size=14)
     if subtitle:
         text(ws, 2, 1, subtitle)
 
@@ -44,7 +46,7 @@ def table_header(ws: Worksheet, row: int, headers: Sequence[str], widths: Sequen
     """A header row that wraps (with the height it needs) over columns of the given widths."""
     for column, (heading, width) in enumerate(zip(headers, widths, strict=True), start=1):
         cell = text(ws, row, column, heading)
-        cell.font, cell.fill = Font(bold=True), HEADER_FILL
+        cell.font, cell.fill = font(bold=True), HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         ws.column_dimensions[get_column_letter(column)].width = width
     fit_row(ws, row)
@@ -64,7 +66,7 @@ def key_figures(ws: Worksheet, top: int, figures: Sequence[tuple[str, Any, str]]
     for row, (label, value, kind) in enumerate(figures, start=top):
         text(ws, row, 1, label)
         cell = text(ws, row, 2, value)
-        cell.font = Font(bold=True)
+        cell.font = font(bold=True)
         cell.alignment = Alignment(horizontal="right")
         if isinstance(value, int | float) and not isinstance(value, bool):
             cell.number_format = OUTPUT_FORMATS[kind]
@@ -87,11 +89,51 @@ def sheet_title(name: str, taken: set[str]) -> str:
 def style_chart(chart: LineChart, colour: str, *, dashed: bool = False) -> None:
     """Straight lines (openpyxl smooths them by default) in one colour, without markers."""
     for series in chart.series:
-        series.smooth = False
-        series.graphicalProperties = GraphicalProperties(ln=LineProperties(solidFill=colour, w=28575,
-                                                                            prstDash="dash" if dashed else "solid"))
-        series.marker.symbol = "none"
+        style_line(series, colour, dashed=dashed)
 
 
-__all__ = ["BAD_FILL", "GOOD_FILL", "HEADER_FILL", "key_figures", "sheet_title", "style_chart", "table_header", "text",
-           "title", "wrapped"]
+def style_line(series: Series, colour: str, *, dashed: bool = False) -> None:
+    series.smooth = False
+    series.graphicalProperties = GraphicalProperties(ln=LineProperties(solidFill=colour, w=28575,
+                                                                        prstDash="dash" if dashed else "solid"))
+    series.marker.symbol = "none"
+
+
+def categories(chart: BarChart | LineChart, labels: Reference) -> None:
+    """Text categories (postcodes, months) on every series of `chart`, as text: a category read as a number
+    would show 1, 2, 3 in Excel instead of 4807 BX. A series without its own categories (a line of 9 months
+    in a chart of 12) would be stretched over the whole width."""
+    for series in chart.series:
+        series.cat = AxDataSource(strRef=StrRef(f=str(labels)))
+
+
+def production_chart(realised_and_forecast: Reference, ceiling: Reference, minimum: Reference, months: Reference,
+                     months_before: Reference) -> BarChart:
+    """Production up to each month against the ceiling: a column per month, dark for a realised month and
+    light for a forecast one (two series, one of them 0 in each month, overlapping: clustered, not stacked,
+    so that LibreOffice does not stack the lines too when it saves), the ceiling as a line, and the minimum
+    share as a dashed line over the months before the reference date only (it stops there, no drop to 0).
+    The template (`plafond.xlsx`) and `plafond --rapport` draw it alike."""
+    chart = BarChart()
+    chart.grouping, chart.overlap = "clustered", 100
+    chart.add_data(realised_and_forecast, titles_from_data=True)
+    chart.series[0].graphicalProperties = GraphicalProperties(solidFill="1F4E79")
+    chart.series[1].graphicalProperties = GraphicalProperties(solidFill="9DC3E6")
+    categories(chart, months)
+    lines = LineChart()
+    lines.add_data(ceiling, titles_from_data=True)
+    lines.add_data(minimum, titles_from_data=True)
+    style_line(lines.series[0], "C00000")
+    style_line(lines.series[1], "ED7D31", dashed=True)
+    lines.series[0].cat = AxDataSource(strRef=StrRef(f=str(months)))
+    lines.series[1].cat = AxDataSource(strRef=StrRef(f=str(months_before)))
+    chart += lines
+    chart.y_axis.number_format = '"€" #,##0'
+    chart.y_axis.majorGridlines = None
+    chart.x_axis.delete = chart.y_axis.delete = False
+    chart.legend.position = "b"
+    return chart
+
+
+__all__ = ["BAD_FILL", "GOOD_FILL", "HEADER_FILL", "categories", "key_figures", "production_chart", "sheet_title",
+           "style_chart", "style_line", "table_header", "text", "title", "wrapped"]

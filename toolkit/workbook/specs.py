@@ -84,7 +84,13 @@ class Input:
         measure = self.measure
         if measure is None or self.kind == "year":
             return self.help[:255]
-        return f"{self.help} Bereik: {measure.range_text()}."[:255]
+        return f"{self.help} Bereik: {measure.range_text(percent=self.as_percent)}."[:255]
+
+    @property
+    def as_percent(self) -> bool:
+        """A share or an index: typed and shown as a percentage (4,72% or 0,0472 both read)."""
+        measure = self.measure
+        return measure is not None and measure.reading == "fraction"
 
 
 @dataclass(frozen=True)
@@ -120,6 +126,10 @@ class TemplateSpec:
         is NOTHING_TYPED, as in the template."""
         if all(_blank(values.get(i.name)) for i in self.inputs):
             return {o.name: [NOTHING_TYPED] + [""] * (o.rows - 1) if o.rows else NOTHING_TYPED for o in self.outputs}
+        for spec_input in self.inputs:  # a required range with no row typed (the template: "vul nog in: …")
+            if spec_input.rows and spec_input.required and _blank(values.get(spec_input.name)):
+                raise InputError(f"{spec_input.column}: geen enkele waarde; vul ten minste één rij in",
+                                 field=spec_input.column, value=None)
         return self.rules(values)
 
     def input(self, name: str) -> Input:
@@ -227,7 +237,7 @@ def _cz_ratio(v: Mapping[str, Any]) -> dict[str, Any]:
         "out_gebieden": a.areas,
         "out_ratio": NO_RATIO if a.ratio is None else a.ratio,
         "out_drempel": NOT_APPLICABLE if a.threshold is None else a.threshold,
-        "out_voldoet": a.meets,
+        "out_voldoet": a.meets if a.applies else NOT_APPLICABLE,
         "out_extra_clienten": a.clients_needed,
         "out_max_gebieden": NOT_APPLICABLE if a.max_areas is None else a.max_areas,
         "out_te_schrappen": list(a.areas_to_drop),
@@ -316,7 +326,7 @@ def _eigen_levering(v: Mapping[str, Any]) -> dict[str, Any]:
     quarters = list(outcome.quarter_shares) or [None] * 4
     return {
         "out_aandeel_eigen": NOT_APPLICABLE if outcome.own_share is None else outcome.own_share,
-        "out_voldoet": outcome.meets,
+        "out_voldoet": outcome.meets if outcome.applies else NOT_APPLICABLE,
         "out_van_toepassing": outcome.applies,
         "out_aandeel_kwartaal": [NOT_APPLICABLE if q is None else q for q in quarters],
         "out_reden": outcome.reason,
@@ -328,6 +338,7 @@ MEMBER_ROWS = 500
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
           "november", "december")
 QUARTERS = ("kwartaal 1", "kwartaal 2", "kwartaal 3", "kwartaal 4")
+_PERCENT_HELP = "Typ als percentage (3,1%) of als fractie (0,031)."
 _JAAR_HELP = "Beleidsjaar; leeg = {jaar}. Dit sjabloon rekent met de jaren op het tabblad Bronnen."
 
 
@@ -377,8 +388,8 @@ def _specs() -> dict[str, TemplateSpec]:
                 Output("out_ratio", "Cliënten per postcodegebied", "ratio", help="Cliënten ÷ postcodegebieden."),
                 Output("out_drempel", "Minimaal vereist", "number",
                        help="De drempel van CZ voor dit beleidsjaar en deze soort zorgaanbieder."),
-                Output("out_voldoet", "Voldoet", "bool", help="ja: de ratio is ten minste de drempel.",
-                       verdict=True),
+                Output("out_voldoet", "Voldoet", "bool",
+                       help="Ja als de ratio ten minste de drempel is; n.v.t. zonder eis.", verdict=True),
                 Output("out_extra_clienten", "Extra cliënten nodig in dezelfde gebieden", "count",
                        help="Zoveel cliënten erbij in dezelfde gebieden haalt de drempel."),
                 Output("out_max_gebieden", "Maximaal aantal gebieden bij deze cliënten", "count",
@@ -390,13 +401,16 @@ def _specs() -> dict[str, TemplateSpec]:
             rule_fields={"provider": "soort", "year": "jaar", "postcodes": "postcodes", "clients": "clienten"},
             purpose=("Berekent de klant-werkgebiedratio van CZ groep: het aantal CZ-cliënten gedeeld door het aantal "
                      "4-cijferige postcodegebieden (PC4) waarin u zorg levert. CZ telt de declaraties van "
-                     "{declaratiejaar}: bij beleidsjaar {jaar} die van {declaratiejaar_voorbeeld}. Het werkblad "
+                     "{declaratiejaar}: bij beleidsjaar {jaar} die van {declaratiejaar_voorbeeld}. De werkmap "
                      "laat ook zien hoeveel cliënten er in dezelfde gebieden bij moeten om de drempel te halen, "
-                     "of welke gebieden u zou moeten loslaten."),
+                     "of welke gebieden u zou moeten loslaten. De eis geldt in de kernwerkgebieden van CZ; niet "
+                     "voor (medische) kindzorg, en niet als u (het merendeel van) uw zorg buiten het "
+                     "kernwerkgebied levert."),
             reading=("Voldoet = ja als de ratio ten minste de drempel is (geen eis in een jaar: n.v.t., dan ook ja). "
                      "Extra cliënten en te schrappen gebieden zijn twee wegen naar de drempel; één is genoeg. Een "
                      "gebied met 0 cliënten telt niet mee. Tel een cliënt die verhuisde één keer, in één van de "
-                     "gebieden: zo telt ook `zorginkoop ratio` uit declaraties (standaardlezing)."),
+                     "gebieden: zo telt ook de opdracht 'zorginkoop ratio' uit declaraties. De grafiek toont de "
+                     "eerste 40 rijen; 'zorginkoop fill' zet hem op precies de rijen die het invult."),
         ),
         TemplateSpec(
             "staffel", "CZ staffel aanvullende zorginkoop", "3.0",
@@ -415,7 +429,8 @@ def _specs() -> dict[str, TemplateSpec]:
                        help="Het deel van het toegekende budget dat CZ vergoedt."),
                 Output("out_vergoeding", "Vergoeding (€)", "money",
                        help="Toegekend budget × percentage, afgerond op centen."),
-                Output("out_in_aanmerking", "Komt in aanmerking", "bool", help="nee: de staffel vergoedt niets.",
+                Output("out_in_aanmerking", "Komt in aanmerking", "bool",
+                       help="Nee als de staffel niets vergoedt (de toelichting zegt waarom).",
                        verdict=True),
                 Output("out_reden", "Toelichting", "text", help="Welke regel van de staffel beslist."),
             ),
@@ -428,8 +443,9 @@ def _specs() -> dict[str, TemplateSpec]:
                      "waardemodel)."),
             reading=("Het percentage is het maximum dat CZ vergoedt; de vergoeding is het toegekende budget maal dat "
                      "percentage. Komt in aanmerking = nee: de staffel geeft niets, de toelichting zegt waarom. "
-                     "Palliatieve terminale zorg en fusie, overname of faillissement bespreekt CZ apart: dan staat "
-                     "er 'afwijkende afspraak'."),
+                     "Bij palliatieve zorg aan terminale verzekerden past CZ waar mogelijk coulance toe; een "
+                     "plafondaanpassing door fusie, overname of faillissement bespreekt CZ afzonderlijk. In beide "
+                     "gevallen staat er 'afwijkende afspraak'."),
         ),
         TemplateSpec(
             "cooperatie", "Zorgcoöperatie: verpleegkundige niveau 6 en maximale omzet", "3.0",
@@ -445,7 +461,7 @@ def _specs() -> dict[str, TemplateSpec]:
                       choices=("ja", "nee")),
                 _jaar(),
                 Input("in_uren_leden", "Uren per jaar per lid", "number", "Gewerkte of geplande uren per jaar.",
-                      quantity="hours_per_year", rows=MEMBER_ROWS),
+                      quantity="hours_per_year", rows=MEMBER_ROWS, required=False),
             ),
             outputs=(
                 Output("out_fte_nodig", "FTE niveau 6 nodig", "fte",
@@ -453,8 +469,8 @@ def _specs() -> dict[str, TemplateSpec]:
                 Output("out_fte_tekort", "FTE tekort", "fte", help="Zoveel FTE niveau 6 moet erbij (0: genoeg)."),
                 Output("out_max_clienten", "Maximaal aantal cliënten", "count",
                        help="FTE × {clienten_per_fte}, naar beneden afgerond."),
-                Output("out_voldoet", "Voldoet", "bool", help="ja: genoeg FTE niveau 6 voor het aantal cliënten.",
-                       verdict=True),
+                Output("out_voldoet", "Voldoet", "bool",
+                       help="Ja als de FTE niveau 6 genoeg is voor het aantal cliënten.", verdict=True),
                 Output("out_max_uren_per_lid", "Maximaal uren per lid per jaar", "hours",
                        help="Arbeidstijdenwet: gemiddeld {uren_week} uur per week ({uren_week_nacht} bij "
                             "nachtdienst)."),
@@ -476,28 +492,29 @@ def _specs() -> dict[str, TemplateSpec]:
             inputs=(
                 Input("in_begroting", "Goedgekeurde begroting (€)", "number",
                       "Het goedgekeurde budget onplanbare nachtzorg.", quantity="money"),
-                Input("in_pers_voorlopig_t", "Personeel, voorlopig T", "number", "NZa OVA als fractie: 3,1% = 0,031.",
+                Input("in_pers_voorlopig_t", "Personeel, voorlopig T", "number",
+                      "NZa-personeelsindex (OVA): typ 3,1% of 0,031.", quantity="index"),
+                Input("in_mat_voorlopig_t", "Materieel, voorlopig T", "number",
+                      "CPB-prijsindex (particuliere consumptie): typ 2,4% of 0,024.", quantity="index"),
+                Input("in_pers_voorlopig_t1", "Personeel, voorlopig T-1", "number", _PERCENT_HELP, quantity="index"),
+                Input("in_mat_voorlopig_t1", "Materieel, voorlopig T-1", "number", _PERCENT_HELP, quantity="index"),
+                Input("in_pers_definitief_t1", "Personeel, definitief T-1", "number", _PERCENT_HELP,
                       quantity="index"),
-                Input("in_mat_voorlopig_t", "Materieel, voorlopig T", "number", "CPB-prijsindex als fractie.",
+                Input("in_mat_definitief_t1", "Materieel, definitief T-1", "number", _PERCENT_HELP,
                       quantity="index"),
-                Input("in_pers_voorlopig_t1", "Personeel, voorlopig T-1", "number", "Als fractie.", quantity="index"),
-                Input("in_mat_voorlopig_t1", "Materieel, voorlopig T-1", "number", "Als fractie.", quantity="index"),
-                Input("in_pers_definitief_t1", "Personeel, definitief T-1", "number", "Als fractie.",
-                      quantity="index"),
-                Input("in_mat_definitief_t1", "Materieel, definitief T-1", "number", "Als fractie.", quantity="index"),
-                Input("in_zvw_aandeel", "Zvw-aandeel", "number", "Deel voor Zvw-cliënten (75% = 0,75); leeg = 100%.",
-                      quantity="share", required=False),
+                Input("in_zvw_aandeel", "Zvw-aandeel", "number",
+                      "Deel voor Zvw-cliënten: typ 75% of 0,75; leeg = 100%.", quantity="share", required=False),
                 Input("in_methode", "Methode", "choice",
                       "multiplicatief (zoals de NZa een correctie doorrekent) of additief (de letterlijke tekst).",
                       choices=("multiplicatief", "additief"), required=False),
                 _jaar(),
             ),
             outputs=(
-                Output("out_index_t", "Gewogen index voorlopig T", "fraction",
+                Output("out_index_t", "Gewogen index voorlopig T", "index",
                        help="{gewicht_pers} personeel + {gewicht_mat} materieel."),
-                Output("out_index_t1_voorlopig", "Gewogen index voorlopig T-1", "fraction"),
-                Output("out_index_t1_definitief", "Gewogen index definitief T-1", "fraction"),
-                Output("out_correctie", "Correctie T-1 (definitief - voorlopig)", "fraction",
+                Output("out_index_t1_voorlopig", "Gewogen index voorlopig T-1", "index"),
+                Output("out_index_t1_definitief", "Gewogen index definitief T-1", "index"),
+                Output("out_correctie", "Correctie T-1 (definitief - voorlopig)", "index",
                        help="Het verschil waarmee de index van T wordt gecorrigeerd."),
                 Output("out_factor", "Indexfactor", "factor", help="Waarmee de begroting wordt vermenigvuldigd."),
                 Output("out_begroting_geindexeerd", "Geïndexeerde begroting (€)", "money",
@@ -531,7 +548,7 @@ def _specs() -> dict[str, TemplateSpec]:
                       row_labels=MONTHS),
                 Input("in_vorig_jaar", "Productie vorig jaar (€)", "number",
                       "Vorig jaar per maand, voor de seizoensmethode (optioneel).", quantity="money", rows=12,
-                      row_labels=MONTHS),
+                      required=False, row_labels=MONTHS),
             ),
             outputs=(
                 Output("out_gerealiseerd", "Gerealiseerde productie (€)", "money",
@@ -571,23 +588,25 @@ def _specs() -> dict[str, TemplateSpec]:
                       "ja: een zorgcoöperatie die aan de eisen voldoet is uitgezonderd (n.v.t.).",
                       choices=("ja", "nee")),
                 _jaar(),
-                Input("in_eigen", "Eigen personeel", "number", "Zorg door eigen personeel, uren of euro per kwartaal.",
-                      quantity="care", rows=4, row_labels=QUARTERS),
-                Input("in_volle_dochter", "Volle dochters", "number",
+                Input("in_eigen", "Eigen personeel (uren of €)", "number",
+                      "Zorg door eigen personeel, uren of euro per kwartaal.",
+                      quantity="care", rows=4, row_labels=QUARTERS, required=False),
+                Input("in_volle_dochter", "Volle dochters (uren of €)", "number",
                       "Zorg door volle dochters (telt als eigen levering).", quantity="care", rows=4,
-                      row_labels=QUARTERS),
-                Input("in_zzp", "Zzp'ers", "number", "Zorg door ingehuurde zzp'ers (telt als onderaanneming).",
-                      quantity="care", rows=4, row_labels=QUARTERS),
-                Input("in_onderaannemers", "Onderaannemers", "number", "Zorg door andere onderaannemers.",
-                      quantity="care", rows=4, row_labels=QUARTERS),
+                      row_labels=QUARTERS, required=False),
+                Input("in_zzp", "Zzp'ers (uren of €)", "number",
+                      "Zorg door ingehuurde zzp'ers (telt als onderaanneming).",
+                      quantity="care", rows=4, row_labels=QUARTERS, required=False),
+                Input("in_onderaannemers", "Onderaannemers (uren of €)", "number", "Zorg door andere onderaannemers.",
+                      quantity="care", rows=4, row_labels=QUARTERS, required=False),
             ),
             outputs=(
                 Output("out_aandeel_eigen", "Aandeel eigen levering over het jaar", "fraction",
                        help="(Eigen + volle dochters) ÷ alle zorg."),
-                Output("out_voldoet", "Voldoet", "bool", help="ja: ten minste {min_eigen} zelf geleverd.",
-                       verdict=True),
+                Output("out_voldoet", "Voldoet", "bool",
+                       help="Ja als ten minste {min_eigen} zelf geleverd is; n.v.t. bij uitzondering.", verdict=True),
                 Output("out_van_toepassing", "Eis van toepassing", "bool",
-                       help="nee: een zorgcoöperatie die aan § 1.4 voldoet is uitgezonderd."),
+                       help="Nee voor een zorgcoöperatie die aan § 1.4 voldoet (uitgezonderd)."),
                 Output("out_reden", "Toelichting", "text"),
                 Output("out_aandeel_kwartaal", "Aandeel eigen levering per kwartaal", "fraction", rows=4),
             ),

@@ -21,6 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..rules.staffel import month_name
 from .files import write_together
 from .formats import OUTPUT_FORMATS, cell_value, fit_row, print_setup
 from .specs import NOT_APPLICABLE, NOTHING_TYPED, Output, TemplateSpec
@@ -114,7 +115,7 @@ def _write_xlsx(spec: TemplateSpec, cases: Sequence[Case], key_label: str, targe
     reason = next((o for o in spec.outputs if o.name in REASON_OUTPUTS), None)
     headers = [key_label, "Status", *(o.label for o in scalars), "Toelichting", "Bestand", "Rijen in invoer"]
     widths = [max(14, min(32, max((len(c.key) for c in cases), default=0) + 2)), 11,
-              *(_WIDTHS.get(o.kind, 12) for o in scalars), 60, 24, 12]
+              *(_width(o) for o in scalars), 60, 24, 12]
     table_header(ws, 1, headers, widths)
     for row, case in enumerate(cases, start=2):
         values = [case.outputs.get(o.name) for o in scalars]
@@ -135,6 +136,12 @@ def _write_xlsx(spec: TemplateSpec, cases: Sequence[Case], key_label: str, targe
     for output in (o for o in spec.outputs if o.rows):
         _range_sheet(wb.create_sheet(_sheet_name(output.label)), spec, output, cases, key_label)
     wb.save(target)
+
+
+def _width(output: Output) -> int:
+    """A column wide enough for its values and for the longest word of its header (no word split)."""
+    longest = max(len(word) for word in output.label.split())
+    return max(_WIDTHS.get(output.kind, 12), int(longest * 1.25) + 2)
 
 
 def _explanation(case: Case, reason: Output | None, missing: list[str]) -> str:
@@ -181,6 +188,9 @@ def _range_sheet(ws: Worksheet, spec: TemplateSpec, output: Output, cases: Seque
                 _cell(ws, last_row, 1, case.key, "text")
                 _cell(ws, last_row, 2, order, "count")
                 _cell(ws, last_row, 3, value, output.kind)
+    if last_row == 1:  # no key has a value: one line says so, instead of an empty page
+        _cell(ws, 2, 1, "geen", "text")
+        last_row = 2
     ws.freeze_panes = "B2"
     area = f"A1:{_letter(len(headers))}{max(last_row, 1)}"
     ws.auto_filter.ref = area
@@ -191,15 +201,17 @@ def _range_sheet(ws: Worksheet, spec: TemplateSpec, output: Output, cases: Seque
 def _cell(ws: Worksheet, row: int, column: int, value: Any, kind: str) -> None:
     from openpyxl.styles import Alignment
 
+    if kind == "month" and isinstance(value, int) and not isinstance(value, bool):
+        value = month_name(value)  # the month the ceiling is reached, as its name beside "niet bereikt"
     if isinstance(value, Decimal):
         if kind == "money":
             value = value.quantize(Decimal("0.01"))
         value = int(value) if value == value.to_integral_value() and abs(value) < 2**53 else float(value)
     cell = ws.cell(row=row, column=column, value=value)
+    # Top-aligned, every cell: in a row that a wrapped text makes high, a number stays beside its key.
+    cell.alignment = Alignment(wrap_text=kind == "text", vertical="top")
     if isinstance(value, str):
         cell.data_type = "s"  # never a formula, whatever the text starts with
-        if kind == "text":
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
     elif isinstance(value, int | float):
         cell.number_format = OUTPUT_FORMATS.get(kind, "General")
 

@@ -129,7 +129,7 @@ SHEETS: dict[str, list[Example]] = {
                 _parameter("cz", "staffel", "min_cost_points_b")),
         Example("Score C", '=CZ_STAFFEL_PCT("C")', "komt niet in aanmerking: score C in 2026", "text", _staffel()),
         Example("Geen score", '=CZ_STAFFEL_PCT("")', 0.9, "fraction", _staffel()),
-        Example("Vergoeding op € 100.000 bij score A", '=CZ_STAFFEL_VERGOEDING(100000,"A")', 90000.0, "money",
+        Example("Vergoeding op € 100.000 bij score A in 2026", '=CZ_STAFFEL_VERGOEDING(100000,"A")', 90000.0, "money",
                 _staffel("90% × € 100.000")),
         Example("Vergoeding op € 12.345,67 bij score B", '=CZ_STAFFEL_VERGOEDING(12345.67,"B","",6)', 10493.82,
                 "money", _staffel("85% × € 12.345,67 = € 10.493,8195, afgerond op centen € 10.493,82")),
@@ -149,7 +149,7 @@ SHEETS: dict[str, list[Example]] = {
                            note="40 × 52 = 2.080 uur; (2.080 + 2.000) × € 50")),
     ],
     "Nachtzorg": [
-        Example("Gewogen index", "=NZ_GEWOGEN_INDEX(0.031,0.02)", 0.0299, "fraction",
+        Example("Gewogen index", "=NZ_GEWOGEN_INDEX(0.031,0.02)", 0.0299, "index",
                 _parameter("nza", "nachtzorg", "weight_personnel", note="90% × 3,1% + 10% × 2,0% = 2,99%")),
         Example("Indexfactor, vermenigvuldigd", "=NZ_INDEXFACTOR(0.03,0.025,0.032)", 1.0370341463414634, "factor",
                 _policy("bijlage 1, § 1.6.3 Onplanbare nachtzorg; rekenvoorbeeld: 1,030 × 1,032 ÷ 1,025")),
