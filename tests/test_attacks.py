@@ -101,8 +101,8 @@ def test_a_file_that_is_no_workbook(corpus: Path, content: bytes) -> None:
 @pytest.mark.parametrize("column", ["kostenpunten", "aanvullend_budget", "jaar"])
 def test_numbers_that_would_explode_are_refused_fast(corpus: Path, value: str, column: str) -> None:
     inputs = corpus / f"getal_{column}.csv"
-    header = ["naam", "score_2026", "kostenpunten", "aanvullend_budget", "jaar"]
-    row = {"naam": "a", "score_2026": "B", "kostenpunten": "6", "aanvullend_budget": "1000", "jaar": "2027",
+    header = ["naam", "score_vorig_jaar", "kostenpunten", "aanvullend_budget", "jaar"]
+    row = {"naam": "a", "score_vorig_jaar": "B", "kostenpunten": "6", "aanvullend_budget": "1000", "jaar": "2027",
            column: value}
     inputs.write_text(";".join(header) + "\n" + ";".join(row[h] for h in header) + "\n", encoding="utf-8")
     code, _, stderr, seconds, _ = run("fill", "staffel", str(inputs), "--out", str(corpus / "uit5"), cwd=corpus)

@@ -42,7 +42,7 @@ SYSTEM_TWO = [
 @pytest.mark.parametrize(("written", "same"), [
     ("Cliëntnummer", "clientnummer"), ("Client ID", "client_id"), ("Cliënt-ID", "client_id"),
     ("CLIËNT", "client"), ("Postcode cliënt", "postcode_client"), ("A.G.B.", "agb"),
-    ("Score 2026", "score_2026"), ("kosten–punten", "kostenpunten"), ("\u00a0Bedrag\u00a0", "bedrag"),
+    ("Score vorig jaar", "score_vorig_jaar"), ("kosten–punten", "kostenpunten"), ("\u00a0Bedrag\u00a0", "bedrag"),
 ])
 def test_headers_match_as_people_write_them(written: str, same: str) -> None:
     assert header_key(written) == header_key(same)

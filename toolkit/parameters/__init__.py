@@ -1,5 +1,7 @@
-"""Dated parameter data with sources, its strict loader, and the user's overlay."""
+"""Dated parameter data with sources, its strict loader, the user's overlay, and the plausible ranges of typed
+inputs."""
 
+from ..numbers import Quantity
 from .loader import (
     OVERLAY_VARIABLE,
     Column,
@@ -18,6 +20,7 @@ from .loader import (
     parse_topic,
     policy_year,
 )
+from .plausible import quantities, quantity
 
 __all__ = [
     "OVERLAY_VARIABLE",
@@ -27,6 +30,7 @@ __all__ = [
     "InsurerList",
     "Parameter",
     "ParameterSet",
+    "Quantity",
     "Source",
     "Topic",
     "active",
@@ -36,4 +40,6 @@ __all__ = [
     "load_topic",
     "parse_topic",
     "policy_year",
+    "quantities",
+    "quantity",
 ]

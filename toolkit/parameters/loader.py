@@ -25,11 +25,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, ParameterDataError, PolicyYearError
+from .files import read_bundled_yaml, topic_files, yaml_errors, yaml_load
+from .plausible import is_year, quantity
 
 ParameterScalar = Decimal | int | dt.date | str | None
 ParameterValue = ParameterScalar | tuple[Mapping[str, ParameterScalar], ...]
@@ -242,7 +243,7 @@ def _values(pwhere: str, kind: str, columns: tuple[Column, ...], raw: Any) -> di
     values: dict[int, DatedValue] = {}
     for year, entry in raw.items():
         vwhere = f"{pwhere}, {year}"
-        if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
+        if not is_year(year):
             raise _fail(vwhere, "het jaar moet een beleidsjaar zijn (bijv. 2027)")
         _check_keys(vwhere, entry, _VALUE_KEYS, {"value", "source"})
         value: ParameterValue = (_table(vwhere, columns, entry["value"]) if kind == "table"
@@ -307,56 +308,6 @@ def _overlay_topic(where: str, data: Any, base: Topic) -> Topic:
     return replace(base, parameters=parameters)
 
 
-# --- reading files ------------------------------------------------------------------------------------
-
-# The xlwings Lite file (workbooks/lite/main.py) carries the bundled data already parsed, so the browser
-# needs neither the data files nor PyYAML: relative path -> what yaml.safe_load gives.
-EMBEDDED: dict[str, Any] | None = None
-
-
-def _yaml_load(text: str) -> Any:
-    import yaml
-
-    # libyaml's safe loader when PyYAML was built with it: the same documents, read about 8x faster
-    # (every command reads a few parameter files at start-up).
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-
-
-def _yaml_errors() -> type[Exception]:
-    import yaml
-
-    return yaml.YAMLError
-
-
-def _data_root() -> Any:
-    return resources.files("toolkit.parameters").joinpath("data")
-
-
-def bundled_files() -> list[str]:
-    """The relative paths of the bundled data files."""
-    return ["policy.yaml", "plausible.yaml", "market/insurers.yaml",
-            *(f"{insurer}/{name}.yaml" for insurer, name in TOPIC_FILES)]
-
-
-def read_bundled_yaml(relative: str) -> Any:
-    """A YAML file of the bundled data (`data/<relative>`); ParameterDataError when missing or broken."""
-    if EMBEDDED is not None:
-        import copy
-
-        if relative not in EMBEDDED:
-            raise ParameterDataError(f"parameterbestand {relative} ontbreekt")
-        return copy.deepcopy(EMBEDDED[relative])
-    path = _data_root().joinpath(relative)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ParameterDataError(f"parameterbestand {relative} ontbreekt") from None
-    try:
-        return _yaml_load(text)
-    except _yaml_errors() as exc:
-        raise ParameterDataError(f"{relative}: geen geldige YAML ({exc})") from None
-
-
 def _read_overlay_yaml(path: Path) -> Any:
     try:
         if path.stat().st_size > MAX_OVERLAY_BYTES:
@@ -372,20 +323,10 @@ def _read_overlay_yaml(path: Path) -> Any:
     try:
         # The safe loader builds no objects, and YAML aliases cannot expand beyond the 1 MB read above
         # by much: PyYAML resolves an alias to the same object rather than copying it.
-        return _yaml_load(text)
-    except _yaml_errors() as exc:
+        return yaml_load(text)
+    except yaml_errors() as exc:
         raise InputError(f"{path}: geen geldige YAML ({exc})".replace("\n", " "), field="parameters",
                          value=str(path), file=str(path)) from None
-
-
-TOPIC_FILES: tuple[tuple[str, str], ...] = (
-    ("cz", "client_area_ratio"),
-    ("cz", "staffel"),
-    ("cz", "cooperative"),
-    ("nza", "nachtzorg"),
-    ("cz", "ceiling"),
-    ("cz", "own_delivery"),
-)
 
 
 @dataclass(frozen=True)
@@ -436,7 +377,7 @@ def _insurers(relative: str, data: Any, base: Mapping[str, InsurerGroup] | None 
 def _policy(where: str, data: Any) -> int:
     _check_keys(where, data, _POLICY_KEYS, _POLICY_KEYS)
     year = data["current_year"]
-    if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
+    if not is_year(year):
         raise _fail(f"{where}: current_year", f"{year!r} is geen beleidsjaar")
     _source(f"{where}: source", data["source"])
     return year
@@ -450,7 +391,7 @@ class ParameterSet:
     def __init__(self, overlay: Path | None = None) -> None:
         self.overlay = overlay
         self._topics: dict[tuple[str, str], Topic] = {}
-        for insurer, name in TOPIC_FILES:
+        for insurer, name in topic_files():
             relative = f"{insurer}/{name}.yaml"
             topic = parse_topic(relative, read_bundled_yaml(relative))
             if topic.topic != name:
@@ -477,8 +418,8 @@ class ParameterSet:
         if not overlay.is_dir():
             raise InputError(f"parametermap {overlay} bestaat niet of is geen map", field="parameters",
                              value=str(overlay), file=str(overlay))
-        known = {f"{insurer}/{name}.yaml" for insurer, name in TOPIC_FILES} | {"market/insurers.yaml",
-                                                                                "policy.yaml"}
+        known = {f"{insurer}/{name}.yaml" for insurer, name in topic_files()} | {"market/insurers.yaml",
+                                                                                  "policy.yaml"}
         files = sorted(p for p in overlay.rglob("*") if p.suffix.lower() in {".yaml", ".yml"} and p.is_file())
         for path in files:
             relative = path.relative_to(overlay).as_posix()
@@ -539,8 +480,6 @@ def policy_year(year: object = None, field: str = "year") -> int:
     any typed number. Whether the data covers it is for the topic to say (PolicyYearError)."""
     if year is None:
         return current_year()
-    from ..numbers import quantity
-
     result: int = quantity("year").read(year, field)
     return result
 

@@ -41,8 +41,8 @@ from ..numbers import format_money, format_number, format_percent
 from ..parameters import OVERLAY_VARIABLE
 from . import templates_dir
 from .formats import yes_no_text
-from .package import Part, check_workbook_bounds
-from .specs import SPECS, Output, TemplateSpec, convert
+from .package import Part, check_workbook_bounds, read_part
+from .specs import SPECS, Output, Template, convert
 
 # Parts a spreadsheet program adds when it saves a workbook: harmless and expected.
 _BENIGN = re.compile(r"^(\[Content_Types\]\.xml|_rels/\.rels|docProps/[^/]+\.xml|xl/workbook\.xml|"
@@ -150,7 +150,7 @@ def is_reference(path: Path) -> bool:
 def _reference_path(name: str, overlay: str) -> Path:
     if not overlay:
         return templates_dir() / f"{name}.xlsx"
-    from .build import build_template
+    from .build import build_template  # the builder only under a parameter overlay
 
     if not _REFERENCE_DIR:
         directory = Path(tempfile.mkdtemp(prefix="zorginkoop-sjablonen-"))
@@ -175,7 +175,6 @@ def _open(path: Path) -> tuple[Workbook, Workbook, list[Part]]:
     if not path.is_file():
         raise InputError(f"{path}: bestand bestaat niet", field="workbook", value=str(path), file=str(path))
     found = check_workbook_bounds(path)
-    from .package import read_part
 
     for part in found:
         if part.name.startswith("xl/worksheets/") and part.name.endswith(".xml"):
@@ -324,7 +323,7 @@ def _coordinates(ref: str) -> Iterator[str]:
             yield f"{get_column_letter(col)}{row}"
 
 
-def _cell_findings(wb: Workbook, reference: Workbook, spec: TemplateSpec) -> list[Finding]:
+def _cell_findings(wb: Workbook, reference: Workbook, spec: Template) -> list[Finding]:
     findings: list[Finding] = []
     inputs = {cell for i in spec.inputs for cell in _named_cells(reference, i.name)}
     inputs |= set(_named_cells(reference, "zk_sleutel"))
@@ -382,13 +381,13 @@ def _same_constant(expected: Any, found: Any) -> bool:
     return bool(expected == found)
 
 
-def reference_findings(path: Path, spec: TemplateSpec) -> list[Finding]:
+def reference_findings(path: Path, spec: Template) -> list[Finding]:
     """Steps 1-3 of the module docstring: the package, the workbook and every cell against the template."""
     wb, _values, found = _open(path)
     return _structure_findings(wb, found, spec)
 
 
-def _structure_findings(wb: Workbook, found: list[Part], spec: TemplateSpec) -> list[Finding]:
+def _structure_findings(wb: Workbook, found: list[Part], spec: Template) -> list[Finding]:
     reference, reference_parts = _reference(spec.name, _overlay())
     return [*_part_findings(found, reference_parts), *_workbook_findings(wb, reference),
             *_cell_findings(wb, reference, spec)]
@@ -433,7 +432,7 @@ def check_workbook(path: Path) -> CheckReport:
     return report
 
 
-def _check_outputs(wb: Workbook, values: Workbook, spec: TemplateSpec, report: CheckReport) -> None:
+def _check_outputs(wb: Workbook, values: Workbook, spec: Template, report: CheckReport) -> None:
     inputs: dict[str, Any] = {}
     for spec_input in spec.inputs:
         cells = _named_cells(wb, spec_input.name)

@@ -56,7 +56,7 @@ from .files import (
 from .formats import cell_value, header_code, years_text
 from .layout import CHART_BOTTOM_ROW, CHART_ROWS, LONG_RANGE, OUTPUT_RANGE_ROW, RANGE_TOP, SHOWN_ROWS
 from .package import check_workbook_bounds
-from .specs import SPECS, XML_INVALID, Input, TemplateSpec, convert
+from .specs import SPECS, XML_INVALID, Input, Template, convert
 from .summary import NAMES, summary_rows, write_summary
 from .zipcopy import RawMember, deflated, inflated, read_raw, write_raw
 
@@ -101,7 +101,7 @@ class TemplateFile:
     """A template read once: its zip members, the two parts that change, and where each name is."""
 
     path: Path
-    spec: TemplateSpec
+    spec: Template
     raw: list[RawMember]  # every part, still compressed: copied as it is into each filled copy
     input_part: str
     input_xml: str  # the Invoer sheet
@@ -167,7 +167,7 @@ class TemplateFile:
     def _verify(self) -> None:
         """A template from elsewhere (a path, or the bundled one under a parameter overlay) must be the
         template the parameter data in force builds: same formulas, parameters, names and parts."""
-        from .check import is_reference, reference_findings
+        from .check import is_reference, reference_findings  # openpyxl only for a template from elsewhere
 
         if is_reference(self.path):
             return
@@ -191,7 +191,7 @@ class TemplateFile:
 
     @staticmethod
     def _spec(path: Path, names: Mapping[str, str], sheet_parts: Mapping[str, str],
-              part: Callable[[str], bytes]) -> TemplateSpec:
+              part: Callable[[str], bytes]) -> Template:
         if "zk_sjabloon" not in names:
             raise InputError(f"sjabloon {path}: geen sjabloon van de toolkit (naam zk_sjabloon ontbreekt)",
                              field="template", value=str(path))
@@ -329,7 +329,7 @@ def _inputs_error(path: Path, message: str, **details: Any) -> InputError:
 def _table(path: Path) -> list[list[Any]]:
     """The cells of an INPUTS file, read with the same sniffer and xlsx bounds as claim files
     (`toolkit.tabular`), so a file is split the same way and refused for the same reasons everywhere."""
-    from ..tabular import MAX_FIELD_CHARS, open_xlsx_sheet, sniff_csv
+    from ..tabular import MAX_FIELD_CHARS, open_xlsx_sheet, sniff_csv  # start-up: only when INPUTS are read
 
     suffix = path.suffix.lower()
     if suffix in {".xlsx", ".xlsm"}:
@@ -397,7 +397,7 @@ def read_inputs(path: Path) -> tuple[list[str], list[Row]]:
 
 def column_key(name: str) -> str:
     """A column name as it is matched (`toolkit.columns.header_key`, as for claim files): case, diacritics,
-    spaces, '-', '_' and '.' ignored (`Score 2026` = `score_2026`, `cliënten` = `clienten`)."""
+    spaces, '-', '_' and '.' ignored (`Score vorig jaar` = `score_vorig_jaar`, `cliënten` = `clienten`)."""
     return header_key(name)
 
 
@@ -413,7 +413,7 @@ class Case:
     file: str | None = None  # DIR/<key>.xlsx once written
 
 
-def _columns(spec: TemplateSpec, header: Sequence[str], key: str, path: Path) -> dict[str, str]:
+def _columns(spec: Template, header: Sequence[str], key: str, path: Path) -> dict[str, str]:
     """input name -> column in the file; unknown columns are an error (with the nearest name), not ignored."""
     by_key = {column_key(c): c for c in header}
     known = {column_key(i.column): i for i in spec.inputs}
@@ -433,7 +433,7 @@ def _columns(spec: TemplateSpec, header: Sequence[str], key: str, path: Path) ->
     return {i.name: by_key[column_key(i.column)] for i in spec.inputs if column_key(i.column) in by_key}
 
 
-def build_cases(spec: TemplateSpec, path: Path, header: list[str], rows: list[Row], key: str | None,
+def build_cases(spec: Template, path: Path, header: list[str], rows: list[Row], key: str | None,
                 *, skip_invalid: bool) -> list[Case]:
     """One case per key, converted and computed; with `skip_invalid` False, InputErrors for every bad key."""
     key_column = key or header[0]
@@ -488,7 +488,7 @@ def _key_text(raw: object) -> str:
     return "" if raw is None else str(raw).strip()
 
 
-def _convert_group(spec: TemplateSpec, columns: Mapping[str, str], group: list[Row], path: Path) -> dict[str, Any]:
+def _convert_group(spec: Template, columns: Mapping[str, str], group: list[Row], path: Path) -> dict[str, Any]:
     """The converted inputs of one key; InputErrors naming every bad value of its rows, not only the first."""
     values: dict[str, Any] = {}
     errors: list[InputError] = []
@@ -536,7 +536,7 @@ def _convert_group(spec: TemplateSpec, columns: Mapping[str, str], group: list[R
 
 
 def _convert_cell(spec_input: Input, value: object, path: Path, row: Row, column: str | None) -> Any:
-    """One cell converted; a refusal names the column as the INPUTS file writes it ('Score 2026')."""
+    """One cell converted; a refusal names the column as the INPUTS file writes it ('Score vorig jaar')."""
     return convert(spec_input, value, label=f"{path}, rij {row.number}, kolom '{column or spec_input.column}'")
 
 

@@ -33,10 +33,10 @@ from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-import toolkit
-
 from .. import udfs
+from ..dates import MONTHS as MONTHS_OF_YEAR
 from ..parameters import ParameterSet
+from ..version import __version__
 from . import vba
 from .files import write_atomically
 from .formats import OUTPUT_FORMATS, fit_row, print_setup
@@ -96,8 +96,6 @@ def _staffel(note: str = "") -> str:
 RATIO_INPUT = [("5611", 4), ("5612", 1), ("5613", 2)]
 RATIO_RANGES = "A5:A7,B5:B7"
 # Eight months of € 110.000 (column B) and of € 100.000 (column C) against a ceiling of € 1.200.000.
-MONTH_NAMES = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-               "oktober", "november", "december")
 MONTHS = [110_000] * 8 + [None] * 4
 MONTHS_LOW = [100_000] * 8 + [None] * 4
 COOP_HOURS = [3000, 2000, None]  # one member above the ATW cap, one below, one empty row
@@ -329,7 +327,7 @@ def _read_me(ws: Worksheet) -> None:
             cell.font = fonts[style]
         fit_row(ws, row)
     row += 2
-    ws.cell(row=row, column=1, value=f"Gebouwd met zorginkoop-toolkit {toolkit.__version__}.")
+    ws.cell(row=row, column=1, value=f"Gebouwd met zorginkoop-toolkit {__version__}.")
     print_setup(ws, f"A1:A{row}", title="Zorginkoop-toolkit: de Excel-functies")
 
 
@@ -349,7 +347,7 @@ INPUTS = {
                          [(f"lid {i}", hours) for i, hours in enumerate(COOP_HOURS, start=1)]),
     "Plafond": Inputs("Invoer: productie per maand, leeg na de laatst bekende maand (plafond € 1.200.000)",
                       ("Maand", "Productie", "Productie, lager"), (None, FORMATS["money"], FORMATS["money"]),
-                      list(zip(MONTH_NAMES, MONTHS, MONTHS_LOW, strict=True))),
+                      list(zip(MONTHS_OF_YEAR, MONTHS, MONTHS_LOW, strict=True))),
 }
 
 
