@@ -15,8 +15,8 @@ decimal commas). The expected values are the policy's own worked examples where 
 otherwise a hand-checked case, each with its source as the policy's title and section, taken from the
 parameter data where a parameter decides the answer. They are the examples of the EXAMPLE_YEAR policy, and
 every formula passes that year (`_pinned`): they keep their answers when the data's current year moves on;
-a later policy year gets its own. `tests/test_workbooks.py` checks that the functions give them and that the committed file
-matches this builder.
+a later policy year gets its own. `tests/test_workbooks.py` checks that the functions give them and that
+the committed file matches this builder.
 """
 
 from __future__ import annotations
