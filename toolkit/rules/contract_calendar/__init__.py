@@ -11,7 +11,6 @@ from __future__ import annotations
 from ..declaration import Rule
 from .excel import FUNCTIONS
 from .rule import (
-    AUDIENCES,
     EVENT_NAMES,
     NOT_MOVED,
     STATUSES,
@@ -29,5 +28,5 @@ RULE = Rule(
     functions=FUNCTIONS,
 )
 
-__all__ = ["AUDIENCES", "EVENT_NAMES", "NOT_MOVED", "RULE", "STATUSES", "CalendarEvent", "add_working_days",
+__all__ = ["EVENT_NAMES", "NOT_MOVED", "RULE", "STATUSES", "CalendarEvent", "add_working_days",
            "contract_calendar", "day_off", "easter_sunday", "event_last_day", "holidays", "is_working_day"]

@@ -39,9 +39,6 @@ from .working_days import add_working_days, day_off
 EVENT_NAMES = ("beleid", "bezwaar", "kwaliteit", "strategie", "resv", "voorstel", "contracteren", "aanbod",
                "tekenen", "publicatie", "inschrijving", "antwoord_nieuw", "nachtzorg_overleg", "businesscase",
                "volgverzoek", "innovatie", "bijcontractering", "verzoek_uiterlijk", "antwoord_verzoek")
-# Whom an event concerns: every provider, existing or new providers, providers of onplanbare nachtzorg, RESV
-# regions. The last three are shown only when asked for.
-AUDIENCES = ("all", "existing", "new", "nachtzorg", "resv")
 STATUSES = ("verstreken", "vandaag", "nog N dagen", "loopt", "nog niet")
 NOT_MOVED = "het beleid zegt niet dat de termijn dan opschuift"
 
@@ -53,7 +50,8 @@ class CalendarEvent:
     `section` only the section numbers, `policy` only the title. `status` and `days_left` (calendar days to the
     last day, negative once it has passed) are on `reference_date`. `day_off`: why the last day is no working
     day ("een zondag"), or None; `conflicts`: where the policy contradicts itself about this event; `warnings`:
-    both as sentences. `applies_to` is one of AUDIENCES."""
+    both as sentences. `applies_to`: whom it concerns, "all" providers, "existing" or "new" ones, providers of
+    onplanbare "nachtzorg" or "resv" regions."""
 
     name: str
     title: str
@@ -147,7 +145,6 @@ def _planned(year: int) -> tuple[_Planned, ...]:
     def date(topic: Topic, name: str) -> dt.date:
         return topic.date(name, year)
 
-    policy = value(cal, "policy_published").source.document
     quality_first, quality_last = date(cal, "quality_first_day"), t["staffel"].date("quality_data_deadline", year)
     kindzorg_first = date(cal, "quality_first_day_kindzorg")
     mid_first, mid_last = date(cal, "mid_july_first_day"), date(cal, "mid_july_last_day")
@@ -167,7 +164,7 @@ def _planned(year: int) -> tuple[_Planned, ...]:
 
     return (
         _Planned("beleid", "Zorginkoopbeleid gepubliceerd",
-                 f"CZ groep publiceert het zorginkoopbeleid wijkverpleging {year} ({policy}).",
+                 f"CZ groep publiceert het zorginkoopbeleid wijkverpleging voor {year}.",
                  f"uiterlijk {dutch_date(date(cal, 'policy_published'))}", None, date(cal, "policy_published"), "CZ",
                  "all", (value(cal, "policy_published"),)),
         _Planned("bezwaar", "Bezwaar tegen het inkoopbeleid",
@@ -366,5 +363,5 @@ def event_last_day(name: object, year: object = None) -> dt.date:
     return next(p.last_day for p in _planned(year) if p.name == key)
 
 
-__all__ = ["AUDIENCES", "EVENT_NAMES", "NOT_MOVED", "STATUSES", "CalendarEvent", "add_working_days",
+__all__ = ["EVENT_NAMES", "NOT_MOVED", "STATUSES", "CalendarEvent", "add_working_days",
            "contract_calendar", "event_last_day"]
