@@ -14,7 +14,7 @@ more than half) most care is outside, and rule 1 does not apply (exemption `buit
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -46,7 +46,7 @@ def parse_core_areas(lines: Iterable[tuple[int, object]], *, where: str = "kernw
     `5611 AB`, of which the PC4 counts) or a range of PC4s (`4800-4899`, both ends included). InputError
     naming the line and value for anything else: not a PC4, a range whose end is below its start, no entry."""
     found: set[int] = set()
-    for number, value in lines:
+    for number, value in _numbered(lines, where):
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
         if number > MAX_LINES:
@@ -68,6 +68,18 @@ def parse_core_areas(lines: Iterable[tuple[int, object]], *, where: str = "kernw
         raise InputError(f"{where}: geen enkel postcodegebied (verwacht een PC4 of een bereik als 4800-4899 per "
                          "regel)", field="core_areas", value=None)
     return CoreAreas(frozenset(found))
+
+
+def _numbered(lines: object, where: str) -> Iterator[tuple[int, object]]:
+    """The entries as (line number, value) pairs; an InputError for anything else a caller might pass."""
+    if isinstance(lines, str | bytes) or not isinstance(lines, Iterable):
+        raise InputError(f"{where}: verwacht een lijst van (regelnummer, waarde)-paren, niet {show_value(lines)}",
+                         field="core_areas", value=lines)
+    for entry in lines:
+        if not (isinstance(entry, tuple) and len(entry) == 2 and type(entry[0]) is int):
+            raise InputError(f"{where}: {show_value(entry)} is geen (regelnummer, waarde)-paar", field="core_areas",
+                             value=entry)
+        yield entry
 
 
 def _pc4(value: object, where: str, number: int, shown: object) -> str:
