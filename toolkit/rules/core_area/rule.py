@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 
 from ...errors import InputError, show_value
 from ...numbers import percent_text
@@ -103,6 +103,7 @@ class CoreAreaShare:
     min_share: Decimal
     year: int
     reason: str
+    note: str = ""  # why claims were counted in lines, where they had amounts (set by toolkit.claims)
 
 
 def assess_core_area_share(inside: object, total: object, *, measure: str = "regels",
@@ -127,9 +128,15 @@ def assess_core_area_share(inside: object, total: object, *, measure: str = "reg
     share = inside_d / total_d
     outside = share < minimum
     unit = "in euro" if measure == "bedrag" else "in declaratieregels"
-    reason = (f"{percent_text(share.quantize(Decimal('0.001')))} van de zorg ({unit}) binnen het kernwerkgebied: "
+    reason = (f"{percent_text(shown_share(share))} van de zorg ({unit}) binnen het kernwerkgebied: "
               f"het merendeel {'buiten' if outside else 'binnen'} het kernwerkgebied")
     return CoreAreaShare(inside_d, total_d, measure, share, outside, minimum, chosen, reason)
+
+
+def shown_share(share: Decimal) -> Decimal:
+    """The share to one decimal of a percent, rounded down: 49,996 % shows as 49,9 %, never as the 50 % it
+    falls short of (the verdict is taken on the exact share)."""
+    return share.quantize(Decimal("0.001"), rounding=ROUND_FLOOR)
 
 
 def _number(value: object, field: str) -> Decimal:
@@ -138,4 +145,4 @@ def _number(value: object, field: str) -> Decimal:
     return Decimal(value)
 
 
-__all__ = ["MEASURES", "CoreAreaShare", "CoreAreas", "assess_core_area_share", "parse_core_areas"]
+__all__ = ["MEASURES", "CoreAreaShare", "CoreAreas", "assess_core_area_share", "parse_core_areas", "shown_share"]
