@@ -9,6 +9,7 @@ with streamed deflate, so a sheet that inflates to gigabytes is a few megabytes 
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import zipfile
@@ -158,6 +159,75 @@ def inputs_bomb(directory: Path) -> Path:
     plain = directory / "invoer_plat.xlsx"
     wb.save(plain)
     return whitespace_bomb(directory, "invoer_bom.xlsx", 2.5, source=plain)
+
+
+# --- outputs: a full disk, another command writing into the same folder ---------------------------------
+
+# Runs `zorginkoop ARGS` with a disk that is full after BUDGET bytes written below DIR: every file opened
+# for writing there fails with ENOSPC once the budget is spent, as a real full disk does (also when the
+# writer closes it and flushes, which is where openpyxl's ZipFile printed its `__del__` traceback).
+FULL_DISK = """
+import builtins, errno, io, os, sys
+directory, budget = os.path.realpath(sys.argv[1]), [int(sys.argv[2])]
+real_open = io.open
+
+class Full:
+    def __init__(self, handle):
+        self._handle = handle
+    def write(self, data):
+        budget[0] -= len(data)
+        if budget[0] < 0:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return self._handle.write(data)
+    def __getattr__(self, name):
+        return getattr(self._handle, name)
+    def __enter__(self):
+        return self
+    def __exit__(self, *exc):
+        self._handle.close()
+
+def limited_open(file, mode="r", *args, **kwargs):
+    handle = real_open(file, mode, *args, **kwargs)
+    inside = isinstance(file, (str, os.PathLike)) and os.path.realpath(file).startswith(directory + os.sep)
+    return Full(handle) if inside and any(m in mode for m in "wax+") else handle
+
+builtins.open = io.open = limited_open
+sys.argv = ["zorginkoop", *sys.argv[3:]]
+from toolkit.cli import main
+main()
+"""
+
+
+def full_disk_command(directory: Path, budget: int, *args: str) -> list[str]:
+    """The command line that runs `zorginkoop ARGS` on a disk that is full after `budget` bytes in `directory`."""
+    return [sys.executable, "-c", FULL_DISK, str(directory), str(budget), *args]
+
+
+# Writes `TARGET` the way `ratio --rapport` does (files.write_atomically), and waits inside the writer,
+# its temporary file on disk, until the file GO exists: another command can run meanwhile.
+SLOW_WRITER = """
+import sys, time
+from pathlib import Path
+from toolkit.workbook.files import write_atomically
+target, go = Path(sys.argv[1]), Path(sys.argv[2])
+
+def write(tmp):
+    tmp.write_bytes(b"rapport")
+    print("bezig", flush=True)
+    while not go.exists():
+        time.sleep(0.02)
+
+write_atomically(target, write)
+print("klaar", flush=True)
+"""
+
+
+def slow_writer(target: Path, go: Path) -> subprocess.Popen[str]:
+    """A process in the middle of writing `target` (its temporary file exists) until `go` appears."""
+    process = subprocess.Popen([sys.executable, "-c", SLOW_WRITER, str(target), str(go)], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert process.stdout is not None and process.stdout.readline().strip() == "bezig", process.stderr
+    return process
 
 
 def write_all(directory: Path) -> list[Path]:

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from attacks import TAMPERED, far_cell, filled, inputs_bomb, whitespace_bomb
+from attacks import TAMPERED, far_cell, filled, full_disk_command, inputs_bomb, slow_writer, whitespace_bomb
 
 ROOT = Path(__file__).resolve().parents[1]
 GIGABYTE = 1 << 30
@@ -108,3 +108,91 @@ def test_numbers_that_would_explode_are_refused_fast(corpus: Path, value: str, c
     code, _, stderr, seconds, _ = run("fill", "staffel", str(inputs), "--out", str(corpus / "uit5"), cwd=corpus)
     line = _one_dutch_line(stderr)
     assert code == 1 and column in line and seconds < 10, (line, seconds)
+
+
+# --- outputs: what a run writes, and where ---------------------------------------------------------------
+
+STAFFEL_INPUTS = "naam;score_2026;aanvullend_budget\n{key};A;1000\n"
+
+
+def test_fill_never_overwrites_its_template(tmp_path: Path) -> None:
+    """The template inside --out and a key equal to its name: refused like the INPUTS file, even with --force."""
+    template = tmp_path / "team.xlsx"
+    template.write_bytes((ROOT / "templates" / "staffel.xlsx").read_bytes())
+    before = template.read_bytes()
+    inputs = tmp_path / "in.csv"
+    inputs.write_text(STAFFEL_INPUTS.format(key="team"), encoding="utf-8")
+    code, _, stderr, _, _ = run("fill", str(template), str(inputs), "--out", str(tmp_path), "--force", cwd=tmp_path)
+    line = _one_dutch_line(stderr)
+    assert code == 1 and "het sjabloon" in line and template.read_bytes() == before, line
+    assert not (tmp_path / "summary.csv").exists()
+
+
+def test_fill_leaves_another_commands_temporary_file_alone(tmp_path: Path) -> None:
+    """`ratio --rapport D/rapport.xlsx` still writing while `fill --out D` runs: the report arrives."""
+    out = tmp_path / "uit"
+    out.mkdir()
+    go = tmp_path / "verder"
+    writer = slow_writer(out / "rapport.xlsx", go)
+    try:
+        inputs = tmp_path / "in.csv"
+        inputs.write_text(STAFFEL_INPUTS.format(key="a"), encoding="utf-8")
+        code, _, stderr, _, _ = run("fill", "staffel", str(inputs), "--out", str(out), cwd=tmp_path)
+        assert code == 0, stderr
+        assert list(out.glob(".~rapport*")), "fill removed the other command's temporary file"
+    finally:
+        go.touch()
+        stdout, stderr = writer.communicate(timeout=30)
+    assert writer.returncode == 0 and "klaar" in stdout, stderr
+    assert (out / "rapport.xlsx").read_bytes() == b"rapport" and not list(out.glob(".~*"))
+
+
+def test_a_planted_lock_symlink_is_not_followed(tmp_path: Path) -> None:
+    out = tmp_path / "uit"
+    out.mkdir()
+    outside = tmp_path / "elders.txt"
+    (out / ".zorginkoop.lock").symlink_to(outside)
+    inputs = tmp_path / "in.csv"
+    inputs.write_text(STAFFEL_INPUTS.format(key="a"), encoding="utf-8")
+    code, _, stderr, _, _ = run("fill", "staffel", str(inputs), "--out", str(out), cwd=tmp_path)
+    line = _one_dutch_line(stderr)
+    assert code == 1 and ".zorginkoop.lock" in line and not outside.exists(), line
+    assert not (out / "a.xlsx").exists()
+
+
+@pytest.mark.parametrize("command", ["sjablonen", "ratio", "fill", "demo"])
+def test_a_full_disk_is_one_dutch_line(tmp_path: Path, command: str) -> None:
+    disk = tmp_path / "schijf"
+    disk.mkdir()
+    inputs = tmp_path / "in.csv"
+    inputs.write_text(STAFFEL_INPUTS.format(key="a"), encoding="utf-8")
+    args = {"sjablonen": ["sjablonen", "--out", str(disk / "sjablonen")],
+            "ratio": ["ratio", str(ROOT / "examples" / "declaraties_2027.csv"), "--year", "2027", "--rapport",
+                      str(disk / "rapport.xlsx")],
+            "fill": ["fill", "staffel", str(inputs), "--out", str(disk / "gevuld")],
+            "demo": ["demo", "--out", str(disk / "demo")]}[command]
+    for budget in (0, 3000, 9000):  # full at once, in the middle of a zip, or near its end
+        result = subprocess.run(full_disk_command(disk, budget, *args), capture_output=True, text=True, cwd=tmp_path,
+                                env={**os.environ, "PYTHONPATH": str(ROOT)})
+        errors = [line for line in result.stderr.splitlines() if not line.startswith("let op:")]
+        assert result.returncode == 1 and len(errors) == 1, (budget, result.stderr[-2000:])
+        assert errors[0].startswith("fout: ") and "de schijf is vol" in errors[0], errors
+        assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr
+        assert not list(disk.rglob(".~*")), list(disk.rglob("*"))
+
+
+def test_system_errors_are_dutch_words(tmp_path: Path) -> None:
+    """A dangling symlink as --out gave "kan niet schrijven: File exists"; every errno reads Dutch."""
+    import errno
+
+    from toolkit.errors import system_reason
+
+    for code in errno.errorcode:
+        assert os.strerror(code) not in system_reason(OSError(code, os.strerror(code)))
+    (tmp_path / "weg").symlink_to(tmp_path / "bestaat-niet" / "x")
+    for args in (["sjablonen", "--out", str(tmp_path / "weg")],
+                 ["ratio", str(ROOT / "examples" / "declaraties_2027.csv"), "--year", "2027", "--rapport",
+                  str(tmp_path / "weg" / "r.xlsx")]):
+        code, _, stderr, _, _ = run(*args, cwd=tmp_path)
+        line = _one_dutch_line(stderr.replace("let op:", "\nlet op:").split("\nlet op:")[0])
+        assert code == 1 and "File exists" not in line and "No such file" not in line, line

@@ -47,8 +47,10 @@ from ..numbers import format_money, format_number, format_percent
 from . import template_path
 from .files import (
     OutputLock,
+    join_run,
     remove_own_temporaries,
     remove_stale_temporaries,
+    run_id,
     same_file,
     write_atomically,
     write_together,
@@ -495,7 +497,7 @@ class FillResult:
 SUMMARY_NAMES = ("summary.xlsx", "summary.csv")
 
 
-def _targets(cases: list[Case], out_dir: Path, inputs: Path, force: bool) -> dict[str, Path]:
+def _targets(cases: list[Case], out_dir: Path, inputs: Path, force: bool, template: Path) -> dict[str, Path]:
     targets: dict[str, Path] = {}
     by_name: dict[str, str] = {}
     for case in cases:
@@ -517,9 +519,10 @@ def _targets(cases: list[Case], out_dir: Path, inputs: Path, force: bool) -> dic
                              field="key", value=target.stem)
     every = [*targets.values(), *(out_dir / n for n in SUMMARY_NAMES)]
     for target in every:
-        if same_file(target, inputs):
-            raise InputError(f"{target} is het invoerbestand zelf; kies een andere map voor --out (het invoerbestand "
-                             "wordt nooit overschreven)", field="out", value=str(target))
+        for source, what in ((inputs, "het invoerbestand"), (template, "het sjabloon")):
+            if same_file(target, source):
+                raise InputError(f"{target} is {what} zelf; kies een andere map voor --out ({what} wordt nooit "
+                                 "overschreven)", field="out", value=str(target))
         if target.is_dir():
             raise InputError(f"{target} is een map; een werkmap kan daar niet komen", field="out", value=str(target))
     if not force:
@@ -546,8 +549,10 @@ def _leave_worker(_signum: int, _frame: object) -> None:
     raise SystemExit(1)
 
 
-def _worker_start(parent: int) -> None:
-    """In each worker: leave cleanly on SIGTERM, and die with the parent (a watchdog sees it go)."""
+def _worker_start(parent: int, run: str) -> None:
+    """In each worker: name temporary files as the parent's run, leave cleanly on SIGTERM, and die with
+    the parent (a watchdog sees it go)."""
+    join_run(run)
     signal.signal(signal.SIGTERM, _leave_worker)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides on Ctrl+C and terminates us
 
@@ -608,7 +613,8 @@ def _write_all(tpl: TemplateFile, jobs: list[tuple[str, dict[str, Any], dict[str
     if count > 1 and len(jobs) >= PARALLEL_FROM:
         size = max(8, len(jobs) // (count * 8))
         chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
-        pool = ProcessPoolExecutor(max_workers=count, initializer=_worker_start, initargs=(os.getpid(),))
+        pool = ProcessPoolExecutor(max_workers=count, initializer=_worker_start,
+                                   initargs=(os.getpid(), run_id()))
         try:
             for keys in pool.map(_write_chunk, [tpl.path] * len(chunks), chunks, [force] * len(chunks)):
                 done += len(keys)
@@ -640,7 +646,7 @@ def fill(template: str | Path, inputs: Path, out_dir: Path, *, key: str | None =
     cases = build_cases(tpl.spec, inputs, header, rows, key, skip_invalid=skip_invalid)
     with OutputLock(out_dir), _signals_interrupt():
         remove_stale_temporaries(out_dir)
-        targets = _targets(cases, out_dir, inputs, force)
+        targets = _targets(cases, out_dir, inputs, force, tpl.path)
         jobs = [(c.key, c.values, c.outputs, str(targets[c.key])) for c in cases if not c.error]
         report = progress or (lambda _done, _total: None)
         report(0, len(jobs))
