@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import InputError, show_value
+from .errors import InputError, reason, show_value, system_reason
 
 if TYPE_CHECKING:
     import zipfile
@@ -263,13 +263,13 @@ def check_xlsx(path: Path, limits: XlsxLimits = XLSX_LIMITS) -> XlsxCheck:
     try:
         entries = _zip_entries(path)
     except OSError as exc:
-        raise _xlsx_error(path, f"kan niet worden gelezen ({exc.strerror or exc})") from None
+        raise _xlsx_error(path, f"kan niet worden gelezen ({system_reason(exc)})") from None
     if entries is not None and entries > limits.entries:
         raise _xlsx_error(path, f"geen bruikbaar xlsx-bestand: {entries} onderdelen (maximaal {limits.entries})")
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise _xlsx_error(path, f"geen leesbaar xlsx-bestand ({exc})") from None
+        raise _xlsx_error(path, f"geen leesbaar xlsx-bestand ({reason(exc)})") from None
     with archive:
         infos = archive.infolist()
         if len(infos) > limits.entries:
@@ -328,7 +328,7 @@ def _inflate(archive: zipfile.ZipFile, name: str, path: Path, consume: Any, bloc
                     return
                 consume(data)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError) as exc:
-        raise _xlsx_error(path, f"onderdeel {show_value(name)} is beschadigd ({exc})") from None
+        raise _xlsx_error(path, f"onderdeel {show_value(name)} is beschadigd ({reason(exc)})") from None
 
 
 @dataclass

@@ -29,7 +29,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, ParameterDataError, PolicyYearError
+from ..errors import InputError, ParameterDataError, PolicyYearError, system_reason
 
 ParameterScalar = Decimal | int | dt.date | str | None
 ParameterValue = ParameterScalar | tuple[Mapping[str, ParameterScalar], ...]
@@ -367,7 +367,7 @@ def _read_overlay_yaml(path: Path) -> Any:
         raise InputError(f"{path}: geen UTF-8 (byte {exc.start})", field="parameters", value=str(path),
                          file=str(path)) from None
     except OSError as exc:
-        raise InputError(f"{path}: niet te lezen ({exc.strerror})", field="parameters", value=str(path),
+        raise InputError(f"{path}: niet te lezen ({system_reason(exc)})", field="parameters", value=str(path),
                          file=str(path)) from None
     try:
         # The safe loader builds no objects, and YAML aliases cannot expand beyond the 1 MB read above

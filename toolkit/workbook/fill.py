@@ -42,7 +42,7 @@ from typing import Any
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
-from ..errors import InputError, InputErrors, ToolkitError, relabel, show_value
+from ..errors import InputError, InputErrors, ToolkitError, reason, relabel, show_value
 from ..numbers import format_money, format_number, format_percent
 from . import template_path
 from .files import (
@@ -116,7 +116,7 @@ class TemplateFile:
         try:
             raw = read_raw(path)
         except (zipfile.BadZipFile, OSError, struct.error, ValueError) as err:
-            raise InputError(f"sjabloon {path}: geen leesbare xlsx ({err})", field="template",
+            raise InputError(f"sjabloon {path}: geen leesbare xlsx ({reason(err)})", field="template",
                              value=str(path)) from None
         members = {m.name: m for m in raw}
 

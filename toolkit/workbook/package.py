@@ -15,7 +15,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, reason, system_reason
 
 MAX_MEMBERS = 2_000
 MAX_PART_BYTES = 64 << 20  # one part, inflated; the largest template part is about 2 MB
@@ -49,14 +49,14 @@ def parts(path: Path) -> list[Part]:
     try:
         size = path.stat().st_size
     except OSError as err:
-        raise _fail(path, f"niet te lezen ({err.strerror})") from None
+        raise _fail(path, f"niet te lezen ({system_reason(err)})") from None
     if size > MAX_FILE_BYTES:
         raise _fail(path, f"te groot ({size // (1 << 20)} MB; hoogstens {MAX_FILE_BYTES >> 20} MB)")
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as err:
-        raise _fail(path, f"geen leesbare xlsx (geen geldig zip-bestand: {err})") from None
+        raise _fail(path, f"geen leesbare xlsx (geen geldig zip-bestand: {reason(err)})") from None
     if len(infos) > MAX_MEMBERS:
         raise _fail(path, f"te veel onderdelen ({len(infos)}) voor een werkmap")
     total = 0
@@ -78,7 +78,7 @@ def read_part(path: Path, name: str) -> bytes:
         with zipfile.ZipFile(path) as archive, archive.open(name) as handle:
             data = handle.read(MAX_PART_BYTES + 1)
     except (KeyError, zipfile.BadZipFile, OSError, zlib.error, EOFError, NotImplementedError) as err:
-        raise _fail(path, f"onderdeel {name} is niet te lezen ({err})") from None
+        raise _fail(path, f"onderdeel {name} is niet te lezen ({reason(err)})") from None
     if len(data) > MAX_PART_BYTES:
         raise _fail(path, f"onderdeel {name} is uitgepakt te groot")
     return data
