@@ -161,6 +161,41 @@ def inputs_bomb(directory: Path) -> Path:
     return whitespace_bomb(directory, "invoer_bom.xlsx", 2.5, source=plain)
 
 
+# --- parameter overlays ----------------------------------------------------------------------------------
+
+def overlay(directory: Path, relative: str, parameter: str, value_yaml: str, year: int = 2027) -> Path:
+    """An overlay directory whose `relative` topic file sets `parameter` for `year` to the YAML text given."""
+    topic = Path(relative).stem
+    path = directory / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"topic: {topic}\nparameters:\n  {parameter}:\n    values:\n      {year}:\n"
+                    f"        value: {value_yaml}\n        source: {{document: eigen, section: test}}\n",
+                    encoding="utf-8")
+    return directory
+
+
+def alias_bomb_overlay(directory: Path) -> Path:
+    """Nine nested YAML aliases of ten items each: 644 bytes that stand for a billion values."""
+    items = ["&a0 [x, x, x, x, x, x, x, x, x, x]"] + [
+        f"&a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 9)]
+    return overlay(directory, "cz/staffel.yaml", "min_cost_points_b", "[" + ", ".join(items) + "]")
+
+
+# Hostile overlay values: (topic file, parameter, YAML value, what the message must name).
+HOSTILE_VALUES = {
+    "negative_threshold": ("cz/client_area_ratio.yaml", "threshold_existing", "-3", "threshold_existing"),
+    "zero_threshold": ("cz/client_area_ratio.yaml", "threshold_existing", "0", "threshold_existing"),
+    "claims_year_offset_huge": ("cz/client_area_ratio.yaml", "claims_year_offset", "1000000000000",
+                                "claims_year_offset"),
+    "share_above_one": ("cz/own_delivery.yaml", "min_own_share", "1.5", "min_own_share"),
+    "staffel_percentage_negative": ("cz/staffel.yaml", "table",
+                                    "[{condition: ceiling_free, percentage: -1}]", "percentage"),
+    "month_13": ("cz/ceiling.yaml", "request_month", "13", "request_month"),
+    "date_far_away": ("nza/nachtzorg.yaml", "follow_request_before", "1900-01-01", "follow_request_before"),
+    "long_text_as_number": ("cz/staffel.yaml", "min_cost_points_b", "'" + "9" * 500_000 + "'", "min_cost_points_b"),
+}
+
+
 # --- outputs: a full disk, another command writing into the same folder ---------------------------------
 
 # Runs `zorginkoop ARGS` with a disk that is full after BUDGET bytes written below DIR: every file opened

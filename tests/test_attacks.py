@@ -10,7 +10,18 @@ import time
 from pathlib import Path
 
 import pytest
-from attacks import TAMPERED, far_cell, filled, full_disk_command, inputs_bomb, slow_writer, whitespace_bomb
+from attacks import (
+    HOSTILE_VALUES,
+    TAMPERED,
+    alias_bomb_overlay,
+    far_cell,
+    filled,
+    full_disk_command,
+    inputs_bomb,
+    overlay,
+    slow_writer,
+    whitespace_bomb,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 GIGABYTE = 1 << 30
@@ -196,3 +207,24 @@ def test_system_errors_are_dutch_words(tmp_path: Path) -> None:
         code, _, stderr, _, _ = run(*args, cwd=tmp_path)
         line = _one_dutch_line(stderr.replace("let op:", "\nlet op:").split("\nlet op:")[0])
         assert code == 1 and "File exists" not in line and "No such file" not in line, line
+
+
+# --- parameter overlays ----------------------------------------------------------------------------------
+
+def test_a_yaml_alias_bomb_in_an_overlay_is_refused_at_once(tmp_path: Path) -> None:
+    directory = alias_bomb_overlay(tmp_path / "bom")
+    code, _, stderr, seconds, peak = run("parameters", "--parameters", str(directory), cwd=tmp_path)
+    line = _one_dutch_line(stderr)
+    assert code == 1 and "staffel.yaml" in line and "YAML-verwijzing" in line, line
+    assert len(line) < 400 and seconds < 20 and peak < 300 << 20, (seconds, peak)
+
+
+@pytest.mark.parametrize("attack", sorted(HOSTILE_VALUES))
+def test_an_overlay_value_outside_its_plausible_range_is_refused(tmp_path: Path, attack: str) -> None:
+    relative, parameter, value, named = HOSTILE_VALUES[attack]
+    directory = overlay(tmp_path / "eigen", relative, parameter, value)
+    code, _, stderr, seconds, _ = run("ratio", str(ROOT / "examples" / "declaraties_2027.csv"), "--year", "2027",
+                                      "--parameters", str(directory), cwd=tmp_path)
+    line = _one_dutch_line(stderr)
+    assert code == 1 and relative.split("/")[1] in line and named in line and "interne fout" not in line, line
+    assert len(line) < 400 and seconds < 20, (len(line), seconds)

@@ -21,6 +21,19 @@ def test_every_parameter_has_a_source_per_year() -> None:
             assert dated.source.document and dated.source.section
 
 
+def test_every_parameter_has_a_plausible_range_and_the_bundled_values_lie_inside() -> None:
+    """data/ranges.yaml bounds what an overlay may set; the bundled values must themselves lie inside
+    (a range too narrow for the policy would refuse next year's overlay)."""
+    from toolkit.parameters.loader import check_range, value_ranges
+
+    ranges = value_ranges()
+    parameters = list(all_parameters())
+    assert {(p.topic, p.name) for p in parameters} == set(ranges)
+    for parameter in parameters:
+        for year, dated in parameter.values.items():
+            check_range(f"{parameter.topic}.{parameter.name}", parameter.topic, parameter, year, dated.value)
+
+
 def test_policy_documents_cited_exist() -> None:
     if not SEEDS.is_dir():
         pytest.skip("../shared/seeds is not beside the project")

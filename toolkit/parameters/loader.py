@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import reprlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
@@ -29,7 +30,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, ParameterDataError, PolicyYearError, system_reason
+from ..errors import InputError, ParameterDataError, PolicyYearError, reason, system_reason
 
 ParameterScalar = Decimal | int | dt.date | str | None
 ParameterValue = ParameterScalar | tuple[Mapping[str, ParameterScalar], ...]
@@ -156,12 +157,28 @@ def _fail(where: str, message: str) -> ParameterDataError:
     return ParameterDataError(f"{where}: {message}")
 
 
+_EXCERPT = reprlib.Repr()
+_EXCERPT.maxlevel, _EXCERPT.maxdict, _EXCERPT.maxlist, _EXCERPT.maxtuple, _EXCERPT.maxset = 2, 4, 4, 4, 4
+_EXCERPT.maxstring = _EXCERPT.maxother = _EXCERPT.maxlong = 60
+
+
+def _shown(value: Any) -> str:
+    """A value or key from a parameter file inside a message: bounded (a nested list or a long text is cut
+    short, never written out whole), as Python writes it (`'5'` is text, `5` a number)."""
+    return _EXCERPT.repr(value)
+
+
+def _key(key: Any) -> str:
+    """A mapping key as a place in a message: a plain name as it is, anything else bounded."""
+    return key if isinstance(key, str) and len(key) <= 60 and key.isprintable() else _shown(key)
+
+
 def _check_keys(where: str, data: Any, allowed: set[str], required: set[str]) -> None:
     if not isinstance(data, dict):
         raise _fail(where, "verwacht een mapping")
     unknown = set(data) - allowed
     if unknown:
-        raise _fail(where, f"onbekende sleutel(s) {sorted(map(str, unknown))}")
+        raise _fail(where, f"onbekende sleutel(s) {', '.join(sorted(_shown(k) for k in unknown)[:10])}")
     missing = required - set(data)
     if missing:
         raise _fail(where, f"ontbrekende sleutel(s) {sorted(missing)}")
@@ -172,25 +189,25 @@ def _convert(where: str, kind: str, raw: Any) -> ParameterScalar:
         return None
     if kind == "decimal":
         if isinstance(raw, bool) or not isinstance(raw, int | float | str):
-            raise _fail(where, f"{raw!r} is geen getal")
+            raise _fail(where, f"{_shown(raw)} is geen getal")
         try:
             # str() of a YAML float gives its shortest repr ("0.9"), which is the decimal written.
             value = Decimal(str(raw))
         except InvalidOperation:
-            raise _fail(where, f"{raw!r} is geen getal") from None
+            raise _fail(where, f"{_shown(raw)} is geen getal") from None
         if not value.is_finite() or (value and not -20 <= value.adjusted() <= 15):
-            raise _fail(where, f"{raw!r} is geen eindig getal van redelijke grootte")
+            raise _fail(where, f"{_shown(raw)} is geen eindig getal van redelijke grootte")
         return value
     if kind == "integer":
         if isinstance(raw, bool) or not isinstance(raw, int) or abs(raw) > 10**15:
-            raise _fail(where, f"{raw!r} is geen geheel getal")
+            raise _fail(where, f"{_shown(raw)} is geen geheel getal")
         return raw
     if kind == "date":
         if not isinstance(raw, dt.date) or isinstance(raw, dt.datetime):
-            raise _fail(where, f"{raw!r} is geen datum (JJJJ-MM-DD)")
+            raise _fail(where, f"{_shown(raw)} is geen datum (JJJJ-MM-DD)")
         return raw
     if not isinstance(raw, str):
-        raise _fail(where, f"{raw!r} is geen tekst")
+        raise _fail(where, f"{_shown(raw)} is geen tekst")
     return raw
 
 
@@ -207,10 +224,10 @@ def _columns(where: str, raw: Any) -> tuple[Column, ...]:
         raise _fail(where, "'columns' moet een niet-lege mapping van kolomnaam naar type zijn")
     columns = []
     for name, spec in raw.items():
-        cwhere = f"{where}: columns: {name}"
+        cwhere = f"{where}: columns: {_key(name)}"
         _check_keys(cwhere, spec, _COLUMN_KEYS, {"type"})
         if spec["type"] not in ("decimal", "integer", "date", "text"):
-            raise _fail(cwhere, f"type {spec['type']!r} onbekend")
+            raise _fail(cwhere, f"type {_shown(spec['type'])} onbekend")
         choices = spec.get("choices", [])
         if not isinstance(choices, list) or not all(isinstance(c, str) for c in choices):
             raise _fail(cwhere, "'choices' moet een lijst met teksten zijn")
@@ -230,7 +247,8 @@ def _table(where: str, columns: tuple[Column, ...], raw: Any) -> tuple[Mapping[s
         for column in columns:
             value = _convert(f"{rwhere}: {column.name}", column.type, row[column.name])
             if column.choices and value not in column.choices:
-                raise _fail(f"{rwhere}: {column.name}", f"{value!r} is onbekend (verwacht {', '.join(column.choices)})")
+                raise _fail(f"{rwhere}: {column.name}",
+                            f"{_shown(value)} is onbekend (verwacht {', '.join(column.choices)})")
             converted[column.name] = value
         rows.append(converted)
     return tuple(rows)
@@ -241,7 +259,7 @@ def _values(pwhere: str, kind: str, columns: tuple[Column, ...], raw: Any) -> di
         raise _fail(pwhere, "'values' moet een niet-lege mapping van jaar naar waarde zijn")
     values: dict[int, DatedValue] = {}
     for year, entry in raw.items():
-        vwhere = f"{pwhere}, {year}"
+        vwhere = f"{pwhere}, {_key(year)}"
         if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
             raise _fail(vwhere, "het jaar moet een beleidsjaar zijn (bijv. 2027)")
         _check_keys(vwhere, entry, _VALUE_KEYS, {"value", "source"})
@@ -264,11 +282,11 @@ def parse_topic(where: str, data: Any) -> Topic:
     if not isinstance(data["parameters"], dict) or not data["parameters"]:
         raise _fail(where, "'parameters' moet een niet-lege mapping zijn")
     for name, spec in data["parameters"].items():
-        pwhere = f"{where}: {name}"
+        pwhere = f"{where}: {_key(name)}"
         _check_keys(pwhere, spec, _PARAMETER_KEYS, _PARAMETER_KEYS - {"columns"})
         kind = spec["type"]
         if kind not in _TYPES:
-            raise _fail(pwhere, f"type {kind!r} onbekend (verwacht {', '.join(_TYPES)})")
+            raise _fail(pwhere, f"type {_shown(kind)} onbekend (verwacht {', '.join(_TYPES)})")
         if (kind == "table") != ("columns" in spec):
             raise _fail(pwhere, "'columns' hoort bij type 'table', en alleen daarbij")
         columns = _columns(pwhere, spec["columns"]) if kind == "table" else ()
@@ -284,27 +302,131 @@ def _overlay_topic(where: str, data: Any, base: Topic) -> Topic:
     """`base` with the years of an overlay file added or replaced; the overlay may leave out what it keeps."""
     _check_keys(where, data, _TOPIC_KEYS, {"topic", "parameters"})
     if data["topic"] != base.topic:
-        raise _fail(f"{where}: topic", f"{data['topic']!r}, verwacht {base.topic!r}")
+        raise _fail(f"{where}: topic", f"{_shown(data['topic'])}, verwacht {base.topic!r}")
     if not isinstance(data["parameters"], dict) or not data["parameters"]:
         raise _fail(where, "'parameters' moet een niet-lege mapping zijn")
     parameters = dict(base.parameters)
     for name, spec in data["parameters"].items():
-        pwhere = f"{where}: {name}"
+        pwhere = f"{where}: {_key(name)}"
         if name not in base.parameters:
             raise _fail(pwhere, f"onbekende parameter (bekend: {', '.join(base.parameters)})")
         known = base.parameters[name]
         _check_keys(pwhere, spec, _PARAMETER_KEYS, {"values"})
         if spec.get("type", known.type) != known.type:
-            raise _fail(f"{pwhere}: type", f"{spec['type']!r}, verwacht {known.type!r}")
+            raise _fail(f"{pwhere}: type", f"{_shown(spec['type'])}, verwacht {known.type!r}")
         if "columns" in spec and _columns(pwhere, spec["columns"]) != known.columns:
             raise _fail(f"{pwhere}: columns", "de kolommen wijken af van de meegeleverde gegevens")
         for key in ("label", "unit"):
             if key in spec and (not isinstance(spec[key], str) or not spec[key].strip()):
                 raise _fail(f"{pwhere}: {key}", "verwacht een niet-lege tekst")
         added = _values(pwhere, known.type, known.columns, spec["values"])
+        for year, dated in added.items():
+            check_range(f"{pwhere}, {year}", base.topic, known, year, dated.value)
         parameters[name] = replace(known, label=spec.get("label", known.label), unit=spec.get("unit", known.unit),
                                    values={**known.values, **added})
     return replace(base, parameters=parameters)
+
+
+# --- plausible ranges of the values (data/ranges.yaml) ---------------------------------------------------
+
+@dataclass(frozen=True)
+class DateWindow:
+    """A date within `before` years before to `after` years after its policy year."""
+
+    before: int
+    after: int
+
+    def fits(self, value: dt.date, year: int) -> bool:
+        return year - self.before <= value.year <= year + self.after
+
+    def range_text(self, year: int) -> str:
+        return f"1-1-{year - self.before} t/m 31-12-{year + self.after}"
+
+
+ValueRange = Any  # numbers.Quantity, DateWindow, or a dict of column name -> numbers.Quantity (a table)
+_RANGE_KEYS = {"minimum", "maximum", "above_minimum"}
+
+
+def _value_range(where: str, raw: Any, kind: str) -> ValueRange:
+    from decimal import Decimal
+
+    from ..numbers import Quantity, quantities
+
+    if kind == "date":
+        if not isinstance(raw, dict) or set(raw) != {"years_before", "years_after"} or not all(
+                isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 10 for v in raw.values()):
+            raise _fail(where, "een datum heeft years_before en years_after (0 t/m 10)")
+        return DateWindow(raw["years_before"], raw["years_after"])
+    if isinstance(raw, str):
+        if raw not in quantities():
+            raise _fail(where, f"bereik {_shown(raw)} staat niet in plausible.yaml")
+        return quantities()[raw]
+    if not isinstance(raw, dict) or not raw or not set(raw) <= _RANGE_KEYS:
+        raise _fail(where, f"verwacht een bereik uit plausible.yaml of {', '.join(sorted(_RANGE_KEYS))}")
+    bounds = [_convert(f"{where}: {key}", "decimal", raw.get(key)) for key in ("minimum", "maximum")]
+    return Quantity(where, "number", where, bounds[0] if isinstance(bounds[0], Decimal) else None,
+                    bounds[1] if isinstance(bounds[1], Decimal) else None, raw.get("above_minimum") is True)
+
+
+@cache
+def value_ranges() -> dict[tuple[str, str], ValueRange]:
+    """(topic, parameter) -> the plausible range of its values, from `data/ranges.yaml`, checked against
+    the bundled parameters (every parameter has one; a table's number columns each have one)."""
+    relative = "ranges.yaml"
+    data = read_bundled_yaml(relative)
+    _check_keys(relative, data, {"source", "ranges"}, {"source", "ranges"})
+    _source(f"{relative}: source", data["source"])
+    topics = {name: parse_topic(f"{insurer}/{name}.yaml", read_bundled_yaml(f"{insurer}/{name}.yaml"))
+              for insurer, name in TOPIC_FILES}
+    _check_keys(f"{relative}: ranges", data["ranges"], set(topics), set(topics))
+    result: dict[tuple[str, str], ValueRange] = {}
+    for topic_name, entries in data["ranges"].items():
+        topic = topics[topic_name]
+        where = f"{relative}: {topic_name}"
+        _check_keys(where, entries, set(topic.parameters), set(topic.parameters))
+        for name, raw in entries.items():
+            parameter = topic.parameters[name]
+            pwhere = f"{where}: {name}"
+            if parameter.type == "table":
+                numeric = {c.name for c in parameter.columns if c.type in ("decimal", "integer")}
+                _check_keys(pwhere, raw, numeric, numeric)
+                result[topic_name, name] = {c: _value_range(f"{pwhere}: {c}", r, "decimal") for c, r in raw.items()}
+            else:
+                result[topic_name, name] = _value_range(pwhere, raw, parameter.type)
+    return result
+
+
+def check_range(where: str, topic: str, parameter: Parameter, year: int, value: ParameterValue) -> None:
+    """ParameterDataError when `value` (of `parameter` for policy `year`) lies outside its plausible range;
+    an empty value (no requirement that year) has none."""
+    allowed = value_ranges()[topic, parameter.name]
+    if value is None:
+        return
+    if isinstance(value, tuple):
+        for number, row in enumerate(value, start=1):
+            for column, quantity in allowed.items():
+                check_range_of(f"{where}, rij {number}: {column}", quantity, year, row.get(column))
+        return
+    check_range_of(where, allowed, year, value)
+
+
+def check_range_of(where: str, allowed: ValueRange, year: int, value: ParameterScalar) -> None:
+    if value is None:
+        return
+    if isinstance(allowed, DateWindow):
+        if isinstance(value, dt.date) and not allowed.fits(value, year):
+            raise _fail(where, f"{value.isoformat()} ligt niet rond het beleidsjaar {year} (bereik "
+                               f"{allowed.range_text(year)})")
+        return
+    if isinstance(value, Decimal | int) and not allowed.fits(value):
+        from ..numbers import format_number
+
+        low = None if allowed.minimum is None else format_number(allowed.minimum)
+        high = None if allowed.maximum is None else format_number(allowed.maximum)
+        bounds = [f"{'groter dan' if allowed.above_minimum else 'minstens'} {low}" if low is not None else "",
+                  f"hoogstens {high}" if high is not None else ""]
+        wanted = " en ".join(b for b in bounds if b)
+        raise _fail(where, f"{format_number(value)} kan hier niet: de waarde moet {wanted} zijn")
 
 
 # --- reading files ------------------------------------------------------------------------------------
@@ -370,12 +492,26 @@ def _read_overlay_yaml(path: Path) -> Any:
         raise InputError(f"{path}: niet te lezen ({system_reason(exc)})", field="parameters", value=str(path),
                          file=str(path)) from None
     try:
-        # The safe loader builds no objects, and YAML aliases cannot expand beyond the 1 MB read above
-        # by much: PyYAML resolves an alias to the same object rather than copying it.
+        _refuse_references(path, text)
         return _yaml_load(text)
     except _yaml_errors() as exc:
-        raise InputError(f"{path}: geen geldige YAML ({exc})".replace("\n", " "), field="parameters",
-                         value=str(path), file=str(path)) from None
+        raise InputError(f"{path}: geen geldige YAML ({reason(exc)})", field="parameters", value=str(path),
+                         file=str(path)) from None
+
+
+def _refuse_references(path: Path, text: str) -> None:
+    """Refuse YAML anchors and aliases (`&a`, `*a`) in an overlay, from the parser's events, before any
+    value is built. The bundled data needs none, and nine nested aliases of ten items make a value of a
+    billion items: PyYAML builds it as shared objects, but any message, comparison or copy that walks
+    it would not end."""
+    import yaml
+
+    for event in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            line = event.start_mark.line + 1 if event.start_mark is not None else "?"
+            raise InputError(f"{path}, regel {line}: een YAML-verwijzing (&anker of *alias) "
+                             "is in een parameterbestand niet toegestaan; schrijf de waarde zelf uit",
+                             field="parameters", value=str(path), file=str(path))
 
 
 TOPIC_FILES: tuple[tuple[str, str], ...] = (
@@ -409,16 +545,16 @@ def _insurers(relative: str, data: Any, base: Mapping[str, InsurerGroup] | None 
         raise _fail(relative, "'groups' moet een mapping zijn")
     groups: dict[str, InsurerGroup] = dict(base or {})
     for key, spec in data["groups"].items():
-        where = f"{relative}: {key}"
+        where = f"{relative}: {_key(key)}"
         _check_keys(where, spec, {"name", "labels", "uzovi"}, {"name", "labels", "uzovi"})
         if not isinstance(spec["labels"], list) or not isinstance(spec["uzovi"], list):
             raise _fail(where, "'labels' en 'uzovi' moeten lijsten zijn")
         for label in spec["labels"]:
             if not isinstance(label, str) or not label.strip():
-                raise _fail(where, f"label {label!r} moet een niet-lege tekst zijn")
+                raise _fail(where, f"label {_shown(label)} moet een niet-lege tekst zijn")
         for code in spec["uzovi"]:
             if not (isinstance(code, str) and code.isdigit() and len(code) == 4):
-                raise _fail(where, f"UZOVI-code {code!r} moet 4 cijfers zijn, als tekst")
+                raise _fail(where, f"UZOVI-code {_shown(code)} moet 4 cijfers zijn, als tekst")
         groups[str(key)] = InsurerGroup(key=str(key), name=str(spec["name"]), labels=tuple(spec["labels"]),
                                         uzovi=tuple(spec["uzovi"]))
     seen: dict[str, str] = {}
@@ -437,7 +573,7 @@ def _policy(where: str, data: Any) -> int:
     _check_keys(where, data, _POLICY_KEYS, _POLICY_KEYS)
     year = data["current_year"]
     if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
-        raise _fail(f"{where}: current_year", f"{year!r} is geen beleidsjaar")
+        raise _fail(f"{where}: current_year", f"{_shown(year)} is geen beleidsjaar")
     _source(f"{where}: source", data["source"])
     return year
 
