@@ -161,6 +161,37 @@ def inputs_bomb(directory: Path) -> Path:
     return whitespace_bomb(directory, "invoer_bom.xlsx", 2.5, source=plain)
 
 
+# --- inputs ----------------------------------------------------------------------------------------------
+
+CLAIM_COLUMNS = ("zorgaanbieder", "clientnummer", "postcode", "verzekeraar", "prestatiedatum", "prestatie", "bedrag")
+
+
+def claims_parquet(directory: Path, column: str, *, index: str | None, empty: bool) -> Path:
+    """The example claims of 2025 as Parquet (with `empty`, a few cells of `column` empty); with `index` that column is
+    dictionary-encoded ("pandas": the smallest index type that fits, as pandas writes a `category`
+    column; or "int32"), without it plain text."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    table = pacsv.read_csv(ROOT / "examples" / "declaraties_2025.csv", parse_options=pacsv.ParseOptions(delimiter=";"),
+                           convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(CLAIM_COLUMNS, pa.string())))
+    values = table.column(column).combine_chunks()
+    if empty:
+        values = pc.if_else(pa.array([i % 997 == 5 for i in range(len(values))]), pa.scalar(None, pa.string()),
+                            values)
+    if index is not None:
+        encoded = pc.dictionary_encode(values)
+        if index == "pandas":
+            distinct = len(encoded.dictionary)
+            index = "int8" if distinct < 1 << 7 else "int16" if distinct < 1 << 15 else "int32"
+        values = encoded.cast(pa.dictionary(getattr(pa, index)(), pa.string()))
+    target = directory / f"declaraties_{column}_{index or 'tekst'}{'_leeg' if empty else ''}.parquet"
+    pq.write_table(table.set_column(table.schema.get_field_index(column), column, values), target)
+    return target
+
+
 # --- parameter overlays ----------------------------------------------------------------------------------
 
 def overlay(directory: Path, relative: str, parameter: str, value_yaml: str, year: int = 2027) -> Path:

@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 from attacks import (
+    CLAIM_COLUMNS,
     HOSTILE_VALUES,
     TAMPERED,
     alias_bomb_overlay,
+    claims_parquet,
     far_cell,
     filled,
     full_disk_command,
@@ -228,3 +230,38 @@ def test_an_overlay_value_outside_its_plausible_range_is_refused(tmp_path: Path,
     line = _one_dutch_line(stderr)
     assert code == 1 and relative.split("/")[1] in line and named in line and "interne fout" not in line, line
     assert len(line) < 400 and seconds < 20, (len(line), seconds)
+
+
+# --- inputs ----------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("column", CLAIM_COLUMNS)
+def test_a_dictionary_encoded_parquet_column_reads_as_its_values(tmp_path: Path, column: str) -> None:
+    """A pandas `category` column (dictionary-encoded, the smallest index type; with and without empty
+    cells) gives the same report as the same column written as plain text."""
+    for empty in (False, True):
+        results = []
+        for index in (None, "pandas", "int32"):
+            path = claims_parquet(tmp_path, column, index=index, empty=empty)
+            code, stdout, stderr, _, _ = run("ratio", str(path), "--year", "2027", "--json", "--skip-invalid",
+                                             cwd=tmp_path)
+            assert code == 0 and "interne fout" not in stderr, stderr
+            results.append(stdout.replace(path.name, "BESTAND"))
+        assert results[0] == results[1] == results[2], (column, empty)
+
+
+def test_a_huge_number_in_an_excel_function_is_the_dutch_input_error() -> None:
+    """Python ints of 10^400 (Excel cannot pass them, a Python caller can): the input error, not "interne fout"."""
+    import inspect
+
+    from toolkit import udfs
+
+    ranges = {"postcodes": [["5611"], ["5612"]], "clienten": [[3], [4]], "productie": [[1000]] * 3}
+    for function in udfs.FUNCTIONS:
+        names = list(inspect.signature(function).parameters)
+        for name in names:
+            for big in (10**400, -(10**400)):
+                args = {n: ranges.get(n, 1) for n in names if n in ranges or inspect.signature(
+                    function).parameters[n].default is inspect.Parameter.empty}
+                args[name] = [[big], [1]] if name in ranges else big
+                result = str(function(**args))
+                assert "interne fout" not in result, (function.__name__, name, result)

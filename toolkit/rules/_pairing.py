@@ -22,7 +22,8 @@ def _counts(counts: Sequence[Any], row_count: Callable[[object, int], int | None
                                                                                                 np.ndarray]:
     """(value, empty mask, bad mask) per row."""
     n = len(counts)
-    if all(type(c) in (float, int) or c is None for c in counts):
+    # An int beyond float range (10**400 from Python) takes the per-row path, whose reader refuses it.
+    if all(type(c) is float or c is None or (type(c) is int and -_BIG <= c <= _BIG) for c in counts):
         values = np.array([np.nan if c is None else c for c in counts], dtype=np.float64)
         empty = np.fromiter((c is None for c in counts), dtype=bool, count=n)
         with np.errstate(invalid="ignore"):
