@@ -150,15 +150,107 @@ def far_cell(directory: Path, name: str = "ver.xlsx", header: tuple[str, ...] = 
     return target
 
 
-def inputs_bomb(directory: Path) -> Path:
-    """An INPUTS workbook whose sheet inflates to gigabytes."""
+def quoted_far_cell(directory: Path, name: str, quoting: str, source: Path | None = None) -> Path:
+    """A workbook (an untouched filled template, or `source`) with one more cell at XFD1048576 whose
+    reference is written as `quoting` says: `'` (r='XFD1048576'), ` ` (r = "XFD1048576") or `&`
+    (r="&#88;FD1048576"): 11 KB that a bound reading only `r="…"` let through."""
+    reference = {"'": "r='XFD1048576'", " ": 'r = "XFD1048576"', "&": 'r="&#88;FD1048576"'}[quoting]
+    source = source or filled(directory)
+    target = directory / name
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        first = _first_worksheet(old)
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename == first:
+                data = data.replace(b"</sheetData>", b'<row r="1048576"><c ' + reference.encode() +
+                                    b' t="inlineStr"><is><t>x</t></is></c></row></sheetData>')
+            new.writestr(info, data)
+    return target
+
+
+def _first_worksheet(archive: zipfile.ZipFile) -> str:
+    return sorted(n for n in archive.namelist() if n.startswith("xl/worksheets/sheet"))[0]
+
+
+def many_sheets(directory: Path, sheets: int = 12, cells: int = 499_900) -> Path:
+    """A filled template with `sheets` extra sheets of `cells` cells each: every sheet under a per-sheet
+    cap, the workbook far over any sane total. Written streamed: a few megabytes on disk."""
+    source = filled(directory)
+    target = directory / "veel_bladen.xlsx"
+    per_row = 100
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        workbook = old.read("xl/workbook.xml")
+        rels = old.read("xl/_rels/workbook.xml.rels")
+        types = old.read("[Content_Types].xml")
+        extra_sheets, extra_rels, extra_types = b"", b"", b""
+        for n in range(sheets):
+            extra_sheets += f'<sheet name="Extra{n}" sheetId="{100 + n}" r:id="rIdX{n}"/>'.encode()
+            extra_rels += (f'<Relationship Id="rIdX{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                           f'relationships/worksheet" Target="worksheets/extra{n}.xml"/>').encode()
+            extra_types += (f'<Override PartName="/xl/worksheets/extra{n}.xml" ContentType="application/vnd.'
+                            'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>').encode()
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename == "xl/workbook.xml":
+                data = workbook.replace(b"</sheets>", extra_sheets + b"</sheets>")
+            elif info.filename == "xl/_rels/workbook.xml.rels":
+                data = rels.replace(b"</Relationships>", extra_rels + b"</Relationships>")
+            elif info.filename == "[Content_Types].xml":
+                data = types.replace(b"</Types>", extra_types + b"</Types>")
+            new.writestr(info, data)
+        for n in range(sheets):
+            with new.open(f"xl/worksheets/extra{n}.xml", "w") as handle:
+                handle.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                             b"<sheetData>")
+                for row in range(1, cells // per_row + 1):
+                    handle.write(f'<row r="{row}">'.encode() + b"".join(
+                        b"<c><v>1</v></c>" for _ in range(per_row)) + b"</row>")
+                handle.write(b"</sheetData></worksheet>")
+    return target
+
+
+def big_inputs(directory: Path, rows: int = 1_000_000) -> Path:
+    """An INPUTS workbook for staffel of `rows` rows (each its own key, every score wrong), streamed:
+    about 27 MB for a million rows."""
+    target = directory / f"invoer_{rows}.xlsx"
+    if target.exists():
+        return target
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["naam", "score_2026", "aanvullend_budget"])
+    plain = directory / "invoer_kop.xlsx"
+    wb.save(plain)
+    with zipfile.ZipFile(plain) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename != "xl/worksheets/sheet1.xml":
+                new.writestr(info, data)
+                continue
+            head, tail = data.split(b"</row>", 1)
+            with new.open(info.filename, "w", force_zip64=True) as handle:
+                handle.write(head + b"</row>")
+                block = []
+                for row in range(2, rows + 2):
+                    block.append(f'<row r="{row}"><c r="A{row}" t="inlineStr"><is><t>k{row}</t></is></c>'
+                                 f'<c r="B{row}" t="inlineStr"><is><t>Z</t></is></c><c r="C{row}"><v>1000</v></c>'
+                                 "</row>")
+                    if len(block) == 10_000:
+                        handle.write("".join(block).encode())
+                        block = []
+                handle.write("".join(block).encode() + tail)  # tail: </sheetData> and what follows
+    return target
+
+
+def inputs_bomb(directory: Path, gigabytes: float = 2.5, name: str = "invoer_bom.xlsx") -> Path:
+    """An INPUTS workbook whose sheet inflates to `gigabytes` of spaces between two tags."""
     wb = Workbook()
     ws = wb.active
     assert ws is not None
     ws.append(["naam", "score_2026", "aanvullend_budget"])
     plain = directory / "invoer_plat.xlsx"
     wb.save(plain)
-    return whitespace_bomb(directory, "invoer_bom.xlsx", 2.5, source=plain)
+    return whitespace_bomb(directory, name, gigabytes, source=plain)
 
 
 # --- inputs ----------------------------------------------------------------------------------------------

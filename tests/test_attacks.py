@@ -15,12 +15,15 @@ from attacks import (
     HOSTILE_VALUES,
     TAMPERED,
     alias_bomb_overlay,
+    big_inputs,
     claims_parquet,
     far_cell,
     filled,
     full_disk_command,
     inputs_bomb,
+    many_sheets,
     overlay,
+    quoted_far_cell,
     slow_writer,
     whitespace_bomb,
 )
@@ -96,6 +99,57 @@ def test_one_cell_at_the_end_of_the_sheet_is_refused(corpus: Path, surface: str)
     code, _, stderr, seconds, peak = run(*args, cwd=corpus)
     line = _one_dutch_line(stderr)
     assert code == 1 and path.name in line and seconds < 20 and peak < GIGABYTE, (line, seconds, peak)
+
+
+@pytest.mark.parametrize("quoting", ["'", " ", "&"])
+@pytest.mark.parametrize("surface", ["check", "describe", "fill-sjabloon", "fill-invoer", "ratio"])
+def test_a_far_cell_is_refused_however_its_reference_is_written(corpus: Path, surface: str, quoting: str) -> None:
+    """r='XFD1048576', r = "XFD1048576", r="&#88;FD1048576": the bound reads them as every XML parser does."""
+    name = f"ver_{surface}_{ord(quoting)}.xlsx"
+    if surface in {"fill-invoer", "ratio"}:
+        header = ("naam", "score_2026", "aanvullend_budget") if surface == "fill-invoer" else (
+            "zorgaanbieder", "clientnummer", "postcode", "verzekeraar", "prestatiedatum")
+        path = quoted_far_cell(corpus, name, quoting, source=far_cell(corpus, f"bron_{name}", header))
+    else:
+        path = quoted_far_cell(corpus, name, quoting)
+    inputs = corpus / "staffel.csv"
+    inputs.write_text("naam;score_2026;aanvullend_budget\na;A;1000\n", encoding="utf-8")
+    args = {"check": ["check", str(path)], "describe": ["describe", str(path)],
+            "fill-sjabloon": ["fill", str(path), str(inputs), "--out", str(corpus / f"uit_{name}")],
+            "fill-invoer": ["fill", "staffel", str(path), "--out", str(corpus / f"uit_{name}")],
+            "ratio": ["ratio", str(path), "--year", "2027"]}[surface]
+    code, _, stderr, seconds, peak = run(*args, cwd=corpus)
+    line = _one_dutch_line(stderr)
+    assert code == 1 and path.name in line and seconds < 20 and peak < GIGABYTE, (line, seconds, peak)
+
+
+def test_many_sheets_each_under_a_sheet_cap_are_refused_together(corpus: Path) -> None:
+    """Twelve sheets of 499,900 cells: every sheet passed a per-sheet cap; the whole workbook is capped."""
+    path = many_sheets(corpus)
+    assert path.stat().st_size < 4 << 20
+    code, _, stderr, seconds, peak = run("check", str(path), cwd=corpus)
+    line = _one_dutch_line(stderr)
+    assert code == 1 and path.name in line and seconds < 20 and peak < GIGABYTE, (line, seconds, peak)
+
+
+@pytest.mark.parametrize("surface", ["fill", "ratio"])
+def test_a_one_megabyte_xlsx_of_a_thousand_mib_sheet_is_refused(corpus: Path, surface: str) -> None:
+    """1,000 MiB of spaces between two tags (under the 1 GiB part bound): calamine buffers it whole and
+    aborted the process (exit 134) where memory was short."""
+    bomb = inputs_bomb(corpus, 1000 / 1024, f"duizend_mib_{surface}.xlsx")
+    assert bomb.stat().st_size < 2 << 20
+    args = {"fill": ["fill", "staffel", str(bomb), "--out", str(corpus / "uit_mib")],
+            "ratio": ["ratio", str(bomb), "--year", "2027"]}[surface]
+    code, _, stderr, seconds, peak = run(*args, cwd=corpus)
+    line = _one_dutch_line(stderr)
+    assert code == 1 and bomb.name in line and seconds < 20 and peak < GIGABYTE, (line, seconds, peak)
+
+
+def test_an_inputs_workbook_of_a_million_rows_is_refused_with_the_limit(corpus: Path) -> None:
+    path = big_inputs(corpus, 1_000_000)
+    code, _, stderr, seconds, peak = run("fill", "staffel", str(path), "--out", str(corpus / "uit_groot"), cwd=corpus)
+    line = _one_dutch_line(stderr)
+    assert code == 1 and path.name in line and "200.000" in line and peak < GIGABYTE, (line, seconds, peak)
 
 
 @pytest.mark.parametrize("content", [b"", b"hallo", b"PK\x03\x04" + b"\x00" * 40])

@@ -147,6 +147,10 @@ class XlsxLimits:
     memory_bytes: int = 768 << 20  # calamine's estimated allocation for the first sheet
     # With 768 MiB for calamine, a 1,000,000-line sheet of 7 short text columns (≈ 740 MiB) still
     # opens, and the whole process stays below 1 GB.
+    rows: int | None = None  # the first sheet's rows, when the reader keeps every row (fill's INPUTS)
+    # One text or tag of a sheet, whole: a cell holds at most 32,767 characters (Excel's limit), so
+    # anything near this is no spreadsheet, and the XML reader would buffer it whole.
+    event_bytes: int = 16 << 20
 
 
 XLSX_LIMITS = XlsxLimits()
@@ -289,7 +293,8 @@ def check_xlsx(path: Path, limits: XlsxLimits = XLSX_LIMITS) -> XlsxCheck:
         strings = _shared_strings(archive, shared, path) if shared in names else _SharedStrings()
         result: XlsxCheck | None = None
         for name in sheets:
-            extent = scanner.scan(archive, name, path, strings)
+            extent = scanner.scan(archive, name, path, strings, longest_event=limits.event_bytes,
+                                  max_cells=limits.memory_bytes // 40)  # 40 bytes a cell at the least
             memory = extent.memory(strings)
             if extent.declared_cells > limits.memory_bytes // 32:
                 raise _xlsx_error(path, f"werkblad {show_value(name)} is volgens zijn afmetingen "
@@ -300,6 +305,9 @@ def check_xlsx(path: Path, limits: XlsxLimits = XLSX_LIMITS) -> XlsxCheck:
                                         f"{extent.columns:,} kolommen ({extent.cells:,} cellen); inlezen zou ongeveer "
                                         f"{_mb(memory)} geheugen vragen (maximaal {_mb(limits.memory_bytes)}). "
                                         "Lever zo'n groot bestand aan als CSV of Parquet".replace(",", "."))
+            if limits.rows is not None and extent.rows > limits.rows:
+                raise _xlsx_error(path, f"werkblad {show_value(name)} heeft {extent.rows:,} rijen; hoogstens "
+                                        f"{limits.rows:,} rijen worden gelezen. Splits het bestand".replace(",", "."))
             if result is None:
                 result = XlsxCheck(name, extent.rows, extent.columns, extent.cells, memory)
         # The other parts are inflated once too: their checksums and real sizes must match the directory.
@@ -309,6 +317,58 @@ def check_xlsx(path: Path, limits: XlsxLimits = XLSX_LIMITS) -> XlsxCheck:
     if result is None:
         raise _xlsx_error(path, "geen werkblad gevonden in het xlsx-bestand")
     return result
+
+
+@dataclass(frozen=True)
+class SheetExtent:
+    """Where a worksheet's cells lie, read from its XML before any spreadsheet reader parses it."""
+
+    part: str
+    rows: int
+    columns: int
+    cells: int
+
+    @property
+    def area(self) -> int:
+        return self.rows * self.columns
+
+
+def worksheet_parts(archive: zipfile.ZipFile) -> list[str]:
+    """Every worksheet part a reader may load: those the workbook's relationships name (wherever they
+    are in the package) and any under `xl/worksheets/`."""
+    names = {info.filename for info in archive.infolist()}
+    rels = archive.read("_rels/.rels") if "_rels/.rels" in names else b""
+    workbook = next((_resolve("", r.get("Target", "")) for r in _elements(rels, b"Relationship")
+                     if r.get("Type", "").endswith("/officeDocument")), "xl/workbook.xml")
+    workbook_rels = _rels_name(workbook)
+    linked = archive.read(workbook_rels) if workbook_rels in names else b""
+    found = {_resolve(workbook, r.get("Target", "")) for r in _elements(linked, b"Relationship")
+             if r.get("Type", "").endswith("/worksheet")}
+    found |= {n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")}
+    return sorted(n for n in found if n in names)
+
+
+def sheet_extents(path: Path, limits: XlsxLimits = XLSX_LIMITS, max_cells: int | None = None) -> list[SheetExtent]:
+    """The extent of every worksheet of an xlsx file (references read however they are quoted or
+    spaced); InputError for a reference that is none, an event longer than `limits.event_bytes`, or
+    more than `max_cells` cells in all sheets together. The zip's own bounds are the caller's to check
+    first."""
+    import zipfile
+
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise _xlsx_error(path, f"geen leesbaar xlsx-bestand ({reason(exc)})") from None
+    with archive:
+        scanner = _SheetScanner()
+        extents = []
+        left = max_cells
+        for name in worksheet_parts(archive):
+            extent = scanner.scan(archive, name, path, _SharedStrings(), longest_event=limits.event_bytes,
+                                  max_cells=left)
+            extents.append(SheetExtent(name, extent.rows, extent.columns, extent.cells))
+            left = None if left is None else left - extent.cells
+    return extents
 
 
 def _mb(count: int) -> str:
@@ -327,6 +387,8 @@ def _inflate(archive: zipfile.ZipFile, name: str, path: Path, consume: Any, bloc
                 if not data:
                     return
                 consume(data)
+    except InputError:
+        raise  # what `consume` found, already said in Dutch
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError) as exc:
         raise _xlsx_error(path, f"onderdeel {show_value(name)} is beschadigd ({reason(exc)})") from None
 
@@ -371,6 +433,7 @@ def _tags(data: bytes, names: dict[str, bytes]) -> dict[str, Any]:
             after == 13)
         found[key] = at[ok]
     found[">"] = np.flatnonzero(array == ord(">"))
+    found["markup"] = np.flatnonzero((array == ord("<")) | (array == ord(">")))
     found["data"] = padded
     return found
 
@@ -431,6 +494,7 @@ class _Extent:
     shared_heap: int | None = None  # exact, once long shared strings made it worth counting
     declared_rows: int = 0
     declared_columns: int = 0
+    longest_event: int = 0  # bytes between two markup characters: a text, or a tag with its attributes
 
     @property
     def declared_cells(self) -> int:
@@ -441,9 +505,11 @@ class _Extent:
         if shared is None:
             shared = self.shared_cells * strings.worst
         # 32 bytes per cell of the used area (the dense range), 40 per cell read (the list the range is
-        # built from), the texts, the shared string table, and 4 MiB that any sheet takes.
+        # built from), the texts, the shared string table, and 4 MiB that any sheet takes; and the XML
+        # reader's buffer, which holds one event (a text, a tag) whole and grows by doubling: 1,000 MiB
+        # of spaces between two tags is a 1 GiB buffer on the way to 2.
         return (32 * self.rows * self.columns + 40 * self.cells + self.text_heap + shared + strings.memory
-                + (4 << 20))
+                + 2 * self.longest_event + (4 << 20))
 
 
 def _column_number(letters: bytes) -> int:
@@ -466,15 +532,56 @@ class _ScanState:
     max_column: int = 0
     unreferenced_rows: int = 0
     unreferenced_cells: int = 0
+    last_boundary: int = 0  # offset of the last `<` or `>` seen
+    max_cells: int | None = None  # stop counting (an InputError) beyond this many cells
+
+
+# The `r` attribute of a cell or row however a writer quotes and spaces it (`r="A1"`, `r='A1'`, `r = "A1"`);
+# its value may hold character references (`&#88;FD1` is XFD1), as every XML parser reads them.
+_R_ATTRIBUTE = re.compile(rb"""\sr\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_CELL_REFERENCE = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,9})")
+_ROW_REFERENCE = re.compile(r"([0-9]{1,9})")
+
+
+class _TooManyCells(Exception):
+    pass
+
+
+class UnreadableReference(ValueError):
+    """A cell or row whose `r` attribute is no reference: a reader would fail or guess where it is."""
+
+    def __init__(self, value: str) -> None:
+        super().__init__(value)
+        self.value = value
+
+
+def _reference(tag: bytes, is_cell: bool) -> tuple[int, int] | None:
+    """(row, column) a `<c>` or `<row>` start tag refers to (column 0 for a row); None without `r`."""
+    import html
+
+    found = _R_ATTRIBUTE.search(tag)
+    if found is None:
+        return None
+    raw = found.group(1) if found.group(1) is not None else found.group(2)
+    value = html.unescape(raw.decode("utf-8", "replace")).strip()
+    matched = (_CELL_REFERENCE if is_cell else _ROW_REFERENCE).fullmatch(value)
+    if matched is None:
+        raise UnreadableReference(value)
+    if not is_cell:
+        return int(matched.group(1)), 0
+    return int(matched.group(2)), _column_number(matched.group(1).upper().encode())
 
 
 class _SheetScanner:
     """One pass over a worksheet part: its declared dimension, the extent of its cells (by reference,
     and by position for cells and rows without one), and the texts calamine would copy."""
 
-    def scan(self, archive: zipfile.ZipFile, name: str, path: Path, strings: _SharedStrings) -> _Extent:
+    def scan(self, archive: zipfile.ZipFile, name: str, path: Path, strings: _SharedStrings,
+             longest_event: int | None = None, max_cells: int | None = None) -> _Extent:
+        """The extent of worksheet `name`; `longest_event` and `max_cells` stop the scan (an InputError)
+        at the first event longer than that, or once the sheet has more cells, without reading on."""
         extent = _Extent()
-        state = _ScanState()
+        state = _ScanState(max_cells=max_cells)
 
         def consume(block: bytes) -> None:
             data = state.carry + block
@@ -488,11 +595,24 @@ class _SheetScanner:
             cut = data.rfind(b"<") if block else len(data)
             cut = len(data) if cut <= 0 else cut
             chunk, state.carry = data[:cut], data[cut:]
-            self._chunk(chunk, state, extent, strings)
+            try:
+                self._chunk(chunk, state, extent, strings)
+            except UnreadableReference as exc:
+                raise _xlsx_error(path, f"werkblad {show_value(name)} heeft een cel of rij met verwijzing "
+                                        f"{show_value(exc.value)}: geen celverwijzing") from None
+            except _TooManyCells:
+                raise _xlsx_error(path, f"werkblad {show_value(name)} heeft meer dan {max_cells:,} cellen: te veel "
+                                        "om veilig te lezen".replace(",", ".")) from None
             state.offset += len(chunk)
+            # A stretch still open counts already (1 GiB of spaces is refused after the first bytes of it).
+            extent.longest_event = max(extent.longest_event, state.offset - state.last_boundary)
+            if longest_event is not None and extent.longest_event > longest_event:
+                raise _xlsx_error(path, f"werkblad {show_value(name)} heeft een tekst of element van "
+                                        f"{_mb(extent.longest_event)} aan één stuk: te groot om veilig te lezen")
 
         _inflate(archive, name, path, consume)
         consume(b"")
+        extent.longest_event = max(extent.longest_event, state.offset - state.last_boundary)
         widest = max(state.widest_row, state.row_cells)
         # Cells and rows without a reference take the next position: count them on top, to be safe.
         extent.rows = max(state.max_row + state.unreferenced_rows, state.rows_seen)
@@ -501,11 +621,11 @@ class _SheetScanner:
 
     @staticmethod
     def _dimension(data: bytes, extent: _Extent) -> None:
-        found = re.search(rb'<(?:[\w.-]+:)?dimension\b[^>]*\bref="\$?([A-Z]{1,3})\$?([0-9]{1,9})'
-                          rb'(?::\$?([A-Z]{1,3})\$?([0-9]{1,9}))?"', data)
+        found = re.search(rb'<(?:[\w.-]+:)?dimension\b[^>]*?\sref\s*=\s*["\']\s*\$?([A-Za-z]{1,3})\$?([0-9]{1,9})'
+                          rb'(?::\$?([A-Za-z]{1,3})\$?([0-9]{1,9}))?\s*["\']', data)
         if found:
-            first_col, first_row = _column_number(found.group(1)), int(found.group(2))
-            last_col = _column_number(found.group(3)) if found.group(3) else first_col
+            first_col, first_row = _column_number(found.group(1).upper()), int(found.group(2))
+            last_col = _column_number(found.group(3).upper()) if found.group(3) else first_col
             last_row = int(found.group(4)) if found.group(4) else first_row
             extent.declared_rows = abs(last_row - first_row) + 1
             extent.declared_columns = abs(last_col - first_col) + 1
@@ -518,6 +638,14 @@ class _SheetScanner:
                              "/t": b"/" + prefix + b"t", "/v": b"/" + prefix + b"v"})
         cells, rows, gts, data = tags["c"], tags["row"], tags[">"], tags["data"]
         extent.cells += len(cells)
+        if state.max_cells is not None and extent.cells > state.max_cells:
+            raise _TooManyCells()
+        # The longest stretch between two markup characters, across chunks.
+        boundaries = tags["markup"] + state.offset
+        if len(boundaries):
+            gaps = np.diff(boundaries, prepend=state.last_boundary)
+            extent.longest_event = max(extent.longest_event, int(gaps.max()))
+            state.last_boundary = int(boundaries[-1])
         # Cells per row: a row is at least as wide as the number of its cells.
         if len(rows):
             per_row = np.bincount(np.searchsorted(rows, cells, side="right"), minlength=len(rows) + 1)
@@ -591,19 +719,17 @@ class _SheetScanner:
         row = ((window.astype(np.int64) - 48) * powers).sum(axis=1)
         max_row = int(row[fast].max()) if fast.any() else 0
         max_column = int(column[fast].max()) if fast.any() and is_cell else 0
-        unreferenced = 0
-        pattern = rb'\sr="\$?([A-Z]{1,3})\$?([0-9]{1,9})"' if is_cell else rb'\sr="([0-9]{1,9})"'
-        for index in np.flatnonzero(~fast).tolist():  # other writers: read the tag's attributes
+        # A tag without attributes (`<c>`, `<row/>`) has no reference: counted here, not read one by one.
+        bare = (data[at] == ord(">")) | (data[at] == ord("/"))
+        unreferenced = int((bare & ~fast).sum())
+        for index in np.flatnonzero(~fast & ~bare).tolist():  # other writers: read the tag's attributes
             start = int(positions[index])
             end = int(_after(gts, positions[index:index + 1])[0])
-            found = re.search(pattern, chunk[start:max(end, start + 1)])
-            if found is None:
+            reference = _reference(chunk[start:max(end, start + 1)], is_cell)
+            if reference is None:
                 unreferenced += 1
-            elif is_cell:
-                max_column = max(max_column, _column_number(found.group(1)))
-                max_row = max(max_row, int(found.group(2)))
             else:
-                max_row = max(max_row, int(found.group(1)))
+                max_row, max_column = max(max_row, reference[0]), max(max_column, reference[1])
         return max_row, max_column, unreferenced
 
 
@@ -619,5 +745,6 @@ def open_xlsx_sheet(path: Path, limits: XlsxLimits = XLSX_LIMITS) -> Any:
         raise _xlsx_error(path, f"geen leesbaar xlsx-bestand ({exc})") from None
 
 
-__all__ = ["DELIMITERS", "MAX_FIELD_CHARS", "XLSX_LIMITS", "CsvDialect", "XlsxCheck", "XlsxLimits", "check_xlsx",
-           "csv_fields", "longest_field", "open_xlsx_sheet", "sniff_csv"]
+__all__ = ["DELIMITERS", "MAX_FIELD_CHARS", "XLSX_LIMITS", "CsvDialect", "SheetExtent", "UnreadableReference",
+           "XlsxCheck", "XlsxLimits", "check_xlsx", "csv_fields", "longest_field", "open_xlsx_sheet", "sheet_extents",
+           "sniff_csv", "worksheet_parts"]

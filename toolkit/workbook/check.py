@@ -61,8 +61,6 @@ _FORBIDDEN = (
     (re.compile(r"^customXml/|^xl/customXml/", re.I), "aangepaste XML"),
     (re.compile(r"^xl/pivot", re.I), "een draaitabel"),
 )
-_MAX_CELLS_PER_SHEET = 500_000
-_CELL_TAG = re.compile(rb"<(?:\w+:)?c\b")
 
 
 @dataclass(frozen=True)
@@ -174,14 +172,6 @@ def _open(path: Path) -> tuple[Workbook, Workbook, list[Part]]:
     if not path.is_file():
         raise InputError(f"{path}: bestand bestaat niet", field="workbook", value=str(path), file=str(path))
     found = check_workbook_bounds(path)
-    from .package import read_part
-
-    for part in found:
-        if part.name.startswith("xl/worksheets/") and part.name.endswith(".xml"):
-            cells = len(_CELL_TAG.findall(read_part(path, part.name)))
-            if cells > _MAX_CELLS_PER_SHEET:
-                raise InputError(f"{path}: werkblad {part.name} heeft {cells} cellen; een sjabloon heeft er veel "
-                                 "minder", field="workbook", value=str(path), file=str(path))
     try:
         formulas = load_workbook(path)
         values = load_workbook(path, data_only=True)

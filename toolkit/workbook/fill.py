@@ -35,7 +35,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -70,6 +70,9 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PARALLEL_FROM = 64  # below this, starting worker processes costs more than it saves
 MAX_NAME_BYTES = 120  # a file name's key part; the rest of the 255 bytes a file system allows is spare
 MAX_INPUTS_BYTES = 64 << 20  # an INPUTS file of a few thousand providers is a few megabytes
+# Rows of an INPUTS file: every row is kept (and every key becomes a workbook), so the file is bounded
+# by rows, not only bytes: 100 providers × 2,000 postcode areas. Reading this many stays far below 1 GB.
+MAX_INPUTS_ROWS = 200_000
 SHOWN_ERRORS = 20
 
 
@@ -267,11 +270,11 @@ def _inputs_error(path: Path, message: str, **details: Any) -> InputError:
 def _table(path: Path) -> list[list[Any]]:
     """The cells of an INPUTS file, read with the same sniffer and xlsx bounds as claim files
     (`toolkit.tabular`), so a file is split the same way and refused for the same reasons everywhere."""
-    from ..tabular import MAX_FIELD_CHARS, open_xlsx_sheet, sniff_csv
+    from ..tabular import MAX_FIELD_CHARS, XLSX_LIMITS, open_xlsx_sheet, sniff_csv
 
     suffix = path.suffix.lower()
     if suffix in {".xlsx", ".xlsm"}:
-        sheet = open_xlsx_sheet(path)
+        sheet = open_xlsx_sheet(path, replace(XLSX_LIMITS, rows=MAX_INPUTS_ROWS))
         return [list(r) for r in sheet.to_python(skip_empty_area=False)]
     if suffix in {".csv", ".txt"}:
         delimiter = sniff_csv(path).delimiter
@@ -286,6 +289,10 @@ def _table(path: Path) -> list[list[Any]]:
             csv.field_size_limit(MAX_FIELD_CHARS)
             for line in reader:
                 table.append(line)
+                if len(table) > MAX_INPUTS_ROWS:
+                    raise _inputs_error(path, f"meer dan {MAX_INPUTS_ROWS:,} rijen; hoogstens {MAX_INPUTS_ROWS:,} "
+                                              "rijen worden gelezen. Splits het bestand".replace(",", "."),
+                                        row=reader.line_num)
         except csv.Error as err:
             longest = f"{MAX_FIELD_CHARS:,}".replace(",", ".")
             reason = f"heeft een veld langer dan {longest} tekens" if "field larger" in str(err) else \
