@@ -52,6 +52,45 @@ def _with_parts(directory: Path, name: str, parts: dict[str, bytes], source: Pat
     return target
 
 
+def sheet_part(archive: zipfile.ZipFile, title: str) -> str:
+    """The zip part of the sheet named `title`."""
+    import re
+
+    workbook = archive.read("xl/workbook.xml").decode()
+    rid = re.search(rf'<sheet [^>]*name="{title}"[^>]*r:id="([^"]+)"', workbook)
+    assert rid is not None, title
+    rels = archive.read("xl/_rels/workbook.xml.rels").decode()
+    target = re.search(rf'<Relationship [^>]*Target="([^"]+)"[^>]*Id="{rid.group(1)}"', rels) or re.search(
+        rf'<Relationship [^>]*Id="{rid.group(1)}"[^>]*Target="([^"]+)"', rels)
+    assert target is not None
+    name = target.group(1).lstrip("/")
+    return name if name.startswith("xl/") else f"xl/{name}"
+
+
+def with_xml(directory: Path, name: str, edits: dict[str, Callable[[bytes], bytes]],
+             added: dict[str, bytes] | None = None, source: Path | None = None) -> Path:
+    """A copy of a filled template with parts changed by `edits` (keyed by part name, or by "sheet:Title")
+    and parts `added`: the XML a hand editor or another program could write."""
+    target = directory / name
+    with zipfile.ZipFile(source or filled(directory)) as old:
+        parts = {sheet_part(old, key[6:]) if key.startswith("sheet:") else key: edit for key, edit in edits.items()}
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+            for info in old.infolist():
+                data = old.read(info)
+                new.writestr(info, parts[info.filename](data) if info.filename in parts else data)
+            for part, data in (added or {}).items():
+                new.writestr(part, data)
+    return target
+
+
+def before(tag: bytes, fragment: bytes) -> Callable[[bytes], bytes]:
+    """An edit that puts `fragment` before the first `tag` of a part (where the schema wants it)."""
+    def edit(data: bytes) -> bytes:
+        at = data.index(tag)
+        return data[:at] + fragment + data[at:]
+    return edit
+
+
 def _repoint(wb: Workbook) -> None:
     wb.defined_names["calc_pct"] = DefinedName("calc_pct", attr_text="'Berekening'!$B$40")
 
@@ -240,6 +279,15 @@ def big_inputs(directory: Path, rows: int = 1_000_000) -> Path:
                         block = []
                 handle.write("".join(block).encode() + tail)  # tail: </sheetData> and what follows
     return target
+
+
+def spanning(directory: Path, kind: str) -> Path:
+    """A filled template with one merged range or hyperlink over the rest of a sheet: 17 billion cells
+    that openpyxl would make one object each for."""
+    fragment = {"samenvoegen": b'<mergeCells count="1"><mergeCell ref="D20:XFD1048576"/></mergeCells>',
+                "koppeling": b'<hyperlinks><hyperlink ref="D20:XFD1048576" location="Bronnen!A1"/></hyperlinks>'}[kind]
+    tag = b"<conditionalFormatting" if kind == "samenvoegen" else b"<pageMargins"
+    return with_xml(directory, f"{kind}.xlsx", {"sheet:Uitkomst": before(tag, fragment)})
 
 
 def inputs_bomb(directory: Path, gigabytes: float = 2.5, name: str = "invoer_bom.xlsx") -> Path:

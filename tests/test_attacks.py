@@ -25,6 +25,7 @@ from attacks import (
     overlay,
     quoted_far_cell,
     slow_writer,
+    spanning,
     whitespace_bomb,
 )
 
@@ -127,6 +128,14 @@ def test_many_sheets_each_under_a_sheet_cap_are_refused_together(corpus: Path) -
     """Twelve sheets of 499,900 cells: every sheet passed a per-sheet cap; the whole workbook is capped."""
     path = many_sheets(corpus)
     assert path.stat().st_size < 4 << 20
+    code, _, stderr, seconds, peak = run("check", str(path), cwd=corpus)
+    line = _one_dutch_line(stderr)
+    assert code == 1 and path.name in line and seconds < 20 and peak < GIGABYTE, (line, seconds, peak)
+
+
+@pytest.mark.parametrize("kind", ["samenvoegen", "koppeling"])
+def test_a_merged_range_or_hyperlink_over_a_whole_sheet_is_refused(corpus: Path, kind: str) -> None:
+    path = spanning(corpus, kind)
     code, _, stderr, seconds, peak = run("check", str(path), cwd=corpus)
     line = _one_dutch_line(stderr)
     assert code == 1 and path.name in line and seconds < 20 and peak < GIGABYTE, (line, seconds, peak)

@@ -327,10 +327,11 @@ class SheetExtent:
     rows: int
     columns: int
     cells: int
+    spanned: int = 0  # cells covered by merged ranges and hyperlinks
 
     @property
     def area(self) -> int:
-        return self.rows * self.columns
+        return self.rows * self.columns + self.spanned
 
 
 def worksheet_parts(archive: zipfile.ZipFile) -> list[str]:
@@ -366,7 +367,7 @@ def sheet_extents(path: Path, limits: XlsxLimits = XLSX_LIMITS, max_cells: int |
         for name in worksheet_parts(archive):
             extent = scanner.scan(archive, name, path, _SharedStrings(), longest_event=limits.event_bytes,
                                   max_cells=left)
-            extents.append(SheetExtent(name, extent.rows, extent.columns, extent.cells))
+            extents.append(SheetExtent(name, extent.rows, extent.columns, extent.cells, extent.spanned))
             left = None if left is None else left - extent.cells
     return extents
 
@@ -495,6 +496,7 @@ class _Extent:
     declared_rows: int = 0
     declared_columns: int = 0
     longest_event: int = 0  # bytes between two markup characters: a text, or a tag with its attributes
+    spanned: int = 0  # cells covered by merged ranges and hyperlinks (openpyxl makes an object for each)
 
     @property
     def declared_cells(self) -> int:
@@ -541,6 +543,23 @@ class _ScanState:
 _R_ATTRIBUTE = re.compile(rb"""\sr\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _CELL_REFERENCE = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,9})")
 _ROW_REFERENCE = re.compile(r"([0-9]{1,9})")
+
+
+# Ranges a reader turns into one object per cell: merged cells (openpyxl's MergedCell) and hyperlinks.
+_SPANNING = re.compile(rb"""<(?:[\w.-]+:)?(?:mergeCell|hyperlink)\b[^>]*?\sref\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def _area(reference: bytes) -> int:
+    """The cells a range such as `A1:C3` covers (1 for a cell; a reference that is none covers the sheet)."""
+    import html
+
+    corners = html.unescape(reference.decode("utf-8", "replace")).strip().split(":")
+    points = [_CELL_REFERENCE.fullmatch(c.strip()) for c in corners]
+    if not 1 <= len(points) <= 2 or not all(points):
+        return 1 << 34  # a whole-column, whole-row or unreadable range: as big as a sheet
+    rows = [int(p.group(2)) for p in points if p]
+    columns = [_column_number(p.group(1).upper().encode()) for p in points if p]
+    return (max(rows) - min(rows) + 1) * (max(columns) - min(columns) + 1)
 
 
 class _TooManyCells(Exception):
@@ -674,6 +693,9 @@ class _SheetScanner:
             after = np.array(texts, np.int64)
             ends = closes[np.minimum(np.searchsorted(closes, after), max(0, len(closes) - 1))] if len(closes) else after
             extent.text_heap += int(_heap(np.maximum(ends - after, 0)).sum())
+        if b"mergeCell" in chunk or b"hyperlink" in chunk:
+            for found in _SPANNING.finditer(chunk):
+                extent.spanned += _area(found.group(1) if found.group(1) is not None else found.group(2))
         shared = chunk.count(b't="s"')
         extent.shared_cells += shared
         if shared and (strings.worst > 64 or extent.shared_heap is not None):

@@ -27,7 +27,8 @@ MAX_OTHER_PART_BYTES = 8 << 20  # any other part (styles, names, drawings, chart
 # there becomes an object in openpyxl, so a few megabytes of `<xf/>` would be millions of styles
 MAX_TOTAL_BYTES = 256 << 20  # all parts, inflated
 MAX_WORKBOOK_CELLS = 300_000  # cells of all sheets together; the largest template (cz_ratio) has 32,000
-MAX_WORKBOOK_AREA = 1_000_000  # the rectangles of all sheets together; cz_ratio's span 40,000
+MAX_WORKBOOK_AREA = 1_000_000  # the rectangles of all sheets together, and every cell of a merged range or
+# a hyperlink (openpyxl makes an object for each); cz_ratio's span 40,000
 MAX_FILE_BYTES = 100 << 20
 _LARGE_PARTS = re.compile(r"^xl/(worksheets/[^/]+|sharedStrings)\.xml$")
 
@@ -102,8 +103,8 @@ def check_workbook_bounds(path: Path) -> list[Part]:
     widest = max(extents, key=lambda e: e.area, default=None)
     if widest is not None and area > MAX_WORKBOOK_AREA:
         raise _fail(path, f"de werkbladen beslaan samen {_thousands(area)} cellen (hoogstens "
-                          f"{_thousands(MAX_WORKBOOK_AREA)}); {widest.part} alleen al {_thousands(widest.rows)} "
-                          f"rijen × {_thousands(widest.columns)} kolommen: geen sjabloon van de toolkit")
+                          f"{_thousands(MAX_WORKBOOK_AREA)}, met samengevoegde cellen en koppelingen); {widest.part} "
+                          f"alleen al {_thousands(widest.area)}: geen sjabloon van de toolkit")
     if cells > MAX_WORKBOOK_CELLS:
         raise _fail(path, f"de werkbladen hebben samen {_thousands(cells)} cellen (hoogstens "
                           f"{_thousands(MAX_WORKBOOK_CELLS)}): geen sjabloon van de toolkit")
