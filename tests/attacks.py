@@ -15,6 +15,7 @@ import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.workbook.defined_name import DefinedName
@@ -117,6 +118,279 @@ def _unprotect(wb: Workbook) -> None:
 
 def _hide(wb: Workbook) -> None:
     wb["Berekening"].sheet_state = "hidden"
+
+
+# --- what a reader sees: every formula untouched, the workbook shows something else ------------------------
+
+def _cell(wb: Workbook, name: str) -> tuple[str, str]:
+    """(sheet, first cell) of a defined name of the workbook (the template's names, never a fixed cell)."""
+    ((sheet, ref),) = list(wb.defined_names[name].destinations)[:1]
+    return sheet, ref.replace("$", "").split(":")[0]
+
+
+def _output(spec_kind: str) -> Callable[[Workbook], tuple[str, str]]:
+    """The cell of the first output of `spec_kind` (money, bool, …) of the workbook's template."""
+    def find(wb: Workbook) -> tuple[str, str]:
+        from toolkit.workbook.specs import SPECS
+
+        template = wb[_cell(wb, "zk_sjabloon")[0]][_cell(wb, "zk_sjabloon")[1]].value
+        output = next(o for o in SPECS[str(template)].outputs if o.kind == spec_kind)
+        return _cell(wb, output.name)
+    return find
+
+
+def _on_output(kind: str, change: Callable[[Any], None]) -> Callable[[Workbook], None]:
+    def edit(wb: Workbook) -> None:
+        sheet, ref = _output(kind)(wb)
+        change(wb[sheet][ref])
+    return edit
+
+
+def _set_attribute(attribute: str, value: object) -> Callable[[Any], None]:
+    def change(cell: Any) -> None:
+        setattr(cell, attribute, value)
+    return change
+
+
+def _protection_off(cell: Any) -> None:
+    from openpyxl.styles import Protection
+
+    cell.protection = Protection(locked=False, hidden=False)
+
+
+def _paint_white(wb: Workbook) -> None:
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.styles import Font
+
+    sheet, ref = _output("money")(wb)
+    wb[sheet].conditional_formatting.add(ref, FormulaRule(formula=["TRUE"], font=Font(color="FFFFFF")))
+
+
+def _hide_row(height: float | None) -> Callable[[Workbook], None]:
+    def edit(wb: Workbook) -> None:
+        sheet, ref = _output("money")(wb)
+        row = wb[sheet][ref].row
+        if height is None:
+            wb[sheet].row_dimensions[row].hidden = True
+        else:
+            wb[sheet].row_dimensions[row].height = height
+    return edit
+
+
+def _narrow_column(wb: Workbook) -> None:
+    sheet, ref = _output("money")(wb)
+    wb[sheet].column_dimensions[wb[sheet][ref].column_letter].width = 0.1
+
+
+def _merge_over_output(wb: Workbook) -> None:
+    sheet, ref = _output("money")(wb)
+    cell = wb[sheet][ref]
+    wb[sheet].merge_cells(start_row=cell.row, start_column=cell.column - 1, end_row=cell.row, end_column=cell.column)
+
+
+def _local_name(name: str, spelling: str) -> Callable[[Workbook], None]:
+    """A sheet-local name spelled `spelling` on the sheet that computes, pointing where `name` does not."""
+    def edit(wb: Workbook) -> None:
+        sheet = next(ws for ws in wb.worksheets if ws.title == "Berekening")
+        sheet.defined_names[spelling] = DefinedName(spelling, attr_text=f"'{wb.worksheets[-1].title}'!$B$5")
+        assert name in wb.defined_names
+    return edit
+
+
+def _xlfn_before_name(wb: Workbook) -> None:
+    sheet, ref = _output("money")(wb)
+    cell = wb[sheet][ref]
+    assert "calc_fout" in str(cell.value)
+    cell.value = str(cell.value).replace("calc_fout", "_xlfn.calc_fout")
+
+
+def _calculation(attribute: str, value: object) -> Callable[[Workbook], None]:
+    def edit(wb: Workbook) -> None:
+        setattr(wb.calculation, attribute, value)
+    return edit
+
+
+def _date1904(wb: Workbook) -> None:
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    wb.epoch = CALENDAR_MAC_1904
+
+
+def _input_validation(attribute: str, value: object) -> Callable[[Workbook], None]:
+    def edit(wb: Workbook) -> None:
+        sheet, _ = _cell(wb, "zk_sleutel")
+        for validation in wb[sheet].data_validations.dataValidation:
+            setattr(validation, attribute, value)
+    return edit
+
+
+def _remove_input_highlighting(wb: Workbook) -> None:
+    from openpyxl.formatting.formatting import ConditionalFormattingList
+
+    sheet, _ = _cell(wb, "zk_sleutel")
+    assert list(wb[sheet].conditional_formatting)
+    wb[sheet].conditional_formatting = ConditionalFormattingList()
+
+
+def _hyperlink_on_label(wb: Workbook) -> None:
+    sheet, ref = _output("money")(wb)
+    cell = wb[sheet][ref]
+    wb[sheet].cell(row=cell.row, column=cell.column - 1).hyperlink = "http://example.invalid/echt-bedrag"
+
+
+def _sheet_view(wb: Workbook) -> None:
+    sheet, _ = _output("money")(wb)
+    wb[sheet].sheet_view.showZeros = False
+
+
+def _header(wb: Workbook) -> None:
+    sheet, _ = _output("money")(wb)
+    wb[sheet].oddHeader.center.text = "Voldoet aan alle eisen van CZ"
+
+
+def _print_area(wb: Workbook) -> None:
+    sheet, _ = _output("money")(wb)
+    wb[sheet].print_area = "A1:A3"
+
+
+def _protection_flag(wb: Workbook) -> None:
+    sheet, _ = _output("money")(wb)
+    wb[sheet].protection.formatCells = False
+
+
+def _theme_text_white(data: bytes) -> bytes:
+    """The theme's dark text colour (dk1, the colour of every default font) made white."""
+    import re
+
+    changed, count = re.subn(rb"<a:dk1>\s*<a:sysClr[^>]*/>\s*</a:dk1>", b'<a:dk1><a:srgbClr val="FFFFFF"/></a:dk1>',
+                             data)
+    assert count == 1
+    return changed
+
+
+TEXT_BOX = ('<xdr:twoCellAnchor xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" '
+            'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><xdr:from><xdr:col>{col}</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>{row}</xdr:row>'
+            '<xdr:rowOff>0</xdr:rowOff></xdr:from><xdr:to><xdr:col>{end}</xdr:col><xdr:colOff>0</xdr:colOff>'
+            '<xdr:row>{row_end}</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:to><xdr:sp macro="" textlink="">'
+            '<xdr:nvSpPr><xdr:cNvPr id="99" name="Tekstvak 99"/><xdr:cNvSpPr txBox="1"/></xdr:nvSpPr><xdr:spPr>'
+            '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:solidFill><a:srgbClr val="FFFFFF"/></a:solidFill>'
+            '</xdr:spPr><xdr:txBody><a:bodyPr/><a:p><a:r><a:t>€ 999.999,99</a:t></a:r></a:p></xdr:txBody></xdr:sp>'
+            '<xdr:clientData/></xdr:twoCellAnchor>')
+DRAWING = ('<xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" '
+           'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">{anchors}</xdr:wsDr>')
+
+
+def text_box(directory: Path, name: str = "tekstvak.xlsx", template: str = "staffel", kind: str = "money") -> Path:
+    """A text box with a fixed amount drawn over the first output of `kind`: in a drawing of its own, or
+    added to the drawing the sheet already has (a chart's)."""
+    source = filled(directory, template)
+    wb = load_workbook(source)
+    sheet, ref = _output(kind)(wb)
+    cell = wb[sheet][ref]
+    anchor = TEXT_BOX.format(col=cell.column - 1, row=cell.row - 1, end=cell.column, row_end=cell.row)
+    with zipfile.ZipFile(source) as archive:
+        part = sheet_part(archive, sheet)
+        rels_name = part.replace("worksheets/", "worksheets/_rels/") + ".rels"
+        existing = [n for n in archive.namelist() if n.startswith("xl/drawings/drawing")]
+    if existing:
+        def add(data: bytes) -> bytes:
+            import re
+
+            end = re.search(rb"</(?:\w+:)?wsDr>", data)
+            assert end is not None
+            return data[:end.start()] + anchor.encode() + data[end.start():]
+        return with_xml(directory, name, {existing[0]: add}, source=source)
+    rels = ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship '
+            'Id="rIdT" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing" '
+            'Target="../drawings/drawing9.xml"/></Relationships>')
+    return with_xml(directory, name, {
+        part: before(b"</worksheet>", b'<drawing xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+                                      b'relationships" r:id="rIdT"/>'),
+        "[Content_Types].xml": before(b"</Types>", b'<Override PartName="/xl/drawings/drawing9.xml" ContentType="'
+                                                   b'application/vnd.openxmlformats-officedocument.drawing+xml"/>')},
+        added={rels_name: rels.encode(), "xl/drawings/drawing9.xml": DRAWING.format(anchors=anchor).encode()},
+        source=source)
+
+
+def _chart_edit(old: bytes, new: bytes) -> Callable[[bytes], bytes]:
+    def edit(data: bytes) -> bytes:
+        assert old in data, old
+        return data.replace(old, new, 1)
+    return edit
+
+
+def chart(directory: Path, name: str, part: str, edit: Callable[[bytes], bytes]) -> Path:
+    return with_xml(directory, name, {part: edit}, source=filled(directory, "cz_ratio"))
+
+
+X14_CONDITIONAL_FORMAT = (
+    b'<extLst><ext uri="{78C0D931-6437-407d-A8EE-F0AAD7539E65}" xmlns:x14="http://schemas.microsoft.com/office/'
+    b'spreadsheetml/2009/9/main"><x14:conditionalFormattings><x14:conditionalFormatting xmlns:xm="http://schemas.'
+    b'microsoft.com/office/excel/2006/main"><x14:cfRule type="expression" priority="1" id="{00000000-0000-0000-0000-'
+    b'000000000001}"><xm:f>TRUE</xm:f><x14:dxf><font><color rgb="FFFFFFFF"/></font></x14:dxf></x14:cfRule><xm:sqref>'
+    b'B4:B10</xm:sqref></x14:conditionalFormatting></x14:conditionalFormattings></ext></extLst>')
+
+# name -> (maker(directory) -> path, the kind of finding, the sheet it names): every formula of these
+# workbooks is the template's; each shows a reader something else.
+SEEN: dict[str, tuple[Callable[[Path], Path], str, str]] = {
+    "format_hides_output": (lambda d: _edited(d, "opmaak_verborgen.xlsx", _on_output(
+        "money", _set_attribute("number_format", ";;;"))), "opmaak", "Uitkomst"),
+    "format_shows_a_fixed_amount": (lambda d: _edited(d, "opmaak_vast_bedrag.xlsx", _on_output(
+        "money", _set_attribute("number_format", '"€ 999.999,99"'))), "opmaak", "Uitkomst"),
+    "format_turns_every_verdict_into_voldoet": (lambda d: _edited(d, "opmaak_voldoet.xlsx", _on_output(
+        "bool", _set_attribute("number_format", '"voldoet";"voldoet";"voldoet";"voldoet"'))), "opmaak", "Uitkomst"),
+    "conditional_format_paints_output_white": (lambda d: _edited(d, "wit.xlsx", _paint_white), "opmaak", "Uitkomst"),
+    "text_box_over_output": (lambda d: text_box(d), "tekening", "Uitkomst"),
+    "text_box_over_output_beside_a_chart": (lambda d: text_box(d, "tekstvak_grafiek.xlsx", "cz_ratio", "bool"),
+                                            "tekening", "Uitkomst"),
+    "output_row_hidden": (lambda d: _edited(d, "rij_verborgen.xlsx", _hide_row(None)), "opmaak", "Uitkomst"),
+    "output_row_height_zero": (lambda d: _edited(d, "rij_laag.xlsx", _hide_row(0.1)), "opmaak", "Uitkomst"),
+    "output_column_too_narrow": (lambda d: _edited(d, "kolom_smal.xlsx", _narrow_column), "opmaak", "Uitkomst"),
+    "cells_merged_over_output": (lambda d: _edited(d, "samengevoegd.xlsx", _merge_over_output), "opmaak", "Uitkomst"),
+    "sheet_local_input_name": (lambda d: _edited(d, "lokale_naam.xlsx", _local_name(
+        "in_aanvullend_budget", "in_aanvullend_budget")), "naam", "Berekening"),
+    "sheet_local_dotless_i_name": (lambda d: _edited(d, "lokale_naam_i.xlsx", _local_name(
+        "in_aanvullend_budget", "ın_aanvullend_budget")), "naam", "ın_aanvullend_budget"),
+    "xlfn_before_a_name": (lambda d: _edited(d, "xlfn.xlsx", _xlfn_before_name), "formule", "Uitkomst"),
+    "manual_calculation": (lambda d: _edited(d, "handmatig.xlsx", _calculation("calcMode", "manual")), "instelling",
+                           "werkmap"),
+    "precision_as_displayed": (lambda d: _edited(d, "precisie.xlsx", _calculation("fullPrecision", False)),
+                               "instelling", "werkmap"),
+    "iterative_calculation": (lambda d: _edited(d, "iteratie.xlsx", _calculation("iterate", True)), "instelling",
+                              "werkmap"),
+    "date_system_1904": (lambda d: _edited(d, "datum1904.xlsx", _date1904), "instelling", "werkmap"),
+    "validation_alert_off": (lambda d: _edited(d, "geen_foutmelding.xlsx", _input_validation(
+        "showErrorMessage", False)), "instelling", "Invoer"),
+    "validation_alert_information": (lambda d: _edited(d, "informatie.xlsx", _input_validation(
+        "errorStyle", "information")), "instelling", "Invoer"),
+    "formula_cell_unlocked": (lambda d: _edited(d, "ontgrendeld.xlsx", _on_output("money", _protection_off)),
+                              "opmaak", "Uitkomst"),
+    "input_error_highlighting_removed": (lambda d: _edited(d, "geen_markering.xlsx", _remove_input_highlighting),
+                                         "opmaak", "Invoer"),
+    "external_hyperlink_on_a_label": (lambda d: _edited(d, "hyperlink.xlsx", _hyperlink_on_label), "opmaak",
+                                      "Uitkomst"),
+    "zeros_not_shown": (lambda d: _edited(d, "nullen.xlsx", _sheet_view), "opmaak", "Uitkomst"),
+    "header_with_a_verdict": (lambda d: _edited(d, "koptekst.xlsx", _header), "opmaak", "Uitkomst"),
+    "print_area_cut": (lambda d: _edited(d, "afdrukbereik.xlsx", _print_area), "naam", "Uitkomst"),
+    "sheet_protection_loosened": (lambda d: _edited(d, "opmaak_toegestaan.xlsx", _protection_flag), "instelling",
+                                  "Uitkomst"),
+    "theme_text_colour_white": (lambda d: with_xml(d, "thema_wit.xlsx", {"xl/theme/theme1.xml": _theme_text_white}),
+                                "opmaak", "Invoer"),
+    "chart_series_repointed": (lambda d: chart(d, "grafiek_reeks.xlsx", "xl/charts/chart1.xml", _chart_edit(
+        b"<val><numRef><f>'Invoer'!$C$15:$C$2014</f>", b"<val><numRef><f>'Berekening'!$J$15:$J$2014</f>")),
+        "grafiek", "Uitkomst"),
+    "chart_axis_maximum": (lambda d: chart(d, "grafiek_as.xlsx", "xl/charts/chart1.xml", _chart_edit(
+        b"<valAx><axId val=\"100\" /><scaling><orientation val=\"minMax\" />",
+        b"<valAx><axId val=\"100\" /><scaling><orientation val=\"minMax\" /><max val=\"1\" />")), "grafiek",
+        "Uitkomst"),
+    "chart_title_changed": (lambda d: chart(d, "grafiek_titel.xlsx", "xl/charts/chart1.xml", _chart_edit(
+        b"<a:t>Cli\xc3\xabnten per postcodegebied en de drempel</a:t>", b"<a:t>Ruim boven de drempel</a:t>")),
+        "grafiek", "Uitkomst"),
+    "chart_hidden": (lambda d: chart(d, "grafiek_verborgen.xlsx", "xl/drawings/drawing1.xml", _chart_edit(
+        b'name="Chart 1"', b'name="Chart 1" hidden="1"')), "grafiek", "Uitkomst"),
+    "x14_conditional_format": (lambda d: with_xml(d, "x14.xlsx", {"sheet:Uitkomst": before(
+        b"</worksheet>", X14_CONDITIONAL_FORMAT)}), "onderdeel", "Uitkomst"),
+}
 
 
 EXTERNAL_LINK = (b'<?xml version="1.0" encoding="UTF-8"?><externalLink xmlns="http://schemas.openxmlformats.org/'

@@ -13,6 +13,7 @@ import pytest
 from attacks import (
     CLAIM_COLUMNS,
     HOSTILE_VALUES,
+    SEEN,
     TAMPERED,
     alias_bomb_overlay,
     big_inputs,
@@ -73,6 +74,30 @@ def test_check_names_every_tampering(corpus: Path, attack: str) -> None:
     assert code == 1, (attack, stdout, stderr)
     assert any(line.startswith(f"{kind}: ") for line in stdout.splitlines()), (attack, stdout)
     assert "Traceback" not in stdout + stderr and seconds < 20
+
+
+@pytest.mark.parametrize("attack", sorted(SEEN))
+def test_check_names_what_a_reader_would_see_differently(corpus: Path, attack: str) -> None:
+    """Every formula untouched, the workbook shows a reader something else: check names the sheet (or
+    name) and the kind of difference, in one Dutch line per difference."""
+    maker, kind, where = SEEN[attack]
+    path = maker(corpus)
+    code, stdout, stderr, seconds, _ = run("check", str(path), cwd=corpus)
+    assert code == 1, (attack, stdout, stderr)
+    lines = [line for line in stdout.splitlines() if line.startswith(f"{kind}: ")]
+    assert any(where in line for line in lines), (attack, stdout)
+    assert "Traceback" not in stdout + stderr and seconds < 20
+
+
+def test_a_copy_saved_by_openpyxl_is_in_order(corpus: Path) -> None:
+    """The attacks above are made with openpyxl: its own rewriting of a workbook is no difference."""
+    from openpyxl import load_workbook
+
+    for template in ("staffel", "cz_ratio"):
+        target = corpus / f"openpyxl_{template}.xlsx"
+        load_workbook(filled(corpus, template)).save(target)
+        code, stdout, stderr, _, _ = run("check", str(target), cwd=corpus)
+        assert code == 0 and "in orde" in stdout, stdout + stderr
 
 
 def _one_dutch_line(stderr: str) -> str:

@@ -245,8 +245,8 @@ def _rules(ws: Worksheet, styles: Styles, area: Area) -> list[tuple[Any, ...]]:
             scales = tuple(repr(getattr(rule, name, None)) for name in ("colorScale", "dataBar", "iconSet")
                            if getattr(rule, name, None) is not None)
             formulas = tuple(constant_condition(formula_key(f)) for f in (rule.formula or ()))
-            key = (cells, rule.type, rule.operator or "", formulas, bool(rule.stopIfTrue),
-                   styles.differential(rule.dxf), extra, scales)
+            # stopIfTrue is not compared: LibreOffice does not keep it (the rules themselves are).
+            key = (cells, rule.type, rule.operator or "", formulas, styles.differential(rule.dxf), extra, scales)
             rules.append((int(rule.priority or 0), len(rules), key))
     return [key for _, _, key in sorted(rules, key=lambda r: (r[0], r[1]))]
 

@@ -238,11 +238,15 @@ def _ranges(read: Structure) -> dict[str, list[tuple[int, int, int, int]]]:
     return result
 
 
-def _cell_findings(found: _Workbook, reference: _Workbook, spec: TemplateSpec) -> list[Finding]:
+def _inputs(reference: _Workbook, spec: TemplateSpec) -> set[tuple[str, str]]:
+    """(sheet, cell) of every input of the template, and of its key: the cells whose value may differ."""
+    wb = reference.formulas
+    return {cell for name in (*(i.name for i in spec.inputs), "zk_sleutel") for cell in _named_cells(wb, name)}
+
+
+def _cell_findings(found: _Workbook, reference: _Workbook, inputs: set[tuple[str, str]]) -> list[Finding]:
     wb, expected_wb = found.formulas, reference.formulas
     findings: list[Finding] = []
-    inputs = {cell for i in spec.inputs for cell in _named_cells(expected_wb, i.name)}
-    inputs |= set(_named_cells(expected_wb, "zk_sleutel"))
     for ws in wb.worksheets:
         if ws.title not in expected_wb.sheetnames:
             for coordinate, value, _kind in _cells(ws):
@@ -311,12 +315,22 @@ def reference_findings(path: Path, spec: TemplateSpec) -> list[Finding]:
     against the template."""
     reference = _reference(spec.name, _overlay())
     found, _values = _open(path, getattr(reference.formulas, "loaded_theme", None))
-    return _structure_findings(found, reference, spec)
+    return _structure_findings(found, reference, _inputs(reference, spec))
 
 
-def _structure_findings(found: _Workbook, reference: _Workbook, spec: TemplateSpec) -> list[Finding]:
+def compare_workbooks(path: Path, reference_path: Path) -> list[Finding]:
+    """Steps 1-4 for any two workbooks: what `path` shows differently from `reference_path`, every cell
+    compared (no inputs). For tests and tools: a template against its copy saved by another program."""
+    wb = load_workbook(reference_path)
+    reference = _Workbook(wb, read_structure(reference_path), check_workbook_bounds(reference_path),
+                          appearance.Styles(wb, None))
+    found, _values = _open(path, getattr(wb, "loaded_theme", None))
+    return _structure_findings(found, reference, set())
+
+
+def _structure_findings(found: _Workbook, reference: _Workbook, inputs: set[tuple[str, str]]) -> list[Finding]:
     return [*_part_findings(found.parts, reference.parts), *_workbook_findings(found, reference),
-            *_cell_findings(found, reference, spec)]
+            *_cell_findings(found, reference, inputs)]
 
 
 # --- outputs ----------------------------------------------------------------------------------------------
@@ -354,7 +368,7 @@ def check_workbook(path: Path) -> CheckReport:
     if report.version != str(_value(reference.formulas, "zk_versie")):
         report.findings.append(Finding("versie", "Bronnen", _value(reference.formulas, "zk_versie"), report.version,
                                        "andere versie van het sjabloon dan de toolkit kent"))
-    report.findings += _structure_findings(found, reference, spec)
+    report.findings += _structure_findings(found, reference, _inputs(reference, spec))
     _check_outputs(wb, values, spec, report)
     return report
 

@@ -21,6 +21,9 @@ Number formats (`number_format_key`): a literal is the same quoted, escaped or b
 becomes `d\\-m\\-yyyy`), a colour name in any case (`[Red]` = `[RED]`), `General` in any case. Sections,
 digit placeholders, conditions, locale codes and fills stay as they are.
 
+Conditional formats: a formula that is only TRUE or FALSE is 1 or 0 (`constant_condition`, LibreOffice
+writes the number), and `stopIfTrue` is not compared (LibreOffice does not keep it).
+
 Colours (`resolve_colour`): a theme or palette colour is the RGB it shows (LibreOffice writes the theme's
 black as `FF000000`); the alpha byte is ignored (Excel does not draw it for cells).
 """

@@ -24,7 +24,7 @@ from xml.etree import ElementTree
 
 from openpyxl.utils import get_column_letter
 
-from .equivalence import Token, formula_key
+from .equivalence import Token, formula_key, number_format_key
 from .findings import Finding
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -326,10 +326,10 @@ def chart_description(root: ElementTree.Element | None) -> Any:
             continue
         scaling = axis.find(f"{{{CHART}}}scaling")
         number_format = axis.find(f"{{{CHART}}}numFmt")
-        code = None
+        code: tuple[tuple[str, str], ...] | None = None
         if number_format is not None and not _bool(number_format.get("sourceLinked"), False):
-            code = number_format.get("formatCode")
-            code = None if code is None or code.lower() == "general" else code
+            written = number_format.get("formatCode")
+            code = None if written is None or written.lower() == "general" else number_format_key(written)
         axes.append((name, _bool(_val(axis, "delete"), False), _val(scaling, "orientation", "minMax"),
                      _number(_val(scaling, "min")), _number(_val(scaling, "max")), _number(_val(scaling, "logBase")),
                      _text(axis.find(f"{{{CHART}}}title")), code))
