@@ -143,18 +143,20 @@ def _reference(name: str, overlay: str) -> _Workbook:
 
 # --- reading a workbook ---------------------------------------------------------------------------------
 
-def _open(path: Path, reference_theme: bytes | None = None) -> tuple[_Workbook, Workbook]:
+def _open(path: Path, reference_theme: bytes | None = None, *,
+          values: bool = True) -> tuple[_Workbook, Workbook | None]:
+    """The workbook for comparing, and (with `values`) its saved values, after the package's bounds."""
     if not path.is_file():
         raise InputError(f"{path}: bestand bestaat niet", field="workbook", value=str(path), file=str(path))
     found = check_workbook_bounds(path)
     try:
         formulas = load_workbook(path)
-        values = load_workbook(path, data_only=True)
+        saved = load_workbook(path, data_only=True) if values else None
         read = read_structure(path)
     except Exception as err:  # openpyxl raises many types for files that are not xlsx
         raise InputError(f"{path}: geen leesbare xlsx ({type(err).__name__}: {str(err)[:200]})", field="workbook",
                          value=str(path), file=str(path)) from None
-    return _Workbook(formulas, read, found, appearance.Styles(formulas, reference_theme)), values
+    return _Workbook(formulas, read, found, appearance.Styles(formulas, reference_theme)), saved
 
 
 def _named_cells(wb: Workbook, name: str) -> list[tuple[str, str]]:
@@ -314,7 +316,7 @@ def reference_findings(path: Path, spec: TemplateSpec) -> list[Finding]:
     """Steps 1-4 of the module docstring: the package, the workbook, every cell and what a reader sees,
     against the template."""
     reference = _reference(spec.name, _overlay())
-    found, _values = _open(path, getattr(reference.formulas, "loaded_theme", None))
+    found, _values = _open(path, getattr(reference.formulas, "loaded_theme", None), values=False)
     return _structure_findings(found, reference, _inputs(reference, spec))
 
 
@@ -324,7 +326,7 @@ def compare_workbooks(path: Path, reference_path: Path) -> list[Finding]:
     wb = load_workbook(reference_path)
     reference = _Workbook(wb, read_structure(reference_path), check_workbook_bounds(reference_path),
                           appearance.Styles(wb, None))
-    found, _values = _open(path, getattr(wb, "loaded_theme", None))
+    found, _values = _open(path, getattr(wb, "loaded_theme", None), values=False)
     return _structure_findings(found, reference, set())
 
 
@@ -355,6 +357,7 @@ def _same(expected: Any, found: Any, kind: str) -> bool:
 def check_workbook(path: Path) -> CheckReport:
     """Compare a workbook with the template it claims to be and its outputs with the rules."""
     found, values = _open(path)
+    assert values is not None
     wb = found.formulas
     name = _value(wb, "zk_sjabloon")
     if not isinstance(name, str) or name not in SPECS:
