@@ -14,7 +14,6 @@ from openpyxl.workbook.defined_name import DefinedName
 
 from toolkit.workbook.check import compare_workbooks
 from toolkit.workbook.equivalence import (
-    formula_key,
     is_date_format,
     number_format_key,
     resolve_colour,
