@@ -104,5 +104,7 @@ def future_template(path: Path) -> Path:
     wb.defined_names["in_bedrag"] = DefinedName("in_bedrag", attr_text="'Invoer'!$B$3")
     wb.defined_names["in_reeks"] = DefinedName("in_reeks", attr_text=f"'Invoer'!$B$3:$B${last}")
     uitkomst.defined_names["lokaal"] = DefinedName("lokaal", attr_text="'Uitkomst'!$B$3")
+    wb.defined_names["zk_sleutel"] = DefinedName("zk_sleutel", attr_text="'Invoer'!$C$3")
+    invoer["C3"].fill = PatternFill("solid", fgColor="FFF2CC")
     wb.save(path)
     return path

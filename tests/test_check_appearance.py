@@ -154,3 +154,19 @@ def test_a_validation_over_a_whole_sheet_is_compared_within_the_template(templat
         wb["Uitkomst"].add_data_validation(validation)
     lines = _changed(template, edit)
     assert lines and all("Uitkomst!" in line and "gegevensvalidatie toegevoegd" in line for line in lines)
+
+
+@pytest.mark.parametrize(("header", "differs"), [
+    ("Sjabloon test, beleidsjaar 2027 Zorg en Co", False),  # the key where fill may write it
+    ("Sjabloon test, beleidsjaar 2027", False),
+    ("Sjabloon test, beleidsjaar 2027 Zorg en Co voldoet", True),
+    ("Zorg en Co", True),
+])
+def test_a_header_may_hold_the_key_and_nothing_else(template: Path, header: str, differs: bool) -> None:
+    wb = load_workbook(template)
+    wb["Invoer"]["C3"] = "Zorg en Co"
+    wb["Uitkomst"].oddHeader.left.text = header
+    target = template.with_name("sleutel.xlsx")
+    wb.save(target)
+    lines = [f.line() for f in compare_workbooks(target, template, inputs=("zk_sleutel",))]
+    assert bool(lines) == differs and all("kop- of voettekst" in line for line in lines), lines

@@ -249,6 +249,8 @@ def _inputs(reference: _Workbook, spec: TemplateSpec) -> set[tuple[str, str]]:
 def _cell_findings(found: _Workbook, reference: _Workbook, inputs: set[tuple[str, str]]) -> list[Finding]:
     wb, expected_wb = found.formulas, reference.formulas
     findings: list[Finding] = []
+    key = _value(wb, "zk_sleutel")
+    key = key.strip() if isinstance(key, str) else "" if key is None else str(key)
     for ws in wb.worksheets:
         if ws.title not in expected_wb.sheetnames:
             for coordinate, value, _kind in _cells(ws):
@@ -291,7 +293,7 @@ def _cell_findings(found: _Workbook, reference: _Workbook, inputs: set[tuple[str
                 findings.append(Finding(kind, f"{ws.title}!{coordinate}", _text(want), None,
                                         "formule verwijderd" if want_kind == "f" else "waarde verwijderd"))
         sheet_inputs = {coordinate for sheet, coordinate in inputs if sheet == ws.title}
-        findings += appearance.sheet_findings(ws, reference_sheet, found.styles, reference.styles, sheet_inputs)
+        findings += appearance.sheet_findings(ws, reference_sheet, found.styles, reference.styles, sheet_inputs, key)
         findings += structure.sheet_findings(found.structure.sheets.get(ws.title) or structure.Sheet(ws.title, ""),
                                              reference.structure.sheets.get(ws.title))
     return findings
@@ -320,14 +322,15 @@ def reference_findings(path: Path, spec: TemplateSpec) -> list[Finding]:
     return _structure_findings(found, reference, _inputs(reference, spec))
 
 
-def compare_workbooks(path: Path, reference_path: Path) -> list[Finding]:
-    """Steps 1-4 for any two workbooks: what `path` shows differently from `reference_path`, every cell
-    compared (no inputs). For tests and tools: a template against its copy saved by another program."""
+def compare_workbooks(path: Path, reference_path: Path, inputs: tuple[str, ...] = ()) -> list[Finding]:
+    """Steps 1-4 for any two workbooks: what `path` shows differently from `reference_path`, the cells of
+    the names `inputs` free to hold other values. For tests and tools: a template against its copy saved
+    by another program."""
     wb = load_workbook(reference_path)
     reference = _Workbook(wb, read_structure(reference_path), check_workbook_bounds(reference_path),
                           appearance.Styles(wb, None))
     found, _values = _open(path, getattr(wb, "loaded_theme", None), values=False)
-    return _structure_findings(found, reference, set())
+    return _structure_findings(found, reference, {cell for name in inputs for cell in _named_cells(wb, name)})
 
 
 def _structure_findings(found: _Workbook, reference: _Workbook, inputs: set[tuple[str, str]]) -> list[Finding]:
