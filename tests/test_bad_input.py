@@ -14,7 +14,7 @@ from toolkit import InputError, ratio_from_claims
 
 # file -> (row named or None, text the message must contain)
 EXPECTED = {
-    "wrong_separator.csv": (None, "kolom(men) ontbreken"),
+    "wrong_separator.csv": (None, "kolommen ontbreken"),
     "missing_column.csv": (None, "postcode"),
     "postcode_12AB.csv": (3, "'12AB'"),
     "postcode_0123.csv": (4, "'0123'"),
@@ -24,7 +24,7 @@ EXPECTED = {
     "ragged.csv": (3, "4 velden"),
     "missing_insurer.csv": (2, "verzekeraar ontbreekt"),
     "missing_provider.csv": (2, "zorgaanbieder ontbreekt"),
-    "unrelated.csv": (None, "kolom(men) ontbreken"),
+    "unrelated.csv": (None, "kolommen ontbreken"),
     "broken.xlsx": (None, "xlsx"),
     "broken.parquet": (None, "Parquet"),
     "cr_line_endings.csv": (1, "los CR-teken"),

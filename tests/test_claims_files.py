@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from pathlib import Path
 
 import openpyxl
@@ -15,6 +16,7 @@ from conftest import HEADER, write_lines
 from test_bad_input import run_cli
 
 from toolkit import InputError, ratio_from_claims
+from toolkit.claims.report import CLAIM_SET_FIELDS
 
 MONTHS = {
     "2025-01.csv": [HEADER, "A;c1;5611;CZ;2025-01-10;Verpleging", "A;c2;5611 AB;OHRA;2025-01-11;Verpleging",
@@ -31,7 +33,9 @@ def write_months(folder: Path) -> list[Path]:
 
 
 def without_source(report: object) -> dict[str, object]:
-    return {k: v.to_dict() for k, v in report.providers.items()}  # type: ignore[attr-defined]
+    """Each provider's results, without the claim set's file names (which differ between the sources)."""
+    return {k: {f: v for f, v in r.to_dict().items() if f not in CLAIM_SET_FIELDS}
+            for k, r in report.providers.items()}  # type: ignore[attr-defined]
 
 
 def test_several_files_are_one_claim_set(tmp_path: Path) -> None:
@@ -174,3 +178,32 @@ def test_dates_as_dates_in_parquet_and_xlsx_agree_with_text(tmp_path: Path) -> N
         f"{r[0]};{r[1]};{r[2]};{r[3]};{r[4]:%d-%m-%Y}" for r in rows])
     assert without_source(ratio_from_claims(tmp_path / "d.parquet", year=2027)) == without_source(
         ratio_from_claims(text, year=2027))
+
+
+def test_repeat_finder_counts_each_line_of_a_later_file_once_against_its_first_file() -> None:
+    """`RepeatFinder` against a plain count, on random keys (repeats within a file are claims of their own)."""
+    import random
+
+    import numpy as np
+
+    from toolkit.claims.claimset import RepeatFinder
+
+    rng = random.Random(20)
+    for files in (2, 3, 9):
+        universe = [rng.getrandbits(64) for _ in range(40)]
+        contents = [[rng.choice(universe) for _ in range(rng.randrange(0, 30))] for _ in range(files)]
+        finder = RepeatFinder(files)
+        for index, keys in enumerate(contents):
+            half = len(keys) // 2  # keys arrive batch by batch
+            finder.add(np.array(keys[:half], np.uint64))
+            finder.add(np.array(keys[half:], np.uint64))
+            finder.end_of_file(index)
+        expected = Counter()
+        for index, keys in enumerate(contents):
+            for key in keys:
+                # With `files` files, the finder keeps the top 64 - bits of a key: equal tops are one line.
+                bits = max(1, (files - 1).bit_length())
+                first = next((i for i in range(index) if any(k >> bits == key >> bits for k in contents[i])), None)
+                if first is not None:
+                    expected[index, first] += 1
+        assert Counter({(f, e): n for f, e, n in finder.found}) == expected

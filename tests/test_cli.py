@@ -18,7 +18,7 @@ def test_json_lists_one_object_per_provider_per_line(claims_csv: Path, tmp_path:
     assert json.loads(result.stdout) == [json.loads(json.dumps(r.to_dict())) for r in report.providers.values()]
     lines = result.stdout.splitlines()
     assert lines[0] == "[" and lines[-1] == "]" and len(lines) == len(report.providers) + 2
-    assert "'C Z' (1 regels)" in result.stderr  # the warning goes to stderr, never into the JSON
+    assert "'C Z' (1 regel)" in result.stderr  # the warning goes to stderr, never into the JSON
 
 
 def test_json_is_one_object_for_one_provider_or_a_file_without_providers(claims_csv: Path, tmp_path: Path) -> None:
@@ -92,10 +92,12 @@ def test_rapport_is_a_workbook_with_an_overview_a_sheet_per_provider_and_charts(
     assert result.returncode == 0, result.stderr
     wb = load_workbook(report)
     assert wb.sheetnames == ["Overzicht", "A", "B", "K"]
-    overview = list(wb["Overzicht"].iter_rows(min_row=4, max_row=6, values_only=True))
+    overview = list(wb["Overzicht"].iter_rows(min_row=5, max_row=7, values_only=True))
     assert [r[:3] for r in overview] == [("A", 7, 3), ("B", 6, 2), ("K", 0, 0)]
-    sheet_a = list(wb["A"].iter_rows(min_row=4, values_only=True))
+    assert [r[5] for r in overview] == ["nee", "ja", "n.v.t."]  # voldoet: ja/nee, never WAAR/ONWAAR
+    sheet_a = list(wb["A"].iter_rows(min_row=22, values_only=True))
     assert [r[:3] for r in sheet_a] == [("5612", 1, 1), ("5613", 2, None), ("5611", 4, None)]  # 5612 to drop
+    assert wb["A"]["A21"].value == "PC4" and wb["A"].print_title_rows == "$21:$21"
     assert len(wb["A"]._charts) == 1
     again = run_cli("ratio", str(claims_csv), "--year", "2027", "--rapport", str(report), cwd=tmp_path)
     assert again.returncode == 1 and "--force" in again.stderr
@@ -229,3 +231,159 @@ def test_typer_panels_are_dutch_whoever_imports_them_first() -> None:
               "print(r.OPTIONS_PANEL_TITLE, r.ARGUMENTS_PANEL_TITLE, r._('Missing argument'))\n")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert result.stdout.split() == ["Opties", "Argumenten", "Argument", "ontbreekt"], result.stderr
+
+
+# --- the command line for Dutch users (issue 18, item 8) ---------------------------------------------------
+
+COMMANDS = ("ratio", "plafond", "fill", "describe", "demo", "check", "sjablonen", "parameters")
+
+
+def test_every_help_fits_80_columns_in_dutch_words_with_an_example(tmp_path: Path) -> None:
+    import re
+
+    for command in ("", *COMMANDS):
+        result = run_cli(*([command] if command else []), "-h", cwd=tmp_path, env={"COLUMNS": "80"})
+        assert result.returncode == 0, result.stderr
+        text = result.stdout
+        for line in text.splitlines():
+            assert len(line) <= 80, (command, line)
+            # A line that ends in a letter and a hyphen is a word broken inside (xlsx- / bestand).
+            assert not re.search(r"\w-$", line), (command, line)
+        assert "Voorbeelden:" in text and f"zorginkoop {command}".strip() in text, command
+        for english in ("distinct", "per_area", "existing", "linear", "seasonal", "TEXT", "TEKST", "PATH",
+                        "INTEGER", "GEHEEL GETAL", "<=x<=", "--method ", "--provider", "--exemption", "--all"):
+            assert english not in text, (command, english)
+    ratio = run_cli("ratio", "-h", cwd=tmp_path, env={"COLUMNS": "80"}).stdout
+    for dutch in ("DECLARATIES...", "--methode [uniek|per_gebied]", "--soort [bestaand|nieuw]", "--year, --jaar JAAR",
+                  "--dubbel [negeren|weigeren]", "--recursief"):
+        assert dutch in ratio, dutch
+    plafond = run_cli("plafond", "-h", cwd=tmp_path, env={"COLUMNS": "80"}).stdout
+    for dutch in ("--plafond BEDRAG", "--productieafspraak BEDRAG", "--methode [lineair|seizoen]", "[1 t/m 12]"):
+        assert dutch in plafond, dutch
+    fill = run_cli("fill", "-h", cwd=tmp_path, env={"COLUMNS": "80"}).stdout
+    assert "SJABLOON INVOER" in fill and "INVOER    Invoerbestand" in fill
+    assert "WERKMAP  Een ingevuld" in run_cli("check", "-h", cwd=tmp_path).stdout
+
+
+def test_english_spellings_stay_accepted_out_of_sight(claims_csv: Path, tmp_path: Path) -> None:
+    dutch = run_cli("ratio", str(claims_csv), "--jaar", "2027", "--soort", "nieuw", "--methode", "per_gebied",
+                    "--json", cwd=tmp_path)
+    for spelling in (["--provider", "new", "--method", "per_area"], ["--soort", "NEW", "--methode", "Per_Area"],
+                     ["--provider", "nieuw", "--method", "per_gebied"]):
+        english = run_cli("ratio", str(claims_csv), "--year", "2027", *spelling, "--json", cwd=tmp_path)
+        assert english.returncode == 0 and english.stdout == dutch.stdout, (spelling, english.stderr)
+    wide = run_cli("ratio", str(claims_csv), "--year", "2027", "--all", cwd=tmp_path, env={"COLUMNS": "80"})
+    assert wide.returncode == 0 and "Te schrappen" in wide.stdout
+    method = run_cli("plafond", str(EXAMPLES / "declaraties_2027.csv"), "--plafond", "400000", "--year", "2027",
+                     "--agb", "99000001", "--methode", "linear", "--json", cwd=tmp_path)
+    assert method.returncode == 0 and '"method": "linear"' in method.stdout
+
+
+def test_errors_name_the_option_as_typed_and_years_without_a_dot(tmp_path: Path) -> None:
+    claims = str(EXAMPLES / "declaraties_2027.csv")
+    cases = ((["ratio", claims, "--jaar", "27"], "fout: --jaar: '27' ligt buiten het bereik 1900 t/m 2100"),
+             (["ratio", claims, "--year", "27"], "fout: --year: '27' ligt buiten het bereik 1900 t/m 2100"),
+             (["plafond", claims, "--jaar", "27", "--plafond", "1"], "fout: --jaar: '27' ligt buiten het bereik"),
+             (["plafond", claims, "--year", "2027", "--plafond", "-5"], "fout: --plafond: '-5' moet groter dan 0"),
+             (["plafond", claims, "--year", "2027", "--plafond", "1", "--score-2026", "B", "--kostenpunten", "500"],
+              "fout: --kostenpunten: '500' ligt buiten het bereik 0 t/m 100"),
+             (["plafond", claims, "--year", "2027", "--plafond", "1", "--score-2026", "A", "--productieafspraak",
+               "veel"], "fout: --productieafspraak: 'veel' is geen getal"),
+             (["ratio", claims, "--jaar", "2031"], "fout: --jaar 2031: de parametergegevens dekken dit beleidsjaar "
+                                                   "niet (wel: 2025, 2026, 2027)"))
+    for args, expected in cases:
+        result = run_cli(*args, cwd=tmp_path)
+        assert result.returncode == 1, (args, result.stderr)
+        line = result.stderr.strip()
+        assert line.startswith(expected) and "\n" not in line, (args, line)
+        for internal in ("ceiling", "cost_points", "production_agreement", " year:", "client_area_ratio", "1.900"):
+            assert internal not in line, (args, line)
+
+
+def test_ratio_and_plafond_word_a_wrong_year_the_same_way(tmp_path: Path) -> None:
+    """Issue 20, 2: claims of 2025 with the wrong year stop with exit 1 and propose the right one."""
+    claims = write_lines(tmp_path / "d.csv", ["Zorgaanbieder;Cliëntnummer;Postcode;Verzekeraar;Datum;Bedrag",
+                                              "A;c1;5611;CZ;14-03-2025;10,00", "A;c2;5612;CZ;15-03-2025;10,00"])
+    ratio = run_cli("ratio", str(claims), "--jaar", "2026", cwd=tmp_path)
+    plafond = run_cli("plafond", str(claims), "--year", "2027", "--plafond", "100000", cwd=tmp_path)
+    assert ratio.returncode == plafond.returncode == 1 and ratio.stdout == plafond.stdout == ""
+    assert ratio.stderr == ("fout: geen declaratieregels uit 2024 (het declaratiejaar bij beleidsjaar 2026); het "
+                            "bestand bevat 2025 — bedoelt u --jaar 2027?\n")
+    assert plafond.stderr == ("fout: geen declaratieregels uit 2027 (de productie van 2027); het bestand bevat 2025 "
+                              "— bedoelt u --year 2025?\n")
+
+
+def test_describe_shows_every_full_name_at_80_columns(tmp_path: Path) -> None:
+    from toolkit.workbook.specs import SPECS
+
+    for name, spec in SPECS.items():
+        result = run_cli("describe", name, cwd=tmp_path, env={"COLUMNS": "80"})
+        assert result.returncode == 0, result.stderr
+        assert max(len(line) for line in result.stdout.splitlines()) <= 80
+        words = set(result.stdout.split())
+        for item in spec.inputs:
+            assert item.name in words and item.column in words, (name, item.name)
+        for output in spec.outputs:
+            assert output.name in words, (name, output.name)
+        assert "…" not in result.stdout
+
+
+def test_the_plafond_overview_shows_euros_the_ceiling_and_the_months(tmp_path: Path) -> None:
+    result = run_cli("plafond", str(EXAMPLES / "declaraties_2027.csv"), "--plafond", "400.000", "--year", "2027",
+                     "--score-2026", "A", cwd=tmp_path, env={"COLUMNS": "80"})
+    assert result.returncode == 0, result.stderr
+    text = result.stdout
+    assert "Plafond € 400.000; bekend: januari t/m september (9 maanden), daarna lineair" in text
+    for heading in ("Gerealiseerd", "Prognose", "Vóór", "1 okt.", "Plafond", "bereikt", "Tekort", "Verzoek",
+                    "mogelijk"):
+        assert heading in text, heading
+    assert "Tot nu" not in text and "1/10" not in text
+    rows = [line for line in text.splitlines() if line.startswith(" 990000")]
+    assert len(rows) == 6 and all(line.count("€ ") == 3 for line in rows), rows
+
+
+def test_the_movers_and_the_lines_outside_the_year_are_explained(claims_csv: Path, tmp_path: Path) -> None:
+    result = run_cli("ratio", str(claims_csv), "--year", "2027", cwd=tmp_path, env={"COLUMNS": "80"})
+    text = " ".join(result.stdout.split())
+    assert "Verhuisde cliënten (B: 1): een cliënt die verhuisde telt in elk gebied mee, in het totaal één " \
+           "keer" in text
+    assert "Regels van CZ groep buiten 2025, niet meegeteld: A: 1 regel." in text
+
+
+def test_the_report_overview_explains_the_movers_in_one_line(claims_csv: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    report = tmp_path / "rapport.xlsx"
+    assert run_cli("ratio", str(claims_csv), "--year", "2027", "--rapport", str(report), cwd=tmp_path).returncode == 0
+    texts = [c.value for row in load_workbook(report)["Overzicht"].iter_rows() for c in row if isinstance(c.value, str)]
+    assert "Verhuisde cliënten: een cliënt die verhuisde telt in elk gebied mee, in het totaal één keer." in texts
+
+
+def test_a_folder_says_what_was_read_and_what_was_skipped(tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    header = "AGB-code zorgaanbieder;Cliëntnummer;Postcode cliënt;Verzekeraar;Begindatum prestatie;Declaratiebedrag"
+    write_lines(folder / "januari.csv", [header, "01234567;c1;5611;CZ;03-01-2027;100,00"])
+    write_lines(folder / "februari.csv", [header, "01234567;c1;5611;CZ;03-01-2027;100,00",
+                                          "01234567;c2;5611;CZ;03-02-2027;50,00"])
+    (folder / "LEESMIJ.txt").write_text("exports\n", encoding="utf-8")
+    refused = run_cli("plafond", str(folder), "--plafond", "1000", "--year", "2027", cwd=tmp_path)
+    assert refused.returncode == 1 and refused.stdout == ""
+    assert refused.stderr.startswith(f"fout: 1 regel komt in meer dan één bestand voor (zelfde zorgaanbieder, cliënt, "
+                                     f"datum, prestatie en bedrag): {folder / 'januari.csv'}: 1 regel staat ook in "
+                                     f"{folder / 'februari.csv'}. De productie zou dan dubbel tellen.")
+    assert refused.stderr.rstrip().endswith("met --dubbel negeren")
+    counted = run_cli("plafond", str(folder), "--plafond", "1000", "--year", "2027", "--dubbel", "negeren",
+                      "--json", cwd=tmp_path)
+    assert counted.returncode == 0, counted.stderr
+    [got] = json.loads(counted.stdout)  # a provider column: a list, of one provider here
+    assert got["realised"] == "250.00" and got["lines_repeated"] == 1
+    assert got["files_skipped"] == [{"file": str(folder / "LEESMIJ.txt"),
+                                     "reason": "geen declaratiebestand (in een map worden .csv, .xlsx en .parquet "
+                                               "gelezen)"}]
+    notes = counted.stderr.splitlines()
+    assert notes[0] == "gelezen: 2 bestanden: februari.csv, januari.csv"
+    assert notes[1] == (f"overgeslagen: {folder / 'LEESMIJ.txt'}: geen declaratiebestand (in een map worden .csv, "
+                        ".xlsx en .parquet gelezen)")
+    assert notes[2].startswith("let op: 1 regel komt in meer dan één bestand voor")
+    assert "tellen allemaal mee" in notes[2]

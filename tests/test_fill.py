@@ -19,10 +19,12 @@ import pytest
 from openpyxl import load_workbook
 
 from toolkit import InputError
+from toolkit.errors import InputErrors
 from toolkit.workbook.check import check_workbook
 from toolkit.workbook.equivalence import same_formula
-from toolkit.workbook.fill import TemplateFile, csv_safe, fill, safe_file_name
+from toolkit.workbook.fill import TemplateFile, fill, safe_file_name
 from toolkit.workbook.specs import SPECS
+from toolkit.workbook.summary import csv_safe
 
 INJECTIONS = ['=HYPERLINK("http://example.invalid","klik")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3",
               "=1+1"]
@@ -107,7 +109,64 @@ def test_filled_copy_differs_from_the_template_only_in_the_input_sheet(tmp_path:
     # The inputs, and the cached results of the outputs (for previews that do not calculate).
     assert changed == sorted([template.input_part, template.output_part], key=filled.namelist().index)
     uitkomst = load_workbook(tmp_path / "out" / "a.xlsx", data_only=True)["Uitkomst"]
-    assert uitkomst["B4"].value == 0.9 and uitkomst["B6"].value is True
+    assert uitkomst["B5"].value == 0.9 and uitkomst["B7"].value == "ja"  # out_percentage, out_in_aanmerking
+
+
+def test_summary_xlsx_reads_as_a_controller_expects(tmp_path: Path) -> None:
+    """ja/nee, values that do not apply left empty with the reason beside them, the months as columns on a
+    sheet of their own, the INPUTS rows as 2–13; summary.csv keeps TRUE/FALSE and plain numbers."""
+    fill("plafond", Path("examples/invoer/plafond.csv"), tmp_path / "out")
+    wb = load_workbook(tmp_path / "out" / "summary.xlsx")
+    assert wb.sheetnames == ["Samenvatting", "Cumulatieve productie (€)"]
+    sheet = wb["Samenvatting"]
+    header = [c.value for c in sheet[1]]
+    rows = [dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=2, values_only=True)]
+    request = "Verzoek om aanvullend budget mogelijk"
+    assert {r[request] for r in rows} <= {"ja", "nee"} and {r[request] for r in rows} == {"ja", "nee"}
+    for row in rows:
+        if row[request] == "nee":  # no expected reimbursement where no request can be sent, and why not
+            assert row["Verwachte vergoeding op het tekort (€)"] is None and row["Toelichting"]
+        else:
+            assert row["Verwachte vergoeding op het tekort (€)"] > 0
+    assert rows[0]["Rijen in invoer"] == "2–13"
+    assert not [v for r in rows for v in r.values() if isinstance(v, bool) or v in ("WAAR", "ONWAAR")]
+    months = wb["Cumulatieve productie (€)"]
+    assert [c.value for c in months[1]][1:] == ["januari", "februari", "maart", "april", "mei", "juni", "juli",
+                                                "augustus", "september", "oktober", "november", "december"]
+    assert "€" in months["B2"].number_format and isinstance(months["M2"].value, float | int)
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape" and ws.print_title_rows and ws.print_area
+    with open(tmp_path / "out" / "summary.csv", encoding="utf-8") as handle:
+        table = list(csv.DictReader(handle))
+    assert {r["out_mag_aanvragen"] for r in table} == {"TRUE", "FALSE"}
+
+
+def test_summary_csv_writes_a_negative_share_as_a_number(tmp_path: Path) -> None:
+    """The correction of the night-care index is negative when the definitive index is below the
+    preliminary one: a number, never the text '-0.00259 that the formula guard would make of it."""
+    header = ["aanbieder", "begroting", "pers_voorlopig_t", "mat_voorlopig_t", "pers_voorlopig_t1",
+              "mat_voorlopig_t1", "pers_definitief_t1", "mat_definitief_t1"]
+    inputs = write_csv(tmp_path / "in.csv", header, [["a", "346000", "0,0472", "0,0449", "0,0309", "0,0375", "0,028",
+                                                       "0,0184"]])
+    fill("nachtzorg", inputs, tmp_path / "out")
+    text = (tmp_path / "out" / "summary.csv").read_text(encoding="utf-8")
+    row = next(csv.DictReader(text.splitlines()))
+    assert row["out_correctie"].startswith("-0.00") and Decimal(row["out_correctie"]) < 0
+    assert "'-" not in text
+
+
+def test_a_filled_ratio_workbook_prints_and_charts_the_rows_it_holds(tmp_path: Path) -> None:
+    rows = [["X", f"{5000 + i}", i % 3 + 1] for i in range(57)] + [["Y", "5611", 4]]
+    inputs = write_csv(tmp_path / "in.csv", ["aanbieder", "postcodes", "clienten"], rows)
+    fill("cz_ratio", inputs, tmp_path / "out")
+    for key, used in (("X", 57), ("Y", 1)):
+        with zipfile.ZipFile(tmp_path / "out" / f"{key}.xlsx") as archive:
+            workbook = archive.read("xl/workbook.xml").decode()
+            chart = archive.read("xl/charts/chart1.xml").decode()
+        last = 14 + used
+        assert f"'Invoer'!$A$1:$D${last}<" in workbook, re.findall(r"Print_Area[^<]*<", workbook)
+        assert f"'Invoer'!$B$15:$B${last}<" in chart and f"'Invoer'!$C$15:$C${last}<" in chart
+        assert "$54<" not in chart
 
 
 def test_parallel_and_serial_write_the_same_workbooks(tmp_path: Path) -> None:
@@ -299,8 +358,8 @@ def test_check_passes_an_untouched_copy(filled_ratio: Path) -> None:
 
 
 @pytest.mark.parametrize(("sheet", "ref", "value", "kind"), [
-    ("Uitkomst", "B8", "=TRUE", "formule"),  # out_voldoet forced to TRUE
-    ("Uitkomst", "B6", 3, "formule"),  # the ratio typed over
+    ("Uitkomst", "B9", '="ja"', "formule"),  # out_voldoet forced to ja
+    ("Uitkomst", "B7", 3, "formule"),  # the ratio typed over
     ("Berekening", "H20", "=0", "formule"),  # a helper row changed
     ("Bronnen", "B25", 2, "parameter"),  # the 2027 threshold lowered
 ])
@@ -320,13 +379,13 @@ def test_check_catches_edits(filled_ratio: Path, sheet: str, ref: str, value: An
 def test_check_compares_saved_values(filled_ratio: Path, tmp_path: Path) -> None:
     """Saved values that differ from the rules (written into the file here by hand) are reported."""
     tampered = tmp_path / "tampered.xlsx"
-    # out_clienten .. out_max_gebieden on Uitkomst!B4:B10; the rules give 7, 3, 7/3, 3, FALSE, 2, 2.
-    saved = {"B4": "7", "B5": "3", "B6": "2.33333333333333", "B7": "3", "B8": "1", "B9": "5", "B10": "2"}
+    # out_clienten .. out_max_gebieden on Uitkomst!B5:B11; the rules give 7, 3, 7/3, 3, nee, 2, 2.
+    saved = {"B5": "7", "B6": "3", "B7": "2.33333333333333", "B8": "3", "B9": "ja", "B10": "5", "B11": "2"}
 
     def with_value(match: re.Match[str]) -> str:
         ref, attributes, body = match.group(1), re.sub(r' t="[^"]*"', "", match.group(2)), match.group(3)
         formula = re.search(r"<f>.*?</f>", body)
-        kind = ' t="b"' if ref == "B8" else ""
+        kind = ' t="str"' if ref == "B9" else ""
         return f'<c r="{ref}"{attributes}{kind}>{formula.group(0) if formula else ""}<v>{saved[ref]}</v></c>'
 
     with zipfile.ZipFile(filled_ratio) as source, zipfile.ZipFile(tampered, "w", zipfile.ZIP_DEFLATED) as target:
@@ -340,8 +399,8 @@ def test_check_compares_saved_values(filled_ratio: Path, tmp_path: Path) -> None
     report = check_workbook(tampered)
     assert report.recalculated
     mismatched = {f.where for f in report.findings if f.kind == "uitkomst"}
-    assert mismatched == {"Uitkomst!B8", "Uitkomst!B9"}, report.findings  # out_voldoet, out_extra_clienten
-    assert {f.expected for f in report.findings} == {"ONWAAR", "2"}  # as a Dutch reader writes them
+    assert mismatched == {"Uitkomst!B9", "Uitkomst!B10"}, report.findings  # out_voldoet, out_extra_clienten
+    assert {f.expected for f in report.findings} == {"nee", "2"}  # as a Dutch reader writes them
     assert not [f for f in report.findings if f.kind != "uitkomst"]
 
 
@@ -461,11 +520,42 @@ def test_every_bad_row_is_reported_at_once_and_headers_match_loosely(tmp_path: P
                                              "productieafspraak", "aanvullend budget"], rows)
     result = zorginkoop("fill", "staffel", str(inputs), "--out", str(tmp_path / "out"))
     lines = result.stderr.strip().splitlines()
-    assert result.returncode == 1 and len(lines) == 21 and lines[-1] == "fout: en nog 5 fout(en)", lines[-3:]
+    assert result.returncode == 1 and len(lines) == 21 and lines[-1] == "fout: en nog 5 fouten", lines[-3:]
     assert all("score" in line for line in lines[:20])
     typo = write_csv(tmp_path / "typo.csv", ["naam", "scroe_2026", "aanvullend_budget"], [["a", "A", 1]])
     with pytest.raises(InputError, match="bedoelt u 'score_2026'"):
         fill("staffel", typo, tmp_path / "out3")
+
+
+def test_every_bad_value_of_a_row_is_reported(tmp_path: Path) -> None:
+    """Issue 20, 7: a row with three mistakes names all three, not only the first."""
+    inputs = write_csv(tmp_path / "in.csv", STAFFEL_HEADER, [["ok", "A", "", "", "nee", "", 10],
+                                                             ["a", "D", "", "", "misschien", "", "duizend"]])
+    result = zorginkoop("fill", "staffel", str(inputs), "--out", str(tmp_path / "out"))
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 1 and len(lines) == 3, lines
+    for line, column, value in zip(lines, ("score_2026", "plafondvrij", "aanvullend_budget"),
+                                   ("'D'", "'misschien'", "'duizend'"), strict=True):
+        assert line.startswith(f"fout: {inputs}, rij 3") and column in line and value in line, line
+    skipped = fill("staffel", inputs, tmp_path / "skip", skip_invalid=True)
+    (rejected,) = [c for c in skipped.cases if c.error]
+    assert all(value in rejected.error for value in ("'D'", "'misschien'", "'duizend'")), rejected.error
+    # A range input too: every bad month of a key, each with its own row.
+    plafond = write_csv(tmp_path / "plafond.csv", ["naam", "plafond", "productie", "vorig_jaar"],
+                        [["p", 1000, "x", ""], ["p", "", 10, ""], ["p", "", "-3", ""]])
+    with pytest.raises(InputErrors) as info:
+        fill("plafond", plafond, tmp_path / "out2")
+    assert [e.row for e in info.value.errors] == [2, 4], info.value.lines
+
+
+def test_messages_name_the_column_as_the_file_writes_it(tmp_path: Path) -> None:
+    inputs = write_csv(tmp_path / "in.csv", ["Naam", "Score 2026", "Kosten-punten", "Aanvullend budget"],
+                       [["a", "D", "", 1000], ["b", "B", "", 1000]])
+    with pytest.raises(InputErrors) as info:
+        fill("staffel", inputs, tmp_path / "out")
+    first, second = info.value.lines
+    assert first == f"{inputs}, rij 2, kolom 'Score 2026': score 'D' is onbekend (verwacht A, B, C of leeg)"
+    assert second.startswith(f"{inputs}, rij 3: kolom 'Kosten-punten': bij score B in 2026 zijn de punten"), second
 
 
 def test_disk_errors_are_one_dutch_line_and_leave_no_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 
 import pytest
@@ -34,14 +36,38 @@ def test_every_parameter_has_a_plausible_range_and_the_bundled_values_lie_inside
             check_range(f"{parameter.topic}.{parameter.name}", parameter.topic, parameter, year, dated.value)
 
 
+def _headings(path: Path) -> list[tuple[str, str]]:
+    """The numbered headings of a seed text, as (number, title): ("2.3.2", "Toegankelijkheid van zorg")."""
+    found = (re.match(r"\s*(\d+(?:\.\d+)+)\s+(\S.*)", line) for line in path.read_text(encoding="utf-8").splitlines())
+    return [(m[1], m[2].strip()) for m in found if m]
+
+
 def test_policy_documents_cited_exist() -> None:
+    """Every value taken from a policy text cites the seed file it is in; that file is there, and every section
+    the citation names (§ 2.3.2, bijlage 1 § 1.1 Minimumeisen) is a heading of it, with the title word cited
+    (bijlage 1's "1.1 Minimumeisen", not chapter 1's "1.1 De uitdagingen")."""
     if not SEEDS.is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{SEEDS} is missing: CI lays ../shared beside the project")
         pytest.skip("../shared/seeds is not beside the project")
-    for parameter in all_parameters():
-        for dated in parameter.values.values():
-            document = dated.source.document
-            if document.endswith(".txt"):
-                assert (SEEDS / document).is_file(), document
+    sources = [dated.source for parameter in all_parameters() for dated in parameter.values.values()]
+    with_file = {source.document for source in sources if source.file}
+    checked = 0
+    for source in sources:
+        if source.file is None:
+            assert source.document not in with_file, f"{source}: the seed file of this document is not cited"
+            continue
+        path = SEEDS / source.file
+        assert path.is_file(), f"{source}: {source.file} is not in ../shared/seeds"
+        headings = _headings(path)
+        cited = source.section.split("; ook ")[0]  # what follows "ook" is another document's section
+        for number, word in re.findall(r"§ (\d+(?:\.\d+)*)(?: ([^\W\d]\w*))?", cited):
+            assert any(n == number and title.startswith(word) for n, title in headings), \
+                f"{source}: no heading '{number} {word}' in {source.file}"
+        checked += 1
+    assert checked >= 25, f"only {checked} citations with a seed file"  # the bundled data has 30
+    files = {(source.file, source.document) for source in sources if source.file}
+    assert len(files) == len({file for file, _ in files}), f"a seed file cited under two titles: {sorted(files)}"
 
 
 def test_uncovered_year_names_covered_years() -> None:

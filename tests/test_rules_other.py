@@ -169,6 +169,25 @@ def test_nachtzorg_bad_input(kwargs: dict[str, object], field: str) -> None:
     assert info.value.field == field
 
 
+def test_nachtzorg_takes_the_policy_year_of_its_dated_data() -> None:
+    """The weights and the method are those of a policy year (the data covers 2027): every nachtzorg function
+    takes `year`, gives the same answer for the covered year as for the default, and refuses another year."""
+    args = {"prelim_t": 0.03, "prelim_prev": 0.025, "final_prev": 0.032, "zvw_share": "85%"}
+    assert index_nachtzorg_budget(1000, **args, year=2027) == index_nachtzorg_budget(1000, **args)
+    assert indexation_factor(0.03, 0.025, 0.032, year=2027.0) == indexation_factor(0.03, 0.025, 0.032)
+    assert weighted_index(0.031, 0.021, year="2027") == weighted_index(0.031, 0.021)
+    for year in (2026, 2028):
+        with pytest.raises(PolicyYearError, match=f"beleidsjaar {year}"):
+            index_nachtzorg_budget(1000, **args, year=year)
+        with pytest.raises(PolicyYearError, match=f"beleidsjaar {year}"):
+            indexation_factor(0.03, 0.025, 0.032, "additive", year=year)
+        with pytest.raises(PolicyYearError, match=f"beleidsjaar {year}"):
+            weighted_index(0.031, 0.021, year=year)
+    # The year is looked at first: a wrong year is named even when other arguments are bad too.
+    with pytest.raises(PolicyYearError):
+        index_nachtzorg_budget(-1, prelim_t=9, prelim_prev=0, final_prev=0, year=2026)
+
+
 def test_business_case_deadlines() -> None:
     d = business_case_deadlines()
     assert (d.discuss_before, d.deliver_before, d.follow_request_before) == (

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import itertools
+import typing
 from decimal import Decimal
 from fractions import Fraction
 
@@ -173,3 +174,88 @@ def test_distinct_reading_matches_sets(claims: list[tuple[int, str]]) -> None:
 
 def test_threshold_is_exact_decimal() -> None:
     assert isinstance(assess_client_area_ratio(WORKED_EXAMPLE, year=2027).threshold, Decimal)
+
+
+# --- pairing two spreadsheet columns (clients_by_area), against a reading row by row --------------------------
+
+POSTCODE_CELLS = st.one_of(
+    st.none(),
+    st.sampled_from(["5611", 5611.0, "5612 AB", 5612.0]),  # good ones often, so that rows get as far as the count
+    st.sampled_from(["5611", "5612 AB", " 5613ab ", "1000", "9999", "0123", "12AB", "", "  ", "#N/A", "5611,0"]),
+    st.sampled_from([5611.0, 5612.0, 1000.0, 999.0, 10000.0, 5611.5, -5611.0, -0.0, float("nan"), float("inf")]),
+    st.integers(990, 10_010),
+    st.booleans(),
+)
+NUMBER_CELLS = st.one_of(
+    st.none(),
+    st.integers(0, 12).map(float),  # what Excel hands over most of the time
+    st.integers(-3, -1).map(float),
+    st.integers(-3, -1),
+    st.integers(0, 12),
+    st.sampled_from([2.0000000000000004, 1.9999999999999998, 0.5, -0.0, -1.0, 1e15, 1e15 + 2, 2.0**53, 1e300,
+                     float("nan"), float("inf"), -float("inf")]),
+    st.integers(10**12, 10**17).map(float),
+    st.integers(10**12, 10**17),
+)
+COUNT_CELLS = st.one_of(
+    NUMBER_CELLS,
+    st.sampled_from(["3", " 4 ", "1.000", "2,0", "12,5", "abc", "", "  ", "#N/A", "#DEEL/0!", "1e3", "-1", "٣"]),
+    st.booleans(),
+)
+
+
+def _pairing_row_by_row(postcodes: list[object], clients: list[object]) -> dict[str, int]:
+    """SPEC 1's pairing read the plain way: each cell through the public readers, nothing cached or skipped."""
+    from toolkit.errors import show_value
+    from toolkit.numbers import quantity
+    from toolkit.postcode import to_pc4
+
+    def blank(value: object) -> bool:
+        return value is None or (isinstance(value, str) and not value.strip())
+
+    totals: dict[str, int] = {}
+    for row in range(1, max(len(postcodes), len(clients)) + 1):
+        code = postcodes[row - 1] if row <= len(postcodes) else None
+        cell = clients[row - 1] if row <= len(clients) else None
+        area = None if blank(code) else to_pc4(code, field="postcodes", row=row)
+        count = None if blank(cell) else quantity("count").read(cell, "clients", row=row)
+        if area is None:
+            if count:
+                raise InputError(f"clients: {show_value(cell)} in rij {row} heeft geen postcode", field="clients",
+                                 value=cell, row=row)
+        elif count is None:
+            raise InputError(f"clients: rij {row} (postcode {show_value(code)}) heeft geen aantal cliënten",
+                             field="clients", value=None, row=row)
+        else:
+            totals[area] = totals.get(area, 0) + count
+    return {area: total for area, total in sorted(totals.items()) if total}
+
+
+def _outcome(call: typing.Callable[[], dict[str, int]]) -> object:
+    try:
+        return call()
+    except InputError as err:
+        return ("fout", err.field, err.row, str(err))
+
+
+@settings(max_examples=300)
+@given(st.one_of(
+    # Columns as Excel gives them: numbers as floats, a few empty cells (the common, fast case)
+    st.lists(st.tuples(st.one_of(st.none(), st.integers(1000, 1010).map(float)),
+                       st.one_of(st.none(), st.integers(0, 9).map(float))), max_size=40),
+    st.lists(st.tuples(POSTCODE_CELLS, NUMBER_CELLS), max_size=12),  # only numbers and empty cells as counts
+    st.lists(st.tuples(POSTCODE_CELLS, COUNT_CELLS), max_size=12),  # anything a sheet may hold
+    # Rows in order with one odd row somewhere, so that the odd cell is reached (a bad row before it ends it)
+    st.tuples(st.lists(st.tuples(st.sampled_from(["5611", 5612.0, 5613, "5614 AB"]), st.integers(0, 9)), max_size=8),
+              st.tuples(POSTCODE_CELLS, COUNT_CELLS), st.integers(0, 8)).map(
+        lambda drawn: [*drawn[0][:drawn[2]], drawn[1], *drawn[0][drawn[2]:]]),
+), st.integers(0, 3))
+def test_pairing_equals_reading_every_row(rows: list[tuple[object, object]], ragged: int) -> None:
+    """The pairing's shortcuts (whole floats taken as they are, each postcode read once) change no answer,
+    no refusal and not which row is refused first, nor whether the postcode or the count is named."""
+    from toolkit.rules.ratio import clients_by_area
+
+    postcodes = [code for code, _ in rows] + [None] * ragged
+    clients = [count for _, count in rows]
+    assert _outcome(lambda: clients_by_area(postcodes, clients)) == \
+        _outcome(lambda: _pairing_row_by_row(postcodes, clients))

@@ -56,7 +56,7 @@ def test_names_inputs_and_protection(name: str) -> None:
     inputs, outputs = INTERFACE[name]
     assert inputs <= names and outputs <= names
     assert wb.calculation.fullCalcOnLoad
-    assert wb.sheetnames[:2] == ["Invoer", "Uitkomst"] and "Bronnen" in wb.sheetnames
+    assert wb.sheetnames == ["Instructie", "Invoer", "Uitkomst", "Berekening", "Bronnen"]
     for ws in wb.worksheets:
         assert ws.protection.sheet and not ws.protection.password, ws.title
     validated = {str(cell) for ws in wb.worksheets for dv in ws.data_validations.dataValidation
@@ -83,20 +83,25 @@ def test_names_inputs_and_protection(name: str) -> None:
 def test_bronnen_lists_every_parameter_with_its_source(name: str) -> None:
     wb = load_workbook(templates_dir() / f"{name}.xlsx")
     rows = list(wb["Bronnen"].iter_rows(values_only=True))
-    listed = {(r[0], r[2]) for r in rows if r and r[0]}
+    # Columns: description, year, value, unit, document, section, note, the name the formulas use.
+    listed = {(r[7], r[1]) for r in rows if r and len(r) > 7 and r[7]}
     topics = {topic for _insurer, topic in SPECS[name].topics}
     for parameter in (p for p in all_parameters() if p.topic in topics):
         for year in parameter.years:
-            assert (parameter.name, year) in listed, (parameter.name, year)
-    parameter_rows = [r for r in rows if r and isinstance(r[0], str) and isinstance(r[2], int)]
-    assert parameter_rows and all(r[5] and r[6] for r in parameter_rows), "every value needs document and section"
-    # The policy by its title and section; the seed file only as a second column (SPEC conventions).
-    assert all(str(r[5]).startswith(("CZ groep", "CAO")) and r[5] != r[7] for r in parameter_rows)
-    assert all(".txt" not in str(r[5]) for r in parameter_rows)
-    dates = [r[3] for r in parameter_rows if r[4] == "datum"]
+            assert (f"par_{parameter.name}", year) in listed, (parameter.name, year)
+            assert any(r[0] == parameter.label for r in rows)
+    parameter_rows = [r for r in rows if r and len(r) > 7 and isinstance(r[7], str) and r[7].startswith("par_")]
+    assert parameter_rows and all(r[4] and r[5] for r in parameter_rows), "every value needs document and section"
+    # The policy by its title and section; no seed file, nothing a reader does not have.
+    assert all(str(r[4]).startswith(("CZ groep", "Cao VVT", "NZa")) for r in parameter_rows)
+    assert not [v for r in rows for v in r if isinstance(v, str) and (".txt" in v or "SPEC" in v)]
+    dates = [r[2] for r in parameter_rows if r[3] == "datum"]
     assert all(isinstance(d, str) and any(m in d for m in ("januari", "april", "mei", "juli", "oktober",
                                                            "december")) for d in dates), dates
+    staffel = [r[2] for r in parameter_rows if r[7] == "par_table"]
+    assert all("%" in s and "_" not in s for s in staffel), staffel  # the staffel in Dutch, not its codes
     assert wb.defined_names["zk_versie"] and rows[1][1] == name
+    assert wb["Bronnen"].print_area and "H" not in str(wb["Bronnen"].print_area)  # the formulas' names not printed
 
 
 def test_ratio_template_has_2000_rows_a_chart_and_verdict_colours() -> None:
@@ -107,7 +112,7 @@ def test_ratio_template_has_2000_rows_a_chart_and_verdict_colours() -> None:
     assert len(wb[sheet][ref.replace("$", "")]) >= 2000
     assert len(wb["Uitkomst"]._charts) == 1
     rules = [r for rng in wb["Uitkomst"].conditional_formatting for r in rng.rules]
-    assert {tuple(r.formula) for r in rules} == {("TRUE",), ("FALSE",)}
+    assert {('"ja"',), ('"nee"',)} <= {tuple(r.formula) for r in rules}
 
 
 def test_plafond_template_has_a_chart_of_the_cumulative_production() -> None:
@@ -126,4 +131,51 @@ def test_every_number_input_shows_its_plausible_range(name: str) -> None:
             (_sheet, ref), = wb.defined_names[spec_input.name].destinations
             prompt = prompts[ref.replace("$", "")]
             measure = spec_input.measure
-            assert measure is not None and measure.range_text() in prompt, (spec_input.name, prompt)
+            assert measure is not None and measure.range_text(percent=spec_input.as_percent) in prompt, (
+                spec_input.name, prompt)
+
+
+@pytest.mark.parametrize("name", list(SPECS))
+def test_every_sheet_prints_a4_landscape_one_page_wide_with_a_print_area(name: str) -> None:
+    wb = load_workbook(templates_dir() / f"{name}.xlsx")
+    for ws in wb.worksheets:
+        assert ws.print_area, ws.title
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize in (9, "9"), ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1, ws.title
+        assert "&F" in (ws.oddHeader.right.text or "") and "&P" in (ws.oddFooter.right.text or ""), ws.title
+    assert wb["Uitkomst"].page_setup.fitToHeight == 1 and wb["Instructie"].page_setup.fitToHeight == 1
+
+
+@pytest.mark.parametrize("name", list(SPECS))
+def test_inputs_and_outputs_are_formatted_as_a_dutch_controller_reads_them(name: str) -> None:
+    wb = load_workbook(templates_dir() / f"{name}.xlsx")
+    spec = SPECS[name]
+    expected_inputs = {"money": "€", "ceiling": "€", "share": "%", "index": "%", "count": "#,##0", "year": "0"}
+    for spec_input in spec.inputs:
+        (sheet, ref), = wb.defined_names[spec_input.name].destinations
+        cell = wb[sheet][ref.replace("$", "").split(":")[0]]
+        if spec_input.quantity in expected_inputs:
+            assert expected_inputs[spec_input.quantity] in cell.number_format, (spec_input.name, cell.number_format)
+        if spec_input.kind in {"postcode", "score", "choice", "flag"}:
+            assert cell.number_format == "@", spec_input.name
+    expected_outputs = {"money": "€", "fraction": "%", "count": "#,##0", "ratio": "0.00"}
+    for output in spec.outputs:
+        (sheet, ref), = wb.defined_names[output.name].destinations
+        cell = wb[sheet][ref.replace("$", "").split(":")[0]]
+        if output.kind in expected_outputs:
+            assert expected_outputs[output.kind] in cell.number_format, (output.name, cell.number_format)
+        if output.kind == "bool":  # a yes/no result is the text ja/nee, never WAAR/ONWAAR
+            assert '"ja","nee"' in str(cell.value), (output.name, cell.value)
+
+
+@pytest.mark.parametrize("name", list(SPECS))
+def test_the_instruction_sheet_says_what_where_why_and_from_which_policy(name: str) -> None:
+    wb = load_workbook(templates_dir() / f"{name}.xlsx")
+    text = "\n".join(str(v) for row in wb["Instructie"].iter_rows(values_only=True) for v in row if v)
+    spec = SPECS[name]
+    assert spec.purpose and spec.purpose in text and spec.reading in text
+    assert "gele cellen" in text and "Invoer" in text and "vul eerst de invoer in" in text
+    assert any(str(year) in text for year in spec.years)
+    assert "CZ groep, Zorginkoopbeleid wijkverpleging 2027, " in text and "§" in text
+    assert "SPEC" not in text and ".txt" not in text and "../" not in text
+    assert "zorginkoop-toolkit" in text and spec.version in text

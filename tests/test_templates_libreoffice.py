@@ -56,8 +56,8 @@ def equal(expected: Any, found: Any, kind: str) -> bool:
         items = found if isinstance(found, list) else [found]
         padded = expected + [""] * (len(items) - len(expected))
         return len(padded) == len(items) and all(equal(e, f, kind) for e, f in zip(padded, items, strict=True))
-    if isinstance(expected, bool):
-        return found is expected
+    if isinstance(expected, bool):  # a yes/no result reads ja/nee in the workbook
+        return found == ("ja" if expected else "nee")
     if isinstance(expected, str):
         return found == expected
     if not isinstance(found, int | float) or isinstance(found, bool):
@@ -175,13 +175,14 @@ def test_hand_filled_template_with_other_spellings(tmp_path: Path) -> None:
 
 
 def test_hand_typed_inputs_the_rules_refuse_show_an_error_in_every_output(tmp_path: Path) -> None:
-    """Typed into the template itself (fill would refuse them): a 1-3 character postcode, no production
-    yet, an index of 3 (meant: 3 %), a year the template does not cover. Every output says "fout …"."""
+    """Typed into the template itself (fill would refuse them): a 1-3 character postcode, a production
+    that is no amount, an index of 3 (meant: 3 %), a year the template does not cover. Every output says
+    "fout …"."""
     from toolkit.workbook import template_path
 
     edits = {
         "cz_ratio": {"in_jaar": 2027, "in_postcodes": ["5611", "12"], "in_clienten": [4, 1]},
-        "plafond": {"in_plafond": 1_200_000},
+        "plafond": {"in_plafond": 1_200_000, "in_productie": [100_000, "veel"]},
         "nachtzorg": {"in_begroting": 1000, "in_pers_voorlopig_t": 3, "in_mat_voorlopig_t": 0.03,
                       "in_pers_voorlopig_t1": 0.025, "in_mat_voorlopig_t1": 0.025, "in_pers_definitief_t1": 0.032,
                       "in_mat_definitief_t1": 0.032},
@@ -198,3 +199,25 @@ def test_hand_typed_inputs_the_rules_refuse_show_an_error_in_every_output(tmp_pa
         assert len(errors) >= len(found) - 1, (name, found)  # a range output's first row may be text too
         report = check_workbook(converted[path])
         assert any(f.kind == "invoer" for f in report.findings), (name, [f.line() for f in report.findings])
+
+
+def test_an_empty_or_half_filled_template_is_neutral_not_an_error(tmp_path: Path) -> None:
+    """Before anything is typed every output reads "vul eerst de invoer in"; with a required input still
+    empty, "vul nog in: …"; never "fout" or an error value, on Uitkomst and on Berekening."""
+    from toolkit.workbook import template_path
+
+    files = [typed_into(template_path(name), {}, tmp_path / f"{name}.xlsx") for name in SPECS]
+    files.append(typed_into(template_path("plafond"), {"in_plafond": 1_200_000}, tmp_path / "half.xlsx"))
+    converted = recalculate(files, tmp_path / "herberekend")
+    errors = ("#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "Err:", "fout")
+    for path in files:
+        book = CalamineWorkbook.from_path(str(converted[path]))
+        outputs = read_outputs(converted[path], {o: refs[:1] for o, refs in
+                                                 TemplateFile.open(path.stem if path.stem in SPECS else "plafond")
+                                                 .output_cells.items()})
+        want = "vul nog in" if path.stem == "half" else "vul eerst de invoer in"
+        assert all(str(v).startswith(want) for v in outputs.values()), (path.name, outputs)
+        for sheet in ("Uitkomst", "Berekening"):
+            cells = [str(v) for row in book.get_sheet_by_name(sheet).to_python() for v in row]
+            assert not [c for c in cells if c.startswith(errors)], (path.name, sheet,
+                                                                     [c for c in cells if c.startswith(errors)][:3])

@@ -270,6 +270,20 @@ def test_nachtzorg_functions_equal_the_rule(budget: float, w_t: float, w_prev: f
     assert NZ_GEWOGEN_INDEX(w_t, w_prev) == float(toolkit.weighted_index(w_t, w_prev))
 
 
+def test_nachtzorg_functions_take_jaar() -> None:
+    budget = NZ_BUDGET(1_000_000.0, 0.03, 0.025, 0.032, 0.85)
+    factor = NZ_INDEXFACTOR(0.03, 0.025, 0.032)
+    assert NZ_BUDGET(1_000_000.0, 0.03, 0.025, 0.032, 0.85, None, 2027.0) == budget
+    assert NZ_BUDGET(1_000_000.0, 0.03, 0.025, 0.032, 0.85, "multiplicatief", "2027") == budget
+    assert NZ_INDEXFACTOR(0.03, 0.025, 0.032, None, 2027) == factor
+    assert NZ_GEWOGEN_INDEX(0.031, 0.021, 2027) == NZ_GEWOGEN_INDEX(0.031, 0.021)
+    for year in (2026.0, "2028"):
+        for found in (NZ_BUDGET(1_000_000.0, 0.03, 0.025, 0.032, 0.85, None, year),
+                      NZ_INDEXFACTOR(0.03, 0.025, 0.032, "additief", year), NZ_GEWOGEN_INDEX(0.031, 0.021, year)):
+            assert isinstance(found, str) and found.startswith(f"#WAARDE! beleidsjaar {int(float(year))}"), found
+    assert NZ_BUDGET(1e6, 0.03, 0.025, 0.032, 0.85, None, "volgend jaar").startswith("#WAARDE! jaar: ")
+
+
 # --- the module's shape, for both runtimes ------------------------------------------------------------
 
 def test_module_shape_suits_classic_and_lite() -> None:

@@ -35,8 +35,8 @@ EXPECTED = {  # INTERFACES.md, "Excel functions"
     "COOP_MAX_CLIENTEN": ["fte", "jaar"],
     "COOP_MAX_OMZET": ["uren", "uurtarief", "nacht", "jaar"],
     "NZ_GEWOGEN_INDEX": ["personeel", "materieel", "jaar"],
-    "NZ_INDEXFACTOR": ["voorlopig_t", "voorlopig_t1", "definitief_t1", "methode"],
-    "NZ_BUDGET": ["begroting", "voorlopig_t", "voorlopig_t1", "definitief_t1", "zvw_aandeel", "methode"],
+    "NZ_INDEXFACTOR": ["voorlopig_t", "voorlopig_t1", "definitief_t1", "methode", "jaar"],
+    "NZ_BUDGET": ["begroting", "voorlopig_t", "voorlopig_t1", "definitief_t1", "zvw_aandeel", "methode", "jaar"],
     "CZ_PLAFOND_PROGNOSE": ["productie", "vorig_jaar", "methode", "jaar"],
     "CZ_PLAFOND_TEKORT": ["plafond", "productie", "vorig_jaar", "methode", "jaar"],
     "CZ_BIJCONTRACTERING": ["plafond", "productie", "score_2026", "score_2027", "kostenpunten", "plafondvrij",
@@ -118,7 +118,7 @@ def test_optional_arguments_are_optional_in_excel(imported: _Recorder) -> None:
             "Optional plafondvrij, Optional jaar)") in vba
     assert "Function CZ_RATIO_DREMPEL(Optional jaar, Optional soort)" in vba
     assert "Function NZ_BUDGET(begroting, voorlopig_t, voorlopig_t1, definitief_t1, Optional zvw_aandeel, " \
-           "Optional methode)" in vba
+           "Optional methode, Optional jaar)" in vba
 
 
 def test_function_wizard_help_is_dutch_and_fits(imported: _Recorder) -> None:

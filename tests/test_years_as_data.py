@@ -89,6 +89,9 @@ def test_without_the_overlay_every_surface_refuses_2028(in_force: Any, tmp_path:
     assert udfs.CZ_RATIO_DREMPEL(2028).startswith("#WAARDE! beleidsjaar 2028")
     assert udfs.CZ_STAFFEL_PCT("A", None, None, None, 2028).startswith("#WAARDE! beleidsjaar 2028")
     assert udfs.COOP_FTE_NODIG(55, 2028).startswith("#WAARDE! beleidsjaar 2028")
+    assert udfs.NZ_BUDGET(1e6, 0.03, 0.025, 0.032, 0.85, None, 2028).startswith("#WAARDE! beleidsjaar 2028")
+    with pytest.raises(PolicyYearError):
+        toolkit.index_nachtzorg_budget(1e6, prelim_t=0.03, prelim_prev=0.025, final_prev=0.032, year=2028)
     claims = _claims(tmp_path)
     result = zorginkoop("ratio", str(claims), "--year", "2028")
     assert result.returncode == 1 and "2028" in result.stderr and "Traceback" not in result.stderr
@@ -106,6 +109,8 @@ def test_with_the_overlay_every_surface_gives_the_2028_answer(in_force: Any, ove
     assert udfs.CZ_RATIO_VOLDOET(["5611", "5612", "5613"], [4, 3, 4], 2027) is True
     assert udfs.CZ_STAFFEL_PCT("A", None, None, None, 2028) == 0.9
     assert udfs.COOP_FTE_NODIG(110, 2028) == 2.0
+    assert udfs.NZ_BUDGET(1e6, 0.03, 0.025, 0.032, 0.85, None, 2028) == udfs.NZ_BUDGET(1e6, 0.03, 0.025, 0.032, 0.85)
+    assert udfs.NZ_INDEXFACTOR(0.03, 0.025, 0.032, None, 2028) == udfs.NZ_INDEXFACTOR(0.03, 0.025, 0.032)
     claims = _claims(tmp_path)
     result = zorginkoop("ratio", str(claims), "--year", "2028", "--json", "--parameters", str(overlay_2028))
     assert result.returncode == 0, result.stderr

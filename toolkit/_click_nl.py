@@ -6,6 +6,9 @@ ship no Dutch catalogue. Installing a catalogue for gettext's global domain woul
 program in the process; instead the lookup functions of the click and typer modules are replaced by
 one that knows the Dutch of the texts below, and typer's panel titles (set when it is imported) are
 set again. A text not listed stays English: a newer click with a new message still shows it.
+
+`Words` is a choice list in Dutch: help and usage errors list the Dutch word of each value, every word
+of the vocabulary (English included) is accepted, and the command receives the canonical name.
 """
 
 from __future__ import annotations
@@ -15,9 +18,13 @@ import importlib.abc
 import importlib.machinery
 import importlib.util
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from types import ModuleType
 from typing import Any
+
+import click
+
+from .choices import dutch_words
 
 DUTCH: dict[str, str] = {
     "Usage:": "Gebruik:",
@@ -77,6 +84,32 @@ DUTCH: dict[str, str] = {
 }
 _TYPE_NAMES = {"integer": "geheel getal", "float": "getal", "text": "tekst", "integer range": "geheel getal",
                "float range": "getal", "path": "pad", "file": "bestand", "directory": "map"}
+
+
+class Words(click.Choice):  # type: ignore[type-arg]
+    """A choice among the words of a vocabulary (`toolkit.choices`: word -> canonical name): shown as its
+    Dutch words (`[uniek|per_gebied]`), accepting any word of it in any case (`distinct`, `UNIEK`), and
+    converted to the canonical name the library takes (`distinct`)."""
+
+    def __init__(self, vocabulary: Mapping[str, str]) -> None:
+        self.vocabulary = {word.lower(): canonical for word, canonical in vocabulary.items()}
+        super().__init__(list(dutch_words(vocabulary).values()), case_sensitive=False)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and value.strip().lower() in self.vocabulary:
+            return self.vocabulary[value.strip().lower()]
+        return super().convert(value, param, ctx)  # refused, listing the Dutch words
+
+
+class Range(click.IntRange):
+    """A whole number within bounds, described in Dutch in the help and in the refusal: `1 t/m 12`,
+    `1 of meer` (click writes `1<=x<=12`)."""
+
+    def __init__(self, low: int, high: int | None = None) -> None:
+        super().__init__(low, high)
+
+    def _describe_range(self) -> str:
+        return f"{self.min} t/m {self.max}" if self.max is not None else f"{self.min} of meer"
 
 
 def gettext(message: str) -> str:

@@ -1,10 +1,17 @@
-"""Enumerated inputs (provider kind, exemption, method, yes/no) matched on their English or Dutch names."""
+"""Enumerated inputs (provider kind, exemption, method, yes/no) matched on their English or Dutch names.
+
+A vocabulary maps every word a user may type to the canonical (English) name of the Python API; the
+first word of each canonical name is its Dutch word, the one users are shown (`dutch_words`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
 from .errors import InputError, show_value
+
+# What to do with claim lines that a later file of a claim set repeats (toolkit.claims.claimset, --dubbel).
+REPEATED_LINES = {"negeren": "ignore", "ignore": "ignore", "weigeren": "refuse", "refuse": "refuse"}
 
 
 def choose(value: object, aliases: Mapping[str, str], *, field: str, label: str, expected: str) -> str:
@@ -13,6 +20,14 @@ def choose(value: object, aliases: Mapping[str, str], *, field: str, label: str,
     if key is None or key not in aliases:
         raise InputError(f"{label} {show_value(value)} is onbekend (verwacht {expected})", field=field, value=value)
     return aliases[key]
+
+
+def dutch_words(aliases: Mapping[str, str]) -> dict[str, str]:
+    """canonical name -> the Dutch word users are shown: the first word of the vocabulary for it."""
+    shown: dict[str, str] = {}
+    for word, canonical in aliases.items():
+        shown.setdefault(canonical, word)
+    return shown
 
 
 _YES = frozenset({"ja", "j", "waar", "true", "1", "yes"})

@@ -48,7 +48,8 @@ class InputErrors(InputError):
         self.errors = tuple(errors)
         lines = [str(e) for e in self.errors[:shown]]
         if len(self.errors) > shown:
-            lines.append(f"en nog {len(self.errors) - shown} fout(en)")
+            more = len(self.errors) - shown
+            lines.append(f"en nog {more} {'fout' if more == 1 else 'fouten'}")
         self.lines = tuple(lines)
         first = self.errors[0] if self.errors else None
         super().__init__("\n".join(lines), field=getattr(first, "field", None), value=getattr(first, "value", None),

@@ -206,6 +206,7 @@ class Quantity:
     maximum: Decimal | None = None
     above_minimum: bool = False  # the minimum itself is not allowed (a ceiling must be > 0)
     percent_hint: bool = False  # a value that fits once divided by 100 was probably typed as a percentage
+    grouped: bool = True  # shown with a thousands dot (1.200.000); a year is not (2027)
 
     def read(self, value: object, field: str | None = None, row: int | None = None) -> Any:
         """`value` read with `parse_number` and checked against the range; InputError names field, row and value."""
@@ -230,10 +231,16 @@ class Quantity:
             return False
         return self.maximum is None or number <= self.maximum
 
-    def range_text(self) -> str:
-        """The range in Dutch: "0 t/m 1", "groter dan 0", "0 of meer"."""
-        low = None if self.minimum is None else format_number(self.minimum)
-        high = None if self.maximum is None else format_number(self.maximum)
+    def range_text(self, *, percent: bool = False) -> str:
+        """The range in Dutch: "0 t/m 1", "groter dan 0", "0 of meer"; with `percent`, a fraction's range as
+        the percentages a cell formatted as % shows ("-50% t/m 50%")."""
+        def shown(value: Decimal) -> str:
+            if percent:
+                return f"{format_number(value * 100)}%"
+            return format_number(value) if self.grouped else str(value)
+
+        low = None if self.minimum is None else shown(self.minimum)
+        high = None if self.maximum is None else shown(self.maximum)
         if low is not None and high is not None:
             return f"{low} t/m {high}"
         if low is not None:
@@ -241,7 +248,7 @@ class Quantity:
         return "tot en met " + high if high is not None else "elk getal"
 
 
-_QUANTITY_KEYS = {"reading", "label", "minimum", "maximum", "above_minimum", "percent_hint"}
+_QUANTITY_KEYS = {"reading", "label", "minimum", "maximum", "above_minimum", "percent_hint", "grouped"}
 
 
 @cache
@@ -262,7 +269,7 @@ def quantities() -> dict[str, Quantity]:
         bounds = {key: None if spec.get(key) is None else Decimal(str(spec[key])) for key in ("minimum", "maximum")}
         result[str(name)] = Quantity(str(name), spec["reading"], str(spec["label"]), bounds["minimum"],
                                      bounds["maximum"], bool(spec.get("above_minimum", False)),
-                                     bool(spec.get("percent_hint", False)))
+                                     bool(spec.get("percent_hint", False)), bool(spec.get("grouped", True)))
     return result
 
 

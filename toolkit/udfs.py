@@ -358,12 +358,13 @@ def _method(methode: object) -> str:
     voorlopig_t1=_ARG_VOORLOPIG_T1,
     definitief_t1=_ARG_DEFINITIEF_T1,
     methode=_ARG_METHODE,
+    jaar=_ARG_JAAR,
 )
-def NZ_INDEXFACTOR(voorlopig_t, voorlopig_t1, definitief_t1, methode="multiplicatief"):
+def NZ_INDEXFACTOR(voorlopig_t, voorlopig_t1, definitief_t1, methode="multiplicatief", jaar=None):
     """Indexfactor op het nachtzorgbudget: voorlopige index T, gecorrigeerd met definitief min voorlopig T-1."""
     return _in_cell(lambda: _excel_number(rules.indexation_factor(
         _required(voorlopig_t, "voorlopig_t"), _required(voorlopig_t1, "voorlopig_t1"),
-        _required(definitief_t1, "definitief_t1"), _method(methode))))
+        _required(definitief_t1, "definitief_t1"), _method(methode), year=_value(jaar, "jaar"))))
 
 
 @func
@@ -374,15 +375,17 @@ def NZ_INDEXFACTOR(voorlopig_t, voorlopig_t1, definitief_t1, methode="multiplica
     definitief_t1=_ARG_DEFINITIEF_T1,
     zvw_aandeel="Deel van het budget voor Zvw-cliënten, als fractie (75% = 0,75); leeg = 100%.",
     methode=_ARG_METHODE,
+    jaar=_ARG_JAAR,
 )
-def NZ_BUDGET(begroting, voorlopig_t, voorlopig_t1, definitief_t1, zvw_aandeel=1, methode="multiplicatief"):
+def NZ_BUDGET(begroting, voorlopig_t, voorlopig_t1, definitief_t1, zvw_aandeel=1, methode="multiplicatief",
+              jaar=None):
     """Vergoed nachtzorgbudget: begroting x indexfactor x Zvw-aandeel, afgerond op centen."""
     def compute() -> float | str:
         share = _value(zvw_aandeel, "zvw_aandeel")
         result = rules.index_nachtzorg_budget(
             _required(begroting, "begroting"), prelim_t=_required(voorlopig_t, "voorlopig_t"),
             prelim_prev=_required(voorlopig_t1, "voorlopig_t1"), final_prev=_required(definitief_t1, "definitief_t1"),
-            zvw_share=1 if share is None else share, method=_method(methode))
+            zvw_share=1 if share is None else share, method=_method(methode), year=_value(jaar, "jaar"))
         return _excel_number(result.reimbursed)
     # Here the rule's `budget` is the Excel argument `begroting` (in the staffel it is `budget`).
     return _in_cell(compute, {**_DUTCH_FIELDS, "budget": "begroting"})

@@ -21,12 +21,22 @@ dropped.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from ..errors import InputError, show_value
 from ..rules.ratio import claims_year, exemption_kind, provider_kind, ratio_threshold
 from . import lines, read
+from .claimset import (
+    ClaimsYearError,
+    RepeatedLinesError,
+    check_claims_year,
+    check_repeats,
+    lines_text,
+    repeated_lines,
+)
 from .production import ProductionReport, production_from_claims
 from .read import PROGRESS_MIN_BYTES
 from .report import ClaimsRatioReport
@@ -44,6 +54,8 @@ def ratio_from_claims(
     skip_invalid: bool = False,
     strict: bool = False,
     only_provider: str | None = None,
+    recursive: bool = False,
+    repeated: str = "ignore",
     progress: Callable[[int, int], None] | None = None,
 ) -> ClaimsRatioReport:
     """The CZ client-per-area ratio from claim files or a DataFrame for policy year `year`.
@@ -51,22 +63,32 @@ def ratio_from_claims(
     `source`: a path (csv, xlsx, parquet), a list of paths or a directory of such files (one claim
     set), or a DataFrame. Uses the CZ-group claims of year T−2. `method`: `distinct` (default:
     distinct clients over all areas) or `per_area` (a client who moved counts in each area).
-    `strict`: labels on no insurer list are an error instead of a reported count.
-    `progress(done_bytes, total_bytes)` is called as the files are read.
+    `strict`: labels on no insurer list are an error instead of a reported count. `recursive`: a folder's
+    subfolders are read too. `repeated`: claim lines that a later file repeats are counted and reported
+    (`ignore`, the default: they cannot change a distinct count) or refused (`refuse`:
+    `RepeatedLinesError`). `progress(done_bytes, total_bytes)` is called as the files are read. When
+    no line (or almost none, `claimset.MIN_SHARE_IN_YEAR`) is of the claims year: `ClaimsYearError`,
+    proposing the policy year that the files' claims belong to.
     """
     if method not in METHODS:
         raise InputError(f"methode {show_value(method)} is onbekend (verwacht distinct of per_area)",
                          field="method", value=method)
+    repeats_policy = repeated_lines(repeated)
     kind = provider_kind(provider)
     exempt = exemption_kind(exemption)
     target_year = claims_year(year)  # PolicyYearError before any reading
     threshold = ratio_threshold(year, kind)
-    items = read.claim_files(source)
+    claim_set = read.claim_files(source, recursive=recursive)
     triples = lines.Triples()
     try:
-        tallies = lines.scan(items, lines.RatioReduction(target_year),
+        tallies = lines.scan(claim_set, lines.RatioReduction(target_year),
                              wanted=tuple(f for f in read.COLUMN_ALIASES if f != "amount"), required=read.REQUIRED,
                              skip_invalid=skip_invalid, keep=triples.add, progress=progress)
+        year_warning = check_claims_year(
+            tallies.years, policy_year=year, claims_year=target_year,
+            context=f"het declaratiejaar bij beleidsjaar {year}", files=len(tallies.sources),
+            propose=functools.partial(_policy_year_of_claims, target_year - year))
+        check_repeats(tallies.repeated, repeats_policy, lines.RatioReduction.repeat_fields)
         check_unknown(tallies, strict)
         lines.release_memory()
         keys, _ = triples.distinct()
@@ -75,8 +97,17 @@ def ratio_from_claims(
     lines.release_memory()
     from .report import ratio_reports
 
-    return ratio_reports(tallies, keys, year=year, provider_kind=kind, method=method, exemption=exempt,
-                         claims_year=target_year, threshold=threshold, only_provider=only_provider)
+    report = ratio_reports(tallies, keys, year=year, provider_kind=kind, method=method, exemption=exempt,
+                           claims_year=target_year, threshold=threshold, only_provider=only_provider)
+    return replace(report, year_warning=year_warning) if year_warning else report
+
+
+def _policy_year_of_claims(offset: int, found: int) -> int | None:
+    """The policy year whose claims year is `found` (T + offset = claims year), if the data covers it."""
+    try:
+        return found - offset if claims_year(found - offset) == found else None
+    except InputError:
+        return None
 
 
 def check_unknown(tallies: lines.Tallies, strict: bool) -> None:
@@ -84,10 +115,12 @@ def check_unknown(tallies: lines.Tallies, strict: bool) -> None:
     unknown = tallies.unknown_total()
     if strict and unknown:
         where = tallies.sources[0] if len(tallies.sources) == 1 else ", ".join(tallies.sources[:3])
-        listed = ", ".join(f"{show_value(v)} ({n} regels)" for v, n in unknown.most_common(10))
-        raise InputError(f"{where}: onbekende verzekeraar(s): {listed}. Voeg ze toe aan de lijst of corrigeer "
-                         "de declaraties.", field="insurer", value=unknown.most_common(1)[0][0], file=where)
+        listed = ", ".join(f"{show_value(v)} ({lines_text(n)})" for v, n in unknown.most_common(10))
+        raise InputError(f"{where}: onbekende verzekeraar(s): {listed}. Corrigeer de declaraties, of voeg een label "
+                         "dat wel klopt toe aan zijn groep in market/insurers.yaml van een eigen parametermap "
+                         "(--parameters; docs/handleiding.md, 'Een verzekeraar of label toevoegen')", field="insurer",
+                         value=unknown.most_common(1)[0][0], file=where)
 
 
-__all__ = ["METHODS", "PROGRESS_MIN_BYTES", "ClaimsRatioReport", "ProductionReport", "production_from_claims",
-           "ratio_from_claims"]
+__all__ = ["METHODS", "PROGRESS_MIN_BYTES", "ClaimsRatioReport", "ClaimsYearError", "ProductionReport",
+           "RepeatedLinesError", "production_from_claims", "ratio_from_claims"]

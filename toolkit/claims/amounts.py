@@ -41,6 +41,14 @@ class Amounts:
     cents: np.ndarray
     exact: dict[int, Decimal] = field(default_factory=dict)
 
+    def keys(self) -> np.ndarray:
+        """Per row a number that is equal for equal amounts (uint64: the cents, or a hash of an exact
+        value); to tell claim lines apart, never to compute with."""
+        keys = self.cents.astype(np.uint64)
+        for row, value in self.exact.items():
+            keys[row] = np.uint64(hash(value) & 0xFFFFFFFFFFFFFFFF)
+        return keys
+
 
 def _parse_number(value: Any) -> Decimal:
     from ..numbers import parse_number

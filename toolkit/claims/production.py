@@ -23,8 +23,10 @@ import pyarrow as pa
 
 from ..errors import InputError, show_value
 from . import lines, read
-from .amounts import AmountReader
+from .amounts import AmountReader, Amounts
+from .claimset import Repeat, YearFinding, check_claims_year, check_repeats, repeated_lines
 from .lines import INVALID, KINDZORG, OTHER_INSURER, OTHER_YEAR, USED, Checked, Reduction
+from .report import files_dict
 
 CENT = Decimal("0.01")
 _EXACT_FLOAT = 2**53  # float64 sums of integers are exact below this
@@ -56,7 +58,10 @@ class ProductionReport:
     invalid_examples: tuple[str, ...] = ()
     providers: Mapping[str, ProductionReport] = field(default_factory=dict)
     source: str = ""
-    sources: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()  # the files read, in order
+    files_skipped: tuple[tuple[str, str], ...] = ()  # files of the folders not read: (file, reason)
+    year_warning: YearFinding | None = None  # more lines of another year than of `year`
+    repeated: tuple[Repeat, ...] = ()  # claim lines of a file that an earlier file of the set holds too
 
     @property
     def total(self) -> Decimal:
@@ -78,6 +83,7 @@ class ProductionReport:
             "unknown_insurers": dict(self.unknown_insurers),
             "invalid_lines": self.invalid_lines,
             "invalid_reasons": dict(self.invalid_reasons),
+            **files_dict(self.sources, self.files_skipped, self.repeated),
         }
 
 
@@ -115,6 +121,16 @@ class ProductionReduction(Reduction):
         amounts = self.amounts.read(batch.column("amount"))
         self._local.amounts = amounts
         return [("amount", ~amounts.valid)]
+
+    def counted(self, state: np.ndarray) -> np.ndarray:
+        counted: np.ndarray = (state == USED) | (state == KINDZORG)  # kindzorg is production too
+        return counted
+
+    repeat_fields = "zelfde zorgaanbieder, cliënt, datum, prestatie en bedrag"
+
+    def line_amounts(self, batch: pa.RecordBatch) -> Amounts:
+        found: Amounts = self._local.amounts  # read by `check` on this thread, for this batch
+        return found
 
     def reduce(self, batch: pa.RecordBatch, checked: Checked) -> MonthSums:
         amounts = self._local.amounts
@@ -187,6 +203,8 @@ def production_from_claims(
     skip_invalid: bool = False,
     strict: bool = False,
     only_provider: str | None = None,
+    recursive: bool = False,
+    repeated: str = "refuse",
     progress: Callable[[int, int], None] | None = None,
 ) -> ProductionReport:
     """The CZ-group production per month of policy year `year` from claim files or a DataFrame.
@@ -195,17 +213,25 @@ def production_from_claims(
     need an amount column (`amount`, `bedrag`, `declaratiebedrag`). Lines of CZ group (by label or
     UZOVI 9664) dated in `year` count, kindzorg included. `strict`: insurer labels on no list are an
     error instead of a reported count. Amounts are read as `toolkit.numbers.parse_number` reads money;
-    an unreadable one is an invalid line naming file, line, column and value.
+    an unreadable one is an invalid line naming file, line, column and value. When no line (or almost
+    none, `claimset.MIN_SHARE_IN_YEAR`) is of `year`: `ClaimsYearError`, proposing the files' year.
+    `repeated`: claim lines that a later file repeats would count twice, and are refused (`refuse`, the
+    default: `RepeatedLinesError`) or counted as they are and reported (`ignore`).
     """
+    from ..parameters import policy_year
     from . import check_unknown
 
-    if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2100:
-        raise InputError(f"jaar {show_value(year)} is geen geldig jaar", field="year", value=year)
-    items = read.claim_files(source)
+    year = policy_year(year)  # the same refusal of a year as the ratio's, before any reading
+    repeats_policy = repeated_lines(repeated)
+    claim_set = read.claim_files(source, recursive=recursive)
     sums = _Sums()
-    tallies = lines.scan(items, ProductionReduction(year), wanted=tuple(read.COLUMN_ALIASES),
+    tallies = lines.scan(claim_set, ProductionReduction(year), wanted=tuple(read.COLUMN_ALIASES),
                          required=(*read.REQUIRED, "amount"), skip_invalid=skip_invalid, keep=sums.add,
                          progress=progress)
+    year_warning = check_claims_year(tallies.years, policy_year=year, claims_year=year,
+                                     context=f"de productie van {year}", files=len(tallies.sources),
+                                     propose=lambda found: found)
+    check_repeats(tallies.repeated, repeats_policy, ProductionReduction.repeat_fields, "De productie")
     check_unknown(tallies, strict)
     where = ", ".join(tallies.sources) if len(tallies.sources) <= 3 else (
         f"{tallies.sources[0]} en {len(tallies.sources) - 1} andere bestanden")
@@ -220,7 +246,8 @@ def production_from_claims(
             lines_kindzorg=counts[KINDZORG], unknown_insurers=dict(unknown.most_common()),
             invalid_lines=counts[INVALID],
             invalid_reasons={lines.REASON_KEYS[lines.FIELDS[i]]: int(reasons[i]) for i in np.flatnonzero(reasons)},
-            source=where, sources=tuple(tallies.sources))
+            source=where, sources=tuple(tallies.sources), files_skipped=tallies.skipped, year_warning=year_warning,
+            repeated=tallies.repeated)
 
     providers: dict[str, ProductionReport] = {}
     if tallies.has_provider:

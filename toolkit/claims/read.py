@@ -30,30 +30,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import _arrow as arrow
+from ..columns import CLAIM_FIELDS, match_columns
 from ..errors import InputError, show_value
 from ..tabular import MAX_FIELD_CHARS, CsvDialect, csv_fields, longest_field, open_xlsx_sheet, sniff_csv
+from .claimset import identical_files
 
-# Canonical field -> accepted column names (INTERFACES.md "Claims files"), first match wins.
-COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
-    "client_id": ("client_id", "client", "clientnummer", "pseudoniem"),
-    "postcode": ("postcode",),
-    "insurer": ("insurer", "verzekeraar", "label", "uzovi"),
-    "date": ("date", "datum", "begindatum", "prestatiedatum"),
-    "provider": ("provider", "zorgaanbieder", "agb"),
-    "care_type": ("care_type", "zorgsoort", "prestatie"),
-    "amount": ("amount", "bedrag", "declaratiebedrag"),
-}
+# Canonical field -> accepted column names (one list for every reader: toolkit/columns.py).
+COLUMN_ALIASES: dict[str, tuple[str, ...]] = {field: spec.names for field, spec in CLAIM_FIELDS.items()}
 REQUIRED = ("client_id", "postcode", "insurer", "date")
 TEXT_FIELDS = ("client_id", "postcode", "insurer", "provider", "care_type")
-DUTCH_FIELD = {
-    "client_id": "cliënt",
-    "postcode": "postcode",
-    "insurer": "verzekeraar",
-    "date": "datum",
-    "provider": "zorgaanbieder",
-    "care_type": "zorgsoort",
-    "amount": "bedrag",
-}
+DUTCH_FIELD = {field: spec.label for field, spec in CLAIM_FIELDS.items()}
 SUFFIXES = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".parquet": "parquet",
             ".pq": "parquet"}
 
@@ -79,32 +65,8 @@ class Layout:
 
 
 def resolve_columns(names: Sequence[str], where: str, *, wanted: Sequence[str], required: Sequence[str]) -> Layout:
-    lookup: dict[str, str] = {}
-    seen: set[str] = set()
-    for name in names:
-        key = str(name).strip().lower()
-        if key in seen and any(key in COLUMN_ALIASES[f] for f in wanted):
-            raise InputError(f"{where}: kolom {show_value(str(name))} komt twee keer voor in de kopregel",
-                             file=where, value=str(name))
-        seen.add(key)
-        lookup.setdefault(key, str(name))
-    columns: dict[str, str] = {}
-    for canonical in wanted:
-        for alias in COLUMN_ALIASES[canonical]:
-            if alias in lookup:
-                columns[canonical] = lookup[alias]
-                break
-    missing = [c for c in required if c not in columns]
-    if missing:
-        wanted_text = "; ".join(f"{c} ({'/'.join(COLUMN_ALIASES[c])})" for c in missing)
-        found = ", ".join(repr(str(n)) for n in names[:12]) or "geen"
-        raise InputError(
-            f"{where}: kolom(men) ontbreken: {wanted_text}. Gevonden kolommen: {found}. "
-            "Controleer het scheidingsteken (; of ,) en de kopregel.",
-            field=missing[0],
-            file=where,
-        )
-    return Layout(columns)
+    """Which column holds which field, checked before any line is read (`toolkit.columns.match_columns`)."""
+    return Layout(match_columns(names, wanted, required=required, where=where))
 
 
 class LongFieldError(Exception):
@@ -144,11 +106,21 @@ class Source:
 # --------------------------------------------------------------------------- which files
 
 
-def claim_files(source: Any) -> list[Any]:
-    """The items of a claim set: a path, a list of paths, a directory (its csv, xlsx and Parquet files,
-    by name), a DataFrame or an Arrow table. Checks that files exist and are of a known type."""
+@dataclass(frozen=True)
+class ClaimSet:
+    """The items of a claim set (paths, a DataFrame or an Arrow table) and the files of its folders that
+    were not read, each with the reason (file, reason): nothing is left out without a word."""
+
+    items: list[Any]
+    skipped: tuple[tuple[str, str], ...] = ()
+
+
+def claim_files(source: Any, *, recursive: bool = False) -> ClaimSet:
+    """The items of a claim set: a path, a list of paths, a folder (its .csv, .xlsx and .parquet files, by
+    name; with `recursive` also those of its subfolders), a DataFrame or an Arrow table. Checks that files
+    exist and are of a type read here; lists what a folder holds besides (`ClaimSet.skipped`)."""
     if isinstance(source, pa.Table) or type(source).__name__ == "DataFrame":
-        return [source]
+        return ClaimSet([source])
     if isinstance(source, str | os.PathLike):
         items: list[Any] = [source]
     elif isinstance(source, Sequence) and not isinstance(source, bytes) and source:
@@ -159,23 +131,26 @@ def claim_files(source: Any) -> list[Any]:
             "parquet, een lijst of map van zulke bestanden, of een DataFrame)", field="source",
             value=type(source).__name__)
     paths: list[Path] = []
+    skipped: list[tuple[str, str]] = []
     for item in items:
         if not isinstance(item, str | os.PathLike):
             raise InputError(f"bron {show_value(item)} is geen pad naar een bestand", field="source", value=item)
         path = Path(item)
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES
-                           and not p.name.startswith((".", "~$")))
+            found = _folder_files(path, recursive, skipped)
             if not found:
-                raise InputError(f"{path}: de map bevat geen csv-, xlsx- of parquet-bestanden", file=str(path),
-                                 value=str(path))
+                listed = "; ".join(f"{Path(f).name}: {why}" for f, why in skipped[:5])
+                raise InputError(f"{path}: de map bevat geen csv-, xlsx- of parquet-bestanden"
+                                 + (f" (overgeslagen: {listed})" if listed else ""), file=str(path), value=str(path))
             paths.extend(found)
         elif not path.is_file():
             raise InputError(f"{path}: bestand bestaat niet", file=str(path), value=str(path))
         else:
-            if path.suffix.lower() not in SUFFIXES:
-                raise InputError(f"{path}: bestandstype '{path.suffix.lower()}' wordt niet ondersteund (csv, xlsx of "
-                                 "parquet)", file=str(path), value=path.suffix.lower())
+            unreadable = _not_a_claims_file(path)
+            if unreadable is not None or path.suffix.lower() not in SUFFIXES:
+                why = unreadable or (f"bestandstype '{path.suffix.lower()}' wordt niet ondersteund (csv, xlsx of "
+                                     "parquet)")
+                raise InputError(f"{path}: {why}", file=str(path), value=path.suffix.lower())
             paths.append(path)
     seen: dict[Path, Path] = {}
     for path in paths:
@@ -184,7 +159,62 @@ def claim_files(source: Any) -> list[Any]:
             raise InputError(f"{path}: dit bestand staat twee keer in de bronnen (ook als {seen[key]})",
                              file=str(path), value=str(path))
         seen[key] = path
-    return paths
+    twins = identical_files(paths) if len(paths) > 1 else None
+    if twins is not None:
+        first, second = twins
+        raise InputError(f"{second}: hetzelfde bestand als {first} (de inhoud is gelijk): een export die twee keer "
+                         "is opgeslagen telt anders dubbel; laat er één weg", file=str(second), value=str(second))
+    return ClaimSet(list(paths), tuple(skipped))
+
+
+# What a folder's files are read as: the three formats of claim exports. A file named on the command
+# line may also be .txt, .tsv, .xlsm or .pq (SUFFIXES); in a folder those are most often something else
+# (a LEESMIJ.txt), and are listed as skipped.
+FOLDER_SUFFIXES = (".csv", ".xlsx", ".parquet")
+LOCK_FILE = "dit is een tijdelijk Excel-bestand (~$), kies het bestand zelf"
+# Spreadsheets that may well hold claims but cannot be read here: refused, never skipped.
+SAVE_AS_XLSX = {".xls": "oud Excel-formaat (.xls)", ".xlsb": "binair Excel-formaat (.xlsb)",
+                ".ods": "OpenDocument-rekenblad (.ods)"}
+
+
+def _not_a_claims_file(path: Path) -> str | None:
+    """Why a file named on its own cannot be read as claims, with what to do instead; None when it can."""
+    if path.name.startswith("~$"):
+        return LOCK_FILE
+    what = SAVE_AS_XLSX.get(path.suffix.lower())
+    if what is not None:
+        return f"{what} kan niet worden gelezen; sla het bestand op als .xlsx (Excel-werkmap) of als CSV UTF-8"
+    return None
+
+
+def _folder_files(folder: Path, recursive: bool, skipped: list[tuple[str, str]]) -> list[Path]:
+    """The claim files of a folder in name order (with `recursive`, a subfolder's files where its name
+    comes); what is not read goes to `skipped` with the reason."""
+    found: list[Path] = []
+    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+        name = entry.name
+        if entry.is_dir():
+            if entry.is_symlink():
+                skipped.append((str(entry), "koppeling naar een map (niet gevolgd)"))
+            elif name.startswith("."):
+                skipped.append((str(entry), "verborgen map"))
+            elif recursive:
+                found.extend(_folder_files(entry, recursive, skipped))
+            else:
+                skipped.append((str(entry), "submap (niet gelezen; --recursief leest ook submappen)"))
+        elif name.startswith("~$"):
+            skipped.append((str(entry), "tijdelijk Excel-bestand (~$) van een geopend bestand"))
+        elif name.startswith("."):
+            skipped.append((str(entry), "verborgen bestand"))
+        elif entry.suffix.lower() in SAVE_AS_XLSX:
+            raise InputError(f"{entry}: {_not_a_claims_file(entry)} (of haal het uit de map {folder})",
+                             file=str(entry), value=entry.suffix.lower())
+        elif entry.suffix.lower() in FOLDER_SUFFIXES and entry.is_file():
+            found.append(entry)
+        else:
+            skipped.append((str(entry), "geen declaratiebestand (in een map worden .csv, .xlsx en .parquet "
+                                        "gelezen)"))
+    return found
 
 
 def open_source(item: Any, *, wanted: Sequence[str], required: Sequence[str]) -> Source:
@@ -711,5 +741,5 @@ def _amount_text(value: Any) -> str | None:
     return _cell_text(value)
 
 
-__all__ = ["COLUMN_ALIASES", "DUTCH_FIELD", "PROGRESS_MIN_BYTES", "REQUIRED", "Chunk", "Layout", "LongFieldError",
-           "Source", "claim_files", "open_source", "resolve_columns"]
+__all__ = ["COLUMN_ALIASES", "DUTCH_FIELD", "PROGRESS_MIN_BYTES", "REQUIRED", "Chunk", "ClaimSet", "Layout",
+           "LongFieldError", "Source", "claim_files", "open_source", "resolve_columns"]

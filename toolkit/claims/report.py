@@ -30,8 +30,11 @@ from typing import Any
 import numpy as np
 
 from ..rules.ratio import RatioAssessment, _assess, kindzorg_exemption
+from .claimset import Repeat, YearFinding
 from .lines import FIELDS, INVALID, KINDZORG, LOW_32, OTHER_INSURER, OTHER_YEAR, PC4_KEY, REASON_KEYS, USED, Tallies
 
+# Why, in the distinct reading, a provider's clients per area add up to more than its clients (said by the
+# command line's table and the report's overview).
 _PC4_STR = [f"{i:04d}" for i in range(PC4_KEY)]  # one string object per PC4, shared by every report
 _DIGITS = np.frombuffer(b"0123456789", np.uint8)
 
@@ -64,7 +67,10 @@ class ClaimsRatioReport:
     invalid_examples: tuple[str, ...] = ()
     providers: Mapping[str, ClaimsRatioReport] = field(default_factory=dict)
     source: str = ""
-    sources: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()  # the files read, in order
+    files_skipped: tuple[tuple[str, str], ...] = ()  # files of the folders not read: (file, reason)
+    year_warning: YearFinding | None = None  # more lines of another year than of the claims year
+    repeated: tuple[Repeat, ...] = ()  # claim lines of a file that an earlier file of the set holds too
 
     def __getattr__(self, name: str) -> Any:
         # Delegate the assessment's fields: report.ratio, report.meets, report.areas_to_drop, …
@@ -110,6 +116,7 @@ class ClaimsRatioReport:
             "unknown_insurers": dict(self.unknown_insurers),
             "invalid_lines": self.invalid_lines,
             "invalid_reasons": dict(self.invalid_reasons),
+            **files_dict(self.sources, self.files_skipped, self.repeated),
         }
 
     def to_json(self) -> str:
@@ -121,6 +128,18 @@ class ClaimsRatioReport:
             return json.dumps(self.to_dict(), ensure_ascii=False)
         head = json.dumps(self._fields(), ensure_ascii=False)
         return f'{head[:-1]}, "clients_by_area": {by_area.json_object()}}}'
+
+
+CLAIM_SET_FIELDS = ("files_read", "files_skipped", "lines_repeated", "repeated")  # the same in every object
+
+
+def files_dict(read: tuple[str, ...], skipped: tuple[tuple[str, str], ...], repeated: tuple[Repeat, ...]
+               ) -> dict[str, Any]:
+    """The claim set as a whole in a report's JSON (the same in every provider's object): the files read,
+    those of its folders that were not (and why), and the claim lines a file repeats from an earlier one."""
+    return {"files_read": list(read), "files_skipped": [{"file": f, "reason": why} for f, why in skipped],
+            "lines_repeated": sum(r.lines for r in repeated),
+            "repeated": [{"file": r.file, "also_in": r.also_in, "lines": r.lines} for r in repeated]}
 
 
 class AreaCounts(Mapping[str, int]):
@@ -426,7 +445,7 @@ def ratio_reports(tallies: Tallies, keys: np.ndarray, *, year: int, provider_kin
                 lines_other_insurers=c["other_insurer"], lines_other_years=c["other_year"],
                 lines_kindzorg=c["kindzorg"], unknown_insurers=dict(unknown[g].most_common()),
                 invalid_lines=c["invalid"], invalid_reasons=_reasons(reasons[g]), source=where,
-                sources=tuple(tallies.sources)))
+                sources=tuple(tallies.sources), files_skipped=tallies.skipped, repeated=tallies.repeated))
         return reports
 
     def whole() -> ClaimsRatioReport:
@@ -515,4 +534,5 @@ def _pooled(keys: np.ndarray) -> np.ndarray:
     return distinct(pairs, runs=True, in_place=True)
 
 
-__all__ = ["AreaCounts", "Assembly", "ClaimsRatioReport", "areas_to_drop", "assemble", "json_object", "ratio_reports"]
+__all__ = ["CLAIM_SET_FIELDS", "AreaCounts", "Assembly", "ClaimsRatioReport", "areas_to_drop",
+           "assemble", "json_object", "ratio_reports"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..numbers import format_money, format_number
+from ..rules.staffel import month_name
 from .loader import active, current_year, load_topic
 
 
@@ -19,9 +20,11 @@ def _percent(value: object) -> str:
 
 
 def _day(date: object) -> str:
-    from ..rules.staffel import month_name
-
     return f"{date.day} {month_name(date.month)}"  # type: ignore[attr-defined]
+
+
+def _date(date: object) -> str:
+    return f"{_day(date)} {date.year}"  # type: ignore[attr-defined]
 
 
 def _years(years: tuple[int, ...]) -> str:
@@ -50,7 +53,8 @@ def phrases(year: int | None = None) -> dict[str, str]:
     return {
         "jaar": str(year),
         "jaar_vorig": str(year - 1),
-        "jaren_gedekt": _years(tuple(sorted({y for t in active().topics() for y in t.years}))),
+        # The years every topic covers: a function's `jaar` works in each of them (the ratio has its own list).
+        "jaren_gedekt": _years(tuple(sorted(set.intersection(*(set(t.years) for t in active().topics()))))),
         "ratio_jaren": _years(ratio.years),
         "declaratiejaar": f"T{offset:+d}",
         "declaratiejaar_voorbeeld": str(year + offset),
@@ -69,6 +73,8 @@ def phrases(year: int | None = None) -> dict[str, str]:
         "gewicht_mat": _percent(nacht.require_decimal("weight_material", year)),
         "min_plafond": _percent(ceiling.require_decimal("request_min_ceiling_share", year)),
         "peildatum": _day(ceiling.date("request_reference_date", year)),
+        "verzoekmaand": month_name(ceiling.integer("request_month", year)),
+        "verzenddatum": _date(ceiling.date("request_last_send_date", year)),
         "min_eigen": _percent(own.require_decimal("min_own_share", year)),
     }
 

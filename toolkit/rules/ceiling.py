@@ -28,7 +28,8 @@ from ..parameters import load_topic, policy_year
 from .staffel import StaffelOutcome, month_name, staffel_reimbursement
 
 MONTHS = 12
-METHODS = {"linear": "linear", "lineair": "linear", "seasonal": "seasonal", "seizoen": "seasonal",
+# Each word a user may type -> the canonical name; the first word of each is the Dutch one users are shown.
+METHODS = {"lineair": "linear", "linear": "linear", "seizoen": "seasonal", "seasonal": "seasonal",
            "seizoensprofiel": "seasonal"}
 # Conditions of § 3.2.4 the text gives no figure for: the provider shows them in the request itself.
 SELF_DEMONSTRATE = (
@@ -153,9 +154,10 @@ def _projection(monthly_production: object, last_year_monthly: object, method: o
         weights = [Fraction(v) for v in profile if v is not None]
         base = sum(weights[:n], Fraction(0))
         if base == 0 and n < MONTHS:
-            raise InputError(f"last_year_monthly: vorig jaar is de productie van de eerste {n} maand(en) samen 0; "
-                             "daarmee is geen seizoensprofiel te maken (gebruik de lineaire methode)",
-                             field="last_year_monthly", value=0)
+            first = "de eerste maand" if n == 1 else f"de eerste {n} maanden samen"
+            raise InputError(f"last_year_monthly: vorig jaar is de productie van {first} 0; daarmee is geen "
+                             "seizoensprofiel te maken (gebruik de lineaire methode)", field="last_year_monthly",
+                             value=0)
         projected = [realised * weights[i] / base for i in range(n, MONTHS)] if n < MONTHS else []
     else:
         projected = [realised / n] * (MONTHS - n)

@@ -26,8 +26,8 @@ from ..numbers import quantity
 from ..parameters import load_topic, policy_year
 
 # The readings of SPEC 4 (English or Dutch) -> the canonical name.
-METHODS = {"multiplicative": "multiplicative", "multiplicatief": "multiplicative",
-           "additive": "additive", "additief": "additive"}
+METHODS = {"multiplicatief": "multiplicative", "multiplicative": "multiplicative",
+           "additief": "additive", "additive": "additive"}
 
 
 @dataclass(frozen=True)
@@ -58,19 +58,26 @@ def method_name(method: object) -> str:
                   expected="'multiplicative'/'multiplicatief' of 'additive'/'additief'")
 
 
+def _covered_year(year: object) -> int:
+    """The policy year (None: the current one) when the nachtzorg data covers it, else PolicyYearError: the
+    weights and the method are those of a policy year, never silently another year's."""
+    return load_topic("nza", "nachtzorg").check_year(policy_year(year))
+
+
 def weighted_index(personnel: object, material: object, *, year: object = None) -> Decimal:
     """W = the personnel weight × personnel index + the material weight × material index (indices as
     fractions: 3.1% = 0.031; the weights for the policy year from the data)."""
-    year = policy_year(year)
+    year = _covered_year(year)
     topic = load_topic("nza", "nachtzorg")
-    topic.check_year(year)
     return (topic.require_decimal("weight_personnel", year) * _index(personnel, "personnel")
             + topic.require_decimal("weight_material", year) * _index(material, "material"))
 
 
 def indexation_factor(prelim_t: object, prelim_prev: object, final_prev: object,
-                      method: object = "multiplicative") -> Decimal:
-    """The factor on the approved budget; the three arguments are weighted indices."""
+                      method: object = "multiplicative", *, year: object = None) -> Decimal:
+    """The factor on the approved budget; the three arguments are weighted indices. `year` is the policy
+    year whose method applies (a year the data does not cover is refused)."""
+    _covered_year(year)
     w_t = _index(prelim_t, "prelim_t")
     w_prev = _index(prelim_prev, "prelim_prev")
     w_final = _index(final_prev, "final_prev")
@@ -87,12 +94,15 @@ def index_nachtzorg_budget(
     final_prev: object,
     zvw_share: object = 1,
     method: object = "multiplicative",
+    year: object = None,
 ) -> NachtzorgIndexation:
-    """Index an approved nachtzorg budget and take the Zvw share; money rounded only at the end."""
+    """Index an approved nachtzorg budget for policy year `year` (None: the current one) and take the Zvw
+    share; money rounded only at the end."""
+    year = _covered_year(year)
     amount = quantity("money").read(budget, "budget")
     share = quantity("share").read(zvw_share, "zvw_share")
     kind = method_name(method)
-    factor = indexation_factor(prelim_t, prelim_prev, final_prev, kind)
+    factor = indexation_factor(prelim_t, prelim_prev, final_prev, kind, year=year)
     indexed = amount * factor
     return NachtzorgIndexation(
         factor=factor,

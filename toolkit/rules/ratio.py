@@ -13,6 +13,7 @@ the unrounded ratio; all comparisons below are exact integer/Decimal arithmetic,
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -20,15 +21,17 @@ from decimal import Decimal
 from typing import Any
 
 from ..choices import choose
-from ..errors import InputError
+from ..errors import InputError, show_value
 from ..numbers import format_number, quantity
 from ..parameters import load_topic, policy_year
 from ..postcode import to_pc4
 
-PROVIDER_KINDS = {"existing": "existing", "bestaand": "existing", "new": "new", "nieuw": "new"}
+# Vocabularies: each word a user may type (Dutch or English) -> the canonical name of the Python API. The
+# first word of each name is the Dutch one that users are shown (the command line's choice lists).
+PROVIDER_KINDS = {"bestaand": "existing", "existing": "existing", "nieuw": "new", "new": "new"}
 # The readings of SPEC 1 for a client with claims in more than one area (English or Dutch) -> canonical:
 # `distinct` counts such a mover once (the default), `per_area` in every area.
-COUNTING_METHODS = {"distinct": "distinct", "uniek": "distinct", "per_area": "per_area", "per_gebied": "per_area"}
+COUNTING_METHODS = {"uniek": "distinct", "distinct": "distinct", "per_gebied": "per_area", "per_area": "per_area"}
 
 # Exemptions named in bijlage 1, 1.1: the requirement does not apply, the result says "n.v.t.".
 EXEMPTIONS = {
@@ -42,6 +45,9 @@ EXEMPTION_REASONS = {
     "kindzorg": "n.v.t.: de eis geldt niet voor (medische) kindzorg",
     "buiten_kernwerkgebied": "n.v.t.: de zorg wordt (grotendeels) buiten het kernwerkgebied van CZ groep geleverd",
 }
+
+# Why the clients per area of a provider with movers add up to more than its total (distinct reading).
+MOVERS_NOTE = "een cliënt die verhuisde telt in elk gebied mee, in het totaal één keer"
 
 
 @dataclass(frozen=True)
@@ -298,17 +304,56 @@ def clients_by_area(postcodes: Sequence[Any], clients: Sequence[Any]) -> dict[st
     The one pairing for every surface: the Excel functions and the template engine call it, the
     template's formulas implement it a second time. Rows empty in both, and rows without a postcode
     whose count is empty or 0, are skipped; a count without a postcode, a postcode without a count, an
-    invalid postcode and a count that is not a whole number >= 0 are InputErrors naming the row (1-based
-    within the columns). Columns of unequal length are fine as long as the extra rows are empty. Areas
-    whose clients add up to 0 are not areas. Large numeric columns take a vectorised path.
+    invalid postcode and a count that is not a whole number >= 0 are InputErrors naming the first such
+    row (1-based within the columns; in a row the postcode is named before the count). Columns of
+    unequal length are fine as long as the extra rows are empty. Areas whose clients add up to 0 are
+    not areas.
+
+    Plain Python, no NumPy: xlwings Lite runs it in the browser with nothing but the standard library.
+    Two shortcuts keep 100,000 rows near the cost of one pass (benchmarks/bench_udfs.py), and neither
+    changes an answer (tests/test_rules_ratio.py reads every row the plain way to prove it): each distinct
+    postcode cell is read once, and a whole number from 0 to 10^15 (how Excel hands over a count: a float
+    in CPython, an int in Pyodide) is taken as it is; the number reading handles everything else.
     """
     size = max(len(postcodes), len(clients))
-    codes = list(postcodes) + [None] * (size - len(postcodes))
-    counts = list(clients) + [None] * (size - len(clients))
-    from ._pairing import pair
+    codes = itertools.chain(postcodes, itertools.repeat(None, size - len(postcodes)))
+    counts = itertools.chain(clients, itertools.repeat(None, size - len(clients)))
+    totals: dict[int, int] = {}
+    # Postcodes are read once per type and value: the float 5611.0, the int 5611 (how Pyodide hands a whole
+    # number over) and the text "5611" apart, and True not as 1. A value a reader refuses raises at once,
+    # so only good readings are kept.
+    read: dict[type, dict[Any, int | None]] = {str: {}, float: {}, int: {}}
+    for row, (code, cell) in enumerate(zip(codes, counts, strict=True), start=1):
+        known = read.get(type(code))
+        if known is None:
+            area = _row_area(code, row)
+        else:
+            area = known.get(code, _UNREAD)
+            if area == _UNREAD:
+                area = known[code] = _row_area(code, row)
+        kind = type(cell)
+        if kind is float and 0.0 <= cell <= _WHOLE_AS_IS and cell % 1.0 == 0.0:
+            count: int | None = int(cell)
+        elif kind is int and 0 <= cell <= _WHOLE_AS_IS:
+            count = cell
+        else:
+            count = _row_count(cell, row)
+        if area is None:
+            if count:
+                raise InputError(f"clients: {show_value(cell)} in rij {row} heeft geen postcode", field="clients",
+                                 value=cell, row=row)
+        elif count is None:
+            raise InputError(f"clients: rij {row} (postcode {show_value(code)}) heeft geen aantal cliënten",
+                             field="clients", value=None, row=row)
+        else:
+            totals[area] = totals.get(area, 0) + count
+    return {f"{pc4:04d}": total for pc4, total in sorted(totals.items()) if total}
 
-    totals = pair(codes, counts, _row_count, _row_area)
-    return {f"{pc4:04d}": total for pc4, total in totals.items() if total}
+
+_UNREAD = -1  # no PC4 is negative
+# Up to here a whole number is exactly the number a spreadsheet shows; above, the number reading decides (it
+# reads a float as the 15 digits Excel displays).
+_WHOLE_AS_IS = 1e15
 
 
 def _row_count(value: object, row: int) -> int | None:
@@ -327,6 +372,7 @@ def _row_area(value: object, row: int) -> int | None:
 
 
 __all__ = [
+    "MOVERS_NOTE",
     "RatioAssessment",
     "assess_client_area_ratio",
     "assess_ratio_counts",

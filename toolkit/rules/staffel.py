@@ -187,6 +187,19 @@ _MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augu
            "november", "december")
 
 
+def table_text(year: int) -> str:
+    """The staffel of a policy year as a reader reads it: "plafondvrije afspraak: 100 %; …" (the templates'
+    Bronnen sheet)."""
+    min_points = load_topic("cz", "staffel").require_decimal("min_cost_points_b", year)
+    rows = []
+    for row in staffel_table(year):
+        _holds, reason = CONDITIONS[str(row["condition"])]
+        pct = row["percentage"]
+        shown = NOT_ELIGIBLE if pct is None else f"{format_number(Decimal(str(pct)) * 100)} %"
+        rows.append(f"{reason(year, min_points)}: {shown}")
+    return "; ".join(rows)
+
+
 def staffel_reimbursement(
     granted_budget: object,
     score_2026: str | None,
@@ -227,4 +240,5 @@ __all__ = [
     "staffel_percentage",
     "staffel_reimbursement",
     "staffel_table",
+    "table_text",
 ]

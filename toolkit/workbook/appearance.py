@@ -16,7 +16,7 @@ which rows and columns can be seen; zeros shown; sheet protection; headers and f
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -173,9 +173,9 @@ def cells_with_content(ws: Worksheet) -> Iterator[Any]:
 
 
 def sheet_findings(ws: Worksheet, reference: Worksheet, styles: Styles, expected_styles: Styles,
-                   inputs: set[str], key: str = "") -> list[Finding]:
+                   inputs: set[str], headers: Mapping[str, str] | None = None) -> list[Finding]:
     """Every comparison of this module for one sheet of the workbook against the template's sheet;
-    `key` is the workbook's key, which `fill` may write into a header or footer."""
+    `headers` maps a header text of the template to the text a filled copy has in its place."""
     title = ws.title
     content = {c.coordinate: c for c in cells_with_content(reference)}
     for ref in inputs:  # the template writes its input cells, empty and styled
@@ -199,7 +199,7 @@ def sheet_findings(ws: Worksheet, reference: Worksheet, styles: Styles, expected
     findings += _conditional_formats(ws, reference, styles, expected_styles, area)
     findings += _validations(ws, reference, area)
     findings += _visibility(ws, reference, content.values())
-    findings += _sheet_settings(ws, reference, key)
+    findings += _sheet_settings(ws, reference, headers or {})
     return findings
 
 
@@ -371,7 +371,7 @@ _PROTECTION = ("sheet", "objects", "scenarios", "formatCells", "formatRows", "fo
 _HEADERS = ("oddHeader", "oddFooter", "evenHeader", "evenFooter", "firstHeader", "firstFooter")
 
 
-def _sheet_settings(ws: Worksheet, reference: Worksheet, key: str) -> list[Finding]:
+def _sheet_settings(ws: Worksheet, reference: Worksheet, headers: Mapping[str, str]) -> list[Finding]:
     findings = []
     if _protection(ws) != _protection(reference):
         findings.append(Finding("instelling", ws.title, "beveiligd" if reference.protection.sheet else "niet beveiligd",
@@ -380,9 +380,9 @@ def _sheet_settings(ws: Worksheet, reference: Worksheet, key: str) -> list[Findi
     if _zeros(ws) != _zeros(reference):
         findings.append(Finding("opmaak", ws.title, None, None, "nulwaarden worden " + (
             "niet getoond" if not _zeros(ws) else "getoond") + ", anders dan in het sjabloon"))
-    expected = _headers(reference, "")
-    has_headers = any(any(texts) for texts in expected[:len(_HEADERS)])
-    if _headers(ws, key if has_headers else "") != expected:
+    expected, got = _headers(reference), _headers(ws)
+    if got != expected and got != tuple(tuple(headers.get(text, text) for text in part) if isinstance(part, tuple)
+                                        else part for part in expected):
         findings.append(Finding("opmaak", ws.title, None, None, "kop- of voettekst wijkt af van het sjabloon"))
     return findings
 
@@ -395,14 +395,12 @@ def _zeros(ws: Worksheet) -> bool:
     return ws.sheet_view.showZeros is not False
 
 
-def _headers(ws: Worksheet, key: str) -> tuple[Any, ...]:
-    """The texts of every header and footer (and whether the first page and even pages have their own),
-    the workbook's key taken out once per text: `fill` may write it into a template's header or footer
-    (only a template that has one), the rest must be the template's."""
+def _headers(ws: Worksheet) -> tuple[Any, ...]:
+    """The texts of every header and footer, and whether the first page and even pages have their own."""
     texts = []
     for name in _HEADERS:
         part = getattr(ws, name, None)
         sides = ((getattr(part, side).text or "") if part is not None else "" for side in ("left", "center", "right"))
-        texts.append(tuple(" ".join((text.replace(key, "", 1) if key else text).split()) for text in sides))
+        texts.append(tuple(" ".join(text.split()) for text in sides))
     flags = ws.HeaderFooter
     return (*texts, bool(flags.differentFirst), bool(flags.differentOddEven))

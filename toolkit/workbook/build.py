@@ -35,7 +35,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
-from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.styles import Alignment, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -45,30 +45,48 @@ import toolkit
 
 from ..errors import InputError
 from ..parameters import current_year, load_topic
-from ..parameters.loader import Parameter
+from ..parameters.loader import Parameter, Source
 from ..postcode import WHITESPACE
 from ..rules.own_delivery import EXEMPT_REASON
-from ..rules.staffel import DEVIATING_MERGER, DEVIATING_PALLIATIVE, NOT_ELIGIBLE, month_name
+from ..rules.staffel import DEVIATING_MERGER, DEVIATING_PALLIATIVE, NOT_ELIGIBLE, month_name, table_text
 from . import templates_dir
 from .files import write_atomically
-from .specs import MONTHS, NOT_APPLICABLE, NOT_REACHED, SPECS, Input, Output, TemplateSpec
+from .formats import DATE_FORMAT, NO, OUTPUT_FORMATS, YES, fit_row, font, print_setup, years_text
+from .layout import (
+    CHART_BOTTOM_ROW,
+    CHART_ROWS,
+    FIRST_INPUT_ROW,
+    FIRST_OUTPUT_ROW,
+    LONG_RANGE,
+    OUTPUT_RANGE_ROW,
+    RANGE_HEADER_ROW,
+    RANGE_TOP,
+    SHOWN_ROWS,
+)
+from .report_sheets import categories, production_chart, style_chart
+from .specs import (
+    ALL_CONDITIONS_MET,
+    MONTHS,
+    NOT_APPLICABLE,
+    NOT_REACHED,
+    NOTHING_TYPED,
+    SPECS,
+    Input,
+    TemplateSpec,
+)
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 GOOD_FILL = PatternFill("solid", fgColor="C6EFCE")
 BAD_FILL = PatternFill("solid", fgColor="FFC7CE")
+WAITING_FILL = PatternFill("solid", fgColor="EDEDED")
 UNLOCKED = Protection(locked=False)
-FIRST_INPUT_ROW = 4
-RANGE_HEADER_ROW = 14
-RANGE_TOP = RANGE_HEADER_ROW + 1
-FIRST_OUTPUT_ROW = 4
+WRAP = Alignment(wrap_text=True, vertical="top")
 INPUT_ERROR = "fout in de invoer"
-DATE_FORMAT = "d-m-yyyy"
-
-FORMATS = {
-    "count": "0", "number": "0.0000", "ratio": "0.00", "fraction": "0.00%", "money": '"€" #,##0.00',
-    "bool": "General", "text": "General", "month": "General",
-}
+MISSING_INPUT = "vul nog in"
+TOOLKIT = f"zorginkoop-toolkit {toolkit.__version__}"
+YES_NO_FORMAT = f'"{YES}";"{YES}";"{NO}"'  # 1 reads ja, 0 reads nee
+UNIT_KINDS = {"fractie": "fraction", "euro": "money", "datum": "date"}  # how a parameter shows, by its unit
 
 
 def _name(wb: Workbook, name: str, sheet: str, ref: str) -> None:
@@ -149,78 +167,165 @@ def _validation(spec: Input, years: tuple[int, ...]) -> DataValidation:
                                 formula1=str(low), allow_blank=True)
         else:
             dv = DataValidation(type=kind, allow_blank=True)
-        dv.error = f"Vul {measure.label} in: {measure.range_text()}" + (", een geheel getal." if whole else ".")
+        dv.error = f"Vul {measure.label} in: {measure.range_text(percent=spec.as_percent)}" + (
+            ", een geheel getal." if whole else ".")
     dv.errorTitle = "Ongeldige invoer"
-    dv.promptTitle = spec.label[:32]
+    dv.promptTitle = _cut(spec.label, 32)
     dv.prompt = spec.prompt
     dv.showErrorMessage = True
     dv.showInputMessage = True
     return dv
 
 
-def _input_cell(ws: Worksheet, ref: str) -> None:
+def _cut(text: str, limit: int) -> str:
+    """At most `limit` characters (Excel's limit for a prompt title), cut between words."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(" ,(")
+
+
+def _input_cell(ws: Worksheet, ref: str, number_format: str) -> None:
     cell = ws[ref]
     cell.fill = INPUT_FILL
     cell.protection = UNLOCKED
+    cell.number_format = number_format
+    cell.alignment = Alignment(vertical="top")
 
 
-def _invoer(wb: Workbook, spec: TemplateSpec) -> dict[str, str]:
-    """The Invoer sheet; returns input name -> its first cell (for ranges, the top cell)."""
-    ws = wb.active
-    assert ws is not None
-    ws.title = "Invoer"
+def _heading(ws: Worksheet, row: int, column: int, text: str) -> None:
+    header = _text(ws, row, column, text)
+    header.font, header.fill, header.alignment = font(bold=True), HEADER_FILL, WRAP
+
+
+def _invoer(wb: Workbook, spec: TemplateSpec) -> tuple[dict[str, str], int]:
+    """The Invoer sheet; returns input name -> its first cell (for ranges, the top cell), and the last
+    column used."""
+    ws = wb.create_sheet("Invoer")
     _text(ws, 1, 1, spec.title)
-    ws["A1"].font = Font(bold=True, size=14)
+    ws["A1"].font = font(bold=True, size=14)
     years = ", ".join(map(str, spec.years))
-    _text(ws, 2, 1, f"Vul de gele cellen in (beleidsjaren in dit sjabloon: {years}). De uitkomst staat op het "
-                    "tabblad Uitkomst.")
+    _text(ws, 2, 1, f"Vul de gele cellen in (beleidsjaren in dit sjabloon: {years}); rechts staat wat erin hoort. "
+                    "De uitkomst staat op het tabblad Uitkomst.")
     # Filled by `zorginkoop fill` with the row key (which provider or scenario this copy is for).
-    ws["A3"] = "Sleutel (zorgaanbieder of scenario)"
-    _input_cell(ws, "B3")
-    ws["B3"].number_format = "@"
+    _text(ws, 3, 1, "Sleutel (zorgaanbieder of scenario)")
+    _input_cell(ws, "B3", "@")
     _name(wb, "zk_sleutel", "Invoer", "B3")
     row = FIRST_INPUT_ROW
     cells: dict[str, str] = {}
     ranges = [i for i in spec.inputs if i.rows]
+    # The help texts go right of the range columns (column C when there are none or one).
+    help_column = max(3, 2 + len(ranges))
     for spec_input in (i for i in spec.inputs if not i.rows):
-        _text(ws, row, 1, spec_input.label)
+        _text(ws, row, 1, spec_input.label).alignment = WRAP
         ref = f"B{row}"
-        _input_cell(ws, ref)
-        if spec_input.kind in {"postcode", "score", "choice", "flag"}:
-            ws[ref].number_format = "@"
+        _input_cell(ws, ref, spec_input.number_format)
         dv = _validation(spec_input, spec.years)
         ws.add_data_validation(dv)
         dv.add(ref)
         _name(wb, spec_input.name, "Invoer", ref)
-        _text(ws, row, 3, spec_input.prompt).alignment = Alignment(wrap_text=False)
+        _text(ws, row, help_column, spec_input.prompt).alignment = WRAP
         cells[spec_input.name] = ref
         row += 1
     assert row < RANGE_HEADER_ROW or not ranges, "te veel enkelvoudige invoer voor de indeling"
     for column, spec_input in enumerate(ranges, start=2):
         letter = get_column_letter(column)
-        header = ws.cell(row=RANGE_HEADER_ROW, column=column, value=spec_input.label)
-        header.data_type = "s"
-        header.font, header.fill = Font(bold=True), HEADER_FILL
+        _heading(ws, RANGE_HEADER_ROW, column, spec_input.label)
         ref = f"{letter}{RANGE_TOP}:{letter}{RANGE_TOP + spec_input.rows - 1}"
         for r in range(RANGE_TOP, RANGE_TOP + spec_input.rows):
-            _input_cell(ws, f"{letter}{r}")
-            if spec_input.kind == "postcode":
-                ws[f"{letter}{r}"].number_format = "@"  # 0123 must stay visible as typed, to be rejected
+            _input_cell(ws, f"{letter}{r}", spec_input.number_format)
         dv = _validation(spec_input, spec.years)
         ws.add_data_validation(dv)
         dv.add(ref)
         _name(wb, spec_input.name, "Invoer", ref)
         cells[spec_input.name] = f"{letter}{RANGE_TOP}"
+        ws.column_dimensions[letter].width = 18
     if ranges:
         labels = ranges[0].row_labels
-        ws.cell(row=RANGE_HEADER_ROW, column=1, value="Maand" if labels == MONTHS else "Rij").font = Font(bold=True)
+        _heading(ws, RANGE_HEADER_ROW, 1, "Maand" if labels == MONTHS else "Kwartaal" if labels else "Rij")
         for r in range(RANGE_TOP, RANGE_TOP + max(i.rows for i in ranges)):
             k = r - RANGE_TOP
-            ws.cell(row=r, column=1, value=labels[k] if k < len(labels) else k + 1)
-    ws.column_dimensions["A"].width = 44
-    for column in range(2, 3 + len(ranges)):
-        ws.column_dimensions[get_column_letter(column)].width = 26
-    return cells
+            ws.cell(row=r, column=1, value=labels[k] if k < len(labels) else k + 1).alignment = Alignment(
+                horizontal="left")
+    ws.column_dimensions["A"].width = 40
+    ws.column_dimensions["B"].width = 18
+    ws.column_dimensions[get_column_letter(help_column)].width = 60
+    for r in [*range(FIRST_INPUT_ROW, row), RANGE_HEADER_ROW]:
+        fit_row(ws, r)
+    return cells, help_column
+
+
+def _printed_rows(spec_input: Input) -> int:
+    """Rows of a range input that an empty template prints (fill prints the rows it wrote)."""
+    return spec_input.rows if spec_input.rows <= LONG_RANGE else SHOWN_ROWS
+
+
+# --- Instructie ---------------------------------------------------------------------------------------
+
+def _instructie(wb: Workbook, spec: TemplateSpec) -> Worksheet:
+    """The first sheet: what the workbook computes, for which years, what to type where, what the result
+    means, the sources and the version, written for the person who receives it."""
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Instructie"
+    _text(ws, 1, 1, spec.title).font = font(bold=True, size=16)
+    _text(ws, 2, 1, f"Rekentool bij het inkoopbeleid wijkverpleging — sjabloon {spec.name}, versie {spec.version}")
+    has_year = any(i.kind == "year" for i in spec.inputs)
+    covered = years_text(spec.years)
+    year_text = (f"Dit sjabloon kent {covered}. Laat u het beleidsjaar op Invoer leeg, dan rekent het met "
+                 f"{current_year()}." if has_year else
+                 f"Dit sjabloon rekent met de parameters van {covered} (tabblad Bronnen).")
+    sections = [
+        ("Wat berekent deze werkmap?", spec.purpose),
+        ("Beleidsjaar", year_text),
+        ("Invullen", "Typ alleen in de gele cellen van het tabblad Invoer; rechts van elke cel staat wat erin hoort, "
+                     "en dezelfde uitleg verschijnt als u de cel kiest. Bedragen in euro (1.234,56), percentages als "
+                     "4,72% of 0,0472, ja/nee en andere keuzes uit de lijst. De formules zijn beveiligd (zonder "
+                     "wachtwoord), zodat ze niet per ongeluk veranderen."),
+        ("De uitkomst", f"{spec.reading} Zolang er niets is ingevuld staat er '{NOTHING_TYPED}'; ontbreekt er nog "
+                        f"iets, dan '{MISSING_INPUT}: …'; is iets fout ingevuld, dan '{INPUT_ERROR}: …' en kleurt die "
+                        "invoercel rood."),
+        ("Kleuren", "Geel: invoer. Groen: voldoet (ja). Rood: voldoet niet (nee), of een fout in de invoer. Grijs: "
+                    "nog niet berekend."),
+        ("Bronnen", "\n".join(_policy_sources(spec)) + "\nElke parameter met zijn waarde, beleidsjaar en bron staat "
+                                                        "op het tabblad Bronnen."),
+        ("Afdrukken", "Elk tabblad past op A4 liggend, de uitkomst op één pagina."),
+        ("Controleren", "Krijgt u deze werkmap van een ander, controleer hem dan met de opdracht 'zorginkoop check "
+                        "BESTAND.xlsx': die vergelijkt hem met dit sjabloon (formules, opmaak, namen) en rekent de "
+                        "uitkomst na."),
+        ("Gemaakt met", f"{TOOLKIT}; sjabloon {spec.name}, versie {spec.version}."),
+    ]
+    ws.column_dimensions["A"].width = 24
+    ws.column_dimensions["B"].width = 110
+    for row, (heading, text) in enumerate(sections, start=4):
+        _text(ws, row, 1, heading).font = font(bold=True)
+        ws.cell(row=row, column=1).alignment = WRAP
+        _text(ws, row, 2, text).alignment = WRAP
+        fit_row(ws, row)
+    last = 3 + len(sections)
+    print_setup(ws, f"A1:B{last}", one_page=True, title=spec.title, footer=_footer(spec))
+    return ws
+
+
+def _policy_sources(spec: TemplateSpec) -> list[str]:
+    """The policy texts the template's parameters come from, by title and section, each once."""
+    seen: list[str] = []
+    for parameter in _parameters(spec):
+        for dated in parameter.values.values():
+            entry = _source_heading(dated.source)
+            if entry not in seen:
+                seen.append(entry)
+    return seen
+
+
+def _source_heading(source: Source) -> str:
+    """"CZ groep, Zorginkoopbeleid wijkverpleging 2027, § 3.2.4 Aanvullende zorginkoop": the section up to
+    its quotation."""
+    section = source.section.split(":")[0].split(" (")[0].strip()
+    return f"{source.document}, {section}"
+
+
+def _footer(spec: TemplateSpec) -> str:
+    return f"{TOOLKIT} · sjabloon {spec.name} {spec.version}"
 
 
 # --- Bronnen -------------------------------------------------------------------------------------------
@@ -233,7 +338,7 @@ def _bronnen(wb: Workbook, spec: TemplateSpec) -> None:
     """The parameter listing (every value, year and source) and the per-year table the formulas read."""
     ws = wb.create_sheet("Bronnen")
     _text(ws, 1, 1, "Bronnen en parameters")
-    ws["A1"].font = Font(bold=True, size=14)
+    ws["A1"].font = font(bold=True, size=14)
     ws["A2"], ws["B2"] = "Sjabloon", spec.name
     ws["A3"], ws["B3"] = "Versie sjabloon", spec.version
     ws["A4"], ws["B4"] = "Gemaakt met zorginkoop-toolkit", toolkit.__version__
@@ -241,45 +346,51 @@ def _bronnen(wb: Workbook, spec: TemplateSpec) -> None:
     _name(wb, "zk_sjabloon", "Bronnen", "B2")
     _name(wb, "zk_versie", "Bronnen", "B3")
     _name(wb, "par_huidig_jaar", "Bronnen", "B5")
-    headers = ["Parameter", "Omschrijving", "Beleidsjaar", "Waarde", "Eenheid", "Bron (document)", "Sectie",
-               "Bestand", "Opmerking"]
+    # For readers: what, when, how much and where the policy says so. The name the formulas use comes last,
+    # not printed; the seed file is not listed (a reader has the policy, not the toolkit's copy of it).
+    headers = ["Omschrijving", "Beleidsjaar", "Waarde", "Eenheid", "Bron (beleidstekst)", "Sectie", "Opmerking",
+               "Naam in de formules"]
     top = 7
-    for column, title in enumerate(headers, start=1):
-        cell = ws.cell(row=top, column=column, value=title)
-        cell.font, cell.fill = Font(bold=True), HEADER_FILL
+    for column, heading in enumerate(headers, start=1):
+        _heading(ws, top, column, heading)
     row = top + 1
     parameters = _parameters(spec)
     for parameter in parameters:
         for year in parameter.years:
             dated = parameter.values[year]
-            for column, content in enumerate([parameter.name, parameter.label, year, _listed(dated.value),
-                                              parameter.unit, dated.source.document, dated.source.section,
-                                              dated.source.file, dated.note], start=1):
-                if isinstance(content, str):
-                    _text(ws, row, column, content)
-                else:
-                    ws.cell(row=row, column=column, value=content)
+            for column, content in enumerate([parameter.label, year, _listed(parameter, year), parameter.unit,
+                                              dated.source.document, dated.source.section, dated.note,
+                                              f"par_{parameter.name}"], start=1):
+                cell = _text(ws, row, column, content) if isinstance(content, str) else ws.cell(row, column, content)
+                cell.alignment = WRAP
+                if column == 3 and isinstance(content, int | float):
+                    cell.number_format = OUTPUT_FORMATS[UNIT_KINDS.get(parameter.unit, "number")]
             row += 1
     _year_table(wb, ws, spec, parameters, row + 2)
-    for letter, width in zip("ABCDEFGHI", (28, 60, 12, 14, 16, 44, 80, 26, 50), strict=True):
+    for letter, width in zip("ABCDEFGH", (40, 12, 24, 10, 30, 60, 30, 30), strict=True):
         ws.column_dimensions[letter].width = width
+    for r in range(top, row):
+        fit_row(ws, r)
+    # The listing is for people; the year table below it is what the formulas read, not printed.
+    print_setup(ws, f"A1:G{row - 1}", title=spec.title, footer=_footer(spec), titles_rows=f"{top}:{top}")
 
 
-def _listed(value: object) -> object:
-    """A parameter value as the listing shows it: a date as 1 januari 2027, a staffel as its rows."""
+def _listed(parameter: Parameter, year: int) -> object:
+    """A parameter value as the listing shows it: a date as 1 januari 2027, the staffel as its rows."""
+    value = parameter.values[year].value
     if value is None:
         return NOT_APPLICABLE
     if isinstance(value, dt.date):
         return _dutch_date(value)
     if isinstance(value, tuple):
-        return "; ".join(f"{r['condition']}: {_cell_value(r['percentage'])}" for r in value)
+        return table_text(year)
     return _excel_value(value)
 
 
 def _year_table(wb: Workbook, ws: Worksheet, spec: TemplateSpec, parameters: list[Parameter], top: int) -> None:
     """Parameters per policy year: one row per covered year, one column per value (a staffel table's rows
     as pairs of columns). `par_jaren` names the years; `tab_<parameter>` each column."""
-    _text(ws, top, 1, "Parameters per beleidsjaar (de formules lezen deze tabel)").font = Font(bold=True)
+    _text(ws, top, 1, "Parameters per beleidsjaar (de formules lezen deze tabel)").font = font(bold=True)
     years = spec.years
     first, last = top + 2, top + 1 + len(years)
     columns: list[tuple[str, Callable[[int], object]]] = [("jaren", lambda y: y)]
@@ -332,9 +443,17 @@ class Steps:
     def __init__(self, wb: Workbook, ws: Worksheet, first_row: int = 4) -> None:
         self.wb, self.ws, self.row = wb, ws, first_row
 
-    def add(self, name: str, label: str, formula: str) -> str:
+    def add(self, name: str, label: str, formula: str, *, flag: bool = False, kind: str = "number") -> str:
+        """A step; a `flag` (a yes/no step) is kept as 1 or 0 and shown as ja/nee, so that no reader of the
+        sheet meets WAAR/ONWAAR (a number format cannot show a logical value otherwise). Excel and
+        LibreOffice read 1 and 0 as TRUE and FALSE wherever the step is used as a condition."""
         _text(self.ws, self.row, 1, label)
-        self.ws.cell(row=self.row, column=2, value=formula)
+        number_format = OUTPUT_FORMATS[kind]
+        if flag:
+            formula, number_format = f"=IF({formula.removeprefix('=')},1,0)", YES_NO_FORMAT
+        cell = self.ws.cell(row=self.row, column=2, value=formula)
+        cell.number_format = number_format
+        cell.alignment = Alignment(horizontal="right")
         _name(self.wb, name, self.ws.title, f"B{self.row}")
         self.row += 1
         return name
@@ -346,7 +465,8 @@ def _year_steps(steps: Steps, spec: TemplateSpec) -> None:
     steps.add("calc_jaarrij", "Rij van het beleidsjaar in de parametertabel", "=MATCH(calc_jaar,par_jaren,0)")
     for parameter in _parameters(spec):
         if parameter.type in {"decimal", "integer", "date"}:
-            steps.add(f"par_{parameter.name}", parameter.label, f"=INDEX(tab_{parameter.name},calc_jaarrij)")
+            steps.add(f"par_{parameter.name}", parameter.label, f"=INDEX(tab_{parameter.name},calc_jaarrij)",
+                      kind=UNIT_KINDS.get(parameter.unit, "number"))
 
 
 def _checks(spec: TemplateSpec, extra: Sequence[tuple[str, str]] = ()) -> list[tuple[str, str]]:
@@ -372,10 +492,15 @@ def _checks(spec: TemplateSpec, extra: Sequence[tuple[str, str]] = ()) -> list[t
                 bounds.append(f"{name}<>INT({name})")
             # IF, not OR: a text would make the comparisons an error value instead of FALSE.
             wrong = f"IF(NOT(ISNUMBER({name})),TRUE,OR({','.join(bounds) or 'FALSE'}))"
-            checks.append((wrong if spec_input.required else f"IF({blank},FALSE,{wrong})", message))
+            if measure.percent_hint and measure.maximum is not None:
+                # 4,72 typed where 4,72% was meant, as the Python side asks too ("bedoelt u 4,72 %?").
+                top = _excel_value(measure.maximum)
+                message = (f'IF(AND(ISNUMBER({name}),{name}>{top},{name}/100<={top}),{message}&" (bedoelt u "&'
+                           f'{_number_text(name)}&"%?)",{message})')
+            checks.append((f"IF({blank},FALSE,{wrong})", message))
         elif spec_input.kind == "choice":
             allowed = ",".join(f'LOWER(TRIM({name}&""))={_string(word)}' for word in _choice_words(spec_input))
-            ok = f"OR({allowed})" if spec_input.required else f"OR({blank},{allowed})"
+            ok = f"OR({blank},{allowed})"
             checks.append((f"NOT({ok})", message))
         elif spec_input.kind == "score":
             checks.append((f'NOT(OR({blank},UPPER(TRIM({name}&""))="A",UPPER(TRIM({name}&""))="B",'
@@ -393,17 +518,49 @@ def _choice_words(spec_input: Input) -> list[str]:
     return sorted(word for word, canonical in aliases.items() if canonical in dutch)
 
 
-def _error_step(steps: Steps, checks: list[tuple[str, str]]) -> None:
-    """calc_fout: "" or the message of the first failing check (and the year check comes first)."""
+def _status_steps(steps: Steps, spec: TemplateSpec, checks: list[tuple[str, str]],
+                  missing: Sequence[tuple[str, str]] = ()) -> None:
+    """What the outputs show instead of a result, in this order:
+
+    calc_niets: nothing typed yet: every output reads NOTHING_TYPED (neutral, never "fout" or an error value);
+    calc_fout: "" or "fout in de invoer: …" for the first check that fails (something typed is wrong);
+    calc_ontbreekt: "" or "vul nog in: …" for the first required input still empty (`missing` adds the
+    template's own, such as "no month of production yet");
+    calc_status: the first of these that applies, "" when the outputs can be computed.
+    """
+    inputs = [i for i in spec.inputs]
+    blank = [_blank_test(i) for i in inputs]
+    steps.add("calc_niets", "Nog niets ingevuld", f"=AND({','.join(blank)})", flag=True)
     formula = '""'
     for condition, message in reversed(checks):
         formula = f'IF({condition},"{INPUT_ERROR}: "&{message},{formula})'
     steps.add("calc_fout", "Fout in de invoer (leeg: geen)", f"={formula}")
+    needed = [(_blank_test(i), _string(i.label)) for i in inputs if i.required and i.kind != "flag"]
+    formula = '""'
+    for condition, message in reversed([*needed, *missing]):
+        formula = f'IF({condition},"{MISSING_INPUT}: "&{message},{formula})'
+    steps.add("calc_ontbreekt", "Nog in te vullen (leeg: niets)", f"={formula}")
+    steps.add("calc_status", "Stand van de invoer (leeg: uitkomst berekend)",
+              f'=IF(calc_niets,{_string(NOTHING_TYPED)},IF(calc_fout<>"",calc_fout,calc_ontbreekt))')
 
 
-def _guard(formula: str) -> str:
-    """An output formula shown only when the inputs are right."""
-    return f'=IF(calc_fout<>"",calc_fout,{formula.removeprefix("=")})'
+def _blank_test(spec_input: Input) -> str:
+    """TRUE when nothing is typed in the input (every row of a range)."""
+    if spec_input.rows:
+        return f'SUMPRODUCT(--(TRIM({spec_input.name}&"")<>""))=0'
+    return f'TRIM({spec_input.name}&"")=""'
+
+
+def _guard(expression: str, *, first: bool = True) -> str:
+    """An output formula: the status while the inputs are not complete and right, else the result. A range
+    output shows the status in its first row only (the rows below stay empty)."""
+    return f'=IF(calc_status<>"",{"calc_status" if first else chr(34) * 2},{expression.removeprefix("=")})'
+
+
+def _yes_no(condition: str, *, not_applicable: str | None = None) -> str:
+    """A yes/no result as the text ja/nee (never WAAR/ONWAAR); "n.v.t." where `not_applicable` holds."""
+    answer = f'IF({condition},"{YES}","{NO}")'
+    return answer if not_applicable is None else f'IF({not_applicable},"{NOT_APPLICABLE}",{answer})'
 
 
 def _yes(name: str) -> str:
@@ -463,7 +620,7 @@ def _staffel_steps(steps: Steps, spec: TemplateSpec, top: int) -> None:
     last = top + size - 1
     for column, title in enumerate(["Voorwaarde", "Percentage", "Geldt", "Geblokkeerd", "Stopt hier", "Beslist",
                                     "Reden"], start=4):
-        ws.cell(row=top - 1, column=column, value=title).font = Font(bold=True)
+        ws.cell(row=top - 1, column=column, value=title).font = font(bold=True)
     for k in range(size):
         r = top + k
         ws[f"D{r}"] = f'=INDEX(tab_table_condition_{k + 1},calc_jaarrij)&""'
@@ -477,15 +634,15 @@ def _staffel_steps(steps: Steps, spec: TemplateSpec, top: int) -> None:
     codes, pcts, deciding = f"D{top}:D{last}", f"E{top}:E{last}", f"I{top}:I{last}"
     steps.add("calc_s26", "Score jaar vóór het beleidsjaar", '=UPPER(TRIM(in_score_2026&""))')
     steps.add("calc_s27", "Score beleidsjaar", '=UPPER(TRIM(in_score_2027&""))')
-    steps.add("calc_plafondvrij", "Plafondvrije afspraak", f"={_yes('in_plafondvrij')}")
+    steps.add("calc_plafondvrij", "Plafondvrije afspraak", f"={_yes('in_plafondvrij')}", flag=True)
     palliative = "in_palliatief_terminaal" in {i.name for i in spec.inputs}
     steps.add("calc_palliatief", "Palliatieve terminale zorg", f"={_yes('in_palliatief_terminaal')}" if palliative
-              else "=FALSE")
+              else "=FALSE", flag=True)
     steps.add("calc_fusie", "Fusie, overname of faillissement", f"={_yes('in_fusie_faillissement')}" if palliative
-              else "=FALSE")
+              else "=FALSE", flag=True)
     steps.add("calc_geen_waardemodel", "Productieafspraak tot en met de grens (geen score)",
               "=AND(NOT(calc_plafondvrij),ISNUMBER(in_productieafspraak),"
-              f'in_productieafspraak<=par_waardemodel_min_production,ISNUMBER(MATCH("no_score",{codes},0)))')
+              f'in_productieafspraak<=par_waardemodel_min_production,ISNUMBER(MATCH("no_score",{codes},0)))', flag=True)
     steps.add("calc_beslist", "Rij van de staffel die beslist (0: geen)", f"=IF(ISNA(MATCH(TRUE,{deciding},0)),0,"
               f"MATCH(TRUE,{deciding},0))")
     not_eligible = _string(NOT_APPLICABLE)
@@ -495,7 +652,7 @@ def _staffel_steps(steps: Steps, spec: TemplateSpec, top: int) -> None:
         f'IF(calc_geen_waardemodel,IF(ISNUMBER(INDEX({pcts},MATCH("no_score",{codes},0))),'
         f'INDEX({pcts},MATCH("no_score",{codes},0)),{not_eligible}),'
         f"IF(calc_beslist=0,{not_eligible},IF(INDEX(G{top}:G{last},calc_beslist),{missing_points},"
-        f"IF(ISNUMBER(INDEX({pcts},calc_beslist)),INDEX({pcts},calc_beslist),{not_eligible})))))"))
+        f"IF(ISNUMBER(INDEX({pcts},calc_beslist)),INDEX({pcts},calc_beslist),{not_eligible})))))"), kind="fraction")
     steps.add("calc_reden", "Toelichting", (
         f"=IF(calc_fusie,{_string(DEVIATING_MERGER)},IF(calc_palliatief,{_string(DEVIATING_PALLIATIVE)},"
         f"IF(calc_geen_waardemodel,{_production_reason()},"
@@ -525,12 +682,12 @@ def _cz_ratio_calc(steps: Steps, spec: TemplateSpec) -> Formulas:
     rows = spec.input("in_postcodes").rows
     last = RANGE_TOP + rows - 1
     headers = ["Postcode (compact)", "PC4", "Postcode geldig", "Cliënten", "Fout in rij", "Nieuw gebied",
-               "Drempel (grafiek)", "Sleutel gebied", "Te schrappen", "Cliënten geschrapt", "Voldoet daarna"]
+               "Drempel", "Sleutel gebied", "Te schrappen", "Cliënten geschrapt", "Voldoet daarna"]
     # K-N: the areas to drop (SPEC 1), fewest clients first, ties lowest PC4: K is clients × 10,000 + PC4 at
     # an area's first row; L the k-th smallest key while the areas dropped so far do not yet meet the
     # threshold; M the clients dropped so far; N whether the rest meets it.
     for column, title in enumerate(headers, start=4):
-        ws.cell(row=RANGE_HEADER_ROW, column=column, value=title).font = Font(bold=True)
+        ws.cell(row=RANGE_HEADER_ROW, column=column, value=title).font = font(bold=True)
     for r in range(RANGE_TOP, last + 1):
         k = r - RANGE_TOP + 1
         ws[f"D{r}"] = f"={_compact(f'Invoer!B{r}')}"
@@ -553,11 +710,11 @@ def _cz_ratio_calc(steps: Steps, spec: TemplateSpec) -> Formulas:
             f'=IF(OR(E{r}="",H{r}=1),0,IF(MATCH(E{r},E${RANGE_TOP}:E${last},0)=ROW()-{RANGE_TOP - 1},'
             f'IF(SUMIF(E${RANGE_TOP}:E${last},E{r},G${RANGE_TOP}:G${last})>0,1,0),0))'
         )
-        ws[f"J{r}"] = f'=IF(E{r}="",NA(),IF(ISNUMBER(calc_drempel),calc_drempel,NA()))'
+        ws[f"J{r}"] = "=IF(ISNUMBER(calc_drempel),calc_drempel,0)"  # the chart's line: flat, no error values
         ws[f"K{r}"] = f'=IF(I{r}=1,SUMIF(E${RANGE_TOP}:E${last},E{r},G${RANGE_TOP}:G${last})*10000+VALUE(E{r}),"")'
         met_before = "calc_voldoet_nu" if k == 1 else f"N{r - 1}"
         dropped_before = "0" if k == 1 else f"M{r - 1}"
-        ws[f"L{r}"] = (f'=IF(OR(calc_fout<>"",NOT(ISNUMBER(calc_drempel)),{k}>calc_gebieden,{met_before}),"",'
+        ws[f"L{r}"] = (f'=IF(OR(calc_status<>"",NOT(ISNUMBER(calc_drempel)),{k}>calc_gebieden,{met_before}),"",'
                        f"SMALL(K${RANGE_TOP}:K${last},{k}))")
         ws[f"M{r}"] = f'=IF(L{r}="",{dropped_before},{dropped_before}+INT(L{r}/10000))'
         ws[f"N{r}"] = (f'=IF(L{r}="",{met_before},AND(calc_gebieden-{k}>0,'
@@ -565,26 +722,29 @@ def _cz_ratio_calc(steps: Steps, spec: TemplateSpec) -> Formulas:
     bad_rows = f"SUM(H{RANGE_TOP}:H{last})"
     first_bad = f"MATCH(1,H{RANGE_TOP}:H{last},0)"
     _year_steps(steps, spec)
-    _error_step(steps, _checks(spec, [(f"{bad_rows}>0", f'"rij "&{first_bad}&" van de postcodes en cliënten"')]))
-    steps.add("calc_clienten", "Cliënten", f"=SUM(G{RANGE_TOP}:G{last})")
-    steps.add("calc_gebieden", "Postcodegebieden met cliënten", f"=SUM(I{RANGE_TOP}:I{last})")
+    _status_steps(steps, spec,
+                  _checks(spec, [(f"{bad_rows}>0", f'"rij "&{first_bad}&" van de postcodes en cliënten (postcode \'"'
+                                  f'&INDEX(Invoer!B{RANGE_TOP}:B{last},{first_bad})&"\', cliënten \'"'
+                                  f'&INDEX(Invoer!C{RANGE_TOP}:C{last},{first_bad})&"\')"')]))
+    steps.add("calc_clienten", "Cliënten", f"=SUM(G{RANGE_TOP}:G{last})", kind="count")
+    steps.add("calc_gebieden", "Postcodegebieden met cliënten", f"=SUM(I{RANGE_TOP}:I{last})", kind="count")
     steps.add("calc_drempel", "Drempel", '=IF(ISNA(calc_jaarrij),"beleidsjaar niet gedekt",'
               'IF(OR(LOWER(TRIM(in_soort&""))="nieuw",LOWER(TRIM(in_soort&""))="new"),'
               'INDEX(tab_threshold_new,calc_jaarrij),INDEX(tab_threshold_existing,calc_jaarrij)))')
     steps.add("calc_voldoet_nu", "Voldoet zonder te schrappen", "=IF(ISNUMBER(calc_drempel),AND(calc_gebieden>0,"
-              "calc_clienten>=calc_drempel*calc_gebieden),TRUE)")
+              "calc_clienten>=calc_drempel*calc_gebieden),TRUE)", flag=True)
     # The error message's row number is a formula piece: the message is a string literal around it.
     drop = [f'=IF(ISNUMBER(Berekening!L{r}),TEXT(MOD(Berekening!L{r},10000),"0000"),"")'
             for r in range(RANGE_TOP, last + 1)]
     return {
-        "out_clienten": _guard("calc_clienten"),
-        "out_gebieden": _guard("calc_gebieden"),
-        "out_ratio": _guard('IF(calc_gebieden=0,"-",calc_clienten/calc_gebieden)'),
-        "out_drempel": _guard(f'IF(ISNUMBER(calc_drempel),calc_drempel,"{NOT_APPLICABLE}")'),
-        "out_voldoet": _guard("IF(ISNUMBER(calc_drempel),calc_voldoet_nu,TRUE)"),
-        "out_extra_clienten": _guard("IF(ISNUMBER(calc_drempel),"
+        "out_clienten": ("calc_clienten"),
+        "out_gebieden": ("calc_gebieden"),
+        "out_ratio": ('IF(calc_gebieden=0,"-",calc_clienten/calc_gebieden)'),
+        "out_drempel": (f'IF(ISNUMBER(calc_drempel),calc_drempel,"{NOT_APPLICABLE}")'),
+        "out_voldoet": _yes_no("calc_voldoet_nu", not_applicable="NOT(ISNUMBER(calc_drempel))"),
+        "out_extra_clienten": ("IF(ISNUMBER(calc_drempel),"
                                      "MAX(0,ROUNDUP(ROUND(calc_drempel*calc_gebieden,9),0)-calc_clienten),0)"),
-        "out_max_gebieden": _guard(f'IF(ISNUMBER(calc_drempel),INT(ROUND(calc_clienten/calc_drempel,9)),'
+        "out_max_gebieden": (f'IF(ISNUMBER(calc_drempel),INT(ROUND(calc_clienten/calc_drempel,9)),'
                                    f'"{NOT_APPLICABLE}")'),
         "out_te_schrappen": drop,
     }
@@ -592,14 +752,14 @@ def _cz_ratio_calc(steps: Steps, spec: TemplateSpec) -> Formulas:
 
 def _staffel_calc(steps: Steps, spec: TemplateSpec) -> Formulas:
     _year_steps(steps, spec)
-    _error_step(steps, _checks(spec))
+    _status_steps(steps, spec, _checks(spec))
     _staffel_steps(steps, spec, top=RANGE_TOP)
     return {
-        "out_percentage": _guard("calc_pct"),
-        "out_vergoeding": _guard(f'IF(ISNUMBER(calc_pct),ROUND(ROUND(in_aanvullend_budget*calc_pct,9),2),'
+        "out_percentage": ("calc_pct"),
+        "out_vergoeding": (f'IF(ISNUMBER(calc_pct),ROUND(ROUND(in_aanvullend_budget*calc_pct,9),2),'
                                  f'IF(LEFT(calc_pct,4)="fout",calc_pct,"{NOT_APPLICABLE}"))'),
-        "out_in_aanmerking": _guard("ISNUMBER(calc_pct)"),
-        "out_reden": _guard("calc_reden"),
+        "out_in_aanmerking": _yes_no("ISNUMBER(calc_pct)"),
+        "out_reden": ("calc_reden"),
     }
 
 
@@ -607,7 +767,7 @@ def _cooperatie_calc(steps: Steps, spec: TemplateSpec) -> Formulas:
     ws = steps.ws
     rows = spec.input("in_uren_leden").rows
     last = RANGE_TOP + rows - 1
-    ws.cell(row=RANGE_HEADER_ROW, column=4, value="Fout in rij").font = Font(bold=True)
+    ws.cell(row=RANGE_HEADER_ROW, column=4, value="Fout in rij").font = font(bold=True)
     measure = spec.input("in_uren_leden").measure
     assert measure is not None and measure.maximum is not None
     for r in range(RANGE_TOP, last + 1):
@@ -615,44 +775,47 @@ def _cooperatie_calc(steps: Steps, spec: TemplateSpec) -> Formulas:
         ws[f"D{r}"] = (f'=IF(TRIM({cell}&"")="",0,IF(OR(NOT(ISNUMBER({cell})),{cell}<0,'
                        f"{cell}>{_excel_value(measure.maximum)}),1,0))")
     _year_steps(steps, spec)
-    _error_step(steps, _checks(spec, [(f"SUM(D{RANGE_TOP}:D{last})>0",
+    _status_steps(steps, spec, _checks(spec, [(f"SUM(D{RANGE_TOP}:D{last})>0",
                                        f'"uren per lid, rij "&MATCH(1,D{RANGE_TOP}:D{last},0)')]))
     steps.add("calc_max_uren", "Maximaal uren per lid per jaar",
-              f"=IF({_yes('in_nachtdienst')},par_atw_avg_week_hours_night,par_atw_avg_week_hours)*par_weeks_per_year")
-    steps.add("calc_fte55", "FTE × cliënten per FTE", "=ROUND(in_fte_niveau6*par_clients_per_level6_fte,9)")
+              f"=IF({_yes('in_nachtdienst')},par_atw_avg_week_hours_night,par_atw_avg_week_hours)*par_weeks_per_year",
+              kind="hours")
+    steps.add("calc_fte55", "FTE × cliënten per FTE", "=ROUND(in_fte_niveau6*par_clients_per_level6_fte,9)", kind="fte")
     steps.add("calc_uren", "Uren, per lid afgetopt",
-              '=COUNTIF(in_uren_leden,">"&calc_max_uren)*calc_max_uren+SUMIF(in_uren_leden,"<="&calc_max_uren)')
+              '=COUNTIF(in_uren_leden,">"&calc_max_uren)*calc_max_uren+SUMIF(in_uren_leden,"<="&calc_max_uren)',
+              kind="hours")
     return {
-        "out_fte_nodig": _guard("in_clienten/par_clients_per_level6_fte"),
-        "out_fte_tekort": _guard("IF(calc_fte55>=in_clienten,0,in_clienten/par_clients_per_level6_fte-in_fte_niveau6)"),
-        "out_max_clienten": _guard("INT(calc_fte55)"),
-        "out_voldoet": _guard("calc_fte55>=in_clienten"),
-        "out_max_uren_per_lid": _guard("calc_max_uren"),
-        "out_max_omzet": _guard("ROUND(ROUND(calc_uren*in_uurtarief,9),2)"),
+        "out_fte_nodig": ("in_clienten/par_clients_per_level6_fte"),
+        "out_fte_tekort": ("IF(calc_fte55>=in_clienten,0,in_clienten/par_clients_per_level6_fte-in_fte_niveau6)"),
+        "out_max_clienten": ("INT(calc_fte55)"),
+        "out_voldoet": _yes_no("calc_fte55>=in_clienten"),
+        "out_max_uren_per_lid": ("calc_max_uren"),
+        "out_max_omzet": ("ROUND(ROUND(calc_uren*in_uurtarief,9),2)"),
     }
 
 
 def _nachtzorg_calc(steps: Steps, spec: TemplateSpec) -> Formulas:
     _year_steps(steps, spec)
-    _error_step(steps, _checks(spec))
-    steps.add("calc_zvw", "Zvw-aandeel (leeg = 100%)", "=IF(ISNUMBER(in_zvw_aandeel),in_zvw_aandeel,1)")
+    _status_steps(steps, spec, _checks(spec))
+    steps.add("calc_zvw", "Zvw-aandeel (leeg = 100%)", "=IF(ISNUMBER(in_zvw_aandeel),in_zvw_aandeel,1)",
+              kind="fraction")
     steps.add("calc_index_t", "Gewogen index voorlopig T",
-              "=par_weight_personnel*in_pers_voorlopig_t+par_weight_material*in_mat_voorlopig_t")
+              "=par_weight_personnel*in_pers_voorlopig_t+par_weight_material*in_mat_voorlopig_t", kind="index")
     steps.add("calc_index_t1", "Gewogen index voorlopig T-1",
-              "=par_weight_personnel*in_pers_voorlopig_t1+par_weight_material*in_mat_voorlopig_t1")
+              "=par_weight_personnel*in_pers_voorlopig_t1+par_weight_material*in_mat_voorlopig_t1", kind="index")
     steps.add("calc_index_def", "Gewogen index definitief T-1",
-              "=par_weight_personnel*in_pers_definitief_t1+par_weight_material*in_mat_definitief_t1")
+              "=par_weight_personnel*in_pers_definitief_t1+par_weight_material*in_mat_definitief_t1", kind="index")
     steps.add("calc_factor", "Indexfactor", '=IF(OR(LOWER(TRIM(in_methode&""))="additief",'
               'LOWER(TRIM(in_methode&""))="additive"),1+calc_index_t+calc_index_def-calc_index_t1,'
-              "(1+calc_index_t)*(1+calc_index_def)/(1+calc_index_t1))")
+              "(1+calc_index_t)*(1+calc_index_def)/(1+calc_index_t1))", kind="factor")
     return {
-        "out_index_t": _guard("calc_index_t"),
-        "out_index_t1_voorlopig": _guard("calc_index_t1"),
-        "out_index_t1_definitief": _guard("calc_index_def"),
-        "out_correctie": _guard("calc_index_def-calc_index_t1"),
-        "out_factor": _guard("calc_factor"),
-        "out_begroting_geindexeerd": _guard("ROUND(ROUND(in_begroting*calc_factor,9),2)"),
-        "out_vergoeding_zvw": _guard("ROUND(ROUND(in_begroting*calc_factor*calc_zvw,9),2)"),
+        "out_index_t": ("calc_index_t"),
+        "out_index_t1_voorlopig": ("calc_index_t1"),
+        "out_index_t1_definitief": ("calc_index_def"),
+        "out_correctie": ("calc_index_def-calc_index_t1"),
+        "out_factor": ("calc_factor"),
+        "out_begroting_geindexeerd": ("ROUND(ROUND(in_begroting*calc_factor,9),2)"),
+        "out_vergoeding_zvw": ("ROUND(ROUND(in_begroting*calc_factor*calc_zvw,9),2)"),
     }
 
 
@@ -662,7 +825,7 @@ def _plafond_calc(steps: Steps, spec: TemplateSpec) -> Formulas:
     top, last = RANGE_TOP, RANGE_TOP + 11
     headers = ["Maand", "Bekend", "Fout in rij", "Vorig jaar", "Waarde", "Cumulatief", "Bereikt", "Vorig jaar bekend"]
     for column, title in enumerate(headers, start=4):
-        ws.cell(row=RANGE_HEADER_ROW, column=column, value=title).font = Font(bold=True)
+        ws.cell(row=RANGE_HEADER_ROW, column=column, value=title).font = font(bold=True)
     for r in range(top, last + 1):
         m = r - top + 1
         production, previous = f"Invoer!B{r}", f"Invoer!C{r}"
@@ -675,36 +838,38 @@ def _plafond_calc(steps: Steps, spec: TemplateSpec) -> Formulas:
         ws[f"F{r}"] = (f"=IF(OR(AND(E{r},IF(ISNUMBER({production}),{production}<0,TRUE)),"
                        f"AND(K{r},IF(ISNUMBER({previous}),{previous}<0,TRUE)){gaps}),1,0)")
         ws[f"G{r}"] = f"=IF(ISNUMBER({previous}),{previous},0)"
-        ws[f"H{r}"] = (f"=IF(D{r}<=calc_n,{production},IF(calc_seizoen,calc_gerealiseerd*G{r}/calc_basis,"
-                       "calc_gerealiseerd/calc_n))")
+        # 0 while nothing is known (no division by 0 on an empty sheet); the outputs then show the status.
+        ws[f"H{r}"] = (f"=IF(D{r}<=calc_n,{production},IF(calc_n=0,0,IF(calc_seizoen,IF(calc_basis=0,0,"
+                       f"calc_gerealiseerd*G{r}/calc_basis),calc_gerealiseerd/calc_n)))")
         ws[f"I{r}"] = f"=H{r}" if m == 1 else f"=I{r - 1}+H{r}"
         ws[f"J{r}"] = f"=ROUND(I{r}-in_plafond,9)>=0"
     months, values, cumulative = f"D{top}:D{last}", f"H{top}:H{last}", f"I{top}:I{last}"
     _year_steps(steps, spec)
-    steps.add("calc_n", "Maanden bekend", f"=COUNT(Invoer!B{top}:B{last})")
+    steps.add("calc_n", "Maanden bekend", f"=COUNT(Invoer!B{top}:B{last})", kind="count")
     steps.add("calc_seizoen", "Seizoensmethode", '=OR(LOWER(TRIM(in_methode&""))="seizoen",'
-              'LOWER(TRIM(in_methode&""))="seasonal",LOWER(TRIM(in_methode&""))="seizoensprofiel")')
-    steps.add("calc_basis", "Vorig jaar, de bekende maanden samen", f'=SUMIF({months},"<="&calc_n,G{top}:G{last})')
-    _error_step(steps, _checks(spec, [
+              'LOWER(TRIM(in_methode&""))="seasonal",LOWER(TRIM(in_methode&""))="seizoensprofiel")', flag=True)
+    steps.add("calc_basis", "Vorig jaar, de bekende maanden samen", f'=SUMIF({months},"<="&calc_n,G{top}:G{last})',
+              kind="money")
+    _status_steps(steps, spec, _checks(spec, [
         (f"SUM(F{top}:F{last})>0", f'"productie, maand "&MATCH(1,F{top}:F{last},0)'),
-        ("calc_n=0", _string("nog geen productie; vul ten minste de eerste maand in")),
         (f"AND(calc_seizoen,COUNT(Invoer!C{top}:C{last})<12)",
          _string("de seizoensmethode heeft de productie van alle twaalf maanden van vorig jaar nodig")),
         ("AND(calc_seizoen,calc_n<12,calc_basis=0)",
          _string("vorig jaar is de productie van de bekende maanden samen 0; gebruik de lineaire methode")),
     ]))
-    steps.add("calc_gerealiseerd", "Gerealiseerde productie", f"=SUM(Invoer!B{top}:B{last})")
-    steps.add("calc_prognose", "Verwachte productie over het jaar", f"=SUM({values})")
+    steps.add("calc_gerealiseerd", "Gerealiseerde productie", f"=SUM(Invoer!B{top}:B{last})", kind="money")
+    steps.add("calc_prognose", "Verwachte productie over het jaar", f"=SUM({values})", kind="money")
     steps.add("calc_voor_peildatum", "Maanden vóór de peildatum", "=IF(DAY(par_request_reference_date)=1,"
               "MONTH(par_request_reference_date)-1,MONTH(par_request_reference_date))")
     steps.add("calc_k_peildatum", "Cumulatief vóór de peildatum",
-              f"=IF(calc_voor_peildatum=0,0,INDEX({cumulative},calc_voor_peildatum))")
+              f"=IF(calc_voor_peildatum=0,0,INDEX({cumulative},calc_voor_peildatum))", kind="money")
     steps.add("calc_80pct", "Aandeel vóór de peildatum gehaald",
-              "=ROUND(calc_k_peildatum-par_request_min_ceiling_share*in_plafond,9)>=0")
-    steps.add("calc_ontoereikend", "Plafond ontoereikend", "=ROUND(calc_prognose-in_plafond,9)>0")
-    steps.add("calc_tekort", "Tekort", "=IF(calc_ontoereikend,ROUND(ROUND(calc_prognose-in_plafond,9),2),0)")
+              "=ROUND(calc_k_peildatum-par_request_min_ceiling_share*in_plafond,9)>=0", flag=True)
+    steps.add("calc_ontoereikend", "Plafond ontoereikend", "=ROUND(calc_prognose-in_plafond,9)>0", flag=True)
+    steps.add("calc_tekort", "Tekort", "=IF(calc_ontoereikend,ROUND(ROUND(calc_prognose-in_plafond,9),2),0)",
+              kind="money")
     steps.add("calc_grafiek_80pct", "Lijn in de grafiek: minimaal deel van het plafond",
-              "=par_request_min_ceiling_share*in_plafond")
+              "=par_request_min_ceiling_share*in_plafond", kind="money")
     _staffel_steps(steps, spec, top=last + 4)
     reference = ("DAY(par_request_reference_date)&\" \"&CHOOSE(MONTH(par_request_reference_date),"
                  + ",".join(_string(month) for month in MONTHS) + ")")
@@ -713,20 +878,19 @@ def _plafond_calc(steps: Steps, spec: TemplateSpec) -> Formulas:
                '&IF(calc_ontoereikend,"","; het omzetplafond is naar verwachting toereikend")'
                '&IF(ISNUMBER(calc_pct),"","; "&calc_reden)')
     steps.add("calc_redenen", "Redenen (met een scheidingsteken vooraan)", f"={reasons}")
-    steps.add("calc_mag", "Verzoek mogelijk", "=AND(calc_80pct,calc_ontoereikend,ISNUMBER(calc_pct))")
-    cumulative_out = [_guard(f"ROUND(ROUND(Berekening!I{r},9),2)") for r in range(top, last + 1)]
+    steps.add("calc_mag", "Verzoek mogelijk", "=AND(calc_80pct,calc_ontoereikend,ISNUMBER(calc_pct))", flag=True)
+    cumulative_out = [(f"ROUND(ROUND(Berekening!I{r},9),2)") for r in range(top, last + 1)]
     return {
-        "out_gerealiseerd": _guard("ROUND(ROUND(calc_gerealiseerd,9),2)"),
-        "out_prognose": _guard("ROUND(ROUND(calc_prognose,9),2)"),
-        "out_aandeel_voor_oktober": _guard("calc_k_peildatum/in_plafond"),
-        "out_voldoet_80pct": _guard("calc_80pct"),
-        "out_maand_bereikt": _guard(f'IF(ISNA(MATCH(TRUE,Berekening!J{top}:J{last},0)),"{NOT_REACHED}",'
+        "out_gerealiseerd": ("ROUND(ROUND(calc_gerealiseerd,9),2)"),
+        "out_prognose": ("ROUND(ROUND(calc_prognose,9),2)"),
+        "out_aandeel_voor_oktober": ("calc_k_peildatum/in_plafond"),
+        "out_voldoet_80pct": _yes_no("calc_80pct"),
+        "out_maand_bereikt": (f'IF(ISNA(MATCH(TRUE,Berekening!J{top}:J{last},0)),"{NOT_REACHED}",'
                                     f"MATCH(TRUE,Berekening!J{top}:J{last},0))"),
-        "out_tekort": _guard("calc_tekort"),
-        "out_mag_aanvragen": _guard("calc_mag"),
-        "out_vergoeding_verwacht": _guard(f'IF(ISNUMBER(calc_pct),ROUND(ROUND(calc_tekort*calc_pct,9),2),'
-                                          f'"{NOT_APPLICABLE}")'),
-        "out_redenen": _guard('IF(calc_mag,"ja",MID(calc_redenen,3,1000))'),
+        "out_tekort": ("calc_tekort"),
+        "out_mag_aanvragen": _yes_no("calc_mag"),
+        "out_vergoeding_verwacht": (f'IF(calc_mag,ROUND(ROUND(calc_tekort*calc_pct,9),2),"{NOT_APPLICABLE}")'),
+        "out_redenen": (f'IF(calc_mag,{_string(ALL_CONDITIONS_MET)},MID(calc_redenen,3,1000))'),
         "out_cumulatief": cumulative_out,
     }
 
@@ -736,7 +900,7 @@ def _eigen_levering_calc(steps: Steps, spec: TemplateSpec) -> Formulas:
     ws = steps.ws
     top, last = RANGE_TOP, RANGE_TOP + 3
     for column, title in enumerate(["Ingevuld", "Fout in rij", "Eigen", "Totaal", "Aandeel"], start=4):
-        ws.cell(row=RANGE_HEADER_ROW, column=column, value=title).font = Font(bold=True)
+        ws.cell(row=RANGE_HEADER_ROW, column=column, value=title).font = font(bold=True)
     for r in range(top, last + 1):
         cells = f"Invoer!B{r}:E{r}"
         ws[f"D{r}"] = f'=SUMPRODUCT(--(TRIM({cells}&"")<>""))'
@@ -746,26 +910,25 @@ def _eigen_levering_calc(steps: Steps, spec: TemplateSpec) -> Formulas:
         ws[f"G{r}"] = f"=IF(E{r}=0,IF(D{r}=4,SUM({cells}),0),0)"
         ws[f"H{r}"] = f'=IF(G{r}>0,F{r}/G{r},"{NOT_APPLICABLE}")'
     _year_steps(steps, spec)
-    steps.add("calc_cooperatie", "Zorgcoöperatie (uitgezonderd)", f"={_yes('in_cooperatie')}")
-    _error_step(steps, _checks(spec, [
+    steps.add("calc_cooperatie", "Zorgcoöperatie (uitgezonderd)", f"={_yes('in_cooperatie')}", flag=True)
+    _status_steps(steps, spec, _checks(spec, [
         (f"SUM(E{top}:E{last})>0", f'"kwartaal "&MATCH(1,E{top}:E{last},0)&" (vul alle vier de soorten zorg in, '
                                    'getallen van 0 of meer, samen meer dan 0)"'),
-        (f"AND(SUM(G{top}:G{last})=0,NOT(calc_cooperatie))", _string("geen zorg opgegeven")),
-    ]))
-    steps.add("calc_eigen", "Eigen levering (met volle dochters)", f"=SUM(F{top}:F{last})")
-    steps.add("calc_totaal", "Alle zorg", f"=SUM(G{top}:G{last})")
-    steps.add("calc_voldoet", "Voldoet", "=ROUND(calc_eigen-par_min_own_share*calc_totaal,9)>=0")
+    ]), missing=[(f"AND(SUM(G{top}:G{last})=0,NOT(calc_cooperatie))", _string("de zorg van ten minste één kwartaal"))])
+    steps.add("calc_eigen", "Eigen levering (met volle dochters)", f"=SUM(F{top}:F{last})", kind="care")
+    steps.add("calc_totaal", "Alle zorg", f"=SUM(G{top}:G{last})", kind="care")
+    steps.add("calc_voldoet", "Voldoet", "=ROUND(calc_eigen-par_min_own_share*calc_totaal,9)>=0", flag=True)
     share = _number_text("par_min_own_share*100") + '&" %"'
     reason = (f"=IF(calc_cooperatie,{_string(EXEMPT_REASON)},"
               f'IF(calc_voldoet,"voldoet: ten minste "&{share}&" van de zorg door de zorgaanbieder zelf (met volle '
               f'dochters)","voldoet niet: minder dan "&{share}&" van de zorg door de zorgaanbieder zelf (met volle '
               'dochters)"))')
     return {
-        "out_aandeel_eigen": _guard(f'IF(calc_totaal>0,calc_eigen/calc_totaal,"{NOT_APPLICABLE}")'),
-        "out_voldoet": _guard("IF(calc_cooperatie,TRUE,calc_voldoet)"),
-        "out_van_toepassing": _guard("NOT(calc_cooperatie)"),
-        "out_reden": _guard(reason),
-        "out_aandeel_kwartaal": [_guard(f"Berekening!H{r}") for r in range(top, last + 1)],
+        "out_aandeel_eigen": (f'IF(calc_totaal>0,calc_eigen/calc_totaal,"{NOT_APPLICABLE}")'),
+        "out_voldoet": _yes_no("calc_voldoet", not_applicable="calc_cooperatie"),
+        "out_van_toepassing": _yes_no("NOT(calc_cooperatie)"),
+        "out_reden": (reason),
+        "out_aandeel_kwartaal": [(f"Berekening!H{r}") for r in range(top, last + 1)],
     }
 
 
@@ -775,82 +938,124 @@ CALCULATIONS: dict[str, Callable[[Steps, TemplateSpec], Formulas]] = {
 }
 
 
-def _uitkomst(wb: Workbook, spec: TemplateSpec, formulas: Formulas) -> Worksheet:
-    ws = wb.create_sheet("Uitkomst", 1)
-    _text(ws, 1, 1, f"Uitkomst: {spec.title}")
-    ws["A1"].font = Font(bold=True, size=14)
-    ws["A2"] = "Berekend met formules; de bronnen staan op het tabblad Bronnen."
-    outputs: tuple[Output, ...] = spec.outputs
+def _uitkomst(wb: Workbook, spec: TemplateSpec, formulas: Formulas) -> tuple[Worksheet, int]:
+    """The results block (label, result, what it means), the status of the input above it, range outputs
+    below it; returns the sheet and the last row that prints."""
+    ws = wb.create_sheet("Uitkomst", 2)
+    _text(ws, 1, 1, f"Uitkomst: {spec.title}").font = font(bold=True, size=14)
+    ws["A2"] = '="Beleidsjaar "&calc_jaar&IF(TRIM(zk_sleutel&"")="",""," · "&zk_sleutel)'
+    ws["A3"] = '=IF(calc_status="","Berekend met de invoer op het tabblad Invoer; bronnen op het tabblad Bronnen.",' \
+               'calc_status)'
+    ws.conditional_formatting.add("A3", FormulaRule(formula=['calc_fout<>""'], fill=BAD_FILL))
+    ws.conditional_formatting.add("A3", FormulaRule(formula=['calc_status<>""'], fill=WAITING_FILL))
+    for column, title in enumerate(("Uitkomst", "Waarde", "Toelichting"), start=1):
+        _heading(ws, FIRST_OUTPUT_ROW - 1, column, title)
     row = FIRST_OUTPUT_ROW
-    for output in (o for o in outputs if not o.rows):
-        _text(ws, row, 1, output.label)
+    for output in (o for o in spec.outputs if not o.rows):
+        _text(ws, row, 1, output.label).alignment = WRAP
         formula = formulas[output.name]
         assert isinstance(formula, str)
-        cell = ws.cell(row=row, column=2, value=formula)
-        cell.number_format = FORMATS[output.kind]
-        cell.font = Font(bold=True)
-        _name(wb, output.name, "Uitkomst", f"B{row}")
-        if output.kind == "bool":
-            ref = f"B{row}"
-            ws.conditional_formatting.add(ref, CellIsRule(operator="equal", formula=["TRUE"], fill=GOOD_FILL))
-            ws.conditional_formatting.add(ref, CellIsRule(operator="equal", formula=["FALSE"], fill=BAD_FILL))
-            ws.cell(row=row, column=3, value=f'=IF(B{row}=TRUE,"voldoet",IF(B{row}=FALSE,"voldoet niet",""))')
+        cell = ws.cell(row=row, column=2, value=_guard(formula))
+        cell.number_format = output.number_format
+        cell.font = font(bold=True)
+        cell.alignment = Alignment(horizontal="right", vertical="top", wrap_text=output.kind == "text")
+        ref = f"B{row}"
+        _name(wb, output.name, "Uitkomst", ref)
+        if output.verdict:
+            ws.conditional_formatting.add(ref, CellIsRule(operator="equal", formula=[f'"{YES}"'], fill=GOOD_FILL))
+            ws.conditional_formatting.add(ref, CellIsRule(operator="equal", formula=[f'"{NO}"'], fill=BAD_FILL))
+        if output.kind == "month":
+            months = ",".join(_string(m) for m in MONTHS)
+            ws.cell(row=row, column=3, value=f'=IF(ISNUMBER({ref}),CHOOSE({ref},{months}),"")')
+        elif output.help and output.kind != "text":
+            _text(ws, row, 3, output.help).alignment = WRAP
+        if output.kind == "text":
+            # A reason reads across the value and explanation columns, left-aligned, three lines high.
+            cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
+            ws.merge_cells(f"B{row}:C{row}")
+            ws.row_dimensions[row].height = 45
         row += 1
-    assert row < RANGE_HEADER_ROW, "te veel enkelvoudige uitkomsten voor de indeling"
-    ranges = [o for o in outputs if o.rows]
+    ws.conditional_formatting.add(f"B{FIRST_OUTPUT_ROW}:B{row - 1}", FormulaRule(
+        formula=['calc_status<>""'], font=font(color="808080")))
+    assert row < OUTPUT_RANGE_ROW, "te veel enkelvoudige uitkomsten voor de indeling"
+    ranges = [o for o in spec.outputs if o.rows]
+    last = row - 1
     for column, output in enumerate(ranges, start=2):
         letter = get_column_letter(column)
-        header = ws.cell(row=RANGE_HEADER_ROW, column=column, value=output.label)
-        header.data_type = "s"
-        header.font, header.fill = Font(bold=True), HEADER_FILL
+        _heading(ws, OUTPUT_RANGE_ROW, column, output.label)
         cells = formulas[output.name]
         assert isinstance(cells, list) and len(cells) == output.rows
-        for r, formula in enumerate(cells, start=RANGE_TOP):
-            ws.cell(row=r, column=column, value=formula).number_format = FORMATS[output.kind]
-        _name(wb, output.name, "Uitkomst", f"{letter}{RANGE_TOP}:{letter}{RANGE_TOP + output.rows - 1}")
-    if ranges:
-        labels = next((i.row_labels for i in spec.inputs if i.rows), ())
-        ws.cell(row=RANGE_HEADER_ROW, column=1, value="Rij").font = Font(bold=True)
-        for r in range(RANGE_TOP, RANGE_TOP + max(o.rows for o in ranges)):
-            k = r - RANGE_TOP
-            ws.cell(row=r, column=1, value=labels[k] if k < len(labels) else k + 1)
-    ws.column_dimensions["A"].width = 46
-    ws.column_dimensions["B"].width = 22
-    ws.column_dimensions["C"].width = 22
-    return ws
+        for r, formula in enumerate(cells, start=OUTPUT_RANGE_ROW + 1):
+            cell = ws.cell(row=r, column=column, value=_guard(formula, first=r == OUTPUT_RANGE_ROW + 1))
+            cell.number_format = output.number_format
+        _name(wb, output.name, "Uitkomst", f"{letter}{OUTPUT_RANGE_ROW + 1}:{letter}{OUTPUT_RANGE_ROW + output.rows}")
+        last = max(last, OUTPUT_RANGE_ROW + min(output.rows, SHOWN_ROWS))
+    labels = next((i.row_labels for i in spec.inputs if i.rows), ())
+    if ranges and labels:  # months or quarters beside their values (a list of areas needs no numbers)
+        _heading(ws, OUTPUT_RANGE_ROW, 1, "Maand" if labels == MONTHS else "Kwartaal")
+        for r in range(OUTPUT_RANGE_ROW + 1, OUTPUT_RANGE_ROW + 1 + max(o.rows for o in ranges)):
+            k = r - OUTPUT_RANGE_ROW - 1
+            ws.cell(row=r, column=1, value=labels[k] if k < len(labels) else k + 1).alignment = Alignment(
+                horizontal="left")
+    ws.column_dimensions["A"].width = 40
+    ws.column_dimensions["B"].width = 24  # "vul eerst de invoer in" fits
+    ws.column_dimensions["C"].width = 56
+    ws.column_dimensions["D"].width = 30  # with C, the width of a chart
+    for r in [*range(FIRST_OUTPUT_ROW, row), OUTPUT_RANGE_ROW]:
+        fit_row(ws, r)
+    return ws, last
 
 
-def _ratio_chart(ws: Worksheet, invoer: Worksheet, berekening: Worksheet, rows: int) -> None:
-    last = RANGE_TOP + rows - 1
+def _ratio_chart(ws: Worksheet, invoer: Worksheet, berekening: Worksheet) -> None:
+    """Clients per postcode against the threshold, over the first CHART_ROWS rows (fill: the rows it wrote)."""
+    last = RANGE_TOP + CHART_ROWS - 1
+    _text(ws, OUTPUT_RANGE_ROW, 3, "Cliënten per postcode en de drempel").font = font(bold=True)
     bars = BarChart()
-    bars.title = "Cliënten per postcodegebied en de drempel"
     bars.y_axis.title = "cliënten"
+    postcodes = Reference(invoer, min_col=2, min_row=RANGE_TOP, max_row=last)
     bars.add_data(Reference(invoer, min_col=3, min_row=RANGE_HEADER_ROW, max_row=last), titles_from_data=True)
-    bars.set_categories(Reference(invoer, min_col=2, min_row=RANGE_TOP, max_row=last))
     line = LineChart()
     line.add_data(Reference(berekening, min_col=10, min_row=RANGE_HEADER_ROW, max_row=last), titles_from_data=True)
+    categories(bars, postcodes)
+    categories(line, postcodes)
+    style_chart(line, "C00000")
     bars += line
-    bars.width, bars.height = 22, 10
-    ws.add_chart(bars, "E3")
+    bars.x_axis.delete = bars.y_axis.delete = False
+    bars.legend.position = "b"
+    bars.width, bars.height = 16, 8.5
+    ws.add_chart(bars, f"C{OUTPUT_RANGE_ROW + 1}")
 
 
-def _plafond_chart(ws: Worksheet, berekening: Worksheet) -> None:
-    """Cumulative production per month against the ceiling and the 80 % line (to the reference date)."""
+def _plafond_chart(ws: Worksheet, berekening: Worksheet, spec: TemplateSpec) -> None:
+    """Production up to each month, realised and forecast months in two colours, against the ceiling; the
+    minimum share as a line over the months before the reference date only."""
     top, last = RANGE_TOP, RANGE_TOP + 11
+    headers = {14: "Gerealiseerd", 15: "Prognose", 12: "Omzetplafond", 13: "Minimaal deel vóór de peildatum"}
+    for column, title in headers.items():
+        berekening.cell(row=RANGE_HEADER_ROW, column=column, value=title).font = font(bold=True)
     for r in range(top, last + 1):
-        berekening[f"L{r}"] = "=in_plafond"
-        berekening[f"M{r}"] = f"=IF(D{r}<=calc_voor_peildatum,calc_grafiek_80pct,NA())"
-    berekening[f"L{RANGE_HEADER_ROW}"] = "Omzetplafond"
-    berekening[f"M{RANGE_HEADER_ROW}"] = "Minimaal deel vóór de peildatum"
-    chart = LineChart()
-    chart.title = "Cumulatieve productie tegen het omzetplafond"
-    chart.y_axis.title = "euro"
-    chart.add_data(Reference(ws, min_col=2, min_row=RANGE_HEADER_ROW, max_row=last), titles_from_data=True)
-    chart.add_data(Reference(berekening, min_col=12, min_row=RANGE_HEADER_ROW, max_row=last), titles_from_data=True)
-    chart.add_data(Reference(berekening, min_col=13, min_row=RANGE_HEADER_ROW, max_row=last), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=top, max_row=last))
-    chart.width, chart.height = 22, 10
-    ws.add_chart(chart, "E3")
+        # 0 instead of an error value or "": a chart reads both as 0 anyway, and Berekening stays clean.
+        known = f'AND(calc_status="",D{r}<=calc_n)'
+        berekening[f"N{r}"] = f'=IF({known},I{r},0)'
+        berekening[f"O{r}"] = f'=IF(AND(calc_status="",D{r}>calc_n),I{r},0)'
+        berekening[f"L{r}"] = '=IF(ISNUMBER(in_plafond),in_plafond,0)'
+        berekening[f"M{r}"] = '=IF(ISNUMBER(in_plafond),calc_grafiek_80pct,0)'
+    _text(ws, OUTPUT_RANGE_ROW, 3, "Productie tot en met de maand, tegen het omzetplafond").font = font(bold=True)
+    # The months wholly before the reference date: the line stops there instead of dropping to 0.
+    months = max(_months_before_reference(year) for year in spec.years)
+    chart = production_chart(
+        Reference(berekening, min_col=14, max_col=15, min_row=RANGE_HEADER_ROW, max_row=last),
+        Reference(berekening, min_col=12, min_row=RANGE_HEADER_ROW, max_row=last),
+        Reference(berekening, min_col=13, min_row=RANGE_HEADER_ROW, max_row=RANGE_HEADER_ROW + months),
+        Reference(ws, min_col=1, min_row=OUTPUT_RANGE_ROW + 1, max_row=OUTPUT_RANGE_ROW + 12),
+        Reference(ws, min_col=1, min_row=OUTPUT_RANGE_ROW + 1, max_row=OUTPUT_RANGE_ROW + months))
+    chart.width, chart.height = 16, 8.5
+    ws.add_chart(chart, f"C{OUTPUT_RANGE_ROW + 1}")
+
+
+def _months_before_reference(year: int) -> int:
+    reference = load_topic("cz", "ceiling").date("request_reference_date", year)
+    return reference.month - 1 if reference.day == 1 else reference.month
 
 
 def build_template(spec: TemplateSpec, out: Path, *, overwrite: bool = True) -> Path:
@@ -858,27 +1063,43 @@ def build_template(spec: TemplateSpec, out: Path, *, overwrite: bool = True) -> 
         raise InputError(f"sjabloon {spec.name}: de parametergegevens hebben geen beleidsjaar dat alle onderwerpen "
                          "dekken", field="template", value=spec.name)
     wb = Workbook()
-    invoer_cells = _invoer(wb, spec)
+    _instructie(wb, spec)
+    invoer_cells, help_column = _invoer(wb, spec)
     invoer = wb["Invoer"]
     berekening = wb.create_sheet("Berekening")
-    berekening["A1"] = "Tussenstappen (niet wijzigen)"
-    berekening["A1"].font = Font(bold=True)
-    berekening.column_dimensions["A"].width = 44
-    formulas = CALCULATIONS[spec.name](Steps(wb, berekening), spec)
-    uitkomst = _uitkomst(wb, spec, formulas)
+    _text(berekening, 1, 1, "Tussenstappen (niet wijzigen)")
+    berekening["A1"].font = font(bold=True)
+    berekening.column_dimensions["A"].width = 62
+    berekening.column_dimensions["B"].width = 40
+    steps = Steps(wb, berekening)
+    formulas = CALCULATIONS[spec.name](steps, spec)
+    uitkomst, printed = _uitkomst(wb, spec, formulas)
     _bronnen(wb, spec)
     if spec.name == "cz_ratio":
+        _ratio_chart(uitkomst, invoer, berekening)
         rows = spec.input("in_postcodes").rows
-        _ratio_chart(uitkomst, invoer, berekening, rows)
         invoer.conditional_formatting.add(f"B{RANGE_TOP}:C{RANGE_TOP + rows - 1}",
                                           FormulaRule(formula=[f"Berekening!$H{RANGE_TOP}=1"], fill=BAD_FILL))
     if spec.name == "plafond":
-        _plafond_chart(uitkomst, berekening)
+        _plafond_chart(uitkomst, berekening, spec)
+    if uitkomst._charts:
+        printed = max(printed, CHART_BOTTOM_ROW)
     # A wrong scalar input turns red, as the first one named in calc_fout.
     for spec_input in (i for i in spec.inputs if not i.rows):
         ref = invoer_cells[spec_input.name]
         invoer.conditional_formatting.add(ref, FormulaRule(
             formula=[f"ISNUMBER(SEARCH({_string(spec_input.label)},calc_fout))"], fill=BAD_FILL))
+    ranges = [i for i in spec.inputs if i.rows]
+    invoer_last = RANGE_TOP - 1 + max(_printed_rows(i) for i in ranges) if ranges else FIRST_INPUT_ROW + len(
+        spec.inputs) - 1
+    footer = _footer(spec)
+    long_input = any(i.rows > LONG_RANGE for i in ranges)  # a long list of postcodes prints on the pages it needs
+    print_setup(invoer, f"A1:{get_column_letter(help_column)}{invoer_last}", one_page=not long_input,
+                title=spec.title, footer=footer, center=years_text(spec.years),
+                titles_rows=f"{RANGE_HEADER_ROW}:{RANGE_HEADER_ROW}" if ranges else None)
+    print_setup(uitkomst, f"A1:{'D' if uitkomst._charts else 'C'}{printed}", one_page=True, title=spec.title,
+                footer=footer, center=years_text(spec.years))
+    print_setup(berekening, f"A1:B{steps.row - 1}", title=spec.title, footer=footer)
     for ws in wb.worksheets:
         ws.protection.sheet = True  # no password: protection against slips, not against people
     wb.calculation.fullCalcOnLoad = True

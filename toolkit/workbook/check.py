@@ -33,7 +33,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
@@ -49,6 +49,7 @@ from ..parameters import OVERLAY_VARIABLE
 from . import appearance, structure, templates_dir
 from .equivalence import same_formula
 from .findings import Display, Finding, shown
+from .formats import yes_no_text
 from .package import Part, check_workbook_bounds
 from .specs import SPECS, Output, TemplateSpec, convert
 from .structure import Structure, read_structure
@@ -121,6 +122,15 @@ def _reference_path(name: str, overlay: str) -> Path:
 
 def reference_path(name: str) -> Path:
     return _reference_path(name, _overlay())
+
+
+@dataclass(frozen=True)
+class AsFilled:
+    """What `fill` writes into a copy besides the inputs, for these inputs (`_as_filled`)."""
+
+    names: Mapping[tuple[str, str | None], str]  # the print areas, fitted to the rows written
+    charts: Mapping[Any, Any]  # a chart of the template (its description) -> as fill fits it
+    headers: Mapping[str, str]  # a header text of the template -> the copy's (key and policy year)
 
 
 @dataclass(frozen=True)
@@ -208,7 +218,7 @@ def _part_findings(found: list[Part], reference: list[Part]) -> list[Finding]:
     return findings
 
 
-def _workbook_findings(found: _Workbook, reference: _Workbook) -> list[Finding]:
+def _workbook_findings(found: _Workbook, reference: _Workbook, filled: AsFilled | None) -> list[Finding]:
     wb, expected = found.formulas, reference.formulas
     findings = []
     if wb.sheetnames != expected.sheetnames:
@@ -225,7 +235,8 @@ def _workbook_findings(found: _Workbook, reference: _Workbook) -> list[Finding]:
                                                                         "werkmappen"))
     if getattr(wb, "vba_archive", None) is not None:
         findings.append(Finding("werkmap", "macro's", None, None, "de werkmap bevat een macroproject"))
-    findings += structure.name_findings(found.structure, reference.structure, _ranges(reference.structure))
+    findings += structure.name_findings(found.structure, reference.structure, _ranges(reference.structure),
+                                        filled.names if filled else {})
     findings += structure.calculation_findings(found.structure, reference.structure)
     return findings
 
@@ -246,11 +257,10 @@ def _inputs(reference: _Workbook, spec: TemplateSpec) -> set[tuple[str, str]]:
     return {cell for name in (*(i.name for i in spec.inputs), "zk_sleutel") for cell in _named_cells(wb, name)}
 
 
-def _cell_findings(found: _Workbook, reference: _Workbook, inputs: set[tuple[str, str]]) -> list[Finding]:
+def _cell_findings(found: _Workbook, reference: _Workbook, inputs: set[tuple[str, str]],
+                   filled: AsFilled | None) -> list[Finding]:
     wb, expected_wb = found.formulas, reference.formulas
     findings: list[Finding] = []
-    key = _value(wb, "zk_sleutel")
-    key = key.strip() if isinstance(key, str) else "" if key is None else str(key)
     for ws in wb.worksheets:
         if ws.title not in expected_wb.sheetnames:
             for coordinate, value, _kind in _cells(ws):
@@ -293,9 +303,10 @@ def _cell_findings(found: _Workbook, reference: _Workbook, inputs: set[tuple[str
                 findings.append(Finding(kind, f"{ws.title}!{coordinate}", _text(want), None,
                                         "formule verwijderd" if want_kind == "f" else "waarde verwijderd"))
         sheet_inputs = {coordinate for sheet, coordinate in inputs if sheet == ws.title}
-        findings += appearance.sheet_findings(ws, reference_sheet, found.styles, reference.styles, sheet_inputs, key)
+        findings += appearance.sheet_findings(ws, reference_sheet, found.styles, reference.styles, sheet_inputs,
+                                              filled.headers if filled else {})
         findings += structure.sheet_findings(found.structure.sheets.get(ws.title) or structure.Sheet(ws.title, ""),
-                                             reference.structure.sheets.get(ws.title))
+                                             reference.structure.sheets.get(ws.title), filled.charts if filled else {})
     return findings
 
 
@@ -333,9 +344,10 @@ def compare_workbooks(path: Path, reference_path: Path, inputs: tuple[str, ...] 
     return _structure_findings(found, reference, {cell for name in inputs for cell in _named_cells(wb, name)})
 
 
-def _structure_findings(found: _Workbook, reference: _Workbook, inputs: set[tuple[str, str]]) -> list[Finding]:
-    return [*_part_findings(found.parts, reference.parts), *_workbook_findings(found, reference),
-            *_cell_findings(found, reference, inputs)]
+def _structure_findings(found: _Workbook, reference: _Workbook, inputs: set[tuple[str, str]],
+                        filled: AsFilled | None = None) -> list[Finding]:
+    return [*_part_findings(found.parts, reference.parts), *_workbook_findings(found, reference, filled),
+            *_cell_findings(found, reference, inputs, filled)]
 
 
 # --- outputs ----------------------------------------------------------------------------------------------
@@ -345,8 +357,10 @@ def _same(expected: Any, found: Any, kind: str) -> bool:
         items = found if isinstance(found, list) else [found]
         return all(_same(e, f, kind) for e, f in zip(expected + [""] * (len(items) - len(expected)),
                                                       [("" if f is None else f) for f in items], strict=False))
-    if isinstance(expected, bool) or isinstance(found, bool):
-        return isinstance(expected, bool) and isinstance(found, bool) and expected == found
+    if isinstance(expected, bool):  # a yes/no result reads ja/nee in the workbook
+        return bool(found == yes_no_text(expected))
+    if isinstance(found, bool):
+        return False
     if isinstance(expected, str) or isinstance(found, str):
         return bool(expected == found)
     if expected is None or found is None:
@@ -374,25 +388,31 @@ def check_workbook(path: Path) -> CheckReport:
     if report.version != str(_value(reference.formulas, "zk_versie")):
         report.findings.append(Finding("versie", "Bronnen", _value(reference.formulas, "zk_versie"), report.version,
                                        "andere versie van het sjabloon dan de toolkit kent"))
-    report.findings += _structure_findings(found, reference, _inputs(reference, spec))
-    _check_outputs(wb, values, spec, report)
+    inputs, problems = _computed(wb, values, spec, report)
+    filled = _as_filled(spec, inputs, report.outputs, _value(wb, "zk_sleutel")) if inputs is not None else None
+    report.findings += _structure_findings(found, reference, _inputs(reference, spec), filled)
+    report.findings += problems
+    if inputs is not None and not problems:
+        _compare_outputs(wb, values, spec, report)
     return report
 
 
-def _check_outputs(wb: Workbook, values: Workbook, spec: TemplateSpec, report: CheckReport) -> None:
+def _computed(wb: Workbook, values: Workbook, spec: TemplateSpec,
+              report: CheckReport) -> tuple[dict[str, Any] | None, list[Finding]]:
+    """The workbook's inputs as the rules read them and (in `report.outputs`) what the rules compute from
+    them; or the findings that stop it (an input the rules refuse, a name missing)."""
     inputs: dict[str, Any] = {}
     for spec_input in spec.inputs:
         cells = _named_cells(wb, spec_input.name)
         if not cells:
-            return  # reported as a missing name above
+            return None, []  # reported as a missing name
         # An input typed as a formula (LibreOffice's =TRUE() for a boolean) counts with its saved value.
         raw = [values[s][c].value if wb[s][c].data_type == "f" else wb[s][c].value for s, c in cells]
         try:
             converted = [convert(spec_input, v, where=f"cel {s}!{c} ({spec_input.name}), kolom ")
                          for v, (s, c) in zip(raw, cells, strict=True)]
         except InputError as err:
-            report.findings.append(Finding("invoer", spec_input.name, None, getattr(err, "value", None), str(err)))
-            return
+            return None, [Finding("invoer", spec_input.name, None, getattr(err, "value", None), str(err))]
         inputs[spec_input.name] = converted if spec_input.rows else (converted[0] if converted else None)
     try:
         report.outputs = spec.compute(inputs)
@@ -405,8 +425,45 @@ def _check_outputs(wb: Workbook, values: Workbook, spec: TemplateSpec, report: C
         if isinstance(row, int) and ranges and row <= len(_named_cells(wb, ranges[0].name)):
             sheet, cell = _named_cells(wb, ranges[0].name)[row - 1]
             where = f"{sheet}!{cell}"
-        report.findings.append(Finding("invoer", where, None, None, str(err)))
-        return
+        return inputs, [Finding("invoer", where, None, None, str(err))]
+    return inputs, []
+
+
+def _as_filled(spec: TemplateSpec, inputs: Mapping[str, Any], outputs: Mapping[str, Any], key: Any) -> AsFilled:
+    """What `zorginkoop fill` changes beyond the inputs when it writes these inputs into the template: the
+    print areas and the chart fitted to the rows written, the key and policy year in the header. A
+    copy may show these or the template's own."""
+    from .fill import copy_header
+    from .formats import header_code, years_text
+
+    key_text = None if key is None or str(key).strip() == "" else str(key).strip()
+    fitted = _template_file(spec.name, _overlay()).fitted(inputs, outputs)
+    names = structure.names_in(fitted["xl/workbook.xml"]) if "xl/workbook.xml" in fitted else []
+    charts = {}
+    for part, data in fitted.items():
+        if part.startswith("xl/charts/"):
+            original = _reference_part(spec.name, _overlay(), part)
+            charts[structure.chart_description(structure.parse(original))] = structure.chart_description(
+                structure.parse(data))
+    return AsFilled({(n.name, n.scope): n.text for n in names}, charts,
+                    {header_code(years_text(spec.years)): header_code(copy_header(key_text, inputs))})
+
+
+@cache
+def _template_file(name: str, overlay: str) -> Any:
+    from .fill import TemplateFile
+
+    return TemplateFile.open(_reference_path(name, overlay), verify=False)
+
+
+def _reference_part(name: str, overlay: str, part: str) -> bytes:
+    import zipfile
+
+    with zipfile.ZipFile(_reference_path(name, overlay)) as archive:
+        return archive.read(part)
+
+
+def _compare_outputs(wb: Workbook, values: Workbook, spec: TemplateSpec, report: CheckReport) -> None:
     outputs: tuple[Output, ...] = spec.outputs
     report.saved = {o.name: _value(values, o.name) for o in outputs}
     if all(_unsaved(v) for v in report.saved.values()):

@@ -42,8 +42,9 @@ from typing import Any
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
+from ..columns import header_key
 from ..errors import InputError, InputErrors, ToolkitError, reason, relabel, show_value
-from ..numbers import format_money, format_number, format_percent
+from ..parameters import current_year
 from . import template_path
 from .files import (
     OutputLock,
@@ -53,10 +54,12 @@ from .files import (
     run_id,
     same_file,
     write_atomically,
-    write_together,
 )
+from .formats import cell_value, header_code, years_text
+from .layout import CHART_BOTTOM_ROW, CHART_ROWS, LONG_RANGE, OUTPUT_RANGE_ROW, RANGE_TOP, SHOWN_ROWS
 from .package import check_workbook_bounds
-from .specs import SPECS, XML_INVALID, Input, Output, TemplateSpec, convert
+from .specs import SPECS, XML_INVALID, Input, TemplateSpec, convert
+from .summary import NAMES, summary_rows, write_summary
 from .zipcopy import RawMember, deflated, inflated, read_raw, write_raw
 
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -67,6 +70,9 @@ _FORMULA_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"((?: s="[0-9]+")?)><f>([^<]*)<
 _UNSAFE_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A sheet's print area in the workbook part: 'Invoer'!$A$1:$D$54 (only the last row changes).
+_PRINT_AREA = re.compile(r"(<definedName name=\"_xlnm\.Print_Area\" localSheetId=\"\d+\">'(\w+)'!\$A\$1:\$[A-Z]+\$)"
+                         r"([0-9]+)(</definedName>)")
 PARALLEL_FROM = 64  # below this, starting worker processes costs more than it saves
 MAX_NAME_BYTES = 120  # a file name's key part; the rest of the 255 bytes a file system allows is spare
 MAX_INPUTS_BYTES = 64 << 20  # an INPUTS file of a few thousand providers is a few megabytes
@@ -110,6 +116,9 @@ class TemplateFile:
     outputs: dict[str, str]  # output name -> "Uitkomst!B4" (a range: its first cell)
     output_cells: dict[str, list[str]]  # output name -> its cell(s) on Uitkomst
     key_cell: str | None = None  # where the key goes on Invoer (zk_sleutel)
+    # Parts that follow the number of rows written when the template has a long range (postcodes): the
+    # print areas (in the workbook part) and the chart over those rows. Empty otherwise.
+    fitted_parts: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def open(cls, template: str | Path, *, verify: bool = True) -> TemplateFile:
@@ -146,8 +155,16 @@ class TemplateFile:
                              value=str(path))
         outputs = {name: f"Uitkomst!{refs[0]}" for name, refs in output_cells.items()}
         key_cell = _cell_ref(names["zk_sleutel"])[1] if "zk_sleutel" in names else None
+        fitted: dict[str, str] = {}
+        if any(i.rows > LONG_RANGE for i in spec.inputs):
+            try:
+                fitted = {m.name: part(m.name).decode("utf-8") for m in raw
+                          if m.name == "xl/workbook.xml" or m.name.startswith("xl/charts/chart")}
+            except (zlib.error, UnicodeDecodeError):
+                raise InputError(f"sjabloon {path}: geen werkmap van de toolkit (onleesbaar onderdeel)",
+                                 field="template", value=str(path)) from None
         tpl = cls(path, spec, raw, input_part, input_xml, output_part, output_xml, cells, outputs, output_cells,
-                  key_cell)
+                  key_cell, fitted)
         if verify:
             tpl._verify()
         return tpl
@@ -204,9 +221,11 @@ class TemplateFile:
                 if item is not None:
                     content[ref] = _cell_xml(item)
         cached: dict[str, Any] = {}
+        kinds = {o.name: o.kind for o in self.spec.outputs}
         for name, value in (outputs or {}).items():
             refs = self.output_cells.get(name, [])
-            items = value if isinstance(value, list) else [value]
+            shown = cell_value(kinds.get(name, ""), value)
+            items = shown if isinstance(shown, list) else [shown]
             for i, ref in enumerate(refs):
                 cached[ref] = items[i] if i < len(items) else ""
 
@@ -223,14 +242,64 @@ class TemplateFile:
             kind, text = _cached_xml(cached[ref])
             return f'<c r="{ref}"{match.group(2)}{kind}><f>{match.group(3)}</f><v>{text}</v></c>'
 
+        fitted = self.fitted(values, outputs or {})
+        header = escape(header_code(copy_header(key, values)))
+        long_list = any(_filled_rows((outputs or {}).get(o.name)) > SHOWN_ROWS for o in self.spec.outputs
+                        if o.rows > LONG_RANGE)
+
         def write(target: Path) -> None:
-            invoer = _EMPTY_CELL.sub(replace_input, self.input_xml).encode("utf-8")
-            uitkomst = (_FORMULA_CELL.sub(replace_output, self.output_xml) if cached else self.output_xml).encode()
-            members = [deflated(m, invoer) if m.name == self.input_part else
-                       deflated(m, uitkomst) if m.name == self.output_part and cached else m for m in self.raw]
+            invoer = self._headed(_EMPTY_CELL.sub(replace_input, self.input_xml), header)
+            uitkomst = self._headed(_FORMULA_CELL.sub(replace_output, self.output_xml) if cached else self.output_xml,
+                                    header)
+            if long_list:  # a long list of areas to drop prints on the pages it needs, readable
+                uitkomst = uitkomst.replace('fitToHeight="1"', 'fitToHeight="0"', 1)
+            members = [deflated(m, invoer.encode("utf-8")) if m.name == self.input_part else
+                       deflated(m, uitkomst.encode("utf-8")) if m.name == self.output_part else
+                       deflated(m, fitted[m.name]) if m.name in fitted else m for m in self.raw]
             with open(target, "wb") as handle:
                 write_raw(handle, members)
         return write
+
+
+    def _headed(self, xml: str, header: str) -> str:
+        """A sheet's XML with the centre of its header (the template's policy years) set to `header`."""
+        template = escape(header_code(years_text(self.spec.years)))
+        return xml.replace(f"&amp;C&amp;9 {template}&amp;R", f"&amp;C&amp;9 {header}&amp;R", 1)
+
+    def fitted(self, values: Mapping[str, Any], outputs: Mapping[str, Any]) -> dict[str, bytes]:
+        """The print areas and chart of a template with a long range, fitted to the rows written: the
+        postcodes print and chart as far as they go (an empty template shows SHOWN_ROWS of them), and the
+        list of areas to drop prints whole."""
+        if not self.fitted_parts:
+            return {}
+        used = max([1, *(_filled_rows(values.get(i.name)) for i in self.spec.inputs if i.rows > LONG_RANGE)])
+        listed = max([0, *(_filled_rows(outputs.get(o.name)) for o in self.spec.outputs if o.rows > LONG_RANGE)])
+        last_input = RANGE_TOP - 1 + used
+        last_output = max(CHART_BOTTOM_ROW, OUTPUT_RANGE_ROW + listed)
+        result = {}
+        for name, xml in self.fitted_parts.items():
+            if name == "xl/workbook.xml":
+                xml = _PRINT_AREA.sub(lambda m: m.group(1) + str(
+                    last_input if m.group(2) == "Invoer" else last_output if m.group(2) == "Uitkomst"
+                    else m.group(3)) + m.group(4), xml)
+            else:  # a chart over the rows of the long range
+                xml = xml.replace(f"${RANGE_TOP + CHART_ROWS - 1}<", f"${last_input}<")
+            result[name] = xml.encode("utf-8")
+        return result
+
+
+def copy_header(key: str | None, values: Mapping[str, Any]) -> str:
+    """The centre of a filled copy's header (in place of the template's policy years): its key and its
+    policy year. `check` accepts it there."""
+    year = values.get("in_jaar") or current_year()
+    return f"{key} · beleidsjaar {year}" if key else f"beleidsjaar {year}"
+
+
+def _filled_rows(value: Any) -> int:
+    """How many rows of a range hold something (up to the last that does)."""
+    if not isinstance(value, list):
+        return 0
+    return next((len(value) - i for i, v in enumerate(reversed(value)) if v not in (None, "")), 0)
 
 
 def _cell_xml(value: Any) -> str:
@@ -341,9 +410,9 @@ def read_inputs(path: Path) -> tuple[list[str], list[Row]]:
 
 
 def column_key(name: str) -> str:
-    """A column name as it is matched: case, spaces, '-' and '_' ignored (`Score 2026` = `score_2026`,
-    `kosten punten` = `kostenpunten`)."""
-    return re.sub(r"[\s_\-]+", "", unicodedata.normalize("NFC", name).casefold())
+    """A column name as it is matched (`toolkit.columns.header_key`, as for claim files): case, diacritics,
+    spaces, '-', '_' and '.' ignored (`Score 2026` = `score_2026`, `cliënten` = `clienten`)."""
+    return header_key(name)
 
 
 # --- cases ----------------------------------------------------------------------------------------------
@@ -388,6 +457,8 @@ def build_cases(spec: TemplateSpec, path: Path, header: list[str], rows: list[Ro
                             field="key", value=key_column)
     key_column = matches[0]
     columns = _columns(spec, header, key_column, path)
+    # A rule's field -> its column as the file writes it, for the rule's messages.
+    headers = {field: columns.get(f"in_{column}", column) for field, column in spec.rule_fields.items()}
     groups: dict[str, list[Row]] = {}
     cases: list[Case] = []
     errors: list[InputError] = []
@@ -410,10 +481,14 @@ def build_cases(spec: TemplateSpec, path: Path, header: list[str], rows: list[Ro
             case.values = _convert_group(spec, columns, group, path)
             case.outputs = spec.compute(case.values)
         except ToolkitError as err:
-            message = _located(err, path, group, spec.rule_fields)
-            errors.append(InputError(message, field=getattr(err, "field", None), value=getattr(err, "value", None),
-                                     row=getattr(err, "row", None), file=str(path)))
-            case.error = message
+            messages = []
+            for each in err.errors if isinstance(err, InputErrors) else (err,):
+                message = _located(each, path, group, headers)
+                errors.append(InputError(message, field=getattr(each, "field", None),
+                                         value=getattr(each, "value", None), row=getattr(each, "row", None),
+                                         file=str(path)))
+                messages.append(message)
+            case.error = "; ".join(messages)
         cases.append(case)
     if errors and not skip_invalid:
         raise InputErrors(errors, shown=SHOWN_ERRORS)
@@ -428,36 +503,55 @@ def _key_text(raw: object) -> str:
 
 
 def _convert_group(spec: TemplateSpec, columns: Mapping[str, str], group: list[Row], path: Path) -> dict[str, Any]:
+    """The converted inputs of one key; InputErrors naming every bad value of its rows, not only the first."""
     values: dict[str, Any] = {}
+    errors: list[InputError] = []
+
+    def converted(spec_input: Input, raw: object, row: Row) -> Any:
+        try:
+            return _convert_cell(spec_input, raw, path, row, columns.get(spec_input.name))
+        except InputError as err:
+            if err.row is None:
+                err.row = row.number  # its message names the row already; so does its attribute now
+            errors.append(err)
+            return None
+
     for spec_input in spec.inputs:
         column = columns.get(spec_input.name)
         if spec_input.rows:
             if len(group) > spec_input.rows:
-                raise InputError(f"{path}, rij {group[spec_input.rows].number}: meer dan {spec_input.rows} rijen "
-                                 f"voor één sleutel; het sjabloon heeft er {spec_input.rows}", field=spec_input.column,
-                                 value=len(group), row=group[spec_input.rows].number)
-            values[spec_input.name] = [
-                _convert_cell(spec_input, row.values.get(column) if column else None, path, row) for row in group]
+                errors.append(InputError(f"{path}, rij {group[spec_input.rows].number}: meer dan {spec_input.rows} "
+                                         f"rijen voor één sleutel; het sjabloon heeft er {spec_input.rows}",
+                                         field=spec_input.column, value=len(group), row=group[spec_input.rows].number))
+                continue
+            values[spec_input.name] = [converted(spec_input, row.values.get(column) if column else None, row)
+                                       for row in group]
             continue
-        first = _convert_cell(spec_input, group[0].values.get(column) if column else None, path, group[0])
+        before = len(errors)
+        first = converted(spec_input, group[0].values.get(column) if column else None, group[0])
+        if len(errors) > before:
+            continue
         # A scalar input is read from the key's first row; a later row of the same key may repeat it or
         # leave it empty, but another value is an error, never silently dropped.
         for row in group[1:]:
             raw = row.values.get(column) if column else None
             if raw is None:
                 continue
-            other = _convert_cell(spec_input, raw, path, row)
-            if other != first:
-                raise InputError(f"{path}, rij {row.number}, kolom '{column}': {show_value(raw)} wijkt af van "
-                                 f"rij {group[0].number} van dezelfde sleutel ({show_value(first)}); een enkelvoudige "
-                                 "invoer heeft één waarde per sleutel", field=spec_input.column, value=raw,
-                                 row=row.number)
+            other = converted(spec_input, raw, row)
+            if other is not None and other != first:
+                errors.append(InputError(f"{path}, rij {row.number}, kolom '{column}': {show_value(raw)} wijkt af van "
+                                         f"rij {group[0].number} van dezelfde sleutel ({show_value(first)}); een "
+                                         "enkelvoudige invoer heeft één waarde per sleutel", field=spec_input.column,
+                                         value=raw, row=row.number))
         values[spec_input.name] = first
+    if errors:
+        raise InputErrors(errors, shown=len(errors))
     return values
 
 
-def _convert_cell(spec_input: Input, value: object, path: Path, row: Row) -> Any:
-    return convert(spec_input, value, where=f"{path}, rij {row.number}, kolom ")
+def _convert_cell(spec_input: Input, value: object, path: Path, row: Row, column: str | None) -> Any:
+    """One cell converted; a refusal names the column as the INPUTS file writes it ('Score 2026')."""
+    return convert(spec_input, value, label=f"{path}, rij {row.number}, kolom '{column or spec_input.column}'")
 
 
 def _located(err: ToolkitError, path: Path, group: list[Row], fields: Mapping[str, str]) -> str:
@@ -501,7 +595,7 @@ class FillResult:
         return sum(1 for c in self.cases if c.error)
 
 
-SUMMARY_NAMES = ("summary.xlsx", "summary.csv")
+SUMMARY_NAMES = NAMES
 
 
 def _targets(cases: list[Case], out_dir: Path, inputs: Path, force: bool, template: Path) -> dict[str, Path]:
@@ -673,127 +767,6 @@ def _key_label(header: list[str], key: str | None) -> str:
     if key is None:
         return header[0]
     return next((c for c in header if column_key(c) == column_key(key)), key)
-
-
-# --- the summary ----------------------------------------------------------------------------------------------
-
-def _joined(value: Any) -> Any:
-    """A range output (areas to drop, cumulative production) as one text in the summary."""
-    if isinstance(value, list):
-        return ", ".join(format(v, "f") if isinstance(v, Decimal) else str(v) for v in value if v not in ("", None))
-    return value
-
-
-def summary_rows(spec: TemplateSpec, cases: list[Case]) -> Iterator[list[Any]]:
-    """The summary for programs: fixed machine names in the header, the values as computed."""
-    yield ["sleutel", "status", "reden", "bestand", "rijen", *(o.name for o in spec.outputs)]
-    for case in cases:
-        status = "afgewezen" if case.error else "ok"
-        rows = ",".join(str(r) for r in case.rows)
-        outputs = [_joined(case.outputs.get(o.name)) for o in spec.outputs]
-        yield [case.key, status, case.error or "", case.file or "", rows, *outputs]
-
-
-def csv_safe(value: Any) -> Any:
-    """Text that a spreadsheet would read as a formula gets a leading apostrophe (CSV injection); numbers
-    are never touched (a negative amount stays a number)."""
-    if isinstance(value, str) and len(value) > 1 and value.startswith(_FORMULA_START):  # a lone "-" is inert
-        return "'" + value
-    return value
-
-
-_XLSX_FORMATS = {"money": '"€" #,##0.00', "fraction": "0.00%", "count": "0", "ratio": "0.00", "number": "0.0000",
-                 "month": "0"}
-
-
-def _xlsx_value(value: Any, kind: str) -> Any:
-    if isinstance(value, Decimal):
-        if kind == "money":
-            value = value.quantize(Decimal("0.01"))
-        return int(value) if value == value.to_integral_value() and abs(value) < 2**53 else float(value)
-    return _joined(value)
-
-
-def write_summary(spec: TemplateSpec, cases: list[Case], out_dir: Path, *, key_label: str = "sleutel",
-                  force: bool) -> tuple[Path, Path]:
-    """summary.xlsx for people (Dutch headers, € and % formats, key first) and summary.csv for programs;
-    both are written to temporary files first and then put in place, so a failure leaves neither."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    table = list(summary_rows(spec, cases))
-    outputs: tuple[Output, ...] = spec.outputs
-
-    def write_xlsx(target: Path) -> None:
-        wb = Workbook()
-        ws = wb.active
-        assert ws is not None
-        ws.title = "samenvatting"
-        headers = [key_label, "Status", *(o.label for o in outputs), "Reden", "Bestand", "Rijen in invoer"]
-        widths = [len(h) for h in headers]
-        ws.append(headers)
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-            cell.data_type = "s"
-        for case in cases:
-            line = [case.key, "afgewezen" if case.error else "ok",
-                    *(_xlsx_value(case.outputs.get(o.name), o.kind) for o in outputs),
-                    case.error or "", case.file or "", ",".join(map(str, case.rows))]
-            ws.append(line)
-            row = ws.max_row
-            for column, value in enumerate(line, start=1):
-                cell = ws.cell(row=row, column=column)
-                if isinstance(value, str):
-                    cell.data_type = "s"  # never a formula, whatever the text starts with
-                kind = outputs[column - 3].kind if 3 <= column < 3 + len(outputs) else "text"
-                if kind in _XLSX_FORMATS and isinstance(value, int | float) and not isinstance(value, bool):
-                    cell.number_format = _XLSX_FORMATS[kind]
-                widths[column - 1] = max(widths[column - 1], len(_shown(value, kind)))
-        for column, width in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 8), 60)
-        ws.freeze_panes = "B2"
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{ws.max_row}"
-        wb.save(target)
-
-    def write_csv(target: Path) -> None:
-        # For programs (people open summary.xlsx): plain UTF-8, commas, a decimal point, TRUE/FALSE as in
-        # the templates, money in cents.
-        kinds = {o.name: o.kind for o in outputs}
-        header = table[0]
-        with open(target, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(header)
-            for line in table[1:]:
-                writer.writerow(["" if v is None else csv_safe(_csv_text(v, kinds.get(str(h), "")))
-                                 for h, v in zip(header, line, strict=True)])
-
-    xlsx, csv_path = write_together(
-        [(out_dir / "summary.xlsx", write_xlsx), (out_dir / "summary.csv", write_csv)], overwrite=force)
-    return xlsx, csv_path
-
-
-def _shown(value: Any, kind: str) -> str:
-    """Roughly what a Dutch reader sees in the cell, for the column width."""
-    if isinstance(value, bool) or value is None:
-        return "ONWAAR" if value is False else str(value or "")
-    if isinstance(value, int | float):
-        if kind == "money":
-            return format_money(value)
-        if kind == "fraction":
-            return format_percent(value)
-        return format_number(value)
-    return str(value)
-
-
-def _csv_text(value: Any, kind: str) -> Any:
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, Decimal):
-        return format(value.quantize(Decimal("0.01")) if kind == "money" else value, "f")
-    return value
 
 
 __all__ = ["Case", "FillResult", "Interrupted", "TemplateFile", "fill", "read_inputs", "safe_file_name",

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..numbers import format_money, format_number, format_percent
+from .formats import yes_no_text
 
 
 @dataclass(frozen=True)
@@ -35,19 +36,19 @@ class Display(str):
 
 
 def shown(value: Any, kind: str = "") -> str:
-    """A value as a Dutch reader writes it: € 1.234,56, 3,37 %, WAAR, (leeg)."""
+    """A value as a Dutch reader writes it: € 1.234,56, 3,37 %, ja, (leeg)."""
     if isinstance(value, Display):
         return str(value)
     if value is None or value == "":
         return "(leeg)"
     if isinstance(value, bool):
-        return "WAAR" if value else "ONWAAR"
+        return yes_no_text(value)
     if isinstance(value, int | float | Decimal):
         if isinstance(value, float) and not math.isfinite(value):
             return str(value)
         if kind == "money":
             return format_money(value)
-        if kind == "fraction":
+        if kind in ("fraction", "index"):
             return format_percent(value)
         return format_number(value)
     if isinstance(value, list):

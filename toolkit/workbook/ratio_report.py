@@ -1,75 +1,74 @@
 """`zorginkoop ratio … --rapport FILE.xlsx`: the ratio per provider as a workbook a purchasing team mails on.
 
 An overview sheet (one row per provider: clients, areas, ratio, threshold, voldoet, extra clients, max
-areas, lines read, used and invalid) and one sheet per provider with its clients per PC4 in the order
-the areas would be dropped (fewest clients first, ties lowest PC4; SPEC 1), the areas to drop marked,
-and a native chart of clients per area against the threshold. Values only, no formulas; text from the
-claims (provider names) is always written as text. Written atomically; nothing overwritten without
-`force`.
+areas, lines read, used and invalid) and one sheet per provider: its key figures, a native chart of clients
+per area against the threshold, and its clients per PC4 in the order the areas would be dropped (fewest
+clients first, ties lowest PC4; SPEC 1), the areas to drop marked. Values only, no formulas; text from the
+claims (provider names) is always written as text. Every sheet prints A4 landscape, one page wide, its
+header row repeated. Written atomically; nothing overwritten without `force`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..rules.ratio import MOVERS_NOTE
 from .files import write_atomically
+from .formats import OUTPUT_FORMATS, print_setup
+from .report_sheets import (
+    key_figures,
+    sheet_title,
+    style_chart,
+    table_header,
+    text,
+    title,
+    wrapped,
+)
 
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 DROP_FILL = PatternFill("solid", fgColor="FFC7CE")
-_SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\']")
 OVERVIEW = "Overzicht"
+ONE_PAGE_AREAS = 60
 
 
-def _text(ws: Worksheet, row: int, column: int, value: object) -> None:
-    cell = ws.cell(row=row, column=column, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # a provider name from the claims stays text, whatever it starts with
+def _verdict(assessment: Any) -> str:
+    return "n.v.t." if not assessment.applies else ("ja" if assessment.meets else "nee")
 
 
-def _sheet_title(name: str, taken: set[str]) -> str:
-    """A provider's sheet name: Excel allows 31 characters and none of []:*?/\\; unique, case-insensitive."""
-    base = _SHEET_UNSAFE.sub("_", name).strip() or "zorgaanbieder"
-    base = base[:31]
-    title, n = base, 2
-    while title.casefold() in taken or title.casefold() == OVERVIEW.casefold():
-        suffix = f" ({n})"
-        title, n = base[:31 - len(suffix)] + suffix, n + 1
-    taken.add(title.casefold())
-    return title
-
-
-def _overview(ws: Worksheet, reports: Sequence[Any]) -> None:
+def _overview(ws: Worksheet, reports: Sequence[Any]) -> int:
     first = reports[0]
-    _text(ws, 1, 1, f"Klant-werkgebiedratio CZ groep, beleidsjaar {first.year} (declaraties {first.claims_year})")
-    ws["A1"].font = Font(bold=True, size=14)
+    title(ws, f"Klant-werkgebiedratio CZ groep, beleidsjaar {first.year}",
+          f"Declaraties van {first.claims_year}; één rij per zorgaanbieder, de details op het eigen tabblad.")
     headers = ["Zorgaanbieder", "Cliënten", "Gebieden", "Ratio", "Drempel", "Voldoet", "Extra cliënten nodig",
                "Max. gebieden", "Te schrappen gebieden", "Verhuisde cliënten", "Regels gelezen", "Regels gebruikt",
                "Regels ongeldig", "Toelichting"]
-    for column, title in enumerate(headers, start=1):
-        cell = ws.cell(row=3, column=column, value=title)
-        cell.font, cell.fill = Font(bold=True), HEADER_FILL
-    for row, r in enumerate(reports, start=4):
+    kinds = ["text", "count", "count", "ratio", "number", "bool", "count", "count", "count", "count", "count",
+             "count", "count", "text"]
+    table_header(ws, 4, headers, [24, 10, 11, 8, 9, 9, 12, 11, 12, 11, 11, 11, 11, 60])
+    for row, r in enumerate(reports, start=5):
         a = r.assessment
-        values = [r.provider or "(alle regels)", a.clients, a.areas, a.ratio, _number(a.threshold),
-                  "n.v.t." if not a.applies else ("ja" if a.meets else "nee"), a.clients_needed if a.applies else None,
-                  a.max_areas, len(a.areas_to_drop), r.movers, r.lines_read, r.lines_used,
-                  getattr(r, "invalid_lines", 0), a.reason]
-        for column, value in enumerate(values, start=1):
-            _text(ws, row, column, value)
-        ws.cell(row=row, column=4).number_format = "0.00"
-    for column, width in enumerate([22, 10, 10, 8, 9, 9, 12, 11, 12, 11, 12, 12, 12, 70], start=1):
-        ws.column_dimensions[get_column_letter(column)].width = width
-    ws.freeze_panes = "B4"
-    ws.auto_filter.ref = f"A3:{get_column_letter(len(headers))}{3 + len(reports)}"
+        values = [r.provider or "(alle regels)", a.clients, a.areas, a.ratio, _number(a.threshold), _verdict(a),
+                  a.clients_needed if a.applies else None, a.max_areas, len(a.areas_to_drop), r.movers,
+                  r.lines_read, r.lines_used, getattr(r, "invalid_lines", 0), a.reason]
+        for column, (value, kind) in enumerate(zip(values, kinds, strict=True), start=1):
+            cell = wrapped(ws, row, column, value) if kind == "text" and column > 1 else text(ws, row, column,
+                                                                                                   value)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                cell.number_format = OUTPUT_FORMATS[kind]
+    last = 4 + len(reports)
+    ws.freeze_panes = "B5"
+    ws.auto_filter.ref = f"A4:{get_column_letter(len(headers))}{last}"
+    if first.method == "distinct" and any(r.movers for r in reports):
+        last += 2
+        text(ws, last, 1, f"Verhuisde cliënten: {MOVERS_NOTE}.")  # one line under the table, across its columns
+    return last
 
 
 def _number(value: Any) -> Any:
@@ -78,39 +77,54 @@ def _number(value: Any) -> Any:
 
 def _provider_sheet(ws: Worksheet, report: Any) -> None:
     a = report.assessment
-    _text(ws, 1, 1, f"{report.provider or 'Alle regels'}: {a.reason}")
-    ws["A1"].font = Font(bold=True, size=12)
-    for column, title in enumerate(["PC4", "Cliënten", "Schrappen (volgorde)", "Drempel"], start=1):
-        cell = ws.cell(row=3, column=column, value=title)
-        cell.font, cell.fill = Font(bold=True), HEADER_FILL
+    kind = "bestaande" if a.provider == "existing" else "nieuwe"
+    title(ws, f"{report.provider or 'Alle regels'}: klant-werkgebiedratio",
+          f"{a.reason} (beleidsjaar {report.year}, declaraties {report.claims_year}, {kind} zorgaanbieder)")
+    figures = [("CZ-cliënten", a.clients, "count"), ("Postcodegebieden (PC4)", a.areas, "count"),
+               ("Cliënten per postcodegebied", a.ratio, "ratio"), ("Drempel", _number(a.threshold), "number"),
+               ("Voldoet", _verdict(a), "bool"),
+               ("Extra cliënten nodig", a.clients_needed if a.applies else None, "count"),
+               ("Te schrappen gebieden", len(a.areas_to_drop), "count"),
+               ("Cliënten in meer dan één gebied", report.movers, "count")]
+    bottom = key_figures(ws, 4, figures)
+    if report.movers and report.method == "distinct":
+        wrapped(ws, bottom + 1, 1, f"Verhuisde cliënten: {MOVERS_NOTE}.")
+    top = 21  # the table of areas, below the figures and the chart
+    table_header(ws, top, ["PC4", "Cliënten", "Schrappen (volgorde)", "Drempel"], [32, 14, 20, 12])
+    for letter in "EFGHIJ":  # the chart beside the figures is wider than the table below it
+        ws.column_dimensions[letter].width = 12
     drop = {area: i for i, area in enumerate(a.areas_to_drop, start=1)}
     counts = report.clients_by_area_dict()  # one plain dict per sheet: looked up twice per area, then gone
     order = sorted(counts, key=lambda area: (counts[area], area))  # the order in which areas would be dropped
-    for row, area in enumerate(order, start=4):
-        _text(ws, row, 1, area)
+    for row, area in enumerate(order, start=top + 1):
+        text(ws, row, 1, area)
         ws.cell(row=row, column=2, value=counts[area])
         if area in drop:
             ws.cell(row=row, column=3, value=drop[area])
             for column in (1, 2, 3):
                 ws.cell(row=row, column=column).fill = DROP_FILL
         ws.cell(row=row, column=4, value=_number(a.threshold))
-    for column, width in enumerate([10, 10, 20, 10], start=1):
-        ws.column_dimensions[get_column_letter(column)].width = width
-    ws.freeze_panes = "A4"
+    last = top + max(len(order), 1)
+    # One page while the table of areas stays readable at that size; a long list prints on as many as it needs.
+    print_setup(ws, f"A1:J{last}", one_page=len(order) <= ONE_PAGE_AREAS, title="Klant-werkgebiedratio CZ groep",
+                titles_rows=f"{top}:{top}",
+                footer=report.provider or "")
     if not order:
         return
-    last = 3 + len(order)
     bars = BarChart()
-    bars.title = "Cliënten per postcodegebied en de drempel"
     bars.y_axis.title = "cliënten"
-    bars.add_data(Reference(ws, min_col=2, min_row=3, max_row=last), titles_from_data=True)
-    bars.set_categories(Reference(ws, min_col=1, min_row=4, max_row=last))
+    bars.add_data(Reference(ws, min_col=2, min_row=top, max_row=top + len(order)), titles_from_data=True)
+    bars.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=top + len(order)))
     if a.threshold is not None:
         line = LineChart()
-        line.add_data(Reference(ws, min_col=4, min_row=3, max_row=last), titles_from_data=True)
+        line.add_data(Reference(ws, min_col=4, min_row=top, max_row=top + len(order)), titles_from_data=True)
+        line.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=top + len(order)))
+        style_chart(line, "C00000")
         bars += line
-    bars.width, bars.height = 24, 10
-    ws.add_chart(bars, "F3")
+    bars.x_axis.delete = bars.y_axis.delete = False
+    bars.legend.position = "b"
+    bars.width, bars.height = 16, 7.5
+    ws.add_chart(bars, "C4")
 
 
 def write_ratio_report(overall: Any, reports: Sequence[Any], path: Path, *, force: bool) -> Path:
@@ -119,17 +133,18 @@ def write_ratio_report(overall: Any, reports: Sequence[Any], path: Path, *, forc
     overview = wb.active
     assert overview is not None
     overview.title = OVERVIEW
-    _overview(overview, reports)
-    taken: set[str] = set()
+    last = _overview(overview, reports)
+    taken: set[str] = {OVERVIEW.casefold()}
     for report in reports:
-        _provider_sheet(wb.create_sheet(_sheet_title(report.provider or "Alle regels", taken)), report)
+        _provider_sheet(wb.create_sheet(sheet_title(report.provider or "Alle regels", taken)), report)
     if overall.unknown_insurers or overall.invalid_lines:
-        row = overview.max_row + 2
+        last += 2
         if overall.unknown_insurers:
             listed = ", ".join(f"'{v}' ({n} regels)" for v, n in list(overall.unknown_insurers.items())[:20])
-            _text(overview, row, 1, f"Onbekende verzekeraars, niet meegeteld: {listed}")
-            row += 1
+            text(overview, last, 1, f"Onbekende verzekeraars, niet meegeteld: {listed}")
+            last += 1
         if overall.invalid_lines:
-            _text(overview, row, 1, f"Ongeldige regels overgeslagen: {overall.invalid_lines}")
+            text(overview, last, 1, f"Ongeldige regels overgeslagen: {overall.invalid_lines}")
+    print_setup(overview, f"A1:N{last}", title="Klant-werkgebiedratio CZ groep", titles_rows="4:4")
     write_atomically(path, lambda tmp: wb.save(tmp), overwrite=force)
     return path

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 from xml.etree import ElementTree
@@ -142,14 +142,7 @@ def read_structure(path: Path) -> Structure:
             link = links.get(sheet.get(f"{{{REL}}}id", ""))
             if link is not None and link[0] == "worksheet":
                 sheets[title] = _sheet(package, title, link[1])
-        names = []
-        for element in root.iter(f"{{{MAIN}}}definedName"):
-            local = element.get("localSheetId")
-            scope = None
-            if local is not None:
-                index = int(local) if local.strip().isdigit() else -1
-                scope = titles[index] if 0 <= index < len(titles) else f"(blad {local})"
-            names.append(Name(element.get("name", ""), scope, element.text or "", _bool(element.get("hidden"), False)))
+        names = _names(root)
         calc = root.find(f"{{{MAIN}}}calcPr")
         properties = root.find(f"{{{MAIN}}}workbookPr")
         calculation = {
@@ -159,6 +152,32 @@ def read_structure(path: Path) -> Structure:
             "date1904": _bool(properties.get("date1904") if properties is not None else None, False),
         }
         return Structure(names, calculation, sheets)
+
+
+def parse(data: bytes) -> ElementTree.Element | None:
+    try:
+        return ElementTree.fromstring(data)
+    except ElementTree.ParseError:
+        return None
+
+
+def names_in(workbook_xml: bytes) -> list[Name]:
+    """The defined names of a workbook part (`xl/workbook.xml`)."""
+    root = parse(workbook_xml)
+    return _names(root) if root is not None else []
+
+
+def _names(root: ElementTree.Element) -> list[Name]:
+    titles = [sheet.get("name", "") for sheet in root.iter(f"{{{MAIN}}}sheet")]
+    names = []
+    for element in root.iter(f"{{{MAIN}}}definedName"):
+        local = element.get("localSheetId")
+        scope = None
+        if local is not None:
+            index = int(local) if local.strip().isdigit() else -1
+            scope = titles[index] if 0 <= index < len(titles) else f"(blad {local})"
+        names.append(Name(element.get("name", ""), scope, element.text or "", _bool(element.get("hidden"), False)))
+    return names
 
 
 def _without_cells(data: bytes) -> bytes:
@@ -350,11 +369,12 @@ def _number(text: str | None) -> float | None:
 _IGNORED_NAMES = {"_xlnm._FilterDatabase"}  # the hidden helper name Excel and LibreOffice add to a filter
 
 
-def name_findings(found: Structure, expected: Structure, ranges: dict[str, list[tuple[int, int, int, int]]]) -> \
-        list[Finding]:
+def name_findings(found: Structure, expected: Structure, ranges: dict[str, list[tuple[int, int, int, int]]],
+                  filled: Mapping[tuple[str, str | None], str]) -> list[Finding]:
     """Every defined name at every scope, exactly: one the template lacks (a sheet-local twin of an
     input name, a dotless-ı look-alike), one it has that is gone, one that points elsewhere, one
-    written twice. Print areas may keep the template's columns and end earlier (`_print_area`)."""
+    written twice. A print area may be as `fill` fits it (`filled`), or keep the template's columns and
+    end earlier (`_print_area`)."""
     findings = []
     want: dict[tuple[str, str | None], Name] = {}
     for name in expected.names:
@@ -377,6 +397,8 @@ def name_findings(found: Structure, expected: Structure, ranges: dict[str, list[
                                     "gedefinieerde naam toegevoegd" + (" (op dit blad gaat hij vóór de naam van de "
                                                                        "werkmap)" if name.scope else "")))
         elif formula_key(want[key].text) != formula_key(got[key].text):
+            if key in filled and formula_key(filled[key]) == formula_key(got[key].text):
+                continue
             tables = ranges.get(key[1] or "", [])
             if key[0] == "_xlnm.Print_Area" and _print_area(want[key].text, got[key].text, tables):
                 continue
@@ -434,8 +456,9 @@ def calculation_findings(found: Structure, expected: Structure) -> list[Finding]
 _SIZE_TOLERANCE = 0.05  # programs round a drawing's size to their own units
 
 
-def sheet_findings(found: Sheet, expected: Sheet | None) -> list[Finding]:
-    """Hyperlinks, drawn objects and charts, and extensions of one sheet."""
+def sheet_findings(found: Sheet, expected: Sheet | None, charts: Mapping[Any, Any] | None = None) -> list[Finding]:
+    """Hyperlinks, drawn objects and charts, and extensions of one sheet; `charts` maps a chart of the
+    template to the same chart as `fill` fits it to the rows written (either is the template's)."""
     want = expected or Sheet(found.title, "")
     findings = []
     for link in sorted(set(found.hyperlinks) - set(want.hyperlinks)):
@@ -445,8 +468,10 @@ def sheet_findings(found: Sheet, expected: Sheet | None) -> list[Finding]:
         findings.append(Finding("opmaak", f"{found.title}!{link[0]}", link[1] or link[2], None,
                                 "hyperlink verwijderd of gewijzigd"))
     unmatched = list(want.objects)
+    fitted = charts or {}
     for drawn in found.objects:
-        match = next((w for w in unmatched if _same_object(w, drawn)), None)
+        match = next((w for w in unmatched if _same_object(w, drawn) or (
+            w.content in fitted and _same_object(replace(w, content=fitted[w.content]), drawn))), None)
         if match is not None:
             unmatched.remove(match)
             continue

@@ -1,0 +1,256 @@
+"""Claim exports written as a finance clerk's declaration system writes them (issue 20): Dutch headers
+with diacritics, Windows line ends, `;` and Dutch amounts, a BOM, two systems' exports in one folder.
+Every file here is typed out in the test, synthetic."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from test_bad_input import run_cli
+
+from toolkit import InputError, production_from_claims, ratio_from_claims
+from toolkit.columns import CLAIM_FIELDS, header_key
+
+
+def write_export(path: Path, lines: list[str], *, bom: bool = True, crlf: bool = True) -> Path:
+    """A file as Excel's "CSV UTF-8 (gescheiden door lijstscheidingsteken)" saves it on a Dutch Windows."""
+    text = ("\r\n" if crlf else "\n").join(lines) + ("\r\n" if crlf else "\n")
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
+    return path
+
+
+# System one: a Dutch export with the names of its screens.
+SYSTEM_ONE = [
+    "AGB-code zorgaanbieder;Cliëntnummer;Postcode cliënt;Verzekeraar;Begindatum prestatie;Zorgsoort;Declaratiebedrag",
+    "01234567;C-0001;5611 AB;CZ;03-01-2025;Verpleging;1.234,56",
+    "01234567;C-0002;5611AB;OHRA;04-01-2025;Verzorging;€ 80,00",
+    "01234567;C-0003;5612;Nationale-Nederlanden;05-02-2025;Verpleging;45,5",
+    "01234567;C-0004;5613 CD;Zilveren Kruis;06-02-2025;Verpleging;100,00",
+    "07654321;C-0101;4811;CZ;07-03-2025;Verpleging;2.000,00",
+]
+# System two: other names for the same fields, and ISO dates.
+SYSTEM_TWO = [
+    "AGB;Client ID;Postcode;UZOVI-code;Prestatiedatum;Prestatiecode;Bedrag",
+    "01234567;C-0005;5612;9664;2025-04-01;1004;10.00",
+    "07654321;C-0102;4812 EF;9664;2025-04-02;1004;20,25",
+]
+
+
+@pytest.mark.parametrize(("written", "same"), [
+    ("Cliëntnummer", "clientnummer"), ("Client ID", "client_id"), ("Cliënt-ID", "client_id"),
+    ("CLIËNT", "client"), ("Postcode cliënt", "postcode_client"), ("A.G.B.", "agb"),
+    ("Score 2026", "score_2026"), ("kosten–punten", "kostenpunten"), ("\u00a0Bedrag\u00a0", "bedrag"),
+])
+def test_headers_match_as_people_write_them(written: str, same: str) -> None:
+    assert header_key(written) == header_key(same)
+
+
+def test_no_name_stands_under_two_fields_and_the_interface_names_keep_working() -> None:
+    seen: dict[str, str] = {}
+    for field, spec in CLAIM_FIELDS.items():
+        for key in spec.keys:
+            assert seen.setdefault(key, field) == field, (key, field, seen[key])
+    interfaces = {"client_id": "client clientnummer pseudoniem", "postcode": "", "insurer": "verzekeraar label uzovi",
+                  "date": "datum begindatum prestatiedatum", "provider": "zorgaanbieder agb",
+                  "care_type": "zorgsoort prestatie", "amount": "bedrag declaratiebedrag"}
+    for field, names in interfaces.items():
+        for name in [field, *names.split()]:
+            assert seen[header_key(name)] == field, name
+
+
+def test_a_dutch_export_with_diacritics_crlf_and_a_bom_is_read(tmp_path: Path) -> None:
+    path = write_export(tmp_path / "declaraties.csv", SYSTEM_ONE)
+    report = ratio_from_claims(path, year=2027)
+    first = report.providers["01234567"]
+    assert (first.clients, first.areas, first.lines_other_insurers) == (3, 2, 1)
+    production = production_from_claims(path, year=2025)
+    assert production.providers["01234567"].monthly[:2] == (Decimal("1314.56"), Decimal("45.50"))
+    assert production.providers["07654321"].total == Decimal("2000.00")
+
+
+def test_the_same_export_as_xlsx_gives_the_same_answer(tmp_path: Path) -> None:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    for line in SYSTEM_ONE:
+        workbook.active.append(line.split(";"))
+    workbook.save(tmp_path / "declaraties.xlsx")
+    csv_report = production_from_claims(write_export(tmp_path / "d.csv", SYSTEM_ONE), year=2025)
+    xlsx_report = production_from_claims(tmp_path / "declaraties.xlsx", year=2025)
+    assert {p: r.monthly for p, r in xlsx_report.providers.items()} == {
+        p: r.monthly for p, r in csv_report.providers.items()}
+
+
+def test_two_columns_for_one_field_are_refused_naming_both(tmp_path: Path) -> None:
+    path = write_export(tmp_path / "twee.csv", ["Cliëntnummer;Client ID;Postcode;Verzekeraar;Datum",
+                                                "c1;c1;5611;CZ;2025-01-01"])
+    with pytest.raises(InputError) as info:
+        ratio_from_claims(path, year=2027)
+    assert str(info.value) == (f"{path}: de kolommen \"Cliëntnummer\" en \"Client ID\" zijn allebei cliënt; laat er "
+                               "één over (hernoem of verwijder de andere kolom)")
+    twice = write_export(tmp_path / "dubbel.csv", ["datum;client;postcode;verzekeraar;Datum", "x;c1;5611;CZ;y"])
+    with pytest.raises(InputError, match="kolom \"Datum\" komt twee keer voor"):
+        ratio_from_claims(twice, year=2027)
+
+
+def test_a_missing_column_is_named_in_dutch_with_the_usual_names(tmp_path: Path) -> None:
+    path = write_export(tmp_path / "zonder.csv", ["Cliëntnummer;Postcode;Datum", "c1;5611;2025-01-01"])
+    result = run_cli("ratio", str(path), "--year", "2027", cwd=tmp_path)
+    assert result.returncode == 1
+    line = result.stderr.strip()
+    assert line.startswith(f"fout: {path}: 1 kolom ontbreekt: verzekeraar (bijvoorbeeld \"Verzekeraar\""), line
+    assert "Gevonden kolommen: 'Cliëntnummer', 'Postcode', 'Datum'" in line and "insurer" not in line
+
+
+def test_fill_reads_an_inputs_header_with_diacritics_and_dots(tmp_path: Path) -> None:
+    from toolkit.workbook.fill import fill
+
+    inputs = write_export(tmp_path / "aanbieders.csv", ["Naam;Jaar;Soort;Post-codes;Cliënten",
+                                                        "Zorg A;2027;bestaand;5611;4", "Zorg A;;;5612;1"])
+    result = fill("cz_ratio", inputs, tmp_path / "uit")
+    assert [c.key for c in result.cases] == ["Zorg A"] and result.cases[0].outputs["out_clienten"] == 5
+
+
+# --- a wrong year ------------------------------------------------------------------------------------------
+
+def test_a_wrong_policy_year_stops_and_proposes_the_right_one(tmp_path: Path) -> None:
+    from toolkit.claims import ClaimsYearError
+
+    path = write_export(tmp_path / "declaraties_2025.csv", SYSTEM_ONE)
+    with pytest.raises(ClaimsYearError) as info:
+        ratio_from_claims(path, year=2026)
+    assert str(info.value) == ("geen declaratieregels uit 2024 (het declaratiejaar bij beleidsjaar 2026); het bestand "
+                               "bevat 2025 — bedoelt u beleidsjaar 2027?")
+    assert info.value.finding.message_for("--jaar").endswith("bedoelt u --jaar 2027?")
+    with pytest.raises(ClaimsYearError, match=r"^geen declaratieregels uit 2027 \(de productie van 2027\); het "
+                                              r"bestand bevat 2025 — bedoelt u beleidsjaar 2025\?$"):
+        production_from_claims(path, year=2027)
+
+
+def test_almost_no_line_of_the_year_stops_too_and_some_lines_outside_it_are_counted(tmp_path: Path) -> None:
+    """The rule (toolkit/claims/claimset.py): fewer than 1 % of the valid lines in the claims year stops
+    the run; more lines of another year than of the claims year only warns; a few outside are counted."""
+    from toolkit.claims import ClaimsYearError
+
+    late = "01234567;C-9;5611;CZ;31-12-2024;Verpleging;1,00"  # one late line of 2024
+    lines = [SYSTEM_ONE[0]] + [f"01234567;C-{i};5611;CZ;03-01-2025;Verpleging;1,00" for i in range(150)] + [late]
+    with pytest.raises(ClaimsYearError, match=r"^maar 1 van de 151 regels komt uit 2024 .* de andere uit 2025 "
+                                              r"— bedoelt u beleidsjaar 2027\?$"):
+        ratio_from_claims(write_export(tmp_path / "a.csv", lines), year=2026)
+    report = ratio_from_claims(write_export(tmp_path / "b.csv", lines), year=2027)
+    assert report.year_warning is None and report.providers["01234567"].lines_other_years == 1
+    half = lines[:3] + [late.replace("C-9", f"C-9{i}") for i in range(3)]  # 2 of 2025, 3 of 2024
+    warned = ratio_from_claims(write_export(tmp_path / "c.csv", half), year=2027)
+    assert warned.year_warning is not None and warned.clients == 2
+    assert warned.year_warning.message_for("--year") == (
+        "maar 2 van de 5 regels komen uit 2025 (het declaratiejaar bij beleidsjaar 2027); de andere uit 2024 — "
+        "bedoelt u --year 2026?")
+
+
+# --- folders, as they are on a shared drive ---------------------------------------------------------------
+
+def test_a_folder_with_two_systems_a_readme_a_lock_file_and_a_subfolder(tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    write_export(folder / "systeem_een.csv", SYSTEM_ONE)
+    write_export(folder / "systeem_twee.csv", SYSTEM_TWO, bom=False, crlf=False)
+    (folder / "LEESMIJ.txt").write_text("Exports van januari tot april.\r\nNiet wijzigen.\r\n", encoding="utf-8")
+    (folder / "~$systeem_een.xlsx").write_bytes(b"\x00lock")
+    (folder / "oud").mkdir()
+    write_export(folder / "oud" / "2024.csv", [*SYSTEM_ONE[:1], SYSTEM_ONE[1].replace("2025", "2024")])
+    report = production_from_claims(folder, year=2025)
+    assert [Path(f).name for f in report.sources] == ["systeem_een.csv", "systeem_twee.csv"]
+    assert {Path(f).name: why for f, why in report.files_skipped} == {
+        "LEESMIJ.txt": "geen declaratiebestand (in een map worden .csv, .xlsx en .parquet gelezen)",
+        "oud": "submap (niet gelezen; --recursief leest ook submappen)",
+        "~$systeem_een.xlsx": "tijdelijk Excel-bestand (~$) van een geopend bestand"}
+    assert report.providers["07654321"].monthly[3] == Decimal("20.25")
+    deep = production_from_claims(folder, year=2025, recursive=True, repeated="ignore")
+    assert [Path(f).name for f in deep.sources] == ["2024.csv", "systeem_een.csv", "systeem_twee.csv"]
+    assert deep.providers["01234567"].lines_other_years == 1
+
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("~$declaraties.xlsx", "dit is een tijdelijk Excel-bestand (~$), kies het bestand zelf"),
+    ("declaraties.xls", "oud Excel-formaat (.xls) kan niet worden gelezen; sla het bestand op als .xlsx"),
+])
+def test_a_lock_file_or_an_old_workbook_says_what_to_do(tmp_path: Path, name: str, message: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(b"\xd0\xcf\x11\xe0 not a zip")
+    with pytest.raises(InputError, match=re.escape(f"{path}: {message}")):
+        ratio_from_claims(path, year=2027)
+    folder = tmp_path / "map"
+    folder.mkdir()
+    write_export(folder / "goed.csv", SYSTEM_ONE)
+    (folder / name).write_bytes(b"\xd0\xcf\x11\xe0")
+    if name.endswith(".xls"):  # it may hold claims: never skipped in silence, never guessed at
+        with pytest.raises(InputError, match=re.escape(message)):
+            ratio_from_claims(folder, year=2027)
+    else:
+        assert ratio_from_claims(folder, year=2027).clients == 4
+
+
+# --- the same claims twice ---------------------------------------------------------------------------------
+
+def test_an_export_saved_twice_is_refused_naming_both(tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    write_export(folder / "a.csv", SYSTEM_ONE)
+    write_export(folder / "a (1).csv", SYSTEM_ONE)
+    for run in (production_from_claims, ratio_from_claims):
+        with pytest.raises(InputError) as info:
+            run(folder, year=2025 if run is production_from_claims else 2027)
+        assert str(info.value) == (f"{folder / 'a.csv'}: hetzelfde bestand als {folder / 'a (1).csv'} (de inhoud "
+                                   "is gelijk): een export die twee keer is opgeslagen telt anders dubbel; laat er "
+                                   "één weg")
+
+
+def test_lines_repeated_across_files_are_counted_and_refused_for_the_production(tmp_path: Path) -> None:
+    from toolkit.claims import RepeatedLinesError
+
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    write_export(folder / "jan-feb.csv", SYSTEM_ONE[:5])
+    # The next export overlaps by one line, written by the other system's spelling of date and amount.
+    write_export(folder / "feb-mrt.csv", [SYSTEM_ONE[0], "01234567;C-0003;5612;Nationale-Nederlanden;2025-02-05;"
+                                          "Verpleging;45.50", *SYSTEM_ONE[5:]])
+    with pytest.raises(RepeatedLinesError) as info:
+        production_from_claims(folder, year=2025)
+    assert str(info.value).startswith(f"1 regel komt in meer dan één bestand voor (zelfde zorgaanbieder, cliënt, "
+                                      f"datum, prestatie en bedrag): {folder / 'jan-feb.csv'}: 1 regel staat ook in "
+                                      f"{folder / 'feb-mrt.csv'}. De productie zou dan dubbel tellen.")
+    counted = production_from_claims(folder, year=2025, repeated="negeren")
+    assert counted.providers["01234567"].monthly[1] == Decimal("91.00")  # counted twice, as asked
+    assert counted.to_dict()["lines_repeated"] == 1
+    ratio = ratio_from_claims(folder, year=2027)  # reported, not refused: a distinct count cannot change
+    assert ratio.providers["01234567"].clients == 3 and ratio.providers["01234567"].to_dict()["repeated"] == [
+        {"file": str(folder / "jan-feb.csv"), "also_in": str(folder / "feb-mrt.csv"), "lines": 1}]
+
+
+def test_the_ratio_compares_no_amounts_and_says_so(tmp_path: Path) -> None:
+    """The ratio does not read amounts (reading them only to compare lines cost a third more CPU): a line
+    repeated with another amount is a repeat for the ratio, not for the production."""
+    from toolkit.claims import RepeatedLinesError
+
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    write_export(folder / "a.csv", SYSTEM_ONE[:2])
+    write_export(folder / "b.csv", [SYSTEM_ONE[0], SYSTEM_ONE[1].replace("1.234,56", "-1.234,56")])
+    assert production_from_claims(folder, year=2025).repeated == ()
+    with pytest.raises(RepeatedLinesError, match=r"^1 regel komt in meer dan één bestand voor \(zelfde "
+                                                 r"zorgaanbieder, cliënt, datum en prestatie\): "):
+        ratio_from_claims(folder, year=2027, repeated="weigeren")
+
+
+def test_a_repeat_needs_every_part_of_the_line_to_be_equal(tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    first = "01234567;C-0001;5611 AB;CZ;03-01-2025;Verpleging;80,00"
+    write_export(folder / "a.csv", [SYSTEM_ONE[0], first])
+    others = [first.replace("C-0001", "C-0002"), first.replace("03-01", "04-01"), first.replace("80,00", "-80,00"),
+              first.replace("Verpleging", "Verzorging"), first.replace("01234567", "07654321")]
+    write_export(folder / "b.csv", [SYSTEM_ONE[0], *others])
+    assert production_from_claims(folder, year=2025).repeated == ()

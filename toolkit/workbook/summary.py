@@ -1,0 +1,229 @@
+"""The summary of a `fill` run: summary.xlsx for people, summary.csv for programs.
+
+summary.xlsx: one row per key on the sheet "Samenvatting" (the key first, Dutch headers that wrap,
+ja/nee, € and % formats, readable widths), an output that does not apply left empty with the reason
+beside it, and every range output (months, quarters, areas to drop) on a sheet of its own, as columns
+when it has a label per row (januari … december) and as a list otherwise. It prints A4 landscape, one
+page wide, with the header row repeated.
+
+summary.csv: the outputs as computed, for programs: UTF-8, commas, a decimal point, TRUE/FALSE, money in
+euros with two decimals; text that a spreadsheet would read as a formula gets a leading apostrophe, a
+number never does.
+
+Both are written to temporary files first and then put in place together, so a failure leaves neither.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..rules.staffel import month_name
+from .files import write_together
+from .formats import OUTPUT_FORMATS, cell_value, fit_row, print_setup
+from .specs import NOT_APPLICABLE, NOTHING_TYPED, Output, TemplateSpec
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from .fill import Case
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NAMES = ("summary.xlsx", "summary.csv")
+# Width (in characters) of a column by the kind of its values: enough for € 12.345.678,90 and a wrapped header.
+_WIDTHS = {"money": 16, "fraction": 12, "count": 12, "ratio": 12, "number": 12, "bool": 12, "month": 12, "fte": 12,
+           "hours": 12, "factor": 12, "text": 48}
+REASON_OUTPUTS = ("out_reden", "out_redenen")  # a template's own explanation, shown as "Toelichting"
+
+
+def summary_rows(spec: TemplateSpec, cases: Sequence[Case]) -> Iterator[list[Any]]:
+    """The summary for programs: fixed machine names in the header, the values as computed."""
+    yield ["sleutel", "status", "reden", "bestand", "rijen", *(o.name for o in spec.outputs)]
+    for case in cases:
+        status = "afgewezen" if case.error else "ok"
+        rows = ",".join(str(r) for r in case.rows)
+        outputs = [_joined(case.outputs.get(o.name)) for o in spec.outputs]
+        yield [case.key, status, case.error or "", case.file or "", rows, *outputs]
+
+
+def _joined(value: Any) -> Any:
+    """A range output (areas to drop, cumulative production) as one text in summary.csv."""
+    if isinstance(value, list):
+        return ", ".join(format(v, "f") if isinstance(v, Decimal) else str(v) for v in value if v not in ("", None))
+    return value
+
+
+def csv_safe(value: Any) -> Any:
+    """Text that a spreadsheet would read as a formula gets a leading apostrophe (CSV injection); numbers
+    are never touched (a negative amount stays a number)."""
+    if isinstance(value, str) and len(value) > 1 and value.startswith(_FORMULA_START):  # a lone "-" is inert
+        return "'" + value
+    return value
+
+
+def _csv_field(value: Any, kind: str) -> Any:
+    """One value of summary.csv: text made safe, a number written as a number (never quoted or escaped)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, Decimal):
+        return format(value.quantize(Decimal("0.01")) if kind == "money" else value, "f")
+    if isinstance(value, int):
+        return value
+    return csv_safe(value)
+
+
+def write_summary(spec: TemplateSpec, cases: Sequence[Case], out_dir: Path, *, key_label: str = "sleutel",
+                  force: bool) -> tuple[Path, Path]:
+    """summary.xlsx and summary.csv in `out_dir`, written together (see the module docstring)."""
+    table = list(summary_rows(spec, cases))
+
+    def write_csv(target: Path) -> None:
+        kinds = {o.name: o.kind for o in spec.outputs}
+        header = table[0]
+        with open(target, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            for line in table[1:]:
+                writer.writerow([_csv_field(v, kinds.get(str(h), "")) for h, v in zip(header, line, strict=True)])
+
+    xlsx, csv_path = write_together(
+        [(out_dir / NAMES[0], lambda target: _write_xlsx(spec, cases, key_label, target)),
+         (out_dir / NAMES[1], write_csv)], overwrite=force)
+    return xlsx, csv_path
+
+
+# --- summary.xlsx ------------------------------------------------------------------------------------------
+
+def _write_xlsx(spec: TemplateSpec, cases: Sequence[Case], key_label: str, target: Path) -> None:
+    # openpyxl here, not at the top: `describe` and `check` import `fill`, which imports this module.
+    from openpyxl import Workbook
+
+    from .report_sheets import table_header
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Samenvatting"
+    scalars = [o for o in spec.outputs if not o.rows and o.name not in REASON_OUTPUTS]
+    reason = next((o for o in spec.outputs if o.name in REASON_OUTPUTS), None)
+    headers = [key_label, "Status", *(o.label for o in scalars), "Toelichting", "Bestand", "Rijen in invoer"]
+    widths = [max(14, min(32, max((len(c.key) for c in cases), default=0) + 2)), 11,
+              *(_width(o) for o in scalars), 60, 24, 12]
+    table_header(ws, 1, headers, widths)
+    for row, case in enumerate(cases, start=2):
+        values = [case.outputs.get(o.name) for o in scalars]
+        missing = [o.label for o, v in zip(scalars, values, strict=True) if v == NOT_APPLICABLE]
+        explanation = case.error or _explanation(case, reason, missing)
+        line: list[tuple[Any, str]] = [(case.key, "text"), ("afgewezen" if case.error else "ok", "text")]
+        line += [(None if v == NOT_APPLICABLE else cell_value(o.kind, v), o.kind) for o, v in
+                 zip(scalars, values, strict=True)]
+        line += [(explanation, "text"), (case.file or "", "text"), (_rows_text(case.rows), "text")]
+        for column, (value, kind) in enumerate(line, start=1):  # text is always text, whatever it starts with
+            _cell(ws, row, column, value, kind)
+        fit_row(ws, row)
+    ws.freeze_panes = "B2"
+    last = f"{_letter(len(headers))}{len(cases) + 1}"
+    ws.auto_filter.ref = f"A1:{last}"
+    print_setup(ws, f"A1:{last}", title=f"Samenvatting: {spec.title}", titles_rows="1:1",
+                footer=f"sjabloon {spec.name} {spec.version}")
+    for output in (o for o in spec.outputs if o.rows):
+        _range_sheet(wb.create_sheet(_sheet_name(output.label)), spec, output, cases, key_label)
+    wb.save(target)
+
+
+def _width(output: Output) -> int:
+    """A column wide enough for its values and for the longest word of its header (no word split)."""
+    longest = max(len(word) for word in output.label.split())
+    return max(_WIDTHS.get(output.kind, 12), int(longest * 1.25) + 2)
+
+
+def _explanation(case: Case, reason: Output | None, missing: list[str]) -> str:
+    """Why values are empty or what the verdict rests on: the template's own reason, else the outputs
+    that do not apply."""
+    if reason is not None:
+        text = case.outputs.get(reason.name)
+        if isinstance(text, str) and text != NOTHING_TYPED:
+            return text
+    return "; ".join(f"{label}: {NOT_APPLICABLE}" for label in missing)
+
+
+def _rows_text(rows: Sequence[int]) -> str:
+    """The INPUTS rows of a key as a reader writes them: 2–61 when they follow each other."""
+    if len(rows) > 1 and list(rows) == list(range(rows[0], rows[-1] + 1)):
+        return f"{rows[0]}–{rows[-1]}"
+    return ", ".join(map(str, rows[:10])) + (f" en nog {len(rows) - 10}" if len(rows) > 10 else "")
+
+
+def _range_sheet(ws: Worksheet, spec: TemplateSpec, output: Output, cases: Sequence[Case], key_label: str) -> None:
+    """A range output: one row per key with a column per labelled row (months, quarters), or a list (key,
+    order, value) when the rows have no labels (areas to drop)."""
+    from .report_sheets import table_header
+
+    labels = next((i.row_labels for i in spec.inputs if i.rows == output.rows and i.row_labels), ())
+    done = [c for c in cases if not c.error]
+    if labels:
+        headers = [key_label, *labels]
+        table_header(ws, 1, headers, [24, *([_WIDTHS.get(output.kind, 12)] * len(labels))])
+        for row, case in enumerate(done, start=2):
+            _cell(ws, row, 1, case.key, "text")
+            items = case.outputs.get(output.name) or []
+            for column, value in enumerate(items[:len(labels)], start=2):
+                _cell(ws, row, column, None if value in ("", None, NOT_APPLICABLE) else value, output.kind)
+        last_row = len(done) + 1
+    else:
+        headers = [key_label, "Volgorde", output.label]
+        table_header(ws, 1, headers, [24, 10, 24])
+        last_row = 1
+        for case in done:
+            items = [v for v in case.outputs.get(output.name) or [] if v not in ("", None)]
+            for order, value in enumerate(items, start=1):
+                last_row += 1
+                _cell(ws, last_row, 1, case.key, "text")
+                _cell(ws, last_row, 2, order, "count")
+                _cell(ws, last_row, 3, value, output.kind)
+    if last_row == 1:  # no key has a value: one line says so, instead of an empty page
+        _cell(ws, 2, 1, "geen", "text")
+        last_row = 2
+    ws.freeze_panes = "B2"
+    area = f"A1:{_letter(len(headers))}{max(last_row, 1)}"
+    ws.auto_filter.ref = area
+    print_setup(ws, area, title=f"{output.label}: {spec.title}", titles_rows="1:1",
+                footer=f"sjabloon {spec.name} {spec.version}")
+
+
+def _cell(ws: Worksheet, row: int, column: int, value: Any, kind: str) -> None:
+    from openpyxl.styles import Alignment
+
+    if kind == "month" and isinstance(value, int) and not isinstance(value, bool):
+        value = month_name(value)  # the month the ceiling is reached, as its name beside "niet bereikt"
+    if isinstance(value, Decimal):
+        if kind == "money":
+            value = value.quantize(Decimal("0.01"))
+        value = int(value) if value == value.to_integral_value() and abs(value) < 2**53 else float(value)
+    cell = ws.cell(row=row, column=column, value=value)
+    # Top-aligned, every cell: in a row that a wrapped text makes high, a number stays beside its key.
+    cell.alignment = Alignment(wrap_text=kind == "text", vertical="top")
+    if isinstance(value, str):
+        cell.data_type = "s"  # never a formula, whatever the text starts with
+    elif isinstance(value, int | float):
+        cell.number_format = OUTPUT_FORMATS.get(kind, "General")
+
+
+def _letter(column: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return str(get_column_letter(column))
+
+
+def _sheet_name(label: str) -> str:
+    """A sheet name from a label: at most 31 characters, none of []:*?/\\."""
+    return "".join("_" if c in "[]:*?/\\" else c for c in label)[:31]
+
+__all__ = ["NAMES", "csv_safe", "summary_rows", "write_summary"]
