@@ -198,10 +198,14 @@ def _local_name(name: str, spelling: str) -> Callable[[Workbook], None]:
 
 
 def _xlfn_before_name(wb: Workbook) -> None:
+    """`_xlfn.` before the first defined name the output's formula uses."""
+    import re
+
     sheet, ref = _output("money")(wb)
     cell = wb[sheet][ref]
-    assert "calc_fout" in str(cell.value)
-    cell.value = str(cell.value).replace("calc_fout", "_xlfn.calc_fout")
+    names = [n for n in wb.defined_names if not n.startswith("_")]
+    used = next(m for m in re.finditer(r"[A-Za-z_][\w.]*", str(cell.value)) if m.group() in names)
+    cell.value = str(cell.value)[:used.start()] + "_xlfn." + str(cell.value)[used.start():]
 
 
 def _calculation(attribute: str, value: object) -> Callable[[Workbook], None]:
@@ -319,6 +323,24 @@ def _chart_edit(old: bytes, new: bytes) -> Callable[[bytes], bytes]:
     return edit
 
 
+def _repoint_series(data: bytes) -> bytes:
+    """The first series' values pointed at the second series' values (another line of the sheet)."""
+    import re
+
+    found = re.findall(rb"<(?:c:)?val><(?:c:)?numRef><(?:c:)?f>([^<]+)</", data)
+    assert len(found) >= 2 and found[0] != found[1], found
+    return data.replace(found[0], found[1], 1)
+
+
+def _retitle(data: bytes) -> bytes:
+    """The first title text of a chart (the chart's or an axis') replaced."""
+    import re
+
+    changed, count = re.subn(rb"<a:t>[^<]*</a:t>", b"<a:t>Ruim boven de drempel</a:t>", data, count=1)
+    assert count == 1
+    return changed
+
+
 def chart(directory: Path, name: str, part: str, edit: Callable[[bytes], bytes]) -> Path:
     return with_xml(directory, name, {part: edit}, source=filled(directory, "cz_ratio"))
 
@@ -376,16 +398,14 @@ SEEN: dict[str, tuple[Callable[[Path], Path], str, str]] = {
                                   "Uitkomst"),
     "theme_text_colour_white": (lambda d: with_xml(d, "thema_wit.xlsx", {"xl/theme/theme1.xml": _theme_text_white}),
                                 "opmaak", "Invoer"),
-    "chart_series_repointed": (lambda d: chart(d, "grafiek_reeks.xlsx", "xl/charts/chart1.xml", _chart_edit(
-        b"<val><numRef><f>'Invoer'!$C$15:$C$2014</f>", b"<val><numRef><f>'Berekening'!$J$15:$J$2014</f>")),
-        "grafiek", "Uitkomst"),
+    "chart_series_repointed": (lambda d: chart(d, "grafiek_reeks.xlsx", "xl/charts/chart1.xml", _repoint_series),
+                               "grafiek", "Uitkomst"),
     "chart_axis_maximum": (lambda d: chart(d, "grafiek_as.xlsx", "xl/charts/chart1.xml", _chart_edit(
         b"<valAx><axId val=\"100\" /><scaling><orientation val=\"minMax\" />",
         b"<valAx><axId val=\"100\" /><scaling><orientation val=\"minMax\" /><max val=\"1\" />")), "grafiek",
         "Uitkomst"),
-    "chart_title_changed": (lambda d: chart(d, "grafiek_titel.xlsx", "xl/charts/chart1.xml", _chart_edit(
-        b"<a:t>Cli\xc3\xabnten per postcodegebied en de drempel</a:t>", b"<a:t>Ruim boven de drempel</a:t>")),
-        "grafiek", "Uitkomst"),
+    "chart_title_changed": (lambda d: chart(d, "grafiek_titel.xlsx", "xl/charts/chart1.xml", _retitle), "grafiek",
+                            "Uitkomst"),
     "chart_hidden": (lambda d: chart(d, "grafiek_verborgen.xlsx", "xl/drawings/drawing1.xml", _chart_edit(
         b'name="Chart 1"', b'name="Chart 1" hidden="1"')), "grafiek", "Uitkomst"),
     "x14_conditional_format": (lambda d: with_xml(d, "x14.xlsx", {"sheet:Uitkomst": before(

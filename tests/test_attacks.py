@@ -268,7 +268,7 @@ def test_a_full_disk_is_one_dutch_line(tmp_path: Path, command: str) -> None:
     inputs = tmp_path / "in.csv"
     inputs.write_text(STAFFEL_INPUTS.format(key="a"), encoding="utf-8")
     args = {"sjablonen": ["sjablonen", "--out", str(disk / "sjablonen")],
-            "ratio": ["ratio", str(ROOT / "examples" / "declaraties_2027.csv"), "--year", "2027", "--rapport",
+            "ratio": ["ratio", str(ROOT / "examples" / "declaraties_2025.csv"), "--year", "2027", "--rapport",
                       str(disk / "rapport.xlsx")],
             "fill": ["fill", "staffel", str(inputs), "--out", str(disk / "gevuld")],
             "demo": ["demo", "--out", str(disk / "demo")]}[command]
@@ -292,7 +292,7 @@ def test_system_errors_are_dutch_words(tmp_path: Path) -> None:
         assert os.strerror(code) not in system_reason(OSError(code, os.strerror(code)))
     (tmp_path / "weg").symlink_to(tmp_path / "bestaat-niet" / "x")
     for args in (["sjablonen", "--out", str(tmp_path / "weg")],
-                 ["ratio", str(ROOT / "examples" / "declaraties_2027.csv"), "--year", "2027", "--rapport",
+                 ["ratio", str(ROOT / "examples" / "declaraties_2025.csv"), "--year", "2027", "--rapport",
                   str(tmp_path / "weg" / "r.xlsx")]):
         code, _, stderr, _, _ = run(*args, cwd=tmp_path)
         line = _one_dutch_line(stderr.replace("let op:", "\nlet op:").split("\nlet op:")[0])
@@ -313,7 +313,7 @@ def test_a_yaml_alias_bomb_in_an_overlay_is_refused_at_once(tmp_path: Path) -> N
 def test_an_overlay_value_outside_its_plausible_range_is_refused(tmp_path: Path, attack: str) -> None:
     relative, parameter, value, named = HOSTILE_VALUES[attack]
     directory = overlay(tmp_path / "eigen", relative, parameter, value)
-    code, _, stderr, _, _ = run("ratio", str(ROOT / "examples" / "declaraties_2027.csv"), "--year", "2027",
+    code, _, stderr, _, _ = run("ratio", str(ROOT / "examples" / "declaraties_2025.csv"), "--year", "2027",
                                 "--parameters", str(directory), cwd=tmp_path)
     line = _one_dutch_line(stderr)
     assert code == 1 and relative.split("/")[1] in line and named in line and "interne fout" not in line, line

@@ -157,16 +157,26 @@ def test_a_validation_over_a_whole_sheet_is_compared_within_the_template(templat
 
 
 @pytest.mark.parametrize(("header", "differs"), [
-    ("Sjabloon test, beleidsjaar 2027 Zorg en Co", False),  # the key where fill may write it
-    ("Sjabloon test, beleidsjaar 2027", False),
-    ("Sjabloon test, beleidsjaar 2027 Zorg en Co voldoet", True),
-    ("Zorg en Co", True),
+    (None, False),  # as fill wrote it: the key and the policy year
+    ("Zorg en Co · beleidsjaar {year} · voldoet", True),
+    ("Andere zorg · beleidsjaar {year}", True),  # another key than the workbook's
+    ("Zorg en Co · beleidsjaar {previous}", True),  # another year than the workbook's
 ])
-def test_a_header_may_hold_the_key_and_nothing_else(template: Path, header: str, differs: bool) -> None:
-    wb = load_workbook(template)
-    wb["Invoer"]["C3"] = "Zorg en Co"
-    wb["Uitkomst"].oddHeader.left.text = header
-    target = template.with_name("sleutel.xlsx")
-    wb.save(target)
-    lines = [f.line() for f in compare_workbooks(target, template, inputs=("zk_sleutel",))]
-    assert bool(lines) == differs and all("kop- of voettekst" in line for line in lines), lines
+def test_a_filled_copy_has_its_key_and_year_in_the_header_and_nothing_else(tmp_path: Path, header: str | None,
+                                                                          differs: bool) -> None:
+    from toolkit.parameters import current_year
+    from toolkit.workbook.check import check_workbook
+    from toolkit.workbook.fill import fill
+
+    year = current_year()
+    inputs = tmp_path / "in.csv"
+    inputs.write_text("naam;score_2026;aanvullend_budget\nZorg en Co;A;1000\n", encoding="utf-8")
+    fill("staffel", inputs, tmp_path / "uit")
+    path = tmp_path / "uit" / "Zorg en Co.xlsx"
+    wb = load_workbook(path)
+    assert wb["Uitkomst"].oddHeader.center.text == f"Zorg en Co · beleidsjaar {year}"
+    if header is not None:
+        wb["Uitkomst"].oddHeader.center.text = header.format(year=year, previous=year - 1)
+    wb.save(path)
+    lines = [f.line() for f in check_workbook(path).findings]
+    assert bool(lines) == differs and all("Uitkomst" in line and "kop- of voettekst" in line for line in lines), lines
