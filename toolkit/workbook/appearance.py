@@ -61,6 +61,7 @@ class Styles:
         fonts = getattr(wb, "_fonts", [])
         self.default_size = float(fonts[0].sz) if fonts and fonts[0].sz else 11.0
         self._cache: dict[tuple[int, ...], CellStyle] = {}
+        self._formats: frozenset[tuple[tuple[str, str], ...]] | None = None
 
     def colour(self, colour: Any, automatic: str) -> str | None:
         return resolve_colour(colour, self.theme, self.palette, automatic)
@@ -97,6 +98,12 @@ class Styles:
             self._cache[key] = style
         return style
 
+    def formats(self, wb: Workbook) -> frozenset[tuple[tuple[str, str], ...]]:
+        """Every number format the workbook's cells use (cached: the reference is read once)."""
+        if self._formats is None:
+            self._formats = frozenset(self.cell(c).number_format for ws in wb.worksheets for c in ws._cells.values())
+        return self._formats
+
     def differential(self, dxf: Any) -> tuple[Any, ...]:
         """A conditional format's style: font (weight, slant, strike, underline, colour), fill colour and
         number format. For a solid fill the colour is bgColor when set (Excel), else fgColor (openpyxl
@@ -121,16 +128,19 @@ def _set(colour: Any) -> bool:
     return colour is not None and not (getattr(colour, "type", "") == "rgb" and colour.rgb == "00000000")
 
 
-def same_style(expected: CellStyle, found: CellStyle, *, formula: bool) -> list[str]:
-    """The aspects in which `found` differs from `expected`, in Dutch (empty when it looks the same)."""
+def same_style(expected: CellStyle, found: CellStyle, *, formula: bool,
+               inferable: frozenset[tuple[tuple[str, str], ...]] = frozenset()) -> list[str]:
+    """The aspects in which `found` differs from `expected`, in Dutch (empty when it looks the same).
+    `inferable`: the number formats the template uses, which LibreOffice may give a formula cell that the
+    template leaves in General (it takes the format of the cells the formula computes from)."""
     aspects = []
     for field in CellStyle._fields:
         want, got = getattr(expected, field), getattr(found, field)
         if field == "font_name" and (want is None or want == got):
             continue  # a template font without a name: the program picks one (LibreOffice: the theme's)
-        if field == "number_format" and want != got and formula and want == (("code", "general"),) and \
-                is_date_format(_code(got)):
-            continue  # LibreOffice gives a formula that returns a date the date format of its source
+        if field == "number_format" and want != got and formula and want == (("code", "general"),) and (
+                got in inferable or is_date_format(_code(got))):
+            continue  # LibreOffice gives a formula in General the format of the cells it computes from
         if want != got:
             aspects.append(_ASPECTS[field])
     return aspects
@@ -184,12 +194,13 @@ def sheet_findings(ws: Worksheet, reference: Worksheet, styles: Styles, expected
             content[ref] = cell
     area = Area(max([reference.max_row, *(c.row for c in content.values())]),
                 max([reference.max_column, *(c.column for c in content.values())]))
+    inferable = expected_styles.formats(reference.parent)
     findings: list[Finding] = []
     for coordinate, want in sorted(content.items(), key=lambda item: (item[1].row, item[1].column)):
         got = ws._cells.get((want.row, want.column))
         expected = expected_styles.cell(want)
         found = styles.cell(got) if got is not None else styles.cell(ws.cell(want.row, want.column))
-        differs = same_style(expected, found, formula=want.data_type == "f")
+        differs = same_style(expected, found, formula=want.data_type == "f", inferable=inferable)
         if differs:
             findings.append(Finding("opmaak", f"{title}!{coordinate}", None, None,
                                     f"{', '.join(differs)} wijkt af van het sjabloon" + (

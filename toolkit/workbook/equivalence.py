@@ -19,7 +19,12 @@ Formulas (`formula_key`), compared token by token:
 Number formats (`number_format_key`): a literal is the same quoted, escaped or bare (`"€" #,##0.00`,
 `"€ "#,##0.00` and `€ #,##0.00` show the same; LibreOffice merges and quotes literals, `d-m-yyyy`
 becomes `d\\-m\\-yyyy`), a colour name in any case (`[Red]` = `[RED]`), `General` in any case. Sections,
-digit placeholders, conditions, locale codes and fills stay as they are.
+digit placeholders, conditions, locale codes and fills stay as they are. A formula cell the template
+leaves in General may carry one of the template's own formats, or a date format: LibreOffice gives such
+a cell the format of the cells it computes from (`appearance.same_style`).
+
+Charts: the category axis shows the first series' categories; LibreOffice writes them into every series
+(`structure.chart_description`).
 
 Conditional formats: a formula that is only TRUE or FALSE is 1 or 0 (`constant_condition`, LibreOffice
 writes the number), and `stopIfTrue` is not compared (LibreOffice does not keep it).

@@ -330,12 +330,12 @@ def chart_description(root: ElementTree.Element | None) -> Any:
             series.append([order, _text(ser.find(f"{{{CHART}}}tx")), *(
                 _data(ser.find(f"{{{CHART}}}{part}")) for part in ("cat", "val", "xVal", "yVal", "bubbleSize"))])
         plots.append((name, _val(plot, "barDir"), _val(plot, "grouping"), series))
-    # A series without categories shows the chart's (those of its first series that has them); LibreOffice
-    # writes them into every series.
+    # The category axis shows the categories of the chart's first series; another series' own categories
+    # show nowhere (LibreOffice writes the axis' categories into every series on save).
     every = sorted((s for plot in plots for s in plot[3]), key=lambda s: s[0])
     shared = next((s[2] for s in every if s[2] is not None), None)
     for s in every:
-        s[2] = shared if s[2] is None else s[2]
+        s[2] = shared
     described = [(name, direction, grouping, tuple(sorted((tuple(s) for s in series), key=str)))
                  for name, direction, grouping, series in plots]
     axes = []
