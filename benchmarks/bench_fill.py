@@ -26,7 +26,7 @@ from toolkit.workbook import template_path
 ROWS = {
     "cz_ratio": lambda rng, key: {"aanbieder": key, "jaar": 2027, "soort": "bestaand",
                                   "postcodes": str(rng.randrange(1000, 10000)), "clienten": rng.randrange(1, 9)},
-    "staffel": lambda rng, key: {"aanbieder": key, "score_2026": rng.choice("ABC"), "score_2027": "",
+    "staffel": lambda rng, key: {"aanbieder": key, "score_vorig_jaar": rng.choice("ABC"), "score_contractjaar": "",
                                  "kostenpunten": rng.randrange(0, 10), "plafondvrij": "nee", "productieafspraak": "",
                                  "aanvullend_budget": rng.randrange(1000, 500_000)},
 }

@@ -38,11 +38,12 @@ def cz_ratio(rng: random.Random) -> list[dict[str, object]]:
 def staffel(rng: random.Random) -> list[dict[str, object]]:
     cases = [("A", "A", "", "nee"), ("A", "B", "", "nee"), ("B", "", 6, "nee"), ("B", "", 3, "nee"),
              ("C", "", "", "nee"), ("", "", "", "nee"), ("C", "C", "", "ja"), ("B", "A", 5, "nee")]
-    return [{"aanbieder": _name(i), "score_2026": s26, "score_2027": s27, "kostenpunten": points,
+    return [{"aanbieder": _name(i), "score_vorig_jaar": score_vorig, "score_contractjaar": score_contract,
+             "kostenpunten": points,
              "plafondvrij": free, "productieafspraak": rng.choice(["", 80_000, 450_000, 1_250_000]),
              "aanvullend_budget": rng.randrange(10_000, 400_000, 250), "palliatief_terminaal": "nee",
              "fusie_faillissement": "nee"}
-            for i, (s26, s27, points, free) in enumerate(cases, start=1)]
+            for i, (score_vorig, score_contract, points, free) in enumerate(cases, start=1)]
 
 
 def cooperatie(rng: random.Random) -> list[dict[str, object]]:
@@ -76,7 +77,7 @@ def plafond(rng: random.Random) -> list[dict[str, object]]:
     Amounts as a Dutch spreadsheet exports them (1.250.000, 98.412,50)."""
     rows: list[dict[str, object]] = []
     scores = [("A", "A", ""), ("B", "", 6), ("B", "", 3), ("C", "", ""), ("", "", "")]
-    for i, (s26, s27, points) in enumerate(scores, start=1):
+    for i, (score_vorig, score_contract, points) in enumerate(scores, start=1):
         ceiling = rng.randrange(600, 2400) * 1000
         pace = rng.uniform(0.85, 1.2) * ceiling / 12
         known = rng.choice([8, 9])
@@ -85,7 +86,8 @@ def plafond(rng: random.Random) -> list[dict[str, object]]:
             amount = round(pace * rng.uniform(0.9, 1.1), 2) if month < known else ""
             rows.append({"aanbieder": _name(i), "plafond": _dutch(ceiling) if month == 0 else "",
                          "methode": rng.choice(["lineair", "seizoen"]) if month == 0 else "",
-                         "score_2026": s26 if month == 0 else "", "score_2027": s27 if month == 0 else "",
+                         "score_vorig_jaar": score_vorig if month == 0 else "",
+                         "score_contractjaar": score_contract if month == 0 else "",
                          "kostenpunten": points if month == 0 else "", "plafondvrij": "nee" if month == 0 else "",
                          "productieafspraak": _dutch(ceiling) if month == 0 else "",
                          "productie": _dutch(amount) if amount != "" else "", "vorig_jaar": _dutch(last_year[month])})

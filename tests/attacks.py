@@ -469,7 +469,7 @@ def whitespace_bomb(directory: Path, name: str = "witruimte.xlsx", gigabytes: fl
     return target
 
 
-def far_cell(directory: Path, name: str = "ver.xlsx", header: tuple[str, ...] = ("naam", "score_2026",
+def far_cell(directory: Path, name: str = "ver.xlsx", header: tuple[str, ...] = ("naam", "score_vorig_jaar",
                                                                                   "aanvullend_budget")) -> Path:
     """A 2 KB workbook with one cell at XFD1048576: a reader that allocates the rectangle asks for terabytes."""
     wb = Workbook()
@@ -551,7 +551,7 @@ def big_inputs(directory: Path, rows: int = 1_000_000) -> Path:
     wb = Workbook()
     ws = wb.active
     assert ws is not None
-    ws.append(["naam", "score_2026", "aanvullend_budget"])
+    ws.append(["naam", "score_vorig_jaar", "aanvullend_budget"])
     plain = directory / "invoer_kop.xlsx"
     wb.save(plain)
     with zipfile.ZipFile(plain) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
@@ -589,7 +589,7 @@ def inputs_bomb(directory: Path, gigabytes: float = 2.5, name: str = "invoer_bom
     wb = Workbook()
     ws = wb.active
     assert ws is not None
-    ws.append(["naam", "score_2026", "aanvullend_budget"])
+    ws.append(["naam", "score_vorig_jaar", "aanvullend_budget"])
     plain = directory / "invoer_plat.xlsx"
     wb.save(plain)
     return whitespace_bomb(directory, name, gigabytes, source=plain)

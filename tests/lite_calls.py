@@ -11,7 +11,7 @@ JUNK = [None, "", "#N/A", "abc", "1e5", -1, "12,5.3", True]
 POOLS: dict[str, list[Any]] = {
     "jaar": [None, None, 2027, 2027.0, "2027", 2025, 2026, 2031],
     "soort": [None, "bestaand", "nieuw", "new", "Bestaand"],
-    "score_2026": [None, "", "A", "B", "C", "a"], "score_2027": [None, "", "A", "B", "C"],
+    "score_vorig_jaar": [None, "", "A", "B", "C", "a"], "score_contractjaar": [None, "", "A", "B", "C"],
     "kostenpunten": [None, 4, 5, 6, 4.99, "5", "7,5"], "plafondvrij": [None, "ja", "nee", True, False, 1],
     "budget": [0, 1000, 50_000.5, "50.000", "€ 1.234,56", 0.1], "clienten": [0, 55, 110, 111.0, "1.000"],
     "fte": [0, 1, 1.5, "2,5", 0.999999999995], "uurtarief": [62.5, "58,33", 0.005],

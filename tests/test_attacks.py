@@ -133,13 +133,13 @@ def test_a_far_cell_is_refused_however_its_reference_is_written(corpus: Path, su
     """r='XFD1048576', r = "XFD1048576", r="&#88;FD1048576": the bound reads them as every XML parser does."""
     name = f"ver_{surface}_{ord(quoting)}.xlsx"
     if surface in {"fill-invoer", "ratio"}:
-        header = ("naam", "score_2026", "aanvullend_budget") if surface == "fill-invoer" else (
+        header = ("naam", "score_vorig_jaar", "aanvullend_budget") if surface == "fill-invoer" else (
             "zorgaanbieder", "clientnummer", "postcode", "verzekeraar", "prestatiedatum")
         path = quoted_far_cell(corpus, name, quoting, source=far_cell(corpus, f"bron_{name}", header))
     else:
         path = quoted_far_cell(corpus, name, quoting)
     inputs = corpus / "staffel.csv"
-    inputs.write_text("naam;score_2026;aanvullend_budget\na;A;1000\n", encoding="utf-8")
+    inputs.write_text("naam;score_vorig_jaar;aanvullend_budget\na;A;1000\n", encoding="utf-8")
     args = {"check": ["check", str(path)], "describe": ["describe", str(path)],
             "fill-sjabloon": ["fill", str(path), str(inputs), "--out", str(corpus / f"uit_{name}")],
             "fill-invoer": ["fill", "staffel", str(path), "--out", str(corpus / f"uit_{name}")],
@@ -202,8 +202,8 @@ def test_a_file_that_is_no_workbook(corpus: Path, content: bytes) -> None:
 @pytest.mark.parametrize("column", ["kostenpunten", "aanvullend_budget", "jaar"])
 def test_numbers_that_would_explode_are_refused_fast(corpus: Path, value: str, column: str) -> None:
     inputs = corpus / f"getal_{column}.csv"
-    header = ["naam", "score_2026", "kostenpunten", "aanvullend_budget", "jaar"]
-    row = {"naam": "a", "score_2026": "B", "kostenpunten": "6", "aanvullend_budget": "1000", "jaar": "2027",
+    header = ["naam", "score_vorig_jaar", "kostenpunten", "aanvullend_budget", "jaar"]
+    row = {"naam": "a", "score_vorig_jaar": "B", "kostenpunten": "6", "aanvullend_budget": "1000", "jaar": "2027",
            column: value}
     inputs.write_text(";".join(header) + "\n" + ";".join(row[h] for h in header) + "\n", encoding="utf-8")
     code, _, stderr, seconds, _ = run("fill", "staffel", str(inputs), "--out", str(corpus / "uit5"), cwd=corpus)
@@ -213,7 +213,7 @@ def test_numbers_that_would_explode_are_refused_fast(corpus: Path, value: str, c
 
 # --- outputs: what a run writes, and where ---------------------------------------------------------------
 
-STAFFEL_INPUTS = "naam;score_2026;aanvullend_budget\n{key};A;1000\n"
+STAFFEL_INPUTS = "naam;score_vorig_jaar;aanvullend_budget\n{key};A;1000\n"
 
 
 def test_fill_never_overwrites_its_template(tmp_path: Path) -> None:

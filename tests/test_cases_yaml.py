@@ -27,7 +27,7 @@ def dec(value: Any) -> Decimal | None:
 def test_staffel_cases(args: dict[str, Any], expect: dict[str, Any]) -> None:
     args = dict(args)
     budget = args.pop("granted_budget")
-    outcome = staffel_reimbursement(budget, args.pop("score_2026"), args.pop("score_2027", None), **args)
+    outcome = staffel_reimbursement(budget, args.pop("score_previous"), args.pop("score_current", None), **args)
     assert outcome.percentage == dec(expect["percentage"])
     assert outcome.eligible is expect["eligible"]
     assert outcome.amount == dec(expect["amount"])

@@ -170,7 +170,7 @@ def test_a_filled_copy_has_its_key_and_year_in_the_header_and_nothing_else(tmp_p
 
     year = current_year()
     inputs = tmp_path / "in.csv"
-    inputs.write_text("naam;score_2026;aanvullend_budget\nZorg en Co;A;1000\n", encoding="utf-8")
+    inputs.write_text("naam;score_vorig_jaar;aanvullend_budget\nZorg en Co;A;1000\n", encoding="utf-8")
     fill("staffel", inputs, tmp_path / "uit")
     path = tmp_path / "uit" / "Zorg en Co.xlsx"
     wb = load_workbook(path)

@@ -175,7 +175,7 @@ POSTCODE_TEXT = st.builds(
 
 
 def test_bulk_postcode_reading_on_a_grid_of_near_misses() -> None:
-    from toolkit.claims.lines import pc4_common as _pc4_common
+    from toolkit.claims.fields import pc4_common as _pc4_common
     from toolkit.postcode import is_valid, to_pc4
 
     heads = ["1234", "9999", "1000", "0123", "123", "12345", "12a4", "١٢٣٤", " 123", "1 23"]
@@ -192,7 +192,7 @@ def test_bulk_postcode_reading_on_a_grid_of_near_misses() -> None:
 @given(st.lists(st.none() | POSTCODE_TEXT | st.sampled_from(["1234", "1234AB", "1234 ab", "0123", "9999zz"]),
                 max_size=30), st.integers(0, 5))
 def test_bulk_postcode_reading_agrees_with_to_pc4(values: list[str | None], start: int) -> None:
-    from toolkit.claims.lines import pc4_common as _pc4_common
+    from toolkit.claims.fields import pc4_common as _pc4_common
     from toolkit.postcode import to_pc4
 
     array = pa.array(values, pa.string()).slice(start)  # an offset into the buffers, as in a batch
@@ -211,8 +211,8 @@ def test_every_count_matches_a_plain_python_model(tmp_path: Path, seed: int, mon
     import toolkit.claims as claims
 
     monkeypatch.setattr(claims.read, "CHUNK_BYTES", [16, 100, 4096, 1 << 20, 333, 64][seed])  # 16: every line is longer
-    monkeypatch.setattr(claims.lines, "MERGE_AT", [1, 10**9, 7][seed % 3])  # triples merged after every batch, never, …
-    monkeypatch.setattr(claims.lines, "RECODE_AT", [1, 10**9, 5][seed % 3])  # clients coded per batch, at the end, …
+    monkeypatch.setattr(claims.triples, "MERGE_AT", [1, 10**9, 7][seed % 3])  # merged after every batch, never, …
+    monkeypatch.setattr(claims.triples, "RECODE_AT", [1, 10**9, 5][seed % 3])  # clients coded per batch, at the end, …
     rng = random.Random(seed)
     labels = {"CZ": "cz", "cz": "cz", "OHRA": "cz", "9664": "cz", "VGZ": "other", "Menzis": "other",
               "C Z": "unknown", "Onbekend": "unknown"}

@@ -1,4 +1,4 @@
-"""The ratio assembled in arrays for all providers at once (toolkit.claims.report) against the plain rule
+"""The ratio assembled in arrays for all providers at once (toolkit.claims.assembly) against the plain rule
 (toolkit.rules.ratio.assess_normalised_counts) provider by provider, on random and hand-made claims."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from toolkit import ratio_from_claims
+from toolkit.claims import assembly
 from toolkit.claims import report as report_module
 from toolkit.rules.ratio import assess_normalised_counts
 
@@ -75,7 +76,7 @@ def test_providers_assembled_in_small_runs_equal_the_plain_rule(rows: list[tuple
                                                                  chunk: int) -> None:
     """Providers are assembled a run of neighbours at a time (bounded memory); with runs of a few triples
     every boundary case (a provider alone, a run cut before a large one) comes up."""
-    with mock.patch.object(report_module, "CHUNK_TRIPLES", chunk):
+    with mock.patch.object(assembly, "CHUNK_TRIPLES", chunk):
         report = ratio_from_claims(claims_table(rows, 2025), year=2027, method=method)
     for provider in sorted({p for p, _, _ in rows}):
         assert arrays(report.providers[provider]) == plain(rows, provider, year=2027, kind="existing", method=method)

@@ -105,6 +105,36 @@ def test_rapport_is_a_workbook_with_an_overview_a_sheet_per_provider_and_charts(
     assert forced.returncode == 0
 
 
+def test_plafond_rapport_has_an_overview_and_a_sheet_per_provider_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from toolkit import ceiling_from_claims
+    from toolkit.claims import CeilingRequest
+
+    claims = EXAMPLES / "declaraties_2027.csv"
+    report = tmp_path / "plafond.xlsx"
+    args = ["plafond", str(claims), "--plafond", "300000", "--year", "2027", "--score-vorig-jaar", "B",
+            "--kostenpunten", "6", "--rapport", str(report)]
+    result = run_cli(*args, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    expected = ceiling_from_claims(claims, ceiling=300000, year=2027,
+                                   request=CeilingRequest(score_previous="B", cost_points=6))
+    wb = load_workbook(report)
+    providers = [r.provider for r in expected.reports]
+    assert wb.sheetnames == ["Overzicht", *providers]
+    rows = list(wb["Overzicht"].iter_rows(min_row=5, max_row=4 + len(providers), values_only=True))
+    assert [r[0] for r in rows] == providers
+    # The projected year as the library computes it, to the cent; the request's answer as ja/nee.
+    assert [round(r[4], 2) for r in rows] == [float(r.forecast.projected_year) for r in expected.reports]
+    assert [r[9] for r in rows] == ["ja" if r.purchase and r.purchase.may_request else "nee"
+                                    for r in expected.reports]
+    assert all(len(wb[p]._charts) == 1 for p in providers)
+    stamp = report.stat().st_mtime_ns
+    again = run_cli(*args, cwd=tmp_path)
+    assert again.returncode == 1 and "--force" in again.stderr and report.stat().st_mtime_ns == stamp
+    assert run_cli(*args, "--force", cwd=tmp_path).returncode == 0
+
+
 def test_parameters_lists_every_topic_with_years_and_sources(tmp_path: Path) -> None:
     import json
 
@@ -126,8 +156,8 @@ def test_parameters_lists_every_topic_with_years_and_sources(tmp_path: Path) -> 
 def test_sjablonen_writes_every_template_and_overwrites_only_with_force(tmp_path: Path) -> None:
     result = run_cli("sjablonen", "--out", str(tmp_path / "s"), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in (tmp_path / "s").glob("*.xlsx")) == sorted(
-        ["cz_ratio.xlsx", "staffel.xlsx", "cooperatie.xlsx", "nachtzorg.xlsx", "plafond.xlsx", "eigen_levering.xlsx"])
+    bundled = sorted(p.name for p in (Path(__file__).resolve().parents[1] / "templates").glob("*.xlsx"))
+    assert len(bundled) >= 6 and sorted(p.name for p in (tmp_path / "s").glob("*.xlsx")) == bundled
     again = run_cli("sjablonen", "--out", str(tmp_path / "s"), cwd=tmp_path)
     assert again.returncode == 1 and "--force" in again.stderr
     assert run_cli("sjablonen", "--out", str(tmp_path / "s"), "--force", cwd=tmp_path).returncode == 0
@@ -149,12 +179,13 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 def test_plafond_on_the_bundled_examples_prints_a_readable_forecast(tmp_path: Path) -> None:
     result = run_cli("plafond", str(EXAMPLES / "declaraties_2027.csv"), "--plafond", "400.000", "--year", "2027",
-                     "--score-2026", "A", cwd=tmp_path, env={"COLUMNS": "80"})
+                     "--score-vorig-jaar", "A", cwd=tmp_path, env={"COLUMNS": "80"})
     assert result.returncode == 0, result.stderr
     assert max(len(line) for line in result.stdout.splitlines()) <= 80
     assert "Omzetplafond CZ groep 2027" in result.stdout and "…" not in result.stdout
     detail = run_cli("plafond", str(EXAMPLES / "declaraties_2027.csv"), "--plafond", "400.000", "--year", "2027",
-                     "--agb", "99000001", "--vorig-jaar", str(EXAMPLES / "declaraties_2026.csv"), "--score-2026", "B",
+                     "--agb", "99000001", "--vorig-jaar", str(EXAMPLES / "declaraties_2026.csv"),
+                     "--score-vorig-jaar", "B",
                      "--kostenpunten", "6", cwd=tmp_path)
     assert detail.returncode == 0, detail.stderr
     for text in ("september", "prognose", "Verzoek om aanvullend budget", "Zelf aantonen", "31 december 2027"):
@@ -169,13 +200,13 @@ def test_plafond_json_equals_the_rule_on_the_summed_claims(tmp_path: Path) -> No
 
     claims = EXAMPLES / "declaraties_2027.csv"
     result = run_cli("plafond", str(claims), "--plafond", "400000", "--year", "2027", "--agb", "99000004",
-                     "--score-2026", "B", "--kostenpunten", "6", "--json", cwd=tmp_path)
+                     "--score-vorig-jaar", "B", "--kostenpunten", "6", "--json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     got = json.loads(result.stdout)[0] if result.stdout.lstrip().startswith("[") else json.loads(result.stdout)
     production = production_from_claims(claims, year=2027, only_provider="99000004")
     known = production.last_month
     assert known == 9
-    rule = assess_additional_purchase(400_000, list(production.monthly[:known]), score_2026="B", cost_points=6)
+    rule = assess_additional_purchase(400_000, list(production.monthly[:known]), score_previous="B", cost_points=6)
     assert Decimal(got["projected_year"]) == rule.forecast.projected_year
     assert Decimal(got["shortfall"]) == rule.forecast.shortfall and got["may_request"] == rule.may_request
     assert got["month_reached"] == rule.forecast.month_reached
@@ -185,7 +216,7 @@ def test_plafond_bad_input_is_one_dutch_line(tmp_path: Path) -> None:
     claims = str(EXAMPLES / "declaraties_2027.csv")
     for args, text in ((["--plafond", "0"], "groter dan 0"), (["--plafond", "1.2.3"], "geen getal"),
                        (["--plafond", "400000", "--methode", "seizoen"], "--vorig-jaar"),
-                       (["--plafond", "400000", "--score-2026", "D"], "'D'")):
+                       (["--plafond", "400000", "--score-vorig-jaar", "D"], "'D'")):
         result = run_cli("plafond", claims, "--year", "2027", *args, cwd=tmp_path)
         assert result.returncode == 1, (args, result.stderr)
         lines = result.stderr.strip().splitlines()
@@ -251,7 +282,7 @@ def test_every_help_fits_80_columns_in_dutch_words_with_an_example(tmp_path: Pat
             assert not re.search(r"\w-$", line), (command, line)
         assert "Voorbeelden:" in text and f"zorginkoop {command}".strip() in text, command
         for english in ("distinct", "per_area", "existing", "linear", "seasonal", "TEXT", "TEKST", "PATH",
-                        "INTEGER", "GEHEEL GETAL", "<=x<=", "--method ", "--provider", "--exemption", "--all"):
+                        "INTEGER", "GEHEEL GETAL", "<=x<=", "--method ", "--provider", "--exemption", "--all "):
             assert english not in text, (command, english)
     ratio = run_cli("ratio", "-h", cwd=tmp_path, env={"COLUMNS": "80"}).stdout
     for dutch in ("DECLARATIES...", "--methode [uniek|per_gebied]", "--soort [bestaand|nieuw]", "--year, --jaar JAAR",
@@ -285,9 +316,10 @@ def test_errors_name_the_option_as_typed_and_years_without_a_dot(tmp_path: Path)
              (["ratio", claims, "--year", "27"], "fout: --year: '27' ligt buiten het bereik 1900 t/m 2100"),
              (["plafond", claims, "--jaar", "27", "--plafond", "1"], "fout: --jaar: '27' ligt buiten het bereik"),
              (["plafond", claims, "--year", "2027", "--plafond", "-5"], "fout: --plafond: '-5' moet groter dan 0"),
-             (["plafond", claims, "--year", "2027", "--plafond", "1", "--score-2026", "B", "--kostenpunten", "500"],
+             (["plafond", claims, "--year", "2027", "--plafond", "1", "--score-vorig-jaar", "B",
+               "--kostenpunten", "500"],
               "fout: --kostenpunten: '500' ligt buiten het bereik 0 t/m 100"),
-             (["plafond", claims, "--year", "2027", "--plafond", "1", "--score-2026", "A", "--productieafspraak",
+             (["plafond", claims, "--year", "2027", "--plafond", "1", "--score-vorig-jaar", "A", "--productieafspraak",
                "veel"], "fout: --productieafspraak: 'veel' is geen getal"),
              (["ratio", claims, "--jaar", "2031"], "fout: --jaar 2031: de parametergegevens dekken dit beleidsjaar "
                                                    "niet (wel: 2025, 2026, 2027)"))
@@ -330,7 +362,7 @@ def test_describe_shows_every_full_name_at_80_columns(tmp_path: Path) -> None:
 
 def test_the_plafond_overview_shows_euros_the_ceiling_and_the_months(tmp_path: Path) -> None:
     result = run_cli("plafond", str(EXAMPLES / "declaraties_2027.csv"), "--plafond", "400.000", "--year", "2027",
-                     "--score-2026", "A", cwd=tmp_path, env={"COLUMNS": "80"})
+                     "--score-vorig-jaar", "A", cwd=tmp_path, env={"COLUMNS": "80"})
     assert result.returncode == 0, result.stderr
     text = result.stdout
     assert "Plafond € 400.000; bekend: januari t/m september (9 maanden), daarna lineair" in text

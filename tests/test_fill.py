@@ -22,13 +22,14 @@ from toolkit import InputError
 from toolkit.errors import InputErrors
 from toolkit.workbook.check import check_workbook
 from toolkit.workbook.equivalence import same_formula
-from toolkit.workbook.fill import TemplateFile, fill, safe_file_name
+from toolkit.workbook.fill import fill, safe_file_name
 from toolkit.workbook.specs import SPECS
 from toolkit.workbook.summary import csv_safe
+from toolkit.workbook.template_file import TemplateFile
 
 INJECTIONS = ['=HYPERLINK("http://example.invalid","klik")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3",
               "=1+1"]
-STAFFEL_HEADER = ["naam", "score_2026", "score_2027", "kostenpunten", "plafondvrij", "productieafspraak",
+STAFFEL_HEADER = ["naam", "score_vorig_jaar", "score_contractjaar", "kostenpunten", "plafondvrij", "productieafspraak",
                   "aanvullend_budget"]
 
 
@@ -200,7 +201,7 @@ def test_text_never_becomes_a_formula(tmp_path: Path, text: str) -> None:
         for row in csv.reader(handle):
             assert not any(v.startswith(("=", "+", "-", "@")) for v in row), row
     rejected = next(c for c in result.cases if c.error)
-    assert "score_2026" in rejected.error
+    assert "score_vorig_jaar" in rejected.error
 
 
 def test_csv_safe_and_file_names() -> None:
@@ -261,7 +262,7 @@ def test_killed_mid_batch_leaves_no_half_written_workbook(tmp_path: Path) -> Non
 # --- bad rows --------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("row", "column", "value"), [
-    (["a", "D", "", "", "nee", "", 1000], "score_2026", "'D'"),
+    (["a", "D", "", "", "nee", "", 1000], "score_vorig_jaar", "'D'"),
     (["a", "A", "", "", "nee", "", "duizend"], "aanvullend_budget", "'duizend'"),
     (["a", "A", "", "", "misschien", "", 1000], "plafondvrij", "'misschien'"),
     (["a", "B", "", "", "nee", "", 1000], "kostenpunten", "score B"),
@@ -283,8 +284,8 @@ def test_bad_row_names_file_row_column_and_value(tmp_path: Path, row: list[Any],
 
 
 @pytest.mark.parametrize(("header", "rows", "message"), [
-    (["naam", "score_2026", "onbekend"], [["a", "A", 1]], "onbekend"),
-    (["naam", "score_2026"], [["a", "A"]], "aanvullend_budget"),
+    (["naam", "score_vorig_jaar", "onbekend"], [["a", "A", 1]], "onbekend"),
+    (["naam", "score_vorig_jaar"], [["a", "A"]], "aanvullend_budget"),
     (["naam"], [], "geen rijen"),
 ])
 def test_bad_columns(tmp_path: Path, header: list[str], rows: list[list[Any]], message: str) -> None:
@@ -516,14 +517,15 @@ def test_keys_that_collide_on_disk_long_keys_and_disagreeing_rows(tmp_path: Path
 
 def test_every_bad_row_is_reported_at_once_and_headers_match_loosely(tmp_path: Path) -> None:
     rows = [[f"k{i}", "D", "", "", "nee", "", 1000] for i in range(25)]
-    inputs = write_csv(tmp_path / "in.csv", ["Naam", "Score 2026", "SCORE_2027", "kosten punten", "plafondvrij",
+    inputs = write_csv(tmp_path / "in.csv", ["Naam", "Score vorig jaar", "SCORE_CONTRACTJAAR", "kosten punten",
+                                             "plafondvrij",
                                              "productieafspraak", "aanvullend budget"], rows)
     result = zorginkoop("fill", "staffel", str(inputs), "--out", str(tmp_path / "out"))
     lines = result.stderr.strip().splitlines()
     assert result.returncode == 1 and len(lines) == 21 and lines[-1] == "fout: en nog 5 fouten", lines[-3:]
     assert all("score" in line for line in lines[:20])
-    typo = write_csv(tmp_path / "typo.csv", ["naam", "scroe_2026", "aanvullend_budget"], [["a", "A", 1]])
-    with pytest.raises(InputError, match="bedoelt u 'score_2026'"):
+    typo = write_csv(tmp_path / "typo.csv", ["naam", "scroe_vorig_jaar", "aanvullend_budget"], [["a", "A", 1]])
+    with pytest.raises(InputError, match="bedoelt u 'score_vorig_jaar'"):
         fill("staffel", typo, tmp_path / "out3")
 
 
@@ -534,7 +536,7 @@ def test_every_bad_value_of_a_row_is_reported(tmp_path: Path) -> None:
     result = zorginkoop("fill", "staffel", str(inputs), "--out", str(tmp_path / "out"))
     lines = result.stderr.strip().splitlines()
     assert result.returncode == 1 and len(lines) == 3, lines
-    for line, column, value in zip(lines, ("score_2026", "plafondvrij", "aanvullend_budget"),
+    for line, column, value in zip(lines, ("score_vorig_jaar", "plafondvrij", "aanvullend_budget"),
                                    ("'D'", "'misschien'", "'duizend'"), strict=True):
         assert line.startswith(f"fout: {inputs}, rij 3") and column in line and value in line, line
     skipped = fill("staffel", inputs, tmp_path / "skip", skip_invalid=True)
@@ -549,12 +551,12 @@ def test_every_bad_value_of_a_row_is_reported(tmp_path: Path) -> None:
 
 
 def test_messages_name_the_column_as_the_file_writes_it(tmp_path: Path) -> None:
-    inputs = write_csv(tmp_path / "in.csv", ["Naam", "Score 2026", "Kosten-punten", "Aanvullend budget"],
+    inputs = write_csv(tmp_path / "in.csv", ["Naam", "Score vorig jaar", "Kosten-punten", "Aanvullend budget"],
                        [["a", "D", "", 1000], ["b", "B", "", 1000]])
     with pytest.raises(InputErrors) as info:
         fill("staffel", inputs, tmp_path / "out")
     first, second = info.value.lines
-    assert first == f"{inputs}, rij 2, kolom 'Score 2026': score 'D' is onbekend (verwacht A, B, C of leeg)"
+    assert first == f"{inputs}, rij 2, kolom 'Score vorig jaar': score 'D' is onbekend (verwacht A, B, C of leeg)"
     assert second.startswith(f"{inputs}, rij 3: kolom 'Kosten-punten': bij score B in 2026 zijn de punten"), second
 
 

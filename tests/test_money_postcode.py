@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from toolkit import InputError
 from toolkit.money import round_money
-from toolkit.numbers import parse_number, quantity
+from toolkit.numbers import parse_number
+from toolkit.parameters import quantity
 from toolkit.postcode import compact, is_valid, to_pc4
 
 

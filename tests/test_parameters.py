@@ -26,7 +26,7 @@ def test_every_parameter_has_a_source_per_year() -> None:
 def test_every_parameter_has_a_plausible_range_and_the_bundled_values_lie_inside() -> None:
     """data/ranges.yaml bounds what an overlay may set; the bundled values must themselves lie inside
     (a range too narrow for the policy would refuse next year's overlay)."""
-    from toolkit.parameters.loader import check_range, value_ranges
+    from toolkit.parameters.ranges import check_range, value_ranges
 
     ranges = value_ranges()
     parameters = list(all_parameters())
@@ -51,6 +51,7 @@ def test_policy_documents_cited_exist() -> None:
             pytest.fail(f"{SEEDS} is missing: CI lays ../shared beside the project")
         pytest.skip("../shared/seeds is not beside the project")
     sources = [dated.source for parameter in all_parameters() for dated in parameter.values.values()]
+    sources += [group.source for group in load_insurers().groups.values() if group.source is not None]
     with_file = {source.document for source in sources if source.file}
     checked = 0
     for source in sources:

@@ -34,13 +34,13 @@ def test_score_b_without_cost_points_is_an_input_error() -> None:
 
 @pytest.mark.parametrize("score", ["D", "AA", "1", 1, "A+"])
 def test_unknown_score_letters(score: object) -> None:
-    with pytest.raises(InputError, match="score_2026") as info:
+    with pytest.raises(InputError, match="score_previous") as info:
         staffel_percentage(score)  # type: ignore[arg-type]
     assert info.value.value == score
 
 
-def test_bad_score_2027_and_cost_points() -> None:
-    with pytest.raises(InputError, match="score_2027"):
+def test_bad_score_current_and_cost_points() -> None:
+    with pytest.raises(InputError, match="score_current"):
         staffel_percentage("A", "X")
     with pytest.raises(InputError, match="negatief"):
         staffel_percentage("B", cost_points=-1)

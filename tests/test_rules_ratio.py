@@ -207,7 +207,7 @@ COUNT_CELLS = st.one_of(
 def _pairing_row_by_row(postcodes: list[object], clients: list[object]) -> dict[str, int]:
     """SPEC 1's pairing read the plain way: each cell through the public readers, nothing cached or skipped."""
     from toolkit.errors import show_value
-    from toolkit.numbers import quantity
+    from toolkit.parameters import quantity
     from toolkit.postcode import to_pc4
 
     def blank(value: object) -> bool:

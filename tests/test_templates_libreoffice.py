@@ -21,8 +21,9 @@ from libreoffice import recalculate, soffice, typed_into
 from python_calamine import CalamineWorkbook
 
 from toolkit.workbook.check import check_workbook
-from toolkit.workbook.fill import TemplateFile, fill
+from toolkit.workbook.fill import fill
 from toolkit.workbook.specs import SPECS
+from toolkit.workbook.template_file import TemplateFile
 
 CASES = 200
 
@@ -123,8 +124,8 @@ def test_boundaries_were_exercised(recalculated: dict[str, Any]) -> None:
     assert {c.outputs["out_reden"].split(":")[0] for c in staffel} >= {
         "afwijkende afspraak", "komt niet in aanmerking", "plafondvrije afspraak", "geen score"}
     plafond = [c for c in recalculated["plafond"][0] if c.file]
-    exactly_80 = [c for c in plafond if c.outputs["out_aandeel_voor_oktober"] == Decimal("0.8")]
-    assert len(exactly_80) >= 10 and all(c.outputs["out_voldoet_80pct"] for c in exactly_80)
+    exactly_80 = [c for c in plafond if c.outputs["out_aandeel_voor_peildatum"] == Decimal("0.8")]
+    assert len(exactly_80) >= 10 and all(c.outputs["out_voldoet_minimum"] for c in exactly_80)
     assert len([c for c in plafond if c.outputs["out_maand_bereikt"] == 12]) >= 10
     assert len([c for c in plafond if c.outputs["out_mag_aanvragen"]]) >= 10
     assert {c.values["in_methode"] for c in plafond} >= {"lineair", "seizoen"}
@@ -149,7 +150,7 @@ def test_hand_filled_template_with_other_spellings(tmp_path: Path) -> None:
     from toolkit.workbook import template_path
 
     edits = {
-        "staffel": {"in_score_2026": "b", "in_kostenpunten": 5, "in_plafondvrij": False,
+        "staffel": {"in_score_vorig_jaar": "b", "in_kostenpunten": 5, "in_plafondvrij": False,
                     "in_aanvullend_budget": 0.1, "in_palliatief_terminaal": 0},
         "cooperatie": {"in_clienten": 110, "in_fte_niveau6": 2, "in_uurtarief": 62.5, "in_nachtdienst": True,
                        "in_uren_leden": [3000, 2080, None, 100.25]},
@@ -158,7 +159,7 @@ def test_hand_filled_template_with_other_spellings(tmp_path: Path) -> None:
                       "in_mat_definitief_t1": 0.032, "in_zvw_aandeel": 0.85, "in_methode": "additive"},
         "cz_ratio": {"in_jaar": 2025, "in_soort": "new", "in_postcodes": [5611, "5612\u00a0ab", " 5613\u202f"],
                      "in_clienten": [4, 1, 2]},
-        "plafond": {"in_plafond": 1_200_000, "in_productie": [110_000] * 8, "in_score_2026": "b",
+        "plafond": {"in_plafond": 1_200_000, "in_productie": [110_000] * 8, "in_score_vorig_jaar": "b",
                     "in_kostenpunten": 6},
         "eigen_levering": {"in_eigen": [5200], "in_volle_dochter": [300], "in_zzp": [2500],
                            "in_onderaannemers": [3000], "in_cooperatie": False},
@@ -186,7 +187,7 @@ def test_hand_typed_inputs_the_rules_refuse_show_an_error_in_every_output(tmp_pa
         "nachtzorg": {"in_begroting": 1000, "in_pers_voorlopig_t": 3, "in_mat_voorlopig_t": 0.03,
                       "in_pers_voorlopig_t1": 0.025, "in_mat_voorlopig_t1": 0.025, "in_pers_definitief_t1": 0.032,
                       "in_mat_definitief_t1": 0.032},
-        "staffel": {"in_jaar": 2031, "in_score_2026": "A", "in_aanvullend_budget": 1000},
+        "staffel": {"in_jaar": 2031, "in_score_vorig_jaar": "A", "in_aanvullend_budget": 1000},
     }
     files = []
     for name, values in edits.items():

@@ -137,8 +137,8 @@ def test_single_cells_are_ranges_of_one() -> None:
     (lambda: CZ_RATIO_VOLDOET(["5611"], [4], 2027.5, "bestaand"), ["jaar", "2027,5"]),
     (lambda: CZ_RATIO_VOLDOET(["5611"], [4], "2.031", "bestaand"), ["2031", "2025, 2026, 2027"]),
     (lambda: CZ_RATIO_DREMPEL(2027, "oud"), ["soort", "'oud'"]),
-    (lambda: CZ_STAFFEL_PCT("D"), ["score_2026", "'D'"]),
-    (lambda: CZ_STAFFEL_PCT(1.0), ["score_2026"]),
+    (lambda: CZ_STAFFEL_PCT("D"), ["score_vorig_jaar", "'D'"]),
+    (lambda: CZ_STAFFEL_PCT(1.0), ["score_vorig_jaar"]),
     (lambda: CZ_STAFFEL_PCT("B"), ["kostenpunten", "score B"]),
     (lambda: CZ_STAFFEL_PCT("A", None, None, "misschien"), ["plafondvrij", "'misschien'"]),
     (lambda: CZ_STAFFEL_PCT("B", None, -1), ["kostenpunten", "negatief"]),
@@ -224,16 +224,17 @@ MONEY = st.decimals(min_value=0, max_value=10**9, places=3, allow_nan=False, all
 
 @settings(max_examples=300, deadline=None)
 @given(MONEY, SCORES, SCORES, st.one_of(st.none(), st.integers(0, 10), st.floats(0, 10)), st.booleans())
-def test_staffel_functions_equal_the_rule(budget: Decimal, s26: str | None, s27: str | None,
+def test_staffel_functions_equal_the_rule(budget: Decimal, score_vorig: str | None, score_contract: str | None,
                                           points: float | None, ceiling_free: bool) -> None:
     flag = "ja" if ceiling_free else "nee"
     try:
-        rule = toolkit.staffel_reimbursement(float(budget), s26, s27, cost_points=points, ceiling_free=ceiling_free)
+        rule = toolkit.staffel_reimbursement(float(budget), score_vorig, score_contract, cost_points=points,
+                                             ceiling_free=ceiling_free)
     except toolkit.InputError:
-        assert is_cell_error(CZ_STAFFEL_PCT(s26, s27, points, flag))
+        assert is_cell_error(CZ_STAFFEL_PCT(score_vorig, score_contract, points, flag))
         return
-    pct = CZ_STAFFEL_PCT(s26, s27, points, flag)
-    amount = CZ_STAFFEL_VERGOEDING(float(budget), s26, s27, points, flag)
+    pct = CZ_STAFFEL_PCT(score_vorig, score_contract, points, flag)
+    amount = CZ_STAFFEL_VERGOEDING(float(budget), score_vorig, score_contract, points, flag)
     if rule.percentage is None:
         assert pct == amount == rule.reason
     else:

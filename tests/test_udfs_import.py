@@ -29,8 +29,9 @@ EXPECTED = {  # INTERFACES.md, "Excel functions"
     "CZ_RATIO_VOLDOET": ["postcodes", "clienten", "jaar", "soort"],
     "CZ_EXTRA_CLIENTEN": ["postcodes", "clienten", "jaar", "soort"],
     # Functions that depend on the policy year and had no `jaar` take it as an optional last argument.
-    "CZ_STAFFEL_PCT": ["score_2026", "score_2027", "kostenpunten", "plafondvrij", "jaar"],
-    "CZ_STAFFEL_VERGOEDING": ["budget", "score_2026", "score_2027", "kostenpunten", "plafondvrij", "jaar"],
+    "CZ_STAFFEL_PCT": ["score_vorig_jaar", "score_contractjaar", "kostenpunten", "plafondvrij", "jaar"],
+    "CZ_STAFFEL_VERGOEDING": ["budget", "score_vorig_jaar", "score_contractjaar", "kostenpunten", "plafondvrij",
+                              "jaar"],
     "COOP_FTE_NODIG": ["clienten", "jaar"],
     "COOP_MAX_CLIENTEN": ["fte", "jaar"],
     "COOP_MAX_OMZET": ["uren", "uurtarief", "nacht", "jaar"],
@@ -39,7 +40,8 @@ EXPECTED = {  # INTERFACES.md, "Excel functions"
     "NZ_BUDGET": ["begroting", "voorlopig_t", "voorlopig_t1", "definitief_t1", "zvw_aandeel", "methode", "jaar"],
     "CZ_PLAFOND_PROGNOSE": ["productie", "vorig_jaar", "methode", "jaar"],
     "CZ_PLAFOND_TEKORT": ["plafond", "productie", "vorig_jaar", "methode", "jaar"],
-    "CZ_BIJCONTRACTERING": ["plafond", "productie", "score_2026", "score_2027", "kostenpunten", "plafondvrij",
+    "CZ_BIJCONTRACTERING": ["plafond", "productie", "score_vorig_jaar", "score_contractjaar", "kostenpunten",
+                            "plafondvrij",
                             "vorig_jaar", "methode", "jaar"],
     "CZ_EIGEN_LEVERING": ["eigen", "volle_dochter", "zzp", "onderaannemers"],
 }
@@ -114,7 +116,7 @@ def test_every_function_gets_a_vba_wrapper_with_its_arguments(imported: _Recorde
 
 def test_optional_arguments_are_optional_in_excel(imported: _Recorder) -> None:
     (vba,) = imported.imported
-    assert ("Function CZ_STAFFEL_PCT(score_2026, Optional score_2027, Optional kostenpunten, "
+    assert ("Function CZ_STAFFEL_PCT(score_vorig_jaar, Optional score_contractjaar, Optional kostenpunten, "
             "Optional plafondvrij, Optional jaar)") in vba
     assert "Function CZ_RATIO_DREMPEL(Optional jaar, Optional soort)" in vba
     assert "Function NZ_BUDGET(begroting, voorlopig_t, voorlopig_t1, definitief_t1, Optional zvw_aandeel, " \

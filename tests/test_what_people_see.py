@@ -15,10 +15,10 @@ import pytest
 from libreoffice import convert, only_sheet, pdf_page_sizes, pdf_pages
 from openpyxl import load_workbook
 
-from toolkit.claims import production_from_claims, ratio_from_claims
-from toolkit.rules import assess_additional_purchase
+from toolkit.claims import ratio_from_claims
+from toolkit.claims.ceiling import CeilingRequest, ceiling_from_claims
 from toolkit.workbook import examples_dir, template_path
-from toolkit.workbook.ceiling_report import CeilingEntry, write_ceiling_report
+from toolkit.workbook.ceiling_report import write_ceiling_report
 from toolkit.workbook.fill import fill
 from toolkit.workbook.ratio_report import write_ratio_report
 from toolkit.workbook.specs import SPECS
@@ -47,13 +47,9 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     claims = ratio_from_claims(EXAMPLES / "declaraties_2025.csv", year=2027)
     files["rapport_ratio"] = write_ratio_report(claims, list(claims.providers.values()), work / "rapport_ratio.xlsx",
                                                 force=False)
-    production = production_from_claims(EXAMPLES / "declaraties_2027.csv", year=2027)
-    entries = []
-    for report in production.providers.values():
-        outcome = assess_additional_purchase(300_000, [str(m) for m in report.monthly[:report.last_month]],
-                                             score_2026="B", cost_points=6, year=2027)
-        entries.append(CeilingEntry(report.provider, outcome.forecast, outcome))
-    files["rapport_plafond"] = write_ceiling_report(entries, work / "rapport_plafond.xlsx", force=False)
+    forecasts = ceiling_from_claims(EXAMPLES / "declaraties_2027.csv", ceiling=300_000, year=2027,
+                                    request=CeilingRequest(score_previous="B", cost_points=6))
+    files["rapport_plafond"] = write_ceiling_report(forecasts.reports, work / "rapport_plafond.xlsx", force=False)
     pdfs = convert(list(files.values()), work / "pdf", "pdf")
     return {name: pdfs[path] for name, path in files.items()}
 

@@ -27,7 +27,7 @@ import toolkit
 import toolkit.udfs
 from toolkit import PolicyYearError
 from toolkit.parameters import OVERLAY_VARIABLE
-from toolkit.parameters.loader import TOPIC_FILES, read_bundled_yaml
+from toolkit.parameters.files import read_bundled_yaml, topic_files
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -39,7 +39,7 @@ def _write(path: Path, data: Any) -> None:
 
 def make_overlay(directory: Path, year: int, change: dict[tuple[str, str], Any]) -> Path:
     """Copy every topic's 2027 values to `year`, then apply `change` ((topic, parameter) -> value)."""
-    for insurer, topic in TOPIC_FILES:
+    for insurer, topic in topic_files():
         data = copy.deepcopy(read_bundled_yaml(f"{insurer}/{topic}.yaml"))
         for name, spec in data["parameters"].items():
             entry = copy.deepcopy(spec["values"][2027])
@@ -164,8 +164,13 @@ def test_regenerated_templates_recalculate_the_2028_answer(overlay_2028: Path, t
         values = {"in_jaar": year, "in_postcodes": ["5611", "5612", "5613"], "in_clienten": [4, 3, 4]}
         files.append(typed_into(tmp_path / "sjablonen" / "cz_ratio.xlsx", values, tmp_path / f"jaar{year}.xlsx"))
     converted = recalculate(files, tmp_path / "herberekend")
-    found = [load_workbook(converted[f], data_only=True)["Uitkomst"] for f in files]
-    assert [(ws["B7"].value, ws["B8"].value) for ws in found] == [(3, True), (4, False)]
+    found = [load_workbook(converted[f], data_only=True) for f in files]
+
+    def named(wb: Any, name: str) -> object:
+        sheet, cell = next(iter(wb.defined_names[name].destinations))
+        return wb[sheet][cell.replace("$", "")].value
+
+    assert [(named(wb, "out_drempel"), named(wb, "out_voldoet")) for wb in found] == [(3, "ja"), (4, "nee")]
 
 
 # --- every surface that shows a policy number follows the data --------------------------------------------
@@ -217,7 +222,7 @@ def _surfaces(udfs: Any) -> str:
     texts.append(toolkit.staffel_percentage("B", cost_points=6).reason)
     texts.append(toolkit.staffel_percentage("A", production_agreement=1000).reason)
     texts.append(toolkit.assess_client_area_ratio({"5611": 1}, year=2027).reason)
-    texts += list(toolkit.assess_additional_purchase(1_000_000, [10_000], score_2026="C").reasons)
+    texts += list(toolkit.assess_additional_purchase(1_000_000, [10_000], score_previous="C").reasons)
     texts.append(toolkit.assess_own_delivery(1, 0, 1, 1).reason)
     for call in (lambda: toolkit.staffel_percentage("B"),):
         with pytest.raises(toolkit.InputError) as info:
@@ -238,9 +243,13 @@ def test_every_text_shows_the_numbers_of_the_data_in_force(in_force: Any, tmp_pa
 
 
 def test_no_policy_number_is_typed_into_the_help_of_the_code() -> None:
-    """The sources of the texts (udfs, specs, cli) carry placeholders, not the values themselves."""
-    for path in ("toolkit/udfs.py", "toolkit/workbook/specs.py", "toolkit/cli.py"):
-        source = (ROOT / path).read_text(encoding="utf-8")
+    """The sources of the texts (each rule's Excel functions and template, the command) carry placeholders, not
+    the values themselves."""
+    texts = [*(ROOT / "toolkit" / "rules").glob("*/excel.py"), *(ROOT / "toolkit" / "rules").glob("*/template.py"),
+             *(ROOT / "toolkit" / "cli").glob("*.py"), ROOT / "toolkit" / "udfs.py", ROOT / "toolkit/workbook/specs.py"]
+    assert len(texts) > 12
+    for path in texts:
+        source = path.read_text(encoding="utf-8")
         for literal in ("55 cliënten", "2.496", "2.080", "€ 100.000", "36 uur", "90%", "10%", "(2025-2027)",
                         "≥ 5", "geeft 85"):
             assert literal not in source, (path, literal)

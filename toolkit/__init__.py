@@ -1,9 +1,10 @@
 """zorginkoop-toolkit: Dutch wijkverpleging providers checked against their insurers' purchasing rules.
 
-The rules live in `toolkit.rules` (pure functions), their numbers in `toolkit.parameters` (dated data);
-typed numbers are read by `toolkit.numbers`; claim files by `toolkit.claims`. The `zorginkoop` command,
-the Excel functions and the template workbooks are thin edges over them. Heavy readers (pyarrow,
-calamine) are imported only when claim files are read.
+The rules live in `toolkit.rules` (one package per rule, pure functions, each declaring itself once), their
+numbers in `toolkit.parameters` (dated data); typed numbers are read by `toolkit.numbers`; claim files by
+`toolkit.claims`. The `zorginkoop` command, the Excel functions and the template workbooks are thin edges
+over them. What each rule exports is exported here too. Heavy readers (pyarrow, calamine) are imported only
+when claim files are read.
 """
 
 from __future__ import annotations
@@ -12,81 +13,38 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, ParameterDataError, PolicyYearError, ToolkitError
 from .numbers import parse_number
-from .rules import (
-    AdditionalPurchase,
-    CeilingForecast,
-    CooperativeAssessment,
-    MaxTurnover,
-    NachtzorgIndexation,
-    OwnDelivery,
-    RatioAssessment,
-    StaffelOutcome,
-    additional_budget_request,
-    assess_additional_purchase,
-    assess_client_area_ratio,
-    assess_cooperative,
-    assess_own_delivery,
-    assess_ratio_counts,
-    check_working_time,
-    cooperative_max_turnover,
-    forecast_ceiling,
-    fte_from_weekly_hours,
-    index_nachtzorg_budget,
-    indexation_factor,
-    ratio_threshold,
-    staffel_percentage,
-    staffel_reimbursement,
-    weighted_index,
-)
+from .rules import EXPORTED
+from .version import __version__
 
 if TYPE_CHECKING:
-    from .claims import ClaimsRatioReport, ProductionReport, production_from_claims, ratio_from_claims
+    from .claims import (
+        CeilingReport,
+        ClaimsRatioReport,
+        CoreAreaReport,
+        ProductionReport,
+        ceiling_from_claims,
+        core_area_share_from_claims,
+        production_from_claims,
+        ratio_from_claims,
+    )
 
-__version__ = "0.1.0"
+globals().update(EXPORTED)
+
+# What `toolkit.claims` offers, loaded on first use.
+_CLAIMS = frozenset({"ratio_from_claims", "ClaimsRatioReport", "production_from_claims", "ProductionReport",
+                     "ceiling_from_claims", "CeilingReport", "core_area_share_from_claims", "CoreAreaReport"})
 
 
 def __getattr__(name: str) -> Any:
     # Lazy: `import toolkit` must stay cheap for the Excel functions; pyarrow loads on first use.
-    if name in {"ratio_from_claims", "ClaimsRatioReport", "production_from_claims", "ProductionReport"}:
-        from . import claims
+    if name in _CLAIMS:
+        from . import claims  # pyarrow on first use, not on `import toolkit`
 
         return getattr(claims, name)
     raise AttributeError(f"module 'toolkit' has no attribute {name!r}")
 
 
-__all__ = [
-    "AdditionalPurchase",
-    "CeilingForecast",
-    "ClaimsRatioReport",
-    "CooperativeAssessment",
-    "InputError",
-    "MaxTurnover",
-    "NachtzorgIndexation",
-    "OwnDelivery",
-    "ParameterDataError",
-    "PolicyYearError",
-    "ProductionReport",
-    "RatioAssessment",
-    "StaffelOutcome",
-    "ToolkitError",
-    "__version__",
-    "additional_budget_request",
-    "assess_additional_purchase",
-    "assess_client_area_ratio",
-    "assess_cooperative",
-    "assess_own_delivery",
-    "assess_ratio_counts",
-    "check_working_time",
-    "cooperative_max_turnover",
-    "forecast_ceiling",
-    "fte_from_weekly_hours",
-    "index_nachtzorg_budget",
-    "indexation_factor",
-    "parse_number",
-    "production_from_claims",
-    "ratio_from_claims",
-    "ratio_threshold",
-    "staffel_percentage",
-    "staffel_reimbursement",
-    "weighted_index",
-]
+__all__ = ["CeilingReport", "ClaimsRatioReport", "CoreAreaReport", "InputError", "ParameterDataError",
+           "PolicyYearError", "ProductionReport", "ToolkitError", "__version__", "ceiling_from_claims",
+           "core_area_share_from_claims", "parse_number", "production_from_claims", "ratio_from_claims"]
+__all__ += sorted(EXPORTED)

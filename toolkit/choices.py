@@ -48,3 +48,10 @@ def yes_no(value: object) -> bool | None:
         word = value.strip().lower()
         return True if word in _YES else False if word in _NO else None
     return None
+
+def flag(value: object, field: str) -> bool:
+    """A ja/nee argument: True/False, or the spellings of `choices.yes_no`."""
+    answer = yes_no(value)
+    if answer is None:
+        raise InputError(f"{field}: {show_value(value)} is geen ja/nee", field=field, value=value)
+    return answer

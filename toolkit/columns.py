@@ -26,7 +26,7 @@ _IGNORED = re.compile(r"[\s_.\-\u2010-\u2015]+")  # white space, _ . - and the o
 def header_key(name: object) -> str:
     """A header as it is compared: case, diacritics, spaces, '-', '_' and '.' ignored.
 
-    `Cliëntnummer`, `clientnummer` and `CLIENT-NUMMER` give one key; `Score 2026` and `score_2026` too.
+    `Cliëntnummer`, `clientnummer` and `CLIENT-NUMMER` give one key; `Score vorig jaar` and `score_vorig_jaar` too.
     NFKD splits a letter from its diacritic (ë -> e + ¨), which is then left out, and folds a no-break
     space into a space."""
     decomposed = unicodedata.normalize("NFKD", str(name))

@@ -26,10 +26,9 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from functools import cache
 from typing import Any
 
-from .errors import InputError, ParameterDataError, show_value
+from .errors import InputError, show_value
 
 KINDS = ("money", "count", "fraction", "number")
 MAX_TEXT = 64  # characters of typed text: "€ 1.234.567.890.123,45" is 22; a longer value is no amount
@@ -248,38 +247,6 @@ class Quantity:
         return "tot en met " + high if high is not None else "elk getal"
 
 
-_QUANTITY_KEYS = {"reading", "label", "minimum", "maximum", "above_minimum", "percent_hint", "grouped"}
-
-
-@cache
-def quantities() -> dict[str, Quantity]:
-    """The plausible ranges of `parameters/data/plausible.yaml` (checked strictly: a typo fails loudly)."""
-    from .parameters.loader import read_bundled_yaml
-
-    relative = "plausible.yaml"
-    data = read_bundled_yaml(relative)
-    if not isinstance(data, dict) or set(data) != {"source", "quantities"} or not isinstance(data["quantities"], dict):
-        raise ParameterDataError(f"{relative}: verwacht de sleutels 'source' en 'quantities'")
-    result: dict[str, Quantity] = {}
-    for name, spec in data["quantities"].items():
-        if not isinstance(spec, dict) or not {"reading", "label"} <= set(spec) <= _QUANTITY_KEYS:
-            raise ParameterDataError(f"{relative}: {name}: verwacht {sorted(_QUANTITY_KEYS)}")
-        if spec["reading"] not in KINDS:
-            raise ParameterDataError(f"{relative}: {name}: reading {spec['reading']!r} onbekend")
-        bounds = {key: None if spec.get(key) is None else Decimal(str(spec[key])) for key in ("minimum", "maximum")}
-        result[str(name)] = Quantity(str(name), spec["reading"], str(spec["label"]), bounds["minimum"],
-                                     bounds["maximum"], bool(spec.get("above_minimum", False)),
-                                     bool(spec.get("percent_hint", False)), bool(spec.get("grouped", True)))
-    return result
-
-
-def quantity(name: str) -> Quantity:
-    try:
-        return quantities()[name]
-    except KeyError:
-        raise ParameterDataError(f"plausible.yaml: bereik '{name}' ontbreekt") from None
-
-
 # --- Dutch display ------------------------------------------------------------------------------------------
 # Written out rather than through Babel: three exact Decimal formats, the same in the xlwings Lite file,
 # which carries no Babel (../shared/NOTES.md shows Babel gives the same strings for these formats).
@@ -313,6 +280,11 @@ def format_percent(value: Decimal | int | float, places: int = 2) -> str:
     return f"{_grouped(_decimal(value) * 100, places)} %"
 
 
+def percent_text(share: Decimal) -> str:
+    """A policy share as the rules' reasons write it: 80 %, 82,5 % (the templates build the same text)."""
+    return f"{format_number(share * 100)} %"
+
+
 def format_number(value: Decimal | int | float, places: int | None = None) -> str:
     """`1.234,5`: Dutch grouping and decimal comma; trailing zeros dropped unless `places` is given."""
     number = _decimal(value)
@@ -323,5 +295,4 @@ def format_number(value: Decimal | int | float, places: int | None = None) -> st
     return _grouped(number, places)
 
 
-__all__ = ["KINDS", "Quantity", "format_money", "format_number", "format_percent", "parse_number", "quantities",
-           "quantity"]
+__all__ = ["KINDS", "Quantity", "format_money", "format_number", "format_percent", "parse_number", "percent_text"]

@@ -48,15 +48,15 @@ def to_pc4(value: object, *, field: str = "postcode", row: int | None = None) ->
         text = str(value)
     match = _POSTCODE.match(text)
     if match is None:
-        where = f" in rij {row}" if row is not None else ""
-        raise InputError(
-            f"postcode {show_value(value)}{where} is geen geldige PC4 (verwacht 4 cijfers, niet beginnend "
-            "met 0, eventueel gevolgd door 2 letters)",
-            field=field,
-            value=value,
-            row=row,
-        )
+        raise InputError(not_a_pc4(value, row), field=field, value=value, row=row)
     return match.group(1)
+
+
+def not_a_pc4(value: object, row: int | None = None) -> str:
+    """The one message for a value that is no postcode (a cell, an argument, a claim line)."""
+    where = f" in rij {row}" if row is not None else ""
+    return (f"postcode {show_value(value)}{where} is geen geldige PC4 (verwacht 4 cijfers, niet beginnend met 0, "
+            "eventueel gevolgd door 2 letters)")
 
 
 def validate(value: object) -> str:

@@ -1,10 +1,13 @@
 """The rules as Excel functions, for classic xlwings (Windows) and xlwings Lite (Excel on the web, Mac).
 
 Classic: `UDF Modules = toolkit.udfs` in the workbook's xlwings.conf sheet, then "Import Functions".
-Lite: `workbooks/lite/main.py` carries this module and the rules in one generated file. Each function
-only converts what Excel sends (ranges as lists, empty cells as None, every number as a float, error
-cells as text) and calls a rule in `toolkit.rules`; text numbers ('450.000', '12,5', '85%') are read by
-the rules themselves through `toolkit.numbers`, so a cell gives the same value as the Python API.
+Lite: `workbooks/lite/main.py` carries this module and the rules in one generated file.
+
+Every function is made here from a rule's declaration (`ExcelFunction` in `toolkit/rules/<rule>/excel.py`):
+its name, its Dutch arguments and help, and what it computes. A function only converts what Excel sends
+(ranges as lists, empty cells as None, every number as a float, error cells as text) by the reading each
+argument declares, and calls the rule; text numbers ('450.000', '12,5', '85%') are read by the rules
+themselves through `toolkit.numbers`, so a cell gives the same value as the Python API.
 
 Why the shape is unusual:
 - No type annotations on the functions themselves: xlwings reads them as converters.
@@ -13,11 +16,11 @@ Why the shape is unusual:
   (empty: the current policy year of the parameter data); a year the data does not cover gives the
   Dutch year error in the cell, never another year's answer.
 - Help texts name policy numbers through placeholders filled from the parameter data when the module
-  is imported (`toolkit.parameters.phrases`), never as typed literals.
+  is imported (`toolkit.rules.phrases`), never as typed literals.
 - Errors never escape as a traceback: a `ToolkitError` becomes a short Dutch text in the cell that
   starts with the Dutch Excel error name (`#WAARDE! …`), the same on both runtimes (classic xlwings
   turns a returned NaN into an empty cell, so a real error value cannot be relied on there).
-- `err_to_str=True` on every argument (`_args`): otherwise classic xlwings hands an error cell (#N/B) over as
+- `err_to_str=True` on every argument (`excel_function`): otherwise classic xlwings hands an error cell (#N/B) over as
   None, and it would be skipped like an empty cell instead of being reported.
 """
 
@@ -26,17 +29,15 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 from xlwings import arg, func
 
-from . import rules
 from .choices import yes_no
 from .errors import InputError, ToolkitError, relabel, show_value
-from .parameters import policy_year
-from .parameters.phrases import render
-from .rules.ceiling import project_production
-from .rules.ratio import client_area_ratio
+from .rules import RULES
+from .rules.declaration import REQUIRED, Argument, ExcelError, ExcelFunction
+from .rules.phrases import render
 
 VALUE_ERROR = "#WAARDE!"
 NUMBER_ERROR = "#GETAL!"
@@ -47,19 +48,11 @@ _EXCEL_ERRORS = frozenset({
     "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!",
     "#CALC!", "#LEEG!", "#DEEL/0!", "#WAARDE!", "#VERW!", "#NAAM?", "#GETAL!", "#N/B",
 })
-_F = TypeVar("_F", bound=Callable[..., Any])
 
-# The rules name their fields in English; the cell message uses the Excel argument's Dutch name.
-_DUTCH_FIELDS = {
-    "granted_budget": "budget", "score_2026": "score_2026", "score_2027": "score_2027",
-    "cost_points": "kostenpunten", "ceiling_free": "plafondvrij", "clients": "clienten",
-    "level6_fte": "fte", "hourly_tariff": "uurtarief", "night": "nacht", "member_hours": "uren",
-    "personnel": "personeel", "material": "materieel", "prelim_t": "voorlopig_t",
-    "prelim_prev": "voorlopig_t1", "final_prev": "definitief_t1", "postcodes": "postcode",
-    "zvw_share": "zvw_aandeel", "method": "methode", "provider": "soort", "areas": "postcodes", "year": "jaar",
-    "ceiling": "plafond", "monthly_production": "productie", "last_year_monthly": "vorig_jaar",
-    "own": "eigen", "full_subsidiary": "volle_dochter", "self_employed": "zzp", "subcontractors": "onderaannemers",
-}
+# The rules name their fields in English; a cell's message uses the name of the Excel argument that fed the
+# field (each argument declares its `field`). A postcode in a row's message reads better singular.
+_COMMON_FIELDS = {"postcodes": "postcode", "areas": "postcodes", "year": "jaar"}
+_ERROR_CODES = {"div0": DIV0_ERROR, "number": NUMBER_ERROR, "value": VALUE_ERROR}
 
 
 # --- conversion helpers (typed; the public functions below stay unannotated for xlwings) -------------
@@ -70,7 +63,7 @@ def _cell_message(err: ToolkitError, fields: Mapping[str, str]) -> str:
     return f"{VALUE_ERROR} {message}"
 
 
-def _in_cell(compute: Callable[[], Any], fields: Mapping[str, str] = _DUTCH_FIELDS) -> Any:
+def _in_cell(compute: Callable[[], Any], fields: Mapping[str, str]) -> Any:
     """Run one Excel function: a ToolkitError becomes its Dutch message, never a traceback."""
     try:
         return compute()
@@ -169,310 +162,73 @@ def _excel_number(value: Decimal | float | int) -> float | str:
     return number
 
 
-def _args(**docs: str) -> Callable[[_F], _F]:
-    """xlwings' @arg for each argument: its Dutch help text, and error cells as text (`err_to_str`).
-
-    Docstring and help texts are rendered with the parameter data's values for the current policy year
-    (`{clienten_per_fte}` and the like). The texts are also kept on the function (`__arg_docs__`) for
-    docs/functies.md, because on Linux xlwings' decorators are no-ops and keep nothing.
-    """
-    def decorate(function: _F) -> _F:
-        rendered = {name: render(doc) for name, doc in docs.items()}
-        function.__doc__ = render(function.__doc__ or "")
-        for name, doc in rendered.items():
-            function = arg(name, doc=doc, err_to_str=True)(function)
-        function.__arg_docs__ = rendered  # type: ignore[attr-defined]
-        return function
-    return decorate
+# How each declared reading takes a cell (`Argument.reading`).
+_READINGS: dict[str, Callable[[object, Argument], Any]] = {
+    "value": lambda value, a: _value(value, a.name),
+    "required": lambda value, a: _required(value, a.name),
+    "cells": lambda value, a: _cells(value, a.name),
+    "months": lambda value, a: _months(value, a.name),
+    "period": lambda value, a: _period(value, a.name),
+    "flag": lambda value, a: _flag(value, a.name),
+    "score": lambda value, a: _score(value, a.name),
+    "text": lambda value, a: _text(value, a.name, a.default),
+}
 
 
-# --- the Excel functions -------------------------------------------------------------------------
-
-_ARG_POSTCODES = "Bereik met postcodes (PC4 zoals 5611 of volledig zoals 5611 AB); lege cellen tellen niet mee."
-_ARG_CLIENTEN = "Bereik met het aantal CZ-cliënten per postcode, rij voor rij naast de postcodes."
-_ARG_JAAR = "Beleidsjaar; leeg = {jaar} (gedekt: {jaren_gedekt})."
-_ARG_RATIO_JAAR = "Beleidsjaar ({ratio_jaren}); leeg = {jaar}. De declaraties van {declaratiejaar} tellen."
-_ARG_SOORT = "bestaand (standaard) of nieuw."
-_RATIO_ARGS = {"postcodes": _ARG_POSTCODES, "clienten": _ARG_CLIENTEN, "jaar": _ARG_RATIO_JAAR, "soort": _ARG_SOORT}
-_ARG_SCORE_2026 = "Waardemodelscore van het jaar vóór het beleidsjaar ({jaar_vorig} bij {jaar}): A, B, C of leeg."
-_ARG_SCORE_2027 = "Waardemodelscore van het beleidsjaar ({jaar}): A, B, C of leeg."
-_ARG_KOSTENPUNTEN = ("Punten op het kostenonderdeel (nodig bij score B; {min_punten} of meer geeft {pct_b} in "
-                     "{jaar}).")
-_ARG_PLAFONDVRIJ = "ja/nee: plafondvrije afspraak (geeft {pct_plafondvrij} in {jaar})."
-_ARG_PRODUCTIE = "Bereik met de productie per maand in euro, januari eerst; leeg na de laatst bekende maand."
-_ARG_VORIG_JAAR = "Optioneel bereik met de twaalf maanden van vorig jaar (voor de seizoensmethode)."
-_ARG_PLAF_METHODE = "lineair (standaard) of seizoen (volgens het profiel van vorig jaar)."
-_ARG_PLAFOND = "Omzetplafond voor het beleidsjaar in euro."
+def _cell_result(result: Any) -> Any:
+    """What a rule gives, as the cell shows it: numbers as Excel numbers, an ExcelError as its Dutch code."""
+    if isinstance(result, ExcelError):
+        return f"{_ERROR_CODES[result.kind]} {result.reason}"
+    if isinstance(result, bool | str) or (isinstance(result, int) and abs(result) < 2**53):
+        return result
+    return _excel_number(result)
 
 
-def _assess_ratio(postcodes: object, clienten: object, jaar: object, soort: object) -> rules.RatioAssessment:
-    counts = rules.clients_by_area(_cells(postcodes, "postcodes"), _cells(clienten, "clienten"))
-    return rules.assess_client_area_ratio(counts, year=_value(jaar, "jaar"),
-                                          provider=_text(soort, "soort", "bestaand"))
+def _defined(name: str, arguments: tuple[Argument, ...], call: Callable[[tuple[Any, ...]], Any]) -> Any:
+    """A plain function `name(arg, …, optional=default)` that hands its arguments to `call`: both xlwings
+    runtimes read a function's own parameters (its code object, not `__signature__`), to name the Excel
+    arguments and to know which are optional. The names are the declarations' (identifiers, checked)."""
+    for argument in arguments:
+        assert argument.name.isidentifier() and not argument.name.startswith("_"), argument.name
+    assert name.isidentifier(), name
+    parameters = ", ".join(a.name if a.default is REQUIRED else f"{a.name}=_defaults[{i}]"
+                           for i, a in enumerate(arguments))
+    source = f"def {name}({parameters}):\n    return _call(({''.join(a.name + ', ' for a in arguments)}))\n"
+    namespace: dict[str, Any] = {"_call": call, "_defaults": [a.default for a in arguments]}
+    exec(compile(source, f"<zorginkoop {name}>", "exec"), namespace)
+    return namespace[name]
 
 
-@func
-@_args(
-    postcodes=_ARG_POSTCODES,
-    clienten=_ARG_CLIENTEN,
-)
-def CZ_RATIO(postcodes, clienten):
-    """CZ klant-werkgebiedratio: cliënten gedeeld door het aantal postcodegebieden (PC4) met cliënten."""
-    def compute() -> float | str:
-        counts = rules.clients_by_area(_cells(postcodes, "postcodes"), _cells(clienten, "clienten"))
-        ratio = client_area_ratio(sum(counts.values()), len(counts))
-        return f"{DIV0_ERROR} geen postcodegebieden met cliënten" if ratio is None else _excel_number(ratio)
-    return _in_cell(compute)
+def excel_function(declared: ExcelFunction) -> Callable[..., Any]:
+    """The Excel function of a declaration: the signature xlwings reads (Dutch argument names, Python defaults
+    for optional arguments), the Dutch help rendered with the parameter data in force, each argument read as
+    declared, and every error a Dutch message in the cell.
+
+    The help texts are also kept on the function (`__arg_docs__`) for docs/functies.md, because on Linux
+    xlwings' decorators are no-ops and keep nothing."""
+    arguments = declared.arguments
+    fields = {**_COMMON_FIELDS, **{a.field: a.name for a in arguments if a.field}}
+
+    def call(values: tuple[Any, ...]) -> Any:
+        def compute() -> Any:
+            read = {a.name: _READINGS[a.reading](value, a) for a, value in zip(arguments, values, strict=True)}
+            return _cell_result(declared.compute(**read))
+        return _in_cell(compute, fields)
+
+    function = _defined(declared.name, arguments, call)
+    function.__module__ = __name__
+    function.__doc__ = render(declared.description)
+    rendered = {a.name: render(a.help) for a in arguments}
+    decorated: Any = function
+    for name, doc in rendered.items():
+        decorated = arg(name, doc=doc, err_to_str=True)(decorated)
+    decorated = func(decorated)
+    decorated.__arg_docs__ = rendered
+    return decorated  # type: ignore[no-any-return]
 
 
-@func
-@_args(
-    jaar=_ARG_RATIO_JAAR,
-    soort=_ARG_SOORT,
-)
-def CZ_RATIO_DREMPEL(jaar=None, soort="bestaand"):
-    """Minimaal gemiddeld aantal cliënten per postcodegebied dat CZ eist in het beleidsjaar (n.v.t.: geen eis)."""
-    def compute() -> float | str:
-        chosen = policy_year(_value(jaar, "jaar"))  # read here too: the n.v.t. text names it
-        threshold = rules.ratio_threshold(chosen, _text(soort, "soort", "bestaand"))
-        return f"n.v.t.: geen eis in {chosen}" if threshold is None else _excel_number(threshold)
-    return _in_cell(compute)
-
-
-@func
-@_args(**_RATIO_ARGS)
-def CZ_RATIO_VOLDOET(postcodes, clienten, jaar=None, soort="bestaand"):
-    """WAAR als de klant-werkgebiedratio de CZ-drempel haalt (ook WAAR als er dat jaar geen eis geldt)."""
-    return _in_cell(lambda: _assess_ratio(postcodes, clienten, jaar, soort).meets)
-
-
-@func
-@_args(**_RATIO_ARGS)
-def CZ_EXTRA_CLIENTEN(postcodes, clienten, jaar=None, soort="bestaand"):
-    """Aantal cliënten dat er in dezelfde postcodegebieden bij moet om de CZ-drempel te halen (0: gehaald)."""
-    return _in_cell(lambda: _assess_ratio(postcodes, clienten, jaar, soort).clients_needed)
-
-
-def _staffel(budget: object, score_2026: object, score_2027: object, kostenpunten: object,
-             plafondvrij: object, jaar: object) -> rules.StaffelOutcome:
-    return rules.staffel_reimbursement(
-        _required(budget, "budget"), _score(score_2026, "score_2026"), _score(score_2027, "score_2027"),
-        cost_points=_value(kostenpunten, "kostenpunten"), ceiling_free=_flag(plafondvrij, "plafondvrij"),
-        year=_value(jaar, "jaar"),
-    )
-
-
-@func
-@_args(
-    score_2026=_ARG_SCORE_2026,
-    score_2027=_ARG_SCORE_2027,
-    kostenpunten=_ARG_KOSTENPUNTEN,
-    plafondvrij=_ARG_PLAFONDVRIJ,
-    jaar=_ARG_JAAR,
-)
-def CZ_STAFFEL_PCT(score_2026, score_2027=None, kostenpunten=None, plafondvrij=False, jaar=None):
-    """Deel van het toegekende aanvullende budget dat CZ vergoedt (staffel § 3.2.4), als fractie; anders de reden."""
-    def compute() -> float | str:
-        outcome = _staffel(0, score_2026, score_2027, kostenpunten, plafondvrij, jaar)
-        return outcome.reason if outcome.percentage is None else _excel_number(outcome.percentage)
-    return _in_cell(compute)
-
-
-@func
-@_args(
-    budget="Toegekend aanvullend budget in euro.",
-    score_2026=_ARG_SCORE_2026,
-    score_2027=_ARG_SCORE_2027,
-    kostenpunten=_ARG_KOSTENPUNTEN,
-    plafondvrij=_ARG_PLAFONDVRIJ,
-    jaar=_ARG_JAAR,
-)
-def CZ_STAFFEL_VERGOEDING(budget, score_2026, score_2027=None, kostenpunten=None, plafondvrij=False, jaar=None):
-    """Vergoeding op het toegekende aanvullende budget volgens de staffel, afgerond op centen; anders de reden."""
-    def compute() -> float | str:
-        outcome = _staffel(budget, score_2026, score_2027, kostenpunten, plafondvrij, jaar)
-        return outcome.reason if outcome.amount is None else _excel_number(outcome.amount)
-    return _in_cell(compute)
-
-
-@func
-@_args(
-    clienten="Aantal cliënten van de zorgcoöperatie.",
-    jaar=_ARG_JAAR,
-)
-def COOP_FTE_NODIG(clienten, jaar=None):
-    """FTE hbo-verpleegkundige (niveau 6) die nodig is: 1 FTE per {clienten_per_fte} cliënten (in {jaar})."""
-    return _in_cell(lambda: _excel_number(rules.assess_cooperative(
-        _required(clienten, "clienten"), 0, year=_value(jaar, "jaar")).required_fte))
-
-
-@func
-@_args(
-    fte="FTE hbo-verpleegkundige (niveau 6) in dienst.",
-    jaar=_ARG_JAAR,
-)
-def COOP_MAX_CLIENTEN(fte, jaar=None):
-    """Maximaal aantal cliënten bij deze FTE niveau 6: FTE maal {clienten_per_fte}, naar beneden afgerond."""
-    return _in_cell(lambda: rules.assess_cooperative(0, _required(fte, "fte"), year=_value(jaar, "jaar")).max_clients)
-
-
-@func
-@_args(
-    uren="Bereik met de uren per jaar per lid; lege cellen tellen niet mee.",
-    uurtarief="Geschat uurtarief in euro (eigen schatting).",
-    nacht="ja/nee: nachtdienst (gemiddeld {uren_week_nacht} in plaats van {uren_week} uur per week).",
-    jaar=_ARG_JAAR,
-)
-def COOP_MAX_OMZET(uren, uurtarief, nacht=False, jaar=None):
-    """Maximale omzet: uren per lid afgetopt ({uren_jaar} uur, nacht {uren_jaar_nacht} in {jaar}) maal het uurtarief."""
-    return _in_cell(lambda: _excel_number(rules.cooperative_max_turnover(
-        _cells(uren, "uren"), _required(uurtarief, "uurtarief"), night=_flag(nacht, "nacht"),
-        year=_value(jaar, "jaar")).max_turnover))
-
-
-@func
-@_args(
-    personeel="NZa-personeelsindex (OVA) als fractie: 3,1% = 0,031.",
-    materieel="Materiële index (CPB, particuliere consumptie) als fractie.",
-    jaar=_ARG_JAAR,
-)
-def NZ_GEWOGEN_INDEX(personeel, materieel, jaar=None):
-    """Gewogen index nachtzorg: {gewicht_pers} personeelsindex + {gewicht_mat} materiële index (in {jaar})."""
-    return _in_cell(lambda: _excel_number(rules.weighted_index(
-        _required(personeel, "personeel"), _required(materieel, "materieel"), year=_value(jaar, "jaar"))))
-
-
-_ARG_VOORLOPIG_T = "Voorlopige gewogen index voor jaar T, als fractie."
-_ARG_VOORLOPIG_T1 = "Voorlopige gewogen index voor jaar T-1, als fractie."
-_ARG_DEFINITIEF_T1 = "Definitieve gewogen index voor jaar T-1, als fractie."
-_ARG_METHODE = "multiplicatief (standaard, zoals de NZa) of additief (de letterlijke tekst)."
-
-
-def _method(methode: object) -> str:
-    return _text(methode, "methode", "multiplicatief")
-
-
-@func
-@_args(
-    voorlopig_t=_ARG_VOORLOPIG_T,
-    voorlopig_t1=_ARG_VOORLOPIG_T1,
-    definitief_t1=_ARG_DEFINITIEF_T1,
-    methode=_ARG_METHODE,
-    jaar=_ARG_JAAR,
-)
-def NZ_INDEXFACTOR(voorlopig_t, voorlopig_t1, definitief_t1, methode="multiplicatief", jaar=None):
-    """Indexfactor op het nachtzorgbudget: voorlopige index T, gecorrigeerd met definitief min voorlopig T-1."""
-    return _in_cell(lambda: _excel_number(rules.indexation_factor(
-        _required(voorlopig_t, "voorlopig_t"), _required(voorlopig_t1, "voorlopig_t1"),
-        _required(definitief_t1, "definitief_t1"), _method(methode), year=_value(jaar, "jaar"))))
-
-
-@func
-@_args(
-    begroting="Goedgekeurd budget onplanbare nachtzorg in euro.",
-    voorlopig_t=_ARG_VOORLOPIG_T,
-    voorlopig_t1=_ARG_VOORLOPIG_T1,
-    definitief_t1=_ARG_DEFINITIEF_T1,
-    zvw_aandeel="Deel van het budget voor Zvw-cliënten, als fractie (75% = 0,75); leeg = 100%.",
-    methode=_ARG_METHODE,
-    jaar=_ARG_JAAR,
-)
-def NZ_BUDGET(begroting, voorlopig_t, voorlopig_t1, definitief_t1, zvw_aandeel=1, methode="multiplicatief",
-              jaar=None):
-    """Vergoed nachtzorgbudget: begroting x indexfactor x Zvw-aandeel, afgerond op centen."""
-    def compute() -> float | str:
-        share = _value(zvw_aandeel, "zvw_aandeel")
-        result = rules.index_nachtzorg_budget(
-            _required(begroting, "begroting"), prelim_t=_required(voorlopig_t, "voorlopig_t"),
-            prelim_prev=_required(voorlopig_t1, "voorlopig_t1"), final_prev=_required(definitief_t1, "definitief_t1"),
-            zvw_share=1 if share is None else share, method=_method(methode), year=_value(jaar, "jaar"))
-        return _excel_number(result.reimbursed)
-    # Here the rule's `budget` is the Excel argument `begroting` (in the staffel it is `budget`).
-    return _in_cell(compute, {**_DUTCH_FIELDS, "budget": "begroting"})
-
-
-def _plafond_method(methode: object) -> str:
-    return _text(methode, "methode", "lineair")
-
-
-@func
-@_args(
-    productie=_ARG_PRODUCTIE,
-    vorig_jaar=_ARG_VORIG_JAAR,
-    methode=_ARG_PLAF_METHODE,
-    jaar=_ARG_JAAR,
-)
-def CZ_PLAFOND_PROGNOSE(productie, vorig_jaar=None, methode="lineair", jaar=None):
-    """Verwachte productie over het hele jaar: de bekende maanden doorgetrokken (lineair of naar seizoen)."""
-    return _in_cell(lambda: _excel_number(project_production(
-        _cells(productie, "productie"), last_year_monthly=_months(vorig_jaar, "vorig_jaar"),
-        method=_plafond_method(methode), year=_value(jaar, "jaar")).projected_year))
-
-
-@func
-@_args(
-    plafond=_ARG_PLAFOND,
-    productie=_ARG_PRODUCTIE,
-    vorig_jaar=_ARG_VORIG_JAAR,
-    methode=_ARG_PLAF_METHODE,
-    jaar=_ARG_JAAR,
-)
-def CZ_PLAFOND_TEKORT(plafond, productie, vorig_jaar=None, methode="lineair", jaar=None):
-    """Verwacht tekort op het omzetplafond: prognose min plafond, afgerond op centen (0 als het plafond volstaat)."""
-    return _in_cell(lambda: _excel_number(rules.forecast_ceiling(
-        _required(plafond, "plafond"), _cells(productie, "productie"),
-        last_year_monthly=_months(vorig_jaar, "vorig_jaar"), method=_plafond_method(methode),
-        year=_value(jaar, "jaar")).shortfall))
-
-
-@func
-@_args(
-    plafond=_ARG_PLAFOND,
-    productie=_ARG_PRODUCTIE,
-    score_2026=_ARG_SCORE_2026,
-    score_2027=_ARG_SCORE_2027,
-    kostenpunten=_ARG_KOSTENPUNTEN,
-    plafondvrij=_ARG_PLAFONDVRIJ,
-    vorig_jaar=_ARG_VORIG_JAAR,
-    methode=_ARG_PLAF_METHODE,
-    jaar=_ARG_JAAR,
-)
-def CZ_BIJCONTRACTERING(plafond, productie, score_2026=None, score_2027=None, kostenpunten=None, plafondvrij=False,
-                        vorig_jaar=None, methode="lineair", jaar=None):
-    """Verzoek om aanvullend budget mogelijk? "ja", of "nee:" en waarom ({min_plafond} vóór {peildatum})."""
-    def compute() -> str:
-        outcome = rules.assess_additional_purchase(
-            _required(plafond, "plafond"), _cells(productie, "productie"),
-            last_year_monthly=_months(vorig_jaar, "vorig_jaar"), method=_plafond_method(methode),
-            score_2026=_score(score_2026, "score_2026"), score_2027=_score(score_2027, "score_2027"),
-            cost_points=_value(kostenpunten, "kostenpunten"), ceiling_free=_flag(plafondvrij, "plafondvrij"),
-            year=_value(jaar, "jaar"))
-        return "ja" if outcome.may_request else "nee: " + "; ".join(outcome.reasons)
-    return _in_cell(compute)
-
-
-@func
-@_args(
-    eigen="Zorg door eigen personeel (uren of euro): één cel voor het jaar of een bereik van vier kwartalen.",
-    volle_dochter="Zorg door volle dochters (telt als eigen levering), in dezelfde eenheid.",
-    zzp="Zorg door ingehuurde zzp'ers (telt als onderaanneming), in dezelfde eenheid.",
-    onderaannemers="Zorg door andere onderaannemers, in dezelfde eenheid.",
-)
-def CZ_EIGEN_LEVERING(eigen, volle_dochter, zzp, onderaannemers):
-    """Deel van de zorg dat de zorgaanbieder zelf levert (met volle dochters), als fractie; minimaal {min_eigen}."""
-    def compute() -> float | str:
-        outcome = rules.assess_own_delivery(
-            _period(eigen, "eigen"), _period(volle_dochter, "volle_dochter"), _period(zzp, "zzp"),
-            _period(onderaannemers, "onderaannemers"))
-        assert outcome.own_share is not None  # not exempt: the rule refuses a total of 0
-        return _excel_number(outcome.own_share)
-    return _in_cell(compute)
-
-
-FUNCTIONS = (
-    CZ_RATIO, CZ_RATIO_DREMPEL, CZ_RATIO_VOLDOET, CZ_EXTRA_CLIENTEN, CZ_STAFFEL_PCT, CZ_STAFFEL_VERGOEDING,
-    COOP_FTE_NODIG, COOP_MAX_CLIENTEN, COOP_MAX_OMZET, NZ_GEWOGEN_INDEX, NZ_INDEXFACTOR, NZ_BUDGET,
-    CZ_PLAFOND_PROGNOSE, CZ_PLAFOND_TEKORT, CZ_BIJCONTRACTERING, CZ_EIGEN_LEVERING,
-)
+# The functions of every rule, in the rules' order; module attributes, so that xlwings finds them by name.
+FUNCTIONS = tuple(excel_function(declared) for rule in RULES.values() for declared in rule.functions)
+globals().update({function.__name__: function for function in FUNCTIONS})
 
 __all__ = [f.__name__ for f in FUNCTIONS]

@@ -28,6 +28,7 @@ import pyarrow.compute as pc
 
 from .. import _arrow as arrow
 from ..errors import InputError
+from ..numbers import parse_number
 
 MAX_CENTS = 10**15  # below this, cents are exact in float64 arithmetic too (2**53 ≈ 9.0e15)
 
@@ -51,8 +52,6 @@ class Amounts:
 
 
 def _parse_number(value: Any) -> Decimal:
-    from ..numbers import parse_number
-
     number: Decimal = parse_number(value, kind="money")
     return number
 

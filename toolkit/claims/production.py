@@ -4,7 +4,7 @@ Source: CZ groep, Zorginkoopbeleid wijkverpleging 2027, § 2.3.3 (omzetplafond) 
 "Claims as input": the production of month m is the sum of the amounts of CZ-group claim lines (rule
 1's insurer matching) dated in month m of the policy year itself; kindzorg lines count.
 
-The same reading and validation as the ratio (`lines.scan`), plus the amount column (`amount`,
+The same reading and validation as the ratio (`scan.scan`), plus the amount column (`amount`,
 `bedrag`, `declaratiebedrag`), required here only. Sums are exact: whole cents as integers, other
 values as `Decimal`, rounded half up to cents only at the end.
 """
@@ -22,18 +22,20 @@ import numpy as np
 import pyarrow as pa
 
 from ..errors import InputError, show_value
-from . import lines, read
+from ..parameters import policy_year
+from . import read
 from .amounts import AmountReader, Amounts
-from .claimset import Repeat, YearFinding, check_claims_year, check_repeats, repeated_lines
-from .lines import INVALID, KINDZORG, OTHER_INSURER, OTHER_YEAR, USED, Checked, Reduction
+from .claimset import check_claims_year, check_repeats, repeated_lines
+from .lines import FIELDS, INVALID, KINDZORG, OTHER_INSURER, OTHER_YEAR, REASON_KEYS, STATES, USED, Checked, Reduction
 from .report import files_dict
+from .scan import LineAccount, refuse_unknown, scan
 
 CENT = Decimal("0.01")
 _EXACT_FLOAT = 2**53  # float64 sums of integers are exact below this
 
 
 @dataclass(frozen=True)
-class ProductionReport:
+class ProductionReport(LineAccount):
     """CZ-group claim amounts per month of `year`, for one provider (or the whole claim set).
 
     `monthly`: twelve `Decimal` sums in euros, January first, exact to the cent (rounded half up at the
@@ -49,19 +51,7 @@ class ProductionReport:
     lines_read: int
     lines_used: int
     last_month: int | None = None
-    lines_other_insurers: int = 0
-    lines_other_years: int = 0
-    lines_kindzorg: int = 0
-    unknown_insurers: Mapping[str, int] = field(default_factory=dict)
-    invalid_lines: int = 0
-    invalid_reasons: Mapping[str, int] = field(default_factory=dict)
-    invalid_examples: tuple[str, ...] = ()
     providers: Mapping[str, ProductionReport] = field(default_factory=dict)
-    source: str = ""
-    sources: tuple[str, ...] = ()  # the files read, in order
-    files_skipped: tuple[tuple[str, str], ...] = ()  # files of the folders not read: (file, reason)
-    year_warning: YearFinding | None = None  # more lines of another year than of `year`
-    repeated: tuple[Repeat, ...] = ()  # claim lines of a file that an earlier file of the set holds too
 
     @property
     def total(self) -> Decimal:
@@ -218,34 +208,30 @@ def production_from_claims(
     `repeated`: claim lines that a later file repeats would count twice, and are refused (`refuse`, the
     default: `RepeatedLinesError`) or counted as they are and reported (`ignore`).
     """
-    from ..parameters import policy_year
-    from . import check_unknown
-
     year = policy_year(year)  # the same refusal of a year as the ratio's, before any reading
     repeats_policy = repeated_lines(repeated)
     claim_set = read.claim_files(source, recursive=recursive)
     sums = _Sums()
-    tallies = lines.scan(claim_set, ProductionReduction(year), wanted=tuple(read.COLUMN_ALIASES),
+    tallies = scan(claim_set, ProductionReduction(year), wanted=tuple(read.COLUMN_ALIASES),
                          required=(*read.REQUIRED, "amount"), skip_invalid=skip_invalid, keep=sums.add,
                          progress=progress)
     year_warning = check_claims_year(tallies.years, policy_year=year, claims_year=year,
                                      context=f"de productie van {year}", files=len(tallies.sources),
                                      propose=lambda found: found)
     check_repeats(tallies.repeated, repeats_policy, ProductionReduction.repeat_fields, "De productie")
-    check_unknown(tallies, strict)
-    where = ", ".join(tallies.sources) if len(tallies.sources) <= 3 else (
-        f"{tallies.sources[0]} en {len(tallies.sources) - 1} andere bestanden")
+    refuse_unknown(tallies, strict)
+    where = tallies.where
 
     def report(name: str | None, ids: list[int], unknown: Counter[str]) -> ProductionReport:
-        counts = tallies.counts[ids].sum(axis=0).tolist() if ids else [0] * lines.STATES
-        reasons = tallies.reasons[ids].sum(axis=0) if ids else np.zeros(len(lines.FIELDS), np.int64)
+        counts = tallies.counts[ids].sum(axis=0).tolist() if ids else [0] * STATES
+        reasons = tallies.reasons[ids].sum(axis=0) if ids else np.zeros(len(FIELDS), np.int64)
         return ProductionReport(
             provider=name, year=year, monthly=sums.monthly(ids), lines_read=sum(counts),
             lines_used=counts[USED] + counts[KINDZORG], last_month=sums.last_month(ids),
             lines_other_insurers=counts[OTHER_INSURER], lines_other_years=counts[OTHER_YEAR],
             lines_kindzorg=counts[KINDZORG], unknown_insurers=dict(unknown.most_common()),
             invalid_lines=counts[INVALID],
-            invalid_reasons={lines.REASON_KEYS[lines.FIELDS[i]]: int(reasons[i]) for i in np.flatnonzero(reasons)},
+            invalid_reasons={REASON_KEYS[FIELDS[i]]: int(reasons[i]) for i in np.flatnonzero(reasons)},
             source=where, sources=tuple(tallies.sources), files_skipped=tallies.skipped, year_warning=year_warning,
             repeated=tallies.repeated)
 

@@ -1,23 +1,21 @@
-"""Dated parameter data with sources, its strict loader, and the user's overlay."""
+"""Dated parameter data with sources, its strict loader, the user's overlay, and the plausible ranges of typed
+inputs."""
 
+from ..numbers import Quantity
 from .loader import (
     OVERLAY_VARIABLE,
-    Column,
-    DatedValue,
     InsurerGroup,
     InsurerList,
-    Parameter,
     ParameterSet,
-    Source,
-    Topic,
     active,
     all_parameters,
     current_year,
     load_insurers,
     load_topic,
-    parse_topic,
     policy_year,
 )
+from .plausible import quantities, quantity
+from .schema import Column, DatedValue, Parameter, Source, Topic, parse_topic
 
 __all__ = [
     "OVERLAY_VARIABLE",
@@ -27,6 +25,7 @@ __all__ = [
     "InsurerList",
     "Parameter",
     "ParameterSet",
+    "Quantity",
     "Source",
     "Topic",
     "active",
@@ -36,4 +35,6 @@ __all__ = [
     "load_topic",
     "parse_topic",
     "policy_year",
+    "quantities",
+    "quantity",
 ]

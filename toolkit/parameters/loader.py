@@ -1,301 +1,49 @@
-"""Strict loader for the dated parameter data in `data/<insurer>/<topic>.yaml`, and the user's overlay.
-
-As in OpenFisca, every value is dated (here: by policy year) and carries its source: the policy by its
-title and section ("CZ groep, Zorginkoopbeleid wijkverpleging 2027", "§ 2.3.2 …"), with the seed file
-as a second reference. The loader refuses a file it does not understand, so a typo in the data fails
-loudly at load time instead of silently changing a result. A year that the data does not list raises
-`PolicyYearError` naming the years that are covered: the last known value is never reused.
+"""The parameter data in force: the bundled data (`data/`), and the user's overlay.
 
 The policy year that applies when none is given is one field of the data (`data/policy.yaml`), not a
-constant in code.
+constant in code. The shapes of a topic file and their validation are `schema`; the plausible range of each
+policy value is `ranges`.
 
 Overlay: `ZORGINKOOP_PARAMETERS=DIR` (the CLI's `--parameters DIR` sets it) adds or overrides policy
 years from YAML files laid out like `data/` (`DIR/cz/staffel.yaml`, `DIR/policy.yaml`, …), so a finance
 team can add 2028 the day the policy appears. An overlay file is validated as strictly as the bundled
-data; it may leave out what it does not change (a parameter's label, type and unit, whole parameters),
-and every error names the overlay file and key. The environment variable is read on every use, so
-worker processes and a test that sets it follow it.
+data, and each of its values must lie in the value's plausible range (`data/ranges.yaml`); it may leave out
+what it does not change (a parameter's label, type and unit, whole parameters), and every error names the
+overlay file and key. The environment variable is read on every use, so worker processes and a test that
+sets it follow it.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-import reprlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, ParameterDataError, PolicyYearError, reason, system_reason
-
-ParameterScalar = Decimal | int | dt.date | str | None
-ParameterValue = ParameterScalar | tuple[Mapping[str, ParameterScalar], ...]
+from ..errors import InputError, ParameterDataError
+from .files import read_bundled_yaml, read_overlay_yaml, topic_files
+from .plausible import is_year, quantity
+from .ranges import check_range
+from .schema import (
+    _PARAMETER_KEYS,
+    _TOPIC_KEYS,
+    Parameter,
+    Source,
+    Topic,
+    _check_keys,
+    _columns,
+    _fail,
+    _key,
+    _shown,
+    _source,
+    _values,
+    parse_topic,
+)
 
 OVERLAY_VARIABLE = "ZORGINKOOP_PARAMETERS"
-_TYPES = ("decimal", "integer", "date", "text", "table")
-_TOPIC_KEYS = {"topic", "insurer", "description", "parameters"}
-_PARAMETER_KEYS = {"label", "type", "unit", "values", "columns"}
-_VALUE_KEYS = {"value", "source", "note"}
-_SOURCE_KEYS = {"document", "section", "file"}
-_COLUMN_KEYS = {"type", "choices"}
 _POLICY_KEYS = {"current_year", "source"}
-MAX_OVERLAY_BYTES = 1 << 20  # an overlay file is a few kilobytes; a larger one is not a parameter file
-
-
-@dataclass(frozen=True)
-class Source:
-    document: str  # the policy by its title: "CZ groep, Zorginkoopbeleid wijkverpleging 2027"
-    section: str  # "§ 2.3.2 Toegankelijkheid van zorg, 'Versnippering'"
-    file: str | None = None  # the seed file beside SPEC.md, a second reference
-
-    def __str__(self) -> str:
-        return f"{self.document}, {self.section}"
-
-
-@dataclass(frozen=True)
-class DatedValue:
-    year: int
-    value: ParameterValue
-    source: Source
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    type: str
-    choices: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Parameter:
-    topic: str
-    name: str
-    label: str
-    type: str
-    unit: str
-    values: Mapping[int, DatedValue]
-    columns: tuple[Column, ...] = ()  # for type "table": the columns of each row
-
-    @property
-    def years(self) -> tuple[int, ...]:
-        return tuple(sorted(self.values))
-
-    def at(self, year: int) -> DatedValue:
-        """The dated value for a policy year, or PolicyYearError naming the covered years."""
-        if isinstance(year, bool) or not isinstance(year, int) or year not in self.values:
-            raise PolicyYearError(f"{self.topic}.{self.name}", year, self.values)
-        return self.values[year]
-
-    def value(self, year: int) -> ParameterValue:
-        return self.at(year).value
-
-
-@dataclass(frozen=True)
-class Topic:
-    topic: str
-    insurer: str
-    description: str
-    parameters: Mapping[str, Parameter]
-
-    def __getitem__(self, name: str) -> Parameter:
-        try:
-            return self.parameters[name]
-        except KeyError:
-            raise ParameterDataError(f"parameter '{name}' ontbreekt in onderwerp '{self.topic}'") from None
-
-    @property
-    def years(self) -> tuple[int, ...]:
-        """Policy years every parameter of the topic covers."""
-        sets = [set(p.values) for p in self.parameters.values()]
-        return tuple(sorted(set.intersection(*sets))) if sets else ()
-
-    def check_year(self, year: int) -> int:
-        """`year` when every parameter of the topic covers it, else PolicyYearError naming the covered years."""
-        if isinstance(year, bool) or not isinstance(year, int) or year not in self.years:
-            raise PolicyYearError(self.topic, year, self.years)
-        return year
-
-    def decimal(self, name: str, year: int) -> Decimal | None:
-        value = self[name].value(year)
-        if value is not None and not isinstance(value, Decimal):
-            raise ParameterDataError(f"{self.topic}.{name} is geen decimaal getal")
-        return value
-
-    def require_decimal(self, name: str, year: int) -> Decimal:
-        value = self.decimal(name, year)
-        if value is None:
-            raise ParameterDataError(f"{self.topic}.{name} heeft geen waarde voor {year}")
-        return value
-
-    def integer(self, name: str, year: int) -> int:
-        value = self[name].value(year)
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ParameterDataError(f"{self.topic}.{name} heeft geen gehele waarde voor {year}")
-        return value
-
-    def date(self, name: str, year: int) -> dt.date:
-        value = self[name].value(year)
-        if not isinstance(value, dt.date):
-            raise ParameterDataError(f"{self.topic}.{name} heeft geen datum voor {year}")
-        return value
-
-    def table(self, name: str, year: int) -> tuple[Mapping[str, ParameterScalar], ...]:
-        value = self[name].value(year)
-        if not isinstance(value, tuple):
-            raise ParameterDataError(f"{self.topic}.{name} is geen tabel")
-        return value
-
-
-# --- validation ---------------------------------------------------------------------------------------
-
-def _fail(where: str, message: str) -> ParameterDataError:
-    return ParameterDataError(f"{where}: {message}")
-
-
-_EXCERPT = reprlib.Repr()
-_EXCERPT.maxlevel, _EXCERPT.maxdict, _EXCERPT.maxlist, _EXCERPT.maxtuple, _EXCERPT.maxset = 2, 4, 4, 4, 4
-_EXCERPT.maxstring = _EXCERPT.maxother = _EXCERPT.maxlong = 60
-
-
-def _shown(value: Any) -> str:
-    """A value or key from a parameter file inside a message: bounded (a nested list or a long text is cut
-    short, never written out whole), as Python writes it (`'5'` is text, `5` a number)."""
-    return _EXCERPT.repr(value)
-
-
-def _key(key: Any) -> str:
-    """A mapping key as a place in a message: a plain name as it is, anything else bounded."""
-    return key if isinstance(key, str) and len(key) <= 60 and key.isprintable() else _shown(key)
-
-
-def _check_keys(where: str, data: Any, allowed: set[str], required: set[str]) -> None:
-    if not isinstance(data, dict):
-        raise _fail(where, "verwacht een mapping")
-    unknown = set(data) - allowed
-    if unknown:
-        raise _fail(where, f"onbekende sleutel(s) {', '.join(sorted(_shown(k) for k in unknown)[:10])}")
-    missing = required - set(data)
-    if missing:
-        raise _fail(where, f"ontbrekende sleutel(s) {sorted(missing)}")
-
-
-def _convert(where: str, kind: str, raw: Any) -> ParameterScalar:
-    if raw is None:
-        return None
-    if kind == "decimal":
-        if isinstance(raw, bool) or not isinstance(raw, int | float | str):
-            raise _fail(where, f"{_shown(raw)} is geen getal")
-        try:
-            # str() of a YAML float gives its shortest repr ("0.9"), which is the decimal written.
-            value = Decimal(str(raw))
-        except InvalidOperation:
-            raise _fail(where, f"{_shown(raw)} is geen getal") from None
-        if not value.is_finite() or (value and not -20 <= value.adjusted() <= 15):
-            raise _fail(where, f"{_shown(raw)} is geen eindig getal van redelijke grootte")
-        return value
-    if kind == "integer":
-        if isinstance(raw, bool) or not isinstance(raw, int) or abs(raw) > 10**15:
-            raise _fail(where, f"{_shown(raw)} is geen geheel getal")
-        return raw
-    if kind == "date":
-        if not isinstance(raw, dt.date) or isinstance(raw, dt.datetime):
-            raise _fail(where, f"{_shown(raw)} is geen datum (JJJJ-MM-DD)")
-        return raw
-    if not isinstance(raw, str):
-        raise _fail(where, f"{_shown(raw)} is geen tekst")
-    return raw
-
-
-def _source(where: str, raw: Any) -> Source:
-    _check_keys(where, raw, _SOURCE_KEYS, {"document", "section"})
-    for key, text in raw.items():
-        if not isinstance(text, str) or not text.strip():
-            raise _fail(f"{where}: {key}", "verwacht een niet-lege tekst")
-    return Source(raw["document"], raw["section"], raw.get("file"))
-
-
-def _columns(where: str, raw: Any) -> tuple[Column, ...]:
-    if not isinstance(raw, dict) or not raw:
-        raise _fail(where, "'columns' moet een niet-lege mapping van kolomnaam naar type zijn")
-    columns = []
-    for name, spec in raw.items():
-        cwhere = f"{where}: columns: {_key(name)}"
-        _check_keys(cwhere, spec, _COLUMN_KEYS, {"type"})
-        if spec["type"] not in ("decimal", "integer", "date", "text"):
-            raise _fail(cwhere, f"type {_shown(spec['type'])} onbekend")
-        choices = spec.get("choices", [])
-        if not isinstance(choices, list) or not all(isinstance(c, str) for c in choices):
-            raise _fail(cwhere, "'choices' moet een lijst met teksten zijn")
-        columns.append(Column(str(name), spec["type"], tuple(choices)))
-    return tuple(columns)
-
-
-def _table(where: str, columns: tuple[Column, ...], raw: Any) -> tuple[Mapping[str, ParameterScalar], ...]:
-    if not isinstance(raw, list) or not raw:
-        raise _fail(where, "een tabel is een niet-lege lijst met rijen")
-    names = {c.name for c in columns}
-    rows = []
-    for i, row in enumerate(raw, start=1):
-        rwhere = f"{where}, rij {i}"
-        _check_keys(rwhere, row, names, names)
-        converted: dict[str, ParameterScalar] = {}
-        for column in columns:
-            value = _convert(f"{rwhere}: {column.name}", column.type, row[column.name])
-            if column.choices and value not in column.choices:
-                raise _fail(f"{rwhere}: {column.name}",
-                            f"{_shown(value)} is onbekend (verwacht {', '.join(column.choices)})")
-            converted[column.name] = value
-        rows.append(converted)
-    return tuple(rows)
-
-
-def _values(pwhere: str, kind: str, columns: tuple[Column, ...], raw: Any) -> dict[int, DatedValue]:
-    if not isinstance(raw, dict) or not raw:
-        raise _fail(pwhere, "'values' moet een niet-lege mapping van jaar naar waarde zijn")
-    values: dict[int, DatedValue] = {}
-    for year, entry in raw.items():
-        vwhere = f"{pwhere}, {_key(year)}"
-        if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
-            raise _fail(vwhere, "het jaar moet een beleidsjaar zijn (bijv. 2027)")
-        _check_keys(vwhere, entry, _VALUE_KEYS, {"value", "source"})
-        value: ParameterValue = (_table(vwhere, columns, entry["value"]) if kind == "table"
-                                 else _convert(vwhere, kind, entry["value"]))
-        note = entry.get("note")
-        if note is not None and not isinstance(note, str):
-            raise _fail(f"{vwhere}: note", "verwacht een tekst")
-        if value is None and not note:
-            raise _fail(vwhere, "een lege waarde (geen eis) moet een 'note' met de uitleg hebben")
-        values[year] = DatedValue(year=year, value=value, source=_source(f"{vwhere}, source", entry["source"]),
-                                  note=note)
-    return values
-
-
-def parse_topic(where: str, data: Any) -> Topic:
-    """Validate one topic file's content and turn it into a `Topic`."""
-    _check_keys(where, data, _TOPIC_KEYS, _TOPIC_KEYS)
-    parameters: dict[str, Parameter] = {}
-    if not isinstance(data["parameters"], dict) or not data["parameters"]:
-        raise _fail(where, "'parameters' moet een niet-lege mapping zijn")
-    for name, spec in data["parameters"].items():
-        pwhere = f"{where}: {_key(name)}"
-        _check_keys(pwhere, spec, _PARAMETER_KEYS, _PARAMETER_KEYS - {"columns"})
-        kind = spec["type"]
-        if kind not in _TYPES:
-            raise _fail(pwhere, f"type {_shown(kind)} onbekend (verwacht {', '.join(_TYPES)})")
-        if (kind == "table") != ("columns" in spec):
-            raise _fail(pwhere, "'columns' hoort bij type 'table', en alleen daarbij")
-        columns = _columns(pwhere, spec["columns"]) if kind == "table" else ()
-        parameters[str(name)] = Parameter(
-            topic=str(data["topic"]), name=str(name), label=str(spec["label"]), type=kind, unit=str(spec["unit"]),
-            values=_values(pwhere, kind, columns, spec["values"]), columns=columns,
-        )
-    return Topic(topic=str(data["topic"]), insurer=str(data["insurer"]), description=str(data["description"]),
-                 parameters=parameters)
 
 
 def _overlay_topic(where: str, data: Any, base: Topic) -> Topic:
@@ -327,209 +75,13 @@ def _overlay_topic(where: str, data: Any, base: Topic) -> Topic:
     return replace(base, parameters=parameters)
 
 
-# --- plausible ranges of the values (data/ranges.yaml) ---------------------------------------------------
-
-@dataclass(frozen=True)
-class DateWindow:
-    """A date within `before` years before to `after` years after its policy year."""
-
-    before: int
-    after: int
-
-    def fits(self, value: dt.date, year: int) -> bool:
-        return year - self.before <= value.year <= year + self.after
-
-    def range_text(self, year: int) -> str:
-        return f"1-1-{year - self.before} t/m 31-12-{year + self.after}"
-
-
-ValueRange = Any  # numbers.Quantity, DateWindow, or a dict of column name -> numbers.Quantity (a table)
-_RANGE_KEYS = {"minimum", "maximum", "above_minimum"}
-
-
-def _value_range(where: str, raw: Any, kind: str) -> ValueRange:
-    from decimal import Decimal
-
-    from ..numbers import Quantity, quantities
-
-    if kind == "date":
-        if not isinstance(raw, dict) or set(raw) != {"years_before", "years_after"} or not all(
-                isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 10 for v in raw.values()):
-            raise _fail(where, "een datum heeft years_before en years_after (0 t/m 10)")
-        return DateWindow(raw["years_before"], raw["years_after"])
-    if isinstance(raw, str):
-        if raw not in quantities():
-            raise _fail(where, f"bereik {_shown(raw)} staat niet in plausible.yaml")
-        return quantities()[raw]
-    if not isinstance(raw, dict) or not raw or not set(raw) <= _RANGE_KEYS:
-        raise _fail(where, f"verwacht een bereik uit plausible.yaml of {', '.join(sorted(_RANGE_KEYS))}")
-    bounds = [_convert(f"{where}: {key}", "decimal", raw.get(key)) for key in ("minimum", "maximum")]
-    return Quantity(where, "number", where, bounds[0] if isinstance(bounds[0], Decimal) else None,
-                    bounds[1] if isinstance(bounds[1], Decimal) else None, raw.get("above_minimum") is True)
-
-
-@cache
-def value_ranges() -> dict[tuple[str, str], ValueRange]:
-    """(topic, parameter) -> the plausible range of its values, from `data/ranges.yaml`, checked against
-    the bundled parameters (every parameter has one; a table's number columns each have one)."""
-    relative = "ranges.yaml"
-    data = read_bundled_yaml(relative)
-    _check_keys(relative, data, {"source", "ranges"}, {"source", "ranges"})
-    _source(f"{relative}: source", data["source"])
-    topics = {name: parse_topic(f"{insurer}/{name}.yaml", read_bundled_yaml(f"{insurer}/{name}.yaml"))
-              for insurer, name in TOPIC_FILES}
-    _check_keys(f"{relative}: ranges", data["ranges"], set(topics), set(topics))
-    result: dict[tuple[str, str], ValueRange] = {}
-    for topic_name, entries in data["ranges"].items():
-        topic = topics[topic_name]
-        where = f"{relative}: {topic_name}"
-        _check_keys(where, entries, set(topic.parameters), set(topic.parameters))
-        for name, raw in entries.items():
-            parameter = topic.parameters[name]
-            pwhere = f"{where}: {name}"
-            if parameter.type == "table":
-                numeric = {c.name for c in parameter.columns if c.type in ("decimal", "integer")}
-                _check_keys(pwhere, raw, numeric, numeric)
-                result[topic_name, name] = {c: _value_range(f"{pwhere}: {c}", r, "decimal") for c, r in raw.items()}
-            else:
-                result[topic_name, name] = _value_range(pwhere, raw, parameter.type)
-    return result
-
-
-def check_range(where: str, topic: str, parameter: Parameter, year: int, value: ParameterValue) -> None:
-    """ParameterDataError when `value` (of `parameter` for policy `year`) lies outside its plausible range;
-    an empty value (no requirement that year) has none."""
-    allowed = value_ranges()[topic, parameter.name]
-    if value is None:
-        return
-    if isinstance(value, tuple):
-        for number, row in enumerate(value, start=1):
-            for column, quantity in allowed.items():
-                check_range_of(f"{where}, rij {number}: {column}", quantity, year, row.get(column))
-        return
-    check_range_of(where, allowed, year, value)
-
-
-def check_range_of(where: str, allowed: ValueRange, year: int, value: ParameterScalar) -> None:
-    if value is None:
-        return
-    if isinstance(allowed, DateWindow):
-        if isinstance(value, dt.date) and not allowed.fits(value, year):
-            raise _fail(where, f"{value.isoformat()} ligt niet rond het beleidsjaar {year} (bereik "
-                               f"{allowed.range_text(year)})")
-        return
-    if isinstance(value, Decimal | int) and not allowed.fits(value):
-        from ..numbers import format_number
-
-        low = None if allowed.minimum is None else format_number(allowed.minimum)
-        high = None if allowed.maximum is None else format_number(allowed.maximum)
-        bounds = [f"{'groter dan' if allowed.above_minimum else 'minstens'} {low}" if low is not None else "",
-                  f"hoogstens {high}" if high is not None else ""]
-        wanted = " en ".join(b for b in bounds if b)
-        raise _fail(where, f"{format_number(value)} kan hier niet: de waarde moet {wanted} zijn")
-
-
-# --- reading files ------------------------------------------------------------------------------------
-
-# The xlwings Lite file (workbooks/lite/main.py) carries the bundled data already parsed, so the browser
-# needs neither the data files nor PyYAML: relative path -> what yaml.safe_load gives.
-EMBEDDED: dict[str, Any] | None = None
-
-
-def _yaml_load(text: str) -> Any:
-    import yaml
-
-    # libyaml's safe loader when PyYAML was built with it: the same documents, read about 8x faster
-    # (every command reads a few parameter files at start-up).
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-
-
-def _yaml_errors() -> type[Exception]:
-    import yaml
-
-    return yaml.YAMLError
-
-
-def _data_root() -> Any:
-    return resources.files("toolkit.parameters").joinpath("data")
-
-
-def bundled_files() -> list[str]:
-    """The relative paths of the bundled data files."""
-    return ["policy.yaml", "plausible.yaml", "market/insurers.yaml",
-            *(f"{insurer}/{name}.yaml" for insurer, name in TOPIC_FILES)]
-
-
-def read_bundled_yaml(relative: str) -> Any:
-    """A YAML file of the bundled data (`data/<relative>`); ParameterDataError when missing or broken."""
-    if EMBEDDED is not None:
-        import copy
-
-        if relative not in EMBEDDED:
-            raise ParameterDataError(f"parameterbestand {relative} ontbreekt")
-        return copy.deepcopy(EMBEDDED[relative])
-    path = _data_root().joinpath(relative)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ParameterDataError(f"parameterbestand {relative} ontbreekt") from None
-    try:
-        return _yaml_load(text)
-    except _yaml_errors() as exc:
-        raise ParameterDataError(f"{relative}: geen geldige YAML ({exc})") from None
-
-
-def _read_overlay_yaml(path: Path) -> Any:
-    try:
-        if path.stat().st_size > MAX_OVERLAY_BYTES:
-            raise InputError(f"{path}: te groot voor een parameterbestand (meer dan {MAX_OVERLAY_BYTES} bytes)",
-                             field="parameters", value=str(path), file=str(path))
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: geen UTF-8 (byte {exc.start})", field="parameters", value=str(path),
-                         file=str(path)) from None
-    except OSError as exc:
-        raise InputError(f"{path}: niet te lezen ({system_reason(exc)})", field="parameters", value=str(path),
-                         file=str(path)) from None
-    try:
-        _refuse_references(path, text)
-        return _yaml_load(text)
-    except _yaml_errors() as exc:
-        raise InputError(f"{path}: geen geldige YAML ({reason(exc)})", field="parameters", value=str(path),
-                         file=str(path)) from None
-
-
-def _refuse_references(path: Path, text: str) -> None:
-    """Refuse YAML anchors and aliases (`&a`, `*a`) in an overlay, from the parser's events, before any
-    value is built. The bundled data needs none, and nine nested aliases of ten items make a value of a
-    billion items: PyYAML builds it as shared objects, but any message, comparison or copy that walks
-    it would not end."""
-    import yaml
-
-    for event in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
-            line = event.start_mark.line + 1 if event.start_mark is not None else "?"
-            raise InputError(f"{path}, regel {line}: een YAML-verwijzing (&anker of *alias) "
-                             "is in een parameterbestand niet toegestaan; schrijf de waarde zelf uit",
-                             field="parameters", value=str(path), file=str(path))
-
-
-TOPIC_FILES: tuple[tuple[str, str], ...] = (
-    ("cz", "client_area_ratio"),
-    ("cz", "staffel"),
-    ("cz", "cooperative"),
-    ("nza", "nachtzorg"),
-    ("cz", "ceiling"),
-    ("cz", "own_delivery"),
-)
-
-
 @dataclass(frozen=True)
 class InsurerGroup:
     key: str
     name: str
     labels: tuple[str, ...]
     uzovi: tuple[str, ...]
+    source: Source | None = None  # where the group's labels are named, when not the list's own source
 
 
 @dataclass(frozen=True)
@@ -546,7 +98,7 @@ def _insurers(relative: str, data: Any, base: Mapping[str, InsurerGroup] | None 
     groups: dict[str, InsurerGroup] = dict(base or {})
     for key, spec in data["groups"].items():
         where = f"{relative}: {_key(key)}"
-        _check_keys(where, spec, {"name", "labels", "uzovi"}, {"name", "labels", "uzovi"})
+        _check_keys(where, spec, {"name", "labels", "uzovi", "source"}, {"name", "labels", "uzovi"})
         if not isinstance(spec["labels"], list) or not isinstance(spec["uzovi"], list):
             raise _fail(where, "'labels' en 'uzovi' moeten lijsten zijn")
         for label in spec["labels"]:
@@ -556,7 +108,9 @@ def _insurers(relative: str, data: Any, base: Mapping[str, InsurerGroup] | None 
             if not (isinstance(code, str) and code.isdigit() and len(code) == 4):
                 raise _fail(where, f"UZOVI-code {_shown(code)} moet 4 cijfers zijn, als tekst")
         groups[str(key)] = InsurerGroup(key=str(key), name=str(spec["name"]), labels=tuple(spec["labels"]),
-                                        uzovi=tuple(spec["uzovi"]))
+                                        uzovi=tuple(spec["uzovi"]),
+                                        source=_source(f"{where}: source", spec["source"]) if "source" in spec
+                                        else None)
     seen: dict[str, str] = {}
     for group in groups.values():
         for label in (*group.labels, *group.uzovi):
@@ -572,7 +126,7 @@ def _insurers(relative: str, data: Any, base: Mapping[str, InsurerGroup] | None 
 def _policy(where: str, data: Any) -> int:
     _check_keys(where, data, _POLICY_KEYS, _POLICY_KEYS)
     year = data["current_year"]
-    if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
+    if not is_year(year):
         raise _fail(f"{where}: current_year", f"{_shown(year)} is geen beleidsjaar")
     _source(f"{where}: source", data["source"])
     return year
@@ -586,7 +140,7 @@ class ParameterSet:
     def __init__(self, overlay: Path | None = None) -> None:
         self.overlay = overlay
         self._topics: dict[tuple[str, str], Topic] = {}
-        for insurer, name in TOPIC_FILES:
+        for insurer, name in topic_files():
             relative = f"{insurer}/{name}.yaml"
             topic = parse_topic(relative, read_bundled_yaml(relative))
             if topic.topic != name:
@@ -613,8 +167,8 @@ class ParameterSet:
         if not overlay.is_dir():
             raise InputError(f"parametermap {overlay} bestaat niet of is geen map", field="parameters",
                              value=str(overlay), file=str(overlay))
-        known = {f"{insurer}/{name}.yaml" for insurer, name in TOPIC_FILES} | {"market/insurers.yaml",
-                                                                                "policy.yaml"}
+        known = {f"{insurer}/{name}.yaml" for insurer, name in topic_files()} | {"market/insurers.yaml",
+                                                                                  "policy.yaml"}
         files = sorted(p for p in overlay.rglob("*") if p.suffix.lower() in {".yaml", ".yml"} and p.is_file())
         for path in files:
             relative = path.relative_to(overlay).as_posix()
@@ -622,7 +176,7 @@ class ParameterSet:
             if relative_yaml not in known:
                 raise InputError(f"{path}: onbekend parameterbestand (bekend: {', '.join(sorted(known))})",
                                  field="parameters", value=str(path), file=str(path))
-            data = _read_overlay_yaml(path)
+            data = read_overlay_yaml(path)
             try:
                 if relative_yaml == "policy.yaml":
                     self.current_year = _policy(str(path), data)
@@ -675,8 +229,6 @@ def policy_year(year: object = None, field: str = "year") -> int:
     any typed number. Whether the data covers it is for the topic to say (PolicyYearError)."""
     if year is None:
         return current_year()
-    from ..numbers import quantity
-
     result: int = quantity("year").read(year, field)
     return result
 

@@ -1,74 +1,42 @@
-"""The six purchasing rules, pure: no I/O, parameters from `toolkit.parameters`."""
+"""The purchasing rules, pure: no I/O, parameters from `toolkit.parameters`.
 
-from .ceiling import (
-    AdditionalPurchase,
-    CeilingForecast,
-    RequestEligibility,
-    additional_budget_request,
-    assess_additional_purchase,
-    forecast_ceiling,
-)
-from .cooperative import (
-    CooperativeAssessment,
-    MaxTurnover,
-    WorkingTimeViolation,
-    assess_cooperative,
-    check_working_time,
-    cooperative_max_turnover,
-    fte_from_weekly_hours,
-    max_hours_per_year,
-)
-from .nachtzorg import (
-    BusinessCaseDeadlines,
-    NachtzorgIndexation,
-    business_case_deadlines,
-    follow_request_handled,
-    index_nachtzorg_budget,
-    indexation_factor,
-    weighted_index,
-)
-from .own_delivery import OwnDelivery, assess_own_delivery
-from .ratio import (
-    RatioAssessment,
-    assess_client_area_ratio,
-    assess_ratio_counts,
-    claims_year,
-    clients_by_area,
-    ratio_threshold,
-)
-from .staffel import StaffelOutcome, staffel_percentage, staffel_reimbursement
+Each package here is one rule and declares itself once (`RULE`, see `declaration.py`): its functions, its
+parameter topics, its Excel functions and its template. This module finds them (a new rule is a new package,
+nothing else to register), in the order of their numbers, and exports what each declares.
+"""
 
-__all__ = [
-    "AdditionalPurchase",
-    "BusinessCaseDeadlines",
-    "CeilingForecast",
-    "CooperativeAssessment",
-    "MaxTurnover",
-    "NachtzorgIndexation",
-    "OwnDelivery",
-    "RatioAssessment",
-    "RequestEligibility",
-    "StaffelOutcome",
-    "WorkingTimeViolation",
-    "additional_budget_request",
-    "assess_additional_purchase",
-    "assess_client_area_ratio",
-    "assess_cooperative",
-    "assess_own_delivery",
-    "assess_ratio_counts",
-    "business_case_deadlines",
-    "check_working_time",
-    "claims_year",
-    "clients_by_area",
-    "cooperative_max_turnover",
-    "follow_request_handled",
-    "forecast_ceiling",
-    "fte_from_weekly_hours",
-    "index_nachtzorg_budget",
-    "indexation_factor",
-    "max_hours_per_year",
-    "ratio_threshold",
-    "staffel_percentage",
-    "staffel_reimbursement",
-    "weighted_index",
-]
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from typing import Any
+
+from .declaration import Rule
+
+# Modules of this package that are not rules.
+_NOT_RULES = frozenset({"declaration", "phrases"})
+
+
+def _module_names() -> list[str]:
+    names = [module.name for module in pkgutil.iter_modules(__path__)]
+    if not names:  # the xlwings Lite file embeds the modules without files; its loader lists them
+        submodules = getattr(__spec__.loader, "submodules", None) if __spec__ else None
+        names = list(submodules(__name__)) if submodules else []
+    return sorted(n for n in names if not n.startswith("_") and n not in _NOT_RULES)
+
+
+def _discover() -> tuple[dict[str, Rule], dict[str, Any]]:
+    rules: dict[str, Rule] = {}
+    exported: dict[str, Any] = {}
+    for name in _module_names():
+        module = importlib.import_module(f"{__name__}.{name}")
+        rule: Rule = module.RULE
+        rules[rule.name] = rule
+        exported.update({export: getattr(module, export) for export in rule.exports})
+    return dict(sorted(rules.items(), key=lambda item: item[1].number)), exported
+
+
+RULES, EXPORTED = _discover()
+globals().update(EXPORTED)
+
+__all__ = ["EXPORTED", "RULES", "Rule", *sorted(EXPORTED)]

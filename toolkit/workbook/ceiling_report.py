@@ -11,17 +11,18 @@ the templates; written atomically, nothing overwritten without `force`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Protocol
 
 from openpyxl import Workbook
 from openpyxl.chart import Reference
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..rules.ceiling import AdditionalPurchase, CeilingForecast, share_text
-from ..rules.staffel import month_name
+from ..dates import day_month, dutch_date, month_name
+from ..numbers import percent_text
+from ..rules.ceiling import AdditionalPurchase, CeilingForecast
 from .files import write_atomically
 from .formats import OUTPUT_FORMATS, font, print_setup, yes_no_text
 from .report_sheets import GOOD_FILL, key_figures, production_chart, sheet_title, table_header, text, title, wrapped
@@ -30,17 +31,16 @@ OVERVIEW = "Overzicht"
 REALISED, FORECAST = "gerealiseerd", "prognose"
 
 
-@dataclass(frozen=True)
-class CeilingEntry:
-    """One provider's forecast, and its request assessment when scores were given."""
+class CeilingEntry(Protocol):
+    """One provider's forecast, and its request assessment when scores were given
+    (`toolkit.claims.ceiling.CeilingReport`)."""
 
-    provider: str | None
-    forecast: CeilingForecast
-    purchase: AdditionalPurchase | None = None
-
-
-def _day(forecast: CeilingForecast) -> str:
-    return f"{forecast.reference_date.day} {month_name(forecast.reference_date.month)}"
+    @property
+    def provider(self) -> str | None: ...
+    @property
+    def forecast(self) -> CeilingForecast: ...
+    @property
+    def purchase(self) -> AdditionalPurchase | None: ...
 
 
 def _money(value: Decimal | None) -> float | None:
@@ -58,14 +58,13 @@ def _request(entry: CeilingEntry) -> tuple[str | None, float | None, str]:
         return None, None, "geen waardemodelscore opgegeven: het verzoek is niet beoordeeld"
     if purchase.may_request:
         return yes_no_text(True), _money(purchase.expected_reimbursement), (
-            f"verzoek in {month_name(purchase.request_month)}, verzonden vóór {purchase.last_send_date.day} "
-            f"{month_name(purchase.last_send_date.month)} {purchase.last_send_date.year}")
+            f"verzoek in {month_name(purchase.request_month)}, verzonden vóór {dutch_date(purchase.last_send_date)}")
     return yes_no_text(False), None, "; ".join(purchase.reasons)
 
 
 def _overview(ws: Worksheet, entries: Sequence[CeilingEntry]) -> int:
     first = entries[0].forecast
-    day, minimum = _day(first), share_text(first.required_share)
+    day, minimum = day_month(first.reference_date), percent_text(first.required_share)
     title(ws, f"Omzetplafond CZ groep {first.year}: prognose per zorgaanbieder",
           "Bedragen uit de CZ-declaraties per maand; de maanden na de laatst bekende zijn doorgetrokken.")
     headers = ["Zorgaanbieder", "Omzetplafond (€)", "Maanden bekend", "Gerealiseerd (€)", "Prognose jaar (€)",
@@ -77,7 +76,7 @@ def _overview(ws: Worksheet, entries: Sequence[CeilingEntry]) -> int:
         may, reimbursed, why = _request(entry)
         values = [(entry.provider or "(alle regels)", "text"), (_money(f.ceiling), "money"), (f.months_known, "count"),
                   (_money(f.realised), "money"), (_money(f.projected_year), "money"),
-                  (float(f.share_before_october), "fraction"), (yes_no_text(f.meets_80_percent), "bool"),
+                  (float(f.share_before_reference_date), "fraction"), (yes_no_text(f.meets_min_share), "bool"),
                   (_reached(f), "text"), (_money(f.shortfall), "money"), (may, "bool"), (reimbursed, "money"),
                   (why, "text")]
         for column, (value, kind) in enumerate(values, start=1):
@@ -96,14 +95,14 @@ def _provider_sheet(ws: Worksheet, entry: CeilingEntry) -> None:
     title(ws, f"{entry.provider or 'Alle regels'}: omzetplafond {f.year}",
           f"{f.months_known} maand(en) bekend, daarna {way} doorgetrokken")
     may, reimbursed, why = _request(entry)
-    day = _day(f)
+    day = day_month(f.reference_date)
     bottom = key_figures(ws, 4, [
         ("Omzetplafond", _money(f.ceiling), "money"), ("Gerealiseerd", _money(f.realised), "money"),
         ("Prognose over het jaar", _money(f.projected_year), "money"),
         # Fewer months known than lie before the reference date: the share is partly forecast, and says so.
         (f"Deel van het plafond bereikt vóór {day}" + (" (prognose)" if f.months_known < f.months_before_reference
-                                                        else ""), float(f.share_before_october), "fraction"),
-        (f"Ten minste {share_text(f.required_share)} vóór {day}", yes_no_text(f.meets_80_percent), "bool"),
+                                                        else ""), float(f.share_before_reference_date), "fraction"),
+        (f"Ten minste {percent_text(f.required_share)} vóór {day}", yes_no_text(f.meets_min_share), "bool"),
         ("Plafond bereikt in", _reached(f), "text"), ("Verwacht tekort", _money(f.shortfall), "money"),
         ("Verzoek om aanvullend budget mogelijk", may, "bool"), ("Verwachte vergoeding", reimbursed, "money")])
     wrapped(ws, bottom + 1, 1, why)
@@ -134,7 +133,7 @@ _CHART_COLUMNS = {"Gerealiseerd": 11, "Prognose": 12, "Omzetplafond": 13}
 def _chart(ws: Worksheet, top: int, forecast: CeilingForecast) -> None:
     realised, projected, ceiling = _CHART_COLUMNS.values()
     minimum = ceiling + 1
-    for title_, column in (*_CHART_COLUMNS.items(), (f"Minimaal vóór {_day(forecast)}", minimum)):
+    for title_, column in (*_CHART_COLUMNS.items(), (f"Minimaal vóór {day_month(forecast.reference_date)}", minimum)):
         text(ws, top, column, title_)
     for i, running in enumerate(forecast.cumulative, start=1):
         known = i <= forecast.months_known

@@ -49,10 +49,11 @@ from ..parameters import OVERLAY_VARIABLE
 from . import appearance, structure, templates_dir
 from .equivalence import same_formula
 from .findings import Display, Finding, shown
-from .formats import yes_no_text
+from .formats import header_code, years_text, yes_no_text
 from .package import Part, check_workbook_bounds
-from .specs import SPECS, Output, TemplateSpec, convert
+from .specs import SPECS, Output, Template, convert
 from .structure import Structure, read_structure
+from .template_file import TemplateFile, copy_header
 
 # Parts a spreadsheet program adds when it saves a workbook: harmless and expected.
 _BENIGN = re.compile(r"^(\[Content_Types\]\.xml|_rels/\.rels|docProps/[^/]+\.xml|xl/workbook\.xml|"
@@ -111,7 +112,7 @@ def is_reference(path: Path) -> bool:
 def _reference_path(name: str, overlay: str) -> Path:
     if not overlay:
         return templates_dir() / f"{name}.xlsx"
-    from .build import build_template
+    from .build import build_template  # the builder only under a parameter overlay
 
     if not _REFERENCE_DIR:
         directory = Path(tempfile.mkdtemp(prefix="zorginkoop-sjablonen-"))
@@ -251,7 +252,7 @@ def _ranges(read: Structure) -> dict[str, list[tuple[int, int, int, int]]]:
     return result
 
 
-def _inputs(reference: _Workbook, spec: TemplateSpec) -> set[tuple[str, str]]:
+def _inputs(reference: _Workbook, spec: Template) -> set[tuple[str, str]]:
     """(sheet, cell) of every input of the template, and of its key: the cells whose value may differ."""
     wb = reference.formulas
     return {cell for name in (*(i.name for i in spec.inputs), "zk_sleutel") for cell in _named_cells(wb, name)}
@@ -325,12 +326,29 @@ def _same_constant(expected: Any, found: Any) -> bool:
     return bool(expected == found)
 
 
-def reference_findings(path: Path, spec: TemplateSpec) -> list[Finding]:
+def reference_findings(path: Path, spec: Template) -> list[Finding]:
     """Steps 1-4 of the module docstring: the package, the workbook, every cell and what a reader sees,
     against the template."""
     reference = _reference(spec.name, _overlay())
     found, _values = _open(path, getattr(reference.formulas, "loaded_theme", None), values=False)
     return _structure_findings(found, reference, _inputs(reference, spec))
+
+
+def verified_template(template: str | Path) -> TemplateFile:
+    """A template read for `fill` and `describe`. One from elsewhere (a path, or the bundled one under a
+    parameter overlay) must be the template the parameter data in force builds: same formulas, parameters,
+    names, parts and what a reader sees."""
+    tpl = TemplateFile.open(template)
+    if is_reference(tpl.path):
+        return tpl
+    findings = reference_findings(tpl.path, tpl.spec)
+    if findings:
+        more = f" (en nog {len(findings) - 1})" if len(findings) > 1 else ""
+        raise InputError(f"sjabloon {tpl.path} wijkt af van sjabloon {tpl.spec.name} zoals de parametergegevens "
+                         f"het maken: {findings[0].where}: {findings[0].message}{more}. Maak het sjabloon opnieuw "
+                         "met `zorginkoop sjablonen` (met dezelfde --parameters).", field="template",
+                         value=str(tpl.path))
+    return tpl
 
 
 def compare_workbooks(path: Path, reference_path: Path, inputs: tuple[str, ...] = ()) -> list[Finding]:
@@ -397,7 +415,7 @@ def check_workbook(path: Path) -> CheckReport:
     return report
 
 
-def _computed(wb: Workbook, values: Workbook, spec: TemplateSpec,
+def _computed(wb: Workbook, values: Workbook, spec: Template,
               report: CheckReport) -> tuple[dict[str, Any] | None, list[Finding]]:
     """The workbook's inputs as the rules read them and (in `report.outputs`) what the rules compute from
     them; or the findings that stop it (an input the rules refuse, a name missing)."""
@@ -429,13 +447,10 @@ def _computed(wb: Workbook, values: Workbook, spec: TemplateSpec,
     return inputs, []
 
 
-def _as_filled(spec: TemplateSpec, inputs: Mapping[str, Any], outputs: Mapping[str, Any], key: Any) -> AsFilled:
+def _as_filled(spec: Template, inputs: Mapping[str, Any], outputs: Mapping[str, Any], key: Any) -> AsFilled:
     """What `zorginkoop fill` changes beyond the inputs when it writes these inputs into the template: the
     print areas and the chart fitted to the rows written, the key and policy year in the header. A
     copy may show these or the template's own."""
-    from .fill import copy_header
-    from .formats import header_code, years_text
-
     key_text = None if key is None or str(key).strip() == "" else str(key).strip()
     fitted = _template_file(spec.name, _overlay()).fitted(inputs, outputs)
     names = structure.names_in(fitted["xl/workbook.xml"]) if "xl/workbook.xml" in fitted else []
@@ -450,10 +465,8 @@ def _as_filled(spec: TemplateSpec, inputs: Mapping[str, Any], outputs: Mapping[s
 
 
 @cache
-def _template_file(name: str, overlay: str) -> Any:
-    from .fill import TemplateFile
-
-    return TemplateFile.open(_reference_path(name, overlay), verify=False)
+def _template_file(name: str, overlay: str) -> TemplateFile:
+    return TemplateFile.open(_reference_path(name, overlay))
 
 
 def _reference_part(name: str, overlay: str, part: str) -> bytes:
@@ -463,7 +476,7 @@ def _reference_part(name: str, overlay: str, part: str) -> bytes:
         return archive.read(part)
 
 
-def _compare_outputs(wb: Workbook, values: Workbook, spec: TemplateSpec, report: CheckReport) -> None:
+def _compare_outputs(wb: Workbook, values: Workbook, spec: Template, report: CheckReport) -> None:
     outputs: tuple[Output, ...] = spec.outputs
     report.saved = {o.name: _value(values, o.name) for o in outputs}
     if all(_unsaved(v) for v in report.saved.values()):

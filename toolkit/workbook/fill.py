@@ -21,31 +21,22 @@ and worker processes die with their parent; a run that fails writes no summary.
 from __future__ import annotations
 
 import contextlib
-import csv
 import difflib
 import hashlib
-import io
 import os
 import re
 import signal
-import struct
 import threading
 import unicodedata
-import zipfile
-import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
-from decimal import Decimal
-from pathlib import Path, PurePosixPath
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree
-from xml.sax.saxutils import escape
 
 from ..columns import header_key
-from ..errors import InputError, InputErrors, ToolkitError, reason, relabel, show_value
-from ..parameters import current_year
-from . import template_path
+from ..errors import InputError, InputErrors, ToolkitError, relabel, show_value
+from ..table_file import read_table, table_error
 from .files import (
     OutputLock,
     join_run,
@@ -55,24 +46,13 @@ from .files import (
     same_file,
     write_atomically,
 )
-from .formats import cell_value, header_code, years_text
-from .layout import CHART_BOTTOM_ROW, CHART_ROWS, LONG_RANGE, OUTPUT_RANGE_ROW, RANGE_TOP, SHOWN_ROWS
-from .package import check_workbook_bounds
-from .specs import SPECS, XML_INVALID, Input, TemplateSpec, convert
+from .specs import XML_INVALID, Input, Template, convert
 from .summary import NAMES, summary_rows, write_summary
-from .zipcopy import RawMember, deflated, inflated, read_raw, write_raw
+from .template_file import TemplateFile
 
-_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-       "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
-_EMPTY_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"((?: s="[0-9]+")?)(?: t="n")? ?/>')
-_FORMULA_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"((?: s="[0-9]+")?)><f>([^<]*)</f><v ?/></c>')
 _UNSAFE_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# A sheet's print area in the workbook part: 'Invoer'!$A$1:$D$54 (only the last row changes).
-_PRINT_AREA = re.compile(r"(<definedName name=\"_xlnm\.Print_Area\" localSheetId=\"\d+\">'(\w+)'!\$A\$1:\$[A-Z]+\$)"
-                         r"([0-9]+)(</definedName>)")
 PARALLEL_FROM = 64  # below this, starting worker processes costs more than it saves
 MAX_NAME_BYTES = 120  # a file name's key part; the rest of the 255 bytes a file system allows is spare
 MAX_INPUTS_BYTES = 64 << 20  # an INPUTS file of a few thousand providers is a few megabytes
@@ -80,247 +60,6 @@ MAX_INPUTS_BYTES = 64 << 20  # an INPUTS file of a few thousand providers is a f
 # by rows, not only bytes: 100 providers × 2,000 postcode areas. Reading this many stays far below 1 GB.
 MAX_INPUTS_ROWS = 200_000
 SHOWN_ERRORS = 20
-
-
-# --- the template file -----------------------------------------------------------------------------------
-
-def _cell_ref(defined: str) -> tuple[str, str]:
-    """"'Invoer'!$B$4" -> ("Invoer", "B4"); ranges keep their colon."""
-    sheet, _, ref = defined.rpartition("!")
-    return sheet.strip("'"), ref.replace("$", "")
-
-
-def _expand(ref: str) -> list[str]:
-    if ":" not in ref:
-        return [ref]
-    first, last = ref.split(":")
-    col = "".join(c for c in first if c.isalpha())
-    if col != "".join(c for c in last if c.isalpha()):
-        raise ValueError(f"bereik {ref} beslaat meer dan één kolom")
-    start, end = int(first[len(col):]), int(last[len(col):])
-    return [f"{col}{r}" for r in range(start, end + 1)]
-
-
-@dataclass
-class TemplateFile:
-    """A template read once: its zip members, the two parts that change, and where each name is."""
-
-    path: Path
-    spec: TemplateSpec
-    raw: list[RawMember]  # every part, still compressed: copied as it is into each filled copy
-    input_part: str
-    input_xml: str  # the Invoer sheet
-    output_part: str
-    output_xml: str  # the Uitkomst sheet (the cached results change)
-    cells: dict[str, list[str]]  # input name -> its cell(s) on Invoer
-    outputs: dict[str, str]  # output name -> "Uitkomst!B4" (a range: its first cell)
-    output_cells: dict[str, list[str]]  # output name -> its cell(s) on Uitkomst
-    key_cell: str | None = None  # where the key goes on Invoer (zk_sleutel)
-    # Parts that follow the number of rows written when the template has a long range (postcodes): the
-    # print areas (in the workbook part) and the chart over those rows. Empty otherwise.
-    fitted_parts: dict[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def open(cls, template: str | Path, *, verify: bool = True) -> TemplateFile:
-        """Read a template; `verify` compares it with the reference first (workers skip it: the parent did)."""
-        path = template_path(template)
-        check_workbook_bounds(path)
-        try:
-            raw = read_raw(path)
-        except (zipfile.BadZipFile, OSError, struct.error, ValueError) as err:
-            raise InputError(f"sjabloon {path}: geen leesbare xlsx ({reason(err)})", field="template",
-                             value=str(path)) from None
-        members = {m.name: m for m in raw}
-
-        def part(name: str) -> bytes:  # only the few parts read here are decompressed
-            return inflated(members[name])
-
-        try:
-            workbook = ElementTree.fromstring(part("xl/workbook.xml"))
-            rels = ElementTree.fromstring(part("xl/_rels/workbook.xml.rels"))
-            names = {d.get("name", ""): d.text or "" for d in workbook.iterfind("m:definedNames/m:definedName", _NS)}
-            sheet_parts = cls._sheet_parts(workbook, rels)
-            spec = cls._spec(path, names, sheet_parts, part)
-            cells = {i.name: _expand(_cell_ref(names[i.name])[1]) for i in spec.inputs}
-            output_cells = {o.name: _expand(_cell_ref(names[o.name])[1]) for o in spec.outputs}
-            wrong = [i.name for i in spec.inputs if _cell_ref(names[i.name])[0] != "Invoer"] + [
-                o.name for o in spec.outputs if _cell_ref(names[o.name])[0] != "Uitkomst"]
-            input_part, output_part = sheet_parts["Invoer"], sheet_parts["Uitkomst"]
-            input_xml, output_xml = part(input_part).decode("utf-8"), part(output_part).decode("utf-8")
-        except (KeyError, ValueError, zlib.error, ElementTree.ParseError, UnicodeDecodeError):
-            raise InputError(f"sjabloon {path}: geen werkmap van de toolkit (namen of tabbladen ontbreken)",
-                             field="template", value=str(path)) from None
-        if wrong:
-            raise InputError(f"sjabloon {path}: {wrong[0]} staat niet op het verwachte tabblad", field="template",
-                             value=str(path))
-        outputs = {name: f"Uitkomst!{refs[0]}" for name, refs in output_cells.items()}
-        key_cell = _cell_ref(names["zk_sleutel"])[1] if "zk_sleutel" in names else None
-        fitted: dict[str, str] = {}
-        if any(i.rows > LONG_RANGE for i in spec.inputs):
-            try:
-                fitted = {m.name: part(m.name).decode("utf-8") for m in raw
-                          if m.name == "xl/workbook.xml" or m.name.startswith("xl/charts/chart")}
-            except (zlib.error, UnicodeDecodeError):
-                raise InputError(f"sjabloon {path}: geen werkmap van de toolkit (onleesbaar onderdeel)",
-                                 field="template", value=str(path)) from None
-        tpl = cls(path, spec, raw, input_part, input_xml, output_part, output_xml, cells, outputs, output_cells,
-                  key_cell, fitted)
-        if verify:
-            tpl._verify()
-        return tpl
-
-    def _verify(self) -> None:
-        """A template from elsewhere (a path, or the bundled one under a parameter overlay) must be the
-        template the parameter data in force builds: same formulas, parameters, names and parts."""
-        from .check import is_reference, reference_findings
-
-        if is_reference(self.path):
-            return
-        findings = reference_findings(self.path, self.spec)
-        if findings:
-            more = f" (en nog {len(findings) - 1})" if len(findings) > 1 else ""
-            raise InputError(f"sjabloon {self.path} wijkt af van sjabloon {self.spec.name} zoals de parametergegevens "
-                             f"het maken: {findings[0].where}: {findings[0].message}{more}. Maak het sjabloon opnieuw "
-                             "met `zorginkoop sjablonen` (met dezelfde --parameters).", field="template",
-                             value=str(self.path))
-
-    @staticmethod
-    def _sheet_parts(workbook: ElementTree.Element, rels: ElementTree.Element) -> dict[str, str]:
-        targets = {r.get("Id"): r.get("Target", "") for r in rels.iterfind("rel:Relationship", _NS)}
-        parts = {}
-        for sheet in workbook.iterfind("m:sheets/m:sheet", _NS):
-            target = targets[sheet.get(f"{{{_NS['r']}}}id")]
-            parts[sheet.get("name", "")] = target.lstrip("/") if target.startswith("/") else str(
-                PurePosixPath("xl") / target)
-        return parts
-
-    @staticmethod
-    def _spec(path: Path, names: Mapping[str, str], sheet_parts: Mapping[str, str],
-              part: Callable[[str], bytes]) -> TemplateSpec:
-        if "zk_sjabloon" not in names:
-            raise InputError(f"sjabloon {path}: geen sjabloon van de toolkit (naam zk_sjabloon ontbreekt)",
-                             field="template", value=str(path))
-        sheet, ref = _cell_ref(names["zk_sjabloon"])
-        xml = part(sheet_parts[sheet]).decode("utf-8")
-        match = re.search(rf'<c r="{ref}"[^>]*><is><t[^>]*>([^<]*)</t>', xml)
-        name = match.group(1) if match else ""
-        if name not in SPECS:
-            raise InputError(f"sjabloon {path}: onbekend sjabloon {name!r}", field="template", value=str(path))
-        return SPECS[name]
-
-    def filled(self, values: Mapping[str, Any], key: str | None = None,
-               outputs: Mapping[str, Any] | None = None) -> Callable[[Path], None]:
-        """A writer for a copy with `values` (converted inputs) in the input cells, its key, and the
-        Python engine's `outputs` as the cached results of the output cells."""
-        content: dict[str, str] = {}
-        if key is not None and self.key_cell:
-            content[self.key_cell] = _cell_xml(key)
-        for name, value in values.items():
-            refs = self.cells[name]
-            for ref, item in zip(refs, value if isinstance(value, list) else [value], strict=False):
-                if item is not None:
-                    content[ref] = _cell_xml(item)
-        cached: dict[str, Any] = {}
-        kinds = {o.name: o.kind for o in self.spec.outputs}
-        for name, value in (outputs or {}).items():
-            refs = self.output_cells.get(name, [])
-            shown = cell_value(kinds.get(name, ""), value)
-            items = shown if isinstance(shown, list) else [shown]
-            for i, ref in enumerate(refs):
-                cached[ref] = items[i] if i < len(items) else ""
-
-        def replace_input(match: re.Match[str]) -> str:
-            body = content.get(match.group(1))
-            if body is None:
-                return match.group(0)
-            return f'<c r="{match.group(1)}"{match.group(2)}{body}</c>'
-
-        def replace_output(match: re.Match[str]) -> str:
-            ref = match.group(1)
-            if ref not in cached:
-                return match.group(0)
-            kind, text = _cached_xml(cached[ref])
-            return f'<c r="{ref}"{match.group(2)}{kind}><f>{match.group(3)}</f><v>{text}</v></c>'
-
-        fitted = self.fitted(values, outputs or {})
-        header = escape(header_code(copy_header(key, values)))
-        long_list = any(_filled_rows((outputs or {}).get(o.name)) > SHOWN_ROWS for o in self.spec.outputs
-                        if o.rows > LONG_RANGE)
-
-        def write(target: Path) -> None:
-            invoer = self._headed(_EMPTY_CELL.sub(replace_input, self.input_xml), header)
-            uitkomst = self._headed(_FORMULA_CELL.sub(replace_output, self.output_xml) if cached else self.output_xml,
-                                    header)
-            if long_list:  # a long list of areas to drop prints on the pages it needs, readable
-                uitkomst = uitkomst.replace('fitToHeight="1"', 'fitToHeight="0"', 1)
-            members = [deflated(m, invoer.encode("utf-8")) if m.name == self.input_part else
-                       deflated(m, uitkomst.encode("utf-8")) if m.name == self.output_part else
-                       deflated(m, fitted[m.name]) if m.name in fitted else m for m in self.raw]
-            with open(target, "wb") as handle:
-                write_raw(handle, members)
-        return write
-
-
-    def _headed(self, xml: str, header: str) -> str:
-        """A sheet's XML with the centre of its header (the template's policy years) set to `header`."""
-        template = escape(header_code(years_text(self.spec.years)))
-        return xml.replace(f"&amp;C&amp;9 {template}&amp;R", f"&amp;C&amp;9 {header}&amp;R", 1)
-
-    def fitted(self, values: Mapping[str, Any], outputs: Mapping[str, Any]) -> dict[str, bytes]:
-        """The print areas and chart of a template with a long range, fitted to the rows written: the
-        postcodes print and chart as far as they go (an empty template shows SHOWN_ROWS of them), and the
-        list of areas to drop prints whole."""
-        if not self.fitted_parts:
-            return {}
-        used = max([1, *(_filled_rows(values.get(i.name)) for i in self.spec.inputs if i.rows > LONG_RANGE)])
-        listed = max([0, *(_filled_rows(outputs.get(o.name)) for o in self.spec.outputs if o.rows > LONG_RANGE)])
-        last_input = RANGE_TOP - 1 + used
-        last_output = max(CHART_BOTTOM_ROW, OUTPUT_RANGE_ROW + listed)
-        result = {}
-        for name, xml in self.fitted_parts.items():
-            if name == "xl/workbook.xml":
-                xml = _PRINT_AREA.sub(lambda m: m.group(1) + str(
-                    last_input if m.group(2) == "Invoer" else last_output if m.group(2) == "Uitkomst"
-                    else m.group(3)) + m.group(4), xml)
-            else:  # a chart over the rows of the long range
-                xml = xml.replace(f"${RANGE_TOP + CHART_ROWS - 1}<", f"${last_input}<")
-            result[name] = xml.encode("utf-8")
-        return result
-
-
-def copy_header(key: str | None, values: Mapping[str, Any]) -> str:
-    """The centre of a filled copy's header (in place of the template's policy years): its key and its
-    policy year. `check` accepts it there."""
-    year = values.get("in_jaar") or current_year()
-    return f"{key} · beleidsjaar {year}" if key else f"beleidsjaar {year}"
-
-
-def _filled_rows(value: Any) -> int:
-    """How many rows of a range hold something (up to the last that does)."""
-    if not isinstance(value, list):
-        return 0
-    return next((len(value) - i for i, v in enumerate(reversed(value)) if v not in (None, "")), 0)
-
-
-def _cell_xml(value: Any) -> str:
-    if isinstance(value, bool):
-        return f' t="b"><v>{int(value)}</v>'
-    if isinstance(value, int | Decimal | float):
-        number = value if not isinstance(value, Decimal) else format(value, "f")
-        return f"><v>{number}</v>"
-    text = escape(str(value))
-    return f' t="inlineStr"><is><t xml:space="preserve">{text}</t></is>'
-
-
-def _cached_xml(value: Any) -> tuple[str, str]:
-    """(type attribute, value) of a formula cell's cached result."""
-    if isinstance(value, bool):
-        return ' t="b"', str(int(value))
-    if isinstance(value, Decimal):
-        return "", repr(float(value))
-    if isinstance(value, int | float):
-        return "", repr(value)
-    return ' t="str"', escape(str(value))
 
 
 # --- reading INPUTS --------------------------------------------------------------------------------
@@ -331,60 +70,11 @@ class Row:
     values: dict[str, Any]
 
 
-def _inputs_error(path: Path, message: str, **details: Any) -> InputError:
-    return InputError(f"{path}: {message}", field=details.pop("field", "inputs"), value=details.pop("value", str(path)),
-                      file=str(path), **details)
-
-
-def _table(path: Path) -> list[list[Any]]:
-    """The cells of an INPUTS file, read with the same sniffer and xlsx bounds as claim files
-    (`toolkit.tabular`), so a file is split the same way and refused for the same reasons everywhere."""
-    from ..tabular import MAX_FIELD_CHARS, XLSX_LIMITS, open_xlsx_sheet, sniff_csv
-
-    suffix = path.suffix.lower()
-    if suffix in {".xlsx", ".xlsm"}:
-        sheet = open_xlsx_sheet(path, replace(XLSX_LIMITS, rows=MAX_INPUTS_ROWS))
-        return [list(r) for r in sheet.to_python(skip_empty_area=False)]
-    if suffix in {".csv", ".txt"}:
-        delimiter = sniff_csv(path).delimiter
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError as err:
-            raise _inputs_error(path, f"geen UTF-8 (byte {err.start}); sla het bestand op als 'CSV UTF-8'") from None
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        table = []
-        limit = csv.field_size_limit()
-        try:
-            csv.field_size_limit(MAX_FIELD_CHARS)
-            for line in reader:
-                table.append(line)
-                if len(table) > MAX_INPUTS_ROWS:
-                    raise _inputs_error(path, f"meer dan {MAX_INPUTS_ROWS:,} rijen; hoogstens {MAX_INPUTS_ROWS:,} "
-                                              "rijen worden gelezen. Splits het bestand".replace(",", "."),
-                                        row=reader.line_num)
-        except csv.Error as err:
-            longest = f"{MAX_FIELD_CHARS:,}".replace(",", ".")
-            reason = f"heeft een veld langer dan {longest} tekens" if "field larger" in str(err) else \
-                f"is geen leesbare CSV-regel ({err})"
-            raise _inputs_error(path, f"rij {reader.line_num} {reason}", row=reader.line_num,
-                                value=str(err)) from None
-        finally:
-            csv.field_size_limit(limit)
-        return table
-    raise _inputs_error(path, "onbekend soort invoerbestand (verwacht .csv of .xlsx)")
-
-
 def read_inputs(path: Path) -> tuple[list[str], list[Row]]:
     """Columns and rows of a csv (`,` `;` or tab, UTF-8 with or without BOM) or xlsx (first sheet)."""
-    if not path.is_file():
-        raise _inputs_error(path, "invoerbestand bestaat niet")
-    size = path.stat().st_size
-    if size > MAX_INPUTS_BYTES:
-        raise _inputs_error(path, f"te groot voor een invoerbestand ({size // (1 << 20)} MB; hoogstens "
-                                  f"{MAX_INPUTS_BYTES >> 20} MB)")
-    table = _table(path)
+    table = read_table(path, max_bytes=MAX_INPUTS_BYTES, max_rows=MAX_INPUTS_ROWS, what="invoerbestand")
     if not table or not any(str(c).strip() for c in table[0] if c is not None):
-        raise _inputs_error(path, "het bestand is leeg (geen kopregel)")
+        raise table_error(path, "het bestand is leeg (geen kopregel)")
     header = ["" if c is None else str(c).strip() for c in table[0]]
     while header and header[-1] == "":
         header.pop()
@@ -393,7 +83,7 @@ def read_inputs(path: Path) -> tuple[list[str], list[Row]]:
         canonical = column_key(column)
         if column == "" or canonical in seen:
             twin = f" (zelfde als {show_value(seen[canonical])})" if canonical in seen else ""
-            raise _inputs_error(path, f"rij 1: kolomnaam {show_value(column)} is leeg of dubbel{twin}", field="kolom",
+            raise table_error(path, f"rij 1: kolomnaam {show_value(column)} is leeg of dubbel{twin}", field="kolom",
                                 value=column, row=1)
         seen[canonical] = column
     rows = []
@@ -402,7 +92,7 @@ def read_inputs(path: Path) -> tuple[list[str], list[Row]]:
         values = {c: (None if isinstance(v, str) and v.strip() == "" else v) for c, v in values.items()}
         extra = [v for v in cells[len(header):] if v not in (None, "")]
         if extra:
-            raise _inputs_error(path, f"rij {number}: meer waarden dan kolommen ({show_value(extra[0])})",
+            raise table_error(path, f"rij {number}: meer waarden dan kolommen ({show_value(extra[0])})",
                                 field="kolom", value=extra[0], row=number)
         if any(v is not None for v in values.values()):
             rows.append(Row(number, values))
@@ -411,7 +101,7 @@ def read_inputs(path: Path) -> tuple[list[str], list[Row]]:
 
 def column_key(name: str) -> str:
     """A column name as it is matched (`toolkit.columns.header_key`, as for claim files): case, diacritics,
-    spaces, '-', '_' and '.' ignored (`Score 2026` = `score_2026`, `cliënten` = `clienten`)."""
+    spaces, '-', '_' and '.' ignored (`Score vorig jaar` = `score_vorig_jaar`, `cliënten` = `clienten`)."""
     return header_key(name)
 
 
@@ -427,7 +117,7 @@ class Case:
     file: str | None = None  # DIR/<key>.xlsx once written
 
 
-def _columns(spec: TemplateSpec, header: Sequence[str], key: str, path: Path) -> dict[str, str]:
+def _columns(spec: Template, header: Sequence[str], key: str, path: Path) -> dict[str, str]:
     """input name -> column in the file; unknown columns are an error (with the nearest name), not ignored."""
     by_key = {column_key(c): c for c in header}
     known = {column_key(i.column): i for i in spec.inputs}
@@ -437,23 +127,23 @@ def _columns(spec: TemplateSpec, header: Sequence[str], key: str, path: Path) ->
             continue
         nearest = difflib.get_close_matches(canonical, list(known), n=1, cutoff=0.6)
         hint = f"; bedoelt u {show_value(known[nearest[0]].column)}?" if nearest else ""
-        raise _inputs_error(path, f"rij 1: kolom {show_value(column)} hoort niet bij sjabloon {spec.name}{hint} "
+        raise table_error(path, f"rij 1: kolom {show_value(column)} hoort niet bij sjabloon {spec.name}{hint} "
                                   f"(invoer: {', '.join(sorted(i.column for i in spec.inputs))})", field="kolom",
                             value=column, row=1)
     missing = [i.column for i in spec.inputs if i.required and i.kind != "flag" and column_key(i.column) not in by_key]
     if missing:
-        raise _inputs_error(path, f"rij 1: kolom {show_value(missing[0])} ontbreekt (nodig voor sjabloon {spec.name})",
+        raise table_error(path, f"rij 1: kolom {show_value(missing[0])} ontbreekt (nodig voor sjabloon {spec.name})",
                             field="kolom", value=missing[0], row=1)
     return {i.name: by_key[column_key(i.column)] for i in spec.inputs if column_key(i.column) in by_key}
 
 
-def build_cases(spec: TemplateSpec, path: Path, header: list[str], rows: list[Row], key: str | None,
+def build_cases(spec: Template, path: Path, header: list[str], rows: list[Row], key: str | None,
                 *, skip_invalid: bool) -> list[Case]:
     """One case per key, converted and computed; with `skip_invalid` False, InputErrors for every bad key."""
     key_column = key or header[0]
     matches = [c for c in header if column_key(c) == column_key(key_column)]
     if not matches:
-        raise _inputs_error(path, f"sleutelkolom {show_value(key_column)} bestaat niet (kolommen: {', '.join(header)})",
+        raise table_error(path, f"sleutelkolom {show_value(key_column)} bestaat niet (kolommen: {', '.join(header)})",
                             field="key", value=key_column)
     key_column = matches[0]
     columns = _columns(spec, header, key_column, path)
@@ -469,7 +159,7 @@ def build_cases(spec: TemplateSpec, path: Path, header: list[str], rows: list[Ro
             f"sleutel {show_value(key_value)} bevat een teken dat niet in een werkmap kan"
             if XML_INVALID.search(key_value) else None)
         if problem:
-            error = _inputs_error(path, f"rij {row.number}, kolom '{key_column}': {problem}", field=key_column,
+            error = table_error(path, f"rij {row.number}, kolom '{key_column}': {problem}", field=key_column,
                                   value=raw, row=row.number)
             errors.append(error)
             cases.append(Case(f"(rij {row.number})", [row.number], error=str(error)))
@@ -502,7 +192,7 @@ def _key_text(raw: object) -> str:
     return "" if raw is None else str(raw).strip()
 
 
-def _convert_group(spec: TemplateSpec, columns: Mapping[str, str], group: list[Row], path: Path) -> dict[str, Any]:
+def _convert_group(spec: Template, columns: Mapping[str, str], group: list[Row], path: Path) -> dict[str, Any]:
     """The converted inputs of one key; InputErrors naming every bad value of its rows, not only the first."""
     values: dict[str, Any] = {}
     errors: list[InputError] = []
@@ -550,7 +240,7 @@ def _convert_group(spec: TemplateSpec, columns: Mapping[str, str], group: list[R
 
 
 def _convert_cell(spec_input: Input, value: object, path: Path, row: Row, column: str | None) -> Any:
-    """One cell converted; a refusal names the column as the INPUTS file writes it ('Score 2026')."""
+    """One cell converted; a refusal names the column as the INPUTS file writes it ('Score vorig jaar')."""
     return convert(spec_input, value, label=f"{path}, rij {row.number}, kolom '{column or spec_input.column}'")
 
 
@@ -687,7 +377,7 @@ _WORKER_TEMPLATES: dict[Path, TemplateFile] = {}
 def _worker_template(template: Path) -> TemplateFile:
     """The template, read once per worker process rather than once per chunk."""
     if template not in _WORKER_TEMPLATES:
-        _WORKER_TEMPLATES[template] = TemplateFile.open(template, verify=False)
+        _WORKER_TEMPLATES[template] = TemplateFile.open(template)
     return _WORKER_TEMPLATES[template]
 
 
@@ -740,10 +430,12 @@ def fill(template: str | Path, inputs: Path, out_dir: Path, *, key: str | None =
          skip_invalid: bool = False, workers: int | None = None,
          progress: Callable[[int, int], None] | None = None) -> FillResult:
     """Fill `template` once per key of `inputs` into `out_dir`; see the module docstring."""
-    tpl = TemplateFile.open(template)
+    from .check import verified_template  # openpyxl only to compare a template from elsewhere
+
+    tpl = verified_template(template)
     header, rows = read_inputs(inputs)
     if not rows:
-        raise _inputs_error(inputs, "geen rijen met invoer onder de kopregel")
+        raise table_error(inputs, "geen rijen met invoer onder de kopregel")
     cases = build_cases(tpl.spec, inputs, header, rows, key, skip_invalid=skip_invalid)
     with OutputLock(out_dir), _signals_interrupt():
         remove_stale_temporaries(out_dir)
@@ -769,5 +461,5 @@ def _key_label(header: list[str], key: str | None) -> str:
     return next((c for c in header if column_key(c) == column_key(key)), key)
 
 
-__all__ = ["Case", "FillResult", "Interrupted", "TemplateFile", "fill", "read_inputs", "safe_file_name",
+__all__ = ["Case", "FillResult", "Interrupted", "fill", "read_inputs", "safe_file_name",
            "summary_rows", "write_summary"]

@@ -36,6 +36,13 @@ INPUT_FORMATS = {
 TEXT_FORMAT = "@"  # postcodes, scores, choices: 0123 stays visible as typed (to be refused), not 123
 
 
+def input_format(kind: str, quantity: str | None) -> str:
+    """How an input cell shows what is typed: € for money, % for shares, text for words and postcodes."""
+    if kind in {"number", "year"} and quantity:
+        return INPUT_FORMATS[quantity]
+    return TEXT_FORMAT if kind in {"postcode", "score", "choice", "flag"} else "General"
+
+
 def yes_no_text(value: bool) -> str:
     return YES if value else NO
 
@@ -143,5 +150,20 @@ def _letter(column: int) -> str:
     return str(get_column_letter(column))
 
 
-__all__ = ["DATE_FORMAT", "INPUT_FORMATS", "NO", "OUTPUT_FORMATS", "TEXT_FORMAT", "YES", "cell_value", "fit_row",
-           "font", "header_code", "print_setup", "wrapped_lines", "years_text", "yes_no_text"]
+__all__ = [
+    "DATE_FORMAT",
+    "INPUT_FORMATS",
+    "NO",
+    "OUTPUT_FORMATS",
+    "TEXT_FORMAT",
+    "YES",
+    "cell_value",
+    "fit_row",
+    "font",
+    "header_code",
+    "input_format",
+    "print_setup",
+    "wrapped_lines",
+    "years_text",
+    "yes_no_text",
+]

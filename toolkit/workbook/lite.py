@@ -5,7 +5,8 @@
 xlwings Lite (Excel on the web and the Mac) runs Python in the browser (Pyodide) and takes its code
 from two tabs: main.py and requirements.txt. The toolkit is not on PyPI, and hosting a wheel on an
 HTTPS server with CORS is a bar most finance teams do not pass. So main.py carries the toolkit's pure
-modules (the rules, the number reading, the parameter loader, the Excel functions) as source text, with
+modules (the rules, the number reading, the parameter loader, the Excel functions: `modules()`, found
+from the rules and their imports) as source text, with
 an import hook that serves them as the package `toolkit`, and the bundled parameter data already
 parsed (no data files, no PyYAML in the browser). The modules need nothing but the standard library
 (no NumPy: a 10 MB download for a 40-row range, and no function when offline), so requirements.txt
@@ -19,39 +20,80 @@ tests/test_pyodide.py loads it in real Pyodide as xlwings Lite does.
 from __future__ import annotations
 
 import argparse
+import ast
 import pprint
 from pathlib import Path
 
-import toolkit
-
-from ..parameters.loader import bundled_files, read_bundled_yaml
+from ..parameters.files import bundled_files, read_bundled_yaml
 from ..udfs import FUNCTIONS
+from ..version import __version__
 from .files import write_atomically
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = ROOT / "workbooks" / "lite" / "main.py"
-PACKAGE = Path(toolkit.__file__).resolve().parent
-# The modules the Excel functions need, as (module name, file under toolkit/); nothing that reads files.
-MODULES = (
-    ("toolkit", "__init__.py"),
-    ("toolkit.errors", "errors.py"),
-    ("toolkit.numbers", "numbers.py"),
-    ("toolkit.choices", "choices.py"),
-    ("toolkit.postcode", "postcode.py"),
-    ("toolkit.money", "money.py"),
-    ("toolkit.parameters", "parameters/__init__.py"),
-    ("toolkit.parameters.loader", "parameters/loader.py"),
-    ("toolkit.parameters.phrases", "parameters/phrases.py"),
-    ("toolkit.rules", "rules/__init__.py"),
-    ("toolkit.rules.ratio", "rules/ratio.py"),
-    ("toolkit.rules.staffel", "rules/staffel.py"),
-    ("toolkit.rules.cooperative", "rules/cooperative.py"),
-    ("toolkit.rules.nachtzorg", "rules/nachtzorg.py"),
-    ("toolkit.rules.ceiling", "rules/ceiling.py"),
-    ("toolkit.rules.own_delivery", "rules/own_delivery.py"),
-    ("toolkit.udfs", "udfs.py"),
-)
-PACKAGES = ("toolkit", "toolkit.parameters", "toolkit.rules")
+PACKAGE = Path(__file__).resolve().parents[1]
+# Where the embedded modules start: the Excel functions and every rule (found, not listed: a new rule's
+# package is embedded without a change here); `modules()` adds what they import from the toolkit.
+ROOTS = ("toolkit", "toolkit.udfs")
+
+
+def _file(module: str) -> Path | None:
+    """The source file of a toolkit module (a package's __init__.py), or None when there is none."""
+    parts = module.split(".")[1:]
+    if not parts:
+        return PACKAGE / "__init__.py"
+    relative = Path(*parts)
+    for candidate in (PACKAGE / relative / "__init__.py", PACKAGE / relative.with_suffix(".py")):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _imported(module: str, tree: ast.Module) -> set[str]:
+    """The toolkit modules a module imports when it is imported: not those inside functions (the claims that
+    `toolkit` loads on first use) nor under TYPE_CHECKING."""
+    path = _file(module)
+    package = module if path is not None and path.name == "__init__.py" else module.rpartition(".")[0]
+    found: set[str] = set()
+    skip = {id(n) for node in ast.walk(tree)
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+            or (isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test))
+            for n in ast.walk(node)}
+    for node in ast.walk(tree):
+        if id(node) in skip:
+            continue
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names if alias.name.split(".")[0] == "toolkit"}
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                target = ".".join([*base, node.module] if node.module else base)
+            elif node.module and node.module.split(".")[0] == "toolkit":
+                target = node.module
+            else:
+                continue
+            found.add(target)
+            found |= {f"{target}.{alias.name}" for alias in node.names if _file(f"{target}.{alias.name}")}
+    return {name for name in found if _file(name)}
+
+
+def modules() -> dict[str, Path]:
+    """Every module the Lite file embeds: the roots, every rule package and module, and what they import
+    from the toolkit, with the packages that hold them."""
+    rules = PACKAGE / "rules"
+    todo = [*ROOTS, *(".".join(("toolkit", *p.relative_to(PACKAGE).with_suffix("").parts)).removesuffix(".__init__")
+                      for p in sorted(rules.rglob("*.py")))]
+    found: dict[str, Path] = {}
+    while todo:
+        name = todo.pop()
+        path = _file(name)
+        if name in found or path is None:
+            continue
+        found[name] = path
+        parent = name.rpartition(".")[0]
+        todo.extend(_imported(name, ast.parse(path.read_text(encoding="utf-8"))) | ({parent} if parent else set()))
+    return dict(sorted(found.items()))
+
 
 HEADER = '''\
 """xlwings Lite: paste this whole file into the main.py tab of the xlwings Lite editor.
@@ -89,12 +131,17 @@ class _EmbeddedToolkit(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         code = compile(_SOURCES[module.__name__], "<zorginkoop " + module.__name__ + ">", "exec")
         exec(code, module.__dict__)
 
+    def submodules(self, package):
+        """The modules directly under `package` (toolkit.rules finds its rules so: there are no files)."""
+        prefix = package + "."
+        return sorted({name[len(prefix):].split(".")[0] for name in _SOURCES if name.startswith(prefix)})
+
 
 if not any(isinstance(finder, _EmbeddedToolkit) for finder in sys.meta_path):
     sys.meta_path.insert(0, _EmbeddedToolkit())
-import toolkit.parameters.loader as _loader  # noqa: E402
+import toolkit.parameters.files as _files  # noqa: E402
 
-_loader.EMBEDDED = _DATA
+_files.EMBEDDED = _DATA
 
 from toolkit.udfs import (  # noqa: E402,F401 - imported so that xlwings Lite registers them
 {names}
@@ -103,11 +150,13 @@ from toolkit.udfs import (  # noqa: E402,F401 - imported so that xlwings Lite re
 
 
 def render() -> str:
-    sources = {name: (PACKAGE / relative).read_text(encoding="utf-8") for name, relative in MODULES}
+    found = modules()
+    sources = {name: path.read_text(encoding="utf-8") for name, path in found.items()}
+    packages = tuple(name for name, path in found.items() if path.name == "__init__.py")
     data = {relative: read_bundled_yaml(relative) for relative in bundled_files()}
     years = sorted({int(y) for y in _years(data)})
-    parts = [HEADER.format(version=toolkit.__version__, years=f"{years[0]}-{years[-1]}" if years else "-")]
-    parts.append(f"_PACKAGES = {PACKAGES!r}\n\n")
+    parts = [HEADER.format(version=__version__, years=f"{years[0]}-{years[-1]}" if years else "-")]
+    parts.append(f"_PACKAGES = {packages!r}\n\n")
     parts.append("_SOURCES = {\n")
     for name, source in sources.items():
         parts.append(f"    {name!r}: {source!r},\n")

@@ -95,7 +95,7 @@ def _thousands(count: int) -> str:
 
 def check_workbook_bounds(path: Path) -> list[Part]:
     """Every bound above for a whole workbook: parts and sizes, then the cells of all sheets together."""
-    from ..tabular import sheet_extents
+    from ..tabular import sheet_extents  # the sheets are scanned only when a workbook is checked
 
     found = parts(path)
     extents = sheet_extents(path, max_cells=MAX_WORKBOOK_CELLS)

@@ -1,4 +1,5 @@
-"""Write `docs/functies.md`, the Dutch reference of the Excel functions, from `toolkit.udfs` itself.
+"""Write `docs/functies.md`, the Dutch reference of the Excel functions, from the functions themselves
+(`toolkit.udfs`, made from each rule's declaration in `toolkit/rules/<rule>/excel.py`).
 
     python3 -m toolkit.workbook.reference [--out docs/functies.md]
 
@@ -20,8 +21,8 @@ DEFAULT_OUT = ROOT / "docs" / "functies.md"
 INTRO = """\
 # Excel-functies van de zorginkoop-toolkit
 
-Deze pagina is gemaakt uit `toolkit/udfs.py` (`python3 -m toolkit.workbook.reference`); pas de
-docstrings daar aan, niet deze pagina.
+Deze pagina is gemaakt uit de Excel-functies die elke regel declareert (`toolkit/rules/<regel>/excel.py`,
+`python3 -m toolkit.workbook.reference`); pas de teksten daar aan, niet deze pagina.
 
 In Excel met Nederlandse instellingen scheidt u argumenten met een puntkomma, zoals hieronder.
 Een optioneel argument mag u leeglaten. Bereiken mogen lege cellen bevatten: die tellen niet mee.
@@ -57,7 +58,7 @@ def _default(value: object) -> str:
 def render() -> str:
     lines = [INTRO]
     for function in udfs.FUNCTIONS:
-        docs: dict[str, str] = getattr(function, "__arg_docs__")  # noqa: B009 - set by udfs._args
+        docs: dict[str, str] = getattr(function, "__arg_docs__")  # noqa: B009 - set by udfs.excel_function
         lines += [f"## {function.__name__}", "", f"`={_signature(function)}`", "",
                   inspect.getdoc(function) or "", "", "| argument | uitleg | standaard |", "|---|---|---|"]
         for parameter in inspect.signature(function).parameters.values():

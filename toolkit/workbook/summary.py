@@ -21,10 +21,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..rules.staffel import month_name
+from ..dates import month_name
 from .files import write_together
 from .formats import OUTPUT_FORMATS, cell_value, fit_row, print_setup
-from .specs import NOT_APPLICABLE, NOTHING_TYPED, Output, TemplateSpec
+from .specs import NOT_APPLICABLE, NOTHING_TYPED, Output, Template
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -39,7 +39,7 @@ _WIDTHS = {"money": 16, "fraction": 12, "count": 12, "ratio": 12, "number": 12, 
 REASON_OUTPUTS = ("out_reden", "out_redenen")  # a template's own explanation, shown as "Toelichting"
 
 
-def summary_rows(spec: TemplateSpec, cases: Sequence[Case]) -> Iterator[list[Any]]:
+def summary_rows(spec: Template, cases: Sequence[Case]) -> Iterator[list[Any]]:
     """The summary for programs: fixed machine names in the header, the values as computed."""
     yield ["sleutel", "status", "reden", "bestand", "rijen", *(o.name for o in spec.outputs)]
     for case in cases:
@@ -79,7 +79,7 @@ def _csv_field(value: Any, kind: str) -> Any:
     return csv_safe(value)
 
 
-def write_summary(spec: TemplateSpec, cases: Sequence[Case], out_dir: Path, *, key_label: str = "sleutel",
+def write_summary(spec: Template, cases: Sequence[Case], out_dir: Path, *, key_label: str = "sleutel",
                   force: bool) -> tuple[Path, Path]:
     """summary.xlsx and summary.csv in `out_dir`, written together (see the module docstring)."""
     table = list(summary_rows(spec, cases))
@@ -101,7 +101,7 @@ def write_summary(spec: TemplateSpec, cases: Sequence[Case], out_dir: Path, *, k
 
 # --- summary.xlsx ------------------------------------------------------------------------------------------
 
-def _write_xlsx(spec: TemplateSpec, cases: Sequence[Case], key_label: str, target: Path) -> None:
+def _write_xlsx(spec: Template, cases: Sequence[Case], key_label: str, target: Path) -> None:
     # openpyxl here, not at the top: `describe` and `check` import `fill`, which imports this module.
     from openpyxl import Workbook
 
@@ -161,10 +161,10 @@ def _rows_text(rows: Sequence[int]) -> str:
     return ", ".join(map(str, rows[:10])) + (f" en nog {len(rows) - 10}" if len(rows) > 10 else "")
 
 
-def _range_sheet(ws: Worksheet, spec: TemplateSpec, output: Output, cases: Sequence[Case], key_label: str) -> None:
+def _range_sheet(ws: Worksheet, spec: Template, output: Output, cases: Sequence[Case], key_label: str) -> None:
     """A range output: one row per key with a column per labelled row (months, quarters), or a list (key,
     order, value) when the rows have no labels (areas to drop)."""
-    from .report_sheets import table_header
+    from .report_sheets import table_header  # openpyxl only when a summary.xlsx is written: see _write_xlsx
 
     labels = next((i.row_labels for i in spec.inputs if i.rows == output.rows and i.row_labels), ())
     done = [c for c in cases if not c.error]

@@ -9,7 +9,7 @@ gives score C automatically).
 The table itself is data (`parameters/data/cz/staffel.yaml`): rows of a condition and a percentage,
 checked top to bottom, an empty percentage meaning "not eligible". This module knows what each
 condition means; the order and the percentages of a policy year come from the data. The scores are
-those of the year before the policy year (T−1, "score_2026" for policy 2027) and of the policy year.
+those of the year before the policy year (T−1, "score_previous" for policy 2027) and of the policy year.
 """
 
 from __future__ import annotations
@@ -18,11 +18,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..choices import yes_no
-from ..errors import InputError, ParameterDataError, show_value
-from ..money import round_money
-from ..numbers import format_money, format_number, quantity
-from ..parameters import Topic, load_topic, policy_year
+from ...choices import flag
+from ...dates import day_month
+from ...errors import InputError, ParameterDataError, show_value
+from ...money import round_money
+from ...numbers import format_money, format_number
+from ...parameters import Topic, load_topic, policy_year, quantity
 
 SCORES = ("A", "B", "C")
 
@@ -89,12 +90,6 @@ def normalise_score(score: object, field: str) -> str | None:
     return letter
 
 
-def flag(value: object, field: str) -> bool:
-    """A ja/nee argument: True/False, or the spellings of `choices.yes_no`."""
-    answer = yes_no(value)
-    if answer is None:
-        raise InputError(f"{field}: {show_value(value)} is geen ja/nee", field=field, value=value)
-    return answer
 
 
 def staffel_table(year: int) -> tuple[Mapping[str, object], ...]:
@@ -113,8 +108,8 @@ def _minimum_production_reason(topic: Topic, year: int) -> str:
 
 
 def staffel_percentage(
-    score_2026: str | None,
-    score_2027: str | None = None,
+    score_previous: str | None,
+    score_current: str | None = None,
     *,
     cost_points: object = None,
     ceiling_free: object = False,
@@ -126,14 +121,14 @@ def staffel_percentage(
 ) -> StaffelOutcome:
     """The maximum share of a granted additional budget that is reimbursed (§ 3.2.4 staffel table).
 
-    `score_2026` and `score_2027` are the waardemodel scores of the year before the policy year and of
+    `score_previous` and `score_current` are the waardemodel scores of the year before the policy year and of
     the policy year (2026 and 2027 for policy 2027). `year` None is the current policy year in the data.
     """
     year = policy_year(year)
     topic = load_topic("cz", "staffel")
     topic.check_year(year)
-    previous = normalise_score(score_2026, "score_2026")
-    current = normalise_score(score_2027, "score_2027")
+    previous = normalise_score(score_previous, "score_previous")
+    current = normalise_score(score_current, "score_current")
     free = flag(ceiling_free, "ceiling_free")
     merger = flag(merger_or_bankruptcy, "merger_or_bankruptcy")
     palliative = flag(palliative_terminal, "palliative_terminal")
@@ -177,14 +172,10 @@ def staffel_percentage(
                 text = f"{NOT_ELIGIBLE}: {text}"
                 if late:
                     deadline = topic.date("quality_data_deadline", year)
-                    text += f" (kwaliteitsinformatie na {deadline.day} {_MONTHS[deadline.month - 1]} aangeleverd)"
+                    text += f" (kwaliteitsinformatie na {day_month(deadline)} aangeleverd)"
             return StaffelOutcome(pct, pct is not None, text, year=year)
     return StaffelOutcome(None, False, f"{NOT_ELIGIBLE}: geen regel van de staffel {year} is van toepassing",
                           year=year)
-
-
-_MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-           "november", "december")
 
 
 def table_text(year: int) -> str:
@@ -202,8 +193,8 @@ def table_text(year: int) -> str:
 
 def staffel_reimbursement(
     granted_budget: object,
-    score_2026: str | None,
-    score_2027: str | None = None,
+    score_previous: str | None,
+    score_current: str | None = None,
     *,
     cost_points: object = None,
     ceiling_free: object = False,
@@ -219,7 +210,7 @@ def staffel_reimbursement(
     """
     budget = quantity("money").read(granted_budget, "granted_budget")
     outcome = staffel_percentage(
-        score_2026, score_2027, cost_points=cost_points, ceiling_free=ceiling_free,
+        score_previous, score_current, cost_points=cost_points, ceiling_free=ceiling_free,
         production_agreement=production_agreement, palliative_terminal=palliative_terminal,
         merger_or_bankruptcy=merger_or_bankruptcy, quality_data_late=quality_data_late, year=year,
     )
@@ -228,14 +219,9 @@ def staffel_reimbursement(
                           outcome.year)
 
 
-def month_name(month: int) -> str:
-    return _MONTHS[month - 1]
-
-
 __all__ = [
     "CONDITIONS",
     "StaffelOutcome",
-    "month_name",
     "normalise_score",
     "staffel_percentage",
     "staffel_reimbursement",

@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from ..choices import choose
-from ..errors import InputError, show_value
-from ..numbers import format_number, quantity
-from ..parameters import load_topic, policy_year
-from ..postcode import to_pc4
+from ...choices import choose
+from ...errors import InputError, show_value
+from ...numbers import format_number
+from ...parameters import load_topic, policy_year, quantity
+from ...postcode import to_pc4
 
 # Vocabularies: each word a user may type (Dutch or English) -> the canonical name of the Python API. The
 # first word of each name is the Dutch one that users are shown (the command line's choice lists).
@@ -98,18 +98,34 @@ def kindzorg_exemption(kindzorg_lines: int, other_lines: int) -> str | None:
     return "kindzorg" if kindzorg_lines > other_lines else None
 
 
+@dataclass(frozen=True)
+class RatioPolicy:
+    """What the policy of one year says for one kind of provider, looked up once: the policy year, the
+    provider kind ("existing"/"new"), the threshold (None: no requirement that year) and the claims year."""
+
+    year: int
+    provider: str
+    threshold: Decimal | None
+    claims_year: int
+
+
+def ratio_policy(year: object = None, provider: str = "existing") -> RatioPolicy:
+    """The ratio's policy for a year and a kind of provider; PolicyYearError for a year the data lacks."""
+    topic = load_topic("cz", "client_area_ratio")
+    kind = provider_kind(provider)
+    chosen = topic.check_year(policy_year(year))
+    threshold = topic.decimal("threshold_existing" if kind == "existing" else "threshold_new", chosen)
+    return RatioPolicy(chosen, kind, threshold, chosen + topic.integer("claims_year_offset", chosen))
+
+
 def ratio_threshold(year: object = None, provider: str = "existing") -> Decimal | None:
     """The minimum average clients per PC4 for a policy year; None where the year has no requirement."""
-    topic = load_topic("cz", "client_area_ratio")
-    name = "threshold_existing" if provider_kind(provider) == "existing" else "threshold_new"
-    return topic.decimal(name, topic.check_year(policy_year(year)))
+    return ratio_policy(year, provider).threshold
 
 
 def claims_year(year: object = None) -> int:
     """The year whose claims count for policy year `year` (T−2 in the data)."""
-    topic = load_topic("cz", "client_area_ratio")
-    year = topic.check_year(policy_year(year))
-    return year + topic.integer("claims_year_offset", year)
+    return ratio_policy(year).claims_year
 
 
 def client_area_ratio(clients: int, areas: int) -> float | None:
@@ -183,20 +199,23 @@ def _normalise_counts(clients_by_area: Mapping[str, int]) -> dict[str, int]:
     return counts
 
 
+def assess_totals(clients: int, areas: int, policy: RatioPolicy, *, exemption: str | None = None) -> RatioAssessment:
+    """The ratio from a provider's totals under a policy already looked up (`ratio_policy`): what
+    `toolkit.claims` asks per provider, which finds the areas to drop itself."""
+    return _assess(clients, None, areas, policy, exemption=exemption, movers={})
+
+
 def _assess(
     clients: int,
     counts: Mapping[str, int] | None,
     areas: int,
+    policy: RatioPolicy,
     *,
-    year: int,
-    provider: str,
     exemption: str | None,
     movers: Mapping[str, Collection[str]],
 ) -> RatioAssessment:
-    kind = provider_kind(provider)
     exempt = exemption_kind(exemption)
-    year = policy_year(year)
-    threshold = ratio_threshold(year, kind)  # raises PolicyYearError for an uncovered year
+    year, kind, threshold = policy.year, policy.provider, policy.threshold
     ratio = client_area_ratio(clients, areas)
     if exempt is not None or threshold is None:
         reason = EXEMPTION_REASONS[exempt] if exempt else f"n.v.t.: geen eis in {year} voor deze zorgaanbieder"
@@ -270,9 +289,7 @@ def assess_normalised_counts(
     # A mover is in len(areas) of the counts but is one client.
     double_counted = sum(max(0, len(set(areas) & counts.keys()) - 1) for areas in movers.values())
     clients = sum(counts.values()) - double_counted
-    return _assess(
-        clients, counts, len(counts), year=year, provider=provider, exemption=exemption, movers=movers
-    )
+    return _assess(clients, counts, len(counts), ratio_policy(year, provider), exemption=exemption, movers=movers)
 
 
 def assess_ratio_counts(
@@ -291,7 +308,7 @@ def assess_ratio_counts(
             field="clients",
             value=clients,
         )
-    return _assess(clients, None, areas, year=year, provider=provider, exemption=exemption, movers={})
+    return assess_totals(clients, areas, ratio_policy(year, provider), exemption=exemption)
 
 
 def _is_empty(value: object) -> bool:
@@ -374,11 +391,14 @@ def _row_area(value: object, row: int) -> int | None:
 __all__ = [
     "MOVERS_NOTE",
     "RatioAssessment",
+    "RatioPolicy",
     "assess_client_area_ratio",
     "assess_ratio_counts",
+    "assess_totals",
     "claims_year",
     "client_area_ratio",
     "clients_by_area",
     "kindzorg_exemption",
+    "ratio_policy",
     "ratio_threshold",
 ]

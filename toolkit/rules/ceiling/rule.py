@@ -20,12 +20,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from ..choices import choose
-from ..errors import InputError
-from ..money import round_money
-from ..numbers import format_number, format_percent, quantity
-from ..parameters import load_topic, policy_year
-from .staffel import StaffelOutcome, month_name, staffel_reimbursement
+from ...choices import choose
+from ...dates import day_month, dutch_date, month_name
+from ...errors import InputError
+from ...money import round_money
+from ...numbers import format_percent, percent_text
+from ...parameters import load_topic, policy_year, quantity
+from ..staffel.rule import StaffelOutcome, staffel_reimbursement
 
 MONTHS = 12
 # Each word a user may type -> the canonical name; the first word of each is the Dutch one users are shown.
@@ -51,8 +52,8 @@ class CeilingForecast:
     projected_year: Decimal
     monthly: tuple[Decimal, ...]  # 12 values: actual, then projected (rounded to cents)
     cumulative: tuple[Decimal, ...]  # 12 values: K_1 … K_12 (rounded to cents)
-    share_before_october: Decimal  # K_9 ÷ C, the months before the reference date
-    meets_80_percent: bool
+    share_before_reference_date: Decimal  # K_9 ÷ C, the months before the reference date
+    meets_min_share: bool
     month_reached: int | None  # 1-12, the first month in which the cumulative production reaches C
     insufficient: bool
     shortfall: Decimal
@@ -217,8 +218,8 @@ def forecast_ceiling(
         projected_year=round_money(_decimal(total)),
         monthly=tuple(round_money(_decimal(v)) for v in values),
         cumulative=tuple(round_money(_decimal(k)) for k in cumulative),
-        share_before_october=_decimal(share),
-        meets_80_percent=_at_least(before_reference, Fraction(required) * capital),
+        share_before_reference_date=_decimal(share),
+        meets_min_share=_at_least(before_reference, Fraction(required) * capital),
         month_reached=reached,
         insufficient=insufficient,
         shortfall=round_money(_decimal(total - capital)) if insufficient else Decimal("0.00"),
@@ -234,17 +235,8 @@ def _decimal(value: Fraction) -> Decimal:
     return Decimal(value.numerator) / Decimal(value.denominator)
 
 
-def _date(day: dt.date) -> str:
-    return f"{day.day} {month_name(day.month)} {day.year}"
 
 
-def _day(day: dt.date) -> str:
-    return f"{day.day} {month_name(day.month)}"
-
-
-def share_text(share: Decimal) -> str:
-    """A parameter share as the reasons write it: 80 %, 82,5 % (the template builds the same text)."""
-    return f"{format_number(share * 100)} %"
 
 
 def assess_additional_purchase(
@@ -253,8 +245,8 @@ def assess_additional_purchase(
     *,
     last_year_monthly: object = None,
     method: object = "linear",
-    score_2026: str | None,
-    score_2027: str | None = None,
+    score_previous: str | None,
+    score_current: str | None = None,
     cost_points: object = None,
     ceiling_free: object = False,
     production_agreement: object = None,
@@ -268,16 +260,17 @@ def assess_additional_purchase(
     """
     forecast = forecast_ceiling(ceiling, monthly_production, last_year_monthly=last_year_monthly, method=method,
                                 year=year)
-    staffel = staffel_reimbursement(forecast.shortfall, score_2026, score_2027, cost_points=cost_points,
+    staffel = staffel_reimbursement(forecast.shortfall, score_previous, score_current, cost_points=cost_points,
                                     ceiling_free=ceiling_free, production_agreement=production_agreement,
                                     year=forecast.year)
     topic = load_topic("cz", "ceiling")
     # The reasons name parameter values only (the amounts are fields of the forecast): the template's
     # formulas give the same texts, whatever the spreadsheet's locale does to formatted numbers.
     reasons = []
-    if not forecast.meets_80_percent:
-        reasons.append(f"vóór {_day(forecast.reference_date)} is minder dan {share_text(forecast.required_share)} "
-                       "van het omzetplafond bereikt")
+    if not forecast.meets_min_share:
+        minimum = percent_text(forecast.required_share)
+        day = day_month(forecast.reference_date)
+        reasons.append(f"vóór {day} is minder dan {minimum} van het omzetplafond bereikt")
     if not forecast.insufficient:
         reasons.append("het omzetplafond is naar verwachting toereikend")
     if not staffel.eligible:
@@ -309,8 +302,8 @@ def additional_budget_request(realised: object, ceiling: object, *, year: object
     return RequestEligibility(
         realised_share=share, required_share=required, meets=meets, reference_date=reference,
         request_month=topic.integer("request_month", year), last_send_date=topic.date("request_last_send_date", year),
-        reason=(f"{verdict}: {format_percent(share, 1)} van het omzetplafond bereikt vóór {_date(reference)}, "
-                f"minimaal {share_text(required)}"),
+        reason=(f"{verdict}: {format_percent(share, 1)} van het omzetplafond bereikt vóór {dutch_date(reference)}, "
+                f"minimaal {percent_text(required)}"),
     )
 
 

@@ -18,12 +18,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..choices import choose
-from ..errors import InputError
-from ..money import round_money
-from ..numbers import format_number, quantity
-from ..parameters import Topic, load_topic, policy_year
-from .staffel import flag
+from ...choices import choose, flag
+from ...errors import InputError
+from ...money import round_money
+from ...numbers import format_number
+from ...parameters import Topic, load_topic, policy_year, quantity
 
 # The readings of SPEC 3 (English or Dutch) -> the canonical name; per_started_55 is the earlier name.
 READINGS = {"proportional": "proportional", "proportioneel": "proportional",

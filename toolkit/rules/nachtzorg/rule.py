@@ -20,10 +20,9 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..choices import choose
-from ..money import round_money
-from ..numbers import quantity
-from ..parameters import load_topic, policy_year
+from ...choices import choose
+from ...money import round_money
+from ...parameters import load_topic, policy_year, quantity
 
 # The readings of SPEC 4 (English or Dutch) -> the canonical name.
 METHODS = {"multiplicatief": "multiplicative", "multiplicative": "multiplicative",

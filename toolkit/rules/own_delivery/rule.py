@@ -17,12 +17,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..errors import InputError
-from ..money import round_money
-from ..numbers import quantity
-from ..parameters import load_topic, policy_year
-from .ceiling import share_text
-from .staffel import flag
+from ...choices import flag
+from ...errors import InputError
+from ...money import round_money
+from ...numbers import percent_text
+from ...parameters import load_topic, policy_year, quantity
 
 QUARTERS = 4
 EXEMPT_REASON = "n.v.t.: zorgcoöperaties die aan de eisen van bijlage 1, § 1.4 voldoen zijn uitgezonderd"
@@ -140,8 +139,8 @@ def assess_own_delivery(
         assert share is not None
         meets, applies = _meets(own_total, total, required), True
         # Parameter values only in the text (the share is a field): the template's formula gives the same.
-        reason = (f"voldoet: ten minste {share_text(required)} van de zorg door de zorgaanbieder zelf (met volle "
-                  "dochters)" if meets else f"voldoet niet: minder dan {share_text(required)} van de zorg door de "
+        reason = (f"voldoet: ten minste {percent_text(required)} van de zorg door de zorgaanbieder zelf (met volle "
+                  "dochters)" if meets else f"voldoet niet: minder dan {percent_text(required)} van de zorg door de "
                   "zorgaanbieder zelf (met volle dochters)")
     return OwnDelivery(
         own_share=share, meets=meets, applies=applies, reason=reason, required_share=required, own_total=own_total,

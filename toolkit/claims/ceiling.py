@@ -1,0 +1,166 @@
+"""Rule 5 from claim files: the omzetplafond forecast of every provider in a claim set, and (with a
+waardemodel score) whether an extra budget may be asked — what `zorginkoop plafond` prints and writes.
+
+Source: CZ groep, Zorginkoopbeleid wijkverpleging 2027, § 2.3.3 and § 3.2.4 "Aanvullende zorginkoop".
+The production per month comes from `production_from_claims`; the forecast and the request are the pure
+rule (`toolkit.rules.ceiling`), which also checks the typed amounts before any claim is read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from ..errors import InputError
+from ..rules.ceiling import AdditionalPurchase, CeilingForecast, assess_additional_purchase, forecast_ceiling
+from ..rules.staffel import staffel_reimbursement
+from .claimset import ClaimsYearError
+from .production import ProductionReport, production_from_claims
+
+
+@dataclass(frozen=True)
+class CeilingReport:
+    """One provider's forecast from its claims (`provider` None: a claim set without a provider column),
+    and its request assessment when a score or a ceiling-free agreement was given."""
+
+    provider: str | None
+    forecast: CeilingForecast
+    purchase: AdditionalPurchase | None
+    production: ProductionReport  # the provider's production as read (lines used, other years, …)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain values (amounts as exact decimal strings), as `zorginkoop plafond --json` writes them."""
+        f, outcome = self.forecast, self.purchase
+        result: dict[str, Any] = {
+            "provider": self.provider, "year": f.year, "method": f.method, "ceiling": str(f.ceiling),
+            "months_known": f.months_known, "realised": str(f.realised), "projected_year": str(f.projected_year),
+            "monthly": [str(m) for m in f.monthly], "cumulative": [str(k) for k in f.cumulative],
+            "share_before_reference_date": float(f.share_before_reference_date),
+            "meets_min_share": f.meets_min_share, "reference_date": f.reference_date.isoformat(),
+            "month_reached": f.month_reached, "insufficient": f.insufficient, "shortfall": str(f.shortfall),
+            "lines_used": self.production.lines_used,
+        }
+        if outcome is not None:
+            result.update({
+                "may_request": outcome.may_request, "requested_budget": str(outcome.requested_budget),
+                "staffel_percentage": None if outcome.staffel.percentage is None
+                else float(outcome.staffel.percentage),
+                "expected_reimbursement": None if outcome.expected_reimbursement is None
+                else str(outcome.expected_reimbursement),
+                "reasons": list(outcome.reasons), "request_month": outcome.request_month,
+                "last_send_date": outcome.last_send_date.isoformat(),
+                "self_demonstrate": list(outcome.self_demonstrate),
+            })
+        result["lines_other_years"] = self.production.lines_other_years
+        return result
+
+
+@dataclass(frozen=True)
+class CeilingClaims:
+    """The forecasts of a claim set: one `CeilingReport` per provider (in the order of their names), the
+    claim set's production as read (its files, repeated and invalid lines) and last year's, if given."""
+
+    reports: tuple[CeilingReport, ...]
+    production: ProductionReport
+    last_year: ProductionReport | None
+
+
+@dataclass(frozen=True)
+class CeilingRequest:
+    """What the request assessment needs besides the claims; `assess` False: only the forecast."""
+
+    score_previous: str | None = None
+    score_current: str | None = None
+    cost_points: object = None
+    ceiling_free: bool = False
+    production_agreement: object = None
+
+    @property
+    def assess(self) -> bool:
+        return self.score_previous is not None or self.ceiling_free
+
+
+def check_ceiling_arguments(ceiling: object, year: int, request: CeilingRequest) -> None:
+    """The typed amounts, scores and year checked by the rules themselves, before any claim is read: a typo
+    should not wait for a minute of reading."""
+    forecast_ceiling(ceiling, [0], year=year)
+    if request.assess:
+        staffel_reimbursement(0, request.score_previous, request.score_current, cost_points=request.cost_points,
+                              ceiling_free=request.ceiling_free, production_agreement=request.production_agreement,
+                              year=year)
+
+
+def ceiling_from_claims(
+    source: Any,
+    *,
+    ceiling: object,
+    year: int,
+    last_year: Any = None,
+    method: str | None = None,
+    months: int | None = None,
+    request: CeilingRequest | None = None,
+    only_provider: str | None = None,
+    skip_invalid: bool = False,
+    strict: bool = False,
+    recursive: bool = False,
+    repeated: str = "refuse",
+    progress: Callable[[int, int], None] | None = None,
+) -> CeilingClaims:
+    """The omzetplafond forecast per provider from the CZ-group claims of policy year `year`.
+
+    `source` and `last_year` (last year's claims, for the seasonal profile) as for `production_from_claims`.
+    `ceiling` applies to every provider (choose one with `only_provider`). `method`: linear or seasonal
+    (default: seasonal with `last_year`, else linear); `months`: the months known (default: up to the last
+    month with claims). With a `request` holding a score or a ceiling-free agreement, each provider's
+    request for an extra budget is assessed too.
+    """
+    request = request or CeilingRequest()
+    check_ceiling_arguments(ceiling, year, request)
+    kind = method or ("seasonal" if last_year is not None else "linear")
+    production = production_from_claims(source, year=year, skip_invalid=skip_invalid, strict=strict,
+                                        only_provider=only_provider, recursive=recursive, repeated=repeated,
+                                        progress=progress)
+    previous = None
+    if last_year is not None:
+        try:
+            previous = production_from_claims(last_year, year=year - 1, skip_invalid=skip_invalid, strict=strict,
+                                              recursive=recursive, repeated=repeated)
+        except ClaimsYearError as exc:
+            raise InputError(f"last_year: {exc.finding.found()} — geef de declaraties van {year - 1}",
+                             field="last_year", value=year - 1) from None
+    providers = list(production.providers.values()) if production.providers else [production]
+    reports = tuple(_report(p, previous, ceiling, kind, months, request) for p in providers)
+    return CeilingClaims(reports, production, previous)
+
+
+def _report(production: ProductionReport, previous: ProductionReport | None, ceiling: object, method: str,
+            months: int | None, request: CeilingRequest) -> CeilingReport:
+    who = production.provider or "de declaraties"
+    known = months if months is not None else production.last_month
+    if not known:
+        raise InputError(f"{who}: geen CZ-declaraties in {production.year}; er is nog geen productie om door te "
+                         "trekken", field="production", value=None)
+    monthly: list[Decimal] = list(production.monthly[:known])
+    profile = None
+    if method == "seasonal":
+        if previous is None:
+            raise InputError("last_year: de seizoensmethode heeft de declaraties van vorig jaar nodig",
+                             field="last_year", value=None)
+        own = previous.providers.get(production.provider or "") if previous.providers else previous
+        if own is None:
+            raise InputError(f"last_year: {who} komt niet voor in de declaraties van vorig jaar", field="last_year",
+                             value=production.provider)
+        profile = list(own.monthly)
+    if request.assess:
+        purchase = assess_additional_purchase(
+            ceiling, monthly, last_year_monthly=profile, method=method, score_previous=request.score_previous,
+            score_current=request.score_current, cost_points=request.cost_points, ceiling_free=request.ceiling_free,
+            production_agreement=request.production_agreement, year=production.year)
+        return CeilingReport(production.provider, purchase.forecast, purchase, production)
+    forecast = forecast_ceiling(ceiling, monthly, last_year_monthly=profile, method=method, year=production.year)
+    return CeilingReport(production.provider, forecast, None, production)
+
+
+__all__ = ["CeilingClaims", "CeilingReport", "CeilingRequest", "ceiling_from_claims", "check_ceiling_arguments"]

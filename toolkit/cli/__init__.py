@@ -1,0 +1,38 @@
+"""The `zorginkoop` command (INTERFACES.md): the frame in `app.py`, one module per group of commands.
+
+Exit codes: 0 ok, 1 bad input (one Dutch line naming file, row and value — one per bad row for `fill` —
+and no traceback), 2 usage; 130 when interrupted.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+# isort: off
+# Each registers its commands on `app`, in the order the help lists them: claims, workbooks, parameters.
+from . import ratio, plafond, templates, parameters  # noqa: F401
+# isort: on
+from .app import app
+
+
+def main() -> None:
+    try:
+        app(prog_name="zorginkoop")
+    except KeyboardInterrupt:
+        typer.echo("afgebroken", err=True)
+        sys.exit(130)
+    except MemoryError:
+        typer.echo("onvoldoende geheugen voor deze opdracht", err=True)
+        sys.exit(1)
+    except Exception as exc:  # a fault of the toolkit, not of the input: one line, not a traceback
+        if os.environ.get("ZORGINKOOP_DEBUG"):
+            raise
+        typer.echo(f"interne fout ({type(exc).__name__}: {exc}); meld dit aan wie de toolkit beheert, met de "
+                   "opdracht die u gaf (ZORGINKOOP_DEBUG=1 toont de volledige melding)", err=True)
+        sys.exit(1)
+
+
+__all__ = ["app", "main"]

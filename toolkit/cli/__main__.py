@@ -1,0 +1,5 @@
+"""`python -m toolkit.cli`: the `zorginkoop` command."""
+
+from . import main
+
+main()

@@ -1,0 +1,270 @@
+"""The `zorginkoop` command's frame: the app, the options several commands share, and how a mistake and a
+claim set's notes are shown. The commands are in `ratio.py`, `plafond.py`, `templates.py` and
+`parameters.py`; `__init__.py` puts them together.
+
+The command is a thin edge that converts arguments, calls the library and shows results.
+
+Exit codes (INTERFACES.md): 0 ok, 1 bad input (one Dutch line naming file, row and value — one per bad
+row for `fill` — and no traceback), 2 usage. Messages go to stderr, results to stdout, so `--json`
+output can be piped. The help frame, usage errors and prompts are Dutch (`_click_nl`), as are the
+choice words (`uniek|per_gebied`, taken from the rules' vocabularies; the English words are still
+accepted). Every command takes `--parameters DIR`, a parameter overlay (toolkit.parameters), and `-h`.
+
+The library names a mistake by its field (`ceiling`, `year`); this edge names it as the user typed it
+(`--plafond`, `--jaar`): `_OPTIONS` per command, `fail` the one place that rewrites.
+"""
+# Imports inside functions: the claims (pyarrow, NumPy), the workbooks (openpyxl) and rich are imported by the
+# command that uses them, so that `zorginkoop -h` and the other commands start without them (bench_startup.py).
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any
+
+# No command does linear algebra; OpenBLAS's idle threads would otherwise spin for a while after
+# NumPy is imported, on the cores that read the claims (measured: 0.1 CPU-second per run).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import typer
+
+from .._click_nl import install as _dutch
+from ..errors import InputError, InputErrors, PolicyYearError, ToolkitError, relabel
+from ..rules.phrases import render
+from ..version import __version__
+
+_dutch()
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Zorginkoop-toolkit: toets uw declaraties en afspraken aan het inkoopbeleid wijkverpleging (CZ groep).",
+    pretty_exceptions_enable=False,
+    # click's own help layout: at 80 columns it wraps between words, and a choice list or a long option
+    # gets a line of its own (rich's help panels broke them inside a word).
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    options_metavar="[OPTIES]",
+    subcommand_metavar="OPDRACHT [ARGUMENTEN]...",
+)
+
+
+def examples(*lines: str) -> str:
+    """A command's examples for its help, kept as written (click's `\\b`: not rewrapped)."""
+    return "Voorbeelden:\n\n\b\n" + "\n".join(f"  {line}" for line in lines)
+
+
+def help_text(text: str) -> str:
+    """A help text with the policy numbers of the parameter data in force (never typed into the text)."""
+    try:
+        return render(text)
+    except ToolkitError:  # broken parameter data: the command itself will say so; the help still shows
+        return text
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"zorginkoop-toolkit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(epilog=examples(
+    "zorginkoop demo",
+    "zorginkoop ratio declaraties_2025.csv --year 2027",
+    "zorginkoop plafond declaraties_2027.csv --plafond 1.200.000 --year 2027",
+    "zorginkoop ratio -h          (de hulp bij één opdracht)"))
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Toon de versie en stop.")] = False,
+) -> None:
+    """Zorginkoop-toolkit: toets uw declaraties en afspraken aan het inkoopbeleid wijkverpleging (CZ groep)."""
+
+
+# --- options that several commands share -----------------------------------------------------------------
+
+ParametersOption = Annotated[Path | None, typer.Option(
+    "--parameters", metavar="MAP", help="Map met eigen parametergegevens (bijv. een nieuw beleidsjaar), zoals "
+                                        "toolkit/parameters/data; ook via ZORGINKOOP_PARAMETERS.",
+    show_default=False)]
+AgbOption = Annotated[str | None, typer.Option(
+    "--agb", metavar="ZORGAANBIEDER", help="Alleen deze zorgaanbieder (de waarde in de kolom zorgaanbieder of "
+                                           "AGB-code).", show_default=False)]
+JsonOption = Annotated[bool, typer.Option("--json", help="Uitvoer als JSON voor andere programma's.")]
+SkipInvalidOption = Annotated[bool, typer.Option(
+    "--skip-invalid", help="Ongeldige regels overslaan en tellen in plaats van stoppen.")]
+StrictOption = Annotated[bool, typer.Option("--strict", help="Onbekende verzekeraars zijn een fout.")]
+RecursiveOption = Annotated[bool, typer.Option(
+    "--recursief", help="Van een map ook de submappen lezen.")]
+ClaimsArgument = Annotated[list[Path], typer.Argument(
+    metavar="DECLARATIES...",
+    help="Declaratiebestanden: csv, xlsx of parquet, of een map met zulke bestanden; samen gelezen als één "
+         "verzameling declaraties.", show_default=False)]
+
+
+REPEATED = ("Regels die ook in een ander bestand van de declaraties staan: negeren telt ze mee en meldt ze, "
+             "weigeren stopt.")
+
+
+YEAR = ("--year", "--jaar")
+
+
+def typed(names: tuple[str, ...]) -> str:
+    """The spelling of an option that the user typed (`--jaar` or `--year`); the first when none."""
+    for name in names:
+        if any(arg == name or arg.startswith(f"{name}=") for arg in sys.argv[1:]):
+            return name
+    return names[0]
+
+
+def use_parameters(directory: Path | None) -> None:
+    """Put the overlay in force for this process and its workers, checked before any work."""
+    from ..parameters import OVERLAY_VARIABLE, active
+
+    if directory is not None:
+        os.environ[OVERLAY_VARIABLE] = str(directory.resolve())
+    try:
+        active()
+    except ToolkitError as exc:
+        raise fail(exc) from None
+
+
+def fail(exc: ToolkitError, options: Mapping[str, tuple[str, ...]] | None = None) -> typer.Exit:
+    """Exit 1 with the error's Dutch line(s), a field of the library named by the option the user typed."""
+    from ..claims.claimset import ClaimsYearError, RepeatedLinesError
+
+    options = options or {}
+    if isinstance(exc, InputErrors):
+        lines = list(exc.lines)
+    elif isinstance(exc, ClaimsYearError):
+        lines = [exc.finding.message_for(typed(options.get("year", YEAR)))]
+    elif isinstance(exc, RepeatedLinesError):
+        lines = [exc.message_for("--dubbel negeren")]
+    else:
+        field = getattr(exc, "field", None)
+        option = typed(options[field]) if isinstance(field, str) and field in options else None
+        if option is not None and isinstance(exc, PolicyYearError):
+            covered = ", ".join(map(str, exc.covered)) or "geen"
+            lines = [f"{option} {exc.year}: de parametergegevens dekken dit beleidsjaar niet (wel: {covered}); een "
+                     "nieuw beleidsjaar voegt u toe met --parameters (docs/handleiding.md, 'Een nieuw beleidsjaar')"]
+        else:
+            lines = [relabel(exc, option) if option is not None else str(exc)]
+    for line in lines:
+        typer.echo(f"fout: {line}", err=True)
+    return typer.Exit(code=1)
+
+
+def terminal() -> Any:
+    from rich.console import Console
+
+    console = Console(highlight=False)
+    # A pipe or file has no width: do not squeeze the tables to 80 columns, unless COLUMNS says so.
+    return console if console.is_terminal or os.environ.get("COLUMNS") else Console(width=140, highlight=False)
+
+
+def rich_table(title: str) -> Any:
+    """A table for an 80-column terminal: no vertical lines and two spaces between columns (the room goes
+    to the values, which are never cut)."""
+    from rich import box
+    from rich.table import Table
+
+    return Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+
+
+class progress:
+    """A rich progress bar on stderr for long work; silent when not on a terminal (CI, pipes)."""
+
+    def __init__(self, enabled: bool, label: str = "declaraties lezen", *, in_bytes: bool = True) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+        self.label = label
+        self.in_bytes = in_bytes
+        self._progress: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> Any:
+        if not self.enabled:
+            return None
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
+        amount = DownloadColumn() if self.in_bytes else MofNCompleteColumn()
+        self._progress = Progress(TextColumn(self.label), BarColumn(), amount, TimeRemainingColumn(),
+                                  console=Console(stderr=True), transient=True)
+        self._progress.__enter__()
+        self._task = self._progress.add_task(self.label, total=None)
+
+        def advance(done: int, total: int) -> None:
+            self._progress.update(self._task, completed=done, total=total)
+
+        return advance
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.__exit__(*exc)
+
+
+def claims_source(claims: list[Path]) -> Any:
+    return claims[0] if len(claims) == 1 else claims
+
+
+def claims_size(claims: list[Path]) -> int:
+    return sum(p.stat().st_size for p in claims if p.is_file())
+
+
+def claim_set_notes(report: Any, claims: list[Path], *, repeats_count: bool) -> None:
+    """What the claim set held besides the answer, on stderr: the files read and skipped, a year that
+    looks wrong, lines repeated across files, unknown insurers, invalid lines."""
+    from ..claims.claimset import lines_text, repeats_text
+
+    if len(report.sources) > 1 or any(p.is_dir() for p in claims):
+        shown = ", ".join(Path(s).name for s in report.sources[:8])
+        more = f" en nog {len(report.sources) - 8}" if len(report.sources) > 8 else ""
+        files = "1 bestand" if len(report.sources) == 1 else f"{len(report.sources)} bestanden"
+        typer.echo(f"gelezen: {files}: {shown}{more}", err=True)
+    for file, why in report.files_skipped:
+        typer.echo(f"overgeslagen: {file}: {why}", err=True)
+    if report.year_warning is not None:
+        typer.echo(f"let op: {report.year_warning.message_for(typed(YEAR))}", err=True)
+    if report.repeated:
+        total = sum(r.lines for r in report.repeated)
+        effect = "ze tellen allemaal mee (--dubbel negeren)" if repeats_count else \
+            "de telling van unieke cliënten verandert er niet door"
+        typer.echo(f"let op: {lines_text(total)} {'komt' if total == 1 else 'komen'} in meer dan één bestand voor: "
+                   f"{repeats_text(report.repeated)}; {effect}", err=True)
+    if report.unknown_insurers:
+        listed = ", ".join(f"'{v}' ({lines_text(n)})" for v, n in list(report.unknown_insurers.items())[:10])
+        typer.echo(f"let op: onbekende verzekeraar(s), niet meegeteld: {listed}. Gebruik --strict om te stoppen.",
+                   err=True)
+    if report.invalid_lines:
+        n = report.invalid_lines
+        typer.echo(f"let op: {n} ongeldige {'regel' if n == 1 else 'regels'} overgeslagen: "
+                   + ", ".join(f"{reason}: {count}" for reason, count in report.invalid_reasons.items()), err=True)
+        for example in report.invalid_examples:
+            typer.echo(f"  {example}", err=True)
+
+
+def outside_year(console: Any, reports: list[Any], year: int) -> None:
+    """One line on the CZ-group lines each provider has outside the year that counts (not counted)."""
+    from ..claims.claimset import lines_text
+
+    outside = [(r.provider or "(alle regels)", r.lines_other_years) for r in reports if r.lines_other_years]
+    if not outside:
+        return
+    listed = ", ".join(f"{name}: {lines_text(n)}" for name, n in outside[:10])
+    more = f" en nog {len(outside) - 10} zorgaanbieders (--json)" if len(outside) > 10 else ""
+    console.print(f"Regels van CZ groep buiten {year}, niet meegeteld: {listed}{more}.")
+
+
+def refuse_overwrite(report_file: Path | None, force: bool) -> None:
+    """A report file that exists is refused before any claim is read (`--force` overwrites it)."""
+    if report_file is not None and report_file.exists() and not force:
+        raise InputError(f"{report_file} bestaat al; gebruik --force om te overschrijven", field="rapport",
+                         value=str(report_file))

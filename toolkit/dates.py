@@ -1,0 +1,99 @@
+"""Dates as a Dutch reader writes and types them: the month names, "1 oktober 2027", and the one reading of
+a typed date (`read_date`: 15-01-2027, 15-1-2027, 15/01/2027, 2027-01-15, 15 januari 2027, a date cell, an
+Excel serial number).
+
+One list of month names for every surface: messages, help texts, template labels and formulas, reports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from .errors import InputError, show_value
+
+MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+          "november", "december")
+
+
+def month_name(month: int) -> str:
+    """1 -> "januari"."""
+    return MONTHS[month - 1]
+
+
+def day_month(day: dt.date) -> str:
+    """"1 oktober"."""
+    return f"{day.day} {month_name(day.month)}"
+
+
+def dutch_date(day: dt.date) -> str:
+    """"1 oktober 2027"."""
+    return f"{day_month(day)} {day.year}"
+
+
+# Excel's day 0 in the 1900 date system as Excel counts it (it has a 29 February 1900 that never was, so serial
+# 61 and later are a day off from a plain count from 31 December 1899).
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+_LAST_SERIAL = (dt.date(9999, 12, 31) - EXCEL_EPOCH).days
+_NUMERIC = re.compile(r"^([0-9]{1,2})[-/.]([0-9]{1,2})[-/.]([0-9]{4})$|^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$")
+_WRITTEN = re.compile(r"^([0-9]{1,2}) ([a-z]+)\.? ([0-9]{4})$")
+
+
+def read_date(value: object, field: str = "datum") -> dt.date:
+    """A date as people type it or a spreadsheet holds it; InputError naming `field` and the value otherwise.
+
+    Day first, as in the Netherlands: 15-01-2027, 15-1-2027, 15/01/2027, 15.01.2027; ISO 2027-01-15; written
+    out, 15 januari 2027 (or jan.); a `date` or `datetime` (a date cell); an Excel serial number (46402 is
+    15-01-2027). Years have four digits: 15-01-27 is refused rather than guessed."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if float(value).is_integer() and 1 <= value <= _LAST_SERIAL:
+            return EXCEL_EPOCH + dt.timedelta(days=int(value))
+        raise InputError(f"{field}: {show_value(value)} is geen datum", field=field, value=value)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise InputError(f"{field}: datum ontbreekt", field=field, value=value)
+    text = " ".join(value.split()).lower() if isinstance(value, str) else None
+    found = _date_in(text) if text else None
+    if found is None:
+        raise InputError(f"{field}: {show_value(value)} is geen datum (verwacht dag-maand-jaar, bijvoorbeeld "
+                         "15-01-2027)", field=field, value=value)
+    return found
+
+
+def _date_in(text: str) -> dt.date | None:
+    numeric = _NUMERIC.match(text)
+    written = _WRITTEN.match(text)
+    if numeric:
+        day, month, year = numeric.group(1, 2, 3) if numeric.group(1) else numeric.group(6, 5, 4)
+    elif written:
+        names = [m for m in MONTHS if m.startswith(written.group(2)) and len(written.group(2)) >= 3]
+        if len(names) != 1:
+            return None
+        day, month, year = written.group(1), str(MONTHS.index(names[0]) + 1), written.group(3)
+    else:
+        return None
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:  # 31-02-2027: no such day
+        return None
+
+
+def excel_serial(day: dt.date) -> int:
+    """The Excel serial number of a date (what a date cell holds)."""
+    return (day - EXCEL_EPOCH).days
+
+
+def years_listed(years: tuple[int, ...]) -> str:
+    """Years as help texts list them: "2025-2027" for a run, "2025, 2027" otherwise, "geen" for none."""
+    if not years:
+        return "geen"
+    if len(years) > 1 and list(years) == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]}-{years[-1]}"
+    return ", ".join(map(str, years))
+
+
+__all__ = ["EXCEL_EPOCH", "MONTHS", "day_month", "dutch_date", "excel_serial", "month_name", "read_date",
+           "years_listed"]

@@ -1,0 +1,220 @@
+"""Writing a rule a second time, in Excel: the Berekening sheet's steps and the pieces every template's
+formulas share (the policy year and its parameters, the checks of the inputs, what an output shows while
+the inputs are incomplete, yes/no as ja/nee, Dutch number text).
+
+Each template's own formulas are in `formulas/<template>.py`; `build.py` lays out the sheets around them.
+The formulas use only the Excel 2010 function set that LibreOffice 7.4 also has.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..parameters import load_topic
+from ..parameters.schema import Parameter
+from ..postcode import WHITESPACE
+from ..rules.declaration import NOT_APPLICABLE, NOTHING_TYPED, Input, Template
+from .formats import NO, OUTPUT_FORMATS, YES
+from .styles import text_cell
+
+INPUT_ERROR = "fout in de invoer"
+MISSING_INPUT = "vul nog in"
+YES_NO_FORMAT = f'"{YES}";"{YES}";"{NO}"'  # 1 reads ja, 0 reads nee
+UNIT_KINDS = {"fractie": "fraction", "euro": "money", "datum": "date"}  # how a parameter shows, by its unit
+# An output's formulas by `out_*` name: one formula, or one per row of a range output.
+Formulas = dict[str, str | list[str]]
+
+
+def define_name(wb: Workbook, name: str, sheet: str, ref: str) -> None:
+    wb.defined_names[name] = DefinedName(name, attr_text=f"'{sheet}'!{absolute(ref)}")
+
+
+def absolute(ref: str) -> str:
+    def one(cell: str) -> str:
+        letters = "".join(c for c in cell if c.isalpha())
+        return f"${letters}${cell[len(letters):]}"
+    return ":".join(one(part) for part in ref.split(":"))
+
+
+def excel_value(value: object) -> object:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def string(text: str) -> str:
+    """A text as an Excel string literal."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def number_text(expression: str) -> str:
+    """A number as Dutch text in a formula: 5 -> "5", 4.5 -> "4,5" (whatever the spreadsheet's locale)."""
+    return f'SUBSTITUTE(ROUND({expression},9)&"",".",",")'
+
+
+def compact(reference: str) -> str:
+    """A cell's text with every kind of white space removed (postcode.WHITESPACE, as Python does)."""
+    formula = f'TRIM({reference}&"")'
+    for char in WHITESPACE:
+        formula = f"SUBSTITUTE({formula},{_char(char)},\"\")"
+    return formula
+
+
+def _char(char: str) -> str:
+    # Tab, CR and LF as CHAR(); the rest as the character itself (CHAR(160) is not a no-break space on a Mac).
+    return f"CHAR({ord(char)})" if ord(char) < 32 else string(char)
+
+
+class Steps:
+    """Named intermediate steps on Berekening, one per row in columns A (label) and B (formula)."""
+
+    def __init__(self, wb: Workbook, ws: Worksheet, first_row: int = 4) -> None:
+        self.wb, self.ws, self.row = wb, ws, first_row
+
+    def add(self, name: str, label: str, formula: str, *, flag: bool = False, kind: str = "number") -> str:
+        """A step; a `flag` (a yes/no step) is kept as 1 or 0 and shown as ja/nee, so that no reader of the
+        sheet meets WAAR/ONWAAR (a number format cannot show a logical value otherwise). Excel and
+        LibreOffice read 1 and 0 as TRUE and FALSE wherever the step is used as a condition."""
+        text_cell(self.ws, self.row, 1, label)
+        number_format = OUTPUT_FORMATS[kind]
+        if flag:
+            formula, number_format = f"=IF({formula.removeprefix('=')},1,0)", YES_NO_FORMAT
+        cell = self.ws.cell(row=self.row, column=2, value=formula)
+        cell.number_format = number_format
+        cell.alignment = Alignment(horizontal="right")
+        define_name(self.wb, name, self.ws.title, f"B{self.row}")
+        self.row += 1
+        return name
+
+
+def year_steps(steps: Steps, spec: Template) -> None:
+    """calc_jaar (empty input: the current year), its row in the year table, and par_* for that year."""
+    steps.add("calc_jaar", "Beleidsjaar", '=IF(TRIM(in_jaar&"")="",par_huidig_jaar,in_jaar)')
+    steps.add("calc_jaarrij", "Rij van het beleidsjaar in de parametertabel", "=MATCH(calc_jaar,par_jaren,0)")
+    for parameter in template_parameters(spec):
+        if parameter.type in {"decimal", "integer", "date"}:
+            steps.add(f"par_{parameter.name}", parameter.label, f"=INDEX(tab_{parameter.name},calc_jaarrij)",
+                      kind=UNIT_KINDS.get(parameter.unit, "number"))
+
+
+def checks(spec: Template, extra: Sequence[tuple[str, str]] = ()) -> list[tuple[str, str]]:
+    """(condition that is TRUE when an input is wrong, the message as an Excel expression), in order:
+    every scalar input as the Python side reads it, then the template's own (`extra`)."""
+    checks: list[tuple[str, str]] = []
+    years = ", ".join(map(str, spec.years))
+    for spec_input in (i for i in spec.inputs if not i.rows):
+        name, message = spec_input.name, string(spec_input.label)
+        blank = f'TRIM({name}&"")=""'
+        if spec_input.kind == "year":
+            checks.append((f"AND(NOT({blank}),OR(NOT(ISNUMBER({name})),ISNA(MATCH({name},par_jaren,0))))",
+                           string(f"{spec_input.label} valt buiten dit sjabloon (gedekt: {years})")))
+        elif spec_input.kind == "number":
+            measure = spec_input.measure
+            assert measure is not None
+            bounds = []
+            if measure.minimum is not None:
+                bounds.append(f"{name}{'<=' if measure.above_minimum else '<'}{excel_value(measure.minimum)}")
+            if measure.maximum is not None:
+                bounds.append(f"{name}>{excel_value(measure.maximum)}")
+            if measure.reading == "count":
+                bounds.append(f"{name}<>INT({name})")
+            # IF, not OR: a text would make the comparisons an error value instead of FALSE.
+            wrong = f"IF(NOT(ISNUMBER({name})),TRUE,OR({','.join(bounds) or 'FALSE'}))"
+            if measure.percent_hint and measure.maximum is not None:
+                # 4,72 typed where 4,72% was meant, as the Python side asks too ("bedoelt u 4,72 %?").
+                top = excel_value(measure.maximum)
+                message = (f'IF(AND(ISNUMBER({name}),{name}>{top},{name}/100<={top}),{message}&" (bedoelt u "&'
+                           f'{number_text(name)}&"%?)",{message})')
+            checks.append((f"IF({blank},FALSE,{wrong})", message))
+        elif spec_input.kind == "choice":
+            allowed = ",".join(f'LOWER(TRIM({name}&""))={string(word)}' for word in _choice_words(spec_input))
+            ok = f"OR({blank},{allowed})"
+            checks.append((f"NOT({ok})", message))
+        elif spec_input.kind == "score":
+            checks.append((f'NOT(OR({blank},UPPER(TRIM({name}&""))="A",UPPER(TRIM({name}&""))="B",'
+                           f'UPPER(TRIM({name}&""))="C"))', message))
+        elif spec_input.kind == "flag":
+            checks.append((f"NOT(OR({blank},{is_yes(name)},{is_no(name)}))", message))
+    return [*checks, *extra]
+
+
+def _choice_words(spec_input: Input) -> list[str]:
+    """Every spelling the Python side accepts for a choice: the rule's vocabulary."""
+    return sorted(spec_input.vocabulary)
+
+
+def is_choice(spec_input: Input, canonical: str) -> str:
+    """TRUE when the choice input holds a word the rule reads as `canonical` (any case, spaces around)."""
+    words = sorted(word for word, meaning in spec_input.vocabulary.items() if meaning == canonical)
+    assert words, (spec_input.name, canonical)  # a formula mistake, not user input
+    return "OR(" + ",".join(f'LOWER(TRIM({spec_input.name}&""))={string(word)}' for word in words) + ")"
+
+
+def status_steps(steps: Steps, spec: Template, checks: list[tuple[str, str]],
+                  missing: Sequence[tuple[str, str]] = ()) -> None:
+    """What the outputs show instead of a result, in this order:
+
+    calc_niets: nothing typed yet: every output reads NOTHING_TYPED (neutral, never "fout" or an error value);
+    calc_fout: "" or "fout in de invoer: …" for the first check that fails (something typed is wrong);
+    calc_ontbreekt: "" or "vul nog in: …" for the first required input still empty (`missing` adds the
+    template's own, such as "no month of production yet");
+    calc_status: the first of these that applies, "" when the outputs can be computed.
+    """
+    inputs = [i for i in spec.inputs]
+    blank = [blank_test(i) for i in inputs]
+    steps.add("calc_niets", "Nog niets ingevuld", f"=AND({','.join(blank)})", flag=True)
+    formula = '""'
+    for condition, message in reversed(checks):
+        formula = f'IF({condition},"{INPUT_ERROR}: "&{message},{formula})'
+    steps.add("calc_fout", "Fout in de invoer (leeg: geen)", f"={formula}")
+    needed = [(blank_test(i), string(i.label)) for i in inputs if i.required and i.kind != "flag"]
+    formula = '""'
+    for condition, message in reversed([*needed, *missing]):
+        formula = f'IF({condition},"{MISSING_INPUT}: "&{message},{formula})'
+    steps.add("calc_ontbreekt", "Nog in te vullen (leeg: niets)", f"={formula}")
+    steps.add("calc_status", "Stand van de invoer (leeg: uitkomst berekend)",
+              f'=IF(calc_niets,{string(NOTHING_TYPED)},IF(calc_fout<>"",calc_fout,calc_ontbreekt))')
+
+
+def blank_test(spec_input: Input) -> str:
+    """TRUE when nothing is typed in the input (every row of a range)."""
+    if spec_input.rows:
+        return f'SUMPRODUCT(--(TRIM({spec_input.name}&"")<>""))=0'
+    return f'TRIM({spec_input.name}&"")=""'
+
+
+def guard(expression: str, *, first: bool = True) -> str:
+    """An output formula: the status while the inputs are not complete and right, else the result. A range
+    output shows the status in its first row only (the rows below stay empty)."""
+    return f'=IF(calc_status<>"",{"calc_status" if first else chr(34) * 2},{expression.removeprefix("=")})'
+
+
+def yes_no_result(condition: str, *, not_applicable: str | None = None) -> str:
+    """A yes/no result as the text ja/nee (never WAAR/ONWAAR); "n.v.t." where `not_applicable` holds."""
+    answer = f'IF({condition},"{YES}","{NO}")'
+    return answer if not_applicable is None else f'IF({not_applicable},"{NOT_APPLICABLE}",{answer})'
+
+
+def is_yes(name: str) -> str:
+    """A ja/nee input as a condition. The dropdown gives ja/nee; TRUE or 1 typed or pasted count as ja
+    too (and in LibreOffice TRUE is 1), as the Python side reads them (choices.yes_no)."""
+    words = ",".join(f'LOWER(TRIM({name}&""))="{w}"' for w in ("ja", "j", "waar", "true", "1", "yes"))
+    return f"OR({name}=TRUE,AND(ISNUMBER({name}),{name}=1),{words})"
+
+
+def is_no(name: str) -> str:
+    words = ",".join(f'LOWER(TRIM({name}&""))="{w}"' for w in ("nee", "n", "onwaar", "false", "0", "no"))
+    return f"OR({name}=FALSE,AND(ISNUMBER({name}),{name}=0),{words})"
+
+
+
+
+def template_parameters(spec: Template) -> list[Parameter]:
+    """Every parameter of the template's topics, in the order of the data."""
+    return [p for insurer, topic in spec.topics for p in load_topic(insurer, topic).parameters.values()]
