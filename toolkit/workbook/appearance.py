@@ -376,18 +376,20 @@ def _column_hidden(ws: Worksheet, widths: dict[int, tuple[bool, float | None]], 
     return width is not None and float(width) < MIN_COLUMN_WIDTH
 
 
-_PROTECTION = ("sheet", "objects", "scenarios", "formatCells", "formatRows", "formatColumns", "insertColumns",
-               "insertRows", "insertHyperlinks", "deleteColumns", "deleteRows", "selectLockedCells",
-               "selectUnlockedCells", "sort", "autoFilter", "pivotTables")
+# What a sheet's protection forbids (set: forbidden while the sheet is protected), in a reader's words.
+_PROTECTION = {"objects": "objecten bewerken", "scenarios": "scenario's bewerken", "formatCells": "cellen opmaken",
+               "formatRows": "rijen opmaken", "formatColumns": "kolommen opmaken",
+               "insertColumns": "kolommen invoegen", "insertRows": "rijen invoegen",
+               "insertHyperlinks": "hyperlinks invoegen", "deleteColumns": "kolommen verwijderen",
+               "deleteRows": "rijen verwijderen", "selectLockedCells": "vergrendelde cellen selecteren",
+               "selectUnlockedCells": "ontgrendelde cellen selecteren", "sort": "sorteren",
+               "autoFilter": "AutoFilter gebruiken", "pivotTables": "draaitabellen gebruiken"}
 _HEADERS = ("oddHeader", "oddFooter", "evenHeader", "evenFooter", "firstHeader", "firstFooter")
 
 
 def _sheet_settings(ws: Worksheet, reference: Worksheet, headers: Mapping[str, str]) -> list[Finding]:
     findings = []
-    if _protection(ws) != _protection(reference):
-        findings.append(Finding("instelling", ws.title, "beveiligd" if reference.protection.sheet else "niet beveiligd",
-                                "beveiligd" if ws.protection.sheet else "niet beveiligd",
-                                "de bladbeveiliging is gewijzigd"))
+    findings += _protection_findings(ws, reference)
     if _zeros(ws) != _zeros(reference):
         findings.append(Finding("opmaak", ws.title, None, None, "nulwaarden worden " + (
             "niet getoond" if not _zeros(ws) else "getoond") + ", anders dan in het sjabloon"))
@@ -398,8 +400,20 @@ def _sheet_settings(ws: Worksheet, reference: Worksheet, headers: Mapping[str, s
     return findings
 
 
-def _protection(ws: Worksheet) -> tuple[bool, ...]:
-    return tuple(bool(getattr(ws.protection, name)) for name in _PROTECTION)
+def _protection_findings(ws: Worksheet, reference: Worksheet) -> list[Finding]:
+    """Whether the sheet is protected, and what its protection still allows, as in the template."""
+    protected, expected = bool(ws.protection.sheet), bool(reference.protection.sheet)
+    if protected != expected:
+        return [Finding("instelling", ws.title, "beveiligd" if expected else "niet beveiligd",
+                        "beveiligd" if protected else "niet beveiligd", "de bladbeveiliging is gewijzigd")]
+    if not protected:
+        return []
+    changed = [f"{label}: {'niet toegestaan' if getattr(ws.protection, flag) else 'toegestaan'}"
+               for flag, label in _PROTECTION.items()
+               if bool(getattr(ws.protection, flag)) != bool(getattr(reference.protection, flag))]
+    return [Finding("instelling", ws.title, None, None,
+                    f"de bladbeveiliging staat iets anders toe dan in het sjabloon ({'; '.join(changed)})")] \
+        if changed else []
 
 
 def _zeros(ws: Worksheet) -> bool:

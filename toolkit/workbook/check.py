@@ -219,6 +219,10 @@ def _part_findings(found: list[Part], reference: list[Part]) -> list[Finding]:
     return findings
 
 
+_SHEET_STATES = {"visible": "zichtbaar", "hidden": "verborgen",
+                 "veryHidden": "sterk verborgen (alleen met VBA zichtbaar te maken)"}
+
+
 def _workbook_findings(found: _Workbook, reference: _Workbook, filled: AsFilled | None) -> list[Finding]:
     wb, expected = found.formulas, reference.formulas
     findings = []
@@ -227,10 +231,12 @@ def _workbook_findings(found: _Workbook, reference: _Workbook, filled: AsFilled 
                                 "de tabbladen wijken af van het sjabloon"))
     for ws in wb.worksheets:
         if ws.title in expected.sheetnames and ws.sheet_state != expected[ws.title].sheet_state:
-            findings.append(Finding("werkmap", ws.title, expected[ws.title].sheet_state, ws.sheet_state,
+            state = Display(_SHEET_STATES.get(expected[ws.title].sheet_state, "?"))
+            findings.append(Finding("werkmap", ws.title, state, Display(_SHEET_STATES.get(ws.sheet_state, "?")),
                                     "de zichtbaarheid van het tabblad is gewijzigd"))
         elif ws.title not in expected.sheetnames and ws.sheet_state != "visible":
-            findings.append(Finding("werkmap", ws.title, None, ws.sheet_state, "verborgen tabblad toegevoegd"))
+            findings.append(Finding("werkmap", ws.title, None, Display(_SHEET_STATES.get(ws.sheet_state, "?")),
+                                    "verborgen tabblad toegevoegd"))
     if getattr(wb, "_external_links", None):
         findings.append(Finding("werkmap", "koppelingen", None, None, "de werkmap heeft koppelingen naar andere "
                                                                         "werkmappen"))

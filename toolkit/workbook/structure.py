@@ -478,7 +478,9 @@ def sheet_findings(found: Sheet, expected: Sheet | None, charts: Mapping[Any, An
         twin = next((w for w in unmatched if w.kind == drawn.kind and w.kind == "grafiek"), None)
         if twin is not None:
             unmatched.remove(twin)
-            findings.append(Finding("grafiek", f"{found.title}!{drawn.cell()}", None, None, _chart_change(twin, drawn)))
+            as_filled = replace(twin, content=fitted.get(twin.content, twin.content))  # as fill fits it
+            findings.append(Finding("grafiek", f"{found.title}!{drawn.cell()}", None, None,
+                                    _chart_change(as_filled, drawn)))
         else:
             text = f" ('{drawn.content[:40]}')" if isinstance(drawn.content, str) and drawn.content else ""
             findings.append(Finding("tekening", f"{found.title}!{drawn.cell()}", None, None,
