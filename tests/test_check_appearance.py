@@ -180,3 +180,29 @@ def test_a_filled_copy_has_its_key_and_year_in_the_header_and_nothing_else(tmp_p
     wb.save(path)
     lines = [f.line() for f in check_workbook(path).findings]
     assert bool(lines) == differs and all("Uitkomst" in line and "kop- of voettekst" in line for line in lines), lines
+
+
+@pytest.mark.parametrize(("template", "name", "typed", "said"), [
+    ("staffel", "in_aanvullend_budget", "veel", "Toegekend aanvullend budget (€): 'veel' is geen getal"),
+    ("staffel", "in_aanvullend_budget", "1.000,5 euro", "'1.000,5 euro' is geen getal"),
+    ("staffel", "in_jaar", "twintig", "'twintig' is geen getal"),
+    ("cz_ratio", "in_postcodes", "12abc", "postcode '12abc' in rij 1 is geen geldige PC4"),
+])
+def test_text_typed_in_an_input_is_one_dutch_line(tmp_path: Path, template: str, name: str, typed: str,
+                                                 said: str) -> None:
+    """A value the rules refuse, typed into a filled copy: one line naming the cell and the value, not
+    also the header and print area that fill fitted to the inputs (those follow from the other inputs and
+    the outputs as the copy saved them)."""
+    from toolkit.workbook.check import check_workbook
+    from toolkit.workbook.fill import fill
+
+    root = Path(__file__).resolve().parents[1]
+    fill(template, root / "examples" / "invoer" / f"{template}.csv", tmp_path / "uit")
+    path = sorted((tmp_path / "uit").glob("Voorbeeldzorg *.xlsx"))[0]
+    wb = load_workbook(path)
+    sheet, ref = next(iter(wb.defined_names[name].destinations))
+    cell = ref.split(":")[0].replace("$", "")
+    wb[sheet][cell].value = typed
+    wb.save(path)
+    lines = [f.line() for f in check_workbook(path).findings]
+    assert len(lines) == 1 and lines[0].startswith(f"invoer: {sheet}!{cell}: ") and said in lines[0], lines

@@ -413,7 +413,10 @@ def check_workbook(path: Path) -> CheckReport:
         report.findings.append(Finding("versie", "Bronnen", _value(reference.formulas, "zk_versie"), report.version,
                                        "andere versie van het sjabloon dan de toolkit kent"))
     inputs, problems = _computed(wb, values, spec, report)
-    filled = _as_filled(spec, inputs, report.outputs, _value(wb, "zk_sleutel")) if inputs is not None else None
+    # What fill fitted to the rows it wrote, derived from the inputs read; when an input is refused, from
+    # those that are not and the outputs as the copy saved them (the refused input is the one finding).
+    outputs = report.outputs if not problems else _saved_outputs(wb, values, spec)
+    filled = _as_filled(spec, inputs, outputs, _value(wb, "zk_sleutel")) if inputs is not None else None
     report.findings += _structure_findings(found, reference, _inputs(reference, spec), filled)
     report.findings += problems
     if inputs is not None and not problems:
@@ -424,20 +427,26 @@ def check_workbook(path: Path) -> CheckReport:
 def _computed(wb: Workbook, values: Workbook, spec: Template,
               report: CheckReport) -> tuple[dict[str, Any] | None, list[Finding]]:
     """The workbook's inputs as the rules read them and (in `report.outputs`) what the rules compute from
-    them; or the findings that stop it (an input the rules refuse, a name missing)."""
+    them; or the findings that stop it: one per input the rules refuse (naming its cell, with the input
+    left empty in the inputs returned), or an input name missing (None: reported as a missing name)."""
     inputs: dict[str, Any] = {}
+    problems: list[Finding] = []
     for spec_input in spec.inputs:
         cells = _named_cells(wb, spec_input.name)
         if not cells:
-            return None, []  # reported as a missing name
+            return None, []
         # An input typed as a formula (LibreOffice's =TRUE() for a boolean) counts with its saved value.
         raw = [values[s][c].value if wb[s][c].data_type == "f" else wb[s][c].value for s, c in cells]
-        try:
-            converted = [convert(spec_input, v, where=f"cel {s}!{c} ({spec_input.name}), kolom ")
-                         for v, (s, c) in zip(raw, cells, strict=True)]
-        except InputError as err:
-            return None, [Finding("invoer", spec_input.name, None, getattr(err, "value", None), str(err))]
+        converted = []
+        for value, (sheet, cell) in zip(raw, cells, strict=True):
+            try:
+                converted.append(convert(spec_input, value, label=spec_input.label))
+            except InputError as err:
+                problems.append(Finding("invoer", f"{sheet}!{cell}", None, None, str(err)))
+                converted.append(None)
         inputs[spec_input.name] = converted if spec_input.rows else (converted[0] if converted else None)
+    if problems:
+        return inputs, problems
     try:
         report.outputs = spec.compute(inputs)
     except ToolkitError as err:
@@ -451,6 +460,12 @@ def _computed(wb: Workbook, values: Workbook, spec: Template,
             where = f"{sheet}!{cell}"
         return inputs, [Finding("invoer", where, None, None, str(err))]
     return inputs, []
+
+
+def _saved_outputs(wb: Workbook, values: Workbook, spec: Template) -> dict[str, Any]:
+    """The range outputs as the copy saved them (what fill wrote as their cached results)."""
+    return {output.name: [values[s][c].value for s, c in _named_cells(wb, output.name)]
+            for output in spec.outputs if output.rows}
 
 
 def _as_filled(spec: Template, inputs: Mapping[str, Any], outputs: Mapping[str, Any], key: Any) -> AsFilled:
