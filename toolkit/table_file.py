@@ -25,7 +25,9 @@ def read_table(path: Path, *, max_bytes: int, what: str, max_rows: int | None = 
     of file in messages ("invoerbestand"); a file larger than `max_bytes` is refused before it is read, one
     of more than `max_rows` rows (every row is kept) as soon as that shows: from the sheet's extent before
     calamine reads an xlsx, while reading a CSV."""
-    from .tabular import MAX_FIELD_CHARS, XLSX_LIMITS, open_xlsx_sheet, sniff_csv  # only when such a file is read
+    # Start-up: the readers only when such a file is read.
+    from .tabular import MAX_FIELD_CHARS, sniff_csv
+    from .xlsx import XLSX_LIMITS, open_xlsx_sheet
 
     if not path.is_file():
         raise table_error(path, f"{what} bestaat niet")

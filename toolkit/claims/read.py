@@ -1,7 +1,7 @@
 """Claim files to record batches: which column holds which field, and the lines as Arrow batches.
 
 Sources: CSV (`;`, `,` or tab; UTF-8 with or without BOM; the dialect from `toolkit.tabular.sniff_csv`),
-xlsx (first sheet, after `toolkit.tabular.check_xlsx`), Parquet, a pandas DataFrame or an Arrow table;
+xlsx (first sheet, after `toolkit.xlsx.check_xlsx`), Parquet, a pandas DataFrame or an Arrow table;
 several files at once (a list, or a directory of csv/parquet/xlsx files) are one claim set, each file
 with its own line numbers in messages.
 
@@ -32,7 +32,8 @@ import pyarrow.compute as pc
 from .. import _arrow as arrow
 from ..columns import CLAIM_FIELDS, match_columns
 from ..errors import InputError, show_value
-from ..tabular import MAX_FIELD_CHARS, CsvDialect, csv_fields, longest_field, open_xlsx_sheet, sniff_csv
+from ..tabular import MAX_FIELD_CHARS, CsvDialect, csv_fields, longest_field, sniff_csv
+from ..xlsx import open_xlsx_sheet
 from .claimset import identical_files
 
 # Canonical field -> accepted column names (one list for every reader: toolkit/columns.py).

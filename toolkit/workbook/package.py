@@ -3,7 +3,7 @@
 A spreadsheet is a zip of XML parts. A 5 MB file can inflate to 5 GB; a 2 KB file can declare one
 cell at XFD1048576, and a reader that walks the sheet's rectangle then creates billions of cells. So
 the zip's directory, the parts' declared sizes and every sheet's cells are checked first, from the
-central directory and a streaming scan (`toolkit.tabular`, the one reading of cell references, however
+central directory and a streaming scan (`toolkit.xlsx`, the one reading of cell references, however
 they are quoted or spaced), with a Dutch error naming the file; only then does openpyxl parse it.
 
 The bounds are for a template and its filled copies (`check`, and `fill`/`describe` given a template
@@ -95,7 +95,7 @@ def _thousands(count: int) -> str:
 
 def check_workbook_bounds(path: Path) -> list[Part]:
     """Every bound above for a whole workbook: parts and sizes, then the cells of all sheets together."""
-    from ..tabular import sheet_extents  # the sheets are scanned only when a workbook is checked
+    from ..xlsx import sheet_extents  # the sheets are scanned only when a workbook is checked
 
     found = parts(path)
     extents = sheet_extents(path, max_cells=MAX_WORKBOOK_CELLS)
