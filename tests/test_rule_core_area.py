@@ -227,7 +227,7 @@ def test_the_list_refuses_what_would_silently_drop_an_area(tmp_path: Path) -> No
     rows.save(tmp_path / "lang.xlsx")
     cases = [("formule.xlsx", "cel A2 heeft een formule zonder opgeslagen uitkomst"),
              ("twee.xlsx", "twee kolommen voor het kernwerkgebied \\('PC4' en 'Postcode'\\)"),
-             ("unicode.txt", "UTF-16"), ("lang.xlsx", "meer dan 100.000 rijen")]
+             ("unicode.txt", "UTF-16"), ("lang.xlsx", "100.001 rijen; hoogstens 100.000")]
     for name, message in cases:
         with pytest.raises(InputError, match=message):
             read_core_areas(tmp_path / name)

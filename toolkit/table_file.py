@@ -8,11 +8,11 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
-from .numbers import format_number
+from .errors import InputError, system_reason
 
 
 def table_error(path: Path, message: str, **details: Any) -> InputError:
@@ -30,12 +30,15 @@ _VALUE = re.compile(rb"<(?:\w+:)?v\b[^>]*>[^<]")  # a cached result: a <v> with 
 _TEXT_RESULT = re.compile(rb'\bt="str"')  # a text formula's result may be the empty text
 
 
-def _small_table_limits() -> Any:
-    from .tabular import XlsxLimits  # start-up: only when such a file is read
+def _small_table_limits(max_bytes: int, rows: int | None) -> Any:
+    from .xlsx import XLSX_LIMITS  # start-up: only when such a file is read
 
-    # A list or an inputs file is at most a few MB: its sheet may inflate to 64 MiB, no more (a 700 kB zip
-    # of ten million empty rows is refused before it is parsed).
-    return XlsxLimits(entries=1_000, part_bytes=64 << 20, total_bytes=128 << 20, memory_bytes=64 << 20)
+    # A table of at most `max_bytes` inflates to at most 16 times that (64 MiB for a 4 MB kernwerkgebied):
+    # a 700 kB zip of ten million empty rows is refused before anything is parsed.
+    inflated = 16 * max_bytes
+    return replace(XLSX_LIMITS, part_bytes=min(XLSX_LIMITS.part_bytes, inflated),
+                   total_bytes=min(XLSX_LIMITS.total_bytes, 2 * inflated),
+                   memory_bytes=min(XLSX_LIMITS.memory_bytes, inflated), rows=rows)
 
 
 def _refuse_formulas_without_value(path: Path, part: str) -> None:
@@ -56,26 +59,26 @@ def _refuse_formulas_without_value(path: Path, part: str) -> None:
 
 def read_table(path: Path, *, max_bytes: int, what: str, max_rows: int | None = None) -> list[list[Any]]:
     """Every row of the file as a list of cells (text for CSV, typed values for xlsx). `what` names the kind
-    of file in messages ("invoerbestand"); a file larger than `max_bytes`, or a sheet of more than `max_rows`
-    rows, is refused before it is read."""
-    from .tabular import MAX_FIELD_CHARS, check_xlsx, open_xlsx_sheet, sniff_csv  # start-up: only when read
+    of file in messages ("invoerbestand"); a file larger than `max_bytes` is refused before it is read, one
+    of more than `max_rows` rows (every row is kept) as soon as that shows: from the sheet's extent before
+    calamine reads an xlsx, while reading a CSV."""
+    # Start-up: the readers only when such a file is read.
+    from .tabular import MAX_FIELD_CHARS, sniff_csv
+    from .xlsx import check_xlsx, open_xlsx_sheet
 
     if not path.is_file():
         raise table_error(path, f"{what} bestaat niet")
     try:
         size = path.stat().st_size
     except OSError as err:
-        raise table_error(path, f"niet te lezen ({err.strerror})") from None
+        raise table_error(path, f"niet te lezen ({system_reason(err)})") from None
     if size > max_bytes:
         raise table_error(path, f"te groot voor een {what} ({size // (1 << 20)} MB; hoogstens {max_bytes >> 20} MB)")
     suffix = path.suffix.lower()
     if suffix in {".xlsx", ".xlsm"}:
-        limits = _small_table_limits()
+        limits = _small_table_limits(max_bytes, max_rows)
         check = check_xlsx(path, limits)
         _refuse_formulas_without_value(path, check.sheet)
-        if max_rows is not None and check.rows > max_rows:
-            raise table_error(path, f"meer dan {format_number(max_rows)} rijen: te groot voor een {what}",
-                              value=check.rows)
         sheet = open_xlsx_sheet(path, limits)
         return [list(r) for r in sheet.to_python(skip_empty_area=False)]
     if suffix not in {".csv", ".txt"}:
@@ -93,8 +96,8 @@ def read_table(path: Path, *, max_bytes: int, what: str, max_rows: int | None = 
         for line in reader:
             table.append(line)
             if max_rows is not None and len(table) > max_rows:
-                raise table_error(path, f"meer dan {format_number(max_rows)} regels: te groot voor een {what}",
-                                  row=reader.line_num)
+                raise table_error(path, f"meer dan {max_rows:,} rijen; hoogstens {max_rows:,} rijen worden "
+                                        "gelezen. Splits het bestand".replace(",", "."), row=reader.line_num)
     except csv.Error as err:
         longest = f"{MAX_FIELD_CHARS:,}".replace(",", ".")
         why = f"heeft een veld langer dan {longest} tekens" if "field larger" in str(err) else \
