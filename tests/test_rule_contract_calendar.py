@@ -469,3 +469,18 @@ def test_ics_is_not_overwritten_without_force_and_leaves_nothing_half_written(tm
     bad_year = run_cli("kalender", "--jaar", "2031", "--ics", str(tmp_path / "nooit.ics"), cwd=tmp_path)
     assert bad_year.returncode == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["map.ics", "tijdpad.ics"]  # no temporary file left
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes: POSIX only")
+def test_ics_refuses_what_is_not_a_file_name_in_one_dutch_line(tmp_path: Path) -> None:
+    """A typo in the folder makes no new folder; --force replaces no pipe or device; a name too long for the
+    file system and an empty name are one Dutch line (not an internal error)."""
+    os.mkfifo(tmp_path / "pijp.ics")
+    cases = [(str(tmp_path / "typfout" / "tijdpad.ics"), "de map .*typfout bestaat niet"),
+             (str(tmp_path / "pijp.ics"), "geen gewoon bestand"), ("/dev/null", "geen gewoon bestand"),
+             (str(tmp_path / ("a" * 300 + ".ics")), "de bestandsnaam is te lang"), ("", "geen bestandsnaam")]
+    for name, message in cases:
+        result = run_cli("kalender", "--ics", name, "--force", cwd=tmp_path)
+        assert result.returncode == 1 and re.search(message, result.stderr), (name, result.stderr)
+        assert len(result.stderr.strip().splitlines()) == 1 and "interne fout" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pijp.ics"]

@@ -63,7 +63,7 @@ def kalender(
                                    resv_region=resv)
         if ics is not None:
             data = calendar_file(events)
-            write_atomically(ics, lambda tmp: _write(tmp, data), overwrite=force)
+            write_atomically(ics, lambda tmp: _write(tmp, data), overwrite=force, new_folder=False)
     except ToolkitError as exc:
         raise fail(exc, _KALENDER_OPTIONS) from None
     if as_json:

@@ -131,21 +131,24 @@ def _put(tmp: Path, path: Path, overwrite: bool) -> None:
         os.replace(tmp, path)
 
 
-def write_atomically(path: Path, write: Callable[[Path], None], *, overwrite: bool = True) -> Path:
+def write_atomically(path: Path, write: Callable[[Path], None], *, overwrite: bool = True,
+                     new_folder: bool = True) -> Path:
     """Let `write` fill a temporary file beside `path`, then move it into place in one step.
 
     An interrupted run leaves no half-written `path`. Without `overwrite`, an existing `path` is an
     InputError, and a file that appears meanwhile is not replaced.
     """
-    return write_together([(path, write)], overwrite=overwrite)[0]
+    return write_together([(path, write)], overwrite=overwrite, new_folder=new_folder)[0]
 
 
-def write_together(items: Sequence[tuple[Path, Callable[[Path], None]]], *, overwrite: bool = True) -> list[Path]:
+def write_together(items: Sequence[tuple[Path, Callable[[Path], None]]], *, overwrite: bool = True,
+                   new_folder: bool = True) -> list[Path]:
     """Write every file to a temporary name first and move them into place only when all are written:
-    a full disk or an error leaves none of them (a summary.xlsx never appears without its summary.csv)."""
+    a full disk or an error leaves none of them (a summary.xlsx never appears without its summary.csv).
+    Without `new_folder`, a folder that is not there is refused rather than made (a file the user named:
+    a typo in its folder should not make a new one)."""
     for path, _ in items:
-        if not overwrite and path.exists():
-            raise InputError(f"{path} bestaat al (gebruik --force om te overschrijven)", field="out", value=str(path))
+        _check_target(path, overwrite=overwrite, new_folder=new_folder)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as err:
@@ -171,6 +174,28 @@ def write_together(items: Sequence[tuple[Path, Callable[[Path], None]]], *, over
                 tmp.unlink(missing_ok=True)
             OWN_TEMPORARIES.discard(tmp)
     return [path for path, _ in items]
+
+
+def _check_target(path: Path, *, overwrite: bool, new_folder: bool) -> None:
+    """A name that can become the file: not empty, not a folder, device or pipe (which `--force` would
+    replace by a file), not taken without `overwrite`, in a folder that is there unless `new_folder`."""
+    if path.name in {"", ".", ".."}:
+        raise InputError(f"{str(path) or '(leeg)'}: geen bestandsnaam; geef de naam van het bestand dat u wilt",
+                         field="out", value=str(path))
+    try:
+        taken = path.exists() or path.is_symlink()
+        ordinary = path.is_file() or not path.exists()
+        folder = path.parent.is_dir()
+    except OSError as err:  # a name longer than the file system allows, a folder without access
+        raise disk_error(path, err) from None
+    if not ordinary:
+        raise InputError(f"{path} is een map of apparaat, geen gewoon bestand; kies een andere naam", field="out",
+                         value=str(path))
+    if taken and not overwrite:
+        raise InputError(f"{path} bestaat al (gebruik --force om te overschrijven)", field="out", value=str(path))
+    if not folder and not new_folder:
+        raise InputError(f"{path}: de map {path.parent} bestaat niet; maak die eerst, of kies een bestaande map",
+                         field="out", value=str(path))
 
 
 def _release(err: BaseException) -> None:

@@ -165,5 +165,5 @@ def write_ratio_report(overall: Any, reports: Sequence[Any], path: Path, *, forc
         if overall.invalid_lines:
             text(overview, last, 1, f"Ongeldige regels overgeslagen: {overall.invalid_lines}")
     print_setup(overview, f"A1:N{last}", title="Klant-werkgebiedratio CZ groep", titles_rows="4:4")
-    write_atomically(path, lambda tmp: wb.save(tmp), overwrite=force)
+    write_atomically(path, lambda tmp: wb.save(tmp), overwrite=force, new_folder=False)
     return path
