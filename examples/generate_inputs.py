@@ -110,6 +110,18 @@ def eigen_levering(rng: random.Random) -> list[dict[str, object]]:
     return rows
 
 
+def thuistechnologie(rng: random.Random) -> list[dict[str, object]]:
+    """Clients for whom home-care technology is suitable and those using it: one provider exactly at the
+    minimum (half, rounded up), one a client short, one without suitable clients (n.v.t.)."""
+    rows: list[dict[str, object]] = []
+    for i in range(1, 6):
+        suitable = 0 if i == 5 else rng.randrange(40, 400)
+        minimum = -(-suitable // 2)
+        users = {1: minimum, 2: minimum - 1}.get(i, round(suitable * rng.uniform(0.3, 0.8)))
+        rows.append({"aanbieder": _name(i), "jaar": 2027, "geschikt": suitable, "gebruikers": users})
+    return rows
+
+
 def _dutch(amount: float) -> str:
     """An amount as a Dutch spreadsheet writes it: 1.250.000 or 98.412,50."""
     whole, cents = divmod(round(amount * 100), 100)
@@ -118,7 +130,7 @@ def _dutch(amount: float) -> str:
 
 
 GENERATORS = {"cz_ratio": cz_ratio, "staffel": staffel, "cooperatie": cooperatie, "nachtzorg": nachtzorg,
-              "plafond": plafond, "eigen_levering": eigen_levering}
+              "plafond": plafond, "eigen_levering": eigen_levering, "thuistechnologie": thuistechnologie}
 
 
 def write(out: Path) -> list[Path]:

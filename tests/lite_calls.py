@@ -21,6 +21,7 @@ POOLS: dict[str, list[Any]] = {
     "begroting": [1_000_000, "1.000.000", 0.01], "zvw_aandeel": [None, 0.85, "85%", 1],
     "plafond": [1_200_000, "1.200.000", 900_000.5], "eigen": [5200, "5.200", 0], "volle_dochter": [300, 0],
     "zzp": [2500, 2600, "2.500"], "onderaannemers": [3000, 0],
+    "geschikt": [120, 120.0, "120", 0, 7, "1.200"], "gebruikers": [55, 60, 0, "60", 4.0],
 }
 RANGES = {
     "postcodes": ["5611", "5612 AB", 5613.0, "1234", None, "5611ab"], "clienten": [4, 1, 2.0, "3", 0, None],

@@ -44,6 +44,7 @@ EXPECTED = {  # INTERFACES.md, "Excel functions"
                             "plafondvrij",
                             "vorig_jaar", "methode", "jaar"],
     "CZ_EIGEN_LEVERING": ["eigen", "volle_dochter", "zzp", "onderaannemers"],
+    "CZ_THUISTECHNOLOGIE": ["geschikt", "gebruikers", "jaar"],
 }
 
 

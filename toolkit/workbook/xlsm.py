@@ -178,6 +178,16 @@ SHEETS: dict[str, list[Example]] = {
         Example("Met 2.600 uur zzp", "=CZ_EIGEN_LEVERING(5200,300,2600,3000)", 5500 / 11100, "fraction",
                 _parameter("cz", "own_delivery", "min_own_share", note="5.500 ÷ 11.100 = 49,55%: te weinig")),
     ],
+    "Thuistechnologie": [
+        Example("55 van 120 geschikte cliënten", "=CZ_THUISTECHNOLOGIE(120,55)", 55 / 120, "fraction",
+                _parameter("cz", "home_technology", "min_share",
+                           note="55 ÷ 120 = 45,83%: te weinig, 5 cliënten tekort (60 nodig)")),
+        Example("60 van 120 geschikte cliënten", "=CZ_THUISTECHNOLOGIE(120,60)", 0.5, "fraction",
+                _parameter("cz", "home_technology", "min_share", note="60 ÷ 120 = 50%: voldoet")),
+        Example("Geen geschikte cliënten", "=CZ_THUISTECHNOLOGIE(0,0)",
+                "n.v.t.: geen cliënten voor wie thuiszorgtechnologie geschikt is", "text",
+                _parameter("cz", "home_technology", "min_share", note="de eis is niet van toepassing")),
+    ],
 }
 TITLES = {
     "CZ ratio": "CZ klant-werkgebiedratio: cliënten per postcodegebied (PC4)",
@@ -186,6 +196,7 @@ TITLES = {
     "Nachtzorg": "Onplanbare nachtzorg: indexering van het budget",
     "Plafond": "Omzetplafond: prognose, tekort en verzoek om aanvullend budget",
     "Eigen levering": "Eigen levering: ten minste 50% van de zorg zelf",
+    "Thuistechnologie": "Thuiszorgtechnologie: ten minste 50% van de cliënten voor wie die geschikt is",
 }
 
 
