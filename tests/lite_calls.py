@@ -48,5 +48,7 @@ QUARTERS = frozenset({"eigen", "volle_dochter", "zzp", "onderaannemers"})
 
 
 def is_range(function: str, name: str) -> bool:
-    """Whether the argument `name` of `function` is a range (`clienten` is one only for the ratio functions)."""
-    return name in RANGES and (name != "clienten" or function.startswith("CZ_"))
+    """Whether the argument `name` of `function` is a range (`clienten` is one only for the ratio functions, not
+    for the cooperative's or the dementia caseload's)."""
+    ratio_like = function.startswith("CZ_") and function != "CZ_CASELOAD_DEMENTIE"
+    return name in RANGES and (name != "clienten" or ratio_like)

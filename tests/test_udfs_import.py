@@ -45,6 +45,7 @@ EXPECTED = {  # INTERFACES.md, "Excel functions"
                             "vorig_jaar", "methode", "jaar"],
     "CZ_EIGEN_LEVERING": ["eigen", "volle_dochter", "zzp", "onderaannemers"],
     "CZ_THUISTECHNOLOGIE": ["geschikt", "gebruikers", "jaar"],
+    "CZ_CASELOAD_DEMENTIE": ["clienten", "fte", "jaar"],
 }
 
 

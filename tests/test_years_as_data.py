@@ -188,6 +188,8 @@ ODD = {
     ("ceiling", "request_min_ceiling_share"): "0.77",
     ("own_delivery", "min_own_share"): "0.56",
     ("home_technology", "min_share"): "0.53",
+    ("dementia_case_management", "caseload_min"): 51,
+    ("dementia_case_management", "caseload_max"): 67,
     ("staffel", "table"): [{"condition": "ceiling_free", "percentage": "1.00"},
                            {"condition": "a_both_years", "percentage": "1.00"},
                            {"condition": "a_previous_year", "percentage": "0.92"},
@@ -198,9 +200,9 @@ ODD = {
 }
 OLD = ["55", "2.496", "2.080", "36 uur", "48", "40 ", "100.000", "90 %", "10 %", "80 %", "50 %", "85 %", "85%",
        "90%",
-       "≥ 5", "5 of meer"]
+       "≥ 5", "5 of meer", "50 tot 65"]
 NEW = ["57", "2.444", "2.028", "37", "47", "39", "123.456", "70 %", "30 %", "77 %", "56 %", "6 of meer", "83 %", "91 %",
-       "53 %"]
+       "53 %", "gemiddeld 51 tot 67 cliënten per fte"]
 
 
 def _odd_overlay(directory: Path) -> Path:
@@ -227,6 +229,7 @@ def _surfaces(udfs: Any) -> str:
     texts += list(toolkit.assess_additional_purchase(1_000_000, [10_000], score_previous="C").reasons)
     texts.append(toolkit.assess_own_delivery(1, 0, 1, 1).reason)
     texts.append(toolkit.assess_technology_share(2, 0).reason)
+    texts.append(toolkit.assess_dementia_caseload(0, 1).reason)
     for call in (lambda: toolkit.staffel_percentage("B"),):
         with pytest.raises(toolkit.InputError) as info:
             call()
