@@ -92,6 +92,9 @@ def sniff_csv(path: Path) -> CsvDialect:
         head = handle.read(MAX_HEADER_BYTES + 4)
     if not head.strip():
         raise InputError(f"{path}: het bestand is leeg", file=str(path))
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's and Notepad's "Unicode" text
+        raise InputError(f"{path}: het bestand is opgeslagen als UTF-16 ('Unicode-tekst'); sla het op als "
+                         "'CSV UTF-8'", file=str(path), value="UTF-16")
     bom = 3 if head.startswith(b"\xef\xbb\xbf") else 0
     end = head.find(b"\n", bom)
     if end < 0:

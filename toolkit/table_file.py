@@ -1,0 +1,108 @@
+"""A small table file read whole: the INPUTS file of `fill`, the list of a kernwerkgebied. CSV (`,` `;` or tab,
+UTF-8 with or without BOM) or the first sheet of an xlsx, read with the same sniffer and xlsx bounds as claim
+files (`toolkit.tabular`), so a file is split the same way and refused for the same reasons everywhere.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+from .numbers import format_number
+
+
+def table_error(path: Path, message: str, **details: Any) -> InputError:
+    """The one shape of a message about such a file: the file, then what is wrong."""
+    return InputError(f"{path}: {message}", field=details.pop("field", "inputs"), value=details.pop("value", str(path)),
+                      file=str(path), **details)
+
+
+# Cells of a small table's first sheet: a formula whose workbook was saved without its result (by a script,
+# not by Excel or LibreOffice) reads as empty, and an empty cell would silently drop a row.
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
+_FORMULA = re.compile(rb"<(?:\w+:)?f\b")
+_VALUE = re.compile(rb"<(?:\w+:)?v\b[^>]*>[^<]")  # a cached result: a <v> with text in it
+_TEXT_RESULT = re.compile(rb'\bt="str"')  # a text formula's result may be the empty text
+
+
+def _small_table_limits() -> Any:
+    from .tabular import XlsxLimits  # start-up: only when such a file is read
+
+    # A list or an inputs file is at most a few MB: its sheet may inflate to 64 MiB, no more (a 700 kB zip
+    # of ten million empty rows is refused before it is parsed).
+    return XlsxLimits(entries=1_000, part_bytes=64 << 20, total_bytes=128 << 20, memory_bytes=64 << 20)
+
+
+def _refuse_formulas_without_value(path: Path, part: str) -> None:
+    import zipfile  # start-up: only when such a file is read
+
+    with zipfile.ZipFile(path) as archive:
+        xml = archive.read(part)  # inflated size checked by check_xlsx
+    for cell in _CELL.finditer(xml):
+        body = cell.group(2) or b""
+        if _FORMULA.search(body) and not _VALUE.search(body) and not (_TEXT_RESULT.search(cell.group(1))
+                                                                        and b"<v" in body):
+            ref = _REF.search(cell.group(1))
+            where = f"cel {ref.group(1).decode()}" if ref else "een cel"
+            raise table_error(path, f"{where} heeft een formule zonder opgeslagen uitkomst; open het bestand in Excel "
+                                    "of LibreOffice en sla het opnieuw op, of typ de waarde zelf",
+                              value=ref.group(1).decode() if ref else None)
+
+
+def read_table(path: Path, *, max_bytes: int, what: str, max_rows: int | None = None) -> list[list[Any]]:
+    """Every row of the file as a list of cells (text for CSV, typed values for xlsx). `what` names the kind
+    of file in messages ("invoerbestand"); a file larger than `max_bytes`, or a sheet of more than `max_rows`
+    rows, is refused before it is read."""
+    from .tabular import MAX_FIELD_CHARS, check_xlsx, open_xlsx_sheet, sniff_csv  # start-up: only when read
+
+    if not path.is_file():
+        raise table_error(path, f"{what} bestaat niet")
+    try:
+        size = path.stat().st_size
+    except OSError as err:
+        raise table_error(path, f"niet te lezen ({err.strerror})") from None
+    if size > max_bytes:
+        raise table_error(path, f"te groot voor een {what} ({size // (1 << 20)} MB; hoogstens {max_bytes >> 20} MB)")
+    suffix = path.suffix.lower()
+    if suffix in {".xlsx", ".xlsm"}:
+        limits = _small_table_limits()
+        check = check_xlsx(path, limits)
+        _refuse_formulas_without_value(path, check.sheet)
+        if max_rows is not None and check.rows > max_rows:
+            raise table_error(path, f"meer dan {format_number(max_rows)} rijen: te groot voor een {what}",
+                              value=check.rows)
+        sheet = open_xlsx_sheet(path, limits)
+        return [list(r) for r in sheet.to_python(skip_empty_area=False)]
+    if suffix not in {".csv", ".txt"}:
+        raise table_error(path, f"onbekend soort {what} (verwacht .csv, .txt of .xlsx)")
+    delimiter = sniff_csv(path).delimiter
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise table_error(path, f"geen UTF-8 (byte {err.start}); sla het bestand op als 'CSV UTF-8'") from None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    table = []
+    limit = csv.field_size_limit()
+    try:
+        csv.field_size_limit(MAX_FIELD_CHARS)
+        for line in reader:
+            table.append(line)
+            if max_rows is not None and len(table) > max_rows:
+                raise table_error(path, f"meer dan {format_number(max_rows)} regels: te groot voor een {what}",
+                                  row=reader.line_num)
+    except csv.Error as err:
+        longest = f"{MAX_FIELD_CHARS:,}".replace(",", ".")
+        why = f"heeft een veld langer dan {longest} tekens" if "field larger" in str(err) else \
+            f"is geen leesbare CSV-regel ({err})"
+        raise table_error(path, f"rij {reader.line_num} {why}", row=reader.line_num, value=str(err)) from None
+    finally:
+        csv.field_size_limit(limit)
+    return table
+
+
+__all__ = ["read_table", "table_error"]
