@@ -110,6 +110,30 @@ def eigen_levering(rng: random.Random) -> list[dict[str, object]]:
     return rows
 
 
+def thuistechnologie(rng: random.Random) -> list[dict[str, object]]:
+    """Clients for whom home-care technology is suitable and those using it: one provider exactly at the
+    minimum (half, rounded up), one a client short, one without suitable clients (n.v.t.)."""
+    rows: list[dict[str, object]] = []
+    for i in range(1, 6):
+        suitable = 0 if i == 5 else rng.randrange(40, 400)
+        minimum = -(-suitable // 2)
+        users = {1: minimum, 2: minimum - 1}.get(i, round(suitable * rng.uniform(0.3, 0.8)))
+        rows.append({"aanbieder": _name(i), "jaar": 2027, "geschikt": suitable, "gebruikers": users})
+    return rows
+
+
+def casemanagement_dementie(rng: random.Random) -> list[dict[str, object]]:
+    """Clients and fte of the specialised dementia case managers: one team exactly at the upper bound (130
+    clients on 2 fte, the worked example), one above it (1,8 fte), the others drawn; fte as typed (2,5)."""
+    rows: list[dict[str, object]] = [{"aanbieder": _name(1), "jaar": 2027, "clienten": 130, "fte": "2,0"},
+                                     {"aanbieder": _name(2), "jaar": 2027, "clienten": 130, "fte": "1,8"}]
+    for i in range(3, 6):
+        fte = rng.randrange(5, 60) / 10
+        rows.append({"aanbieder": _name(i), "jaar": 2027, "clienten": round(fte * rng.uniform(40, 75)),
+                     "fte": f"{fte:.1f}".replace(".", ",")})
+    return rows
+
+
 def _dutch(amount: float) -> str:
     """An amount as a Dutch spreadsheet writes it: 1.250.000 or 98.412,50."""
     whole, cents = divmod(round(amount * 100), 100)
@@ -118,7 +142,8 @@ def _dutch(amount: float) -> str:
 
 
 GENERATORS = {"cz_ratio": cz_ratio, "staffel": staffel, "cooperatie": cooperatie, "nachtzorg": nachtzorg,
-              "plafond": plafond, "eigen_levering": eigen_levering}
+              "plafond": plafond, "eigen_levering": eigen_levering, "thuistechnologie": thuistechnologie,
+              "casemanagement_dementie": casemanagement_dementie}
 
 
 def write(out: Path) -> list[Path]:

@@ -27,6 +27,7 @@ POOLS: dict[str, list[Any]] = {
     "datum": ["30-09-2027", "23-12-2026", 46295.0, "2027-04-26", "1 november 2026", "31-02-2027", 46295.5,
               "1-1-2010"],
     "n": [0, 1, 5, 10, "10", 10.0, 2.5, "tien"],
+    "geschikt": [120, 120.0, "120", 0, 7, "1.200"], "gebruikers": [55, 60, 0, "60", 4.0],
 }
 RANGES = {
     "postcodes": ["5611", "5612 AB", 5613.0, "1234", None, "5611ab"], "clienten": [4, 1, 2.0, "3", 0, None],
@@ -58,5 +59,7 @@ QUARTERS = frozenset({"eigen", "volle_dochter", "zzp", "onderaannemers"})
 
 
 def is_range(function: str, name: str) -> bool:
-    """Whether the argument `name` of `function` is a range (`clienten` is one only for the ratio functions)."""
-    return name in RANGES and (name != "clienten" or function.startswith("CZ_"))
+    """Whether the argument `name` of `function` is a range (`clienten` is one only for the ratio functions, not
+    for the cooperative's or the dementia caseload's)."""
+    ratio_like = function.startswith("CZ_") and function != "CZ_CASELOAD_DEMENTIE"
+    return name in RANGES and (name != "clienten" or ratio_like)

@@ -31,6 +31,10 @@ INTERFACE = {  # INTERFACES.md, "Templates"
                  "out_maand_bereikt", "out_tekort", "out_mag_aanvragen", "out_vergoeding_verwacht"}),
     "eigen_levering": ({"in_eigen", "in_volle_dochter", "in_zzp", "in_onderaannemers", "in_cooperatie"},
                        {"out_aandeel_eigen", "out_voldoet", "out_aandeel_kwartaal"}),
+    "thuistechnologie": ({"in_jaar", "in_geschikt", "in_gebruikers"},
+                         {"out_aandeel", "out_voldoet", "out_tekort_clienten"}),
+    "casemanagement_dementie": ({"in_jaar", "in_clienten", "in_fte"},
+                                {"out_caseload", "out_voldoet", "out_fte_min", "out_fte_max"}),
 }
 # Excel 2010 and LibreOffice 7.4 both have these; nothing newer may appear in a template.
 FORBIDDEN = ("XLOOKUP", "LET(", "LAMBDA", "FILTER(", "UNIQUE(", "SORT(", "IFS(", "SWITCH(", "TEXTJOIN", "CONCAT(",

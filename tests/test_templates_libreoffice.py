@@ -136,6 +136,24 @@ def test_boundaries_were_exercised(recalculated: dict[str, Any]) -> None:
     assert any(c.outputs["out_voldoet"] is False for c in own)
 
 
+def test_technology_boundaries_were_exercised(recalculated: dict[str, Any]) -> None:
+    cases = [c for c in recalculated["thuistechnologie"][0] if c.file]
+    at_minimum = [c for c in cases if c.outputs["out_voldoet"] is True and c.outputs["out_minimum_gebruikers"]
+                  == c.values["in_gebruikers"] and c.values["in_geschikt"] % 2 == 1]
+    one_short = [c for c in cases if c.outputs["out_tekort_clienten"] == 1]
+    assert len(at_minimum) >= 10 and len(one_short) >= 10
+    assert len([c for c in cases if c.outputs["out_voldoet"] == "n.v.t."]) >= 10
+
+
+def test_dementia_caseload_boundaries_were_exercised(recalculated: dict[str, Any]) -> None:
+    cases = [c for c in recalculated["casemanagement_dementie"][0] if c.file]
+    on_bounds = [c for c in cases if c.outputs["out_caseload"] in (50, 65)]
+    assert len(on_bounds) >= 20 and all(c.outputs["out_voldoet"] for c in on_bounds)
+    assert len({Decimal(str(c.values["in_fte"])) % 1 for c in on_bounds}) >= 10  # fractional fte, not whole
+    for start in ("onder de caseload", "binnen de caseload", "boven de caseload"):
+        assert len([c for c in cases if c.outputs["out_reden"].startswith(start)]) >= 20, start
+
+
 @pytest.mark.parametrize("name", list(SPECS))
 def test_recalculated_copies_pass_check(recalculated: dict[str, Any], name: str) -> None:
     _cases, converted = recalculated[name]
@@ -163,6 +181,8 @@ def test_hand_filled_template_with_other_spellings(tmp_path: Path) -> None:
                     "in_kostenpunten": 6},
         "eigen_levering": {"in_eigen": [5200], "in_volle_dochter": [300], "in_zzp": [2500],
                            "in_onderaannemers": [3000], "in_cooperatie": False},
+        "thuistechnologie": {"in_jaar": 2027, "in_geschikt": 7, "in_gebruikers": 4.0},
+        "casemanagement_dementie": {"in_clienten": 90, "in_fte": 1.8},
     }
     files = []
     for name, values in edits.items():
@@ -188,6 +208,8 @@ def test_hand_typed_inputs_the_rules_refuse_show_an_error_in_every_output(tmp_pa
                       "in_pers_voorlopig_t1": 0.025, "in_mat_voorlopig_t1": 0.025, "in_pers_definitief_t1": 0.032,
                       "in_mat_definitief_t1": 0.032},
         "staffel": {"in_jaar": 2031, "in_score_vorig_jaar": "A", "in_aanvullend_budget": 1000},
+        "thuistechnologie": {"in_geschikt": 10, "in_gebruikers": 11},
+        "casemanagement_dementie": {"in_clienten": 130, "in_fte": 0},
     }
     files = []
     for name, values in edits.items():

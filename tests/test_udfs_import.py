@@ -46,6 +46,8 @@ EXPECTED = {  # INTERFACES.md, "Excel functions"
     "CZ_EIGEN_LEVERING": ["eigen", "volle_dochter", "zzp", "onderaannemers"],
     "CZ_TERMIJN": ["naam", "jaar"],
     "WERKDAGEN_NA": ["datum", "n"],
+    "CZ_THUISTECHNOLOGIE": ["geschikt", "gebruikers", "jaar"],
+    "CZ_CASELOAD_DEMENTIE": ["clienten", "fte", "jaar"],
 }
 
 

@@ -187,6 +187,9 @@ ODD = {
     ("nachtzorg", "weight_material"): "0.3",
     ("ceiling", "request_min_ceiling_share"): "0.77",
     ("own_delivery", "min_own_share"): "0.56",
+    ("home_technology", "min_share"): "0.53",
+    ("dementia_case_management", "caseload_min"): 51,
+    ("dementia_case_management", "caseload_max"): 67,
     ("staffel", "table"): [{"condition": "ceiling_free", "percentage": "1.00"},
                            {"condition": "a_both_years", "percentage": "1.00"},
                            {"condition": "a_previous_year", "percentage": "0.92"},
@@ -197,8 +200,9 @@ ODD = {
 }
 OLD = ["55", "2.496", "2.080", "36 uur", "48", "40 ", "100.000", "90 %", "10 %", "80 %", "50 %", "85 %", "85%",
        "90%",
-       "≥ 5", "5 of meer"]
-NEW = ["57", "2.444", "2.028", "37", "47", "39", "123.456", "70 %", "30 %", "77 %", "56 %", "6 of meer", "83 %", "91 %"]
+       "≥ 5", "5 of meer", "50 tot 65"]
+NEW = ["57", "2.444", "2.028", "37", "47", "39", "123.456", "70 %", "30 %", "77 %", "56 %", "6 of meer", "83 %", "91 %",
+       "53 %", "gemiddeld 51 tot 67 cliënten per fte"]
 
 
 def _odd_overlay(directory: Path) -> Path:
@@ -224,6 +228,8 @@ def _surfaces(udfs: Any) -> str:
     texts.append(toolkit.assess_client_area_ratio({"5611": 1}, year=2027).reason)
     texts += list(toolkit.assess_additional_purchase(1_000_000, [10_000], score_previous="C").reasons)
     texts.append(toolkit.assess_own_delivery(1, 0, 1, 1).reason)
+    texts.append(toolkit.assess_technology_share(2, 0).reason)
+    texts.append(toolkit.assess_dementia_caseload(0, 1).reason)
     for call in (lambda: toolkit.staffel_percentage("B"),):
         with pytest.raises(toolkit.InputError) as info:
             call()

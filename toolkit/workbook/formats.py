@@ -31,7 +31,7 @@ OUTPUT_FORMATS = {
 INPUT_FORMATS = {
     "money": '"€" #,##0.00', "ceiling": '"€" #,##0.00', "count": "#,##0", "year": "0", "share": "0.00%",
     "index": "0.00%", "hours_per_year": "#,##0.0", "hours_per_week": "0.0", "shift_hours": "0.0",
-    "cost_points": "General", "fte": "0.00", "care": "#,##0.00",
+    "cost_points": "General", "fte": "0.00", "care": "#,##0.00", "case_manager_fte": "0.00",
 }
 TEXT_FORMAT = "@"  # postcodes, scores, choices: 0123 stays visible as typed (to be refused), not 123
 

@@ -201,6 +201,27 @@ SHEETS: dict[str, list[Example]] = {
                 _policy("§ 3.2.4 Aanvullende zorginkoop, 'binnen 10 werkdagen'; werkdagen volgens de Algemene "
                         "termijnenwet: Koningsdag, 5 mei en Hemelvaartsdag tellen niet")),
     ],
+    "Thuistechnologie": [
+        Example("55 van 120 geschikte cliënten", "=CZ_THUISTECHNOLOGIE(120,55)", 55 / 120, "fraction",
+                _parameter("cz", "home_technology", "min_share",
+                           note="55 ÷ 120 = 45,83%: te weinig, 5 cliënten tekort (60 nodig)")),
+        Example("60 van 120 geschikte cliënten", "=CZ_THUISTECHNOLOGIE(120,60)", 0.5, "fraction",
+                _parameter("cz", "home_technology", "min_share", note="60 ÷ 120 = 50%: voldoet")),
+        Example("Geen geschikte cliënten", "=CZ_THUISTECHNOLOGIE(0,0)",
+                "n.v.t.: geen cliënten voor wie thuiszorgtechnologie geschikt is", "text",
+                _parameter("cz", "home_technology", "min_share", note="de eis is niet van toepassing")),
+    ],
+    "Casemanagement dementie": [
+        Example("130 cliënten op 2,0 fte", "=CZ_CASELOAD_DEMENTIE(130,2)", 65.0, "ratio",
+                _parameter("cz", "dementia_case_management", "caseload_max",
+                           note="130 ÷ 2,0 = 65: voldoet (de grens telt mee)")),
+        Example("130 cliënten op 1,8 fte", "=CZ_CASELOAD_DEMENTIE(130,1.8)", 130 / 1.8, "ratio",
+                _parameter("cz", "dementia_case_management", "caseload_max",
+                           note="130 ÷ 1,8 = 72,2: boven de caseload; 130 cliënten passen bij 2,00 tot 2,60 fte")),
+        Example("99 cliënten op 2,0 fte", "=CZ_CASELOAD_DEMENTIE(99,2)", 49.5, "ratio",
+                _parameter("cz", "dementia_case_management", "caseload_min",
+                           note="99 ÷ 2,0 = 49,5: onder de caseload")),
+    ],
 }
 
 
@@ -241,6 +262,8 @@ TITLES = {
     "Plafond": "Omzetplafond: prognose, tekort en verzoek om aanvullend budget",
     "Eigen levering": "Eigen levering: ten minste 50% van de zorg zelf",
     "Kalender": "Tijdpad: de laatste dag van een termijn, en werkdagen volgens de Algemene termijnenwet",
+    "Thuistechnologie": "Thuiszorgtechnologie: ten minste 50% van de cliënten voor wie die geschikt is",
+    "Casemanagement dementie": "Casemanagement dementie: caseload van gemiddeld 50 tot 65 cliënten per fte",
 }
 
 
