@@ -20,7 +20,7 @@ from .loader import (
     parse_topic,
     policy_year,
 )
-from .plausible import quantities, quantity
+from .plausible import date_bounds, plausible_date, quantities, quantity
 
 __all__ = [
     "OVERLAY_VARIABLE",
@@ -36,9 +36,11 @@ __all__ = [
     "active",
     "all_parameters",
     "current_year",
+    "date_bounds",
     "load_insurers",
     "load_topic",
     "parse_topic",
+    "plausible_date",
     "policy_year",
     "quantities",
     "quantity",

@@ -37,9 +37,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..dates import MONTHS
+from ..dates import MONTHS, dutch_date, excel_serial
 from ..errors import InputError
-from ..parameters import current_year
+from ..parameters import current_year, date_bounds
 from ..rules.declaration import NOTHING_TYPED, Input, Template
 from . import templates_dir
 from .files import write_atomically
@@ -74,6 +74,12 @@ def _validation(spec: Input, years: tuple[int, ...]) -> DataValidation:
         dv = DataValidation(type="whole", operator="between", formula1=str(min(years)), formula2=str(max(years)),
                             allow_blank=True)
         dv.error = f"Vul een beleidsjaar in dat dit sjabloon kent: {', '.join(map(str, years))}."
+    elif spec.kind == "date":
+        first, last = date_bounds()
+        dv = DataValidation(type="date", operator="between", formula1=str(excel_serial(first)),
+                            formula2=str(excel_serial(last)), allow_blank=True)
+        dv.error = (f"Vul een datum in als dag-maand-jaar (15-1-{current_year()}), van {dutch_date(first)} t/m "
+                    f"{dutch_date(last)}.")
     else:
         assert measure is not None, spec.name
         whole = measure.reading == "count"

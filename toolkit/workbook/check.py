@@ -20,6 +20,7 @@ One finding per difference, in Dutch, with values as a Dutch reader writes them.
 from __future__ import annotations
 
 import atexit
+import datetime as dt
 import math
 import os
 import re
@@ -36,6 +37,7 @@ from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..dates import read_date
 from ..errors import InputError, ToolkitError
 from ..numbers import format_money, format_number, format_percent
 from ..parameters import OVERLAY_VARIABLE
@@ -113,6 +115,8 @@ def shown(value: Any, kind: str = "") -> str:
         return "(leeg)"
     if isinstance(value, bool):
         return yes_no_text(value)
+    if isinstance(value, dt.date):  # as the cell shows it (d-m-yyyy)
+        return f"{value.day}-{value.month}-{value.year}"
     if isinstance(value, int | float | Decimal):
         if isinstance(value, float) and not math.isfinite(value):
             return str(value)
@@ -404,6 +408,11 @@ def _same(expected: Any, found: Any, kind: str) -> bool:
         return bool(found == yes_no_text(expected))
     if isinstance(found, bool):
         return False
+    if isinstance(expected, dt.date):  # a date cell reads as a datetime (or, unformatted, its serial number)
+        try:
+            return read_date(found) == expected
+        except InputError:
+            return False
     if isinstance(expected, str) or isinstance(found, str):
         return bool(expected == found)
     if expected is None or found is None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import datetime as dt
 import difflib
 import hashlib
 import io
@@ -43,6 +44,7 @@ from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
 from ..columns import header_key
+from ..dates import excel_serial
 from ..errors import InputError, InputErrors, ToolkitError, relabel, show_value
 from ..parameters import current_year
 from . import template_path
@@ -295,6 +297,8 @@ def _filled_rows(value: Any) -> int:
 def _cell_xml(value: Any) -> str:
     if isinstance(value, bool):
         return f' t="b"><v>{int(value)}</v>'
+    if isinstance(value, dt.date):  # a date cell: its serial number, shown by the cell's date format
+        return f"><v>{excel_serial(value)}</v>"
     if isinstance(value, int | Decimal | float):
         number = value if not isinstance(value, Decimal) else format(value, "f")
         return f"><v>{number}</v>"
@@ -306,6 +310,8 @@ def _cached_xml(value: Any) -> tuple[str, str]:
     """(type attribute, value) of a formula cell's cached result."""
     if isinstance(value, bool):
         return ' t="b"', str(int(value))
+    if isinstance(value, dt.date):
+        return "", str(excel_serial(value))
     if isinstance(value, Decimal):
         return "", repr(float(value))
     if isinstance(value, int | float):

@@ -8,6 +8,7 @@ The formulas use only the Excel 2010 function set that LibreOffice 7.4 also has.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -16,7 +17,7 @@ from openpyxl.styles import Alignment
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..parameters import load_topic
+from ..parameters import date_bounds, load_topic
 from ..parameters.loader import Parameter
 from ..postcode import WHITESPACE
 from ..rules.declaration import NOT_APPLICABLE, NOTHING_TYPED, Input, Template
@@ -132,6 +133,12 @@ def checks(spec: Template, extra: Sequence[tuple[str, str]] = ()) -> list[tuple[
                 message = (f'IF(AND(ISNUMBER({name}),{name}>{top},{name}/100<={top}),{message}&" (bedoelt u "&'
                            f'{number_text(name)}&"%?)",{message})')
             checks.append((f"IF({blank},FALSE,{wrong})", message))
+        elif spec_input.kind == "date":
+            # A date cell holds a serial number (a time of day as its fraction, which the rule drops too).
+            first, last = date_bounds()
+            wrong = (f"IF(NOT(ISNUMBER({name})),TRUE,OR(INT({name})<{date_formula(first)},"
+                     f"INT({name})>{date_formula(last)}))")
+            checks.append((f"IF({blank},FALSE,{wrong})", message))
         elif spec_input.kind == "choice":
             allowed = ",".join(f'LOWER(TRIM({name}&""))={string(word)}' for word in _choice_words(spec_input))
             ok = f"OR({blank},{allowed})"
@@ -142,6 +149,11 @@ def checks(spec: Template, extra: Sequence[tuple[str, str]] = ()) -> list[tuple[
         elif spec_input.kind == "flag":
             checks.append((f"NOT(OR({blank},{is_yes(name)},{is_no(name)}))", message))
     return [*checks, *extra]
+
+
+def date_formula(day: dt.date) -> str:
+    """A date in a formula: DATE(y,m,d), the same day whatever the spreadsheet's date system."""
+    return f"DATE({day.year},{day.month},{day.day})"
 
 
 def _choice_words(spec_input: Input) -> list[str]:
