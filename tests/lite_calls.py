@@ -21,6 +21,10 @@ POOLS: dict[str, list[Any]] = {
     "begroting": [1_000_000, "1.000.000", 0.01], "zvw_aandeel": [None, 0.85, "85%", 1],
     "plafond": [1_200_000, "1.200.000", 900_000.5], "eigen": [5200, "5.200", 0], "volle_dochter": [300, 0],
     "zzp": [2500, 2600, "2.500"], "onderaannemers": [3000, 0],
+    # Rule 9: a date as a date cell's serial (Office.js and xlwings hand it over as a number) or as typed.
+    "inschrijfdatum": [46402, 46402.0, 46447.0, "15-01-2027", "2027-01-15", "15 januari 2027", "31-12-2026"],
+    "verwachte_omzet": [60_000, "50.000", 49_999.99, "€ 75.000,00"],
+    "eerder_ingeschreven": [None, "nee", "ja", False], "kernwerkgebied": [None, "nee", "nee", "ja", True],
 }
 RANGES = {
     "postcodes": ["5611", "5612 AB", 5613.0, "1234", None, "5611ab"], "clienten": [4, 1, 2.0, "3", 0, None],

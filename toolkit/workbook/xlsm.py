@@ -99,6 +99,9 @@ RATIO_RANGES = "A5:A7,B5:B7"
 MONTHS = [110_000] * 8 + [None] * 4
 MONTHS_LOW = [100_000] * 8 + [None] * 4
 COOP_HOURS = [3000, 2000, None]  # one member above the ATW cap, one below, one empty row
+# A new provider's clients in the kernwerkgebied (the example of docs/regels.md, rule 9: 7 clients in 2 areas).
+ENTRY_INPUT = [("5611", 4), ("5612", 3)]
+ENTRY_RANGES = "A5:A6,B5:B6"
 
 SHEETS: dict[str, list[Example]] = {
     "CZ ratio": [
@@ -178,6 +181,21 @@ SHEETS: dict[str, list[Example]] = {
         Example("Met 2.600 uur zzp", "=CZ_EIGEN_LEVERING(5200,300,2600,3000)", 5500 / 11100, "fraction",
                 _parameter("cz", "own_delivery", "min_own_share", note="5.500 ÷ 11.100 = 49,55%: te weinig")),
     ],
+    "Nieuwe aanbieder": [
+        Example("Inschrijving 15-1-2027, € 60.000",
+                f'=CZ_NIEUWE_AANBIEDER("15-01-2027",60000,"nee","ja",{ENTRY_RANGES})', "ja", "text",
+                _parameter("cz", "new_provider", "registration_last_day",
+                           note="7 ÷ 2 = 3,5 cliënten per gebied; antwoord naar streven 15-3-2027")),
+        Example("Inschrijving 1-3-2027", f'=CZ_NIEUWE_AANBIEDER("01-03-2027",60000,"nee","ja",{ENTRY_RANGES})',
+                "ingeschreven op 1 maart 2027, na de termijn (1 december 2026 t/m 28 februari 2027): niet in "
+                "behandeling", "text", _parameter("cz", "new_provider", "registration_last_day")),
+        Example("Verwachte omzet € 49.999,99", '=CZ_NIEUWE_AANBIEDER("15-01-2027",49999.99,"nee","nee")',
+                "verwachte omzet bij CZ groep lager dan € 50.000", "text",
+                _parameter("cz", "new_provider", "min_expected_turnover")),
+        Example("Tweede inschrijving dit contractjaar", '=CZ_NIEUWE_AANBIEDER("15-01-2027",60000,"ja","nee")',
+                "tweede inschrijving voor contractjaar 2027: niet in behandeling", "text",
+                _policy("§ 3.2.1 Minimumeisen: 'mag zich maximaal 1 keer per contractjaar inschrijven'")),
+    ],
 }
 TITLES = {
     "CZ ratio": "CZ klant-werkgebiedratio: cliënten per postcodegebied (PC4)",
@@ -186,6 +204,7 @@ TITLES = {
     "Nachtzorg": "Onplanbare nachtzorg: indexering van het budget",
     "Plafond": "Omzetplafond: prognose, tekort en verzoek om aanvullend budget",
     "Eigen levering": "Eigen levering: ten minste 50% van de zorg zelf",
+    "Nieuwe aanbieder": "Nieuwe zorgaanbieder: de toets bij de inschrijving",
 }
 
 
@@ -348,6 +367,8 @@ INPUTS = {
     "Plafond": Inputs("Invoer: productie per maand, leeg na de laatst bekende maand (plafond € 1.200.000)",
                       ("Maand", "Productie", "Productie, lager"), (None, FORMATS["money"], FORMATS["money"]),
                       list(zip(MONTHS_OF_YEAR, MONTHS, MONTHS_LOW, strict=True))),
+    "Nieuwe aanbieder": Inputs("Invoer: postcodes en cliënten in het kernwerkgebied", ("Postcode", "Cliënten"),
+                               ("@", FORMATS["count"]), list(ENTRY_INPUT)),
 }
 
 
