@@ -287,3 +287,34 @@ def test_a_2028_overlay_moves_the_window_the_minimum_and_the_answer(in_force: An
     assert udfs.CZ_NIEUWE_AANBIEDER("15-12-2027", 75_000, "nee", "nee", None, None, 2028) == "ja"
     help_texts = " ".join(udfs.CZ_NIEUWE_AANBIEDER.__arg_docs__.values())
     assert "1 december 2026 t/m 28 februari 2027" in help_texts  # the current year's window (2027)
+
+
+# --- the template's engine ---------------------------------------------------------------------------------
+
+def _inputs(**values: Any) -> dict[str, Any]:
+    from toolkit.workbook.specs import SPECS
+
+    return {**{i.name: None for i in SPECS["nieuwe_aanbieder"].inputs}, **values}
+
+
+def test_the_template_engine_gives_every_output() -> None:
+    from toolkit.workbook.specs import SPECS
+
+    spec = SPECS["nieuwe_aanbieder"]
+    outputs = spec.compute(_inputs(in_inschrijfdatum=dt.date(2027, 1, 15), in_verwachte_omzet=Decimal(60_000),
+                                   in_kernwerkgebied="ja", in_postcodes=["5611", "5612 AB", None],
+                                   in_clienten=[4, 3, None]))
+    assert outputs == {
+        "out_voldoet": True, "out_binnen_termijn": True, "out_eerste_inschrijving": True, "out_omzet_voldoet": True,
+        "out_ratio": 3.5, "out_ratio_voldoet": True, "out_ontwikkeling_voldoet": "n.v.t.",
+        "out_antwoord_verwacht": dt.date(2027, 3, 15), "out_redenen": "voldoet aan alle berekenbare eisen",
+        "out_zelf_aantonen": "; ".join(TO_SHOW)}
+    late = spec.compute(_inputs(in_inschrijfdatum=dt.date(2027, 3, 1), in_verwachte_omzet=Decimal(60_000),
+                                in_afgewezen_vorig_jaar="ja", in_ontwikkeling_aangetoond="ja"))
+    assert (late["out_voldoet"], late["out_ratio"], late["out_ratio_voldoet"], late["out_antwoord_verwacht"],
+            late["out_ontwikkeling_voldoet"]) == (False, "-", "n.v.t.", "n.v.t.", True)
+    assert spec.compute(_inputs())["out_voldoet"] == "vul eerst de invoer in"
+    with pytest.raises(InputError, match=r"^clients_by_area: ") as caught:
+        spec.compute(_inputs(in_inschrijfdatum=dt.date(2027, 1, 15), in_verwachte_omzet=Decimal(1),
+                             in_kernwerkgebied="ja", in_postcodes=[None], in_clienten=[None]))
+    assert spec.rule_fields[str(caught.value.field)] == "postcodes"

@@ -31,6 +31,7 @@ from .rule import (
     assess_new_provider,
     typed_clients_by_area,
 )
+from .template import TEMPLATE
 
 
 def _phrases(year: int) -> dict[str, str]:
@@ -50,7 +51,7 @@ RULE = Rule(
     number=9, name="new_provider", title="Nieuwe zorgaanbieder: de toets bij de inschrijving (CZ groep)",
     topics=(("cz", "new_provider"), ("cz", "client_area_ratio")),
     exports=("Condition", "NewProviderAssessment", "assess_new_provider"),
-    functions=FUNCTIONS, phrases=_phrases,
+    functions=FUNCTIONS, template=TEMPLATE, phrases=_phrases,
 )
 
 __all__ = ["ALL_MET", "DEVELOPMENT", "FIRST_REGISTRATION", "GATES", "NOT_CONSIDERED", "NOT_DEVELOPED", "NO_CLIENTS",
