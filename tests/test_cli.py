@@ -266,7 +266,7 @@ def test_typer_panels_are_dutch_whoever_imports_them_first() -> None:
 
 # --- the command line for Dutch users (issue 18, item 8) ---------------------------------------------------
 
-COMMANDS = ("ratio", "plafond", "fill", "describe", "demo", "check", "sjablonen", "parameters")
+COMMANDS = ("ratio", "plafond", "kalender", "fill", "describe", "demo", "check", "sjablonen", "parameters")
 
 
 def test_every_help_fits_80_columns_in_dutch_words_with_an_example(tmp_path: Path) -> None:
@@ -282,7 +282,7 @@ def test_every_help_fits_80_columns_in_dutch_words_with_an_example(tmp_path: Pat
             assert not re.search(r"\w-$", line), (command, line)
         assert "Voorbeelden:" in text and f"zorginkoop {command}".strip() in text, command
         for english in ("distinct", "per_area", "existing", "linear", "seasonal", "TEXT", "TEKST", "PATH",
-                        "INTEGER", "GEHEEL GETAL", "<=x<=", "--method ", "--provider", "--exemption", "--all"):
+                        "INTEGER", "GEHEEL GETAL", "<=x<=", "--method ", "--provider", "--exemption", "--all "):
             assert english not in text, (command, english)
     ratio = run_cli("ratio", "-h", cwd=tmp_path, env={"COLUMNS": "80"}).stdout
     for dutch in ("DECLARATIES...", "--methode [uniek|per_gebied]", "--soort [bestaand|nieuw]", "--year, --jaar JAAR",

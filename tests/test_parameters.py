@@ -38,6 +38,7 @@ def test_policy_documents_cited_exist() -> None:
             pytest.fail(f"{SEEDS} is missing: CI lays ../shared beside the project")
         pytest.skip("../shared/seeds is not beside the project")
     sources = [dated.source for parameter in all_parameters() for dated in parameter.values.values()]
+    sources += [group.source for group in load_insurers().groups.values() if group.source is not None]
     with_file = {source.document for source in sources if source.file}
     checked = 0
     for source in sources:

@@ -254,3 +254,12 @@ def test_a_repeat_needs_every_part_of_the_line_to_be_equal(tmp_path: Path) -> No
               first.replace("Verpleging", "Verzorging"), first.replace("01234567", "07654321")]
     write_export(folder / "b.csv", [SYSTEM_ONE[0], *others])
     assert production_from_claims(folder, year=2025).repeated == ()
+
+
+@pytest.mark.parametrize("label", ["Aevitae", "Care4Life", "Eucare", "3360", "Holland Zorg", "holland  zorg"])
+def test_the_labels_of_eucare_and_holland_zorg_are_other_insurers_not_unknown(tmp_path: Path, label: str) -> None:
+    path = tmp_path / "d.csv"
+    path.write_text("clientnummer;postcode;verzekeraar;datum\n"
+                    f"K1;5611;CZ;2025-03-01\nK2;5612;{label};2025-03-01\n", encoding="utf-8")
+    report = ratio_from_claims(path, year=2027, strict=True)  # strict: an unknown label would stop it
+    assert (report.lines_used, report.lines_other_insurers, report.unknown_insurers) == (1, 1, {})

@@ -20,8 +20,10 @@ if TYPE_CHECKING:
     from .claims import (
         CeilingReport,
         ClaimsRatioReport,
+        CoreAreaReport,
         ProductionReport,
         ceiling_from_claims,
+        core_area_share_from_claims,
         production_from_claims,
         ratio_from_claims,
     )
@@ -30,7 +32,7 @@ globals().update(EXPORTED)
 
 # What `toolkit.claims` offers, loaded on first use.
 _CLAIMS = frozenset({"ratio_from_claims", "ClaimsRatioReport", "production_from_claims", "ProductionReport",
-                     "ceiling_from_claims", "CeilingReport"})
+                     "ceiling_from_claims", "CeilingReport", "core_area_share_from_claims", "CoreAreaReport"})
 
 
 def __getattr__(name: str) -> Any:
@@ -42,7 +44,7 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'toolkit' has no attribute {name!r}")
 
 
-__all__ = ["CeilingReport", "ClaimsRatioReport", "InputError", "ParameterDataError", "PolicyYearError",
-           "ProductionReport", "ToolkitError", "__version__", "ceiling_from_claims", "parse_number",
-           "production_from_claims", "ratio_from_claims"]
+__all__ = ["CeilingReport", "ClaimsRatioReport", "CoreAreaReport", "InputError", "ParameterDataError",
+           "PolicyYearError", "ProductionReport", "ToolkitError", "__version__", "ceiling_from_claims",
+           "core_area_share_from_claims", "parse_number", "production_from_claims", "ratio_from_claims"]
 __all__ += sorted(EXPORTED)

@@ -1,6 +1,6 @@
 """Claim files (declaratiedata) read once into the computations that need them: the CZ client-per-area
-ratio (rule 1, `ratio.py`) and the CZ-group production per month (rule 5, the omzetplafond:
-`production.py`, `ceiling.py`).
+ratio (rule 1, `ratio.py`), the CZ-group production per month (rule 5, the omzetplafond:
+`production.py`, `ceiling.py`) and the share of care inside the kernwerkgebied (rule 11, `core_area.py`).
 
 Source of the rules: CZ groep, Zorginkoopbeleid wijkverpleging 2027, § 2.3.2 "Versnippering" (ratio
 from the claims of T−2) and bijlage 1, § 1.1; § 2.3.3 and § 3.2.4 (production per month of the policy
@@ -24,11 +24,12 @@ from __future__ import annotations
 
 from .ceiling import CeilingClaims, CeilingReport, CeilingRequest, ceiling_from_claims
 from .claimset import ClaimsYearError, RepeatedLinesError
+from .core_area import CoreAreaReport, core_area_share_from_claims, read_core_areas
 from .production import ProductionReport, production_from_claims
 from .ratio import METHODS, ratio_from_claims
 from .read import PROGRESS_MIN_BYTES
 from .report import ClaimsRatioReport
 
 __all__ = ["METHODS", "PROGRESS_MIN_BYTES", "CeilingClaims", "CeilingReport", "CeilingRequest", "ClaimsRatioReport",
-           "ClaimsYearError", "ProductionReport", "RepeatedLinesError", "ceiling_from_claims", "production_from_claims",
-           "ratio_from_claims"]
+           "ClaimsYearError", "CoreAreaReport", "ProductionReport", "RepeatedLinesError", "ceiling_from_claims",
+           "core_area_share_from_claims", "production_from_claims", "ratio_from_claims", "read_core_areas"]

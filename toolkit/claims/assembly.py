@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import operator
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -28,6 +28,7 @@ from decimal import Decimal
 import numpy as np
 
 from ..errors import InputError, show_value
+from ..rules.core_area import CoreAreaShare
 from ..rules.ratio import RatioAssessment, RatioPolicy, assess_totals, kindzorg_exemption
 from .lines import FIELDS, INVALID, KINDZORG, LOW_32, OTHER_INSURER, OTHER_YEAR, PC4_KEY, REASON_KEYS, USED, distinct
 from .report import PC4_TEXT, AreaCounts, ClaimsRatioReport
@@ -184,9 +185,12 @@ CHUNK_TRIPLES = 1 << 20  # providers are assembled in runs of about this many tr
 
 
 def ratio_reports(tallies: Tallies, keys: np.ndarray, *, policy: RatioPolicy, method: str,
-                  exemption: str | None, only_provider: str | None) -> ClaimsRatioReport:
+                  exemption: str | None, only_provider: str | None,
+                  core_shares: Mapping[int, CoreAreaShare] | None = None) -> ClaimsRatioReport:
     """The report of a claim set (and of each provider in it) from its tallies and its sorted distinct
-    triples (`keys`: (provider id * PC4_KEY + PC4) << 32 | client code).
+    triples (`keys`: (provider id * PC4_KEY + PC4) << 32 | client code). With `core_shares` (per provider
+    id, the pooled set under -1: rule 11), a provider whose care lies mostly outside the kernwerkgebied is
+    exempt (`buiten_kernwerkgebied`) and its report carries the share.
 
     Providers are assembled a run of neighbours at a time (about `CHUNK_TRIPLES` triples), so the
     working arrays stay small whatever the size of the claim set; a report keeps only its areas and
@@ -194,21 +198,27 @@ def ratio_reports(tallies: Tallies, keys: np.ndarray, *, policy: RatioPolicy, me
     where = tallies.where
     per_area = method == "per_area"
 
-    def assess(counts: np.ndarray, clients: int, areas: int) -> RatioAssessment:
+    shares = core_shares or {}
+
+    def assess(counts: np.ndarray, clients: int, areas: int, share: CoreAreaShare | None) -> RatioAssessment:
         own = exemption if exemption is not None else kindzorg_exemption(
             int(counts[KINDZORG]), int(counts[USED]))
+        if own is None and share is not None and share.majority_outside:
+            own = "buiten_kernwerkgebied"
         return assess_totals(clients, areas, policy, exemption=own)
 
     def build(keys_of: np.ndarray, first: int, groups: int, chosen: list[int], names: list[str | None],
-              counts: np.ndarray, reasons: np.ndarray, unknown: list[Counter[str]]) -> list[ClaimsRatioReport]:
+              counts: np.ndarray, reasons: np.ndarray, unknown: list[Counter[str]],
+              pooled: bool = False) -> list[ClaimsRatioReport]:
         """The reports of the groups `chosen` (ids `first` to `first + groups - 1`), whose triples are
         `keys_of`."""
         assembly = assemble(*split(keys_of, first), groups)
         local = [g - first for g in chosen]
         totals = assembly.pairs if per_area else assembly.clients
         per_group = np.diff(assembly.start)
-        assessments = [assess(counts[g], int(totals[i]), int(per_group[i])) for g, i in zip(chosen, local,
-                                                                                           strict=True)]
+        share_of = {g: shares.get(-1 if pooled else g) for g in chosen}
+        assessments = [assess(counts[g], int(totals[i]), int(per_group[i]), share_of[g])
+                       for g, i in zip(chosen, local, strict=True)]
         need = np.zeros(groups, bool)
         need[[i for i, a in zip(local, assessments, strict=True) if a.applies and not a.meets]] = True
         drop_count, achievable = np.zeros(groups, np.int64), np.ones(groups, bool)
@@ -233,13 +243,14 @@ def ratio_reports(tallies: Tallies, keys: np.ndarray, *, policy: RatioPolicy, me
                 lines_other_insurers=c["other_insurer"], lines_other_years=c["other_year"],
                 lines_kindzorg=c["kindzorg"], unknown_insurers=dict(unknown[g].most_common()),
                 invalid_lines=c["invalid"], invalid_reasons=_reasons(reasons[g]), source=where,
-                sources=tuple(tallies.sources), files_skipped=tallies.skipped, repeated=tallies.repeated))
+                sources=tuple(tallies.sources), files_skipped=tallies.skipped, repeated=tallies.repeated,
+                core_area=share_of[g]))
         return reports
 
     def whole() -> ClaimsRatioReport:
         """The whole claim set as one provider (e.g. one organisation with several AGB codes)."""
         return build(_pooled(keys), 0, 1, [0], [None], tallies.counts.sum(axis=0, keepdims=True),
-                     tallies.reasons.sum(axis=0, keepdims=True), [tallies.unknown_total()])[0]
+                     tallies.reasons.sum(axis=0, keepdims=True), [tallies.unknown_total()], pooled=True)[0]
 
     if not tallies.has_provider:
         return replace(whole(), invalid_examples=tuple(tallies.examples))

@@ -30,6 +30,7 @@ import numpy as np
 from ..choices import REPEATED_LINES, choose
 from ..errors import InputError
 from ..numbers import format_number
+from ..rules.ratio import RatioPolicy, claims_year
 
 MIN_SHARE_IN_YEAR = Decimal("0.01")
 
@@ -231,6 +232,33 @@ def identical_files(paths: list[Path]) -> tuple[Path, Path] | None:
     return None
 
 
-__all__ = ["MIN_SHARE_IN_YEAR", "REPEATED_LINES", "ClaimsYearError", "Repeat", "RepeatFinder", "RepeatedLinesError",
-           "YearFinding", "check_claims_year", "check_repeats", "identical_files", "lines_text", "repeated_lines",
-           "repeats_text", "years_text"]
+def policy_year_of_claims(policy: RatioPolicy) -> Callable[[int], int | None]:
+    """For claims of the wrong year: the policy year whose claims year (by the ratio's offset, T−2) is the
+    year found, if the data covers it, for the message that proposes it."""
+    offset = policy.claims_year - policy.year
+
+    def propose(found: int) -> int | None:
+        try:
+            return found - offset if claims_year(found - offset) == found else None
+        except InputError:
+            return None
+    return propose
+
+
+__all__ = [
+    "MIN_SHARE_IN_YEAR",
+    "REPEATED_LINES",
+    "ClaimsYearError",
+    "Repeat",
+    "RepeatFinder",
+    "RepeatedLinesError",
+    "YearFinding",
+    "check_claims_year",
+    "check_repeats",
+    "identical_files",
+    "lines_text",
+    "policy_year_of_claims",
+    "repeated_lines",
+    "repeats_text",
+    "years_text",
+]

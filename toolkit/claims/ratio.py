@@ -7,16 +7,21 @@ claims of T−2) and bijlage 1, § 1.1.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ..errors import InputError, show_value
-from ..rules.ratio import claims_year, exemption_kind, ratio_policy
+from ..rules.core_area import CoreAreas
+from ..rules.ratio import exemption_kind, ratio_policy
 from . import read
 from .assembly import ratio_reports
-from .claimset import check_claims_year, check_repeats, repeated_lines
+from .claimset import check_claims_year, check_repeats, policy_year_of_claims, repeated_lines
+from .core_area import AreaTotals, CoreAreaReduction, check_core_area_year, provider_shares, read_core_areas
+from .lines import PC4_KEY, Reduction
 from .memory import release_memory
 from .report import ClaimsRatioReport
 from .scan import refuse_unknown, scan
@@ -38,6 +43,8 @@ def ratio_from_claims(
     recursive: bool = False,
     repeated: str = "ignore",
     progress: Callable[[int, int], None] | None = None,
+    core_areas: CoreAreas | str | Path | None = None,
+    only_core_areas: bool = False,
 ) -> ClaimsRatioReport:
     """The CZ client-per-area ratio from claim files or a DataFrame for policy year `year`.
 
@@ -50,6 +57,12 @@ def ratio_from_claims(
     `RepeatedLinesError`). `progress(done_bytes, total_bytes)` is called as the files are read. When
     no line (or almost none, `claimset.MIN_SHARE_IN_YEAR`) is of the claims year: `ClaimsYearError`,
     proposing the policy year that the files' claims belong to.
+
+    `core_areas` (rule 11: a `CoreAreas`, or a file as `core_area.read_core_areas` reads it): each report
+    also carries the provider's share of care inside the kernwerkgebied (`core_area`), and a provider whose
+    care lies mostly outside is exempt (`buiten_kernwerkgebied`). `only_core_areas`: the ratio over the
+    listed PC4s only (bijlage 1 § 1.1 "levert in onze kernwerkgebieden per 4-cijferig postcodegebied");
+    by default it stays § 2.3.2's ratio over all areas.
     """
     if method not in METHODS:
         raise InputError(f"methode {show_value(method)} is onbekend (verwacht distinct of per_area)",
@@ -57,33 +70,46 @@ def ratio_from_claims(
     repeats_policy = repeated_lines(repeated)
     exempt = exemption_kind(exemption)
     policy = ratio_policy(year, provider)  # the year's policy, once; PolicyYearError before any reading
+    if only_core_areas and core_areas is None:
+        raise InputError("only_core_areas: zonder kernwerkgebied is er geen gebied om de ratio toe te beperken",
+                         field="only_core_areas", value=True)
+    if core_areas is not None:
+        check_core_area_year(policy.year)
+    areas = core_areas if core_areas is None or isinstance(core_areas, CoreAreas) else read_core_areas(
+        Path(core_areas))
     claim_set = read.claim_files(source, recursive=recursive)
     triples = Triples()
+    totals = AreaTotals()
+    if areas is None:
+        reduction: Reduction = RatioReduction(policy.claims_year)
+        wanted = tuple(f for f in read.COLUMN_ALIASES if f != "amount")
+        keep: Callable[[Any], None] = triples.add
+    else:  # the amounts too, for the share in euros: one reading for both
+        reduction, wanted = CoreAreaReduction(policy.claims_year, triples=True), tuple(read.COLUMN_ALIASES)
+
+        def keep(kept: Any) -> None:
+            triples.add(kept[0])
+            totals.add(kept[1])
     try:
-        tallies = scan(claim_set, RatioReduction(policy.claims_year),
-                       wanted=tuple(f for f in read.COLUMN_ALIASES if f != "amount"), required=read.REQUIRED,
-                       skip_invalid=skip_invalid, keep=triples.add, progress=progress)
+        tallies = scan(claim_set, reduction, wanted=wanted, required=read.REQUIRED,
+                       skip_invalid=skip_invalid, keep=keep, progress=progress)
         year_warning = check_claims_year(
             tallies.years, policy_year=policy.year, claims_year=policy.claims_year,
             context=f"het declaratiejaar bij beleidsjaar {policy.year}", files=len(tallies.sources),
-            propose=functools.partial(_policy_year_of_claims, policy.claims_year - policy.year))
-        check_repeats(tallies.repeated, repeats_policy, RatioReduction.repeat_fields)
+            propose=policy_year_of_claims(policy))
+        check_repeats(tallies.repeated, repeats_policy, reduction.repeat_fields)
         refuse_unknown(tallies, strict)
         release_memory()
         keys, _ = triples.distinct()
     finally:
         triples.close()
     release_memory()
-    report = ratio_reports(tallies, keys, policy=policy, method=method, exemption=exempt, only_provider=only_provider)
+    shares = None if areas is None else provider_shares(tallies, totals, areas, policy.year)
+    if areas is not None and only_core_areas:
+        keys = keys[np.isin((keys >> 32) % PC4_KEY, np.fromiter(areas.pc4, np.int64))]
+    report = ratio_reports(tallies, keys, policy=policy, method=method, exemption=exempt, only_provider=only_provider,
+                           core_shares=shares)
     return replace(report, year_warning=year_warning) if year_warning else report
-
-
-def _policy_year_of_claims(offset: int, found: int) -> int | None:
-    """The policy year whose claims year is `found` (T + offset = claims year), if the data covers it."""
-    try:
-        return found - offset if claims_year(found - offset) == found else None
-    except InputError:
-        return None
 
 
 __all__ = ["METHODS", "ratio_from_claims"]

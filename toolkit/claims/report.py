@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from ..rules.core_area import CoreAreaShare
 from ..rules.ratio import RatioAssessment
 from .claimset import Repeat
 from .lines import PC4_KEY
@@ -42,6 +43,7 @@ class ClaimsRatioReport(LineAccount):
     movers: int
     clients_by_area: Mapping[str, int]
     providers: Mapping[str, ClaimsRatioReport] = field(default_factory=dict)
+    core_area: CoreAreaShare | None = None  # rule 11, when a kernwerkgebied was given
 
     def __getattr__(self, name: str) -> Any:
         # Delegate the assessment's fields: report.ratio, report.meets, report.areas_to_drop, …
@@ -88,6 +90,7 @@ class ClaimsRatioReport(LineAccount):
             "invalid_lines": self.invalid_lines,
             "invalid_reasons": dict(self.invalid_reasons),
             **files_dict(self.sources, self.files_skipped, self.repeated),
+            **({"core_area": share_dict(self.core_area)} if self.core_area is not None else {}),
         }
 
     def to_json(self) -> str:
@@ -99,6 +102,14 @@ class ClaimsRatioReport(LineAccount):
             return json.dumps(self.to_dict(), ensure_ascii=False)
         head = json.dumps(self._fields(), ensure_ascii=False)
         return f'{head[:-1]}, "clients_by_area": {by_area.json_object()}}}'
+
+
+def share_dict(share: CoreAreaShare) -> dict[str, Any]:
+    """Rule 11's share as JSON-ready fields (amounts as exact decimal text)."""
+    return {"share_inside": None if share.share_inside is None else float(share.share_inside),
+            "measure": share.measure, "inside": str(share.inside), "total": str(share.total),
+            "majority_outside": share.majority_outside, "min_share": float(share.min_share),
+            "reason": share.reason}
 
 
 CLAIM_SET_FIELDS = ("files_read", "files_skipped", "lines_repeated", "repeated")  # the same in every object
@@ -213,4 +224,5 @@ def json_object(pc4: np.ndarray, clients: np.ndarray) -> str:
 # --------------------------------------------------------------------------- assembly in arrays
 
 
-__all__ = ["CLAIM_SET_FIELDS", "PC4_TEXT", "AreaCounts", "ClaimsRatioReport", "files_dict", "json_object"]
+__all__ = ["CLAIM_SET_FIELDS", "PC4_TEXT", "AreaCounts", "ClaimsRatioReport", "files_dict", "json_object",
+           "share_dict"]

@@ -13,7 +13,7 @@ import typer
 
 # isort: off
 # Each registers its commands on `app`, in the order the help lists them: claims, workbooks, parameters.
-from . import ratio, plafond, templates, parameters  # noqa: F401
+from . import ratio, plafond, kalender, templates, parameters  # noqa: F401
 # isort: on
 from .app import app
 

@@ -13,6 +13,7 @@ import typer
 from .._click_nl import Words
 from ..choices import REPEATED_LINES
 from ..errors import ToolkitError
+from ..numbers import format_percent
 from ..rules.ratio import COUNTING_METHODS, EXEMPTIONS, MOVERS_NOTE, PROVIDER_KINDS
 from .app import (
     REPEATED,
@@ -39,7 +40,8 @@ from .app import (
     use_parameters,
 )
 
-_RATIO_OPTIONS = {"year": YEAR, "jaar": YEAR}
+_RATIO_OPTIONS = {"year": YEAR, "jaar": YEAR, "core_areas": ("--kernwerkgebied",),
+                  "only_core_areas": ("--alleen-kernwerkgebied",)}
 
 
 @app.command(options_metavar="[OPTIES]", short_help="Klant-werkgebiedratio per zorgaanbieder uit declaraties.",
@@ -47,7 +49,8 @@ _RATIO_OPTIONS = {"year": YEAR, "jaar": YEAR}
                  "zorginkoop ratio declaraties_2025.csv --year 2027",
                  "zorginkoop ratio exports/ --year 2027 --recursief --rapport ratio.xlsx",
                  "zorginkoop ratio declaraties.xlsx --jaar 2027 --soort nieuw \\",
-                 "    --methode per_gebied --json"))
+                 "    --methode per_gebied --json",
+                 "zorginkoop ratio declaraties_2025.csv --year 2027 --kernwerkgebied pc4.txt"))
 def ratio(
     claims: ClaimsArgument,
     year: Annotated[int, typer.Option(*YEAR, metavar="JAAR", help=help_text(
@@ -69,6 +72,13 @@ def ratio(
         "--rapport", metavar="BESTAND", help="Schrijf ook een rapport (xlsx) met een overzicht, een blad per "
                                              "zorgaanbieder en een grafiek.", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Een bestaand rapport overschrijven.")] = False,
+    core_areas: Annotated[Path | None, typer.Option(
+        "--kernwerkgebied", metavar="BESTAND", help="Lijst van het kernwerkgebied (PC4's en bereiken als 4800-4899, "
+        "één per regel, of een kolom postcode): per zorgaanbieder het deel van de zorg daarbinnen; ligt het "
+        "merendeel erbuiten, dan geldt de eis niet.", show_default=False)] = None,
+    only_core_areas: Annotated[bool, typer.Option(
+        "--alleen-kernwerkgebied", help="De ratio over de gebieden van het kernwerkgebied alleen (standaard: over "
+        "alle gebieden).")] = False,
     repeated: Annotated[str, typer.Option(
         "--dubbel", click_type=Words(REPEATED_LINES), help=f"{REPEATED} Hier: zelfde zorgaanbieder, cliënt, "
                                                             "datum en prestatie; ze veranderen een telling van unieke "
@@ -99,7 +109,7 @@ def ratio(
                 claims_source(claims), year=year, provider=provider_en or kind,
                 method=method or method_en or "distinct", exemption=exemption or exemption_en,
                 skip_invalid=skip_invalid, strict=strict, only_provider=agb, recursive=recursive,
-                repeated=repeated, progress=advance)
+                repeated=repeated, progress=advance, core_areas=core_areas, only_core_areas=only_core_areas)
         reports = list(report.providers.values()) if report.providers else [report]
         if report_file is not None:
             from ..workbook.ratio_report import write_ratio_report
@@ -119,6 +129,8 @@ def ratio(
             sys.stdout.write(report.to_json() + "\n")
     else:
         _print_ratio_table(reports, wide=wide)
+        if core_areas is not None:
+            _print_core_areas(reports, only=only_core_areas)
     if report_file is not None:
         typer.echo(f"rapport geschreven: {report_file}", err=True)
     claim_set_notes(report, claims, repeats_count=False)
@@ -173,3 +185,29 @@ def _print_ratio_table(reports: list[Any], *, wide: bool) -> None:
     for r in reports:
         if not r.assessment.applies:
             console.print(f"{r.provider or 'Totaal'}: {r.assessment.reason}")
+
+
+def _print_core_areas(reports: list[Any], *, only: bool) -> None:
+    """Rule 11: each provider's share of care inside the kernwerkgebied, and what it means for the ratio."""
+    first = next((r.core_area for r in reports if r.core_area is not None), None)
+    if first is None:
+        return
+    unit = "euro's" if first.measure == "bedrag" else "declaratieregels"
+    table = rich_table(f"Zorg binnen het kernwerkgebied (in {unit})")
+    for heading in ("Zorgaanbieder", "Binnen", "Merendeel", "Ratio-eis"):
+        table.add_column(heading, justify="right" if heading == "Binnen" else "left",
+                         no_wrap=heading != "Zorgaanbieder", overflow="fold")
+    for r in reports:
+        share = r.core_area
+        if share is None:
+            continue
+        inside = "-" if share.share_inside is None else format_percent(share.share_inside, 1)
+        where = "-" if share.share_inside is None else ("buiten" if share.majority_outside else "binnen")
+        table.add_row(r.provider or "(alle regels)", inside, where,
+                      "n.v.t." if r.assessment.exemption == "buiten_kernwerkgebied" else
+                      ("geldt" if r.assessment.applies else "n.v.t."))
+    console = terminal()
+    console.print(table)
+    console.print(f"Merendeel buiten: minder dan {format_percent(first.min_share, 0)} van de zorg binnen het "
+                  "kernwerkgebied; dan geldt de ratio-eis niet." + (" De ratio hierboven telt alleen de gebieden "
+                                                                    "van het kernwerkgebied." if only else ""))

@@ -335,6 +335,7 @@ class InsurerGroup:
     name: str
     labels: tuple[str, ...]
     uzovi: tuple[str, ...]
+    source: Source | None = None  # where the group's labels are named, when not the list's own source
 
 
 @dataclass(frozen=True)
@@ -351,7 +352,7 @@ def _insurers(relative: str, data: Any, base: Mapping[str, InsurerGroup] | None 
     groups: dict[str, InsurerGroup] = dict(base or {})
     for key, spec in data["groups"].items():
         where = f"{relative}: {key}"
-        _check_keys(where, spec, {"name", "labels", "uzovi"}, {"name", "labels", "uzovi"})
+        _check_keys(where, spec, {"name", "labels", "uzovi", "source"}, {"name", "labels", "uzovi"})
         if not isinstance(spec["labels"], list) or not isinstance(spec["uzovi"], list):
             raise _fail(where, "'labels' en 'uzovi' moeten lijsten zijn")
         for label in spec["labels"]:
@@ -361,7 +362,9 @@ def _insurers(relative: str, data: Any, base: Mapping[str, InsurerGroup] | None 
             if not (isinstance(code, str) and code.isdigit() and len(code) == 4):
                 raise _fail(where, f"UZOVI-code {code!r} moet 4 cijfers zijn, als tekst")
         groups[str(key)] = InsurerGroup(key=str(key), name=str(spec["name"]), labels=tuple(spec["labels"]),
-                                        uzovi=tuple(spec["uzovi"]))
+                                        uzovi=tuple(spec["uzovi"]),
+                                        source=_source(f"{where}: source", spec["source"]) if "source" in spec
+                                        else None)
     seen: dict[str, str] = {}
     for group in groups.values():
         for label in (*group.labels, *group.uzovi):

@@ -21,11 +21,9 @@ and worker processes die with their parent; a run that fails writes no summary.
 from __future__ import annotations
 
 import contextlib
-import csv
 import datetime as dt
 import difflib
 import hashlib
-import io
 import os
 import re
 import signal
@@ -47,6 +45,7 @@ from ..columns import header_key
 from ..dates import excel_serial
 from ..errors import InputError, InputErrors, ToolkitError, relabel, show_value
 from ..parameters import current_year
+from ..table_file import read_table, table_error
 from . import template_path
 from .files import (
     OutputLock,
@@ -327,56 +326,11 @@ class Row:
     values: dict[str, Any]
 
 
-def _inputs_error(path: Path, message: str, **details: Any) -> InputError:
-    return InputError(f"{path}: {message}", field=details.pop("field", "inputs"), value=details.pop("value", str(path)),
-                      file=str(path), **details)
-
-
-def _table(path: Path) -> list[list[Any]]:
-    """The cells of an INPUTS file, read with the same sniffer and xlsx bounds as claim files
-    (`toolkit.tabular`), so a file is split the same way and refused for the same reasons everywhere."""
-    from ..tabular import MAX_FIELD_CHARS, open_xlsx_sheet, sniff_csv  # start-up: only when INPUTS are read
-
-    suffix = path.suffix.lower()
-    if suffix in {".xlsx", ".xlsm"}:
-        sheet = open_xlsx_sheet(path)
-        return [list(r) for r in sheet.to_python(skip_empty_area=False)]
-    if suffix in {".csv", ".txt"}:
-        delimiter = sniff_csv(path).delimiter
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError as err:
-            raise _inputs_error(path, f"geen UTF-8 (byte {err.start}); sla het bestand op als 'CSV UTF-8'") from None
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        table = []
-        limit = csv.field_size_limit()
-        try:
-            csv.field_size_limit(MAX_FIELD_CHARS)
-            for line in reader:
-                table.append(line)
-        except csv.Error as err:
-            longest = f"{MAX_FIELD_CHARS:,}".replace(",", ".")
-            reason = f"heeft een veld langer dan {longest} tekens" if "field larger" in str(err) else \
-                f"is geen leesbare CSV-regel ({err})"
-            raise _inputs_error(path, f"rij {reader.line_num} {reason}", row=reader.line_num,
-                                value=str(err)) from None
-        finally:
-            csv.field_size_limit(limit)
-        return table
-    raise _inputs_error(path, "onbekend soort invoerbestand (verwacht .csv of .xlsx)")
-
-
 def read_inputs(path: Path) -> tuple[list[str], list[Row]]:
     """Columns and rows of a csv (`,` `;` or tab, UTF-8 with or without BOM) or xlsx (first sheet)."""
-    if not path.is_file():
-        raise _inputs_error(path, "invoerbestand bestaat niet")
-    size = path.stat().st_size
-    if size > MAX_INPUTS_BYTES:
-        raise _inputs_error(path, f"te groot voor een invoerbestand ({size // (1 << 20)} MB; hoogstens "
-                                  f"{MAX_INPUTS_BYTES >> 20} MB)")
-    table = _table(path)
+    table = read_table(path, max_bytes=MAX_INPUTS_BYTES, what="invoerbestand")
     if not table or not any(str(c).strip() for c in table[0] if c is not None):
-        raise _inputs_error(path, "het bestand is leeg (geen kopregel)")
+        raise table_error(path, "het bestand is leeg (geen kopregel)")
     header = ["" if c is None else str(c).strip() for c in table[0]]
     while header and header[-1] == "":
         header.pop()
@@ -385,7 +339,7 @@ def read_inputs(path: Path) -> tuple[list[str], list[Row]]:
         canonical = column_key(column)
         if column == "" or canonical in seen:
             twin = f" (zelfde als {show_value(seen[canonical])})" if canonical in seen else ""
-            raise _inputs_error(path, f"rij 1: kolomnaam {show_value(column)} is leeg of dubbel{twin}", field="kolom",
+            raise table_error(path, f"rij 1: kolomnaam {show_value(column)} is leeg of dubbel{twin}", field="kolom",
                                 value=column, row=1)
         seen[canonical] = column
     rows = []
@@ -394,7 +348,7 @@ def read_inputs(path: Path) -> tuple[list[str], list[Row]]:
         values = {c: (None if isinstance(v, str) and v.strip() == "" else v) for c, v in values.items()}
         extra = [v for v in cells[len(header):] if v not in (None, "")]
         if extra:
-            raise _inputs_error(path, f"rij {number}: meer waarden dan kolommen ({show_value(extra[0])})",
+            raise table_error(path, f"rij {number}: meer waarden dan kolommen ({show_value(extra[0])})",
                                 field="kolom", value=extra[0], row=number)
         if any(v is not None for v in values.values()):
             rows.append(Row(number, values))
@@ -429,12 +383,12 @@ def _columns(spec: Template, header: Sequence[str], key: str, path: Path) -> dic
             continue
         nearest = difflib.get_close_matches(canonical, list(known), n=1, cutoff=0.6)
         hint = f"; bedoelt u {show_value(known[nearest[0]].column)}?" if nearest else ""
-        raise _inputs_error(path, f"rij 1: kolom {show_value(column)} hoort niet bij sjabloon {spec.name}{hint} "
+        raise table_error(path, f"rij 1: kolom {show_value(column)} hoort niet bij sjabloon {spec.name}{hint} "
                                   f"(invoer: {', '.join(sorted(i.column for i in spec.inputs))})", field="kolom",
                             value=column, row=1)
     missing = [i.column for i in spec.inputs if i.required and i.kind != "flag" and column_key(i.column) not in by_key]
     if missing:
-        raise _inputs_error(path, f"rij 1: kolom {show_value(missing[0])} ontbreekt (nodig voor sjabloon {spec.name})",
+        raise table_error(path, f"rij 1: kolom {show_value(missing[0])} ontbreekt (nodig voor sjabloon {spec.name})",
                             field="kolom", value=missing[0], row=1)
     return {i.name: by_key[column_key(i.column)] for i in spec.inputs if column_key(i.column) in by_key}
 
@@ -445,7 +399,7 @@ def build_cases(spec: Template, path: Path, header: list[str], rows: list[Row], 
     key_column = key or header[0]
     matches = [c for c in header if column_key(c) == column_key(key_column)]
     if not matches:
-        raise _inputs_error(path, f"sleutelkolom {show_value(key_column)} bestaat niet (kolommen: {', '.join(header)})",
+        raise table_error(path, f"sleutelkolom {show_value(key_column)} bestaat niet (kolommen: {', '.join(header)})",
                             field="key", value=key_column)
     key_column = matches[0]
     columns = _columns(spec, header, key_column, path)
@@ -461,7 +415,7 @@ def build_cases(spec: Template, path: Path, header: list[str], rows: list[Row], 
             f"sleutel {show_value(key_value)} bevat een teken dat niet in een werkmap kan"
             if XML_INVALID.search(key_value) else None)
         if problem:
-            error = _inputs_error(path, f"rij {row.number}, kolom '{key_column}': {problem}", field=key_column,
+            error = table_error(path, f"rij {row.number}, kolom '{key_column}': {problem}", field=key_column,
                                   value=raw, row=row.number)
             errors.append(error)
             cases.append(Case(f"(rij {row.number})", [row.number], error=str(error)))
@@ -731,7 +685,7 @@ def fill(template: str | Path, inputs: Path, out_dir: Path, *, key: str | None =
     tpl = TemplateFile.open(template)
     header, rows = read_inputs(inputs)
     if not rows:
-        raise _inputs_error(inputs, "geen rijen met invoer onder de kopregel")
+        raise table_error(inputs, "geen rijen met invoer onder de kopregel")
     cases = build_cases(tpl.spec, inputs, header, rows, key, skip_invalid=skip_invalid)
     with OutputLock(out_dir), _signals_interrupt():
         remove_stale_temporaries(out_dir)

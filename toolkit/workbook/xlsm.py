@@ -13,17 +13,20 @@ Needs olefile (the `build` extra) for the VBA project. The cells hold real formu
 syntax (commas); column "Formule" shows each as a Dutch user types it (`dutch_formula`: semicolons,
 decimal commas). The expected values are the policy's own worked examples where the policy gives one,
 otherwise a hand-checked case, each with its source as the policy's title and section, taken from the
-parameter data where a parameter decides the answer. They are the 2027 examples: a later policy year gets
-its own. `tests/test_workbooks.py` checks that the functions give them and that the committed file
-matches this builder.
+parameter data where a parameter decides the answer. They are the examples of the EXAMPLE_YEAR policy, and
+every formula passes that year (`_pinned`): they keep their answers when the data's current year moves on;
+a later policy year gets its own. `tests/test_workbooks.py` checks that the functions give them and that
+the committed file matches this builder.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import inspect
 import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -121,17 +124,20 @@ SHEETS: dict[str, list[Example]] = {
     ],
     "Staffel": [
         Example("Plafondvrije afspraak", '=CZ_STAFFEL_PCT("C","",,"ja")', 1.0, "fraction", _staffel()),
-        Example("Score A in 2026 en 2027", '=CZ_STAFFEL_PCT("A","A")', 1.0, "fraction", _staffel()),
-        Example("Score A in 2026", '=CZ_STAFFEL_PCT("A","B")', 0.9, "fraction", _staffel()),
+        Example(f"Score A in {EXAMPLE_YEAR - 1} en {EXAMPLE_YEAR}", '=CZ_STAFFEL_PCT("A","A")', 1.0, "fraction",
+                _staffel()),
+        Example(f"Score A in {EXAMPLE_YEAR - 1}", '=CZ_STAFFEL_PCT("A","B")', 0.9, "fraction", _staffel()),
         Example("Score B, 5 kostenpunten", '=CZ_STAFFEL_PCT("B","",5)', 0.85, "fraction",
                 _parameter("cz", "staffel", "min_cost_points_b")),
         Example("Score B, 4 kostenpunten", '=CZ_STAFFEL_PCT("B","",4)',
-                "komt niet in aanmerking: score B in 2026 met minder dan 5 punten op het kostenonderdeel", "text",
+                f"komt niet in aanmerking: score B in {EXAMPLE_YEAR - 1} met minder dan 5 punten op het "
+                "kostenonderdeel", "text",
                 _parameter("cz", "staffel", "min_cost_points_b")),
-        Example("Score C", '=CZ_STAFFEL_PCT("C")', "komt niet in aanmerking: score C in 2026", "text", _staffel()),
+        Example("Score C", '=CZ_STAFFEL_PCT("C")', f"komt niet in aanmerking: score C in {EXAMPLE_YEAR - 1}", "text",
+                _staffel()),
         Example("Geen score", '=CZ_STAFFEL_PCT("")', 0.9, "fraction", _staffel()),
-        Example("Vergoeding op € 100.000 bij score A in 2026", '=CZ_STAFFEL_VERGOEDING(100000,"A")', 90000.0, "money",
-                _staffel("90% × € 100.000")),
+        Example(f"Vergoeding op € 100.000 bij score A in {EXAMPLE_YEAR - 1}", '=CZ_STAFFEL_VERGOEDING(100000,"A")',
+                90000.0, "money", _staffel("90% × € 100.000")),
         Example("Vergoeding op € 12.345,67 bij score B", '=CZ_STAFFEL_VERGOEDING(12345.67,"B","",6)', 10493.82,
                 "money", _staffel("85% × € 12.345,67 = € 10.493,8195, afgerond op centen € 10.493,82")),
     ],
@@ -181,6 +187,23 @@ SHEETS: dict[str, list[Example]] = {
         Example("Met 2.600 uur zzp", "=CZ_EIGEN_LEVERING(5200,300,2600,3000)", 5500 / 11100, "fraction",
                 _parameter("cz", "own_delivery", "min_own_share", note="5.500 ÷ 11.100 = 49,55%: te weinig")),
     ],
+    "Kalender": [
+        Example("Kwaliteitsinformatie (een zondag)", '=CZ_TERMIJN("kwaliteit")', dt.date(2026, 5, 31), "date",
+                _parameter("cz", "staffel", "quality_data_deadline", note="blijft staan, ook op een zondag")),
+        Example("Uiterste tekendatum (een zondag)", '=CZ_TERMIJN("tekenen",2027)', dt.date(2026, 11, 1), "date",
+                _parameter("cz", "contract_calendar", "signing_last_day")),
+        Example("Nachtzorg: volgverzoek, 'vóór 1 juli'", '=CZ_TERMIJN("volgverzoek")', dt.date(2027, 6, 30), "date",
+                _parameter("nza", "nachtzorg", "follow_request_before", note="de laatste dag is 30 juni")),
+        Example("10 werkdagen na 30-09-2027", '=WERKDAGEN_NA("30-09-2027",10)', dt.date(2027, 10, 14), "date",
+                _parameter("cz", "contract_calendar", "request_answer_working_days",
+                           note="vrijdag 1 oktober is dag 1, donderdag 14 oktober dag 10")),
+        Example("6 werkdagen na 23-12-2026", '=WERKDAGEN_NA("23-12-2026",6)', dt.date(2027, 1, 4), "date",
+                _policy("§ 3.2.4 Aanvullende zorginkoop, 'binnen 10 werkdagen'; werkdagen volgens de Algemene "
+                        "termijnenwet: de Kerstdagen, het weekend en Nieuwjaarsdag tellen niet")),
+        Example("10 werkdagen na 26-04-2027", '=WERKDAGEN_NA("26-04-2027",10)', dt.date(2027, 5, 13), "date",
+                _policy("§ 3.2.4 Aanvullende zorginkoop, 'binnen 10 werkdagen'; werkdagen volgens de Algemene "
+                        "termijnenwet: Koningsdag, 5 mei en Hemelvaartsdag tellen niet")),
+    ],
     "Nieuwe aanbieder": [
         Example("Inschrijving 15-1-2027, € 60.000",
                 f'=CZ_NIEUWE_AANBIEDER("15-01-2027",60000,"nee","ja",{ENTRY_RANGES})', "ja", "text",
@@ -197,6 +220,37 @@ SHEETS: dict[str, list[Example]] = {
                 _policy("§ 3.2.1 Minimumeisen: 'mag zich maximaal 1 keer per contractjaar inschrijven'")),
     ],
 }
+
+
+def _pinned(formula: str) -> str:
+    """The formula with `jaar` = EXAMPLE_YEAR where the function takes one and the example leaves it out: the
+    worked examples are those of the EXAMPLE_YEAR policy, whatever the current policy year of the data."""
+    name, _, rest = formula.removeprefix("=").partition("(")
+    parameters = list(inspect.signature(getattr(udfs, name)).parameters)
+    if "jaar" not in parameters:
+        return formula
+    given = _arguments(rest.removesuffix(")"))
+    if len(given) > parameters.index("jaar"):
+        return formula
+    padded = given + [""] * (parameters.index("jaar") - len(given)) + [str(EXAMPLE_YEAR)]
+    return f"={name}({','.join(padded)})"
+
+
+def _arguments(text: str) -> list[str]:
+    """Top-level arguments of a formula's argument list (commas inside quotes kept)."""
+    parts, current, quoted = [], "", False
+    for char in text:
+        if char == '"':
+            quoted = not quoted
+        if char == "," and not quoted:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    return [*parts, current] if text else []
+
+
+SHEETS = {sheet: [replace(e, formula=_pinned(e.formula)) for e in examples] for sheet, examples in SHEETS.items()}
 TITLES = {
     "CZ ratio": "CZ klant-werkgebiedratio: cliënten per postcodegebied (PC4)",
     "Staffel": "Staffel aanvullende zorginkoop: welk deel van het aanvullende budget CZ vergoedt",
@@ -204,6 +258,7 @@ TITLES = {
     "Nachtzorg": "Onplanbare nachtzorg: indexering van het budget",
     "Plafond": "Omzetplafond: prognose, tekort en verzoek om aanvullend budget",
     "Eigen levering": "Eigen levering: ten minste 50% van de zorg zelf",
+    "Kalender": "Tijdpad: de laatste dag van een termijn, en werkdagen volgens de Algemene termijnenwet",
     "Nieuwe aanbieder": "Nieuwe zorgaanbieder: de toets bij de inschrijving",
 }
 
@@ -237,9 +292,12 @@ def dutch_formula(formula: str) -> str:
 
 
 def shown_expected(example: Example) -> Any:
-    """The expected value as the sheet shows it: a bool as the Dutch Excel words with ja/nee."""
+    """The expected value as the sheet holds it: a bool as the Dutch Excel words with ja/nee, a date as a date
+    cell (which openpyxl reads back as a datetime)."""
     if example.kind == "bool":
         return YES_SHOWN if example.expected else NO_SHOWN
+    if example.kind == "date":
+        return dt.datetime.combine(example.expected, dt.time())
     return example.expected
 
 

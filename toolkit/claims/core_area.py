@@ -1,0 +1,271 @@
+"""Rule 11 from claim files: per provider, the share of its care inside the kernwerkgebied that the user
+gives (`read_core_areas`), over the claim lines rule 1 counts (CZ group, the claims year, no kindzorg).
+
+Source: CZ groep, Zorginkoopbeleid wijkverpleging 2027, bijlage 1, § 1.1 Minimumeisen. The care is measured
+in euros when every claim line has an amount (column `amount`, `bedrag`, `declaratiebedrag`), else in claim
+lines; the report says which. `ratio_from_claims(..., core_areas=...)` reads the same lines in the same run
+and applies the ratio's exemption `buiten_kernwerkgebied` where most care is outside.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from ..columns import header_key
+from ..errors import InputError, show_value
+from ..parameters import load_topic
+from ..rules.core_area import CoreAreas, CoreAreaShare, assess_core_area_share, parse_core_areas
+from ..rules.ratio import ratio_policy
+from ..table_file import read_table, table_error
+from . import read
+from .amounts import AmountReader, Amounts
+from .claimset import check_claims_year, check_repeats, policy_year_of_claims, repeated_lines
+from .lines import FIELDS, INVALID, KINDZORG, OTHER_INSURER, OTHER_YEAR, PC4_KEY, REASON_KEYS, USED, Checked, Reduction
+from .memory import release_memory
+from .report import share_dict
+from .scan import LineAccount, Tallies, refuse_unknown, scan
+from .triples import BatchTriples, RatioReduction
+
+MAX_LIST_BYTES = 4 << 20  # a list of every PC4 of the country, one a line, is 50 kB
+# Headers that name the column of a kernwerkgebied list, the most specific first (compared as
+# `columns.header_key` reads headers); "gebied" alone is not one: it often holds a region's name.
+LIST_HEADERS = tuple(header_key(h) for h in ("pc4", "postcode", "postcodes", "postcodegebied", "postcodebereik",
+                                             "kernwerkgebied"))
+
+
+def read_core_areas(path: Path) -> CoreAreas:
+    """The kernwerkgebied from a file: a PC4 or a range such as 4800-4899 per line (a .txt or a one-column
+    .csv or .xlsx), or a column named postcode or pc4 among others. InputError naming the line and value."""
+    table = read_table(Path(path), max_bytes=MAX_LIST_BYTES, what="kernwerkgebied")
+    rows = [row for row in table if any(c is not None and str(c).strip() for c in row)]
+    if not rows:
+        raise table_error(Path(path), "het bestand is leeg (verwacht een PC4 of een bereik als 4800-4899 per regel)",
+                          field="core_areas")
+    keys = [None if cell is None else header_key(cell) for cell in rows[0]]
+    named = [keys.index(name) for name in LIST_HEADERS if name in keys]
+    widths = {sum(1 for c in row if c is not None and str(c).strip()) for row in rows}
+    if named:
+        column, first = named[0], 1
+    elif widths == {1}:
+        column, first = next(i for i, c in enumerate(rows[0]) if c is not None and str(c).strip()), 0
+    else:
+        raise table_error(Path(path), "geen kolom postcode of pc4 (een lijst met één kolom mag zonder kopregel)",
+                          field="core_areas")
+    numbered = []
+    for number, row in enumerate(table, start=1):
+        cell = row[column] if column < len(row) else None
+        numbered.append((number, cell))
+    if first:  # the header line itself is not an area
+        header_line = next(n for n, row in enumerate(table, start=1) if any(c is not None and str(c).strip()
+                                                                             for c in row))
+        numbered = [(n, c) for n, c in numbered if n != header_line]
+    return parse_core_areas(numbered, where=str(path))
+
+
+def check_core_area_year(year: int) -> None:
+    """Rule 11's data must cover the policy year before a claim is read (the ratio's may cover more)."""
+    covered = load_topic("cz", "core_area").years
+    if year not in covered:
+        raise InputError(f"core_areas: voor het kernwerkgebied (regel 11) hebben de parametergegevens geen "
+                         f"beleidsjaar {year} (wel: {', '.join(map(str, covered))}); voeg het toe met een eigen "
+                         "parametermap (docs/handleiding.md, 'Een nieuw beleidsjaar')", field="core_areas", value=year)
+
+
+@dataclass
+class AreaSums:
+    """One batch's counted lines per (provider id, PC4): lines, and cents when the batch has amounts."""
+
+    keys: np.ndarray  # provider id * PC4_KEY + PC4, distinct
+    lines: np.ndarray
+    cents: list[int] | None  # Python ints: no overflow; None when the batch has no amount column
+    exact: list[tuple[int, Decimal]]  # (key, value) of amounts that are not whole cents
+
+
+class CoreAreaReduction(Reduction):
+    """The ratio's lines per provider and PC4, with their amounts when the claims have them; with
+    `triples`, the ratio's own triples of the same lines too (one reading for both)."""
+
+    fields = ("amount",)
+
+    def __init__(self, claims_year: int, *, triples: bool) -> None:
+        self._claims_year = claims_year
+        self._ratio = RatioReduction(claims_year) if triples else None
+        self.amounts = AmountReader()
+        self._local = threading.local()
+
+    def claims_year(self) -> int:
+        return self._claims_year
+
+    def reason(self, fieldname: str, value: object) -> str:
+        return self.amounts.reason(value)
+
+    def check(self, batch: pa.RecordBatch) -> list[tuple[str, np.ndarray]]:
+        if "amount" not in batch.schema.names:
+            self._local.amounts = None
+            return []
+        amounts = self.amounts.read(batch.column("amount"))
+        self._local.amounts = amounts
+        return [("amount", ~amounts.valid)]
+
+    def reduce(self, batch: pa.RecordBatch, checked: Checked) -> tuple[BatchTriples | None, AreaSums]:
+        amounts: Amounts | None = self._local.amounts
+        self._local.amounts = None
+        used = np.flatnonzero(checked.state == USED)
+        keys, local = np.unique(checked.provider[used] * PC4_KEY + checked.pc4[used], return_inverse=True)
+        lines = np.bincount(local, minlength=len(keys)).astype(np.int64)
+        cents: list[int] | None = None
+        exact: list[tuple[int, Decimal]] = []
+        if amounts is not None:
+            sums = np.zeros(len(keys), object)
+            np.add.at(sums, local, amounts.cents[used].astype(object))
+            cents = [int(c) for c in sums]
+            position = {int(row): i for i, row in enumerate(used.tolist())}
+            exact = [(int(keys[local[position[row]]]), value) for row, value in amounts.exact.items()
+                     if row in position]
+        sums_of_batch = AreaSums(keys, lines, cents, exact)
+        return (self._ratio.reduce(batch, checked) if self._ratio else None), sums_of_batch
+
+
+class AreaTotals:
+    """Every batch's `AreaSums` added up, per (provider id, PC4)."""
+
+    def __init__(self) -> None:
+        self.lines: dict[int, int] = {}
+        self.cents: dict[int, int] = {}
+        self.exact: dict[int, Decimal] = {}
+        self.all_amounts = True  # every batch had an amount column
+
+    def add(self, sums: AreaSums) -> None:
+        for key, lines in zip(sums.keys.tolist(), sums.lines.tolist(), strict=True):
+            self.lines[key] = self.lines.get(key, 0) + lines
+        if sums.cents is None:
+            self.all_amounts = False
+            return
+        for key, cents in zip(sums.keys.tolist(), sums.cents, strict=True):
+            self.cents[key] = self.cents.get(key, 0) + cents
+        for key, value in sums.exact:
+            self.exact[key] = self.exact.get(key, Decimal(0)) + value
+
+    @property
+    def measure(self) -> str:
+        return "bedrag" if self.all_amounts and self.lines else "regels"
+
+    def share(self, provider_ids: list[int], areas: CoreAreas, year: int) -> CoreAreaShare:
+        """The share inside for the providers `provider_ids` together."""
+        wanted = set(provider_ids)
+        inside = total = Decimal(0)
+        for key, lines in self.lines.items():
+            provider, pc4 = divmod(key, PC4_KEY)
+            if provider not in wanted:
+                continue
+            care = self._care(key) if self.measure == "bedrag" else Decimal(lines)
+            total += care
+            if pc4 in areas:
+                inside += care
+        return assess_core_area_share(inside, total, measure=self.measure, year=year)
+
+    def _care(self, key: int) -> Decimal:
+        return Decimal(self.cents.get(key, 0)).scaleb(-2) + self.exact.get(key, Decimal(0))
+
+
+def provider_shares(tallies: Tallies, totals: AreaTotals, areas: CoreAreas, year: int) -> dict[int, CoreAreaShare]:
+    """The share of every provider id with a name (the pooled claim set under key -1)."""
+    shares = {i: totals.share([i], areas, year) for i, name in enumerate(tallies.provider_names) if name is not None}
+    shares[-1] = totals.share(list(range(len(tallies.provider_names))), areas, year)
+    return shares
+
+
+@dataclass(frozen=True)
+class CoreAreaReport(LineAccount):
+    """One provider's share of care inside the kernwerkgebied (or the whole claim set's), with what was read.
+    The share's fields (`share_inside`, `measure`, `majority_outside`, …) are readable on the report."""
+
+    share: CoreAreaShare
+    provider: str | None
+    claims_year: int
+    lines_read: int
+    lines_used: int
+    providers: Mapping[str, CoreAreaReport] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name == "share":
+            raise AttributeError(name)
+        return getattr(self.share, name)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"provider": self.provider, "claims_year": self.claims_year, **share_dict(self.share),
+                "lines_read": self.lines_read, "lines_used": self.lines_used}
+
+
+def core_area_share_from_claims(
+    source: Any,
+    core_areas: CoreAreas | str | Path,
+    *,
+    year: int | None = None,
+    skip_invalid: bool = False,
+    strict: bool = False,
+    only_provider: str | None = None,
+    recursive: bool = False,
+    repeated: str = "ignore",
+    progress: Callable[[int, int], None] | None = None,
+) -> CoreAreaReport:
+    """Per provider, the share of its care inside the kernwerkgebied (`core_areas`: a `CoreAreas`, or a file
+    as `read_core_areas` reads it), over the lines rule 1 counts: CZ group, the claims year of policy year
+    `year` (T−2), no kindzorg. `source` and the options as for `ratio_from_claims`."""
+    policy = ratio_policy(year)
+    check_core_area_year(policy.year)
+    areas = core_areas if isinstance(core_areas, CoreAreas) else read_core_areas(Path(core_areas))
+    repeats_policy = repeated_lines(repeated)
+    claim_set = read.claim_files(source, recursive=recursive)
+    reduction = CoreAreaReduction(policy.claims_year, triples=False)
+    totals = AreaTotals()
+    tallies = scan(claim_set, reduction, wanted=tuple(read.COLUMN_ALIASES), required=read.REQUIRED,
+                   skip_invalid=skip_invalid, keep=lambda kept: totals.add(kept[1]), progress=progress)
+    year_warning = check_claims_year(tallies.years, policy_year=policy.year, claims_year=policy.claims_year,
+                                     context=f"het declaratiejaar bij beleidsjaar {policy.year}",
+                                     files=len(tallies.sources), propose=policy_year_of_claims(policy))
+    check_repeats(tallies.repeated, repeats_policy, reduction.repeat_fields)
+    refuse_unknown(tallies, strict)
+    release_memory()
+    shares = provider_shares(tallies, totals, areas, policy.year)
+
+    def report(name: str | None, ids: list[int], share: CoreAreaShare, unknown: Any) -> CoreAreaReport:
+        counts = tallies.counts[ids].sum(axis=0).tolist() if ids else [0] * tallies.counts.shape[1]
+        reasons = tallies.reasons[ids].sum(axis=0) if ids else np.zeros(len(FIELDS), np.int64)
+        return CoreAreaReport(
+            share=share, provider=name, claims_year=policy.claims_year, lines_read=sum(counts),
+            lines_used=counts[USED], lines_other_insurers=counts[OTHER_INSURER],
+            lines_other_years=counts[OTHER_YEAR], lines_kindzorg=counts[KINDZORG],
+            unknown_insurers=dict(unknown.most_common()), invalid_lines=counts[INVALID],
+            invalid_reasons={REASON_KEYS[FIELDS[i]]: int(reasons[i]) for i in np.flatnonzero(reasons)},
+            source=tallies.where, sources=tuple(tallies.sources), files_skipped=tallies.skipped,
+            year_warning=year_warning, repeated=tallies.repeated)
+
+    whole = report(None, list(range(len(tallies.counts))), shares[-1], tallies.unknown_total())
+    if not tallies.has_provider:
+        return replace(whole, invalid_examples=tuple(tallies.examples))
+    by_name = {name: i for i, name in enumerate(tallies.provider_names)
+               if name is not None and tallies.provider_valid[i]}
+    if only_provider is not None:
+        if only_provider not in by_name:
+            raise InputError(f"{tallies.where}: zorgaanbieder {show_value(only_provider)} komt niet voor in de "
+                             "declaraties", field="provider", value=only_provider, file=tallies.where)
+        i = by_name[only_provider]
+        return replace(report(only_provider, [i], shares[i], tallies.unknown.get(i, Counter())),
+                       invalid_examples=tuple(tallies.examples))
+    providers = {name: report(name, [i], shares[i], tallies.unknown.get(i, Counter()))
+                 for name, i in sorted(by_name.items(), key=lambda item: str(item[0]))}
+    return replace(whole, invalid_examples=tuple(tallies.examples), providers=providers)
+
+
+__all__ = ["AreaTotals", "CoreAreaReduction", "CoreAreaReport", "core_area_share_from_claims", "provider_shares",
+           "read_core_areas"]
