@@ -134,6 +134,30 @@ def casemanagement_dementie(rng: random.Random) -> list[dict[str, object]]:
     return rows
 
 
+def nieuwe_aanbieder(rng: random.Random) -> list[dict[str, object]]:
+    """New providers registering for 2027: on time or not, in a kernwerkgebied (with their CZ clients per
+    postcode) or not, a second registration, a rejection last year. Dates as people type them."""
+    cases = [  # date, turnover, registered before, kernwerkgebied, rejected last year, development shown
+        ("15-01-2027", 60_000, "nee", "ja", "nee", ""), ("2027-02-03", 85_000, "nee", "ja", "nee", ""),
+        ("1-3-2027", 120_000, "nee", "nee", "nee", ""), ("3 januari 2027", 45_000, "nee", "nee", "nee", ""),
+        ("28-02-2027", 72_500, "nee", "ja", "ja", "ja"), ("10-12-2026", 250_000, "ja", "nee", "nee", ""),
+    ]
+    rows: list[dict[str, object]] = []
+    for i, (day, turnover, before, core, rejected, shown) in enumerate(cases, start=1):
+        base = rng.randrange(1000, 9000)
+        areas = rng.sample(range(base, base + 40), rng.randrange(2, 9)) if core == "ja" else [None]
+        for j, area in enumerate(areas):
+            first = j == 0
+            rows.append({"aanbieder": _name(i), "jaar": 2027 if first else "", "inschrijfdatum": day if first else "",
+                         "verwachte_omzet": _dutch(turnover) if first else "",
+                         "eerder_ingeschreven": before if first else "", "kernwerkgebied": core if first else "",
+                         "afgewezen_vorig_jaar": rejected if first else "",
+                         "ontwikkeling_aangetoond": shown if first else "",
+                         "postcodes": "" if area is None else str(area),
+                         "clienten": "" if area is None else rng.choice([2, 3, 3, 4, 5, 6] if i != 2 else [1, 2, 3])})
+    return rows
+
+
 def _dutch(amount: float) -> str:
     """An amount as a Dutch spreadsheet writes it: 1.250.000 or 98.412,50."""
     whole, cents = divmod(round(amount * 100), 100)
@@ -143,7 +167,7 @@ def _dutch(amount: float) -> str:
 
 GENERATORS = {"cz_ratio": cz_ratio, "staffel": staffel, "cooperatie": cooperatie, "nachtzorg": nachtzorg,
               "plafond": plafond, "eigen_levering": eigen_levering, "thuistechnologie": thuistechnologie,
-              "casemanagement_dementie": casemanagement_dementie}
+              "nieuwe_aanbieder": nieuwe_aanbieder, "casemanagement_dementie": casemanagement_dementie}
 
 
 def write(out: Path) -> list[Path]:

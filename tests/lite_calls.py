@@ -28,6 +28,10 @@ POOLS: dict[str, list[Any]] = {
               "1-1-2010"],
     "n": [0, 1, 5, 10, "10", 10.0, 2.5, "tien"],
     "geschikt": [120, 120.0, "120", 0, 7, "1.200"], "gebruikers": [55, 60, 0, "60", 4.0],
+    # Rule 9: a date as a date cell's serial (Office.js and xlwings hand it over as a number) or as typed.
+    "inschrijfdatum": [46402, 46402.0, 46447.0, "15-01-2027", "2027-01-15", "15 januari 2027", "31-12-2026"],
+    "verwachte_omzet": [60_000, "50.000", 49_999.99, "€ 75.000,00"],
+    "eerder_ingeschreven": [None, "nee", "ja", False], "kernwerkgebied": [None, "nee", "nee", "ja", True],
 }
 RANGES = {
     "postcodes": ["5611", "5612 AB", 5613.0, "1234", None, "5611ab"], "clienten": [4, 1, 2.0, "3", 0, None],

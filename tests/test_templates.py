@@ -8,6 +8,7 @@ import pytest
 from fingerprint import fingerprint
 from openpyxl import load_workbook
 
+from toolkit.dates import MONTHS
 from toolkit.parameters import all_parameters
 from toolkit.workbook import build, templates_dir
 from toolkit.workbook.specs import SPECS
@@ -35,6 +36,11 @@ INTERFACE = {  # INTERFACES.md, "Templates"
                          {"out_aandeel", "out_voldoet", "out_tekort_clienten"}),
     "casemanagement_dementie": ({"in_jaar", "in_clienten", "in_fte"},
                                 {"out_caseload", "out_voldoet", "out_fte_min", "out_fte_max"}),
+    "nieuwe_aanbieder": ({"in_jaar", "in_inschrijfdatum", "in_verwachte_omzet", "in_eerder_ingeschreven",
+                          "in_kernwerkgebied", "in_postcodes", "in_clienten", "in_afgewezen_vorig_jaar",
+                          "in_ontwikkeling_aangetoond"},
+                         {"out_binnen_termijn", "out_omzet_voldoet", "out_ratio", "out_ratio_voldoet", "out_voldoet",
+                          "out_antwoord_verwacht"}),
 }
 # Excel 2010 and LibreOffice 7.4 both have these; nothing newer may appear in a template.
 FORBIDDEN = ("XLOOKUP", "LET(", "LAMBDA", "FILTER(", "UNIQUE(", "SORT(", "IFS(", "SWITCH(", "TEXTJOIN", "CONCAT(",
@@ -101,8 +107,7 @@ def test_bronnen_lists_every_parameter_with_its_source(name: str) -> None:
     assert all(str(r[4]).startswith(("CZ groep", "Cao VVT", "NZa")) for r in parameter_rows)
     assert not [v for r in rows for v in r if isinstance(v, str) and (".txt" in v or "SPEC" in v)]
     dates = [r[2] for r in parameter_rows if r[3] == "datum"]
-    assert all(isinstance(d, str) and any(m in d for m in ("januari", "april", "mei", "juli", "oktober",
-                                                           "december")) for d in dates), dates
+    assert all(isinstance(d, str) and any(m in d for m in MONTHS) for d in dates), dates
     staffel = [r[2] for r in parameter_rows if r[7] == "par_table"]
     assert all("%" in s and "_" not in s for s in staffel), staffel  # the staffel in Dutch, not its codes
     assert wb.defined_names["zk_versie"] and rows[1][1] == name

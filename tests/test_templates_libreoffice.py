@@ -9,6 +9,7 @@ and texts exactly. The recalculated copies must also pass `zorginkoop check`.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import math
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
@@ -59,6 +60,8 @@ def equal(expected: Any, found: Any, kind: str) -> bool:
         return len(padded) == len(items) and all(equal(e, f, kind) for e, f in zip(padded, items, strict=True))
     if isinstance(expected, bool):  # a yes/no result reads ja/nee in the workbook
         return found == ("ja" if expected else "nee")
+    if isinstance(expected, dt.date):  # a date cell, which calamine reads as a date
+        return isinstance(found, dt.date) and (found.date() if isinstance(found, dt.datetime) else found) == expected
     if isinstance(expected, str):
         return found == expected
     if not isinstance(found, int | float) or isinstance(found, bool):
@@ -134,6 +137,18 @@ def test_boundaries_were_exercised(recalculated: dict[str, Any]) -> None:
     assert len(half) >= 10 and all(c.outputs["out_voldoet"] for c in half)
     assert any(not c.outputs["out_van_toepassing"] for c in own)
     assert any(c.outputs["out_voldoet"] is False for c in own)
+    entry = [c for c in recalculated["nieuwe_aanbieder"][0] if c.file]
+    answers = [c.outputs["out_antwoord_verwacht"] for c in entry]
+    on_edge = [c for c in entry if c.outputs["out_binnen_termijn"] and c.outputs["out_antwoord_verwacht"] in (
+        dt.date(2027, 2, 1), dt.date(2027, 4, 28))]  # registered on the window's first or last day
+    assert len(on_edge) >= 5
+    assert answers.count(dt.date(2027, 2, 28)) >= 5 and dt.date(2027, 3, 31) in answers  # a month's last day
+    assert len([c for c in entry if not c.outputs["out_binnen_termijn"]]) >= 20
+    at_threshold = [c for c in entry if c.outputs["out_ratio"] == 3 and c.outputs["out_ratio_voldoet"] is True]
+    assert len(at_threshold) >= 10
+    assert any("gemiddeld 2,88 " in c.outputs["out_redenen"] for c in entry)  # 2,875 rounds up
+    assert {c.outputs["out_ontwikkeling_voldoet"] for c in entry} == {True, False, "n.v.t."}
+    assert any(c.outputs["out_voldoet"] for c in entry) and answers.count("n.v.t.") >= 20
 
 
 def test_technology_boundaries_were_exercised(recalculated: dict[str, Any]) -> None:
@@ -183,6 +198,9 @@ def test_hand_filled_template_with_other_spellings(tmp_path: Path) -> None:
                            "in_onderaannemers": [3000], "in_cooperatie": False},
         "thuistechnologie": {"in_jaar": 2027, "in_geschikt": 7, "in_gebruikers": 4.0},
         "casemanagement_dementie": {"in_clienten": 90, "in_fte": 1.8},
+        "nieuwe_aanbieder": {"in_inschrijfdatum": dt.datetime(2026, 12, 31, 16, 45), "in_verwachte_omzet": 50_000,
+                             "in_eerder_ingeschreven": 0, "in_kernwerkgebied": True,
+                             "in_postcodes": [5611, "5612\u00a0ab"], "in_clienten": [4, 2]},
     }
     files = []
     for name, values in edits.items():
@@ -193,6 +211,8 @@ def test_hand_filled_template_with_other_spellings(tmp_path: Path) -> None:
         assert report.recalculated and report.ok, (path.name, [f.line() for f in report.findings])
     assert check_workbook(converted[files[1]]).outputs["out_max_uren_per_lid"] == 2080  # TRUE counted as ja
     assert check_workbook(converted[files[4]]).outputs["out_vergoeding_verwacht"] == Decimal("102000.00")
+    entry = check_workbook(converted[files[6]]).outputs  # a date cell with a time; TRUE and 0 for ja and nee
+    assert (entry["out_antwoord_verwacht"], entry["out_voldoet"], entry["out_ratio"]) == (dt.date(2027, 2, 28), True, 3)
 
 
 def test_hand_typed_inputs_the_rules_refuse_show_an_error_in_every_output(tmp_path: Path) -> None:
@@ -210,6 +230,7 @@ def test_hand_typed_inputs_the_rules_refuse_show_an_error_in_every_output(tmp_pa
         "staffel": {"in_jaar": 2031, "in_score_vorig_jaar": "A", "in_aanvullend_budget": 1000},
         "thuistechnologie": {"in_geschikt": 10, "in_gebruikers": 11},
         "casemanagement_dementie": {"in_clienten": 130, "in_fte": 0},
+        "nieuwe_aanbieder": {"in_inschrijfdatum": "morgen", "in_verwachte_omzet": 60_000},
     }
     files = []
     for name, values in edits.items():

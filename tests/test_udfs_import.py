@@ -48,6 +48,8 @@ EXPECTED = {  # INTERFACES.md, "Excel functions"
     "WERKDAGEN_NA": ["datum", "n"],
     "CZ_THUISTECHNOLOGIE": ["geschikt", "gebruikers", "jaar"],
     "CZ_CASELOAD_DEMENTIE": ["clienten", "fte", "jaar"],
+    "CZ_NIEUWE_AANBIEDER": ["inschrijfdatum", "verwachte_omzet", "eerder_ingeschreven", "kernwerkgebied",
+                            "postcodes", "clienten", "jaar"],
 }
 
 

@@ -7,6 +7,7 @@ One list of month and weekday names for every surface: messages, help texts, tem
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 
@@ -89,6 +90,14 @@ def _date_in(text: str) -> dt.date | None:
         return None
 
 
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` calendar months later, or that month's last day when it is shorter (31 december
+    + 2 months is 28 or 29 februari), as Excel's EDATE counts."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
 def excel_serial(day: dt.date) -> int:
     """The Excel serial number of a date (what a date cell holds)."""
     return (day - EXCEL_EPOCH).days
@@ -103,5 +112,5 @@ def years_listed(years: tuple[int, ...]) -> str:
     return ", ".join(map(str, years))
 
 
-__all__ = ["EXCEL_EPOCH", "MONTHS", "WEEKDAYS", "day_month", "dutch_date", "excel_serial", "month_name", "read_date",
-           "weekday_name", "years_listed"]
+__all__ = ["EXCEL_EPOCH", "MONTHS", "WEEKDAYS", "add_months", "day_month", "dutch_date", "excel_serial", "month_name",
+           "read_date", "weekday_name", "years_listed"]

@@ -116,7 +116,7 @@ def describe(template: TemplateArg, parameters: ParametersOption = None) -> None
 
 
 _OUTPUT_KINDS = {"count": "aantal", "number": "getal", "ratio": "getal", "fraction": "fractie (%)", "money": "bedrag",
-                 "bool": "ja/nee", "text": "tekst", "month": "maand"}
+                 "bool": "ja/nee", "text": "tekst", "month": "maand", "date": "datum"}
 
 
 @app.command(options_metavar="[OPTIES]", short_help="Vul elk sjabloon met voorbeeldinvoer.",

@@ -14,7 +14,7 @@ from .loader import (
     load_topic,
     policy_year,
 )
-from .plausible import quantities, quantity
+from .plausible import date_bounds, plausible_date, quantities, quantity
 from .schema import Column, DatedValue, Parameter, Source, Topic, parse_topic
 
 __all__ = [
@@ -31,9 +31,11 @@ __all__ = [
     "active",
     "all_parameters",
     "current_year",
+    "date_bounds",
     "load_insurers",
     "load_topic",
     "parse_topic",
+    "plausible_date",
     "policy_year",
     "quantities",
     "quantity",

@@ -7,11 +7,13 @@ data validation) reads them here, as `Quantity` objects (`toolkit.numbers`).
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from functools import cache
 from typing import TypeGuard
 
-from ..errors import ParameterDataError
+from ..dates import dutch_date, read_date
+from ..errors import InputError, ParameterDataError, show_value
 from ..numbers import KINDS, Quantity
 from .files import read_bundled_yaml
 
@@ -60,4 +62,21 @@ def year_bounds() -> tuple[int, int]:
     return int(year.minimum), int(year.maximum)
 
 
-__all__ = ["is_year", "quantities", "quantity", "year_bounds"]
+def date_bounds() -> tuple[dt.date, dt.date]:
+    """(1 January of the first plausible year, 31 December of the last): the plausible range of a typed date."""
+    first, last = year_bounds()
+    return dt.date(first, 1, 1), dt.date(last, 12, 31)
+
+
+def plausible_date(value: object, field: str) -> dt.date:
+    """A typed date, read by `toolkit.dates.read_date` (the one reading of a date), inside the plausible years;
+    InputError naming `field` and the value otherwise."""
+    day = read_date(value, field)
+    first, last = date_bounds()
+    if not first <= day <= last:
+        raise InputError(f"{field}: {show_value(value)} valt buiten {dutch_date(first)} t/m {dutch_date(last)}",
+                         field=field, value=value)
+    return day
+
+
+__all__ = ["date_bounds", "is_year", "plausible_date", "quantities", "quantity", "year_bounds"]

@@ -82,7 +82,7 @@ class Input:
 
     name: str  # the defined name, in_*
     label: str  # Dutch, on the Invoer sheet
-    kind: str  # number, year, choice, flag, score, postcode
+    kind: str  # number, year, date, choice, flag, score, postcode
     help: str  # Dutch input message (data validation prompt), at most 255 characters with the range
     quantity: str | None = None  # for numbers: the plausible range (parameters/data/plausible.yaml)
     choices: tuple[str, ...] = ()
@@ -121,7 +121,7 @@ class Output:
 
     name: str  # out_*
     label: str
-    kind: str  # count, number, ratio, fraction, money, bool (ja/nee), text, month, fte, hours, factor
+    kind: str  # count, number, ratio, fraction, money, bool (ja/nee), text, month, date, fte, hours, factor
     rows: int = 0  # > 0: a range output of that many rows
     help: str = ""  # Dutch, beside the result on Uitkomst: how it is computed or what it means
     verdict: bool = False  # a yes/no result that is good when "ja" (coloured green/red)

@@ -37,9 +37,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..dates import MONTHS
+from ..dates import MONTHS, dutch_date, excel_serial
 from ..errors import InputError
-from ..parameters import current_year
+from ..parameters import current_year, date_bounds
 from ..rules.declaration import NOTHING_TYPED, Input, Template
 from . import templates_dir
 from .files import write_atomically
@@ -74,6 +74,12 @@ def _validation(spec: Input, years: tuple[int, ...]) -> DataValidation:
         dv = DataValidation(type="whole", operator="between", formula1=str(min(years)), formula2=str(max(years)),
                             allow_blank=True)
         dv.error = f"Vul een beleidsjaar in dat dit sjabloon kent: {', '.join(map(str, years))}."
+    elif spec.kind == "date":
+        first, last = date_bounds()
+        dv = DataValidation(type="date", operator="between", formula1=str(excel_serial(first)),
+                            formula2=str(excel_serial(last)), allow_blank=True)
+        dv.error = (f"Vul een datum in als dag-maand-jaar (15-1-{current_year()}), van {dutch_date(first)} t/m "
+                    f"{dutch_date(last)}.")
     else:
         assert measure is not None, spec.name
         whole = measure.reading == "count"
@@ -189,13 +195,15 @@ def _instructie(wb: Workbook, spec: Template) -> Worksheet:
     year_text = (f"Dit sjabloon kent {covered}. Laat u het beleidsjaar op Invoer leeg, dan rekent het met "
                  f"{current_year()}." if has_year else
                  f"Dit sjabloon rekent met de parameters van {covered} (tabblad Bronnen).")
+    has_date = any(i.kind == "date" for i in spec.inputs)
+    dates = f"een datum met de dag eerst (15-1-{current_year()}), " if has_date else ""
     sections = [
         ("Wat berekent deze werkmap?", spec.purpose),
         ("Beleidsjaar", year_text),
         ("Invullen", "Typ alleen in de gele cellen van het tabblad Invoer; rechts van elke cel staat wat erin hoort, "
                      "en dezelfde uitleg verschijnt als u de cel kiest. Bedragen in euro (1.234,56), percentages als "
-                     "4,72% of 0,0472, ja/nee en andere keuzes uit de lijst. De formules zijn beveiligd (zonder "
-                     "wachtwoord), zodat ze niet per ongeluk veranderen."),
+                     f"4,72% of 0,0472, {dates}ja/nee en andere keuzes uit de lijst. De formules zijn beveiligd "
+                     "(zonder wachtwoord), zodat ze niet per ongeluk veranderen."),
         ("De uitkomst", f"{spec.reading} Zolang er niets is ingevuld staat er '{NOTHING_TYPED}'; ontbreekt er nog "
                         f"iets, dan '{MISSING_INPUT}: …'; is iets fout ingevuld, dan '{INPUT_ERROR}: …' en kleurt die "
                         "invoercel rood."),

@@ -28,6 +28,7 @@ and cell, with values as a Dutch reader writes them.
 from __future__ import annotations
 
 import atexit
+import datetime as dt
 import math
 import os
 import re
@@ -44,6 +45,7 @@ from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..dates import read_date
 from ..errors import InputError, ToolkitError
 from ..parameters import OVERLAY_VARIABLE
 from . import appearance, structure, templates_dir
@@ -385,6 +387,11 @@ def _same(expected: Any, found: Any, kind: str) -> bool:
         return bool(found == yes_no_text(expected))
     if isinstance(found, bool):
         return False
+    if isinstance(expected, dt.date):  # a date cell reads as a datetime (or, unformatted, its serial number)
+        try:
+            return read_date(found) == expected
+        except InputError:
+            return False
     if isinstance(expected, str) or isinstance(found, str):
         return bool(expected == found)
     if expected is None or found is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 from decimal import Decimal
@@ -43,6 +44,8 @@ def shown(value: Any, kind: str = "") -> str:
         return "(leeg)"
     if isinstance(value, bool):
         return yes_no_text(value)
+    if isinstance(value, dt.date):  # as the cell shows it (d-m-yyyy)
+        return f"{value.day}-{value.month}-{value.year}"
     if isinstance(value, int | float | Decimal):
         if isinstance(value, float) and not math.isfinite(value):
             return str(value)

@@ -25,7 +25,7 @@ OUTPUT_FORMATS = {
     "count": "#,##0", "ratio": "0.00", "number": "General", "fraction": "0.00%", "money": '"€" #,##0.00',
     "bool": "General", "text": "General", "month": "General", "fte": "0.00", "hours": "#,##0", "factor": "0.000000",
     "index": "0.000%",  # an NZa index has three decimals of a percent (3,368 %)
-    "care": "#,##0.00", "date": DATE_FORMAT,  # steps on Berekening: care in hours or euros, a parameter's date
+    "care": "#,##0.00", "date": DATE_FORMAT,  # care in hours or euros (Berekening); a date (a parameter, a result)
 }
 # By the quantity of a number input (parameters/data/plausible.yaml); a year has no thousands separator.
 INPUT_FORMATS = {
@@ -37,9 +37,12 @@ TEXT_FORMAT = "@"  # postcodes, scores, choices: 0123 stays visible as typed (to
 
 
 def input_format(kind: str, quantity: str | None) -> str:
-    """How an input cell shows what is typed: € for money, % for shares, text for words and postcodes."""
+    """How an input cell shows what is typed: € for money, % for shares, d-m-yyyy for a date, text for words
+    and postcodes."""
     if kind in {"number", "year"} and quantity:
         return INPUT_FORMATS[quantity]
+    if kind == "date":
+        return DATE_FORMAT
     return TEXT_FORMAT if kind in {"postcode", "score", "choice", "flag"} else "General"
 
 

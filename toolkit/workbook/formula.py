@@ -1,6 +1,7 @@
 """Writing a rule a second time, in Excel: the Berekening sheet's steps and the pieces every template's
 formulas share (the policy year and its parameters, the checks of the inputs, what an output shows while
-the inputs are incomplete, yes/no as ja/nee, Dutch number text).
+the inputs are incomplete, yes/no as ja/nee, numbers, amounts and dates as Dutch text, and rule 1's rows of
+postcodes and clients, which the ratio and the entry test of a new provider both read).
 
 Each template's own formulas are in `formulas/<template>.py`; `build.py` lays out the sheets around them.
 The formulas use only the Excel 2010 function set that LibreOffice 7.4 also has.
@@ -8,20 +9,25 @@ The formulas use only the Excel 2010 function set that LibreOffice 7.4 also has.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from openpyxl import Workbook
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..parameters import load_topic
+from ..dates import MONTHS
+from ..parameters import date_bounds, load_topic
 from ..parameters.schema import Parameter
 from ..postcode import WHITESPACE
 from ..rules.declaration import NOT_APPLICABLE, NOTHING_TYPED, Input, Template
-from .formats import NO, OUTPUT_FORMATS, YES
-from .styles import text_cell
+from .formats import NO, OUTPUT_FORMATS, YES, font
+from .layout import RANGE_HEADER_ROW, RANGE_TOP
+from .styles import BAD_FILL, text_cell
 
 INPUT_ERROR = "fout in de invoer"
 MISSING_INPUT = "vul nog in"
@@ -56,6 +62,21 @@ def string(text: str) -> str:
 def number_text(expression: str) -> str:
     """A number as Dutch text in a formula: 5 -> "5", 4.5 -> "4,5" (whatever the spreadsheet's locale)."""
     return f'SUBSTITUTE(ROUND({expression},9)&"",".",",")'
+
+
+def whole_euros_text(amount: str) -> str:
+    """A whole amount of euros as Dutch text in a formula, its thousands grouped by dots (50.000), built from
+    INT and MOD: FIXED and TEXT with separators would follow the locale. As `numbers.format_money(cents=False)`
+    writes it, after the "€ "."""
+    return (f'IF({amount}>=1000000,INT({amount}/1000000)&"."&TEXT(MOD(INT({amount}/1000),1000),"000")&"."'
+            f'&TEXT(MOD({amount},1000),"000"),IF({amount}>=1000,INT({amount}/1000)&"."&TEXT(MOD({amount},1000),'
+            f'"000"),{amount}&""))')
+
+
+def date_text(expression: str) -> str:
+    """A date as Dutch text in a formula, as `dates.dutch_date` writes it (15 januari 2027), whatever the locale."""
+    months = ",".join(string(month) for month in MONTHS)
+    return f'DAY({expression})&" "&CHOOSE(MONTH({expression}),{months})&" "&YEAR({expression})'
 
 
 def compact(reference: str) -> str:
@@ -132,6 +153,12 @@ def checks(spec: Template, extra: Sequence[tuple[str, str]] = ()) -> list[tuple[
                 message = (f'IF(AND(ISNUMBER({name}),{name}>{top},{name}/100<={top}),{message}&" (bedoelt u "&'
                            f'{number_text(name)}&"%?)",{message})')
             checks.append((f"IF({blank},FALSE,{wrong})", message))
+        elif spec_input.kind == "date":
+            # A date cell holds a serial number (a time of day as its fraction, which the rule drops too).
+            first, last = date_bounds()
+            wrong = (f"IF(NOT(ISNUMBER({name})),TRUE,OR(INT({name})<{date_formula(first)},"
+                     f"INT({name})>{date_formula(last)}))")
+            checks.append((f"IF({blank},FALSE,{wrong})", message))
         elif spec_input.kind == "choice":
             allowed = ",".join(f'LOWER(TRIM({name}&""))={string(word)}' for word in _choice_words(spec_input))
             ok = f"OR({blank},{allowed})"
@@ -142,6 +169,11 @@ def checks(spec: Template, extra: Sequence[tuple[str, str]] = ()) -> list[tuple[
         elif spec_input.kind == "flag":
             checks.append((f"NOT(OR({blank},{is_yes(name)},{is_no(name)}))", message))
     return [*checks, *extra]
+
+
+def date_formula(day: dt.date) -> str:
+    """A date in a formula: DATE(y,m,d), the same day whatever the spreadsheet's date system."""
+    return f"DATE({day.year},{day.month},{day.day})"
 
 
 def _choice_words(spec_input: Input) -> list[str]:
@@ -213,6 +245,65 @@ def is_no(name: str) -> str:
     return f"OR({name}=FALSE,AND(ISNUMBER({name}),{name}=0),{words})"
 
 
+
+
+@dataclass(frozen=True)
+class PostcodeRows:
+    """The rows of a postcodes-and-clients range on Berekening (`postcode_rows`): the check of the rows for
+    `checks`, and the total clients and the areas with clients as formulas."""
+
+    last: int  # the last row (the first is RANGE_TOP)
+    check: tuple[str, str]  # (a row is wrong, the message naming the first wrong row, its postcode and count)
+    clients: str
+    areas: str
+
+
+def postcode_rows(ws: Worksheet, rows: int) -> PostcodeRows:
+    """Postcodes and their clients paired row by row (rule 1, `rules.ratio.clients_by_area`) in formulas:
+    one row of Berekening per row of the postcodes and clients on Invoer (columns B and C: a template's first
+    two range inputs), from RANGE_TOP, in columns D-I (compact postcode, PC4, valid, count, wrong row, an
+    area's first row with clients). The ratio and the entry test of a new provider read their areas so."""
+    last = RANGE_TOP + rows - 1
+    postcodes, clients = "B", "C"
+    headers = ["Postcode (compact)", "PC4", "Postcode geldig", "Cliënten", "Fout in rij", "Nieuw gebied"]
+    for column, title in enumerate(headers, start=4):
+        ws.cell(row=RANGE_HEADER_ROW, column=column, value=title).font = font(bold=True)
+    for r in range(RANGE_TOP, last + 1):
+        count = f"Invoer!{clients}{r}"
+        ws[f"D{r}"] = f"={compact(f'Invoer!{postcodes}{r}')}"
+        ws[f"E{r}"] = f'=IF(D{r}="","",LEFT(D{r},4))'
+        # A PC4 is four digits not starting with 0, then optionally two letters A-Z or a-z (codes 65-90,
+        # 97-122; UPPER is not used: LibreOffice turns ß into SS, which Python does not accept).
+        digits = f'SUMPRODUCT(--(ABS(CODE(MID(D{r}&"xxxxxx",{{1,2,3,4}},1))-52.5)<5))=4'
+        letters = (f'SUMPRODUCT(--(((ABS(CODE(MID(D{r}&"xxxxxx",{{5,6}},1))-77.5)<13)'
+                   f'+(ABS(CODE(MID(D{r}&"xxxxxx",{{5,6}},1))-109.5)<13))>0))=2')
+        valid = f'AND(OR(LEN(D{r})=4,LEN(D{r})=6),LEFT(D{r},1)<>"0",{digits},OR(LEN(D{r})=4,{letters}))'
+        ws[f"F{r}"] = f'=IF(D{r}="",TRUE,IF(ISERROR({valid}),FALSE,{valid}))'
+        ws[f"G{r}"] = f'=IF(TRIM({count}&"")="",0,IF(ISNUMBER({count}),{count},-1))'
+        # A count without a postcode is wrong unless it is 0; a postcode needs a whole count of 0 or more.
+        ws[f"H{r}"] = (
+            f'=IF(AND(D{r}="",OR(TRIM({count}&"")="",G{r}=0)),0,'
+            f'IF(OR(D{r}="",TRIM({count}&"")="",NOT(F{r}),G{r}<0,G{r}<>INT(G{r})),1,0))'
+        )
+        # An area counts once, at its first row, and only when its clients add up to more than 0.
+        ws[f"I{r}"] = (
+            f'=IF(OR(E{r}="",H{r}=1),0,IF(MATCH(E{r},E${RANGE_TOP}:E${last},0)=ROW()-{RANGE_TOP - 1},'
+            f'IF(SUMIF(E${RANGE_TOP}:E${last},E{r},G${RANGE_TOP}:G${last})>0,1,0),0))'
+        )
+    bad_rows = f"SUM(H{RANGE_TOP}:H{last})"
+    first_bad = f"MATCH(1,H{RANGE_TOP}:H{last},0)"
+    # The error message's row number is a formula piece: the message is a string literal around it.
+    message = (f'"rij "&{first_bad}&" van de postcodes en cliënten (postcode \'"'
+               f'&INDEX(Invoer!{postcodes}{RANGE_TOP}:{postcodes}{last},{first_bad})&"\', cliënten \'"'
+               f'&INDEX(Invoer!{clients}{RANGE_TOP}:{clients}{last},{first_bad})&"\')"')
+    return PostcodeRows(last=last, check=(f"{bad_rows}>0", message), clients=f"=SUM(G{RANGE_TOP}:G{last})",
+                        areas=f"=SUM(I{RANGE_TOP}:I{last})")
+
+
+def mark_wrong_postcode_rows(invoer: Worksheet, rows: int) -> None:
+    """A wrong row of postcodes and clients (`postcode_rows`: column H) turns red on Invoer."""
+    invoer.conditional_formatting.add(f"B{RANGE_TOP}:C{RANGE_TOP + rows - 1}",
+                                      FormulaRule(formula=[f"Berekening!$H{RANGE_TOP}=1"], fill=BAD_FILL))
 
 
 def template_parameters(spec: Template) -> list[Parameter]:

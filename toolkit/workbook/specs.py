@@ -23,7 +23,7 @@ from typing import Any
 
 from ..choices import dutch_words, yes_no
 from ..errors import InputError, relabel, show_value
-from ..parameters import OVERLAY_VARIABLE, active
+from ..parameters import OVERLAY_VARIABLE, active, plausible_date
 from ..rules import RULES
 from ..rules.declaration import NOT_APPLICABLE, NOTHING_TYPED, Input, Output, Template, empty
 from ..rules.phrases import render
@@ -32,7 +32,7 @@ from ..rules.phrases import render
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # Dutch names of the kinds of input, as `describe` shows them.
 KIND_NAMES = {"money": "bedrag", "count": "aantal", "fraction": "fractie", "number": "getal", "flag": "ja/nee",
-              "choice": "keuze", "score": "keuze", "postcode": "tekst", "year": "jaar"}
+              "choice": "keuze", "score": "keuze", "postcode": "tekst", "year": "jaar", "date": "datum"}
 
 
 def kind_name(spec: Input) -> str:
@@ -48,7 +48,8 @@ def convert(spec: Input, value: object, *, where: str = "", label: str | None = 
     Numbers are read by `toolkit.numbers` (the one reading of typed numbers) and checked against the
     plausible range of their quantity; choices become the Dutch word of the template's dropdown; flags
     'ja'/'nee' (an empty flag stays None: nee, and nothing typed); scores A/B/C or None; postcodes stay
-    text (the ratio rule reads them).
+    text (the ratio rule reads them); dates become a `datetime.date` by `toolkit.dates.read_date` (15-01-2027,
+    2027-01-15, a date cell, an Excel serial), inside the plausible years.
     """
     label = label or f"{where}{spec.column}"
     if isinstance(value, str) and XML_INVALID.search(value):
@@ -66,6 +67,11 @@ def convert(spec: Input, value: object, *, where: str = "", label: str | None = 
         assert measure is not None, spec.name  # a spec mistake, not user input
         try:
             return measure.read(value, label)
+        except InputError as err:
+            raise InputError(str(err), field=spec.column, value=value) from None
+    if kind == "date":
+        try:
+            return plausible_date(value, label)
         except InputError as err:
             raise InputError(str(err), field=spec.column, value=value) from None
     text = value.strip() if isinstance(value, str) else None

@@ -7,8 +7,8 @@ when it has a label per row (januari … december) and as a list otherwise. It p
 page wide, with the header row repeated.
 
 summary.csv: the outputs as computed, for programs: UTF-8, commas, a decimal point, TRUE/FALSE, money in
-euros with two decimals; text that a spreadsheet would read as a formula gets a leading apostrophe, a
-number never does.
+euros with two decimals, dates as ISO 8601 (2027-03-15); text that a spreadsheet would read as a formula gets
+a leading apostrophe, a number never does.
 
 Both are written to temporary files first and then put in place together, so a failure leaves neither.
 """
@@ -16,6 +16,7 @@ Both are written to temporary files first and then put in place together, so a f
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -35,7 +36,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NAMES = ("summary.xlsx", "summary.csv")
 # Width (in characters) of a column by the kind of its values: enough for € 12.345.678,90 and a wrapped header.
 _WIDTHS = {"money": 16, "fraction": 12, "count": 12, "ratio": 12, "number": 12, "bool": 12, "month": 12, "fte": 12,
-           "hours": 12, "factor": 12, "text": 48}
+           "hours": 12, "factor": 12, "text": 48, "date": 12}
 REASON_OUTPUTS = ("out_reden", "out_redenen")  # a template's own explanation, shown as "Toelichting"
 
 
@@ -70,6 +71,8 @@ def _csv_field(value: Any, kind: str) -> Any:
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.date):
+        return value.isoformat()
     if isinstance(value, float):
         return repr(value)
     if isinstance(value, Decimal):
@@ -212,7 +215,7 @@ def _cell(ws: Worksheet, row: int, column: int, value: Any, kind: str) -> None:
     cell.alignment = Alignment(wrap_text=kind == "text", vertical="top")
     if isinstance(value, str):
         cell.data_type = "s"  # never a formula, whatever the text starts with
-    elif isinstance(value, int | float):
+    elif isinstance(value, int | float | dt.date):  # a date: a date cell, shown d-m-yyyy
         cell.number_format = OUTPUT_FORMATS.get(kind, "General")
 
 

@@ -11,6 +11,7 @@ byte, still compressed (zipcopy.py). Text is always written as an inline string,
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import struct
 import zipfile
@@ -23,6 +24,7 @@ from typing import Any
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
+from ..dates import excel_serial
 from ..errors import InputError, reason
 from ..parameters import current_year
 from . import template_path
@@ -245,6 +247,8 @@ def _filled_rows(value: Any) -> int:
 def _cell_xml(value: Any) -> str:
     if isinstance(value, bool):
         return f' t="b"><v>{int(value)}</v>'
+    if isinstance(value, dt.date):  # a date cell: its serial number, shown by the cell's date format
+        return f"><v>{excel_serial(value)}</v>"
     if isinstance(value, int | Decimal | float):
         number = value if not isinstance(value, Decimal) else format(value, "f")
         return f"><v>{number}</v>"
@@ -256,6 +260,8 @@ def _cached_xml(value: Any) -> tuple[str, str]:
     """(type attribute, value) of a formula cell's cached result."""
     if isinstance(value, bool):
         return ' t="b"', str(int(value))
+    if isinstance(value, dt.date):
+        return "", str(excel_serial(value))
     if isinstance(value, Decimal):
         return "", repr(float(value))
     if isinstance(value, int | float):

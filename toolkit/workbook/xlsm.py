@@ -102,6 +102,9 @@ RATIO_RANGES = "A5:A7,B5:B7"
 MONTHS = [110_000] * 8 + [None] * 4
 MONTHS_LOW = [100_000] * 8 + [None] * 4
 COOP_HOURS = [3000, 2000, None]  # one member above the ATW cap, one below, one empty row
+# A new provider's clients in the kernwerkgebied (the example of docs/regels.md, rule 9: 7 clients in 2 areas).
+ENTRY_INPUT = [("5611", 4), ("5612", 3)]
+ENTRY_RANGES = "A5:A6,B5:B6"
 
 SHEETS: dict[str, list[Example]] = {
     "CZ ratio": [
@@ -211,6 +214,21 @@ SHEETS: dict[str, list[Example]] = {
                 "n.v.t.: geen cliënten voor wie thuiszorgtechnologie geschikt is", "text",
                 _parameter("cz", "home_technology", "min_share", note="de eis is niet van toepassing")),
     ],
+    "Nieuwe aanbieder": [
+        Example("Inschrijving 15-1-2027, € 60.000",
+                f'=CZ_NIEUWE_AANBIEDER("15-01-2027",60000,"nee","ja",{ENTRY_RANGES})', "ja", "text",
+                _parameter("cz", "new_provider", "registration_last_day",
+                           note="7 ÷ 2 = 3,5 cliënten per gebied; antwoord naar streven 15-3-2027")),
+        Example("Inschrijving 1-3-2027", f'=CZ_NIEUWE_AANBIEDER("01-03-2027",60000,"nee","ja",{ENTRY_RANGES})',
+                "ingeschreven op 1 maart 2027, na de termijn (1 december 2026 t/m 28 februari 2027): niet in "
+                "behandeling", "text", _parameter("cz", "new_provider", "registration_last_day")),
+        Example("Verwachte omzet € 49.999,99", '=CZ_NIEUWE_AANBIEDER("15-01-2027",49999.99,"nee","nee")',
+                "verwachte omzet bij CZ groep lager dan € 50.000", "text",
+                _parameter("cz", "new_provider", "min_expected_turnover")),
+        Example("Tweede inschrijving dit contractjaar", '=CZ_NIEUWE_AANBIEDER("15-01-2027",60000,"ja","nee")',
+                "tweede inschrijving voor contractjaar 2027: niet in behandeling", "text",
+                _policy("§ 3.2.1 Minimumeisen: 'mag zich maximaal 1 keer per contractjaar inschrijven'")),
+    ],
     "Casemanagement dementie": [
         Example("130 cliënten op 2,0 fte", "=CZ_CASELOAD_DEMENTIE(130,2)", 65.0, "ratio",
                 _parameter("cz", "dementia_case_management", "caseload_max",
@@ -263,6 +281,7 @@ TITLES = {
     "Eigen levering": "Eigen levering: ten minste 50% van de zorg zelf",
     "Kalender": "Tijdpad: de laatste dag van een termijn, en werkdagen volgens de Algemene termijnenwet",
     "Thuistechnologie": "Thuiszorgtechnologie: ten minste 50% van de cliënten voor wie die geschikt is",
+    "Nieuwe aanbieder": "Nieuwe zorgaanbieder: de toets bij de inschrijving",
     "Casemanagement dementie": "Casemanagement dementie: caseload van gemiddeld 50 tot 65 cliënten per fte",
 }
 
@@ -429,6 +448,8 @@ INPUTS = {
     "Plafond": Inputs("Invoer: productie per maand, leeg na de laatst bekende maand (plafond € 1.200.000)",
                       ("Maand", "Productie", "Productie, lager"), (None, FORMATS["money"], FORMATS["money"]),
                       list(zip(MONTHS_OF_YEAR, MONTHS, MONTHS_LOW, strict=True))),
+    "Nieuwe aanbieder": Inputs("Invoer: postcodes en cliënten in het kernwerkgebied", ("Postcode", "Cliënten"),
+                               ("@", FORMATS["count"]), list(ENTRY_INPUT)),
 }
 
 

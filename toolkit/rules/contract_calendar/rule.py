@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 
 from ...choices import choose, flag
-from ...dates import day_month, dutch_date, month_name, read_date
+from ...dates import add_months, day_month, dutch_date, month_name, read_date
 from ...errors import InputError, show_value
 from ...numbers import percent_text
 from ...parameters import DatedValue, Topic, load_topic, policy_year
@@ -109,13 +109,6 @@ def _span(first: dt.date, last: dt.date) -> str:
     if first.month != last.month:
         return f"{day_month(first)} t/m {dutch_date(last)}"
     return f"{first.day} t/m {dutch_date(last)}"
-
-
-def _months_later(day: dt.date, months: int) -> dt.date:
-    """The same day `months` months later, the month's last day when it is shorter (31 December + 2 = 28/29 Feb)."""
-    year, month = divmod(day.month - 1 + months, 12)
-    year += day.year
-    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def _before(value: dt.date) -> dt.date:
@@ -222,9 +215,9 @@ def _planned(year: int) -> tuple[_Planned, ...]:
         _Planned("antwoord_nieuw", "Antwoord op de inschrijving",
                  f"CZ groep streeft ernaar binnen {answer_months} {months} na de inschrijving te laten weten of de "
                  f"zorgaanbieder een overeenkomst krijgt; bij inschrijving op {dutch_date(registration_last)}: "
-                 f"{dutch_date(_months_later(registration_last, answer_months))}.",
+                 f"{dutch_date(add_months(registration_last, answer_months))}.",
                  f"binnen {answer_months} {months} na de inschrijving (streven)", registration_first,
-                 _months_later(registration_last, answer_months), "CZ", "new", (value(new, "answer_months"),)),
+                 add_months(registration_last, answer_months), "CZ", "new", (value(new, "answer_months"),)),
         _Planned("nachtzorg_overleg", "Nachtzorg: nieuwe businesscase bespreken",
                  "Zorgaanbieder en preferente zorgverzekeraar bespreken of er een nieuwe of aangepaste businesscase "
                  "voor de onplanbare nachtzorg moet komen, en waarom.",

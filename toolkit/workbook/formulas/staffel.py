@@ -15,6 +15,7 @@ from ..formula import (
     number_text,
     status_steps,
     string,
+    whole_euros_text,
     year_steps,
     yes_no_result,
 )
@@ -122,10 +123,7 @@ def staffel_steps(steps: Steps, spec: Template, top: int) -> None:
 
 
 def _production_reason() -> str:
-    """The reason when the production agreement is at or below the waardemodel's amount: the amount with
-    its thousands grouped by dots, built from INT and MOD (FIXED and TEXT would follow the locale)."""
-    amount = "par_waardemodel_min_production"
-    grouped = (f'IF({amount}>=1000000,INT({amount}/1000000)&"."&TEXT(MOD(INT({amount}/1000),1000),"000")&"."'
-               f'&TEXT(MOD({amount},1000),"000"),IF({amount}>=1000,INT({amount}/1000)&"."&TEXT(MOD({amount},1000),'
-               f'"000"),{amount}&""))')
-    return f'"geen score: waardemodel niet toegepast bij productieafspraak tot en met € "&{grouped}'
+    """The reason when the production agreement is at or below the waardemodel's amount, its thousands
+    grouped by dots."""
+    amount = whole_euros_text("par_waardemodel_min_production")
+    return f'"geen score: waardemodel niet toegepast bij productieafspraak tot en met € "&{amount}'
