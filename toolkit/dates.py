@@ -59,7 +59,8 @@ def read_date(value: object, field: str = "datum") -> dt.date:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
-        if float(value).is_integer() and 1 <= value <= _LAST_SERIAL:
+        # The range first: 10**400 has no float (an OverflowError), and is no date either.
+        if 1 <= value <= _LAST_SERIAL and float(value).is_integer():
             return EXCEL_EPOCH + dt.timedelta(days=int(value))
         raise InputError(f"{field}: {show_value(value)} is geen datum", field=field, value=value)
     if value is None or (isinstance(value, str) and not value.strip()):
