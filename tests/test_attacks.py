@@ -30,6 +30,7 @@ from attacks import (
     spanning,
     whitespace_bomb,
 )
+from peak import wait_with_peak
 
 ROOT = Path(__file__).resolve().parents[1]
 GIGABYTE = 1 << 30
@@ -42,17 +43,11 @@ def run(*args: str, cwd: Path) -> tuple[int, str, str, float, int]:
     with open(out, "w") as stdout, open(err, "w") as stderr:
         process = subprocess.Popen([sys.executable, "-m", "toolkit.cli", *args], stdout=stdout, stderr=stderr,
                                    cwd=cwd, env={**os.environ, "PYTHONPATH": str(ROOT)})
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() - start > 60:
-                process.kill()
-                pytest.fail(f"zorginkoop {' '.join(args)} hung for more than 60 s")
-            time.sleep(0.02)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    return (process.returncode, out.read_text(encoding="utf-8"), err.read_text(encoding="utf-8"),
-            time.monotonic() - start, usage.ru_maxrss * 1024)
+        try:
+            code, peak = wait_with_peak(process, timeout=60)
+        except TimeoutError:
+            pytest.fail(f"zorginkoop {' '.join(args)} hung for more than 60 s")
+    return (code, out.read_text(encoding="utf-8"), err.read_text(encoding="utf-8"), time.monotonic() - start, peak)
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from conftest import HEADER, ROOT, write_lines
+from peak import wait_with_peak
 from test_bad_input import run_cli
 
 from toolkit import InputError, ratio_from_claims
@@ -52,10 +53,10 @@ def test_a_header_field_longer_than_the_limit(tmp_path: Path) -> None:
 
 def test_a_line_without_end_is_refused_before_it_is_read_whole(tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    import toolkit.claims.read as read
+    import toolkit.claims.csv_source as csv_source
 
-    monkeypatch.setattr(read, "MAX_LINE_BYTES", 1 << 20)
-    monkeypatch.setattr(read, "CHUNK_BYTES", 1 << 16)
+    monkeypatch.setattr(csv_source, "MAX_LINE_BYTES", 1 << 20)
+    monkeypatch.setattr(csv_source, "CHUNK_BYTES", 1 << 16)
     path = tmp_path / "endless.csv"
     path.write_bytes((HEADER + "\nA;c1;5611;CZ;2025-01-01;V\n").encode() + b"A;" + b"x;" * (1 << 20))
     with pytest.raises(InputError) as info:
@@ -296,10 +297,10 @@ def test_corrupt_parquet_pages_are_a_dutch_error(tmp_path: Path) -> None:
 
 
 def test_a_parquet_row_group_beyond_the_bound(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import toolkit.claims.read as read
+    import toolkit.claims.typed_source as typed_source
 
     path = parquet(tmp_path / "g.parquet")
-    monkeypatch.setattr(read, "PARQUET_ROW_GROUP_BYTES", 10)
+    monkeypatch.setattr(typed_source, "PARQUET_ROW_GROUP_BYTES", 10)
     with pytest.raises(InputError, match="rijgroep 1 pakt uit tot"):
         ratio_from_claims(path, year=2027)
 
@@ -309,6 +310,6 @@ def test_reading_a_refused_xlsx_stays_small(tmp_path: Path) -> None:
     path = xlsx(tmp_path / "far.xlsx", CLAIMS_ROWS + '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')
     process = subprocess.Popen([sys.executable, "-m", "toolkit.cli", "ratio", str(path), "--year", "2027"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
-    _, status, usage = os.wait4(process.pid, 0)
-    assert os.waitstatus_to_exitcode(status) == 1
-    assert usage.ru_maxrss * 1024 < 400 << 20  # (ru_maxrss includes the test process's size at the fork)
+    code, peak = wait_with_peak(process)
+    assert code == 1
+    assert peak < 400 << 20, peak

@@ -16,9 +16,10 @@ Formulas (`formula_key`), compared token by token:
   for functions newer than 2007, LibreOffice may drop or add it); before anything else it stays, and a
   reader sees #NAAM?.
 
-Number formats (`number_format_key`): a literal is the same quoted, escaped or bare (`"€" #,##0.00`,
-`"€ "#,##0.00` and `€ #,##0.00` show the same; LibreOffice merges and quotes literals, `d-m-yyyy`
-becomes `d\\-m\\-yyyy`), a colour name in any case (`[Red]` = `[RED]`), `General` in any case. Sections,
+Number formats (`number_format_key`): an empty fourth section is no section (`d-m-yyyy;;;` is
+`d-m-yyyy;;`); a literal is the same quoted, escaped or bare (`"€" #,##0.00`, `"€ "#,##0.00` and
+`€ #,##0.00` show the same; LibreOffice merges and quotes literals, `d-m-yyyy` becomes `d\\-m\\-yyyy`),
+a colour name in any case (`[Red]` = `[RED]`), `General` in any case. Sections,
 digit placeholders, conditions, locale codes and fills stay as they are. A formula cell the template
 leaves in General may carry one of the template's own formats, or a date format: LibreOffice gives such
 a cell the format of the cells it computes from (`appearance.same_style`).
@@ -195,6 +196,10 @@ def number_format_key(code: object) -> tuple[tuple[str, str], ...]:
         else:
             tokens.append(("code", char))
             i += 1
+    # An empty fourth (text) section: LibreOffice writes `d-m-yyyy;;` as `d"-"m"-"yyyy;;;`. A number cell
+    # shows the same either way.
+    if [t for t in tokens if t == ("code", ";")] == [("code", ";")] * 3 and tokens[-1] == ("code", ";"):
+        tokens.pop()
     return tuple(tokens)
 
 
