@@ -111,7 +111,7 @@ def test_matches_a_plain_python_count(tmp_path: Path, seed: int, monkeypatch: py
     import toolkit.claims as claims
 
     if seed % 2:
-        monkeypatch.setattr(claims.read, "CHUNK_BYTES", 257)  # buffer reuse across many small chunks
+        monkeypatch.setattr(claims.csv_source, "CHUNK_BYTES", 257)  # buffer reuse across many small chunks
     rng = random.Random(seed)
     insurers = ["CZ", "OHRA", "9664", "VGZ", "Menzis", "Nationale-Nederlanden"]
     rows = []
@@ -154,7 +154,7 @@ def test_skip_invalid_counts_and_reports(tmp_path: Path) -> None:
 def test_large_file_across_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import toolkit.claims as claims
 
-    monkeypatch.setattr(claims.read, "CHUNK_BYTES", 4096)  # many chunks, lines split across chunk ends
+    monkeypatch.setattr(claims.csv_source, "CHUNK_BYTES", 4096)  # many chunks, lines split across chunk ends
     lines = [HEADER] + [f"P{i % 3};c{i % 97};{1000 + i % 13};CZ;2025-05-05;Verpleging" for i in range(3000)]
     lines[2500] = "P0;c1;0999;CZ;2025-05-05;Verpleging"
     path = write_lines(tmp_path / "many.csv", lines)
@@ -210,7 +210,8 @@ def test_every_count_matches_a_plain_python_model(tmp_path: Path, seed: int, mon
     the whole file, against a straightforward model; small chunks so batches split anywhere."""
     import toolkit.claims as claims
 
-    monkeypatch.setattr(claims.read, "CHUNK_BYTES", [16, 100, 4096, 1 << 20, 333, 64][seed])  # 16: every line is longer
+    # 16: every line is longer than a piece
+    monkeypatch.setattr(claims.csv_source, "CHUNK_BYTES", [16, 100, 4096, 1 << 20, 333, 64][seed])
     monkeypatch.setattr(claims.triples, "MERGE_AT", [1, 10**9, 7][seed % 3])  # merged after every batch, never, …
     monkeypatch.setattr(claims.triples, "RECODE_AT", [1, 10**9, 5][seed % 3])  # clients coded per batch, at the end, …
     rng = random.Random(seed)
@@ -292,7 +293,7 @@ def test_iso_dates_read_as_dates_and_other_formats_as_text_agree(tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     import toolkit.claims as claims
 
-    monkeypatch.setattr(claims.read, "CHUNK_BYTES", 2048)  # the first pieces are all ISO, later ones are not
+    monkeypatch.setattr(claims.csv_source, "CHUNK_BYTES", 2048)  # the first pieces are all ISO, later ones are not
     rng = random.Random(7)
     rows = [(f"P{rng.randint(1, 3)}", f"c{rng.randint(1, 80)}", str(rng.randint(1000, 1020)),
              rng.choice(["CZ", "VGZ"]), dt.date(rng.choice([2024, 2025]), rng.randint(1, 12), rng.randint(1, 28)))

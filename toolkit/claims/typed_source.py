@@ -1,0 +1,273 @@
+"""Claims that come typed: the first sheet of an xlsx, a Parquet file, a DataFrame or an Arrow table, as
+record batches of `BATCH_ROWS` rows with text, date or (for amounts) number columns only; any other column
+type is refused naming the file and column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+from collections.abc import Callable, Iterator, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .. import _arrow as arrow
+from ..errors import InputError
+from ..xlsx import open_xlsx_sheet
+from .source import DICTIONARY_FIELDS, DUTCH_FIELD, Chunk, Layout, Source, resolve_columns
+
+BATCH_ROWS = 1 << 17  # rows per batch from Parquet, xlsx and tables
+_ZERO = arrow.scalar(0.0, pa.float64())
+
+
+
+def _type_name(kind: pa.DataType) -> str:
+    return str(kind)
+
+
+def _column_error(where: str, column: str, why: str, row: int | None = None) -> InputError:
+    at = f"regel {row}, " if row is not None else ""
+    return InputError(f"{where}: {at}kolom '{column}': {why}", file=where, field=column, row=row)
+
+
+def check_column_type(kind: pa.DataType, field: str, column: str, where: str) -> None:
+    """Refuse, before any line is read, a column whose type cannot hold the field (naming the column)."""
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    text_like = (pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_binary(kind)
+                 or pa.types.is_large_binary(kind) or pa.types.is_null(kind)
+                 or getattr(pa.types, "is_string_view", lambda _: False)(kind))
+    if text_like or pa.types.is_integer(kind):
+        return
+    if pa.types.is_floating(kind) and field != "date":
+        return  # whole numbers only, checked per value (5611.0 is a postcode a spreadsheet made)
+    if field == "date" and (pa.types.is_date(kind) or pa.types.is_timestamp(kind)):
+        return
+    if field == "amount" and pa.types.is_decimal(kind):
+        return
+    expected = {"date": "datums of tekst", "amount": "getallen of tekst"}.get(field, "tekst of gehele getallen")
+    what = "ja/nee-waarden" if pa.types.is_boolean(kind) else f"type {_type_name(kind)}"
+    raise _column_error(where, column, f"bevat {what}; verwacht {expected} voor {DUTCH_FIELD[field]}")
+
+
+# Longer than any valid client id (lines.MAX_ID_LENGTH) or postcode: a dictionary value is cut to this
+# before it is repeated on every row that refers to it (still invalid, but not 100 KB per row).
+DECODED_CHARS = 1024
+
+
+def _as_text(array: pa.Array, field: str, column: str, where: str, first_row: int) -> pa.Array:
+    """Parquet, table and spreadsheet cells as text: 5611.0 -> '5611', 9664 -> '9664'. A NaN or infinite
+    number and bytes that are not UTF-8 are refused, naming the column and the line."""
+    kind = array.type
+    if pa.types.is_dictionary(kind):
+        text = pa.types.is_string(kind.value_type) or pa.types.is_large_string(kind.value_type)
+        if text and field in DICTIONARY_FIELDS and not array.null_count:
+            return array.cast(pa.dictionary(kind.index_type, pa.string()))
+        if text and field not in DICTIONARY_FIELDS:
+            cut = pc.utf8_slice_codeunits(array.dictionary.cast(pa.string()), 0, DECODED_CHARS)
+            return pa.DictionaryArray.from_arrays(array.indices, cut).cast(pa.string())
+        return _as_text(array.cast(kind.value_type), field, column, where, first_row)
+    if pa.types.is_string(kind):
+        return array
+    if pa.types.is_large_string(kind) or getattr(pa.types, "is_string_view", lambda _: False)(kind):
+        return array.cast(pa.string())
+    if pa.types.is_binary(kind) or pa.types.is_large_binary(kind):
+        try:
+            return array.cast(pa.string())
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            bad = next(i for i, v in enumerate(array.to_pylist()) if v is not None and not _utf8(v))
+            raise _column_error(where, column, f"bevat bytes die geen UTF-8-tekst zijn ({array[bad].as_py()[:20]!r})",
+                                first_row + bad) from None
+    if pa.types.is_null(kind):
+        return pa.nulls(len(array), pa.string())
+    if pa.types.is_integer(kind):
+        return pc.cast(array, pa.string())
+    if pa.types.is_floating(kind):
+        present = ~arrow.to_numpy(pc.is_null(array)) if array.null_count else np.ones(len(array), bool)
+        values = arrow.to_numpy(pc.fill_null(array.cast(pa.float64()), _ZERO)) if len(array) else np.zeros(0)
+        finite = np.isfinite(values)
+        if not finite.all():
+            bad = int(np.flatnonzero(~finite)[0])
+            raise _column_error(where, column, f"bevat {float(values[bad])!r} (geen getal); verwacht tekst of gehele "
+                                               "getallen", first_row + bad)
+        if (values == np.floor(values)).all() and (np.abs(values) < 2**53).all():
+            return pc.cast(pc.cast(array, pa.int64()), pa.string())
+        return arrow.array([None if not ok else (str(int(v)) if v.is_integer() else repr(v))
+                            for v, ok in zip(values.tolist(), present.tolist(), strict=True)], pa.string())
+    raise _column_error(where, column, f"type {_type_name(kind)} wordt niet ondersteund")
+
+
+def _utf8(value: bytes) -> bool:
+    try:
+        value.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _normalise_batch(batch: pa.RecordBatch, layout: Layout, where: str, first_row: int) -> pa.RecordBatch:
+    arrays, names = [], []
+    for canonical, name in layout.columns.items():
+        array = batch.column(name)
+        kind = array.type.value_type if pa.types.is_dictionary(array.type) else array.type
+        dated = canonical == "date" and (pa.types.is_date(kind) or pa.types.is_timestamp(kind))
+        numbers = canonical == "amount" and (pa.types.is_integer(kind) or pa.types.is_floating(kind)
+                                             or pa.types.is_decimal(kind))
+        if dated or numbers:  # kept as they are: a date is read as a date, an amount as a number
+            array = array.cast(kind) if pa.types.is_dictionary(array.type) else array
+        else:
+            array = _as_text(array, canonical, name, where, first_row)
+        arrays.append(array)
+        names.append(canonical)
+    return pa.RecordBatch.from_arrays(arrays, names=names)
+
+
+def _batch_chunks(batches: Iterator[pa.RecordBatch], layout: Layout, where: str, first_row: int,
+                  failure: Callable[[Exception], InputError] | None = None) -> Iterator[Chunk]:
+    row = first_row
+    try:
+        for batch in batches:
+            yield Chunk(functools.partial(
+                lambda b, r: [_normalise_batch(b, layout, where, r)], batch, row))
+            row += batch.num_rows
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        if failure is None:
+            raise
+        raise failure(exc) from None
+
+
+def read_table(table: pa.Table, where: str, wanted: Sequence[str], required: Sequence[str]) -> Source:
+    layout = resolve_columns(table.column_names, where, wanted=wanted, required=required)
+    for field, column in layout.columns.items():
+        check_column_type(table.schema.field(column).type, field, column, where)
+    table = table.select(list(layout.columns.values()))
+    return Source(where, layout, 1, _batch_chunks(iter(table.to_batches(max_chunksize=BATCH_ROWS)), layout, where, 1))
+
+
+def read_parquet(path: Path, wanted: Sequence[str], required: Sequence[str]) -> Source:
+    import pyarrow.parquet as pq
+
+    where = str(path)
+    try:
+        handle = pq.ParquetFile(path)
+        schema = handle.schema_arrow
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        raise InputError(f"{path}: geen geldig Parquet-bestand ({exc})", file=where) from None
+    layout = resolve_columns(schema.names, where, wanted=wanted, required=required)
+    for field, column in layout.columns.items():
+        check_column_type(schema.field(column).type, field, column, where)
+    _check_parquet_sizes(handle, layout, path)
+
+    def failure(exc: Exception) -> InputError:
+        return InputError(f"{path}: het Parquet-bestand is beschadigd ({exc})", file=where)
+
+    columns = list(layout.columns.values())
+    # Strings are kept dictionary-encoded where the file has them so: a long value repeated a million
+    # times is then one value, checked once, not a million copies in memory.
+    batches = handle.iter_batches(batch_size=BATCH_ROWS, columns=columns, use_threads=False)
+    return Source(where, layout, 1, _batch_chunks(batches, layout, where, 1, failure))  # rows count from 1
+
+
+PARQUET_ROW_GROUP_BYTES = 512 << 20  # the columns read, inflated, per row group
+
+
+def _check_parquet_sizes(handle: Any, layout: Layout, path: Path) -> None:
+    """Refuse a row group whose columns inflate beyond PARQUET_ROW_GROUP_BYTES (as its metadata says;
+    pyarrow allocates pages by their declared sizes, which the metadata sums)."""
+    metadata = handle.metadata
+    names = set(layout.columns.values())
+    indices = [i for i in range(metadata.num_columns) if metadata.schema.column(i).path.split(".")[0] in names]
+    for group in range(metadata.num_row_groups):
+        row_group = metadata.row_group(group)
+        size = sum(row_group.column(i).total_uncompressed_size for i in indices)
+        if size > PARQUET_ROW_GROUP_BYTES:
+            raise InputError(f"{path}: rijgroep {group + 1} pakt uit tot {size >> 20} MiB (maximaal "
+                             f"{PARQUET_ROW_GROUP_BYTES >> 20} MiB); schrijf het bestand met kleinere rijgroepen",
+                             file=str(path), value=size)
+
+
+def read_xlsx(path: Path, wanted: Sequence[str], required: Sequence[str]) -> Source:
+    where = str(path)
+    sheet = open_xlsx_sheet(path)
+    rows = iter(sheet.iter_rows())
+    header: list[Any] | None = None
+    header_row = 0
+    for values in rows:
+        header_row += 1
+        if any(v not in (None, "") for v in values):
+            header = [str(v).strip() for v in values]
+            break
+    if header is None:
+        raise InputError(f"{path}: het werkblad is leeg", file=where)
+    layout = resolve_columns(header, where, wanted=wanted, required=required)
+    positions = {name: header.index(name) for name in layout.columns.values()}
+    fields = {name: field for field, name in layout.columns.items()}
+
+    def batch(chunk: dict[str, list[Any]], first_row: int) -> pa.RecordBatch:
+        arrays = []
+        for name, values in chunk.items():
+            field = fields[name]
+            if field == "date" and any(values) and all(isinstance(v, dt.date) or v in (None, "") for v in values):
+                arrays.append(pa.array([v if isinstance(v, dt.date) else None for v in values]))
+                continue
+            for index, value in enumerate(values):
+                if isinstance(value, bool):
+                    expected = "een getal of tekst" if field == "amount" else "tekst"
+                    raise _column_error(where, name, f"bevat een ja/nee-waarde ({'WAAR' if value else 'ONWAAR'}); "
+                                                     f"verwacht {expected}", first_row + index)
+            if field == "amount":
+                arrays.append(pa.array([_amount_text(v) for v in values], pa.string()))
+            else:
+                arrays.append(pa.array([_cell_text(v) for v in values], pa.string()))
+        return pa.RecordBatch.from_arrays(arrays, names=list(chunk))
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        chunk: dict[str, list[Any]] = {name: [] for name in positions}
+        count = 0
+        first = header_row + 1
+        for values in rows:
+            for name, position in positions.items():
+                chunk[name].append(values[position] if position < len(values) else None)
+            count += 1
+            if count % BATCH_ROWS == 0:
+                yield batch(chunk, first)
+                first += BATCH_ROWS
+                chunk = {name: [] for name in positions}
+        if count % BATCH_ROWS:
+            yield batch(chunk, first)
+
+    return Source(where, layout, header_row + 1, _batch_chunks(batches(), layout, where, header_row + 1))
+
+
+def _cell_text(value: Any) -> str | None:
+    if value is None or value == "":
+        return None if value is None else ""
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _amount_text(value: Any) -> str | None:
+    """A spreadsheet amount as text that `toolkit.numbers.parse_number` reads as the same value: a number
+    cell as its 15 significant digits with a decimal comma (`1.234` as text would be 1234)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if isinstance(value, float) and not math.isfinite(value):
+            return repr(value)
+        number = Decimal(value) if isinstance(value, int) else Decimal(f"{value:.15g}")
+        return format(number, "f").replace(".", ",")
+    return _cell_text(value)
+
+
+__all__ = ["BATCH_ROWS", "PARQUET_ROW_GROUP_BYTES", "check_column_type", "read_parquet", "read_table", "read_xlsx"]
