@@ -19,7 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from toolkit import (
     InputError,
@@ -230,6 +230,12 @@ def test_the_command_shows_the_share_at_80_columns_and_in_json(tmp_path: Path) -
                                  cwd=tmp_path).stdout)
     assert all(set(p["core_area"]) >= {"share_inside", "measure", "majority_outside"} for p in data)
     assert all(p["exemption"] == "buiten_kernwerkgebied" for p in data if p["core_area"]["majority_outside"])
+    written = zorginkoop("ratio", "d.csv", "--year", "2027", "--kernwerkgebied", "kwg.txt", "--rapport", "r.xlsx",
+                         cwd=tmp_path)
+    assert written.returncode == 0, written.stderr
+    overview = load_workbook(tmp_path / "r.xlsx")["Overzicht"]
+    reasons = [row[-1] for row in overview.iter_rows(min_row=5, max_row=4 + len(data), values_only=True)]
+    assert all("van de zorg (in euro) binnen het kernwerkgebied" in reason for reason in reasons), reasons
     (tmp_path / "fout.txt").write_text("5611\n5699-5600\n", encoding="utf-8")
     refused = zorginkoop("ratio", "d.csv", "--year", "2027", "--kernwerkgebied", "fout.txt", cwd=tmp_path)
     assert refused.returncode == 1 and refused.stdout == ""

@@ -56,7 +56,7 @@ def _overview(ws: Worksheet, reports: Sequence[Any]) -> int:
         a = r.assessment
         values = [r.provider or "(alle regels)", a.clients, a.areas, a.ratio, _number(a.threshold), _verdict(a),
                   a.clients_needed if a.applies else None, a.max_areas, len(a.areas_to_drop), r.movers,
-                  r.lines_read, r.lines_used, getattr(r, "invalid_lines", 0), a.reason]
+                  r.lines_read, r.lines_used, getattr(r, "invalid_lines", 0), _reason(r)]
         for column, (value, kind) in enumerate(zip(values, kinds, strict=True), start=1):
             cell = wrapped(ws, row, column, value) if kind == "text" and column > 1 else text(ws, row, column,
                                                                                                    value)
@@ -69,6 +69,12 @@ def _overview(ws: Worksheet, reports: Sequence[Any]) -> int:
         last += 2
         text(ws, last, 1, f"Verhuisde cliënten: {MOVERS_NOTE}.")  # one line under the table, across its columns
     return last
+
+
+def _reason(report: Any) -> str:
+    """The assessment's reason, and with a kernwerkgebied (rule 11) the share of care inside it."""
+    share = getattr(report, "core_area", None)
+    return report.assessment.reason if share is None else f"{report.assessment.reason}; {share.reason}"
 
 
 def _number(value: Any) -> Any:

@@ -13,17 +13,19 @@ Needs olefile (the `build` extra) for the VBA project. The cells hold real formu
 syntax (commas); column "Formule" shows each as a Dutch user types it (`dutch_formula`: semicolons,
 decimal commas). The expected values are the policy's own worked examples where the policy gives one,
 otherwise a hand-checked case, each with its source as the policy's title and section, taken from the
-parameter data where a parameter decides the answer. They are the 2027 examples: a later policy year gets
-its own. `tests/test_workbooks.py` checks that the functions give them and that the committed file
-matches this builder.
+parameter data where a parameter decides the answer. They are the examples of the EXAMPLE_YEAR policy, and
+every formula passes that year (`_pinned`): they keep their answers when the data's current year moves on;
+a later policy year gets its own. `tests/test_workbooks.py` checks that the functions give them and that
+the committed file matches this builder.
 """
 
 from __future__ import annotations
 
 import argparse
+import inspect
 import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -118,17 +120,20 @@ SHEETS: dict[str, list[Example]] = {
     ],
     "Staffel": [
         Example("Plafondvrije afspraak", '=CZ_STAFFEL_PCT("C","",,"ja")', 1.0, "fraction", _staffel()),
-        Example("Score A in 2026 en 2027", '=CZ_STAFFEL_PCT("A","A")', 1.0, "fraction", _staffel()),
-        Example("Score A in 2026", '=CZ_STAFFEL_PCT("A","B")', 0.9, "fraction", _staffel()),
+        Example(f"Score A in {EXAMPLE_YEAR - 1} en {EXAMPLE_YEAR}", '=CZ_STAFFEL_PCT("A","A")', 1.0, "fraction",
+                _staffel()),
+        Example(f"Score A in {EXAMPLE_YEAR - 1}", '=CZ_STAFFEL_PCT("A","B")', 0.9, "fraction", _staffel()),
         Example("Score B, 5 kostenpunten", '=CZ_STAFFEL_PCT("B","",5)', 0.85, "fraction",
                 _parameter("cz", "staffel", "min_cost_points_b")),
         Example("Score B, 4 kostenpunten", '=CZ_STAFFEL_PCT("B","",4)',
-                "komt niet in aanmerking: score B in 2026 met minder dan 5 punten op het kostenonderdeel", "text",
+                f"komt niet in aanmerking: score B in {EXAMPLE_YEAR - 1} met minder dan 5 punten op het "
+                "kostenonderdeel", "text",
                 _parameter("cz", "staffel", "min_cost_points_b")),
-        Example("Score C", '=CZ_STAFFEL_PCT("C")', "komt niet in aanmerking: score C in 2026", "text", _staffel()),
+        Example("Score C", '=CZ_STAFFEL_PCT("C")', f"komt niet in aanmerking: score C in {EXAMPLE_YEAR - 1}", "text",
+                _staffel()),
         Example("Geen score", '=CZ_STAFFEL_PCT("")', 0.9, "fraction", _staffel()),
-        Example("Vergoeding op € 100.000 bij score A in 2026", '=CZ_STAFFEL_VERGOEDING(100000,"A")', 90000.0, "money",
-                _staffel("90% × € 100.000")),
+        Example(f"Vergoeding op € 100.000 bij score A in {EXAMPLE_YEAR - 1}", '=CZ_STAFFEL_VERGOEDING(100000,"A")',
+                90000.0, "money", _staffel("90% × € 100.000")),
         Example("Vergoeding op € 12.345,67 bij score B", '=CZ_STAFFEL_VERGOEDING(12345.67,"B","",6)', 10493.82,
                 "money", _staffel("85% × € 12.345,67 = € 10.493,8195, afgerond op centen € 10.493,82")),
     ],
@@ -179,6 +184,35 @@ SHEETS: dict[str, list[Example]] = {
                 _parameter("cz", "own_delivery", "min_own_share", note="5.500 ÷ 11.100 = 49,55%: te weinig")),
     ],
 }
+def _pinned(formula: str) -> str:
+    """The formula with `jaar` = EXAMPLE_YEAR where the function takes one and the example leaves it out: the
+    worked examples are those of the EXAMPLE_YEAR policy, whatever the current policy year of the data."""
+    name, _, rest = formula.removeprefix("=").partition("(")
+    parameters = list(inspect.signature(getattr(udfs, name)).parameters)
+    if "jaar" not in parameters:
+        return formula
+    given = _arguments(rest.removesuffix(")"))
+    if len(given) > parameters.index("jaar"):
+        return formula
+    padded = given + [""] * (parameters.index("jaar") - len(given)) + [str(EXAMPLE_YEAR)]
+    return f"={name}({','.join(padded)})"
+
+
+def _arguments(text: str) -> list[str]:
+    """Top-level arguments of a formula's argument list (commas inside quotes kept)."""
+    parts, current, quoted = [], "", False
+    for char in text:
+        if char == '"':
+            quoted = not quoted
+        if char == "," and not quoted:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    return [*parts, current] if text else []
+
+
+SHEETS = {sheet: [replace(e, formula=_pinned(e.formula)) for e in examples] for sheet, examples in SHEETS.items()}
 TITLES = {
     "CZ ratio": "CZ klant-werkgebiedratio: cliënten per postcodegebied (PC4)",
     "Staffel": "Staffel aanvullende zorginkoop: welk deel van het aanvullende budget CZ vergoedt",
