@@ -1,6 +1,7 @@
 """The code of another git revision as a benchmark's baseline, timed in the same run as this checkout.
 
-`checkout("main")` extracts that revision's `toolkit` package once under `benchmarks/.baseline/<commit>/`
+`checkout("main")` extracts that revision's `toolkit` package (with the `templates` and `examples` it finds
+beside itself when run from a checkout) once under `benchmarks/.baseline/<commit>/`
 (`git archive`: no worktree to clean up) and compiles its bytecode, as an installed wheel has it; a child
 process runs it with `PYTHONPATH` set to the returned directory (`env`).
 """
@@ -17,6 +18,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+PARTS = ("toolkit", "templates", "examples")
 
 
 def commit_of(revision: str) -> str:
@@ -31,11 +33,11 @@ def checkout(revision: str) -> Path:
     """The directory holding the `toolkit` package of `revision` (extracted on first use)."""
     commit = commit_of(revision)
     target = HERE / ".baseline" / commit[:12]
-    if not (target / "toolkit" / "__init__.py").is_file():
+    if not all((target / part).is_dir() for part in PARTS):
         partial = target.with_name(target.name + ".part")
         shutil.rmtree(partial, ignore_errors=True)
         partial.mkdir(parents=True)
-        archive = subprocess.run(["git", "archive", commit, "toolkit"], cwd=ROOT, capture_output=True,
+        archive = subprocess.run(["git", "archive", commit, *PARTS], cwd=ROOT, capture_output=True,
                                  check=True).stdout
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
             tar.extractall(partial, filter="data")
@@ -51,5 +53,13 @@ def compile_toolkit(tree: Path = ROOT) -> None:
 
 
 def env(tree: Path = ROOT) -> dict[str, str]:
-    """The environment of a child process that runs the toolkit of `tree`."""
-    return {**os.environ, "PYTHONPATH": str(tree)}
+    """The environment of a child process that runs the toolkit of `tree`.
+
+    PYTHONSAFEPATH keeps `python -m` from putting the working directory first on `sys.path`: run from
+    this checkout, a baseline would otherwise import this checkout's toolkit, not its own."""
+    environment = {**os.environ, "PYTHONPATH": str(tree), "PYTHONSAFEPATH": "1"}
+    found = subprocess.run([sys.executable, "-c", "import toolkit; print(toolkit.__file__)"], env=environment,
+                           capture_output=True, text=True, check=True).stdout.strip()
+    if Path(found).resolve() != (tree / "toolkit" / "__init__.py").resolve():
+        raise SystemExit(f"with PYTHONPATH={tree} the toolkit comes from {found}")
+    return environment

@@ -117,7 +117,7 @@ def main() -> None:
         for label in commands(sys.executable):
             for side, (python, environment) in sides.items():
                 runs[label, side].append(timed(commands(python)[label], environment))
-        runs["duckdb, the same query (1,000 lines)", "this"].append(timed(duck, env()))
+        runs["duckdb, the same query (1,000 lines)", "this"].append(timed(duck, sides["this"][1]))
     print(f"median of {args.repeat} interleaved runs, s (min, max)" + (f"; baseline {args.baseline}"
                                                                        if args.baseline else ""))
     for label in [*commands(sys.executable), "duckdb, the same query (1,000 lines)"]:
