@@ -3,6 +3,7 @@ CPython) and tests/test_pyodide.py (main.py in Pyodide)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from typing import Any
 
@@ -21,12 +22,22 @@ POOLS: dict[str, list[Any]] = {
     "begroting": [1_000_000, "1.000.000", 0.01], "zvw_aandeel": [None, 0.85, "85%", 1],
     "plafond": [1_200_000, "1.200.000", 900_000.5], "eigen": [5200, "5.200", 0], "volle_dochter": [300, 0],
     "zzp": [2500, 2600, "2.500"], "onderaannemers": [3000, 0],
+    # The calendar: names of events (as typed, and wrong), dates as text, as an Excel serial and as junk.
+    "naam": ["bezwaar", "tekenen", "Volgverzoek", " kwaliteit ", "antwoord_verzoek", "bezwaren", 3],
+    "datum": ["30-09-2027", "23-12-2026", 46295.0, "2027-04-26", "1 november 2026", "31-02-2027", 46295.5,
+              "1-1-2010"],
+    "n": [0, 1, 5, 10, "10", 10.0, 2.5, "tien"],
 }
 RANGES = {
     "postcodes": ["5611", "5612 AB", 5613.0, "1234", None, "5611ab"], "clienten": [4, 1, 2.0, "3", 0, None],
     "uren": [3000, 2080, 100.25, None, "1.000"], "productie": [110_000, "100.000", 95_000.5],
     "vorig_jaar": [90_000, 100_000, "120.000"],
 }
+
+
+def plain(result: Any) -> Any:
+    """A function's answer as JSON carries it: a date (CZ_TERMIJN, WERKDAGEN_NA) as {"date": "2026-11-01"}."""
+    return {"date": result.isoformat()} if isinstance(result, dt.date) else result
 
 
 def value(rng: random.Random, name: str, ranged: bool, junk: float = 0.08) -> Any:

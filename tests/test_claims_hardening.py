@@ -19,7 +19,8 @@ from conftest import HEADER, ROOT, write_lines
 from test_bad_input import run_cli
 
 from toolkit import InputError, ratio_from_claims
-from toolkit.tabular import MAX_FIELD_CHARS, XlsxLimits, check_xlsx, sniff_csv
+from toolkit.tabular import MAX_FIELD_CHARS, sniff_csv
+from toolkit.xlsx import XlsxLimits, check_xlsx
 
 # --------------------------------------------------------------------------- CSV
 
@@ -217,7 +218,7 @@ before = peak()
 sheet = CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_index(0)
 assert sheet.height > 0
 taken = peak() - before
-from toolkit.tabular import check_xlsx
+from toolkit.xlsx import check_xlsx
 print(check_xlsx(Path(sys.argv[1])).memory_bytes, taken)
 """
 

@@ -315,7 +315,7 @@ def test_typer_panels_are_dutch_whoever_imports_them_first() -> None:
 
 # --- the command line for Dutch users (issue 18, item 8) ---------------------------------------------------
 
-COMMANDS = ("ratio", "plafond", "fill", "describe", "demo", "check", "sjablonen", "parameters")
+COMMANDS = ("ratio", "plafond", "kalender", "fill", "describe", "demo", "check", "sjablonen", "parameters")
 
 
 def test_every_help_fits_80_columns_in_dutch_words_with_an_example(tmp_path: Path) -> None:

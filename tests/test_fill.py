@@ -20,10 +20,12 @@ from openpyxl import load_workbook
 
 from toolkit import InputError
 from toolkit.errors import InputErrors
-from toolkit.workbook.check import check_workbook, normalise_formula
-from toolkit.workbook.fill import TemplateFile, fill, safe_file_name
+from toolkit.workbook.check import check_workbook
+from toolkit.workbook.equivalence import same_formula
+from toolkit.workbook.fill import fill, safe_file_name
 from toolkit.workbook.specs import SPECS
 from toolkit.workbook.summary import csv_safe
+from toolkit.workbook.template_file import TemplateFile
 
 INJECTIONS = ['=HYPERLINK("http://example.invalid","klik")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3",
               "=1+1"]
@@ -411,10 +413,14 @@ def _part_of(archive: zipfile.ZipFile, sheet: str) -> str:
     return target.lstrip("/")
 
 
-def test_formula_normalisation_ignores_how_programs_save() -> None:
-    assert normalise_formula('=IF(a=TRUE(), "x y", $B$4)') == normalise_formula('=if(A=TRUE,"x y",B4)')
-    assert normalise_formula('=IF(A,"x y")') != normalise_formula('=IF(A,"xy")')
-    assert normalise_formula("=_xlfn.STDEV.S(A1)") == normalise_formula("=STDEV.S(A1)")
+def test_formula_comparison_ignores_only_how_programs_save() -> None:
+    assert same_formula('=IF(a=TRUE, "x y", $B$4)', '=if(A=TRUE(),"x y",$B$4)')
+    assert same_formula("='Invoer'!$B$4*1E-9", "=Invoer!$B$4*0.000000001")
+    assert not same_formula('=IF(A,"x y")', '=IF(A,"xy")')
+    assert not same_formula("=$B$4", "=B4")
+    assert same_formula("=STDEV.S(A1)", "=_xlfn.STDEV.S(A1)")
+    assert not same_formula("=calc_fout", "=_xlfn.calc_fout")  # a reader sees #NAAM?
+    assert not same_formula("=in_plafond", "=ın_plafond")  # a dotless ı is no i
 
 
 def test_atomic_write_without_hard_links(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

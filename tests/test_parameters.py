@@ -23,6 +23,19 @@ def test_every_parameter_has_a_source_per_year() -> None:
             assert dated.source.document and dated.source.section
 
 
+def test_every_parameter_has_a_plausible_range_and_the_bundled_values_lie_inside() -> None:
+    """data/ranges.yaml bounds what an overlay may set; the bundled values must themselves lie inside
+    (a range too narrow for the policy would refuse next year's overlay)."""
+    from toolkit.parameters.ranges import check_range, value_ranges
+
+    ranges = value_ranges()
+    parameters = list(all_parameters())
+    assert {(p.topic, p.name) for p in parameters if p.type != "text"} == set(ranges)  # a text has no range
+    for parameter in parameters:
+        for year, dated in parameter.values.items():
+            check_range(f"{parameter.topic}.{parameter.name}", parameter.topic, parameter, year, dated.value)
+
+
 def _headings(path: Path) -> list[tuple[str, str]]:
     """The numbered headings of a seed text, as (number, title): ("2.3.2", "Toegankelijkheid van zorg")."""
     found = (re.match(r"\s*(\d+(?:\.\d+)+)\s+(\S.*)", line) for line in path.read_text(encoding="utf-8").splitlines())

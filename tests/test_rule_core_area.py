@@ -105,7 +105,7 @@ def test_the_share_at_the_boundary() -> None:
     at = assess_core_area_share(50, 100, year=2027)
     below = assess_core_area_share(Decimal("4999.99"), Decimal("10000.00"), measure="bedrag", year=2027)
     assert at.share_inside == Decimal("0.5") and not at.majority_outside
-    assert below.majority_outside and "50 %" in below.reason and "in euro" in below.reason
+    assert below.majority_outside and "49,9 %" in below.reason and "in euro" in below.reason  # never 50 %
     nothing = assess_core_area_share(0, 0)
     assert nothing.share_inside is None and not nothing.majority_outside
 
@@ -156,6 +156,10 @@ def plain_shares(rows: list[dict[str, str]], areas: set[int], *, amounts: bool) 
         result[row["zorgaanbieder"]][1] += care
         if int(row["postcode"][:4]) in areas:
             result[row["zorgaanbieder"]][0] += care
+    if amounts:  # euros inside or outside below nothing (credit lines): that provider is counted in lines
+        lines = plain_shares(rows, areas, amounts=False)
+        return {name: (inside, total) if inside >= 0 and total - inside >= 0 and total > 0 else lines[name]
+                for name, (inside, total) in result.items()}
     return {name: (inside, total) for name, (inside, total) in result.items()}
 
 
@@ -170,7 +174,7 @@ def test_every_providers_share_matches_a_plain_model(tmp_path: Path, seed: int, 
     assert set(report.providers) == set(expected)
     for name, (inside, total) in expected.items():
         found = report.providers[name]
-        assert found.measure == ("bedrag" if amounts else "regels")
+        assert found.measure == ("bedrag" if amounts and not found.note else "regels")
         assert (found.inside, found.total) == (inside, total)
         assert found.majority_outside == (total > 0 and inside / total < Decimal("0.5"))
     pooled_inside = sum(i for i, _ in expected.values())
@@ -204,6 +208,74 @@ def test_the_ratio_is_exempt_where_most_care_is_outside_and_narrowed_on_request(
         assert (report.clients, report.areas) == (only.providers[name].clients, only.providers[name].areas)
 
 
+def test_the_list_refuses_what_would_silently_drop_an_area(tmp_path: Path) -> None:
+    # openpyxl saves a formula without its result: read as empty, the area would be dropped without a word.
+    formulas = Workbook()
+    formulas.active.append(["postcode"])
+    formulas.active.append(['=HYPERLINK("http://example.invalid","4811")'])
+    formulas.active.append([4812])
+    formulas.save(tmp_path / "formule.xlsx")
+    two = Workbook()
+    two.active.append(["PC4", "Postcode"])
+    two.active.append(["4811", "4812"])
+    two.save(tmp_path / "twee.xlsx")
+    (tmp_path / "unicode.txt").write_bytes("4811\r\n4812\r\n".encode("utf-16"))
+    rows = Workbook(write_only=True)
+    sheet = rows.create_sheet()
+    for _ in range(100_001):
+        sheet.append([4811])
+    rows.save(tmp_path / "lang.xlsx")
+    cases = [("formule.xlsx", "cel A2 heeft een formule zonder opgeslagen uitkomst"),
+             ("twee.xlsx", "twee kolommen voor het kernwerkgebied \\('PC4' en 'Postcode'\\)"),
+             ("unicode.txt", "UTF-16"), ("lang.xlsx", "100.001 rijen; hoogstens 100.000")]
+    for name, message in cases:
+        with pytest.raises(InputError, match=message):
+            read_core_areas(tmp_path / name)
+
+
+def test_comment_lines_and_a_plain_python_list(tmp_path: Path) -> None:
+    (tmp_path / "kwg.txt").write_text("# kernwerkgebied Breda\n4811\n  # en Tilburg\n5011-5012\n", encoding="utf-8")
+    assert read_core_areas(tmp_path / "kwg.txt").pc4 == frozenset({4811, 5011, 5012})
+    write_claims(tmp_path / "d.csv", random.Random(5), amounts=True)
+    from_list = core_area_share_from_claims(tmp_path / "d.csv", ["4811", 5011, "5012"], year=2027)
+    from_file = core_area_share_from_claims(tmp_path / "d.csv", tmp_path / "kwg.txt", year=2027)
+    assert from_list == from_file
+    with pytest.raises(InputError, match="regel 2: 'Breda' is geen PC4"):
+        core_area_share_from_claims(tmp_path / "d.csv", ["4811", "Breda"], year=2027)
+    with pytest.raises(InputError, match="geen kernwerkgebied"):
+        core_area_share_from_claims(tmp_path / "d.csv", 4811, year=2027)
+
+
+def _claims(path: Path, lines: list[tuple[str, str, str, str]]) -> None:
+    """(provider, client, postcode, amount) lines of CZ group in 2025."""
+    text = "Zorgaanbieder;Cliëntnummer;Postcode cliënt;UZOVI-code;Begindatum prestatie;Declaratiebedrag\r\n"
+    path.write_text(text + "".join(f"{p};{c};{pc};9664;03-02-2025;{a}\r\n" for p, c, pc, a in lines),
+                    encoding="utf-8")
+
+
+def test_a_line_without_an_amount_counts_for_the_ratio_and_the_share_in_lines(tmp_path: Path) -> None:
+    _claims(tmp_path / "d.csv", [("1", "K1", "4811", "100,00"), ("1", "K2", "4812", ""), ("1", "K3", "9711", "50,00"),
+                                 ("1", "K4", "9712", "onbekend")])
+    plain = ratio_from_claims(tmp_path / "d.csv", year=2027)
+    for skip_invalid in (False, True):
+        with_list = ratio_from_claims(tmp_path / "d.csv", year=2027, core_areas=["4811", "4812"],
+                                      skip_invalid=skip_invalid)
+        assert (with_list.clients, with_list.areas) == (plain.clients, plain.areas) == (4, 4)
+        share = with_list.providers["1"].core_area
+        assert share is not None and share.measure == "regels" and share.share_inside == Decimal("0.5")
+        assert "2 regels zonder (leesbaar) bedrag" in share.note and share.note in share.reason
+
+
+def test_credit_lines_larger_than_the_care_make_the_share_one_of_lines(tmp_path: Path) -> None:
+    _claims(tmp_path / "d.csv", [("1", "K1", "4811", "100,00"), ("1", "K2", "9711", "-100,00"),
+                                 ("1", "K3", "9712", "40,00"), ("2", "K5", "4811", "300,00"),
+                                 ("2", "K6", "9711", "-100,00"), ("2", "K7", "9711", "300,00")])
+    report = core_area_share_from_claims(tmp_path / "d.csv", ["4811"], year=2027)
+    first, second = report.providers["1"], report.providers["2"]
+    assert first.measure == "regels" and first.share_inside == Decimal(1) / Decimal(3) and "creditregels" in first.note
+    assert second.measure == "bedrag" and second.share_inside == Decimal("0.6") and not second.note
+
+
 def test_a_year_without_core_area_data_is_refused_before_reading(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"kernwerkgebied .*beleidsjaar 2026"):
         ratio_from_claims(tmp_path / "bestaat-niet.csv", year=2026, core_areas=parse_core_areas(numbered("5611")))
@@ -230,6 +302,13 @@ def test_the_command_shows_the_share_at_80_columns_and_in_json(tmp_path: Path) -
                                  cwd=tmp_path).stdout)
     assert all(set(p["core_area"]) >= {"share_inside", "measure", "majority_outside"} for p in data)
     assert all(p["exemption"] == "buiten_kernwerkgebied" for p in data if p["core_area"]["majority_outside"])
+    assert not any(p["only_core_areas"] for p in data)
+    narrowed = zorginkoop("ratio", "d.csv", "--year", "2027", "--kernwerkgebied", "kwg.txt", "--alleen-kernwerkgebied",
+                          cwd=tmp_path)
+    assert "alleen kernwerkgebied" in " ".join(narrowed.stdout.split("Zorgaanbieder")[0].split())
+    assert all(p["only_core_areas"] for p in json.loads(zorginkoop(
+        "ratio", "d.csv", "--year", "2027", "--kernwerkgebied", "kwg.txt", "--alleen-kernwerkgebied", "--json",
+        cwd=tmp_path).stdout))
     written = zorginkoop("ratio", "d.csv", "--year", "2027", "--kernwerkgebied", "kwg.txt", "--rapport", "r.xlsx",
                          cwd=tmp_path)
     assert written.returncode == 0, written.stderr

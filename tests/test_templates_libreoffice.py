@@ -21,8 +21,9 @@ from libreoffice import recalculate, soffice, typed_into
 from python_calamine import CalamineWorkbook
 
 from toolkit.workbook.check import check_workbook
-from toolkit.workbook.fill import TemplateFile, fill
+from toolkit.workbook.fill import fill
 from toolkit.workbook.specs import SPECS
+from toolkit.workbook.template_file import TemplateFile
 
 CASES = 200
 

@@ -44,6 +44,8 @@ EXPECTED = {  # INTERFACES.md, "Excel functions"
                             "plafondvrij",
                             "vorig_jaar", "methode", "jaar"],
     "CZ_EIGEN_LEVERING": ["eigen", "volle_dochter", "zzp", "onderaannemers"],
+    "CZ_TERMIJN": ["naam", "jaar"],
+    "WERKDAGEN_NA": ["datum", "n"],
 }
 
 

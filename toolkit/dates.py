@@ -2,7 +2,7 @@
 a typed date (`read_date`: 15-01-2027, 15-1-2027, 15/01/2027, 2027-01-15, 15 januari 2027, a date cell, an
 Excel serial number).
 
-One list of month names for every surface: messages, help texts, template labels and formulas, reports.
+One list of month and weekday names for every surface: messages, help texts, template labels and formulas, reports.
 """
 
 from __future__ import annotations
@@ -16,9 +16,17 @@ MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augus
           "november", "december")
 
 
+WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+
+
 def month_name(month: int) -> str:
     """1 -> "januari"."""
     return MONTHS[month - 1]
+
+
+def weekday_name(day: dt.date) -> str:
+    """"zondag" for a Sunday."""
+    return WEEKDAYS[day.weekday()]
 
 
 def day_month(day: dt.date) -> str:
@@ -95,5 +103,5 @@ def years_listed(years: tuple[int, ...]) -> str:
     return ", ".join(map(str, years))
 
 
-__all__ = ["EXCEL_EPOCH", "MONTHS", "day_month", "dutch_date", "excel_serial", "month_name", "read_date",
-           "years_listed"]
+__all__ = ["EXCEL_EPOCH", "MONTHS", "WEEKDAYS", "day_month", "dutch_date", "excel_serial", "month_name", "read_date",
+           "weekday_name", "years_listed"]

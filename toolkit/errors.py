@@ -7,6 +7,7 @@ Dutch message instead of a traceback. Messages are in Dutch because spreadsheet 
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
@@ -110,3 +111,56 @@ def show_value(value: object, limit: int = 40) -> str:
     if len(text) > limit:
         text = f"{text[:limit]}… ({len(text)} tekens)"
     return f"'{text}'"
+
+
+# What the operating system says, in the words a Dutch user reads: the one table for every message
+# that ends in a system error (reading, writing, locking). An errno not listed here is named by its
+# code, never by the English text of the C library ("File exists", "No such file or directory").
+_REASON_BY_NAME = {
+    "ENOENT": "bestand of map bestaat niet",
+    "EEXIST": "er staat al een bestand of map met die naam",
+    "ENOTDIR": "een deel van het pad is een bestand, geen map",
+    "EISDIR": "het pad is een map, geen bestand",
+    "EACCES": "geen toegang (rechten)",
+    "EPERM": "niet toegestaan (rechten)",
+    "EROFS": "de schijf is alleen-lezen",
+    "ENOSPC": "de schijf is vol",
+    "EDQUOT": "het schijfquotum is op",
+    "EFBIG": "het bestand wordt groter dan toegestaan",
+    "ENAMETOOLONG": "de bestandsnaam is te lang",
+    "ELOOP": "het pad is een snelkoppeling (symlink) of een kringloop van snelkoppelingen",
+    "EBUSY": "het bestand is in gebruik",
+    "ETXTBSY": "het bestand is in gebruik",
+    "EMFILE": "te veel open bestanden",
+    "ENFILE": "te veel open bestanden",
+    "ENOTEMPTY": "de map is niet leeg",
+    "EXDEV": "de bestanden staan op verschillende schijven",
+    "EINVAL": "ongeldige naam of bewerking voor dit bestandssysteem",
+    "EIO": "lees- of schrijffout van de schijf",
+    "ENOMEM": "onvoldoende geheugen",
+    "ESTALE": "de netwerkschijf is niet meer bereikbaar",
+    "ETIMEDOUT": "de netwerkschijf reageert niet",
+}
+SYSTEM_REASONS = {getattr(errno, name): text for name, text in _REASON_BY_NAME.items() if hasattr(errno, name)}
+_WINDOWS_REASONS = {32: "het bestand is geopend in een ander programma (bijvoorbeeld Excel)",
+                    33: "het bestand is geopend in een ander programma (bijvoorbeeld Excel)"}
+
+
+def system_reason(err: OSError) -> str:
+    """Why the operating system refused, in Dutch: "de schijf is vol", "bestand of map bestaat niet"."""
+    windows = _WINDOWS_REASONS.get(getattr(err, "winerror", None) or 0)
+    if windows:
+        return windows
+    code = err.errno or 0
+    if code in SYSTEM_REASONS:
+        return SYSTEM_REASONS[code]
+    return f"systeemfout {errno.errorcode.get(code, code)}" if code else f"systeemfout ({type(err).__name__})"
+
+
+def reason(exc: BaseException, limit: int = 200) -> str:
+    """Why reading or writing failed, for the end of a Dutch message: a system error in Dutch words
+    (`system_reason`), any other (a library's own message about a broken file) cut to `limit`."""
+    if isinstance(exc, OSError):
+        return system_reason(exc)
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= limit else text[:limit] + "…"

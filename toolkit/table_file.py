@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
+from .errors import InputError, system_reason
 
 
 def table_error(path: Path, message: str, **details: Any) -> InputError:
@@ -19,22 +21,65 @@ def table_error(path: Path, message: str, **details: Any) -> InputError:
                       file=str(path), **details)
 
 
-def read_table(path: Path, *, max_bytes: int, what: str) -> list[list[Any]]:
+# Cells of a small table's first sheet: a formula whose workbook was saved without its result (by a script,
+# not by Excel or LibreOffice) reads as empty, and an empty cell would silently drop a row.
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
+_FORMULA = re.compile(rb"<(?:\w+:)?f\b")
+_VALUE = re.compile(rb"<(?:\w+:)?v\b[^>]*>[^<]")  # a cached result: a <v> with text in it
+_TEXT_RESULT = re.compile(rb'\bt="str"')  # a text formula's result may be the empty text
+
+
+def _small_table_limits(max_bytes: int, rows: int | None) -> Any:
+    from .xlsx import XLSX_LIMITS  # start-up: only when such a file is read
+
+    # A table of at most `max_bytes` inflates to at most 16 times that (64 MiB for a 4 MB kernwerkgebied):
+    # a 700 kB zip of ten million empty rows is refused before anything is parsed.
+    inflated = 16 * max_bytes
+    return replace(XLSX_LIMITS, part_bytes=min(XLSX_LIMITS.part_bytes, inflated),
+                   total_bytes=min(XLSX_LIMITS.total_bytes, 2 * inflated),
+                   memory_bytes=min(XLSX_LIMITS.memory_bytes, inflated), rows=rows)
+
+
+def _refuse_formulas_without_value(path: Path, part: str) -> None:
+    import zipfile  # start-up: only when such a file is read
+
+    with zipfile.ZipFile(path) as archive:
+        xml = archive.read(part)  # inflated size checked by check_xlsx
+    for cell in _CELL.finditer(xml):
+        body = cell.group(2) or b""
+        if _FORMULA.search(body) and not _VALUE.search(body) and not (_TEXT_RESULT.search(cell.group(1))
+                                                                        and b"<v" in body):
+            ref = _REF.search(cell.group(1))
+            where = f"cel {ref.group(1).decode()}" if ref else "een cel"
+            raise table_error(path, f"{where} heeft een formule zonder opgeslagen uitkomst; open het bestand in Excel "
+                                    "of LibreOffice en sla het opnieuw op, of typ de waarde zelf",
+                              value=ref.group(1).decode() if ref else None)
+
+
+def read_table(path: Path, *, max_bytes: int, what: str, max_rows: int | None = None) -> list[list[Any]]:
     """Every row of the file as a list of cells (text for CSV, typed values for xlsx). `what` names the kind
-    of file in messages ("invoerbestand"); a file larger than `max_bytes` is refused before it is read."""
-    from .tabular import MAX_FIELD_CHARS, open_xlsx_sheet, sniff_csv  # start-up: only when such a file is read
+    of file in messages ("invoerbestand"); a file larger than `max_bytes` is refused before it is read, one
+    of more than `max_rows` rows (every row is kept) as soon as that shows: from the sheet's extent before
+    calamine reads an xlsx, while reading a CSV."""
+    # Start-up: the readers only when such a file is read.
+    from .tabular import MAX_FIELD_CHARS, sniff_csv
+    from .xlsx import check_xlsx, open_xlsx_sheet
 
     if not path.is_file():
         raise table_error(path, f"{what} bestaat niet")
     try:
         size = path.stat().st_size
     except OSError as err:
-        raise table_error(path, f"niet te lezen ({err.strerror})") from None
+        raise table_error(path, f"niet te lezen ({system_reason(err)})") from None
     if size > max_bytes:
         raise table_error(path, f"te groot voor een {what} ({size // (1 << 20)} MB; hoogstens {max_bytes >> 20} MB)")
     suffix = path.suffix.lower()
     if suffix in {".xlsx", ".xlsm"}:
-        sheet = open_xlsx_sheet(path)
+        limits = _small_table_limits(max_bytes, max_rows)
+        check = check_xlsx(path, limits)
+        _refuse_formulas_without_value(path, check.sheet)
+        sheet = open_xlsx_sheet(path, limits)
         return [list(r) for r in sheet.to_python(skip_empty_area=False)]
     if suffix not in {".csv", ".txt"}:
         raise table_error(path, f"onbekend soort {what} (verwacht .csv, .txt of .xlsx)")
@@ -50,6 +95,9 @@ def read_table(path: Path, *, max_bytes: int, what: str) -> list[list[Any]]:
         csv.field_size_limit(MAX_FIELD_CHARS)
         for line in reader:
             table.append(line)
+            if max_rows is not None and len(table) > max_rows:
+                raise table_error(path, f"meer dan {max_rows:,} rijen; hoogstens {max_rows:,} rijen worden "
+                                        "gelezen. Splits het bestand".replace(",", "."), row=reader.line_num)
     except csv.Error as err:
         longest = f"{MAX_FIELD_CHARS:,}".replace(",", ".")
         why = f"heeft een veld langer dan {longest} tekens" if "field larger" in str(err) else \

@@ -26,6 +26,7 @@ Why the shape is unusual:
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -176,9 +177,13 @@ _READINGS: dict[str, Callable[[object, Argument], Any]] = {
 
 
 def _cell_result(result: Any) -> Any:
-    """What a rule gives, as the cell shows it: numbers as Excel numbers, an ExcelError as its Dutch code."""
+    """What a rule gives, as the cell shows it: numbers as Excel numbers, an ExcelError as its Dutch code, a date
+    as a `datetime.date`: classic xlwings passes that to Excel as a date value, xlwings Lite as the date's serial
+    number with the workbook's date format (a "FormattedNumber"), so both show a date, not a bare number."""
     if isinstance(result, ExcelError):
         return f"{_ERROR_CODES[result.kind]} {result.reason}"
+    if isinstance(result, dt.date):
+        return result.date() if isinstance(result, dt.datetime) else result
     if isinstance(result, bool | str) or (isinstance(result, int) and abs(result) < 2**53):
         return result
     return _excel_number(result)

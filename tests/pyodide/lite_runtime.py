@@ -20,6 +20,7 @@ import os
 os.environ["XLWINGS_ON_SERVER"] = "true"
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
+import datetime
 import functools
 import importlib.metadata
 import importlib.util
@@ -33,9 +34,16 @@ import xlwings.server
 _module: types.ModuleType | None = None
 
 
+def _plain(value: object) -> object:
+    # A date (what CZ_TERMIJN returns before xlwings converts it) as tests/lite_calls.py `plain` writes it;
+    # anything else that is not plain JSON (a JsNull that leaked through, a Decimal) is shown, not hidden.
+    if isinstance(value, datetime.date):
+        return {"date": value.isoformat()}
+    return {"not_json": f"{type(value).__module__}.{type(value).__name__}: {value!r}"}
+
+
 def _json(value: object) -> str:
-    # Anything that is not plain JSON (a JsNull that leaked through, a Decimal) is shown, not hidden.
-    return json.dumps(value, default=lambda o: {"not_json": f"{type(o).__module__}.{type(o).__name__}: {o!r}"})
+    return json.dumps(value, default=_plain)
 
 
 def load_main(source: str) -> str:

@@ -2,8 +2,11 @@
 gives (`read_core_areas`), over the claim lines rule 1 counts (CZ group, the claims year, no kindzorg).
 
 Source: CZ groep, Zorginkoopbeleid wijkverpleging 2027, bijlage 1, § 1.1 Minimumeisen. The care is measured
-in euros when every claim line has an amount (column `amount`, `bedrag`, `declaratiebedrag`), else in claim
-lines; the report says which. `ratio_from_claims(..., core_areas=...)` reads the same lines in the same run
+in euros when every counted claim line has a readable amount (column `amount`, `bedrag`, `declaratiebedrag`),
+else in claim lines; a line without an amount is still a line of rule 1 (the ratio never needs the amount).
+A provider whose euros inside or outside add up to less than nothing (credit lines larger than the care they
+correct) is measured in lines too: a share of euros is only a share when both parts are care. The report says
+which measure and why. `ratio_from_claims(..., core_areas=...)` reads the same lines in the same run
 and applies the ratio's exemption `buiten_kernwerkgebied` where most care is outside.
 """
 
@@ -11,7 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
@@ -23,12 +26,12 @@ import pyarrow as pa
 from ..columns import header_key
 from ..errors import InputError, show_value
 from ..parameters import load_topic
-from ..rules.core_area import CoreAreas, CoreAreaShare, assess_core_area_share, parse_core_areas
+from ..rules.core_area import MAX_LINES, CoreAreas, CoreAreaShare, assess_core_area_share, parse_core_areas
 from ..rules.ratio import ratio_policy
 from ..table_file import read_table, table_error
 from . import read
 from .amounts import AmountReader, Amounts
-from .claimset import check_claims_year, check_repeats, policy_year_of_claims, repeated_lines
+from .claimset import check_claims_year, check_repeats, lines_text, policy_year_of_claims, repeated_lines
 from .lines import FIELDS, INVALID, KINDZORG, OTHER_INSURER, OTHER_YEAR, PC4_KEY, REASON_KEYS, USED, Checked, Reduction
 from .memory import release_memory
 from .report import share_dict
@@ -44,31 +47,51 @@ LIST_HEADERS = tuple(header_key(h) for h in ("pc4", "postcode", "postcodes", "po
 
 def read_core_areas(path: Path) -> CoreAreas:
     """The kernwerkgebied from a file: a PC4 or a range such as 4800-4899 per line (a .txt or a one-column
-    .csv or .xlsx), or a column named postcode or pc4 among others. InputError naming the line and value."""
-    table = read_table(Path(path), max_bytes=MAX_LIST_BYTES, what="kernwerkgebied")
-    rows = [row for row in table if any(c is not None and str(c).strip() for c in row)]
-    if not rows:
-        raise table_error(Path(path), "het bestand is leeg (verwacht een PC4 of een bereik als 4800-4899 per regel)",
+    .csv or .xlsx), or a column named postcode or pc4 among others; a line starting with # is a comment.
+    InputError naming the line and value."""
+    path = Path(path)
+    table = [[None if _comment(cell) else cell for cell in row]
+             for row in read_table(path, max_bytes=MAX_LIST_BYTES, what="kernwerkgebied", max_rows=MAX_LINES)]
+    filled = [(number, row) for number, row in enumerate(table, start=1)
+              if any(c is not None and str(c).strip() for c in row)]
+    if not filled:
+        raise table_error(path, "het bestand is leeg (verwacht een PC4 of een bereik als 4800-4899 per regel)",
                           field="core_areas")
-    keys = [None if cell is None else header_key(cell) for cell in rows[0]]
-    named = [keys.index(name) for name in LIST_HEADERS if name in keys]
-    widths = {sum(1 for c in row if c is not None and str(c).strip()) for row in rows}
+    header_line, header = filled[0]
+    keys = [None if cell is None else header_key(cell) for cell in header]
+    named = [i for i, key in enumerate(keys) if key in LIST_HEADERS]
+    widths = {sum(1 for c in row if c is not None and str(c).strip()) for _, row in filled}
+    if len(named) > 1:  # as claim files: two columns for one thing is a choice the user makes, not the toolkit
+        shown = " en ".join(f"'{header[i]}'" for i in named)
+        raise table_error(path, f"kopregel: twee kolommen voor het kernwerkgebied ({shown}); laat er één staan",
+                          field="core_areas")
     if named:
-        column, first = named[0], 1
+        column = named[0]
     elif widths == {1}:
-        column, first = next(i for i, c in enumerate(rows[0]) if c is not None and str(c).strip()), 0
+        column, header_line = next(i for i, c in enumerate(header) if c is not None and str(c).strip()), 0
     else:
-        raise table_error(Path(path), "geen kolom postcode of pc4 (een lijst met één kolom mag zonder kopregel)",
+        raise table_error(path, "geen kolom postcode of pc4 (een lijst met één kolom mag zonder kopregel)",
                           field="core_areas")
-    numbered = []
-    for number, row in enumerate(table, start=1):
-        cell = row[column] if column < len(row) else None
-        numbered.append((number, cell))
-    if first:  # the header line itself is not an area
-        header_line = next(n for n, row in enumerate(table, start=1) if any(c is not None and str(c).strip()
-                                                                             for c in row))
-        numbered = [(n, c) for n, c in numbered if n != header_line]
+    numbered = [(number, row[column] if column < len(row) else None)
+                for number, row in enumerate(table, start=1) if number != header_line]
     return parse_core_areas(numbered, where=str(path))
+
+
+def _comment(cell: object) -> bool:
+    return isinstance(cell, str) and cell.lstrip().startswith("#")
+
+
+def core_areas_of(value: CoreAreas | str | Path | Iterable[object]) -> CoreAreas:
+    """What a caller gives as the kernwerkgebied: a `CoreAreas`, a file (`read_core_areas`) or the PC4s and
+    ranges themselves (`["5611", "4800-4899"]`, numbered from 1 in messages)."""
+    if isinstance(value, CoreAreas):
+        return value
+    if isinstance(value, str | Path):
+        return read_core_areas(Path(value))
+    if isinstance(value, Iterable) and not isinstance(value, bytes | Mapping):
+        return parse_core_areas(list(enumerate(value, start=1)), where="kernwerkgebied")
+    raise InputError(f"core_areas: {show_value(value)} is geen kernwerkgebied (verwacht een bestand of een lijst "
+                     "van PC4's en bereiken)", field="core_areas", value=value)
 
 
 def check_core_area_year(year: int) -> None:
@@ -88,6 +111,7 @@ class AreaSums:
     lines: np.ndarray
     cents: list[int] | None  # Python ints: no overflow; None when the batch has no amount column
     exact: list[tuple[int, Decimal]]  # (key, value) of amounts that are not whole cents
+    without_amount: int = 0  # counted lines whose amount is empty or unreadable
 
 
 class CoreAreaReduction(Reduction):
@@ -109,12 +133,10 @@ class CoreAreaReduction(Reduction):
         return self.amounts.reason(value)
 
     def check(self, batch: pa.RecordBatch) -> list[tuple[str, np.ndarray]]:
-        if "amount" not in batch.schema.names:
-            self._local.amounts = None
-            return []
-        amounts = self.amounts.read(batch.column("amount"))
-        self._local.amounts = amounts
-        return [("amount", ~amounts.valid)]
+        # An empty or unreadable amount does not make the line invalid: rule 1 counts it all the same, and
+        # the share falls back to counting lines (AreaTotals.measure).
+        self._local.amounts = self.amounts.read(batch.column("amount")) if "amount" in batch.schema.names else None
+        return []
 
     def reduce(self, batch: pa.RecordBatch, checked: Checked) -> tuple[BatchTriples | None, AreaSums]:
         amounts: Amounts | None = self._local.amounts
@@ -124,14 +146,16 @@ class CoreAreaReduction(Reduction):
         lines = np.bincount(local, minlength=len(keys)).astype(np.int64)
         cents: list[int] | None = None
         exact: list[tuple[int, Decimal]] = []
+        without_amount = 0
         if amounts is not None:
+            without_amount = int(np.count_nonzero(~amounts.valid[used]))
             sums = np.zeros(len(keys), object)
             np.add.at(sums, local, amounts.cents[used].astype(object))
             cents = [int(c) for c in sums]
             position = {int(row): i for i, row in enumerate(used.tolist())}
             exact = [(int(keys[local[position[row]]]), value) for row, value in amounts.exact.items()
                      if row in position]
-        sums_of_batch = AreaSums(keys, lines, cents, exact)
+        sums_of_batch = AreaSums(keys, lines, cents, exact, without_amount)
         return (self._ratio.reduce(batch, checked) if self._ratio else None), sums_of_batch
 
 
@@ -143,10 +167,12 @@ class AreaTotals:
         self.cents: dict[int, int] = {}
         self.exact: dict[int, Decimal] = {}
         self.all_amounts = True  # every batch had an amount column
+        self.without_amount = 0  # counted lines with an empty or unreadable amount
 
     def add(self, sums: AreaSums) -> None:
         for key, lines in zip(sums.keys.tolist(), sums.lines.tolist(), strict=True):
             self.lines[key] = self.lines.get(key, 0) + lines
+        self.without_amount += sums.without_amount
         if sums.cents is None:
             self.all_amounts = False
             return
@@ -157,24 +183,40 @@ class AreaTotals:
 
     @property
     def measure(self) -> str:
-        return "bedrag" if self.all_amounts and self.lines else "regels"
+        """Euros when every counted line has a readable amount, else claim lines."""
+        return "bedrag" if self.all_amounts and self.without_amount == 0 and self.lines else "regels"
 
     def share(self, provider_ids: list[int], areas: CoreAreas, year: int) -> CoreAreaShare:
-        """The share inside for the providers `provider_ids` together."""
+        """The share inside for the providers `provider_ids` together, in the claim set's measure; in lines
+        where their euros inside or outside add up to less than nothing (see the module's docstring)."""
         wanted = set(provider_ids)
+        keys = [key for key in self.lines if key // PC4_KEY in wanted]
+        if self.measure == "regels":
+            note = "" if not self.without_amount else (
+                f"geteld in declaratieregels: {lines_text(self.without_amount)} zonder (leesbaar) bedrag")
+            return _noted(self._assess(keys, areas, year, "regels"), note)
+        euros = self._assess(keys, areas, year, "bedrag")
+        if euros.inside >= 0 and euros.total - euros.inside >= 0 and (euros.total > 0 or not keys):
+            return euros
+        return _noted(self._assess(keys, areas, year, "regels"),
+                      "geteld in declaratieregels: de bedragen binnen of buiten het kernwerkgebied zijn per saldo "
+                      "nul of negatief (creditregels)")
+
+    def _assess(self, keys: list[int], areas: CoreAreas, year: int, measure: str) -> CoreAreaShare:
         inside = total = Decimal(0)
-        for key, lines in self.lines.items():
-            provider, pc4 = divmod(key, PC4_KEY)
-            if provider not in wanted:
-                continue
-            care = self._care(key) if self.measure == "bedrag" else Decimal(lines)
+        for key in keys:
+            care = self._care(key) if measure == "bedrag" else Decimal(self.lines[key])
             total += care
-            if pc4 in areas:
+            if key % PC4_KEY in areas:
                 inside += care
-        return assess_core_area_share(inside, total, measure=self.measure, year=year)
+        return assess_core_area_share(inside, total, measure=measure, year=year)
 
     def _care(self, key: int) -> Decimal:
         return Decimal(self.cents.get(key, 0)).scaleb(-2) + self.exact.get(key, Decimal(0))
+
+
+def _noted(share: CoreAreaShare, note: str) -> CoreAreaShare:
+    return replace(share, reason=f"{share.reason}; {note}", note=note) if note else share
 
 
 def provider_shares(tallies: Tallies, totals: AreaTotals, areas: CoreAreas, year: int) -> dict[int, CoreAreaShare]:
@@ -208,7 +250,7 @@ class CoreAreaReport(LineAccount):
 
 def core_area_share_from_claims(
     source: Any,
-    core_areas: CoreAreas | str | Path,
+    core_areas: CoreAreas | str | Path | Iterable[object],
     *,
     year: int | None = None,
     skip_invalid: bool = False,
@@ -218,12 +260,12 @@ def core_area_share_from_claims(
     repeated: str = "ignore",
     progress: Callable[[int, int], None] | None = None,
 ) -> CoreAreaReport:
-    """Per provider, the share of its care inside the kernwerkgebied (`core_areas`: a `CoreAreas`, or a file
-    as `read_core_areas` reads it), over the lines rule 1 counts: CZ group, the claims year of policy year
-    `year` (T−2), no kindzorg. `source` and the options as for `ratio_from_claims`."""
+    """Per provider, the share of its care inside the kernwerkgebied (`core_areas`: a `CoreAreas`, a file as
+    `read_core_areas` reads it, or the PC4s and ranges themselves), over the lines rule 1 counts: CZ group,
+    the claims year of policy year `year` (T−2), no kindzorg. `source` and the options as for `ratio_from_claims`."""
     policy = ratio_policy(year)
     check_core_area_year(policy.year)
-    areas = core_areas if isinstance(core_areas, CoreAreas) else read_core_areas(Path(core_areas))
+    areas = core_areas_of(core_areas)
     repeats_policy = repeated_lines(repeated)
     claim_set = read.claim_files(source, recursive=recursive)
     reduction = CoreAreaReduction(policy.claims_year, triples=False)
@@ -267,5 +309,5 @@ def core_area_share_from_claims(
     return replace(whole, invalid_examples=tuple(tallies.examples), providers=providers)
 
 
-__all__ = ["AreaTotals", "CoreAreaReduction", "CoreAreaReport", "core_area_share_from_claims", "provider_shares",
-           "read_core_areas"]
+__all__ = ["AreaTotals", "CoreAreaReduction", "CoreAreaReport", "core_area_share_from_claims", "core_areas_of",
+           "provider_shares", "read_core_areas"]

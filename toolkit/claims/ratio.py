@@ -7,7 +7,7 @@ claims of T−2) and bijlage 1, § 1.1.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from ..rules.ratio import exemption_kind, ratio_policy
 from . import read
 from .assembly import ratio_reports
 from .claimset import check_claims_year, check_repeats, policy_year_of_claims, repeated_lines
-from .core_area import AreaTotals, CoreAreaReduction, check_core_area_year, provider_shares, read_core_areas
+from .core_area import AreaTotals, CoreAreaReduction, check_core_area_year, core_areas_of, provider_shares
 from .lines import PC4_KEY, Reduction
 from .memory import release_memory
 from .report import ClaimsRatioReport
@@ -43,7 +43,7 @@ def ratio_from_claims(
     recursive: bool = False,
     repeated: str = "ignore",
     progress: Callable[[int, int], None] | None = None,
-    core_areas: CoreAreas | str | Path | None = None,
+    core_areas: CoreAreas | str | Path | Iterable[object] | None = None,
     only_core_areas: bool = False,
 ) -> ClaimsRatioReport:
     """The CZ client-per-area ratio from claim files or a DataFrame for policy year `year`.
@@ -75,8 +75,7 @@ def ratio_from_claims(
                          field="only_core_areas", value=True)
     if core_areas is not None:
         check_core_area_year(policy.year)
-    areas = core_areas if core_areas is None or isinstance(core_areas, CoreAreas) else read_core_areas(
-        Path(core_areas))
+    areas = None if core_areas is None else core_areas_of(core_areas)
     claim_set = read.claim_files(source, recursive=recursive)
     triples = Triples()
     totals = AreaTotals()
@@ -109,6 +108,9 @@ def ratio_from_claims(
         keys = keys[np.isin((keys >> 32) % PC4_KEY, np.fromiter(areas.pc4, np.int64))]
     report = ratio_reports(tallies, keys, policy=policy, method=method, exemption=exempt, only_provider=only_provider,
                            core_shares=shares)
+    if only_core_areas:  # said on every report, so that no table or JSON reads as the ratio over all areas
+        report = replace(report, only_core_areas=True,
+                         providers={name: replace(r, only_core_areas=True) for name, r in report.providers.items()})
     return replace(report, year_warning=year_warning) if year_warning else report
 
 

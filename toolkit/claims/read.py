@@ -1,7 +1,7 @@
 """Claim files to record batches: which column holds which field, and the lines as Arrow batches.
 
 Sources: CSV (`;`, `,` or tab; UTF-8 with or without BOM; the dialect from `toolkit.tabular.sniff_csv`),
-xlsx (first sheet, after `toolkit.tabular.check_xlsx`), Parquet, a pandas DataFrame or an Arrow table;
+xlsx (first sheet, after `toolkit.xlsx.check_xlsx`), Parquet, a pandas DataFrame or an Arrow table;
 several files at once (a list, or a directory of csv/parquet/xlsx files) are one claim set, each file
 with its own line numbers in messages.
 
@@ -32,7 +32,8 @@ import pyarrow.compute as pc
 from .. import _arrow as arrow
 from ..columns import CLAIM_FIELDS, match_columns
 from ..errors import InputError, show_value
-from ..tabular import MAX_FIELD_CHARS, CsvDialect, csv_fields, longest_field, open_xlsx_sheet, sniff_csv
+from ..tabular import MAX_FIELD_CHARS, CsvDialect, csv_fields, longest_field, sniff_csv
+from ..xlsx import open_xlsx_sheet
 from .claimset import identical_files
 
 # Canonical field -> accepted column names (one list for every reader: toolkit/columns.py).
@@ -433,7 +434,7 @@ def _read_csv(path: Path, wanted_fields: Sequence[str], required: Sequence[str])
     # Low-cardinality columns arrive dictionary-encoded: the validation then looks at each distinct
     # provider, insurer, date and care type once.
     dictionary = pa.dictionary(pa.int32(), pa.string())
-    by_dictionary = {layout.columns[c] for c in ("provider", "insurer", "date", "care_type") if c in layout.columns}
+    by_dictionary = {layout.columns[c] for c in DICTIONARY_FIELDS if c in layout.columns}
     column_types = {name: dictionary if name in by_dictionary else pa.string() for name in wanted}
     # Faster still: ISO dates (2025-03-14) read as dates by pyarrow, which accepts only real dates
     # (a subset of what the text reading accepts, with the same year). The first piece it refuses, for
@@ -523,13 +524,26 @@ def check_column_type(kind: pa.DataType, field: str, column: str, where: str) ->
     raise _column_error(where, column, f"bevat {what}; verwacht {expected} voor {DUTCH_FIELD[field]}")
 
 
+# Fields whose columns the line checks read through a dictionary (each distinct value once); the others
+# (client, postcode) are read as plain text, so a dictionary-encoded column of those (what pandas writes
+# for a `category` column) is decoded.
+DICTIONARY_FIELDS = ("provider", "insurer", "date", "care_type")
+# Longer than any valid client id (lines.MAX_ID_LENGTH) or postcode: a dictionary value is cut to this
+# before it is repeated on every row that refers to it (still invalid, but not 100 KB per row).
+DECODED_CHARS = 1024
+
+
 def _as_text(array: pa.Array, field: str, column: str, where: str, first_row: int) -> pa.Array:
     """Parquet, table and spreadsheet cells as text: 5611.0 -> '5611', 9664 -> '9664'. A NaN or infinite
     number and bytes that are not UTF-8 are refused, naming the column and the line."""
     kind = array.type
     if pa.types.is_dictionary(kind):
-        if pa.types.is_string(kind.value_type) and not array.null_count:
-            return array
+        text = pa.types.is_string(kind.value_type) or pa.types.is_large_string(kind.value_type)
+        if text and field in DICTIONARY_FIELDS and not array.null_count:
+            return array.cast(pa.dictionary(kind.index_type, pa.string()))
+        if text and field not in DICTIONARY_FIELDS:
+            cut = pc.utf8_slice_codeunits(array.dictionary.cast(pa.string()), 0, DECODED_CHARS)
+            return pa.DictionaryArray.from_arrays(array.indices, cut).cast(pa.string())
         return _as_text(array.cast(kind.value_type), field, column, where, first_row)
     if pa.types.is_string(kind):
         return array

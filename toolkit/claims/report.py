@@ -44,6 +44,7 @@ class ClaimsRatioReport(LineAccount):
     clients_by_area: Mapping[str, int]
     providers: Mapping[str, ClaimsRatioReport] = field(default_factory=dict)
     core_area: CoreAreaShare | None = None  # rule 11, when a kernwerkgebied was given
+    only_core_areas: bool = False  # the ratio over the areas of the kernwerkgebied only (--alleen-kernwerkgebied)
 
     def __getattr__(self, name: str) -> Any:
         # Delegate the assessment's fields: report.ratio, report.meets, report.areas_to_drop, …
@@ -90,7 +91,8 @@ class ClaimsRatioReport(LineAccount):
             "invalid_lines": self.invalid_lines,
             "invalid_reasons": dict(self.invalid_reasons),
             **files_dict(self.sources, self.files_skipped, self.repeated),
-            **({"core_area": share_dict(self.core_area)} if self.core_area is not None else {}),
+            **({"core_area": share_dict(self.core_area), "only_core_areas": self.only_core_areas}
+               if self.core_area is not None else {}),
         }
 
     def to_json(self) -> str:
@@ -109,7 +111,7 @@ def share_dict(share: CoreAreaShare) -> dict[str, Any]:
     return {"share_inside": None if share.share_inside is None else float(share.share_inside),
             "measure": share.measure, "inside": str(share.inside), "total": str(share.total),
             "majority_outside": share.majority_outside, "min_share": float(share.min_share),
-            "reason": share.reason}
+            "reason": share.reason, "note": share.note}
 
 
 CLAIM_SET_FIELDS = ("files_read", "files_skipped", "lines_repeated", "repeated")  # the same in every object

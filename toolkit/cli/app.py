@@ -1,5 +1,5 @@
 """The `zorginkoop` command's frame: the app, the options several commands share, and how a mistake and a
-claim set's notes are shown. The commands are in `ratio.py`, `plafond.py`, `templates.py` and
+claim set's notes are shown. The commands are in `ratio.py`, `plafond.py`, `kalender.py`, `templates.py` and
 `parameters.py`, listed in `COMMANDS`: a command is made, and its module imported, only when it runs or
 shows its own help, and a help text's policy numbers are filled in only when it is shown (start-up:
 benchmarks/bench_startup.py).
@@ -50,6 +50,7 @@ _dutch()
 COMMANDS: dict[str, tuple[str, str]] = {
     "ratio": ("ratio", "Klant-werkgebiedratio per zorgaanbieder uit declaraties."),
     "plafond": ("plafond", "Omzetplafond: prognose per zorgaanbieder, en of een verzoek kan."),
+    "kalender": ("kalender", "Tijdpad van het contractjaar: termijnen, wie, status."),
     "fill": ("templates", "Vul een sjabloon in per sleutel van een invoerbestand."),
     "describe": ("templates", "Toon de invoer en uitkomsten van een sjabloon."),
     "demo": ("templates", "Vul elk sjabloon met voorbeeldinvoer."),

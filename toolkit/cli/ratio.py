@@ -140,7 +140,8 @@ def _print_ratio_table(reports: list[Any], *, wide: bool) -> None:
     kind = "bestaande" if first.assessment.provider == "existing" else "nieuwe"
     console = terminal()
     table = rich_table(f"Klant-werkgebiedratio CZ groep, beleidsjaar {first.year}\n(declaraties {first.claims_year}, "
-                   f"{kind} zorgaanbieder, {'uniek' if first.method == 'distinct' else 'per gebied'} geteld)")
+                   f"{kind} zorgaanbieder, {'uniek' if first.method == 'distinct' else 'per gebied'} geteld"
+                   f"{', alleen kernwerkgebied' if first.only_core_areas else ''})")
     for heading in ("Zorgaanbieder", "Cliënten", "Gebieden", "Ratio", "Drempel", "Voldoet", "Extra nodig"):
         table.add_column(heading, justify="left" if heading in {"Zorgaanbieder", "Voldoet"} else "right",
                          no_wrap=heading == "Zorgaanbieder")
@@ -187,25 +188,32 @@ def _print_ratio_table(reports: list[Any], *, wide: bool) -> None:
 
 def _print_core_areas(reports: list[Any], *, only: bool) -> None:
     """Rule 11: each provider's share of care inside the kernwerkgebied, and what it means for the ratio."""
-    first = next((r.core_area for r in reports if r.core_area is not None), None)
-    if first is None:
+    from ..rules.core_area import shown_share
+
+    shares = [r.core_area for r in reports if r.core_area is not None]
+    if not shares:
         return
-    unit = "euro's" if first.measure == "bedrag" else "declaratieregels"
-    table = rich_table(f"Zorg binnen het kernwerkgebied (in {unit})")
-    for heading in ("Zorgaanbieder", "Binnen", "Merendeel", "Ratio-eis"):
+    measures = {share.measure for share in shares}
+    unit = {"bedrag": " (in euro's)", "regels": " (in declaratieregels)"}[measures.pop()] if len(measures) == 1 else ""
+    table = rich_table(f"Zorg binnen het kernwerkgebied{unit}")
+    headings = ("Zorgaanbieder", "Binnen", "Merendeel", "Ratio-eis") + (("Gemeten in",) if not unit else ())
+    for heading in headings:
         table.add_column(heading, justify="right" if heading == "Binnen" else "left",
                          no_wrap=heading != "Zorgaanbieder", overflow="fold")
     for r in reports:
         share = r.core_area
         if share is None:
             continue
-        inside = "-" if share.share_inside is None else format_percent(share.share_inside, 1)
+        inside = "-" if share.share_inside is None else format_percent(shown_share(share.share_inside), 1)
         where = "-" if share.share_inside is None else ("buiten" if share.majority_outside else "binnen")
-        table.add_row(r.provider or "(alle regels)", inside, where,
-                      "n.v.t." if r.assessment.exemption == "buiten_kernwerkgebied" else
-                      ("geldt" if r.assessment.applies else "n.v.t."))
+        row = [r.provider or "(alle regels)", inside, where,
+               "n.v.t." if r.assessment.exemption == "buiten_kernwerkgebied" else
+               ("geldt" if r.assessment.applies else "n.v.t.")]
+        table.add_row(*row, *(() if unit else ("euro's" if share.measure == "bedrag" else "regels",)))
     console = terminal()
     console.print(table)
-    console.print(f"Merendeel buiten: minder dan {format_percent(first.min_share, 0)} van de zorg binnen het "
+    for note in sorted({share.note for share in shares} - {""}):
+        console.print(note[0].upper() + note[1:] + ".")
+    console.print(f"Merendeel buiten: minder dan {format_percent(shares[0].min_share, 0)} van de zorg binnen het "
                   "kernwerkgebied; dan geldt de ratio-eis niet." + (" De ratio hierboven telt alleen de gebieden "
                                                                     "van het kernwerkgebied." if only else ""))

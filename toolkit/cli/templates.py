@@ -80,12 +80,12 @@ def _workbooks(count: int) -> str:
 def describe(template: TemplateArg, parameters: ParametersOption = None) -> None:
     """Toon de invoer (de kolommen van een invoerbestand voor fill) en de uitkomsten van een sjabloon, met
     hun namen en cellen."""
-    from ..workbook.fill import TemplateFile
+    from ..workbook.check import verified_template
     from ..workbook.specs import kind_name
 
     use_parameters(parameters)
     try:
-        tpl = TemplateFile.open(template)
+        tpl = verified_template(template)
     except ToolkitError as exc:
         raise fail(exc) from None
     spec = tpl.spec

@@ -4,23 +4,18 @@ inputs."""
 from ..numbers import Quantity
 from .loader import (
     OVERLAY_VARIABLE,
-    Column,
-    DatedValue,
     InsurerGroup,
     InsurerList,
-    Parameter,
     ParameterSet,
-    Source,
-    Topic,
     active,
     all_parameters,
     current_year,
     load_insurers,
     load_topic,
-    parse_topic,
     policy_year,
 )
 from .plausible import quantities, quantity
+from .schema import Column, DatedValue, Parameter, Source, Topic, parse_topic
 
 __all__ = [
     "OVERLAY_VARIABLE",

@@ -5,9 +5,12 @@ carries already parsed (`EMBEDDED`)."""
 from __future__ import annotations
 
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
-from ..errors import ParameterDataError
+from ..errors import InputError, ParameterDataError, reason, system_reason
+
+MAX_OVERLAY_BYTES = 1 << 20  # an overlay file is a few kilobytes; a larger one is not a parameter file
 
 # The xlwings Lite file (workbooks/lite/main.py) carries the bundled data already parsed, so the browser
 # needs neither the data files nor PyYAML: relative path -> what yaml.safe_load gives.
@@ -56,8 +59,46 @@ def read_bundled_yaml(relative: str) -> Any:
         raise ParameterDataError(f"{relative}: geen geldige YAML ({exc})") from None
 
 
-# Files of data/ that are not a policy topic: the default year, the plausible ranges, the insurers.
-NOT_TOPICS = frozenset({"policy.yaml", "plausible.yaml", "market/insurers.yaml"})
+def read_overlay_yaml(path: Path) -> Any:
+    """A file of a parameter overlay (`--parameters DIR`), as YAML: InputError naming the file when it is
+    too large, not UTF-8, unreadable, not YAML, or uses anchors and aliases."""
+    try:
+        if path.stat().st_size > MAX_OVERLAY_BYTES:
+            raise InputError(f"{path}: te groot voor een parameterbestand (meer dan {MAX_OVERLAY_BYTES} bytes)",
+                             field="parameters", value=str(path), file=str(path))
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: geen UTF-8 (byte {exc.start})", field="parameters", value=str(path),
+                         file=str(path)) from None
+    except OSError as exc:
+        raise InputError(f"{path}: niet te lezen ({system_reason(exc)})", field="parameters", value=str(path),
+                         file=str(path)) from None
+    try:
+        _refuse_references(path, text)
+        return yaml_load(text)
+    except yaml_errors() as exc:
+        raise InputError(f"{path}: geen geldige YAML ({reason(exc)})", field="parameters", value=str(path),
+                         file=str(path)) from None
+
+
+def _refuse_references(path: Path, text: str) -> None:
+    """Refuse YAML anchors and aliases (`&a`, `*a`) in an overlay, from the parser's events, before any
+    value is built. The bundled data needs none, and nine nested aliases of ten items make a value of a
+    billion items: PyYAML builds it as shared objects, but any message, comparison or copy that walks
+    it would not end."""
+    import yaml
+
+    for event in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            line = event.start_mark.line + 1 if event.start_mark is not None else "?"
+            raise InputError(f"{path}, regel {line}: een YAML-verwijzing (&anker of *alias) "
+                             "is in een parameterbestand niet toegestaan; schrijf de waarde zelf uit",
+                             field="parameters", value=str(path), file=str(path))
+
+
+# Files of data/ that are not a policy topic: the default year, the plausible ranges of typed inputs and of
+# policy values, the insurers.
+NOT_TOPICS = frozenset({"policy.yaml", "plausible.yaml", "ranges.yaml", "market/insurers.yaml"})
 
 
 def _bundled_yaml() -> list[str]:
@@ -78,4 +119,5 @@ def topic_files() -> tuple[tuple[str, str], ...]:
                  if relative.count("/") == 1 and relative not in NOT_TOPICS)
 
 
-__all__ = ["EMBEDDED", "NOT_TOPICS", "bundled_files", "read_bundled_yaml", "topic_files", "yaml_errors", "yaml_load"]
+__all__ = ["EMBEDDED", "MAX_OVERLAY_BYTES", "NOT_TOPICS", "bundled_files", "read_bundled_yaml", "read_overlay_yaml",
+           "topic_files", "yaml_errors", "yaml_load"]

@@ -164,7 +164,7 @@ def write_ceiling_report(entries: Sequence[CeilingEntry], path: Path, *, force: 
     taken = {OVERVIEW.casefold()}
     for entry in entries:
         _provider_sheet(wb.create_sheet(sheet_title(entry.provider or "Alle regels", taken)), entry)
-    write_atomically(path, lambda tmp: wb.save(tmp), overwrite=force)
+    write_atomically(path, lambda tmp: wb.save(tmp), overwrite=force, new_folder=False)
     return path
 
 

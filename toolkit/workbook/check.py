@@ -6,15 +6,23 @@ it, overlay included. In that order:
 
 1. the package, before anything is parsed (`package.py`): sizes bounded, no macro project, no external
    links, no embedded objects, pictures, connections or custom XML, no part the template lacks;
-2. the workbook: the same sheets in the same order and visibility, the same defined names pointing
-   at the same cells, sheet protection and data validation as the template has them;
-3. every cell: each formula as in the template (none changed, removed or added), every label and
-   parameter as in the template, the input cells free of formulas;
-4. the outputs: recomputed from the workbook's own inputs with the Python rules and compared with the
+2. the workbook (`structure.py`): the same sheets in the same order and visibility, every defined name
+   at every scope exactly as in the template (a print area may end earlier), the same calculation
+   settings (automatic, full precision, no iteration, the 1900 date system);
+3. every cell: each formula as in the template (none changed, removed or added; `equivalence.py` says
+   what a program may rewrite on save), every label and parameter as in the template, the input cells
+   free of formulas;
+4. what a reader sees (`appearance.py`, `structure.py`): the style of every cell the template fills and
+   of every input, conditional formats, data validation, merged cells, hidden rows and columns, sheet
+   protection, headers and footers, hyperlinks, every object drawn over a sheet and every chart's series,
+   categories, titles and axes. Inputs may differ in value, nothing else;
+5. the outputs: recomputed from the workbook's own inputs with the Python rules and compared with the
    values the workbook holds (money to the cent, other numbers to 1e-9); an output without a saved
    value yet is no difference.
 
-One finding per difference, in Dutch, with values as a Dutch reader writes them.
+Everything is compared with the reference workbook, never with a layout written into this code: a
+template that changes is checked by the same code. One finding per difference, in Dutch, naming sheet
+and cell, with values as a Dutch reader writes them.
 """
 
 from __future__ import annotations
@@ -25,8 +33,8 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -37,12 +45,15 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import InputError, ToolkitError
-from ..numbers import format_money, format_number, format_percent
 from ..parameters import OVERLAY_VARIABLE
-from . import templates_dir
-from .formats import yes_no_text
-from .package import Part, check_workbook_bounds, read_part
+from . import appearance, structure, templates_dir
+from .equivalence import same_formula
+from .findings import Display, Finding, shown
+from .formats import header_code, years_text, yes_no_text
+from .package import Part, check_workbook_bounds
 from .specs import SPECS, Output, Template, convert
+from .structure import Structure, read_structure
+from .template_file import TemplateFile, copy_header
 
 # Parts a spreadsheet program adds when it saves a workbook: harmless and expected.
 _BENIGN = re.compile(r"^(\[Content_Types\]\.xml|_rels/\.rels|docProps/[^/]+\.xml|xl/workbook\.xml|"
@@ -62,28 +73,6 @@ _FORBIDDEN = (
     (re.compile(r"^customXml/|^xl/customXml/", re.I), "aangepaste XML"),
     (re.compile(r"^xl/pivot", re.I), "een draaitabel"),
 )
-_MAX_CELLS_PER_SHEET = 500_000
-_CELL_TAG = re.compile(rb"<(?:\w+:)?c\b")
-
-
-@dataclass(frozen=True)
-class Finding:
-    kind: str  # onderdeel, werkmap, naam, formule, cel, instelling, invoer, uitkomst, versie
-    where: str
-    expected: Any
-    found: Any
-    message: str
-
-    @property
-    def cell(self) -> str:
-        return self.where
-
-    def line(self) -> str:
-        """The finding as one Dutch line."""
-        values = ""
-        if self.expected is not None or self.found is not None:
-            values = f" (verwacht {shown(self.expected)}, gevonden {shown(self.found)})"
-        return f"{self.kind}: {self.where}: {self.message}{values}"
 
 
 @dataclass
@@ -99,33 +88,6 @@ class CheckReport:
     @property
     def ok(self) -> bool:
         return not self.findings
-
-
-class _Display(str):
-    """A value already written for a Dutch reader (Finding.line shows it as it is)."""
-
-
-def shown(value: Any, kind: str = "") -> str:
-    """A value as a Dutch reader writes it: € 1.234,56, 3,37 %, ja, (leeg)."""
-    if isinstance(value, _Display):
-        return str(value)
-    if value is None or value == "":
-        return "(leeg)"
-    if isinstance(value, bool):
-        return yes_no_text(value)
-    if isinstance(value, int | float | Decimal):
-        if isinstance(value, float) and not math.isfinite(value):
-            return str(value)
-        if kind == "money":
-            return format_money(value)
-        if kind in ("fraction", "index"):
-            return format_percent(value)
-        return format_number(value)
-    if isinstance(value, list):
-        items = [shown(v, kind) for v in value if v not in ("", None)]
-        return ", ".join(items) or "(leeg)"
-    text = str(value)
-    return f"'{text[:60]}…'" if len(text) > 60 else f"'{text}'"
 
 
 # --- the reference: the template as the data in force builds it ----------------------------------------
@@ -163,32 +125,49 @@ def reference_path(name: str) -> Path:
     return _reference_path(name, _overlay())
 
 
+@dataclass(frozen=True)
+class AsFilled:
+    """What `fill` writes into a copy besides the inputs, for these inputs (`_as_filled`)."""
+
+    names: Mapping[tuple[str, str | None], str]  # the print areas, fitted to the rows written
+    charts: Mapping[Any, Any]  # a chart of the template (its description) -> as fill fits it
+    headers: Mapping[str, str]  # a header text of the template -> the copy's (key and policy year)
+
+
+@dataclass(frozen=True)
+class _Workbook:
+    """A workbook as check compares it: openpyxl's reading (formulas, styles), its XML structure, and
+    the package's parts."""
+
+    formulas: Workbook
+    structure: Structure
+    parts: list[Part]
+    styles: appearance.Styles
+
+
 @cache
-def _reference(name: str, overlay: str) -> tuple[Workbook, list[Part]]:
+def _reference(name: str, overlay: str) -> _Workbook:
     path = _reference_path(name, overlay)
-    return load_workbook(path), check_workbook_bounds(path)
+    wb = load_workbook(path)
+    return _Workbook(wb, read_structure(path), check_workbook_bounds(path), appearance.Styles(wb, None))
 
 
 # --- reading a workbook ---------------------------------------------------------------------------------
 
-def _open(path: Path) -> tuple[Workbook, Workbook, list[Part]]:
+def _open(path: Path, reference_theme: bytes | None = None, *,
+          values: bool = True) -> tuple[_Workbook, Workbook | None]:
+    """The workbook for comparing, and (with `values`) its saved values, after the package's bounds."""
     if not path.is_file():
         raise InputError(f"{path}: bestand bestaat niet", field="workbook", value=str(path), file=str(path))
     found = check_workbook_bounds(path)
-
-    for part in found:
-        if part.name.startswith("xl/worksheets/") and part.name.endswith(".xml"):
-            cells = len(_CELL_TAG.findall(read_part(path, part.name)))
-            if cells > _MAX_CELLS_PER_SHEET:
-                raise InputError(f"{path}: werkblad {part.name} heeft {cells} cellen; een sjabloon heeft er veel "
-                                 "minder", field="workbook", value=str(path), file=str(path))
     try:
         formulas = load_workbook(path)
-        values = load_workbook(path, data_only=True)
+        saved = load_workbook(path, data_only=True) if values else None
+        read = read_structure(path)
     except Exception as err:  # openpyxl raises many types for files that are not xlsx
         raise InputError(f"{path}: geen leesbare xlsx ({type(err).__name__}: {str(err)[:200]})", field="workbook",
                          value=str(path), file=str(path)) from None
-    return formulas, values, found
+    return _Workbook(formulas, read, found, appearance.Styles(formulas, reference_theme)), saved
 
 
 def _named_cells(wb: Workbook, name: str) -> list[tuple[str, str]]:
@@ -202,7 +181,10 @@ def _named_cells(wb: Workbook, name: str) -> list[tuple[str, str]]:
     for sheet, ref in destinations:
         if sheet not in wb.sheetnames:
             continue
-        block = wb[sheet][ref.replace("$", "")]
+        try:
+            block = wb[sheet][ref.replace("$", "")]
+        except ValueError:
+            continue
         rows = block if isinstance(block, tuple) else ((block,),)
         cells += [(sheet, c.coordinate) for row in rows for c in (row if isinstance(row, tuple) else (row,))]
     return cells
@@ -214,35 +196,10 @@ def _value(wb: Workbook, name: str) -> Any:
     return values if len(values) > 1 else (values[0] if values else None)
 
 
-_STRING = re.compile(r'"[^"]*"')
-
-
-def normalise_formula(formula: object) -> str:
-    """A formula as spreadsheet programs rewrite it on save: case, spaces, $, quotes, _xlfn. ignored."""
-    text = str(formula)
-    parts = []
-    last = 0
-    for match in _STRING.finditer(text):
-        parts.append(_normalise_code(text[last:match.start()]))
-        parts.append(match.group(0))
-        last = match.end()
-    parts.append(_normalise_code(text[last:]))
-    return "".join(parts)
-
-
-def _normalise_code(code: str) -> str:
-    code = code.upper().replace("_XLFN.", "").replace("$", "").replace("'", "")
-    # LibreOffice saves the constants TRUE and FALSE as the functions TRUE() and FALSE().
-    code = re.sub(r"\s+", "", code).replace("TRUE()", "TRUE").replace("FALSE()", "FALSE")
-    return code
-
-
 def _cells(ws: Worksheet) -> Iterator[tuple[str, Any, str]]:
-    """(coordinate, value, data type) of every cell that holds something."""
-    for row in ws.iter_rows():
-        for cell in row:
-            if cell.value is not None:
-                yield cell.coordinate, cell.value, cell.data_type
+    """(coordinate, value, data type) of every cell that holds something (never the empty rectangle)."""
+    for cell in appearance.cells_with_content(ws):
+        yield cell.coordinate, cell.value, cell.data_type
 
 
 _CONSTANT_FORMULAS = {"=TRUE()", "=FALSE()", "=TRUE", "=FALSE"}
@@ -262,99 +219,87 @@ def _part_findings(found: list[Part], reference: list[Part]) -> list[Finding]:
     return findings
 
 
-def _workbook_findings(wb: Workbook, reference: Workbook) -> list[Finding]:
+_SHEET_STATES = {"visible": "zichtbaar", "hidden": "verborgen",
+                 "veryHidden": "sterk verborgen (alleen met VBA zichtbaar te maken)"}
+
+
+def _workbook_findings(found: _Workbook, reference: _Workbook, filled: AsFilled | None) -> list[Finding]:
+    wb, expected = found.formulas, reference.formulas
     findings = []
-    if wb.sheetnames != reference.sheetnames:
-        findings.append(Finding("werkmap", "tabbladen", ", ".join(reference.sheetnames), ", ".join(wb.sheetnames),
+    if wb.sheetnames != expected.sheetnames:
+        findings.append(Finding("werkmap", "tabbladen", ", ".join(expected.sheetnames), ", ".join(wb.sheetnames),
                                 "de tabbladen wijken af van het sjabloon"))
     for ws in wb.worksheets:
-        if ws.title in reference.sheetnames and ws.sheet_state != reference[ws.title].sheet_state:
-            findings.append(Finding("werkmap", ws.title, reference[ws.title].sheet_state, ws.sheet_state,
+        if ws.title in expected.sheetnames and ws.sheet_state != expected[ws.title].sheet_state:
+            state = Display(_SHEET_STATES.get(expected[ws.title].sheet_state, "?"))
+            findings.append(Finding("werkmap", ws.title, state, Display(_SHEET_STATES.get(ws.sheet_state, "?")),
                                     "de zichtbaarheid van het tabblad is gewijzigd"))
-        elif ws.title not in reference.sheetnames and ws.sheet_state != "visible":
-            findings.append(Finding("werkmap", ws.title, None, ws.sheet_state, "verborgen tabblad toegevoegd"))
+        elif ws.title not in expected.sheetnames and ws.sheet_state != "visible":
+            findings.append(Finding("werkmap", ws.title, None, Display(_SHEET_STATES.get(ws.sheet_state, "?")),
+                                    "verborgen tabblad toegevoegd"))
     if getattr(wb, "_external_links", None):
         findings.append(Finding("werkmap", "koppelingen", None, None, "de werkmap heeft koppelingen naar andere "
                                                                         "werkmappen"))
     if getattr(wb, "vba_archive", None) is not None:
         findings.append(Finding("werkmap", "macro's", None, None, "de werkmap bevat een macroproject"))
-    names = {n: _target(d.attr_text) for n, d in wb.defined_names.items() if not n.startswith("_xlnm.")}
-    expected = {n: _target(d.attr_text) for n, d in reference.defined_names.items()}
-    for name in sorted(set(expected) | set(names)):
-        if name not in names:
-            findings.append(Finding("naam", name, expected[name], None, "gedefinieerde naam ontbreekt"))
-        elif name not in expected:
-            findings.append(Finding("naam", name, None, names[name], "gedefinieerde naam toegevoegd"))
-        elif names[name] != expected[name]:
-            findings.append(Finding("naam", name, expected[name], names[name],
-                                    "gedefinieerde naam wijst naar een andere plaats"))
-    for ws in wb.worksheets:
-        if ws.title in reference.sheetnames and bool(ws.protection.sheet) != bool(reference[ws.title].protection.sheet):
-            findings.append(Finding("instelling", ws.title, "beveiligd", "niet beveiligd" if not ws.protection.sheet
-                                    else "beveiligd", "de bladbeveiliging is gewijzigd"))
+    findings += structure.name_findings(found.structure, reference.structure, _ranges(reference.structure),
+                                        filled.names if filled else {})
+    findings += structure.calculation_findings(found.structure, reference.structure)
     return findings
 
 
-def _target(text: str | None) -> str:
-    return (text or "").replace("$", "").replace("'", "").strip().upper()
-
-
-def _validations(ws: Worksheet) -> set[tuple[str, str, str, str, str]]:
-    """Per cell: what it accepts. Written the way programs differ in saving it: the operator's default is
-    "between" (OOXML), a list has none that matters, and a second formula counts only for a range."""
-    result = set()
-    for dv in ws.data_validations.dataValidation:
-        kind = str(dv.type or "any")
-        operator = "" if kind == "list" else str(dv.operator or "between")
-        second = normalise_formula(dv.formula2 or "") if operator in {"between", "notBetween"} else ""
-        for cells in dv.sqref.ranges:
-            for coordinate in _coordinates(str(cells)):
-                result.add((coordinate, kind, operator, normalise_formula(dv.formula1 or ""), second))
+def _ranges(read: Structure) -> dict[str, list[tuple[int, int, int, int]]]:
+    """Per sheet, the areas of the template's workbook names (the tables a print area must keep a header of)."""
+    result: dict[str, list[tuple[int, int, int, int]]] = {}
+    for name in read.names:
+        bounds = structure._bounds(name.text) if name.scope is None else None
+        if bounds is not None:
+            result.setdefault(bounds[0], []).append(bounds[1:])
     return result
 
 
-def _coordinates(ref: str) -> Iterator[str]:
-    from openpyxl.utils import get_column_letter
-    from openpyxl.utils.cell import range_boundaries
-
-    low_col, low_row, high_col, high_row = range_boundaries(ref)
-    for row in range(low_row or 1, (high_row or low_row or 1) + 1):
-        for col in range(low_col or 1, (high_col or low_col or 1) + 1):
-            yield f"{get_column_letter(col)}{row}"
+def _inputs(reference: _Workbook, spec: Template) -> set[tuple[str, str]]:
+    """(sheet, cell) of every input of the template, and of its key: the cells whose value may differ."""
+    wb = reference.formulas
+    return {cell for name in (*(i.name for i in spec.inputs), "zk_sleutel") for cell in _named_cells(wb, name)}
 
 
-def _cell_findings(wb: Workbook, reference: Workbook, spec: Template) -> list[Finding]:
+def _cell_findings(found: _Workbook, reference: _Workbook, inputs: set[tuple[str, str]],
+                   filled: AsFilled | None) -> list[Finding]:
+    wb, expected_wb = found.formulas, reference.formulas
     findings: list[Finding] = []
-    inputs = {cell for i in spec.inputs for cell in _named_cells(reference, i.name)}
-    inputs |= set(_named_cells(reference, "zk_sleutel"))
     for ws in wb.worksheets:
-        if ws.title not in reference.sheetnames:
+        if ws.title not in expected_wb.sheetnames:
             for coordinate, value, _kind in _cells(ws):
                 findings.append(Finding("cel", f"{ws.title}!{coordinate}", None, value, "cel op een tabblad dat het "
                                                                                        "sjabloon niet heeft"))
+            findings += structure.sheet_findings(found.structure.sheets.get(ws.title) or structure.Sheet(ws.title, ""),
+                                                  None)
             continue
-        expected = {coordinate: (value, kind) for coordinate, value, kind in _cells(reference[ws.title])}
+        reference_sheet = expected_wb[ws.title]
+        expected = {coordinate: (value, kind) for coordinate, value, kind in _cells(reference_sheet)}
         present: set[str] = set()
         for coordinate, value, kind in _cells(ws):
             present.add(coordinate)
             where = f"{ws.title}!{coordinate}"
             if (ws.title, coordinate) in inputs:
                 if kind == "f" and str(value).strip().upper() not in _CONSTANT_FORMULAS:
-                    findings.append(Finding("formule", where, None, value, "invoercel bevat een formule"))
+                    findings.append(Finding("formule", where, None, _text(value), "invoercel bevat een formule"))
                 continue
             if coordinate not in expected:
                 message = "formule toegevoegd in een lege cel" if kind == "f" else "waarde toegevoegd in een lege cel"
-                findings.append(Finding("formule" if kind == "f" else "cel", where, None, value, message))
+                findings.append(Finding("formule" if kind == "f" else "cel", where, None, _text(value), message))
                 continue
             want, want_kind = expected[coordinate]
             if want_kind == "f":
                 if kind != "f":
-                    findings.append(Finding("formule", where, want, value,
+                    findings.append(Finding("formule", where, _text(want), value,
                                             "formule is vervangen door een vaste waarde"))
-                elif normalise_formula(value) != normalise_formula(want):
-                    findings.append(Finding("formule", where, want, value, "formule is gewijzigd"))
+                elif not same_formula(want, value):
+                    findings.append(Finding("formule", where, _text(want), _text(value), "formule is gewijzigd"))
             elif kind == "f":
-                findings.append(Finding("formule", where, want, value, "vaste waarde is vervangen door een formule"))
+                findings.append(Finding("formule", where, want, _text(value),
+                                        "vaste waarde is vervangen door een formule"))
             elif not _same_constant(want, value):
                 findings.append(Finding("parameter" if ws.title == "Bronnen" else "cel", where, want, value,
                                         "waarde wijkt af van het sjabloon"))
@@ -362,13 +307,19 @@ def _cell_findings(wb: Workbook, reference: Workbook, spec: Template) -> list[Fi
             want, want_kind = expected[coordinate]
             if (ws.title, coordinate) not in inputs:
                 kind = "formule" if want_kind == "f" else "cel"
-                findings.append(Finding(kind, f"{ws.title}!{coordinate}", want, None,
+                findings.append(Finding(kind, f"{ws.title}!{coordinate}", _text(want), None,
                                         "formule verwijderd" if want_kind == "f" else "waarde verwijderd"))
-        if _validations(ws) != _validations(reference[ws.title]):
-            findings.append(Finding("instelling", ws.title, None, None, "de gegevensvalidatie is gewijzigd"))
-        if len(getattr(ws, "_charts", [])) != len(getattr(reference[ws.title], "_charts", [])):
-            findings.append(Finding("instelling", ws.title, None, None, "grafieken toegevoegd of verwijderd"))
+        sheet_inputs = {coordinate for sheet, coordinate in inputs if sheet == ws.title}
+        findings += appearance.sheet_findings(ws, reference_sheet, found.styles, reference.styles, sheet_inputs,
+                                              filled.headers if filled else {})
+        findings += structure.sheet_findings(found.structure.sheets.get(ws.title) or structure.Sheet(ws.title, ""),
+                                             reference.structure.sheets.get(ws.title), filled.charts if filled else {})
     return findings
+
+
+def _text(value: Any) -> Any:
+    """A formula cell's value as its text (an array formula is an object in openpyxl)."""
+    return getattr(value, "text", value)
 
 
 def _same_constant(expected: Any, found: Any) -> bool:
@@ -382,15 +333,45 @@ def _same_constant(expected: Any, found: Any) -> bool:
 
 
 def reference_findings(path: Path, spec: Template) -> list[Finding]:
-    """Steps 1-3 of the module docstring: the package, the workbook and every cell against the template."""
-    wb, _values, found = _open(path)
-    return _structure_findings(wb, found, spec)
+    """Steps 1-4 of the module docstring: the package, the workbook, every cell and what a reader sees,
+    against the template."""
+    reference = _reference(spec.name, _overlay())
+    found, _values = _open(path, getattr(reference.formulas, "loaded_theme", None), values=False)
+    return _structure_findings(found, reference, _inputs(reference, spec))
 
 
-def _structure_findings(wb: Workbook, found: list[Part], spec: Template) -> list[Finding]:
-    reference, reference_parts = _reference(spec.name, _overlay())
-    return [*_part_findings(found, reference_parts), *_workbook_findings(wb, reference),
-            *_cell_findings(wb, reference, spec)]
+def verified_template(template: str | Path) -> TemplateFile:
+    """A template read for `fill` and `describe`. One from elsewhere (a path, or the bundled one under a
+    parameter overlay) must be the template the parameter data in force builds: same formulas, parameters,
+    names, parts and what a reader sees."""
+    tpl = TemplateFile.open(template)
+    if is_reference(tpl.path):
+        return tpl
+    findings = reference_findings(tpl.path, tpl.spec)
+    if findings:
+        more = f" (en nog {len(findings) - 1})" if len(findings) > 1 else ""
+        raise InputError(f"sjabloon {tpl.path} wijkt af van sjabloon {tpl.spec.name} zoals de parametergegevens "
+                         f"het maken: {findings[0].where}: {findings[0].message}{more}. Maak het sjabloon opnieuw "
+                         "met `zorginkoop sjablonen` (met dezelfde --parameters).", field="template",
+                         value=str(tpl.path))
+    return tpl
+
+
+def compare_workbooks(path: Path, reference_path: Path, inputs: tuple[str, ...] = ()) -> list[Finding]:
+    """Steps 1-4 for any two workbooks: what `path` shows differently from `reference_path`, the cells of
+    the names `inputs` free to hold other values. For tests and tools: a template against its copy saved
+    by another program."""
+    wb = load_workbook(reference_path)
+    reference = _Workbook(wb, read_structure(reference_path), check_workbook_bounds(reference_path),
+                          appearance.Styles(wb, None))
+    found, _values = _open(path, getattr(wb, "loaded_theme", None), values=False)
+    return _structure_findings(found, reference, {cell for name in inputs for cell in _named_cells(wb, name)})
+
+
+def _structure_findings(found: _Workbook, reference: _Workbook, inputs: set[tuple[str, str]],
+                        filled: AsFilled | None = None) -> list[Finding]:
+    return [*_part_findings(found.parts, reference.parts), *_workbook_findings(found, reference, filled),
+            *_cell_findings(found, reference, inputs, filled)]
 
 
 # --- outputs ----------------------------------------------------------------------------------------------
@@ -416,37 +397,56 @@ def _same(expected: Any, found: Any, kind: str) -> bool:
 
 def check_workbook(path: Path) -> CheckReport:
     """Compare a workbook with the template it claims to be and its outputs with the rules."""
-    wb, values, found = _open(path)
+    found, values = _open(path)
+    assert values is not None
+    wb = found.formulas
     name = _value(wb, "zk_sjabloon")
     if not isinstance(name, str) or name not in SPECS:
         raise InputError(f"{path}: geen ingevuld sjabloon van de toolkit (naam zk_sjabloon ontbreekt of is onbekend: "
                          f"{shown(name)})", field="workbook", value=str(path), file=str(path))
     spec = SPECS[name]
-    reference, _parts = _reference(spec.name, _overlay())
+    reference = _reference(spec.name, _overlay())
+    # A workbook without a theme part of its own (LibreOffice writes none) shows the template's colours.
+    found = replace(found, styles=appearance.Styles(wb, getattr(reference.formulas, "loaded_theme", None)))
     report = CheckReport(path, name, str(_value(wb, "zk_versie")))
-    if report.version != str(_value(reference, "zk_versie")):
-        report.findings.append(Finding("versie", "Bronnen", _value(reference, "zk_versie"), report.version,
+    if report.version != str(_value(reference.formulas, "zk_versie")):
+        report.findings.append(Finding("versie", "Bronnen", _value(reference.formulas, "zk_versie"), report.version,
                                        "andere versie van het sjabloon dan de toolkit kent"))
-    report.findings += _structure_findings(wb, found, spec)
-    _check_outputs(wb, values, spec, report)
+    inputs, problems = _computed(wb, values, spec, report)
+    # What fill fitted to the rows it wrote, derived from the inputs read; when an input is refused, from
+    # those that are not and the outputs as the copy saved them (the refused input is the one finding).
+    outputs = report.outputs if not problems else _saved_outputs(wb, values, spec)
+    filled = _as_filled(spec, inputs, outputs, _value(wb, "zk_sleutel")) if inputs is not None else None
+    report.findings += _structure_findings(found, reference, _inputs(reference, spec), filled)
+    report.findings += problems
+    if inputs is not None and not problems:
+        _compare_outputs(wb, values, spec, report)
     return report
 
 
-def _check_outputs(wb: Workbook, values: Workbook, spec: Template, report: CheckReport) -> None:
+def _computed(wb: Workbook, values: Workbook, spec: Template,
+              report: CheckReport) -> tuple[dict[str, Any] | None, list[Finding]]:
+    """The workbook's inputs as the rules read them and (in `report.outputs`) what the rules compute from
+    them; or the findings that stop it: one per input the rules refuse (naming its cell, with the input
+    left empty in the inputs returned), or an input name missing (None: reported as a missing name)."""
     inputs: dict[str, Any] = {}
+    problems: list[Finding] = []
     for spec_input in spec.inputs:
         cells = _named_cells(wb, spec_input.name)
         if not cells:
-            return  # reported as a missing name above
+            return None, []
         # An input typed as a formula (LibreOffice's =TRUE() for a boolean) counts with its saved value.
         raw = [values[s][c].value if wb[s][c].data_type == "f" else wb[s][c].value for s, c in cells]
-        try:
-            converted = [convert(spec_input, v, where=f"cel {s}!{c} ({spec_input.name}), kolom ")
-                         for v, (s, c) in zip(raw, cells, strict=True)]
-        except InputError as err:
-            report.findings.append(Finding("invoer", spec_input.name, None, getattr(err, "value", None), str(err)))
-            return
+        converted = []
+        for value, (sheet, cell) in zip(raw, cells, strict=True):
+            try:
+                converted.append(convert(spec_input, value, label=spec_input.label))
+            except InputError as err:
+                problems.append(Finding("invoer", f"{sheet}!{cell}", None, None, str(err)))
+                converted.append(None)
         inputs[spec_input.name] = converted if spec_input.rows else (converted[0] if converted else None)
+    if problems:
+        return inputs, problems
     try:
         report.outputs = spec.compute(inputs)
     except ToolkitError as err:
@@ -458,8 +458,46 @@ def _check_outputs(wb: Workbook, values: Workbook, spec: Template, report: Check
         if isinstance(row, int) and ranges and row <= len(_named_cells(wb, ranges[0].name)):
             sheet, cell = _named_cells(wb, ranges[0].name)[row - 1]
             where = f"{sheet}!{cell}"
-        report.findings.append(Finding("invoer", where, None, None, str(err)))
-        return
+        return inputs, [Finding("invoer", where, None, None, str(err))]
+    return inputs, []
+
+
+def _saved_outputs(wb: Workbook, values: Workbook, spec: Template) -> dict[str, Any]:
+    """The range outputs as the copy saved them (what fill wrote as their cached results)."""
+    return {output.name: [values[s][c].value for s, c in _named_cells(wb, output.name)]
+            for output in spec.outputs if output.rows}
+
+
+def _as_filled(spec: Template, inputs: Mapping[str, Any], outputs: Mapping[str, Any], key: Any) -> AsFilled:
+    """What `zorginkoop fill` changes beyond the inputs when it writes these inputs into the template: the
+    print areas and the chart fitted to the rows written, the key and policy year in the header. A
+    copy may show these or the template's own."""
+    key_text = None if key is None or str(key).strip() == "" else str(key).strip()
+    fitted = _template_file(spec.name, _overlay()).fitted(inputs, outputs)
+    names = structure.names_in(fitted["xl/workbook.xml"]) if "xl/workbook.xml" in fitted else []
+    charts = {}
+    for part, data in fitted.items():
+        if part.startswith("xl/charts/"):
+            original = _reference_part(spec.name, _overlay(), part)
+            charts[structure.chart_description(structure.parse(original))] = structure.chart_description(
+                structure.parse(data))
+    return AsFilled({(n.name, n.scope): n.text for n in names}, charts,
+                    {header_code(years_text(spec.years)): header_code(copy_header(key_text, inputs))})
+
+
+@cache
+def _template_file(name: str, overlay: str) -> TemplateFile:
+    return TemplateFile.open(_reference_path(name, overlay))
+
+
+def _reference_part(name: str, overlay: str, part: str) -> bytes:
+    import zipfile
+
+    with zipfile.ZipFile(_reference_path(name, overlay)) as archive:
+        return archive.read(part)
+
+
+def _compare_outputs(wb: Workbook, values: Workbook, spec: Template, report: CheckReport) -> None:
     outputs: tuple[Output, ...] = spec.outputs
     report.saved = {o.name: _value(values, o.name) for o in outputs}
     if all(_unsaved(v) for v in report.saved.values()):
@@ -480,5 +518,5 @@ def _unsaved(value: Any) -> bool:
     return value is None or (isinstance(value, list) and all(v is None for v in value))
 
 
-def _display(value: Any, kind: str) -> _Display:
-    return _Display(shown(value, kind))
+def _display(value: Any, kind: str) -> Display:
+    return Display(shown(value, kind))

@@ -3,25 +3,48 @@ output directory of a run belongs to that run alone.
 
 Failures of the disk (full, read-only, no permission, a name too long) become one Dutch line
 (`InputError`), and the temporary file is removed on every path out, an interrupt included.
+
+Temporary files carry the id of the run that made them (`.~<name>.<random>.<run>.tmp`): a run removes
+its own, and those of runs dead for a day, never another command's that is still writing (a `ratio
+--rapport` into the folder a `fill` cleans up). The lock file is opened without following a symlink.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import gc
 import os
+import secrets
 import signal
+import stat
+import sys
 import tempfile
 import threading
+import time
+import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
 
-from ..errors import InputError
+from ..errors import InputError, system_reason
 
 TEMP_PREFIX = ".~"
 TEMP_SUFFIX = ".tmp"
 LOCK_NAME = ".zorginkoop.lock"
+STALE_AFTER_SECONDS = 24 * 3600  # a temporary file untouched this long belongs to a run that died
+
+# The id in this run's temporary file names; worker processes take their parent's (`join_run`).
+_RUN = [f"{os.getpid():x}{secrets.token_hex(3)}"]
+
+
+def run_id() -> str:
+    return _RUN[0]
+
+
+def join_run(run: str) -> None:
+    """In a worker process: name temporary files as the parent run does, so it can remove them."""
+    _RUN[0] = run
 
 
 def _umask() -> int:
@@ -32,21 +55,13 @@ def _umask() -> int:
 
 _FILE_MODE = 0o666 & ~_umask()
 
-_REASONS = {
-    errno.ENOSPC: "de schijf is vol",
-    errno.EDQUOT: "het schijfquotum is op",
-    errno.EACCES: "geen schrijfrechten",
-    errno.EPERM: "geen schrijfrechten",
-    errno.EROFS: "de schijf is alleen-lezen",
-    errno.ENAMETOOLONG: "de bestandsnaam is te lang",
-    errno.ENOTDIR: "een deel van het pad is een bestand, geen map",
-    errno.EISDIR: "het pad is een map",
-}
+# Writing: "no access" means no permission to write (the rest is the shared table of errors.py).
+_WRITE_REASONS = {errno.EACCES: "geen schrijfrechten", errno.EPERM: "geen schrijfrechten"}
 
 
 def disk_error(path: Path, err: OSError) -> InputError:
     """An OSError of the file system as one Dutch line naming the path."""
-    reason = _REASONS.get(err.errno or 0, err.strerror or type(err).__name__)
+    reason = _WRITE_REASONS.get(err.errno or 0) or system_reason(err)
     return InputError(f"{path}: kan niet schrijven: {reason}", field="out", value=str(path))
 
 
@@ -77,7 +92,8 @@ def _temporary(path: Path) -> Path:
     if blocking:
         signal.pthread_sigmask(signal.SIG_BLOCK, _TERM)
     try:
-        fd, name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{path.stem[:40]}.", suffix=TEMP_SUFFIX, dir=path.parent)
+        fd, name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{path.stem[:40]}.", suffix=f".{run_id()}{TEMP_SUFFIX}",
+                                    dir=path.parent)
         os.close(fd)
         OWN_TEMPORARIES.add(Path(name))
     except OSError as err:
@@ -115,21 +131,24 @@ def _put(tmp: Path, path: Path, overwrite: bool) -> None:
         os.replace(tmp, path)
 
 
-def write_atomically(path: Path, write: Callable[[Path], None], *, overwrite: bool = True) -> Path:
+def write_atomically(path: Path, write: Callable[[Path], None], *, overwrite: bool = True,
+                     new_folder: bool = True) -> Path:
     """Let `write` fill a temporary file beside `path`, then move it into place in one step.
 
     An interrupted run leaves no half-written `path`. Without `overwrite`, an existing `path` is an
     InputError, and a file that appears meanwhile is not replaced.
     """
-    return write_together([(path, write)], overwrite=overwrite)[0]
+    return write_together([(path, write)], overwrite=overwrite, new_folder=new_folder)[0]
 
 
-def write_together(items: Sequence[tuple[Path, Callable[[Path], None]]], *, overwrite: bool = True) -> list[Path]:
+def write_together(items: Sequence[tuple[Path, Callable[[Path], None]]], *, overwrite: bool = True,
+                   new_folder: bool = True) -> list[Path]:
     """Write every file to a temporary name first and move them into place only when all are written:
-    a full disk or an error leaves none of them (a summary.xlsx never appears without its summary.csv)."""
+    a full disk or an error leaves none of them (a summary.xlsx never appears without its summary.csv).
+    Without `new_folder`, a folder that is not there is refused rather than made (a file the user named:
+    a typo in its folder should not make a new one)."""
     for path, _ in items:
-        if not overwrite and path.exists():
-            raise InputError(f"{path} bestaat al (gebruik --force om te overschrijven)", field="out", value=str(path))
+        _check_target(path, overwrite=overwrite, new_folder=new_folder)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as err:
@@ -141,7 +160,9 @@ def write_together(items: Sequence[tuple[Path, Callable[[Path], None]]], *, over
             try:
                 write(temporaries[-1])
             except OSError as err:
-                raise disk_error(path, err) from None
+                failure = disk_error(path, err)
+                _release(err)
+                raise failure from None
         for tmp, (path, _) in zip(temporaries, items, strict=True):
             try:
                 _put(tmp, path, overwrite)
@@ -155,6 +176,45 @@ def write_together(items: Sequence[tuple[Path, Callable[[Path], None]]], *, over
     return [path for path, _ in items]
 
 
+def _check_target(path: Path, *, overwrite: bool, new_folder: bool) -> None:
+    """A name that can become the file: not empty, not a folder, device or pipe (which `--force` would
+    replace by a file), not taken without `overwrite`, in a folder that is there unless `new_folder`."""
+    if path.name in {"", ".", ".."}:
+        raise InputError(f"{str(path) or '(leeg)'}: geen bestandsnaam; geef de naam van het bestand dat u wilt",
+                         field="out", value=str(path))
+    try:
+        taken = path.exists() or path.is_symlink()
+        ordinary = path.is_file() or not path.exists()
+        folder = path.parent.is_dir()
+    except OSError as err:  # a name longer than the file system allows, a folder without access
+        raise disk_error(path, err) from None
+    if not ordinary:
+        raise InputError(f"{path} is een map of apparaat, geen gewoon bestand; kies een andere naam", field="out",
+                         value=str(path))
+    if taken and not overwrite:
+        raise InputError(f"{path} bestaat al (gebruik --force om te overschrijven)", field="out", value=str(path))
+    if not folder and not new_folder:
+        raise InputError(f"{path}: de map {path.parent} bestaat niet; maak die eerst, of kies een bestaande map",
+                         field="out", value=str(path))
+
+
+def _release(err: BaseException) -> None:
+    """Let go now of what a failed writer left open: openpyxl's ZipFile, kept alive by the frames of
+    the traceback. Closing it writes its directory to the same full disk; Python would print that second
+    failure as an "Exception ignored in ZipFile.__del__" traceback after the Dutch line, so it is muted
+    (it is the failure already reported)."""
+    previous = sys.unraisablehook
+    sys.unraisablehook = lambda _unraisable: None
+    try:
+        while err is not None:
+            traceback.clear_frames(err.__traceback__)
+            err.__traceback__ = None
+            err = err.__context__  # type: ignore[assignment]
+        gc.collect()
+    finally:
+        sys.unraisablehook = previous
+
+
 def same_file(a: Path, b: Path) -> bool:
     """Whether two paths name one file (a hard link, a symlink, another spelling of the path)."""
     try:
@@ -164,12 +224,17 @@ def same_file(a: Path, b: Path) -> bool:
 
 
 def remove_stale_temporaries(directory: Path) -> None:
-    """Remove this toolkit's temporary files from `directory` (left by a run that was killed). Called
-    only while holding the directory's lock, so no other run's files are touched."""
+    """Remove from `directory` this run's temporary files (a worker stopped mid-write) and those that
+    no run has touched for a day (left by a run that was killed). Another command's temporary file,
+    still being written, is never touched: its name carries its own run id."""
+    mine = f".{run_id()}{TEMP_SUFFIX}"
+    deadline = time.time() - STALE_AFTER_SECONDS
     with contextlib.suppress(OSError):
-        for stale in directory.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
+        for candidate in directory.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
             with contextlib.suppress(OSError):
-                stale.unlink()
+                info = candidate.lstat()
+                if candidate.name.endswith(mine) or info.st_mtime < deadline:
+                    candidate.unlink()
 
 
 class OutputLock:
@@ -184,16 +249,29 @@ class OutputLock:
 
     def __enter__(self) -> OutputLock:
         prepare_directory(self.directory)
+        # Never through a symlink: one planted here would make the run create or lock a file elsewhere.
+        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
         try:
-            self._handle = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            self._handle = os.open(self.path, flags, 0o644)
         except OSError as err:
+            if err.errno == errno.ELOOP or self.path.is_symlink():
+                raise self._foreign() from None
             raise disk_error(self.path, err) from None
+        if not stat.S_ISREG(os.fstat(self._handle).st_mode):
+            os.close(self._handle)
+            self._handle = None
+            raise self._foreign()
         if not _try_lock(self._handle):
             os.close(self._handle)
             self._handle = None
             raise InputError(f"{self.directory}: er loopt al een andere zorginkoop-opdracht die in deze map schrijft; "
                              "wacht tot die klaar is of kies een andere map", field="out", value=str(self.directory))
         return self
+
+    def _foreign(self) -> InputError:
+        return InputError(f"{self.path}: is geen gewoon bestand (een snelkoppeling of iets anders); de toolkit "
+                          "gebruikt deze naam als slot van de map. Verwijder het of kies een andere map voor --out",
+                          field="out", value=str(self.path))
 
     def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
                  traceback: TracebackType | None) -> None:

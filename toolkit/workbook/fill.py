@@ -26,326 +26,40 @@ import hashlib
 import os
 import re
 import signal
-import struct
 import threading
 import unicodedata
-import zipfile
-import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from decimal import Decimal
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree
-from xml.sax.saxutils import escape
 
 from ..columns import header_key
 from ..errors import InputError, InputErrors, ToolkitError, relabel, show_value
-from ..parameters import current_year
 from ..table_file import read_table, table_error
-from . import template_path
 from .files import (
     OutputLock,
+    join_run,
     remove_own_temporaries,
     remove_stale_temporaries,
+    run_id,
     same_file,
     write_atomically,
 )
-from .formats import cell_value, header_code, years_text
-from .layout import CHART_BOTTOM_ROW, CHART_ROWS, LONG_RANGE, OUTPUT_RANGE_ROW, RANGE_TOP, SHOWN_ROWS
-from .package import check_workbook_bounds
-from .specs import SPECS, XML_INVALID, Input, Template, convert
+from .specs import XML_INVALID, Input, Template, convert
 from .summary import NAMES, summary_rows, write_summary
-from .zipcopy import RawMember, deflated, inflated, read_raw, write_raw
+from .template_file import TemplateFile
 
-_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-       "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
-_EMPTY_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"((?: s="[0-9]+")?)(?: t="n")? ?/>')
-_FORMULA_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"((?: s="[0-9]+")?)><f>([^<]*)</f><v ?/></c>')
 _UNSAFE_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# A sheet's print area in the workbook part: 'Invoer'!$A$1:$D$54 (only the last row changes).
-_PRINT_AREA = re.compile(r"(<definedName name=\"_xlnm\.Print_Area\" localSheetId=\"\d+\">'(\w+)'!\$A\$1:\$[A-Z]+\$)"
-                         r"([0-9]+)(</definedName>)")
 PARALLEL_FROM = 64  # below this, starting worker processes costs more than it saves
 MAX_NAME_BYTES = 120  # a file name's key part; the rest of the 255 bytes a file system allows is spare
 MAX_INPUTS_BYTES = 64 << 20  # an INPUTS file of a few thousand providers is a few megabytes
+# Rows of an INPUTS file: every row is kept (and every key becomes a workbook), so the file is bounded
+# by rows, not only bytes: 100 providers × 2,000 postcode areas. Reading this many stays far below 1 GB.
+MAX_INPUTS_ROWS = 200_000
 SHOWN_ERRORS = 20
-
-
-# --- the template file -----------------------------------------------------------------------------------
-
-def _cell_ref(defined: str) -> tuple[str, str]:
-    """"'Invoer'!$B$4" -> ("Invoer", "B4"); ranges keep their colon."""
-    sheet, _, ref = defined.rpartition("!")
-    return sheet.strip("'"), ref.replace("$", "")
-
-
-def _expand(ref: str) -> list[str]:
-    if ":" not in ref:
-        return [ref]
-    first, last = ref.split(":")
-    col = "".join(c for c in first if c.isalpha())
-    if col != "".join(c for c in last if c.isalpha()):
-        raise ValueError(f"bereik {ref} beslaat meer dan één kolom")
-    start, end = int(first[len(col):]), int(last[len(col):])
-    return [f"{col}{r}" for r in range(start, end + 1)]
-
-
-@dataclass
-class TemplateFile:
-    """A template read once: its zip members, the two parts that change, and where each name is."""
-
-    path: Path
-    spec: Template
-    raw: list[RawMember]  # every part, still compressed: copied as it is into each filled copy
-    input_part: str
-    input_xml: str  # the Invoer sheet
-    output_part: str
-    output_xml: str  # the Uitkomst sheet (the cached results change)
-    cells: dict[str, list[str]]  # input name -> its cell(s) on Invoer
-    outputs: dict[str, str]  # output name -> "Uitkomst!B4" (a range: its first cell)
-    output_cells: dict[str, list[str]]  # output name -> its cell(s) on Uitkomst
-    key_cell: str | None = None  # where the key goes on Invoer (zk_sleutel)
-    # Parts that follow the number of rows written when the template has a long range (postcodes): the
-    # print areas (in the workbook part) and the chart over those rows. Empty otherwise.
-    fitted_parts: dict[str, str] = field(default_factory=dict)
-    # The two sheets cut once at the cells a copy fills: a copy of cz_ratio.xlsx then builds its sheets from
-    # the few cells it has, instead of a regular-expression pass over 4,000 empty input cells.
-    input_cells: _CutSheet = field(init=False)
-    output_formulas: _CutSheet = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.input_cells = _CutSheet.cut(self.input_xml, _EMPTY_CELL)
-        self.output_formulas = _CutSheet.cut(self.output_xml, _FORMULA_CELL)
-
-    @classmethod
-    def open(cls, template: str | Path, *, verify: bool = True) -> TemplateFile:
-        """Read a template; `verify` compares it with the reference first (workers skip it: the parent did)."""
-        path = template_path(template)
-        check_workbook_bounds(path)
-        try:
-            raw = read_raw(path)
-        except (zipfile.BadZipFile, OSError, struct.error, ValueError) as err:
-            raise InputError(f"sjabloon {path}: geen leesbare xlsx ({err})", field="template",
-                             value=str(path)) from None
-        members = {m.name: m for m in raw}
-
-        def part(name: str) -> bytes:  # only the few parts read here are decompressed
-            return inflated(members[name])
-
-        try:
-            workbook = ElementTree.fromstring(part("xl/workbook.xml"))
-            rels = ElementTree.fromstring(part("xl/_rels/workbook.xml.rels"))
-            names = {d.get("name", ""): d.text or "" for d in workbook.iterfind("m:definedNames/m:definedName", _NS)}
-            sheet_parts = cls._sheet_parts(workbook, rels)
-            spec = cls._spec(path, names, sheet_parts, part)
-            cells = {i.name: _expand(_cell_ref(names[i.name])[1]) for i in spec.inputs}
-            output_cells = {o.name: _expand(_cell_ref(names[o.name])[1]) for o in spec.outputs}
-            wrong = [i.name for i in spec.inputs if _cell_ref(names[i.name])[0] != "Invoer"] + [
-                o.name for o in spec.outputs if _cell_ref(names[o.name])[0] != "Uitkomst"]
-            input_part, output_part = sheet_parts["Invoer"], sheet_parts["Uitkomst"]
-            input_xml, output_xml = part(input_part).decode("utf-8"), part(output_part).decode("utf-8")
-        except (KeyError, ValueError, zlib.error, ElementTree.ParseError, UnicodeDecodeError):
-            raise InputError(f"sjabloon {path}: geen werkmap van de toolkit (namen of tabbladen ontbreken)",
-                             field="template", value=str(path)) from None
-        if wrong:
-            raise InputError(f"sjabloon {path}: {wrong[0]} staat niet op het verwachte tabblad", field="template",
-                             value=str(path))
-        outputs = {name: f"Uitkomst!{refs[0]}" for name, refs in output_cells.items()}
-        key_cell = _cell_ref(names["zk_sleutel"])[1] if "zk_sleutel" in names else None
-        fitted: dict[str, str] = {}
-        if any(i.rows > LONG_RANGE for i in spec.inputs):
-            try:
-                fitted = {m.name: part(m.name).decode("utf-8") for m in raw
-                          if m.name == "xl/workbook.xml" or m.name.startswith("xl/charts/chart")}
-            except (zlib.error, UnicodeDecodeError):
-                raise InputError(f"sjabloon {path}: geen werkmap van de toolkit (onleesbaar onderdeel)",
-                                 field="template", value=str(path)) from None
-        tpl = cls(path, spec, raw, input_part, input_xml, output_part, output_xml, cells, outputs, output_cells,
-                  key_cell, fitted)
-        if verify:
-            tpl._verify()
-        return tpl
-
-    def _verify(self) -> None:
-        """A template from elsewhere (a path, or the bundled one under a parameter overlay) must be the
-        template the parameter data in force builds: same formulas, parameters, names and parts."""
-        from .check import is_reference, reference_findings  # openpyxl only for a template from elsewhere
-
-        if is_reference(self.path):
-            return
-        findings = reference_findings(self.path, self.spec)
-        if findings:
-            more = f" (en nog {len(findings) - 1})" if len(findings) > 1 else ""
-            raise InputError(f"sjabloon {self.path} wijkt af van sjabloon {self.spec.name} zoals de parametergegevens "
-                             f"het maken: {findings[0].where}: {findings[0].message}{more}. Maak het sjabloon opnieuw "
-                             "met `zorginkoop sjablonen` (met dezelfde --parameters).", field="template",
-                             value=str(self.path))
-
-    @staticmethod
-    def _sheet_parts(workbook: ElementTree.Element, rels: ElementTree.Element) -> dict[str, str]:
-        targets = {r.get("Id"): r.get("Target", "") for r in rels.iterfind("rel:Relationship", _NS)}
-        parts = {}
-        for sheet in workbook.iterfind("m:sheets/m:sheet", _NS):
-            target = targets[sheet.get(f"{{{_NS['r']}}}id")]
-            parts[sheet.get("name", "")] = target.lstrip("/") if target.startswith("/") else str(
-                PurePosixPath("xl") / target)
-        return parts
-
-    @staticmethod
-    def _spec(path: Path, names: Mapping[str, str], sheet_parts: Mapping[str, str],
-              part: Callable[[str], bytes]) -> Template:
-        if "zk_sjabloon" not in names:
-            raise InputError(f"sjabloon {path}: geen sjabloon van de toolkit (naam zk_sjabloon ontbreekt)",
-                             field="template", value=str(path))
-        sheet, ref = _cell_ref(names["zk_sjabloon"])
-        xml = part(sheet_parts[sheet]).decode("utf-8")
-        match = re.search(rf'<c r="{ref}"[^>]*><is><t[^>]*>([^<]*)</t>', xml)
-        name = match.group(1) if match else ""
-        if name not in SPECS:
-            raise InputError(f"sjabloon {path}: onbekend sjabloon {name!r}", field="template", value=str(path))
-        return SPECS[name]
-
-    def filled(self, values: Mapping[str, Any], key: str | None = None,
-               outputs: Mapping[str, Any] | None = None) -> Callable[[Path], None]:
-        """A writer for a copy with `values` (converted inputs) in the input cells, its key, and the
-        Python engine's `outputs` as the cached results of the output cells."""
-        content: dict[str, str] = {}
-        if key is not None and self.key_cell:
-            content[self.key_cell] = _cell_xml(key)
-        for name, value in values.items():
-            refs = self.cells[name]
-            for ref, item in zip(refs, value if isinstance(value, list) else [value], strict=False):
-                if item is not None:
-                    content[ref] = _cell_xml(item)
-        cached: dict[str, Any] = {}
-        kinds = {o.name: o.kind for o in self.spec.outputs}
-        for name, value in (outputs or {}).items():
-            refs = self.output_cells.get(name, [])
-            shown = cell_value(kinds.get(name, ""), value)
-            items = shown if isinstance(shown, list) else [shown]
-            for i, ref in enumerate(refs):
-                cached[ref] = items[i] if i < len(items) else ""
-
-        def input_cell(ref: str, groups: tuple[str, ...]) -> str:
-            return f'<c r="{ref}"{groups[1]}{content[ref]}</c>'
-
-        empty = _cached_xml("")  # most cells of a long output range
-
-        def output_cell(ref: str, groups: tuple[str, ...]) -> str:
-            value = cached[ref]
-            kind, text = empty if value == "" and isinstance(value, str) else _cached_xml(value)
-            return f'<c r="{ref}"{groups[1]}{kind}><f>{groups[2]}</f><v>{text}</v></c>'
-
-        fitted = self._fitted(values, outputs or {})
-        # The printed header names the copy: its key and its policy year, in place of the template's years.
-        year = values.get("in_jaar") or current_year()
-        header = escape(header_code(f"{key} · beleidsjaar {year}" if key else f"beleidsjaar {year}"))
-        long_list = any(_filled_rows((outputs or {}).get(o.name)) > SHOWN_ROWS for o in self.spec.outputs
-                        if o.rows > LONG_RANGE)
-
-        def write(target: Path) -> None:
-            invoer = self._headed(self.input_cells.with_cells(content, input_cell), header)
-            uitkomst = self._headed(self.output_formulas.with_cells(cached, output_cell), header)
-            if long_list:  # a long list of areas to drop prints on the pages it needs, readable
-                uitkomst = uitkomst.replace('fitToHeight="1"', 'fitToHeight="0"', 1)
-            members = [deflated(m, invoer.encode("utf-8")) if m.name == self.input_part else
-                       deflated(m, uitkomst.encode("utf-8")) if m.name == self.output_part else
-                       deflated(m, fitted[m.name]) if m.name in fitted else m for m in self.raw]
-            with open(target, "wb") as handle:
-                write_raw(handle, members)
-        return write
-
-
-    def _headed(self, xml: str, header: str) -> str:
-        """A sheet's XML with the centre of its header (the template's policy years) set to `header`."""
-        template = escape(header_code(years_text(self.spec.years)))
-        return xml.replace(f"&amp;C&amp;9 {template}&amp;R", f"&amp;C&amp;9 {header}&amp;R", 1)
-
-    def _fitted(self, values: Mapping[str, Any], outputs: Mapping[str, Any]) -> dict[str, bytes]:
-        """The print areas and chart of a template with a long range, fitted to the rows written: the
-        postcodes print and chart as far as they go (an empty template shows SHOWN_ROWS of them), and the
-        list of areas to drop prints whole."""
-        if not self.fitted_parts:
-            return {}
-        used = max([1, *(_filled_rows(values.get(i.name)) for i in self.spec.inputs if i.rows > LONG_RANGE)])
-        listed = max([0, *(_filled_rows(outputs.get(o.name)) for o in self.spec.outputs if o.rows > LONG_RANGE)])
-        last_input = RANGE_TOP - 1 + used
-        last_output = max(CHART_BOTTOM_ROW, OUTPUT_RANGE_ROW + listed)
-        result = {}
-        for name, xml in self.fitted_parts.items():
-            if name == "xl/workbook.xml":
-                xml = _PRINT_AREA.sub(lambda m: m.group(1) + str(
-                    last_input if m.group(2) == "Invoer" else last_output if m.group(2) == "Uitkomst"
-                    else m.group(3)) + m.group(4), xml)
-            else:  # a chart over the rows of the long range
-                xml = xml.replace(f"${RANGE_TOP + CHART_ROWS - 1}<", f"${last_input}<")
-            result[name] = xml.encode("utf-8")
-        return result
-
-
-def _filled_rows(value: Any) -> int:
-    """How many rows of a range hold something (up to the last that does)."""
-    if not isinstance(value, list):
-        return 0
-    return next((len(value) - i for i, v in enumerate(reversed(value)) if v not in (None, "")), 0)
-
-
-@dataclass(frozen=True)
-class _CutSheet:
-    """A sheet's XML cut at the cells a pattern matches (its first group the cell reference): the text
-    between them and each cell as the template has it, so a copy rewrites only the cells it fills."""
-
-    pieces: tuple[str, ...]  # text, cell, text, cell, ..., text
-    at: dict[str, tuple[int, tuple[str, ...]]]  # reference -> (its index in pieces, the match's groups)
-
-    @classmethod
-    def cut(cls, xml: str, pattern: re.Pattern[str]) -> _CutSheet:
-        pieces: list[str] = []
-        at: dict[str, tuple[int, tuple[str, ...]]] = {}
-        last = 0
-        for match in pattern.finditer(xml):
-            pieces.append(xml[last:match.start()])
-            at.setdefault(match.group(1), (len(pieces), match.groups()))
-            pieces.append(match.group(0))
-            last = match.end()
-        pieces.append(xml[last:])
-        return cls(tuple(pieces), at)
-
-    def with_cells(self, refs: Iterable[str], cell: Callable[[str, tuple[str, ...]], str]) -> str:
-        """The XML with each of `refs` that the pattern matched written by `cell(ref, groups)`; the rest
-        as it is."""
-        pieces = list(self.pieces)
-        for ref in refs:
-            found = self.at.get(ref)
-            if found is not None:
-                pieces[found[0]] = cell(ref, found[1])
-        return "".join(pieces)
-
-
-def _cell_xml(value: Any) -> str:
-    if isinstance(value, bool):
-        return f' t="b"><v>{int(value)}</v>'
-    if isinstance(value, int | Decimal | float):
-        number = value if not isinstance(value, Decimal) else format(value, "f")
-        return f"><v>{number}</v>"
-    text = escape(str(value))
-    return f' t="inlineStr"><is><t xml:space="preserve">{text}</t></is>'
-
-
-def _cached_xml(value: Any) -> tuple[str, str]:
-    """(type attribute, value) of a formula cell's cached result."""
-    if isinstance(value, bool):
-        return ' t="b"', str(int(value))
-    if isinstance(value, Decimal):
-        return "", repr(float(value))
-    if isinstance(value, int | float):
-        return "", repr(value)
-    return ' t="str"', escape(str(value))
 
 
 # --- reading INPUTS --------------------------------------------------------------------------------
@@ -358,7 +72,7 @@ class Row:
 
 def read_inputs(path: Path) -> tuple[list[str], list[Row]]:
     """Columns and rows of a csv (`,` `;` or tab, UTF-8 with or without BOM) or xlsx (first sheet)."""
-    table = read_table(path, max_bytes=MAX_INPUTS_BYTES, what="invoerbestand")
+    table = read_table(path, max_bytes=MAX_INPUTS_BYTES, max_rows=MAX_INPUTS_ROWS, what="invoerbestand")
     if not table or not any(str(c).strip() for c in table[0] if c is not None):
         raise table_error(path, "het bestand is leeg (geen kopregel)")
     header = ["" if c is None else str(c).strip() for c in table[0]]
@@ -574,7 +288,7 @@ class FillResult:
 SUMMARY_NAMES = NAMES
 
 
-def _targets(cases: list[Case], out_dir: Path, inputs: Path, force: bool) -> dict[str, Path]:
+def _targets(cases: list[Case], out_dir: Path, inputs: Path, force: bool, template: Path) -> dict[str, Path]:
     targets: dict[str, Path] = {}
     by_name: dict[str, str] = {}
     for case in cases:
@@ -596,9 +310,10 @@ def _targets(cases: list[Case], out_dir: Path, inputs: Path, force: bool) -> dic
                              field="key", value=target.stem)
     every = [*targets.values(), *(out_dir / n for n in SUMMARY_NAMES)]
     for target in every:
-        if same_file(target, inputs):
-            raise InputError(f"{target} is het invoerbestand zelf; kies een andere map voor --out (het invoerbestand "
-                             "wordt nooit overschreven)", field="out", value=str(target))
+        for source, what in ((inputs, "het invoerbestand"), (template, "het sjabloon")):
+            if same_file(target, source):
+                raise InputError(f"{target} is {what} zelf; kies een andere map voor --out ({what} wordt nooit "
+                                 "overschreven)", field="out", value=str(target))
         if target.is_dir():
             raise InputError(f"{target} is een map; een werkmap kan daar niet komen", field="out", value=str(target))
     if not force:
@@ -625,8 +340,10 @@ def _leave_worker(_signum: int, _frame: object) -> None:
     raise SystemExit(1)
 
 
-def _worker_start(parent: int) -> None:
-    """In each worker: leave cleanly on SIGTERM, and die with the parent (a watchdog sees it go)."""
+def _worker_start(parent: int, run: str) -> None:
+    """In each worker: name temporary files as the parent's run, leave cleanly on SIGTERM, and die with
+    the parent (a watchdog sees it go)."""
+    join_run(run)
     signal.signal(signal.SIGTERM, _leave_worker)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides on Ctrl+C and terminates us
 
@@ -660,7 +377,7 @@ _WORKER_TEMPLATES: dict[Path, TemplateFile] = {}
 def _worker_template(template: Path) -> TemplateFile:
     """The template, read once per worker process rather than once per chunk."""
     if template not in _WORKER_TEMPLATES:
-        _WORKER_TEMPLATES[template] = TemplateFile.open(template, verify=False)
+        _WORKER_TEMPLATES[template] = TemplateFile.open(template)
     return _WORKER_TEMPLATES[template]
 
 
@@ -687,7 +404,8 @@ def _write_all(tpl: TemplateFile, jobs: list[tuple[str, dict[str, Any], dict[str
     if count > 1 and len(jobs) >= PARALLEL_FROM:
         size = max(8, len(jobs) // (count * 8))
         chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
-        pool = ProcessPoolExecutor(max_workers=count, initializer=_worker_start, initargs=(os.getpid(),))
+        pool = ProcessPoolExecutor(max_workers=count, initializer=_worker_start,
+                                   initargs=(os.getpid(), run_id()))
         try:
             for keys in pool.map(_write_chunk, [tpl.path] * len(chunks), chunks, [force] * len(chunks)):
                 done += len(keys)
@@ -712,14 +430,16 @@ def fill(template: str | Path, inputs: Path, out_dir: Path, *, key: str | None =
          skip_invalid: bool = False, workers: int | None = None,
          progress: Callable[[int, int], None] | None = None) -> FillResult:
     """Fill `template` once per key of `inputs` into `out_dir`; see the module docstring."""
-    tpl = TemplateFile.open(template)
+    from .check import verified_template  # openpyxl only to compare a template from elsewhere
+
+    tpl = verified_template(template)
     header, rows = read_inputs(inputs)
     if not rows:
         raise table_error(inputs, "geen rijen met invoer onder de kopregel")
     cases = build_cases(tpl.spec, inputs, header, rows, key, skip_invalid=skip_invalid)
     with OutputLock(out_dir), _signals_interrupt():
         remove_stale_temporaries(out_dir)
-        targets = _targets(cases, out_dir, inputs, force)
+        targets = _targets(cases, out_dir, inputs, force, tpl.path)
         jobs = [(c.key, c.values, c.outputs, str(targets[c.key])) for c in cases if not c.error]
         report = progress or (lambda _done, _total: None)
         report(0, len(jobs))
@@ -741,5 +461,5 @@ def _key_label(header: list[str], key: str | None) -> str:
     return next((c for c in header if column_key(c) == column_key(key)), key)
 
 
-__all__ = ["Case", "FillResult", "Interrupted", "TemplateFile", "fill", "read_inputs", "safe_file_name",
+__all__ = ["Case", "FillResult", "Interrupted", "fill", "read_inputs", "safe_file_name",
            "summary_rows", "write_summary"]

@@ -17,7 +17,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..parameters import load_topic
-from ..parameters.loader import Parameter
+from ..parameters.schema import Parameter
 from ..postcode import WHITESPACE
 from ..rules.declaration import NOT_APPLICABLE, NOTHING_TYPED, Input, Template
 from .formats import NO, OUTPUT_FORMATS, YES

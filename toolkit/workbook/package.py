@@ -1,10 +1,14 @@
 """An xlsx package opened with bounds, before any XML parser or spreadsheet reader sees it.
 
 A spreadsheet is a zip of XML parts. A 5 MB file can inflate to 5 GB; a 2 KB file can declare one
-cell at XFD1048576, and a reader that allocates the sheet's rectangle then asks for terabytes. So the
-zip's directory, the parts' declared sizes and every sheet's cell references are checked first, from
-the central directory and a streaming scan, with a Dutch error naming the file; only then do openpyxl
-or calamine parse it.
+cell at XFD1048576, and a reader that walks the sheet's rectangle then creates billions of cells. So
+the zip's directory, the parts' declared sizes and every sheet's cells are checked first, from the
+central directory and a streaming scan (`toolkit.xlsx`, the one reading of cell references, however
+they are quoted or spaced), with a Dutch error naming the file; only then does openpyxl parse it.
+
+The bounds are for a template and its filled copies (`check`, and `fill`/`describe` given a template
+file): all sheets together hold at most `MAX_WORKBOOK_CELLS` cells and span at most `MAX_WORKBOOK_AREA`
+cells of rectangle, a few times the largest template.
 """
 
 from __future__ import annotations
@@ -15,22 +19,18 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, reason, system_reason
 
 MAX_MEMBERS = 2_000
-MAX_PART_BYTES = 64 << 20  # one part, inflated; the largest template part is about 2 MB
+MAX_PART_BYTES = 64 << 20  # a sheet or the shared strings, inflated; the largest template sheet is 4 MB
+MAX_OTHER_PART_BYTES = 8 << 20  # any other part (styles, names, drawings, charts): each XML element
+# there becomes an object in openpyxl, so a few megabytes of `<xf/>` would be millions of styles
 MAX_TOTAL_BYTES = 256 << 20  # all parts, inflated
-MAX_CELLS = 5_000_000  # the rectangle a sheet's cell references span (a reader may allocate it whole)
+MAX_WORKBOOK_CELLS = 300_000  # cells of all sheets together; the largest template (cz_ratio) has 32,000
+MAX_WORKBOOK_AREA = 1_000_000  # the rectangles of all sheets together, and every cell of a merged range or
+# a hyperlink (openpyxl makes an object for each); cz_ratio's span 40,000
 MAX_FILE_BYTES = 100 << 20
-_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([A-Z]{1,3})?([0-9]{1,7})?(?::([A-Z]{1,3})([0-9]{1,7}))?"')
-
-
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for char in letters:
-        number = number * 26 + (char - 64)
-    return number
+_LARGE_PARTS = re.compile(r"^xl/(worksheets/[^/]+|sharedStrings)\.xml$")
 
 
 @dataclass(frozen=True)
@@ -49,22 +49,23 @@ def parts(path: Path) -> list[Part]:
     try:
         size = path.stat().st_size
     except OSError as err:
-        raise _fail(path, f"niet te lezen ({err.strerror})") from None
+        raise _fail(path, f"niet te lezen ({system_reason(err)})") from None
     if size > MAX_FILE_BYTES:
         raise _fail(path, f"te groot ({size // (1 << 20)} MB; hoogstens {MAX_FILE_BYTES >> 20} MB)")
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as err:
-        raise _fail(path, f"geen leesbare xlsx (geen geldig zip-bestand: {err})") from None
+        raise _fail(path, f"geen leesbare xlsx (geen geldig zip-bestand: {reason(err)})") from None
     if len(infos) > MAX_MEMBERS:
         raise _fail(path, f"te veel onderdelen ({len(infos)}) voor een werkmap")
     total = 0
     found = []
     for info in infos:
-        if info.file_size > MAX_PART_BYTES:
-            raise _fail(path, f"onderdeel {info.filename} is uitgepakt te groot ({info.file_size // (1 << 20)} MB; "
-                              f"hoogstens {MAX_PART_BYTES >> 20} MB)")
+        limit = MAX_PART_BYTES if _LARGE_PARTS.match(info.filename) else MAX_OTHER_PART_BYTES
+        if info.file_size > limit:
+            raise _fail(path, f"onderdeel {info.filename} is uitgepakt te groot ({_megabytes(info.file_size)}; "
+                              f"hoogstens {limit >> 20} MB)")
         total += info.file_size
         found.append(Part(info.filename, info.file_size, info.compress_size))
     if total > MAX_TOTAL_BYTES:
@@ -78,33 +79,33 @@ def read_part(path: Path, name: str) -> bytes:
         with zipfile.ZipFile(path) as archive, archive.open(name) as handle:
             data = handle.read(MAX_PART_BYTES + 1)
     except (KeyError, zipfile.BadZipFile, OSError, zlib.error, EOFError, NotImplementedError) as err:
-        raise _fail(path, f"onderdeel {name} is niet te lezen ({err})") from None
+        raise _fail(path, f"onderdeel {name} is niet te lezen ({reason(err)})") from None
     if len(data) > MAX_PART_BYTES:
         raise _fail(path, f"onderdeel {name} is uitgepakt te groot")
     return data
 
 
-def check_sheet_extent(path: Path, name: str) -> None:
-    """The rectangle of a sheet's cells (declared dimension and every cell reference) within MAX_CELLS."""
-    data = read_part(path, name)
-    rows = columns = 0
-    dimension = _DIMENSION.search(data, 0, 4096)
-    if dimension:
-        last_col, last_row = dimension.group(3) or dimension.group(1), dimension.group(4) or dimension.group(2)
-        rows = int(last_row) if last_row else 0
-        columns = _column_number(last_col) if last_col else 0
-    for match in _CELL_REF.finditer(data):
-        rows = max(rows, int(match.group(2)))
-        columns = max(columns, _column_number(match.group(1)))
-    if rows * columns > MAX_CELLS:
-        raise _fail(path, f"werkblad {name} beslaat {rows:,} rijen × {columns:,} kolommen; hoogstens "
-                          f"{MAX_CELLS:,} cellen".replace(",", "."))
+def _megabytes(count: int) -> str:
+    return f"{max(1, count >> 20)} MB"
+
+
+def _thousands(count: int) -> str:
+    return f"{count:,}".replace(",", ".")
 
 
 def check_workbook_bounds(path: Path) -> list[Part]:
-    """Every bound above for a whole workbook: parts, sizes and each sheet's extent."""
+    """Every bound above for a whole workbook: parts and sizes, then the cells of all sheets together."""
+    from ..xlsx import sheet_extents  # the sheets are scanned only when a workbook is checked
+
     found = parts(path)
-    for part in found:
-        if part.name.startswith("xl/worksheets/") and part.name.endswith(".xml"):
-            check_sheet_extent(path, part.name)
+    extents = sheet_extents(path, max_cells=MAX_WORKBOOK_CELLS)
+    cells, area = sum(e.cells for e in extents), sum(e.area for e in extents)
+    widest = max(extents, key=lambda e: e.area, default=None)
+    if widest is not None and area > MAX_WORKBOOK_AREA:
+        raise _fail(path, f"de werkbladen beslaan samen {_thousands(area)} cellen (hoogstens "
+                          f"{_thousands(MAX_WORKBOOK_AREA)}, met samengevoegde cellen en koppelingen); {widest.part} "
+                          f"alleen al {_thousands(widest.area)}: geen sjabloon van de toolkit")
+    if cells > MAX_WORKBOOK_CELLS:
+        raise _fail(path, f"de werkbladen hebben samen {_thousands(cells)} cellen (hoogstens "
+                          f"{_thousands(MAX_WORKBOOK_CELLS)}): geen sjabloon van de toolkit")
     return found

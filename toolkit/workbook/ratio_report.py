@@ -16,10 +16,12 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.styles import PatternFill
+from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..claims.claimset import lines_text
+from ..rules.core_area import shown_share
 from ..rules.ratio import MOVERS_NOTE
 from .files import write_atomically
 from .formats import OUTPUT_FORMATS, print_setup
@@ -44,22 +46,27 @@ def _verdict(assessment: Any) -> str:
 
 def _overview(ws: Worksheet, reports: Sequence[Any]) -> int:
     first = reports[0]
+    core = any(getattr(r, "core_area", None) is not None for r in reports)  # rule 11: a kernwerkgebied given
+    scope = " De ratio telt alleen de gebieden van het kernwerkgebied." if getattr(first, "only_core_areas", False) \
+        else ""
     title(ws, f"Klant-werkgebiedratio CZ groep, beleidsjaar {first.year}",
-          f"Declaraties van {first.claims_year}; één rij per zorgaanbieder, de details op het eigen tabblad.")
+          f"Declaraties van {first.claims_year}; één rij per zorgaanbieder, de details op het eigen tabblad.{scope}")
     headers = ["Zorgaanbieder", "Cliënten", "Gebieden", "Ratio", "Drempel", "Voldoet", "Extra cliënten nodig",
                "Max. gebieden", "Te schrappen gebieden", "Verhuisde cliënten", "Regels gelezen", "Regels gebruikt",
-               "Regels ongeldig", "Toelichting"]
+               "Regels ongeldig", *(["Zorg binnen kernwerkgebied"] if core else []), "Toelichting"]
     kinds = ["text", "count", "count", "ratio", "number", "bool", "count", "count", "count", "count", "count",
-             "count", "count", "text"]
-    table_header(ws, 4, headers, [24, 10, 11, 8, 9, 9, 12, 11, 12, 11, 11, 11, 11, 60])
+             "count", "count", *(["fraction"] if core else []), "text"]
+    table_header(ws, 4, headers, [24, 10, 11, 8, 9, 9, 12, 11, 12, 11, 11, 11, 11, *([12] if core else []), 60])
     for row, r in enumerate(reports, start=5):
         a = r.assessment
         values = [r.provider or "(alle regels)", a.clients, a.areas, a.ratio, _number(a.threshold), _verdict(a),
                   a.clients_needed if a.applies else None, a.max_areas, len(a.areas_to_drop), r.movers,
-                  r.lines_read, r.lines_used, getattr(r, "invalid_lines", 0), _reason(r)]
+                  r.lines_read, r.lines_used, getattr(r, "invalid_lines", 0), *([_share(r)] if core else []),
+                  _reason(r)]
         for column, (value, kind) in enumerate(zip(values, kinds, strict=True), start=1):
             cell = wrapped(ws, row, column, value) if kind == "text" and column > 1 else text(ws, row, column,
                                                                                                    value)
+            cell.alignment = Alignment(wrap_text=cell.alignment.wrap_text, vertical="top")  # beside a wrapped reason
             if isinstance(value, int | float) and not isinstance(value, bool):
                 cell.number_format = OUTPUT_FORMATS[kind]
     last = 4 + len(reports)
@@ -75,6 +82,12 @@ def _reason(report: Any) -> str:
     """The assessment's reason, and with a kernwerkgebied (rule 11) the share of care inside it."""
     share = getattr(report, "core_area", None)
     return report.assessment.reason if share is None else f"{report.assessment.reason}; {share.reason}"
+
+
+def _share(report: Any) -> float | None:
+    """Rule 11's share inside as the tables show it (rounded down: 49,996 % is not 50 %)."""
+    share = getattr(report, "core_area", None)
+    return None if share is None or share.share_inside is None else float(shown_share(share.share_inside))
 
 
 def _number(value: Any) -> Any:
@@ -146,11 +159,11 @@ def write_ratio_report(overall: Any, reports: Sequence[Any], path: Path, *, forc
     if overall.unknown_insurers or overall.invalid_lines:
         last += 2
         if overall.unknown_insurers:
-            listed = ", ".join(f"'{v}' ({n} regels)" for v, n in list(overall.unknown_insurers.items())[:20])
+            listed = ", ".join(f"'{v}' ({lines_text(n)})" for v, n in list(overall.unknown_insurers.items())[:20])
             text(overview, last, 1, f"Onbekende verzekeraars, niet meegeteld: {listed}")
             last += 1
         if overall.invalid_lines:
             text(overview, last, 1, f"Ongeldige regels overgeslagen: {overall.invalid_lines}")
     print_setup(overview, f"A1:N{last}", title="Klant-werkgebiedratio CZ groep", titles_rows="4:4")
-    write_atomically(path, lambda tmp: wb.save(tmp), overwrite=force)
+    write_atomically(path, lambda tmp: wb.save(tmp), overwrite=force, new_folder=False)
     return path

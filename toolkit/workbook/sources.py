@@ -13,7 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..dates import dutch_date
 from ..parameters import current_year
-from ..parameters.loader import Parameter, Source
+from ..parameters.schema import Parameter, Source
 from ..rules.declaration import NOT_APPLICABLE, Template
 from ..version import __version__
 from .formats import DATE_FORMAT, OUTPUT_FORMATS, fit_row, font, print_setup

@@ -22,6 +22,7 @@ the committed file matches this builder.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import inspect
 import io
 import zipfile
@@ -183,7 +184,26 @@ SHEETS: dict[str, list[Example]] = {
         Example("Met 2.600 uur zzp", "=CZ_EIGEN_LEVERING(5200,300,2600,3000)", 5500 / 11100, "fraction",
                 _parameter("cz", "own_delivery", "min_own_share", note="5.500 ÷ 11.100 = 49,55%: te weinig")),
     ],
+    "Kalender": [
+        Example("Kwaliteitsinformatie (een zondag)", '=CZ_TERMIJN("kwaliteit")', dt.date(2026, 5, 31), "date",
+                _parameter("cz", "staffel", "quality_data_deadline", note="blijft staan, ook op een zondag")),
+        Example("Uiterste tekendatum (een zondag)", '=CZ_TERMIJN("tekenen",2027)', dt.date(2026, 11, 1), "date",
+                _parameter("cz", "contract_calendar", "signing_last_day")),
+        Example("Nachtzorg: volgverzoek, 'vóór 1 juli'", '=CZ_TERMIJN("volgverzoek")', dt.date(2027, 6, 30), "date",
+                _parameter("nza", "nachtzorg", "follow_request_before", note="de laatste dag is 30 juni")),
+        Example("10 werkdagen na 30-09-2027", '=WERKDAGEN_NA("30-09-2027",10)', dt.date(2027, 10, 14), "date",
+                _parameter("cz", "contract_calendar", "request_answer_working_days",
+                           note="vrijdag 1 oktober is dag 1, donderdag 14 oktober dag 10")),
+        Example("6 werkdagen na 23-12-2026", '=WERKDAGEN_NA("23-12-2026",6)', dt.date(2027, 1, 4), "date",
+                _policy("§ 3.2.4 Aanvullende zorginkoop, 'binnen 10 werkdagen'; werkdagen volgens de Algemene "
+                        "termijnenwet: de Kerstdagen, het weekend en Nieuwjaarsdag tellen niet")),
+        Example("10 werkdagen na 26-04-2027", '=WERKDAGEN_NA("26-04-2027",10)', dt.date(2027, 5, 13), "date",
+                _policy("§ 3.2.4 Aanvullende zorginkoop, 'binnen 10 werkdagen'; werkdagen volgens de Algemene "
+                        "termijnenwet: Koningsdag, 5 mei en Hemelvaartsdag tellen niet")),
+    ],
 }
+
+
 def _pinned(formula: str) -> str:
     """The formula with `jaar` = EXAMPLE_YEAR where the function takes one and the example leaves it out: the
     worked examples are those of the EXAMPLE_YEAR policy, whatever the current policy year of the data."""
@@ -220,6 +240,7 @@ TITLES = {
     "Nachtzorg": "Onplanbare nachtzorg: indexering van het budget",
     "Plafond": "Omzetplafond: prognose, tekort en verzoek om aanvullend budget",
     "Eigen levering": "Eigen levering: ten minste 50% van de zorg zelf",
+    "Kalender": "Tijdpad: de laatste dag van een termijn, en werkdagen volgens de Algemene termijnenwet",
 }
 
 
@@ -252,9 +273,12 @@ def dutch_formula(formula: str) -> str:
 
 
 def shown_expected(example: Example) -> Any:
-    """The expected value as the sheet shows it: a bool as the Dutch Excel words with ja/nee."""
+    """The expected value as the sheet holds it: a bool as the Dutch Excel words with ja/nee, a date as a date
+    cell (which openpyxl reads back as a datetime)."""
     if example.kind == "bool":
         return YES_SHOWN if example.expected else NO_SHOWN
+    if example.kind == "date":
+        return dt.datetime.combine(example.expected, dt.time())
     return example.expected
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from ...numbers import percent_text
 from ...parameters import load_topic
 from ..declaration import Rule
-from .rule import MEASURES, CoreAreas, CoreAreaShare, assess_core_area_share, parse_core_areas
+from .rule import MAX_LINES, MEASURES, CoreAreas, CoreAreaShare, assess_core_area_share, parse_core_areas, shown_share
 
 
 def _phrases(year: int) -> dict[str, str]:
@@ -25,4 +25,5 @@ RULE = Rule(
     phrases=_phrases,
 )
 
-__all__ = ["MEASURES", "RULE", "CoreAreaShare", "CoreAreas", "assess_core_area_share", "parse_core_areas"]
+__all__ = ["MAX_LINES", "MEASURES", "RULE", "CoreAreaShare", "CoreAreas", "assess_core_area_share", "parse_core_areas",
+           "shown_share"]

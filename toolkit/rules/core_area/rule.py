@@ -14,9 +14,9 @@ more than half) most care is outside, and rule 1 does not apply (exemption `buit
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 
 from ...errors import InputError, show_value
 from ...numbers import percent_text
@@ -46,7 +46,7 @@ def parse_core_areas(lines: Iterable[tuple[int, object]], *, where: str = "kernw
     `5611 AB`, of which the PC4 counts) or a range of PC4s (`4800-4899`, both ends included). InputError
     naming the line and value for anything else: not a PC4, a range whose end is below its start, no entry."""
     found: set[int] = set()
-    for number, value in lines:
+    for number, value in _numbered(lines, where):
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
         if number > MAX_LINES:
@@ -70,6 +70,18 @@ def parse_core_areas(lines: Iterable[tuple[int, object]], *, where: str = "kernw
     return CoreAreas(frozenset(found))
 
 
+def _numbered(lines: object, where: str) -> Iterator[tuple[int, object]]:
+    """The entries as (line number, value) pairs; an InputError for anything else a caller might pass."""
+    if isinstance(lines, str | bytes) or not isinstance(lines, Iterable):
+        raise InputError(f"{where}: verwacht een lijst van (regelnummer, waarde)-paren, niet {show_value(lines)}",
+                         field="core_areas", value=lines)
+    for entry in lines:
+        if not (isinstance(entry, tuple) and len(entry) == 2 and type(entry[0]) is int):
+            raise InputError(f"{where}: {show_value(entry)} is geen (regelnummer, waarde)-paar", field="core_areas",
+                             value=entry)
+        yield entry
+
+
 def _pc4(value: object, where: str, number: int, shown: object) -> str:
     try:
         return to_pc4(value)
@@ -91,6 +103,7 @@ class CoreAreaShare:
     min_share: Decimal
     year: int
     reason: str
+    note: str = ""  # why claims were counted in lines, where they had amounts (set by toolkit.claims)
 
 
 def assess_core_area_share(inside: object, total: object, *, measure: str = "regels",
@@ -115,9 +128,15 @@ def assess_core_area_share(inside: object, total: object, *, measure: str = "reg
     share = inside_d / total_d
     outside = share < minimum
     unit = "in euro" if measure == "bedrag" else "in declaratieregels"
-    reason = (f"{percent_text(share.quantize(Decimal('0.001')))} van de zorg ({unit}) binnen het kernwerkgebied: "
+    reason = (f"{percent_text(shown_share(share))} van de zorg ({unit}) binnen het kernwerkgebied: "
               f"het merendeel {'buiten' if outside else 'binnen'} het kernwerkgebied")
     return CoreAreaShare(inside_d, total_d, measure, share, outside, minimum, chosen, reason)
+
+
+def shown_share(share: Decimal) -> Decimal:
+    """The share to one decimal of a percent, rounded down: 49,996 % shows as 49,9 %, never as the 50 % it
+    falls short of (the verdict is taken on the exact share)."""
+    return share.quantize(Decimal("0.001"), rounding=ROUND_FLOOR)
 
 
 def _number(value: object, field: str) -> Decimal:
@@ -126,4 +145,4 @@ def _number(value: object, field: str) -> Decimal:
     return Decimal(value)
 
 
-__all__ = ["MEASURES", "CoreAreaShare", "CoreAreas", "assess_core_area_share", "parse_core_areas"]
+__all__ = ["MEASURES", "CoreAreaShare", "CoreAreas", "assess_core_area_share", "parse_core_areas", "shown_share"]

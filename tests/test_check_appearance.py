@@ -1,0 +1,208 @@
+"""`zorginkoop check`: the forms programs save the same thing in (equivalence.py) are equal, and nothing
+else; print areas may end earlier, names are compared exactly at every scope."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from future_template import future_template
+from openpyxl import load_workbook
+from openpyxl.styles.colors import Color
+from openpyxl.workbook.defined_name import DefinedName
+
+from toolkit.workbook.check import compare_workbooks
+from toolkit.workbook.equivalence import (
+    is_date_format,
+    number_format_key,
+    resolve_colour,
+    same_formula,
+    theme_colours,
+)
+
+
+@pytest.mark.parametrize(("template", "saved"), [
+    ('=IF(B8=TRUE,"voldoet","")', '=IF(B8=TRUE(),"voldoet","")'),  # LibreOffice
+    ("='Invoer'!$B$4", "=Invoer!$B$4"),
+    ("=1E-9+0.5", "=0.000000001+.5"),
+    ("=if(a1>0, sum(b1:b3), 0)", "=IF(A1>0,SUM(B1:B3),0)"),  # Excel writes its own case and spacing
+    ("=STDEV.S(A1:A3)", "=_xlfn.STDEV.S(A1:A3)"),
+    ("='Sheet''s'!A1", "='Sheet''s'!A1"),
+])
+def test_formulas_as_programs_save_them_are_the_same(template: str, saved: str) -> None:
+    assert same_formula(template, saved)
+
+
+@pytest.mark.parametrize(("template", "found"), [
+    ("=calc_fout", "=_xlfn.calc_fout"),  # a reader sees #NAAM?
+    ("=in_plafond*2", "=ın_plafond*2"),  # a dotless ı is no i
+    ('=IF(A1,"x y")', '=IF(A1,"X Y")'),  # text is exact
+    ("=$B$4", "=B4"),
+    ("=SUM(A1:A3,B2:C2)", "=SUM(A1:A3 B2:C2)"),  # a comma is no intersection
+    ("=TRUE", "=1"),
+    ("=A1", "=A1+0"),
+])
+def test_other_formulas_differ(template: str, found: str) -> None:
+    assert not same_formula(template, found)
+
+
+@pytest.mark.parametrize(("template", "saved"), [
+    ('"€" #,##0.00', '"€ "#,##0.00'),  # LibreOffice merges and quotes literals
+    ("€ #,##0.00", '"€ "#,##0.00'),
+    ("d-m-yyyy", "d\\-m\\-yyyy"),
+    ("[Red]0.00", "[RED]0.00"),
+    ('_-"€" * #,##0.00_-', '_-"€ "* #,##0.00_-'),
+    ("[$€-413] #,##0.00", "[$€-413]\\ #,##0.00"),
+    ("General", "GENERAL"),
+])
+def test_number_formats_as_programs_save_them_are_the_same(template: str, saved: str) -> None:
+    assert number_format_key(template) == number_format_key(saved)
+
+
+@pytest.mark.parametrize(("template", "found"), [
+    ('"€" #,##0.00', ";;;"),
+    ('"€" #,##0.00', '"€ 999.999,99"'),
+    ('"€" #,##0.00', '"€" #,##0'),
+    ("0.00%", "0.00"),
+    ("[Red]0.00", "[Blue]0.00"),
+    ("General", '"voldoet";"voldoet";"voldoet"'),
+    ("[$€-413] #,##0.00", "[$$-409] #,##0.00"),
+])
+def test_other_number_formats_differ(template: str, found: str) -> None:
+    assert number_format_key(template) != number_format_key(found)
+
+
+def test_date_formats() -> None:
+    assert is_date_format("d\\-m\\-yyyy") and is_date_format("dd-mm-yyyy") and is_date_format("[$-413]d mmmm yyyy")
+    assert not is_date_format("0.00") and not is_date_format('"voldoet"') and not is_date_format("General")
+
+
+def test_colours_are_what_a_reader_sees() -> None:
+    theme = theme_colours(None)
+    palette = ["000000", "FFFFFF", "FF0000"]
+    assert resolve_colour(Color(theme=1), theme, palette, "000000") == "000000"  # dk1: text
+    assert resolve_colour(Color(rgb="FF000000"), theme, palette, "000000") == "000000"  # LibreOffice's form
+    assert resolve_colour(Color(rgb="00FFF2CC"), theme, palette, "000000") == "FFF2CC"  # alpha not drawn
+    assert resolve_colour(Color(indexed=2), theme, palette, "000000") == "FF0000"
+    lighter = resolve_colour(Color(theme=4, tint=0.4), theme, palette, "000000")
+    assert lighter is not None and lighter != theme[4] and int(lighter[:2], 16) > int(theme[4][:2], 16)
+
+
+@pytest.fixture()
+def template(tmp_path: Path) -> Path:
+    return future_template(tmp_path / "sjabloon.xlsx")
+
+
+def _changed(template: Path, edit: Any) -> list[str]:
+    wb = load_workbook(template)
+    edit(wb)
+    target = template.with_name("gewijzigd.xlsx")
+    wb.save(target)
+    return [f.line() for f in compare_workbooks(target, template)]
+
+
+def _print_area(area: str) -> Any:
+    def edit(wb: Any) -> None:
+        wb["Invoer"].print_area = area
+    return edit
+
+
+def test_a_print_area_may_end_at_the_rows_fill_wrote(template: Path) -> None:
+    """The Invoer print area (A1:C25, a table of in_reeks from row 3) may stop after the last row written,
+    not before the table's header (row 2)."""
+    assert _changed(template, _print_area("A1:C10")) == []
+    assert _changed(template, _print_area("A1:C2")) == []
+    for area in ("A1:C1", "A1:D10", "B1:C10", "A2:C10", "A1:C40"):
+        lines = _changed(template, _print_area(area))
+        assert any("_xlnm.Print_Area (blad Invoer)" in line for line in lines), (area, lines)
+
+
+def test_print_titles_are_compared(template: Path) -> None:
+    def edit(wb: Any) -> None:
+        wb["Uitkomst"].print_title_rows = "1:5"
+    assert any("Print_Titles" in line for line in _changed(template, edit))
+
+
+@pytest.mark.parametrize(("scope", "name"), [
+    (None, "IN_BEDRAG"),  # another spelling: Excel would take it for the same name
+    ("Uitkomst", "in_bedrag"),  # a sheet-local twin
+    ("Uitkomst", "ın_bedrag"),  # dotless ı
+    (None, "Auto_Open"),
+])
+def test_every_name_at_every_scope_is_compared_exactly(template: Path, scope: str | None, name: str) -> None:
+    def edit(wb: Any) -> None:
+        owner = wb[scope].defined_names if scope else wb.defined_names
+        owner[name] = DefinedName(name, attr_text="'Invoer'!$B$4")
+    lines = _changed(template, edit)
+    assert any(line.startswith(f"naam: {name}") and "toegevoegd" in line for line in lines), lines
+
+
+def test_a_name_pointing_elsewhere(template: Path) -> None:
+    def edit(wb: Any) -> None:
+        wb["Uitkomst"].defined_names["lokaal"] = DefinedName("lokaal", attr_text="'Uitkomst'!$B$4")
+    assert any("lokaal (blad Uitkomst)" in line and "andere plaats" in line for line in _changed(template, edit))
+
+
+def test_a_validation_over_a_whole_sheet_is_compared_within_the_template(template: Path) -> None:
+    """A rule over A1:XFD1048576 is clipped to where the template has something, not expanded."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    def edit(wb: Any) -> None:
+        validation = DataValidation(type="whole", operator="greaterThan", formula1="0")
+        validation.add("A1:XFD1048576")
+        wb["Uitkomst"].add_data_validation(validation)
+    lines = _changed(template, edit)
+    assert lines and all("Uitkomst!" in line and "gegevensvalidatie toegevoegd" in line for line in lines)
+
+
+@pytest.mark.parametrize(("header", "differs"), [
+    (None, False),  # as fill wrote it: the key and the policy year
+    ("Zorg en Co · beleidsjaar {year} · voldoet", True),
+    ("Andere zorg · beleidsjaar {year}", True),  # another key than the workbook's
+    ("Zorg en Co · beleidsjaar {previous}", True),  # another year than the workbook's
+])
+def test_a_filled_copy_has_its_key_and_year_in_the_header_and_nothing_else(tmp_path: Path, header: str | None,
+                                                                          differs: bool) -> None:
+    from toolkit.parameters import current_year
+    from toolkit.workbook.check import check_workbook
+    from toolkit.workbook.fill import fill
+
+    year = current_year()
+    inputs = tmp_path / "in.csv"
+    inputs.write_text("naam;score_vorig_jaar;aanvullend_budget\nZorg en Co;A;1000\n", encoding="utf-8")
+    fill("staffel", inputs, tmp_path / "uit")
+    path = tmp_path / "uit" / "Zorg en Co.xlsx"
+    wb = load_workbook(path)
+    assert wb["Uitkomst"].oddHeader.center.text == f"Zorg en Co · beleidsjaar {year}"
+    if header is not None:
+        wb["Uitkomst"].oddHeader.center.text = header.format(year=year, previous=year - 1)
+    wb.save(path)
+    lines = [f.line() for f in check_workbook(path).findings]
+    assert bool(lines) == differs and all("Uitkomst" in line and "kop- of voettekst" in line for line in lines), lines
+
+
+@pytest.mark.parametrize(("template", "name", "typed", "said"), [
+    ("staffel", "in_aanvullend_budget", "veel", "Toegekend aanvullend budget (€): 'veel' is geen getal"),
+    ("staffel", "in_aanvullend_budget", "1.000,5 euro", "'1.000,5 euro' is geen getal"),
+    ("staffel", "in_jaar", "twintig", "'twintig' is geen getal"),
+    ("cz_ratio", "in_postcodes", "12abc", "postcode '12abc' in rij 1 is geen geldige PC4"),
+])
+def test_text_typed_in_an_input_is_one_dutch_line(tmp_path: Path, template: str, name: str, typed: str,
+                                                 said: str) -> None:
+    """A value the rules refuse, typed into a filled copy: one line naming the cell and the value, not
+    also the header and print area that fill fitted to the inputs (those follow from the other inputs and
+    the outputs as the copy saved them)."""
+    from toolkit.workbook.check import check_workbook
+    from toolkit.workbook.fill import fill
+
+    root = Path(__file__).resolve().parents[1]
+    fill(template, root / "examples" / "invoer" / f"{template}.csv", tmp_path / "uit")
+    path = sorted((tmp_path / "uit").glob("Voorbeeldzorg *.xlsx"))[0]
+    wb = load_workbook(path)
+    sheet, ref = next(iter(wb.defined_names[name].destinations))
+    cell = ref.split(":")[0].replace("$", "")
+    wb[sheet][cell].value = typed
+    wb.save(path)
+    lines = [f.line() for f in check_workbook(path).findings]
+    assert len(lines) == 1 and lines[0].startswith(f"invoer: {sheet}!{cell}: ") and said in lines[0], lines

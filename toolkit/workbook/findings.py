@@ -1,0 +1,60 @@
+"""A difference `zorginkoop check` finds, and how it writes values for a Dutch reader."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from ..numbers import format_money, format_number, format_percent
+from .formats import yes_no_text
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str  # onderdeel, werkmap, naam, formule, cel, instelling, invoer, uitkomst, versie
+    where: str
+    expected: Any
+    found: Any
+    message: str
+
+    @property
+    def cell(self) -> str:
+        return self.where
+
+    def line(self) -> str:
+        """The finding as one Dutch line."""
+        values = ""
+        if self.expected is not None or self.found is not None:
+            values = f" (verwacht {shown(self.expected)}, gevonden {shown(self.found)})"
+        return f"{self.kind}: {self.where}: {self.message}{values}"
+
+
+class Display(str):
+    """A value already written for a Dutch reader (Finding.line shows it as it is)."""
+
+
+def shown(value: Any, kind: str = "") -> str:
+    """A value as a Dutch reader writes it: € 1.234,56, 3,37 %, ja, (leeg)."""
+    if isinstance(value, Display):
+        return str(value)
+    if value is None or value == "":
+        return "(leeg)"
+    if isinstance(value, bool):
+        return yes_no_text(value)
+    if isinstance(value, int | float | Decimal):
+        if isinstance(value, float) and not math.isfinite(value):
+            return str(value)
+        if kind == "money":
+            return format_money(value)
+        if kind in ("fraction", "index"):
+            return format_percent(value)
+        return format_number(value)
+    if isinstance(value, list):
+        items = [shown(v, kind) for v in value if v not in ("", None)]
+        return ", ".join(items) or "(leeg)"
+    text = str(value)
+    if not text.isprintable():  # a line break in a hostile value must not break the finding's line
+        text = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+    return f"'{text[:60]}…'" if len(text) > 60 else f"'{text}'"

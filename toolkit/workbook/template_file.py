@@ -1,0 +1,302 @@
+"""A template workbook read once, and the copies made from it (`TemplateFile`): what `fill` writes.
+
+Each copy changes two parts: the input cells of its Invoer sheet (the empty, styled cells the builder left
+there are replaced in the sheet's XML) and the cached results of the `out_*` cells on Uitkomst (the Python
+engine's values, so a preview that does not calculate — mail, a phone, a viewer — shows the results); with a
+long range (postcodes), the print areas and the chart are fitted to the rows written (`fitted`), and the
+header names the copy's key and policy year (`copy_header`). Every other part of the file is copied byte for
+byte, still compressed (zipcopy.py). Text is always written as an inline string, so input such as
+`=HYPERLINK(...)` can never become a formula. `check` derives what a copy may hold from the same methods.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import zipfile
+import zlib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path, PurePosixPath
+from typing import Any
+from xml.etree import ElementTree
+from xml.sax.saxutils import escape
+
+from ..errors import InputError, reason
+from ..parameters import current_year
+from . import template_path
+from .formats import cell_value, header_code, years_text
+from .layout import CHART_BOTTOM_ROW, CHART_ROWS, LONG_RANGE, OUTPUT_RANGE_ROW, RANGE_TOP, SHOWN_ROWS
+from .package import check_workbook_bounds
+from .specs import SPECS, Template
+from .zipcopy import RawMember, deflated, inflated, read_raw, write_raw
+
+_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+       "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
+_EMPTY_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"((?: s="[0-9]+")?)(?: t="n")? ?/>')
+_FORMULA_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"((?: s="[0-9]+")?)><f>([^<]*)</f><v ?/></c>')
+# A sheet's print area in the workbook part: 'Invoer'!$A$1:$D$54 (only the last row changes).
+_PRINT_AREA = re.compile(r"(<definedName name=\"_xlnm\.Print_Area\" localSheetId=\"\d+\">'(\w+)'!\$A\$1:\$[A-Z]+\$)"
+                         r"([0-9]+)(</definedName>)")
+
+
+def _cell_ref(defined: str) -> tuple[str, str]:
+    """"'Invoer'!$B$4" -> ("Invoer", "B4"); ranges keep their colon."""
+    sheet, _, ref = defined.rpartition("!")
+    return sheet.strip("'"), ref.replace("$", "")
+
+
+def _expand(ref: str) -> list[str]:
+    if ":" not in ref:
+        return [ref]
+    first, last = ref.split(":")
+    col = "".join(c for c in first if c.isalpha())
+    if col != "".join(c for c in last if c.isalpha()):
+        raise ValueError(f"bereik {ref} beslaat meer dan één kolom")
+    start, end = int(first[len(col):]), int(last[len(col):])
+    return [f"{col}{r}" for r in range(start, end + 1)]
+
+
+@dataclass
+class TemplateFile:
+    """A template read once: its zip members, the two parts that change, and where each name is."""
+
+    path: Path
+    spec: Template
+    raw: list[RawMember]  # every part, still compressed: copied as it is into each filled copy
+    input_part: str
+    input_xml: str  # the Invoer sheet
+    output_part: str
+    output_xml: str  # the Uitkomst sheet (the cached results change)
+    cells: dict[str, list[str]]  # input name -> its cell(s) on Invoer
+    outputs: dict[str, str]  # output name -> "Uitkomst!B4" (a range: its first cell)
+    output_cells: dict[str, list[str]]  # output name -> its cell(s) on Uitkomst
+    key_cell: str | None = None  # where the key goes on Invoer (zk_sleutel)
+    # Parts that follow the number of rows written when the template has a long range (postcodes): the
+    # print areas (in the workbook part) and the chart over those rows. Empty otherwise.
+    fitted_parts: dict[str, str] = field(default_factory=dict)
+    # The two sheets cut once at the cells a copy fills: a copy of cz_ratio.xlsx then builds its sheets from
+    # the few cells it has, instead of a regular-expression pass over 4,000 empty input cells.
+    input_cells: _CutSheet = field(init=False)
+    output_formulas: _CutSheet = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.input_cells = _CutSheet.cut(self.input_xml, _EMPTY_CELL)
+        self.output_formulas = _CutSheet.cut(self.output_xml, _FORMULA_CELL)
+
+    @classmethod
+    def open(cls, template: str | Path) -> TemplateFile:
+        """Read a template (a name of the bundled ones, or a path). Whether it is the template the parameter
+        data in force builds is `check.verified_template`'s to say."""
+        path = template_path(template)
+        check_workbook_bounds(path)
+        try:
+            raw = read_raw(path)
+        except (zipfile.BadZipFile, OSError, struct.error, ValueError) as err:
+            raise InputError(f"sjabloon {path}: geen leesbare xlsx ({reason(err)})", field="template",
+                             value=str(path)) from None
+        members = {m.name: m for m in raw}
+
+        def part(name: str) -> bytes:  # only the few parts read here are decompressed
+            return inflated(members[name])
+
+        try:
+            workbook = ElementTree.fromstring(part("xl/workbook.xml"))
+            rels = ElementTree.fromstring(part("xl/_rels/workbook.xml.rels"))
+            names = {d.get("name", ""): d.text or "" for d in workbook.iterfind("m:definedNames/m:definedName", _NS)}
+            sheet_parts = cls._sheet_parts(workbook, rels)
+            spec = cls._spec(path, names, sheet_parts, part)
+            cells = {i.name: _expand(_cell_ref(names[i.name])[1]) for i in spec.inputs}
+            output_cells = {o.name: _expand(_cell_ref(names[o.name])[1]) for o in spec.outputs}
+            wrong = [i.name for i in spec.inputs if _cell_ref(names[i.name])[0] != "Invoer"] + [
+                o.name for o in spec.outputs if _cell_ref(names[o.name])[0] != "Uitkomst"]
+            input_part, output_part = sheet_parts["Invoer"], sheet_parts["Uitkomst"]
+            input_xml, output_xml = part(input_part).decode("utf-8"), part(output_part).decode("utf-8")
+        except (KeyError, ValueError, zlib.error, ElementTree.ParseError, UnicodeDecodeError):
+            raise InputError(f"sjabloon {path}: geen werkmap van de toolkit (namen of tabbladen ontbreken)",
+                             field="template", value=str(path)) from None
+        if wrong:
+            raise InputError(f"sjabloon {path}: {wrong[0]} staat niet op het verwachte tabblad", field="template",
+                             value=str(path))
+        outputs = {name: f"Uitkomst!{refs[0]}" for name, refs in output_cells.items()}
+        key_cell = _cell_ref(names["zk_sleutel"])[1] if "zk_sleutel" in names else None
+        fitted: dict[str, str] = {}
+        if any(i.rows > LONG_RANGE for i in spec.inputs):
+            try:
+                fitted = {m.name: part(m.name).decode("utf-8") for m in raw
+                          if m.name == "xl/workbook.xml" or m.name.startswith("xl/charts/chart")}
+            except (zlib.error, UnicodeDecodeError):
+                raise InputError(f"sjabloon {path}: geen werkmap van de toolkit (onleesbaar onderdeel)",
+                                 field="template", value=str(path)) from None
+        return cls(path, spec, raw, input_part, input_xml, output_part, output_xml, cells, outputs, output_cells,
+                   key_cell, fitted)
+
+    @staticmethod
+    def _sheet_parts(workbook: ElementTree.Element, rels: ElementTree.Element) -> dict[str, str]:
+        targets = {r.get("Id"): r.get("Target", "") for r in rels.iterfind("rel:Relationship", _NS)}
+        parts = {}
+        for sheet in workbook.iterfind("m:sheets/m:sheet", _NS):
+            target = targets[sheet.get(f"{{{_NS['r']}}}id")]
+            parts[sheet.get("name", "")] = target.lstrip("/") if target.startswith("/") else str(
+                PurePosixPath("xl") / target)
+        return parts
+
+    @staticmethod
+    def _spec(path: Path, names: Mapping[str, str], sheet_parts: Mapping[str, str],
+              part: Callable[[str], bytes]) -> Template:
+        if "zk_sjabloon" not in names:
+            raise InputError(f"sjabloon {path}: geen sjabloon van de toolkit (naam zk_sjabloon ontbreekt)",
+                             field="template", value=str(path))
+        sheet, ref = _cell_ref(names["zk_sjabloon"])
+        xml = part(sheet_parts[sheet]).decode("utf-8")
+        match = re.search(rf'<c r="{ref}"[^>]*><is><t[^>]*>([^<]*)</t>', xml)
+        name = match.group(1) if match else ""
+        if name not in SPECS:
+            raise InputError(f"sjabloon {path}: onbekend sjabloon {name!r}", field="template", value=str(path))
+        return SPECS[name]
+
+    def filled(self, values: Mapping[str, Any], key: str | None = None,
+               outputs: Mapping[str, Any] | None = None) -> Callable[[Path], None]:
+        """A writer for a copy with `values` (converted inputs) in the input cells, its key, and the
+        Python engine's `outputs` as the cached results of the output cells."""
+        content: dict[str, str] = {}
+        if key is not None and self.key_cell:
+            content[self.key_cell] = _cell_xml(key)
+        for name, value in values.items():
+            refs = self.cells[name]
+            for ref, item in zip(refs, value if isinstance(value, list) else [value], strict=False):
+                if item is not None:
+                    content[ref] = _cell_xml(item)
+        cached: dict[str, Any] = {}
+        kinds = {o.name: o.kind for o in self.spec.outputs}
+        for name, value in (outputs or {}).items():
+            refs = self.output_cells.get(name, [])
+            shown = cell_value(kinds.get(name, ""), value)
+            items = shown if isinstance(shown, list) else [shown]
+            for i, ref in enumerate(refs):
+                cached[ref] = items[i] if i < len(items) else ""
+
+        def input_cell(ref: str, groups: tuple[str, ...]) -> str:
+            return f'<c r="{ref}"{groups[1]}{content[ref]}</c>'
+
+        empty = _cached_xml("")  # most cells of a long output range
+
+        def output_cell(ref: str, groups: tuple[str, ...]) -> str:
+            value = cached[ref]
+            kind, text = empty if value == "" and isinstance(value, str) else _cached_xml(value)
+            return f'<c r="{ref}"{groups[1]}{kind}><f>{groups[2]}</f><v>{text}</v></c>'
+
+        fitted = self.fitted(values, outputs or {})
+        header = escape(header_code(copy_header(key, values)))
+        long_list = any(_filled_rows((outputs or {}).get(o.name)) > SHOWN_ROWS for o in self.spec.outputs
+                        if o.rows > LONG_RANGE)
+
+        def write(target: Path) -> None:
+            invoer = self._headed(self.input_cells.with_cells(content, input_cell), header)
+            uitkomst = self._headed(self.output_formulas.with_cells(cached, output_cell), header)
+            if long_list:  # a long list of areas to drop prints on the pages it needs, readable
+                uitkomst = uitkomst.replace('fitToHeight="1"', 'fitToHeight="0"', 1)
+            members = [deflated(m, invoer.encode("utf-8")) if m.name == self.input_part else
+                       deflated(m, uitkomst.encode("utf-8")) if m.name == self.output_part else
+                       deflated(m, fitted[m.name]) if m.name in fitted else m for m in self.raw]
+            with open(target, "wb") as handle:
+                write_raw(handle, members)
+        return write
+
+    def _headed(self, xml: str, header: str) -> str:
+        """A sheet's XML with the centre of its header (the template's policy years) set to `header`."""
+        template = escape(header_code(years_text(self.spec.years)))
+        return xml.replace(f"&amp;C&amp;9 {template}&amp;R", f"&amp;C&amp;9 {header}&amp;R", 1)
+
+    def fitted(self, values: Mapping[str, Any], outputs: Mapping[str, Any]) -> dict[str, bytes]:
+        """The print areas and chart of a template with a long range, fitted to the rows written: the
+        postcodes print and chart as far as they go (an empty template shows SHOWN_ROWS of them), and the
+        list of areas to drop prints whole."""
+        if not self.fitted_parts:
+            return {}
+        used = max([1, *(_filled_rows(values.get(i.name)) for i in self.spec.inputs if i.rows > LONG_RANGE)])
+        listed = max([0, *(_filled_rows(outputs.get(o.name)) for o in self.spec.outputs if o.rows > LONG_RANGE)])
+        last_input = RANGE_TOP - 1 + used
+        last_output = max(CHART_BOTTOM_ROW, OUTPUT_RANGE_ROW + listed)
+        result = {}
+        for name, xml in self.fitted_parts.items():
+            if name == "xl/workbook.xml":
+                xml = _PRINT_AREA.sub(lambda m: m.group(1) + str(
+                    last_input if m.group(2) == "Invoer" else last_output if m.group(2) == "Uitkomst"
+                    else m.group(3)) + m.group(4), xml)
+            else:  # a chart over the rows of the long range
+                xml = xml.replace(f"${RANGE_TOP + CHART_ROWS - 1}<", f"${last_input}<")
+            result[name] = xml.encode("utf-8")
+        return result
+
+
+def copy_header(key: str | None, values: Mapping[str, Any]) -> str:
+    """The centre of a filled copy's header (in place of the template's policy years): its key and its
+    policy year. `check` accepts it there."""
+    year = values.get("in_jaar") or current_year()
+    return f"{key} · beleidsjaar {year}" if key else f"beleidsjaar {year}"
+
+
+def _filled_rows(value: Any) -> int:
+    """How many rows of a range hold something (up to the last that does)."""
+    if not isinstance(value, list):
+        return 0
+    return next((len(value) - i for i, v in enumerate(reversed(value)) if v not in (None, "")), 0)
+
+
+@dataclass(frozen=True)
+class _CutSheet:
+    """A sheet's XML cut at the cells a pattern matches (its first group the cell reference): the text
+    between them and each cell as the template has it, so a copy rewrites only the cells it fills."""
+
+    pieces: tuple[str, ...]  # text, cell, text, cell, ..., text
+    at: dict[str, tuple[int, tuple[str, ...]]]  # reference -> (its index in pieces, the match's groups)
+
+    @classmethod
+    def cut(cls, xml: str, pattern: re.Pattern[str]) -> _CutSheet:
+        pieces: list[str] = []
+        at: dict[str, tuple[int, tuple[str, ...]]] = {}
+        last = 0
+        for match in pattern.finditer(xml):
+            pieces.append(xml[last:match.start()])
+            at.setdefault(match.group(1), (len(pieces), match.groups()))
+            pieces.append(match.group(0))
+            last = match.end()
+        pieces.append(xml[last:])
+        return cls(tuple(pieces), at)
+
+    def with_cells(self, refs: Iterable[str], cell: Callable[[str, tuple[str, ...]], str]) -> str:
+        """The XML with each of `refs` that the pattern matched written by `cell(ref, groups)`; the rest
+        as it is."""
+        pieces = list(self.pieces)
+        for ref in refs:
+            found = self.at.get(ref)
+            if found is not None:
+                pieces[found[0]] = cell(ref, found[1])
+        return "".join(pieces)
+
+
+def _cell_xml(value: Any) -> str:
+    if isinstance(value, bool):
+        return f' t="b"><v>{int(value)}</v>'
+    if isinstance(value, int | Decimal | float):
+        number = value if not isinstance(value, Decimal) else format(value, "f")
+        return f"><v>{number}</v>"
+    text = escape(str(value))
+    return f' t="inlineStr"><is><t xml:space="preserve">{text}</t></is>'
+
+
+def _cached_xml(value: Any) -> tuple[str, str]:
+    """(type attribute, value) of a formula cell's cached result."""
+    if isinstance(value, bool):
+        return ' t="b"', str(int(value))
+    if isinstance(value, Decimal):
+        return "", repr(float(value))
+    if isinstance(value, int | float):
+        return "", repr(value)
+    return ' t="str"', escape(str(value))
+
+
+__all__ = ["TemplateFile", "copy_header"]

@@ -1,0 +1,299 @@
+"""An xlsx file read with bounds: the one reading of a workbook's zip and cell references, before any parser
+that could blow up sees it.
+
+- `check_xlsx(path)`: before calamine parses a workbook, refuse one whose parts inflate beyond a bound
+  or whose first sheet would need more memory than `XlsxLimits.memory_bytes` once loaded. calamine loads
+  a whole sheet into one dense range (32 bytes per cell of the used area, 40 more per cell while it
+  is built, and every text cell its own copy of the text, shared strings included), and aborts the
+  process when an allocation fails: a 2 KB file with one cell at `XFD1048576` asked for 17 billion
+  cells. Estimates are calibrated on python-calamine 0.9 (tests/test_claims_hardening.py measures).
+- `sheet_extents(path)`: every worksheet's cells and rectangle from a streaming scan that reads cell
+  references however they are quoted, spaced or escaped (`r='XFD1048576'`, `r = "…"`, `&#88;`), with
+  merged ranges and hyperlinks counted by the cells they cover; the workbook bounds of `check`, `fill`
+  and `describe` (`toolkit.workbook.package`) are made from it.
+- `open_xlsx_sheet(path)`: the first sheet as a calamine sheet, after `check_xlsx`.
+
+Claim files (`toolkit.claims`), INPUTS files and lists (`toolkit.table_file`) and templates all go through
+here. It imports only the standard library (and NumPy inside the scan).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import reason, show_value, system_reason
+from .xlsx_scan import (
+    SharedStrings,
+    SheetScanner,
+    UnreadableReference,
+    inflate_part,
+    megabytes,
+    read_shared_strings,
+    xlsx_error,
+)
+
+if TYPE_CHECKING:
+    import zipfile
+
+
+@dataclass(frozen=True)
+class XlsxLimits:
+    """Bounds for an xlsx file before it is parsed (inflated sizes are checked, not trusted)."""
+
+    entries: int = 10_000  # members of the zip: its directory is read into memory
+    part_bytes: int = 1 << 30  # one part (a sheet), inflated
+    total_bytes: int = 2 << 30  # all parts together, inflated
+    memory_bytes: int = 768 << 20  # calamine's estimated allocation for the first sheet
+    # With 768 MiB for calamine, a 1,000,000-line sheet of 7 short text columns (≈ 740 MiB) still
+    # opens, and the whole process stays below 1 GB.
+    rows: int | None = None  # the first sheet's rows, when the reader keeps every row (fill's INPUTS)
+    # One text or tag of a sheet, whole: a cell holds at most 32,767 characters (Excel's limit), so
+    # anything near this is no spreadsheet, and the XML reader would buffer it whole.
+    event_bytes: int = 16 << 20
+
+
+XLSX_LIMITS = XlsxLimits()
+_SPREADSHEET_ML = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_ATTRIBUTE = re.compile(rb'([\w:.-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
+
+
+@dataclass(frozen=True)
+class XlsxCheck:
+    """What `check_xlsx` found: the first sheet's part, its size in cells and the estimated memory."""
+
+    sheet: str
+    rows: int
+    columns: int
+    cells: int
+    memory_bytes: int
+
+
+def _zip_entries(path: Path) -> int | None:
+    """The number of members the zip's end record declares (None when there is no end record; zipfile
+    then refuses the file itself). Read before `zipfile` builds an object per member."""
+    import struct
+    with path.open("rb") as handle:
+        handle.seek(0, 2)
+        size = handle.tell()
+        handle.seek(max(0, size - (66 << 10)))
+        tail = handle.read()
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) < at + 22:
+        return None
+    entries: int = struct.unpack_from("<H", tail, at + 10)[0]
+    locator = tail.rfind(b"PK\x06\x07", 0, at)
+    if entries == 0xFFFF and locator >= 0 and len(tail) >= locator + 20:
+        record_offset = struct.unpack_from("<Q", tail, locator + 8)[0]
+        with path.open("rb") as handle:
+            handle.seek(record_offset)
+            record = handle.read(56)
+        if record[:4] == b"PK\x06\x06" and len(record) >= 56:
+            entries = struct.unpack_from("<Q", record, 32)[0]
+    return entries
+
+
+def _attributes(tag: bytes) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for match in _ATTRIBUTE.finditer(tag):
+        name = match.group(1).decode("latin-1").split(":")[-1]
+        found.setdefault(name, (match.group(2) if match.group(2) is not None else match.group(3) or b"").decode(
+            "utf-8", "replace"))
+    return found
+
+
+def _elements(data: bytes, name: bytes) -> Iterator[dict[str, str]]:
+    for match in re.finditer(rb"<(?:[\w.-]+:)?" + name + rb"\b([^>]*)>", data):
+        yield _attributes(match.group(1))
+
+
+def _resolve(base: str, target: str) -> str:
+    if target.startswith("/"):
+        return target.lstrip("/")
+    parts = [p for p in base.split("/")[:-1] if p]
+    for piece in target.split("/"):
+        if piece == "..":
+            if parts:
+                parts.pop()
+        elif piece not in ("", "."):
+            parts.append(piece)
+    return "/".join(parts)
+
+
+def _rels_name(part: str) -> str:
+    folder, _, name = part.rpartition("/")
+    return f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels"
+
+
+def _first_sheet(archive: zipfile.ZipFile, small: int) -> tuple[str | None, str | None]:
+    """(first worksheet part, shared strings part) as calamine finds them, or None where the workbook's
+    own references do not lead to a part."""
+
+    def read(name: str) -> bytes | None:
+        try:
+            info = archive.getinfo(name)
+        except KeyError:
+            return None
+        if info.file_size > small:
+            return None
+        return archive.read(name)
+
+    rels = read("_rels/.rels") or b""
+    workbook = next((_resolve("", r.get("Target", "")) for r in _elements(rels, b"Relationship")
+                     if r.get("Type", "").endswith("/officeDocument")), "xl/workbook.xml")
+    content = read(workbook)
+    links = {r.get("Id", ""): r for r in _elements(read(_rels_name(workbook)) or b"", b"Relationship")}
+    shared = next((_resolve(workbook, r.get("Target", "")) for r in links.values()
+                   if r.get("Type", "").endswith("/sharedStrings")), None)
+    if content is None:
+        return None, shared
+    for sheet in _elements(content, b"sheet"):
+        link = links.get(sheet.get("id", ""))
+        return (None if link is None else _resolve(workbook, link.get("Target", ""))), shared
+    return None, shared
+
+
+def check_xlsx(path: Path, limits: XlsxLimits = XLSX_LIMITS) -> XlsxCheck:
+    """Check an xlsx file before calamine parses it; `InputError` (Dutch, naming the file) when it is no
+    zip, when a part inflates beyond `limits` (sizes and checksums are verified while inflating, not
+    taken from the zip's directory), when the first sheet's declared or real extent is too large, or
+    when loading it would take more than `limits.memory_bytes`."""
+    import zipfile  # here, not at the top: `fill` and the CSV path never need it
+
+    try:
+        entries = _zip_entries(path)
+    except OSError as exc:
+        raise xlsx_error(path, f"kan niet worden gelezen ({system_reason(exc)})") from None
+    if entries is not None and entries > limits.entries:
+        raise xlsx_error(path, f"geen bruikbaar xlsx-bestand: {entries} onderdelen (maximaal {limits.entries})")
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise xlsx_error(path, f"geen leesbaar xlsx-bestand ({reason(exc)})") from None
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > limits.entries:
+            raise xlsx_error(path, f"geen bruikbaar xlsx-bestand: {len(infos)} onderdelen (maximaal {limits.entries})")
+        declared = 0
+        for info in infos:
+            declared += info.file_size
+            if info.file_size > limits.part_bytes or declared > limits.total_bytes:
+                raise xlsx_error(path, f"onderdeel {show_value(info.filename)} pakt uit tot "
+                                       f"{megabytes(info.file_size)} (maximaal {megabytes(limits.part_bytes)} per "
+                                       f"onderdeel, {megabytes(limits.total_bytes)} samen): te groot om veilig "
+                                       "te lezen")
+        sheet, shared = _first_sheet(archive, 64 << 20)
+        names = {info.filename for info in infos}
+        # Where the workbook's references lead nowhere, every worksheet is checked: calamine may find one.
+        sheets = [sheet] if sheet in names else sorted(n for n in names if "worksheets/" in n and n.endswith(".xml"))
+        scanner = SheetScanner()
+        strings = read_shared_strings(archive, shared, path) if shared in names else SharedStrings()
+        result: XlsxCheck | None = None
+        for name in sheets:
+            extent = scanner.scan(archive, name, path, strings, longest_event=limits.event_bytes,
+                                  max_cells=limits.memory_bytes // 40)  # 40 bytes a cell at the least
+            memory = extent.memory(strings)
+            if extent.declared_cells > limits.memory_bytes // 32:
+                raise xlsx_error(path, f"werkblad {show_value(name)} is volgens zijn afmetingen "
+                                        f"{extent.declared_rows:,} rijen bij {extent.declared_columns:,} kolommen: "
+                                        "te groot om te lezen".replace(",", "."))
+            if memory > limits.memory_bytes:
+                raise xlsx_error(path, f"werkblad {show_value(name)} beslaat {extent.rows:,} rijen bij "
+                                        f"{extent.columns:,} kolommen ({extent.cells:,} cellen); inlezen zou ongeveer "
+                                        f"{megabytes(memory)} geheugen vragen (maximaal "
+                                        f"{megabytes(limits.memory_bytes)}). "
+                                        "Lever zo'n groot bestand aan als CSV of Parquet".replace(",", "."))
+            if limits.rows is not None and extent.rows > limits.rows:
+                raise xlsx_error(path, f"werkblad {show_value(name)} heeft {extent.rows:,} rijen; hoogstens "
+                                        f"{limits.rows:,} rijen worden gelezen. Splits het bestand".replace(",", "."))
+            if result is None:
+                result = XlsxCheck(name, extent.rows, extent.columns, extent.cells, memory)
+        # The other parts are inflated once too: their checksums and real sizes must match the directory.
+        for info in infos:
+            if info.filename not in sheets and info.filename != shared:
+                inflate_part(archive, info.filename, path, lambda _: None)
+    if result is None:
+        raise xlsx_error(path, "geen werkblad gevonden in het xlsx-bestand")
+    return result
+
+
+@dataclass(frozen=True)
+class SheetExtent:
+    """Where a worksheet's cells lie, read from its XML before any spreadsheet reader parses it."""
+
+    part: str
+    rows: int
+    columns: int
+    cells: int
+    spanned: int = 0  # cells covered by merged ranges and hyperlinks
+
+    @property
+    def area(self) -> int:
+        return self.rows * self.columns + self.spanned
+
+
+def worksheet_parts(archive: zipfile.ZipFile) -> list[str]:
+    """Every worksheet part a reader may load: those the workbook's relationships name (wherever they
+    are in the package) and any under `xl/worksheets/`."""
+    names = {info.filename for info in archive.infolist()}
+    rels = archive.read("_rels/.rels") if "_rels/.rels" in names else b""
+    workbook = next((_resolve("", r.get("Target", "")) for r in _elements(rels, b"Relationship")
+                     if r.get("Type", "").endswith("/officeDocument")), "xl/workbook.xml")
+    workbook_rels = _rels_name(workbook)
+    linked = archive.read(workbook_rels) if workbook_rels in names else b""
+    found = {_resolve(workbook, r.get("Target", "")) for r in _elements(linked, b"Relationship")
+             if r.get("Type", "").endswith("/worksheet")}
+    found |= {n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")}
+    return sorted(n for n in found if n in names)
+
+
+def sheet_extents(path: Path, limits: XlsxLimits = XLSX_LIMITS, max_cells: int | None = None) -> list[SheetExtent]:
+    """The extent of every worksheet of an xlsx file (references read however they are quoted or
+    spaced); InputError for a reference that is none, an event longer than `limits.event_bytes`, or
+    more than `max_cells` cells in all sheets together. The zip's own bounds are the caller's to check
+    first."""
+    import zipfile
+
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise xlsx_error(path, f"geen leesbaar xlsx-bestand ({reason(exc)})") from None
+    with archive:
+        scanner = SheetScanner()
+        extents = []
+        left = max_cells
+        for name in worksheet_parts(archive):
+            extent = scanner.scan(archive, name, path, SharedStrings(), longest_event=limits.event_bytes,
+                                  max_cells=left)
+            extents.append(SheetExtent(name, extent.rows, extent.columns, extent.cells, extent.spanned))
+            left = None if left is None else left - extent.cells
+    return extents
+
+
+def open_xlsx_sheet(path: Path, limits: XlsxLimits = XLSX_LIMITS) -> Any:
+    """The first sheet of an xlsx file as a calamine sheet, after `check_xlsx`; `InputError` (Dutch,
+    naming the file) for a file that fails the check or that calamine cannot read."""
+    check_xlsx(path, limits)
+    from python_calamine import CalamineWorkbook
+
+    try:
+        return CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+    except Exception as exc:  # calamine raises its own error types for corrupt files
+        raise xlsx_error(path, f"geen leesbaar xlsx-bestand ({exc})") from None
+
+
+__all__ = [
+    "XLSX_LIMITS",
+    "SheetExtent",
+    "UnreadableReference",
+    "XlsxCheck",
+    "XlsxLimits",
+    "check_xlsx",
+    "open_xlsx_sheet",
+    "sheet_extents",
+    "worksheet_parts",
+    "xlsx_error",
+]
