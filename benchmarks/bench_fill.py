@@ -1,11 +1,20 @@
-"""`zorginkoop fill`: 1,000 workbooks from one 1,000-row input, against merely copying the template.
+"""`zorginkoop fill`: 1,000 workbooks from one input file, against merely copying the template 1,000 times.
 
-Target (issue 4): at least 50 workbooks per second on a 2-core machine. The floor, measured in the
-same run, is copying the template file 1,000 times (`shutil.copyfile`): no filling can beat it.
-The fill is timed end to end as a process (`zorginkoop fill ... --out DIR`, start-up, reading and
-validating the input, the Python engine for the summary, and writing summary.xlsx/csv included).
+    python3 benchmarks/bench_fill.py [--workbooks 1000] [--shapes staffel,cz_ratio,cz_ratio_areas]
+                                     [--repeat 5] [--baseline REV]
 
-    python3 benchmarks/bench_fill.py [--workbooks 1000] [--template cz_ratio] [--repeat 3]
+Target (issue 23): 1,000 workbooks in at most 3× the time of copying the template file 1,000 times
+(`shutil.copyfile` in one process: no filling can beat it), whole process. The fill is timed end to end as
+a process (`zorginkoop fill TEMPLATE INPUTS --out DIR`: start-up, reading and validating the input, the
+Python engine for every key's cached results, the workbooks, summary.xlsx and summary.csv).
+
+Input shapes (fixed seed):
+- `staffel`: one row per key (staffel.xlsx, a small template);
+- `cz_ratio`: one row per key, one postcode each (cz_ratio.xlsx, a large template with 14,000 formulas);
+- `cz_ratio_areas`: 20 rows per key (20,000 rows), each key's postcodes and clients as a range.
+
+`--baseline REV` times the fill of a git revision (benchmarks/baseline.py) as a third side, interleaved,
+and checks that both write the same summary.csv.
 """
 
 from __future__ import annotations
@@ -19,22 +28,42 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from toolkit.workbook import template_path
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
 
-ROWS = {
-    "cz_ratio": lambda rng, key: {"aanbieder": key, "jaar": 2027, "soort": "bestaand",
-                                  "postcodes": str(rng.randrange(1000, 10000)), "clienten": rng.randrange(1, 9)},
-    "staffel": lambda rng, key: {"aanbieder": key, "score_vorig_jaar": rng.choice("ABC"), "score_contractjaar": "",
-                                 "kostenpunten": rng.randrange(0, 10), "plafondvrij": "nee", "productieafspraak": "",
-                                 "aanvullend_budget": rng.randrange(1000, 500_000)},
+from baseline import checkout, compile_toolkit, env  # noqa: E402
+
+Row = Callable[[random.Random, str], list[dict[str, Any]]]
+
+
+def _staffel(rng: random.Random, key: str) -> list[dict[str, Any]]:
+    return [{"aanbieder": key, "score_vorig_jaar": rng.choice("ABC"), "score_contractjaar": "",
+             "kostenpunten": rng.randrange(0, 10), "plafondvrij": "nee", "productieafspraak": "",
+             "aanvullend_budget": rng.randrange(1000, 500_000)}]
+
+
+def _cz_ratio(areas: int) -> Row:
+    def rows(rng: random.Random, key: str) -> list[dict[str, Any]]:
+        postcodes = rng.sample(range(1000, 10000), areas)
+        return [{"aanbieder": key, "jaar": 2027, "soort": "bestaand", "postcodes": str(pc),
+                 "clienten": rng.randrange(1, 40)} for pc in postcodes]
+    return rows
+
+
+SHAPES: dict[str, tuple[str, Row]] = {
+    "staffel": ("staffel", _staffel),
+    "cz_ratio": ("cz_ratio", _cz_ratio(1)),
+    "cz_ratio_areas": ("cz_ratio", _cz_ratio(20)),
 }
 
 
-def write_inputs(path: Path, template: str, count: int) -> Path:
+def write_inputs(path: Path, shape: str, count: int) -> Path:
     rng = random.Random(2027)
-    rows = [ROWS[template](rng, f"aanbieder-{i:04d}") for i in range(count)]
+    rows = [row for i in range(count) for row in SHAPES[shape][1](rng, f"aanbieder-{i:04d}")]
     with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]), delimiter=";")
         writer.writeheader()
@@ -53,36 +82,65 @@ def time_copy(template: Path, count: int, work: Path) -> float:
     return elapsed
 
 
-def time_fill(template: str, inputs: Path, work: Path) -> float:
-    out = work / "filled"
+def time_fill(template: str, inputs: Path, out: Path, environment: dict[str, str]) -> tuple[float, bytes]:
+    """Seconds of one fill as a process, and the summary.csv it wrote."""
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "toolkit.cli", "fill", template, str(inputs), "--out", str(out)],
-                   check=True, stdout=subprocess.DEVNULL)
+                   check=True, stdout=subprocess.DEVNULL, env=environment)
     elapsed = time.perf_counter() - start
+    summary = (out / "summary.csv").read_bytes()
     shutil.rmtree(out)
-    return elapsed
+    return elapsed, summary
+
+
+def bench(shape: str, count: int, repeat: int, baseline: Path | None) -> None:
+    template = SHAPES[shape][0]
+    sides = {"this": env()}
+    if baseline is not None:
+        sides["baseline"] = env(baseline)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        inputs = write_inputs(work / "invoer.csv", shape, count)
+        lines = sum(1 for _ in inputs.open(encoding="utf-8")) - 1
+        template_file = HERE.parent / "templates" / f"{template}.xlsx"
+        copies: list[float] = []
+        fills: dict[str, list[float]] = {side: [] for side in sides}
+        summaries: dict[str, bytes] = {}
+        for _ in range(repeat):  # interleaved, so every side sees the same machine load
+            copies.append(time_copy(template_file, count, work))
+            for side, environment in sides.items():
+                seconds, summaries[side] = time_fill(template, inputs, work / f"out-{side}", environment)
+                fills[side].append(seconds)
+    copy = statistics.median(copies)
+    size = template_file.stat().st_size / 1024
+    print(f"{shape}: {count} workbooks from {template}.xlsx ({size:.0f} KiB), {lines:,} input rows; "
+          f"median of {repeat} interleaved runs (min, max):")
+    print(f"  copy template (floor)   {copy:6.2f} s ({min(copies):.2f}, {max(copies):.2f})")
+    for side, values in fills.items():
+        filled = statistics.median(values)
+        verdict = "met" if filled <= 3 * copy else "NOT met"
+        print(f"  fill ({side:8})         {filled:6.2f} s ({min(values):.2f}, {max(values):.2f})  "
+              f"{count / filled:5.0f} per second  fill ÷ copy {filled / copy:5.1f} (target ≤ 3: {verdict})")
+    if baseline is not None:
+        ratios = [a / b for a, b in zip(fills["this"], fills["baseline"], strict=True)]
+        same = summaries["this"] == summaries["baseline"]
+        print(f"  this ÷ baseline, pair by pair: median {statistics.median(ratios):.2f}; "
+              f"summary.csv byte-equal: {same}")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--workbooks", type=int, default=1000)
-    parser.add_argument("--template", choices=sorted(ROWS), default="cz_ratio")
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--shapes", default=",".join(SHAPES))
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--baseline", metavar="REV", help="a git revision whose fill is timed alongside")
     options = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
-        inputs = write_inputs(work / "invoer.csv", options.template, options.workbooks)
-        copies, fills = [], []
-        for _ in range(options.repeat):  # interleaved, so both see the same machine load
-            copies.append(time_copy(template_path(options.template), options.workbooks, work))
-            fills.append(time_fill(options.template, inputs, work))
-    copy, filled = statistics.median(copies), statistics.median(fills)
-    size = template_path(options.template).stat().st_size / 1024
-    print(f"{options.workbooks} workbooks from {options.template}.xlsx ({size:.0f} KiB), median of {options.repeat}:")
-    print(f"  copy template (floor): {copy:6.2f} s  {options.workbooks / copy:8.0f} per second")
-    print(f"  zorginkoop fill:       {filled:6.2f} s  {options.workbooks / filled:8.0f} per second")
-    print(f"  ratio fill / copy: {filled / copy:.1f}; target ≥ 50 per second: "
-          f"{'met' if options.workbooks / filled >= 50 else 'NOT met'}")
+    compile_toolkit()
+    baseline = checkout(options.baseline) if options.baseline else None
+    for shape in options.shapes.split(","):
+        if shape not in SHAPES:
+            raise SystemExit(f"unknown shape {shape!r} (known: {', '.join(SHAPES)})")
+        bench(shape, options.workbooks, options.repeat, baseline)
 
 
 if __name__ == "__main__":

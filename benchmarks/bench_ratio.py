@@ -1,13 +1,15 @@
 """Benchmark: claims -> ratio (and production per month) against DuckDB on the same files, per shape.
 
     pip install -e '.[bench]'
-    python benchmarks/bench_ratio.py                                  # three shapes, ratio, 5M lines, 5 runs
+    python benchmarks/bench_ratio.py                                  # every shape, ratio, 5M lines, 5 runs
     python benchmarks/bench_ratio.py --what production --shapes regional
     python benchmarks/bench_ratio.py --shapes national --lines 50000000 --repeat 1
+    python benchmarks/bench_ratio.py --baseline main                  # main's code timed alongside
 
 Shapes (benchmarks/claim_shapes.py, fixed seeds): `project` (the project's own generator), `regional`
-(a regional provider export) and `national` (500 providers all over the country, every client in
-many areas). Each file is generated once under benchmarks/.data/.
+(a regional provider export), `national` (500 providers all over the country, every client in many
+areas), and `regional5` and `national5` (the same lines in five columns: no care type, no amount; no
+production). Each file is generated once under benchmarks/.data/.
 
 Both sides run end to end as separate processes (interpreter start and imports included), interleaved
 so both see the same machine load, on the same CSV:
@@ -17,6 +19,9 @@ so both see the same machine load, on the same CSV:
   `sum(amount) group by provider, month` for the CZ-group lines of 2025.
 Ours validates every line; DuckDB validates nothing. Prints the medians, the ratio ours ÷ DuckDB
 (target <= 1.0), our peak memory (target <= 1 GB) and whether every provider's numbers agree.
+
+`--baseline REV` runs the code of a git revision as a third side (benchmarks/baseline.py), interleaved
+with the other two, and checks that this checkout's output is byte-equal to the baseline's.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from baseline import checkout, compile_toolkit, env  # noqa: E402
 from claim_shapes import SHAPES  # noqa: E402
 
 DUCKDB = """
@@ -64,10 +70,10 @@ write(sys.argv[2], int(sys.argv[3]), Path(sys.argv[4]))
 """
 
 
-def run(command: list[str]) -> tuple[float, float, int, bytes]:
+def run(command: list[str], environment: dict[str, str] | None = None) -> tuple[float, float, int, bytes]:
     """Wall time, CPU time (user + system), peak RSS in bytes and stdout of one child process."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=environment)
     assert process.stdout is not None
     output = process.stdout.read()
     _, status, usage = os.wait4(process.pid, 0)
@@ -105,61 +111,75 @@ def agree(what: str, ours: bytes, theirs: bytes) -> tuple[bool, int]:
     return same, len(expected_months)
 
 
-def bench(shape: str, what: str, lines: int, repeat: int) -> dict[str, object]:
+
+def bench(shape: str, what: str, lines: int, repeat: int, baseline: Path | None = None) -> dict[str, object]:
     path = data_file(shape, lines)
-    ours_command = ([sys.executable, "-m", "toolkit.cli", "ratio", str(path), "--year", "2027", "--json"]
-                    if what == "ratio" else [sys.executable, "-c", PRODUCTION, str(path)])
-    duckdb = [sys.executable, "-c", DUCKDB, str(HERE), shape, str(path), what]
-    ours, ours_cpu, theirs, theirs_cpu, peaks = [], [], [], [], []
-    out_ours = out_duck = b""
-    for _ in range(repeat):  # interleaved, so both see the same machine load
-        t, cpu, peak, out_ours = run(ours_command)
-        ours.append(t)
-        ours_cpu.append(cpu)
-        peaks.append(peak)
-        t, cpu, _, out_duck = run(duckdb)
-        theirs.append(t)
-        theirs_cpu.append(cpu)
-    same, providers = agree(what, out_ours, out_duck)
-    result = {
+    ours = ([sys.executable, "-m", "toolkit.cli", "ratio", str(path), "--year", "2027", "--json"]
+            if what == "ratio" else [sys.executable, "-c", PRODUCTION, str(path)])
+    sides: dict[str, tuple[list[str], dict[str, str]]] = {
+        "ours": (ours, env()), "duckdb": ([sys.executable, "-c", DUCKDB, str(HERE), shape, str(path), what], env())}
+    if baseline is not None:
+        sides["before"] = (ours, env(baseline))
+    times: dict[str, list[float]] = {side: [] for side in sides}
+    cpus: dict[str, list[float]] = {side: [] for side in sides}
+    peaks: dict[str, list[int]] = {side: [] for side in sides}
+    outputs: dict[str, bytes] = {}
+    for _ in range(repeat):  # interleaved, so every side sees the same machine load
+        for side, (command, environment) in sides.items():
+            t, cpu, peak, outputs[side] = run(command, environment)
+            times[side].append(t)
+            cpus[side].append(cpu)
+            peaks[side].append(peak)
+    same, providers = agree(what, outputs["ours"], outputs["duckdb"])
+    wall = {side: statistics.median(values) for side, values in times.items()}
+    cpu = {side: statistics.median(values) for side, values in cpus.items()}
+    result: dict[str, object] = {
         "shape": shape, "what": what, "lines": lines, "mb": path.stat().st_size / 1e6,
-        "ours": statistics.median(ours), "duckdb": statistics.median(theirs),
-        "ours_cpu": statistics.median(ours_cpu), "duckdb_cpu": statistics.median(theirs_cpu),
-        "peak_mib": max(peaks) / 2**20, "agree": same, "providers": providers,
-        "runs_ours": ours, "runs_duckdb": theirs,
+        "ours": wall["ours"], "duckdb": wall["duckdb"], "ours_cpu": cpu["ours"], "duckdb_cpu": cpu["duckdb"],
+        "peak_mib": max(peaks["ours"]) / 2**20, "agree": same, "providers": providers,
+        "runs_ours": times["ours"], "runs_duckdb": times["duckdb"],
     }
-    ratio = result["ours"] / result["duckdb"]  # type: ignore[operator]
-    print(f"{shape:9} {what:10} {lines:>11,} lines {result['mb']:6.0f} MB | ours {result['ours']:.2f} s "
-          f"(cpu {result['ours_cpu']:.2f}) | duckdb {result['duckdb']:.2f} s (cpu {result['duckdb_cpu']:.2f}) | "
-          f"ratio {ratio:.2f} | peak {result['peak_mib']:.0f} MiB | agree {same} ({providers} providers)", flush=True)
-    print(f"    runs ours {', '.join(f'{t:.2f}' for t in ours)}; duckdb {', '.join(f'{t:.2f}' for t in theirs)}")
+    print(f"{shape:9} {what:10} {lines:>11,} lines {result['mb']:6.0f} MB | ours {wall['ours']:.2f} s "
+          f"(cpu {cpu['ours']:.2f}) | duckdb {wall['duckdb']:.2f} s (cpu {cpu['duckdb']:.2f}) | "
+          f"ratio {wall['ours'] / wall['duckdb']:.2f} | peak {result['peak_mib']:.0f} MiB | agree {same} "
+          f"({providers} providers)", flush=True)
+    if baseline is not None:
+        equal = outputs["ours"] == outputs["before"]
+        result.update(before=wall["before"], before_cpu=cpu["before"], runs_before=times["before"],
+                      before_peak_mib=max(peaks["before"]) / 2**20, equal=equal)
+        print(f"    before {wall['before']:.2f} s (cpu {cpu['before']:.2f}) | ratio "
+              f"{wall['before'] / wall['duckdb']:.2f} | peak {max(peaks['before']) / 2**20:.0f} MiB | "
+              f"ours ÷ before {wall['ours'] / wall['before']:.2f} | output byte-equal: {equal}", flush=True)
+    for side, values in times.items():
+        print(f"    runs {side:6} {', '.join(f'{t:.2f}' for t in values)}")
     return result
-
-
-def compile_toolkit() -> None:
-    """Write the toolkit's bytecode first, as installing a wheel does: with PYTHONDONTWRITEBYTECODE set (as
-    on these machines) every run would otherwise compile each module again (about 0.05 s of start-up)."""
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(HERE.parent / "toolkit")], check=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--shapes", default="project,regional,national")
+    parser.add_argument("--shapes", default=",".join(SHAPES))
     parser.add_argument("--what", choices=["ratio", "production", "both"], default="ratio")
     parser.add_argument("--lines", type=int, default=5_000_000)
     parser.add_argument("--repeat", type=int, default=5)  # this machine is noisy: ±15 % between runs
+    parser.add_argument("--baseline", metavar="REV", help="a git revision whose code is timed alongside")
     args = parser.parse_args()
     whats = ["ratio", "production"] if args.what == "both" else [args.what]
     compile_toolkit()
-    failed = False
+    baseline = checkout(args.baseline) if args.baseline else None
+    failed = []
     for shape in args.shapes.split(","):
         if shape not in SHAPES:
             raise SystemExit(f"unknown shape {shape!r} (known: {', '.join(SHAPES)})")
         for what in whats:
-            result = bench(shape, what, args.lines, args.repeat)
-            failed |= not result["agree"]
+            if what == "production" and not SHAPES[shape].has_amounts:
+                continue  # no amounts, no production
+            result = bench(shape, what, args.lines, args.repeat, baseline)
+            if not result["agree"]:
+                failed.append(f"{shape} {what}: the numbers differ from DuckDB's")
+            if result.get("equal") is False:
+                failed.append(f"{shape} {what}: the output differs from the baseline's")
     if failed:
-        raise SystemExit("results differ from DuckDB")
+        raise SystemExit("\n".join(failed))
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Synthetic claim files of three shapes for the benchmarks, with fixed seeds (no real person's data).
+"""Synthetic claim files of five shapes for the benchmarks, with fixed seeds (no real person's data).
 
     python benchmarks/claim_shapes.py regional --lines 5000000 --out /tmp/regional.csv
 
@@ -11,6 +11,9 @@
 - `national`: a national file: `,`, English headers, ISO dates, 500 providers all over the country,
   every client in 3–12 areas (all movers), amounts with a decimal point (`123.45`); sorted by date, so
   every piece of the file holds every provider.
+- `regional5` and `national5`: the same lines with five columns only (provider, client, postcode,
+  insurer, date; no care type, no amount), as many exports have them: less for either side to parse, so
+  the fixed costs (start-up, the cores kept busy, the end) weigh more. No production (no amounts).
 
 Files are written in blocks of a million lines from a population drawn once, so a 50-million-line file
 needs no more memory than a 5-million-line one; the population grows with the number of lines (a
@@ -42,27 +45,42 @@ CZ_LABELS = ("cz", "ohra", "nationale-nederlanden", "9664")
 CARE = np.array(["Verpleging", "Persoonlijke verzorging", "Verpleging", "Casemanagement dementie"], dtype=object)
 
 
+FIELDS = ("provider", "client", "postcode", "insurer", "date", "care", "amount")
+
+
 @dataclass(frozen=True)
 class Shape:
     name: str
     delimiter: str
-    columns: tuple[str, str, str, str, str, str, str]  # provider, client, postcode, insurer, date, care, amount
+    # The column name of each of FIELDS, in that order; None for a field the export does not have.
+    columns: tuple[str, str, str, str, str, str | None, str | None]
     date_format: str  # for DuckDB's strptime
     amount_decimal: str  # the amount's decimal separator ("," also means "." groups thousands)
+    lines_of: str = ""  # the shape whose lines these are (the same lines, fewer columns); itself when empty
+
+    @property
+    def header(self) -> list[str]:
+        return [name for name in self.columns if name is not None]
+
+    @property
+    def has_amounts(self) -> bool:
+        return self.columns[6] is not None
 
     def duckdb_source(self, path: str) -> str:
         return f"read_csv({path!r}, delim={self.delimiter!r}, header=true, all_varchar=true, quote='\"')"
 
     def duckdb_ratio(self, path: str, claims_year: int = CLAIMS_YEAR) -> str:
-        """Distinct CZ-group clients and PC4 areas per provider, claims year, kindzorg excluded."""
+        """Distinct CZ-group clients and PC4 areas per provider, claims year, kindzorg excluded (when the
+        export says which lines are kindzorg)."""
         p, c, z, i, d, k, _ = (f'"{name}"' for name in self.columns)
         labels = ", ".join(f"'{label}'" for label in CZ_LABELS)
+        kindzorg = f"and lower({k}) not like '%kindzorg%'" if self.columns[5] is not None else ""
         return f"""
             select {p} as provider, count(distinct {c}) as clients, count(distinct left({z}, 4)) as areas
             from {self.duckdb_source(path)}
             where lower(trim({i})) in ({labels})
               and year(strptime({d}, '{self.date_format}')) = {claims_year}
-              and lower({k}) not like '%kindzorg%'
+              {kindzorg}
             group by {p}"""
 
     def duckdb_production(self, path: str, year: int = CLAIMS_YEAR) -> str:
@@ -85,6 +103,10 @@ SHAPES = {
                                         "Bedrag"), "%d-%m-%Y", ","),
     "national": Shape("national", ",", ("provider", "client_id", "postcode", "insurer", "date", "care_type",
                                         "amount"), "%Y-%m-%d", "."),
+    "regional5": Shape("regional5", ";", ("AGB", "Clientnummer", "Postcode", "Verzekeraar", "Begindatum", None, None),
+                       "%d-%m-%Y", ",", lines_of="regional"),
+    "national5": Shape("national5", ",", ("provider", "client_id", "postcode", "insurer", "date", None, None),
+                       "%Y-%m-%d", ".", lines_of="national"),
 }
 
 
@@ -238,6 +260,7 @@ def write(shape: str, lines: int, path: Path, *, seed: int = 13) -> None:
     """Write `lines` claim lines of `shape` to `path` (csv)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     spec = SHAPES[shape]
+    lines_of = spec.lines_of or shape
     if shape == "project":
         sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples"))
         from generate_claims import generate, write_csv
@@ -246,9 +269,10 @@ def write(shape: str, lines: int, path: Path, *, seed: int = 13) -> None:
         return
     options = pacsv.WriteOptions(delimiter=spec.delimiter, quoting_style="none", include_header=False)
     with path.open("wb") as handle:
-        handle.write((spec.delimiter.join(spec.columns) + "\n").encode())
-        for table in _blocks(shape, lines, seed):
-            pacsv.write_csv(table, handle, write_options=options)
+        handle.write((spec.delimiter.join(spec.header) + "\n").encode())
+        present = [field for field, name in zip(FIELDS, spec.columns, strict=True) if name is not None]
+        for table in _blocks(lines_of, lines, seed):
+            pacsv.write_csv(table.select(present), handle, write_options=options)
 
 
 def main() -> None:

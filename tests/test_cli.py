@@ -251,6 +251,55 @@ def test_a_fault_of_the_toolkit_is_one_dutch_line_not_a_traceback(tmp_path: Path
     assert debug.returncode == 1 and "Traceback" in debug.stderr
 
 
+def test_every_command_is_listed_with_the_module_that_makes_it() -> None:
+    """The help lists `app.COMMANDS` without importing the commands' modules: a command registered on `app`
+    but missing there (or listed under another module) would be made only by accident."""
+    import importlib
+
+    from toolkit.cli.app import COMMANDS, app
+
+    for module in sorted({m for m, _ in COMMANDS.values()}):
+        before = len(app.registered_commands)
+        importlib.import_module(f"toolkit.cli.{module}")
+        made = [i.name or i.callback.__name__ for i in app.registered_commands[before:] if i.callback]
+        assert sorted(made) == sorted(n for n, (m, _) in COMMANDS.items() if m == module) or not made, (module, made)
+    registered = {i.name or i.callback.__name__ for i in app.registered_commands if i.callback}
+    assert registered == set(COMMANDS)
+
+
+def _imported_by(tmp_path: Path, *args: str) -> set[str]:
+    """The modules a `zorginkoop` run has imported when it exits."""
+    import subprocess
+    import sys
+
+    script = ("import atexit, sys\n"
+              "atexit.register(lambda out=sys.argv[1]: open(out, 'w').write('\\n'.join(sys.modules)))\n"
+              "sys.argv = ['zorginkoop', *sys.argv[2:]]\n"
+              "from toolkit.cli import main\nmain()\n")
+    listed = tmp_path / "modules.txt"
+    done = subprocess.run([sys.executable, "-c", script, str(listed), *args], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return set(listed.read_text().splitlines())
+
+
+def test_a_command_imports_only_what_it_uses(claims_csv: Path, tmp_path: Path) -> None:
+    """Start-up (benchmarks/bench_startup.py): the help imports no claims, workbooks, rules or parameter
+    data; the ratio neither the workbooks nor the production, nor the other rules, nor rich for `--json`."""
+    heavy = {"numpy", "pyarrow", "pandas", "yaml", "rich", "openpyxl", "python_calamine", "pydantic"}
+    help_imports = _imported_by(tmp_path, "-h")
+    assert not {m.split(".")[0] for m in help_imports} & heavy
+    assert not {m for m in help_imports if m.startswith(("toolkit.rules", "toolkit.parameters", "toolkit.claims",
+                                                           "toolkit.cli.ratio", "toolkit.cli.templates"))}
+    ratio = _imported_by(tmp_path, "ratio", str(claims_csv), "--year", "2027", "--json")
+    assert {"numpy", "pyarrow", "toolkit.claims.ratio", "toolkit.rules.ratio"} <= ratio
+    assert not {m.split(".")[0] for m in ratio} & {"pandas", "rich", "openpyxl", "python_calamine", "pydantic"}
+    assert not {m for m in ratio if m.startswith(("toolkit.workbook", "toolkit.claims.production",
+                                                  "toolkit.claims.ceiling", "toolkit.rules.staffel",
+                                                  "toolkit.rules.cooperative", "toolkit.rules.nachtzorg",
+                                                  "toolkit.cli.templates", "toolkit.cli.plafond"))}
+
+
 def test_typer_panels_are_dutch_whoever_imports_them_first() -> None:
     """typer.rich_utils is translated when first imported (a command that prints no help never loads it)."""
     import subprocess

@@ -45,13 +45,17 @@ def test_the_rules_page_lists_every_claims_column_name() -> None:
 
 
 def test_the_handleiding_shows_only_options_that_exist() -> None:
+    import click
     from typer.main import get_command
 
     from toolkit.cli import app
 
     command = get_command(app)
-    subcommands = command.commands.values()  # type: ignore[attr-defined]
-    options = {name for sub in [command, *subcommands] for p in sub.params for name in p.opts}
+    assert isinstance(command, click.Group)
+    context = click.Context(command)
+    # (every command: they are made when asked for)
+    subcommands = [command.get_command(context, name) for name in command.list_commands(context)]
+    options = {name for sub in [command, *subcommands] if sub is not None for p in sub.params for name in p.opts}
     for doc in DOCS:
         for line in doc.read_text(encoding="utf-8").splitlines():
             if "zorginkoop " not in line:

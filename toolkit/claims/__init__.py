@@ -22,13 +22,37 @@ dropped.
 
 from __future__ import annotations
 
-from .ceiling import CeilingClaims, CeilingReport, CeilingRequest, ceiling_from_claims
-from .claimset import ClaimsYearError, RepeatedLinesError
-from .core_area import CoreAreaReport, core_area_share_from_claims, read_core_areas
-from .production import ProductionReport, production_from_claims
-from .ratio import METHODS, ratio_from_claims
-from .read import PROGRESS_MIN_BYTES
-from .report import ClaimsRatioReport
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .ceiling import CeilingClaims, CeilingReport, CeilingRequest, ceiling_from_claims
+    from .claimset import ClaimsYearError, RepeatedLinesError
+    from .core_area import CoreAreaReport, core_area_share_from_claims, read_core_areas
+    from .production import ProductionReport, production_from_claims
+    from .ratio import METHODS, ratio_from_claims
+    from .read import PROGRESS_MIN_BYTES
+    from .report import ClaimsRatioReport
+
+# What this package offers -> the module that holds it, imported on first use: the ratio does not import the
+# production's modules, nor the production the ratio's (start-up: benchmarks/bench_startup.py).
+_MODULES = {
+    "CeilingClaims": "ceiling", "CeilingReport": "ceiling", "CeilingRequest": "ceiling",
+    "ceiling_from_claims": "ceiling",
+    "ClaimsYearError": "claimset", "RepeatedLinesError": "claimset",
+    "CoreAreaReport": "core_area", "core_area_share_from_claims": "core_area", "read_core_areas": "core_area",
+    "ProductionReport": "production", "production_from_claims": "production",
+    "METHODS": "ratio", "ratio_from_claims": "ratio",
+    "PROGRESS_MIN_BYTES": "read",
+    "ClaimsRatioReport": "report",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _MODULES:  # (also a submodule not imported yet: `from . import read` then imports it)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_MODULES[name]}"), name)
+
 
 __all__ = ["METHODS", "PROGRESS_MIN_BYTES", "CeilingClaims", "CeilingReport", "CeilingRequest", "ClaimsRatioReport",
            "ClaimsYearError", "CoreAreaReport", "ProductionReport", "RepeatedLinesError", "ceiling_from_claims",

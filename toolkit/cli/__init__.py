@@ -11,10 +11,7 @@ import sys
 
 import typer
 
-# isort: off
-# Each registers its commands on `app`, in the order the help lists them: claims, workbooks, parameters.
-from . import ratio, plafond, kalender, templates, parameters  # noqa: F401
-# isort: on
+# The commands' modules are imported by `app` when a command is asked for (app.COMMANDS).
 from .app import app
 
 

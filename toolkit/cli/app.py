@@ -1,6 +1,8 @@
 """The `zorginkoop` command's frame: the app, the options several commands share, and how a mistake and a
-claim set's notes are shown. The commands are in `ratio.py`, `plafond.py`, `templates.py` and
-`parameters.py`; `__init__.py` puts them together.
+claim set's notes are shown. The commands are in `ratio.py`, `plafond.py`, `kalender.py`, `templates.py` and
+`parameters.py`, listed in `COMMANDS`: a command is made, and its module imported, only when it runs or
+shows its own help, and a help text's policy numbers are filled in only when it is shown (start-up:
+benchmarks/bench_startup.py).
 
 The command is a thin edge that converts arguments, calls the library and shows results.
 
@@ -18,6 +20,8 @@ The library names a mistake by its field (`ceiling`, `year`); this edge names it
 
 from __future__ import annotations
 
+import difflib
+import importlib
 import os
 import sys
 from collections.abc import Mapping
@@ -28,16 +32,89 @@ from typing import Annotated, Any
 # NumPy is imported, on the cores that read the claims (measured: 0.1 CPU-second per run).
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
+import click
 import typer
+from typer.core import TyperArgument, TyperCommand, TyperGroup
+from typer.main import get_command_from_info, get_command_name
 
+from .._click_nl import gettext
 from .._click_nl import install as _dutch
 from ..errors import InputError, InputErrors, PolicyYearError, ToolkitError, relabel
-from ..rules.phrases import render
 from ..version import __version__
 
 _dutch()
 
+# The commands in the order the help lists them: name -> (the module of this package that makes it, the line
+# the help lists it with). Only the command that runs (or shows its help) is made and its module imported:
+# `zorginkoop ratio` neither imports what `fill` needs nor builds the options of the others.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "ratio": ("ratio", "Klant-werkgebiedratio per zorgaanbieder uit declaraties."),
+    "plafond": ("plafond", "Omzetplafond: prognose per zorgaanbieder, en of een verzoek kan."),
+    "kalender": ("kalender", "Tijdpad van het contractjaar: termijnen, wie, status."),
+    "fill": ("templates", "Vul een sjabloon in per sleutel van een invoerbestand."),
+    "describe": ("templates", "Toon de invoer en uitkomsten van een sjabloon."),
+    "demo": ("templates", "Vul elk sjabloon met voorbeeldinvoer."),
+    "check": ("templates", "Controleer een werkmap tegen zijn sjabloon."),
+    "sjablonen": ("templates", "Maak de sjablonen uit de parametergegevens."),
+    "parameters": ("parameters", "Toon de parameters van het beleid en hun bron."),
+}
+
+
+class _Command(TyperCommand):
+    """A command whose help texts may quote the parameter data ({placeholders}, `help_text`): filled in
+    when the help is shown, so that a command that runs does not load every rule's numbers first."""
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        for param in self.params:
+            if isinstance(param, click.Option | TyperArgument) and param.help and "{" in param.help:
+                param.help = help_text(param.help)
+        super().format_help(ctx, formatter)
+
+
+class _Commands(TyperGroup):
+    """The group of `COMMANDS`, each made from its typer declaration when it is first asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        # (a command made some other way, e.g. its module imported beforehand, is listed after them)
+        return [*COMMANDS, *(name for name in self.commands if name not in COMMANDS)]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            importlib.import_module(f"{__package__}.{COMMANDS[cmd_name][0]}")  # registers it on `app`
+            info = next(i for i in app.registered_commands
+                        if (i.name or get_command_name(getattr(i.callback, "__name__", ""))) == cmd_name)
+            if info.cls in (None, TyperCommand):  # (typer's default)
+                info.cls = _Command
+            command = get_command_from_info(info, pretty_exceptions_short=app.pretty_exceptions_short,
+                                            rich_markup_mode=app.rich_markup_mode)
+            command.short_help = COMMANDS[cmd_name][1]
+            self.add_command(command, cmd_name)
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The list of commands without making them: their lines from `COMMANDS`."""
+        rows = [(name, COMMANDS[name][1] if name in COMMANDS else self.commands[name].get_short_help_str())
+                for name in self.list_commands(ctx)]
+        with formatter.section(gettext("Commands")):
+            formatter.write_dl(rows)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None,
+                                                                             list[str]]:
+        name = click.utils.make_str(args[0])
+        known = self.list_commands(ctx)
+        if name in known or name.startswith("-") or ctx.resilient_parsing:
+            return click.Group.resolve_command(self, ctx, args)  # (an option: click names it as such)
+        # Unknown: click's message in Dutch, with the commands it may be a typo of (among all of them, not
+        # only those made so far; typer would add its own English suggestion).
+        close = difflib.get_close_matches(name, known)
+        hint = "" if not close else " " + (
+            gettext("Did you mean {possibility}?").format(possibility=repr(close[0])) if len(close) == 1 else
+            gettext("(Did you mean one of: {possibilities}?)").format(possibilities=", ".join(map(repr, close))))
+        ctx.fail(gettext("No such command {name!r}.").format(name=name) + hint)
+
+
 app = typer.Typer(
+    cls=_Commands,
     add_completion=False,
     no_args_is_help=True,
     help="Zorginkoop-toolkit: toets uw declaraties en afspraken aan het inkoopbeleid wijkverpleging (CZ groep).",
@@ -58,6 +135,8 @@ def examples(*lines: str) -> str:
 
 def help_text(text: str) -> str:
     """A help text with the policy numbers of the parameter data in force (never typed into the text)."""
+    from ..rules.phrases import render  # every rule's phrases: only when a help is shown
+
     try:
         return render(text)
     except ToolkitError:  # broken parameter data: the command itself will say so; the help still shows

@@ -18,8 +18,7 @@ from .app import (
 )
 
 
-@app.command(name="parameters", options_metavar="[OPTIES]", short_help="Toon de parameters van het beleid en "
-                                                                        "hun bron.",
+@app.command(name="parameters", options_metavar="[OPTIES]",
              epilog=examples("zorginkoop parameters", "zorginkoop parameters --parameters parameters-2028 --json"))
 def parameters_command(
     as_json: JsonOption = False,

@@ -49,9 +49,7 @@ _PLAFOND_OPTIONS = {"year": YEAR, "jaar": YEAR, "ceiling": ("--plafond",), "cost
                     "last_year": ("--vorig-jaar",)}
 
 
-@app.command(options_metavar="[OPTIES]", short_help="Omzetplafond: prognose per zorgaanbieder, en of een "
-                                                      "verzoek kan.",
-             epilog=examples(
+@app.command(options_metavar="[OPTIES]", epilog=examples(
                  "zorginkoop plafond declaraties_2027.csv --plafond 1.200.000 --year 2027",
                  "zorginkoop plafond exports/ --plafond 400000 --year 2027 --agb 01234567 \\",
                  "    --vorig-jaar declaraties_2026.csv --methode seizoen \\",

@@ -31,7 +31,6 @@ from .app import (
     claims_source,
     examples,
     fail,
-    help_text,
     outside_year,
     progress,
     refuse_overwrite,
@@ -44,8 +43,7 @@ _RATIO_OPTIONS = {"year": YEAR, "jaar": YEAR, "core_areas": ("--kernwerkgebied",
                   "only_core_areas": ("--alleen-kernwerkgebied",)}
 
 
-@app.command(options_metavar="[OPTIES]", short_help="Klant-werkgebiedratio per zorgaanbieder uit declaraties.",
-             epilog=examples(
+@app.command(options_metavar="[OPTIES]", epilog=examples(
                  "zorginkoop ratio declaraties_2025.csv --year 2027",
                  "zorginkoop ratio exports/ --year 2027 --recursief --rapport ratio.xlsx",
                  "zorginkoop ratio declaraties.xlsx --jaar 2027 --soort nieuw \\",
@@ -53,7 +51,7 @@ _RATIO_OPTIONS = {"year": YEAR, "jaar": YEAR, "core_areas": ("--kernwerkgebied",
                  "zorginkoop ratio declaraties_2025.csv --year 2027 --kernwerkgebied pc4.txt"))
 def ratio(
     claims: ClaimsArgument,
-    year: Annotated[int, typer.Option(*YEAR, metavar="JAAR", help=help_text(
+    year: Annotated[int, typer.Option(*YEAR, metavar="JAAR", help=(  # {placeholders}: see app.help_text
         "Beleidsjaar; de declaraties van {declaratiejaar} tellen (bij {jaar}: {declaratiejaar_voorbeeld})."),
         show_default=False)],
     kind: Annotated[str, typer.Option(

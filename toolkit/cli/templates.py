@@ -29,8 +29,7 @@ TemplateArg = Annotated[str, typer.Argument(
                              "(xlsx).", show_default=False)]
 
 
-@app.command(options_metavar="[OPTIES]", short_help="Vul een sjabloon in per sleutel van een invoerbestand.",
-             epilog=examples(
+@app.command(options_metavar="[OPTIES]", epilog=examples(
                  "zorginkoop fill cz_ratio aanbieders.csv --out gevuld",
                  "zorginkoop fill staffel scenario.xlsx --out s --key scenario --skip-invalid",
                  "zorginkoop describe cz_ratio     (de kolommen van het invoerbestand)"))
@@ -76,7 +75,7 @@ def _workbooks(count: int) -> str:
     return "1 werkmap" if count == 1 else f"{count} werkmappen"
 
 
-@app.command(options_metavar="[OPTIES]", short_help="Toon de invoer en uitkomsten van een sjabloon.",
+@app.command(options_metavar="[OPTIES]",
              epilog=examples("zorginkoop describe cz_ratio", "zorginkoop describe eigen_sjabloon.xlsx"))
 def describe(template: TemplateArg, parameters: ParametersOption = None) -> None:
     """Toon de invoer (de kolommen van een invoerbestand voor fill) en de uitkomsten van een sjabloon, met
@@ -119,8 +118,7 @@ _OUTPUT_KINDS = {"count": "aantal", "number": "getal", "ratio": "getal", "fracti
                  "bool": "ja/nee", "text": "tekst", "month": "maand", "date": "datum"}
 
 
-@app.command(options_metavar="[OPTIES]", short_help="Vul elk sjabloon met voorbeeldinvoer.",
-             epilog=examples("zorginkoop demo", "zorginkoop demo --out proef --force"))
+@app.command(options_metavar="[OPTIES]", epilog=examples("zorginkoop demo", "zorginkoop demo --out proef --force"))
 def demo(
     out: Annotated[Path, typer.Option("--out", metavar="MAP", help="Map voor het resultaat.")] = (
         Path("zorginkoop-demo")),
@@ -141,8 +139,7 @@ def demo(
         raise fail(exc) from None
 
 
-@app.command(options_metavar="[OPTIES]", short_help="Controleer een werkmap tegen zijn sjabloon.",
-             epilog=examples('zorginkoop check "gevuld/Zorg Noord.xlsx"'))
+@app.command(options_metavar="[OPTIES]", epilog=examples('zorginkoop check "gevuld/Zorg Noord.xlsx"'))
 def check(
     workbook: Annotated[Path, typer.Argument(metavar="WERKMAP", help="Een ingevuld of bewerkt sjabloon (xlsx).",
                                              show_default=False)],
@@ -176,8 +173,7 @@ def check(
     typer.echo(f"{workbook}: in orde (sjabloon {report.template}, versie {report.version}).")
 
 
-@app.command(options_metavar="[OPTIES]", short_help="Maak de sjablonen uit de parametergegevens.",
-             epilog=examples("zorginkoop sjablonen --out sjablonen",
+@app.command(options_metavar="[OPTIES]", epilog=examples("zorginkoop sjablonen --out sjablonen",
                               "zorginkoop sjablonen --out sjablonen-2028 --parameters parameters-2028"))
 def sjablonen(
     out: Annotated[Path, typer.Option("--out", metavar="MAP", help="Map voor de sjablonen.", show_default=False)],

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from ..dates import years_listed
 from ..parameters import active, current_year
-from . import RULES
 
 
 def phrases(year: int | None = None) -> dict[str, str]:
@@ -23,6 +22,8 @@ def phrases(year: int | None = None) -> dict[str, str]:
         # The years every topic covers: a function's `jaar` works in each of them (the ratio has its own list).
         "jaren_gedekt": years_listed(tuple(sorted(set.intersection(*(set(t.years) for t in active().topics()))))),
     }
+    from . import RULES  # every rule's phrases: found here, not when a help text is only defined
+
     for rule in RULES.values():
         if rule.phrases is not None:
             result.update(rule.phrases(year))

@@ -127,19 +127,22 @@ def wrapped_lines(text: str, per_line: int) -> int:
     return lines
 
 
-def fit_row(ws: Worksheet, row: int, *, minimum: int = 1) -> None:
+def fit_row(ws: Worksheet, row: int, *, minimum: int = 1, columns: int | None = None) -> None:
     """Give a row with wrapped text the height of its longest cell (at least `minimum` lines). Excel and
     LibreOffice keep the height a file gives (none: one line), so it is estimated from Calibri's width:
     about 1.2 characters per unit of column width at 12 points, taken as 1.1 so that a wider fallback font
-    still fits, a tenth fewer in bold; a merged cell has the width of its columns."""
+    still fits, a tenth fewer in bold; a merged cell has the width of its columns. `columns`, the row's
+    last column, when the caller knows it: openpyxl finds it by looking at every cell of the sheet, which
+    made a sheet of a thousand rows quadratic."""
     lines = minimum
     merged = {r.start_cell.coordinate: r for r in ws.merged_cells.ranges if r.min_row == row}
-    for cell in ws[row]:
+    cells = ws[row] if columns is None else next(ws.iter_rows(min_row=row, max_row=row, max_col=columns))
+    for cell in cells:
         if not isinstance(cell.value, str) or cell.data_type == "f" or not cell.alignment.wrap_text:
             continue
         span = merged.get(cell.coordinate)
-        columns = range(span.min_col, span.max_col + 1) if span else [cell.column]
-        width = sum(ws.column_dimensions[_letter(c)].width or 9 for c in columns)
+        spanned = range(span.min_col, span.max_col + 1) if span else [cell.column]
+        width = sum(ws.column_dimensions[_letter(c)].width or 9 for c in spanned)
         size = float(cell.font.sz or 11)
         per_line = max(1, int((width - 1) * 1.1 * 12 / size * (0.9 if cell.font.b else 1)))
         lines = max(lines, wrapped_lines(cell.value, per_line))

@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections.abc import Iterator, Sequence
+from copy import copy
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +29,7 @@ from .formats import OUTPUT_FORMATS, cell_value, fit_row, print_setup
 from .specs import NOT_APPLICABLE, NOTHING_TYPED, Output, Template
 
 if TYPE_CHECKING:
+    from openpyxl.styles.cell_style import StyleArray
     from openpyxl.worksheet.worksheet import Worksheet
 
     from .fill import Case
@@ -120,6 +122,7 @@ def _write_xlsx(spec: Template, cases: Sequence[Case], key_label: str, target: P
     widths = [max(14, min(32, max((len(c.key) for c in cases), default=0) + 2)), 11,
               *(_width(o) for o in scalars), 60, 24, 12]
     table_header(ws, 1, headers, widths)
+    styles: Styles = {}  # one workbook's cell styles, by wrapping and number format
     for row, case in enumerate(cases, start=2):
         values = [case.outputs.get(o.name) for o in scalars]
         missing = [o.label for o, v in zip(scalars, values, strict=True) if v == NOT_APPLICABLE]
@@ -129,15 +132,15 @@ def _write_xlsx(spec: Template, cases: Sequence[Case], key_label: str, target: P
                  zip(scalars, values, strict=True)]
         line += [(explanation, "text"), (case.file or "", "text"), (_rows_text(case.rows), "text")]
         for column, (value, kind) in enumerate(line, start=1):  # text is always text, whatever it starts with
-            _cell(ws, row, column, value, kind)
-        fit_row(ws, row)
+            _cell(ws, row, column, value, kind, styles)
+        fit_row(ws, row, columns=len(line))
     ws.freeze_panes = "B2"
     last = f"{_letter(len(headers))}{len(cases) + 1}"
     ws.auto_filter.ref = f"A1:{last}"
     print_setup(ws, f"A1:{last}", title=f"Samenvatting: {spec.title}", titles_rows="1:1",
                 footer=f"sjabloon {spec.name} {spec.version}")
     for output in (o for o in spec.outputs if o.rows):
-        _range_sheet(wb.create_sheet(_sheet_name(output.label)), spec, output, cases, key_label)
+        _range_sheet(wb.create_sheet(_sheet_name(output.label)), spec, output, cases, key_label, styles)
     wb.save(target)
 
 
@@ -164,7 +167,8 @@ def _rows_text(rows: Sequence[int]) -> str:
     return ", ".join(map(str, rows[:10])) + (f" en nog {len(rows) - 10}" if len(rows) > 10 else "")
 
 
-def _range_sheet(ws: Worksheet, spec: Template, output: Output, cases: Sequence[Case], key_label: str) -> None:
+def _range_sheet(ws: Worksheet, spec: Template, output: Output, cases: Sequence[Case], key_label: str,
+                 styles: Styles) -> None:
     """A range output: one row per key with a column per labelled row (months, quarters), or a list (key,
     order, value) when the rows have no labels (areas to drop)."""
     from .report_sheets import table_header  # openpyxl only when a summary.xlsx is written: see _write_xlsx
@@ -175,10 +179,10 @@ def _range_sheet(ws: Worksheet, spec: Template, output: Output, cases: Sequence[
         headers = [key_label, *labels]
         table_header(ws, 1, headers, [24, *([_WIDTHS.get(output.kind, 12)] * len(labels))])
         for row, case in enumerate(done, start=2):
-            _cell(ws, row, 1, case.key, "text")
+            _cell(ws, row, 1, case.key, "text", styles)
             items = case.outputs.get(output.name) or []
             for column, value in enumerate(items[:len(labels)], start=2):
-                _cell(ws, row, column, None if value in ("", None, NOT_APPLICABLE) else value, output.kind)
+                _cell(ws, row, column, None if value in ("", None, NOT_APPLICABLE) else value, output.kind, styles)
         last_row = len(done) + 1
     else:
         headers = [key_label, "Volgorde", output.label]
@@ -188,11 +192,11 @@ def _range_sheet(ws: Worksheet, spec: Template, output: Output, cases: Sequence[
             items = [v for v in case.outputs.get(output.name) or [] if v not in ("", None)]
             for order, value in enumerate(items, start=1):
                 last_row += 1
-                _cell(ws, last_row, 1, case.key, "text")
-                _cell(ws, last_row, 2, order, "count")
-                _cell(ws, last_row, 3, value, output.kind)
+                _cell(ws, last_row, 1, case.key, "text", styles)
+                _cell(ws, last_row, 2, order, "count", styles)
+                _cell(ws, last_row, 3, value, output.kind, styles)
     if last_row == 1:  # no key has a value: one line says so, instead of an empty page
-        _cell(ws, 2, 1, "geen", "text")
+        _cell(ws, 2, 1, "geen", "text", styles)
         last_row = 2
     ws.freeze_panes = "B2"
     area = f"A1:{_letter(len(headers))}{max(last_row, 1)}"
@@ -201,9 +205,10 @@ def _range_sheet(ws: Worksheet, spec: Template, output: Output, cases: Sequence[
                 footer=f"sjabloon {spec.name} {spec.version}")
 
 
-def _cell(ws: Worksheet, row: int, column: int, value: Any, kind: str) -> None:
-    from openpyxl.styles import Alignment
+Styles = dict[tuple[bool, str], "StyleArray"]
 
+
+def _cell(ws: Worksheet, row: int, column: int, value: Any, kind: str, styles: Styles) -> None:
     if kind == "month" and isinstance(value, int) and not isinstance(value, bool):
         value = month_name(value)  # the month the ceiling is reached, as its name beside "niet bereikt"
     if isinstance(value, Decimal):
@@ -211,12 +216,21 @@ def _cell(ws: Worksheet, row: int, column: int, value: Any, kind: str) -> None:
             value = value.quantize(Decimal("0.01"))
         value = int(value) if value == value.to_integral_value() and abs(value) < 2**53 else float(value)
     cell = ws.cell(row=row, column=column, value=value)
-    # Top-aligned, every cell: in a row that a wrapped text makes high, a number stays beside its key.
-    cell.alignment = Alignment(wrap_text=kind == "text", vertical="top")
     if isinstance(value, str):
         cell.data_type = "s"  # never a formula, whatever the text starts with
-    elif isinstance(value, int | float | dt.date):  # a date: a date cell, shown d-m-yyyy
-        cell.number_format = OUTPUT_FORMATS.get(kind, "General")
+    # Top-aligned, every cell: in a row that a wrapped text makes high, a number stays beside its key.
+    style = (kind == "text", OUTPUT_FORMATS.get(kind, "General") if isinstance(value, int | float | dt.date)
+             else "General")  # a date: a date cell, shown d-m-yyyy
+    if style in styles:
+        # A copy of the style indices of the first such cell: setting a style object looks it up in the
+        # workbook's list by hashing it, which took most of a thousand-row summary's time.
+        cell._style = copy(styles[style])
+        return
+    from openpyxl.styles import Alignment
+
+    cell.alignment = Alignment(wrap_text=style[0], vertical="top")
+    cell.number_format = style[1]
+    styles[style] = copy(cell._style)
 
 
 def _letter(column: int) -> str:

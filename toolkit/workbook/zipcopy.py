@@ -69,7 +69,9 @@ def inflated(member: RawMember) -> bytes:
 
 def deflated(member: RawMember, data: bytes) -> RawMember:
     """`member` with new content, compressed (raw deflate, as zip stores it)."""
-    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+    # Level 1: cz_ratio's Invoer sheet (227 kB of XML) compresses in 2.5 ms instead of 7.2 ms at the
+    # default 6, and comes out 33 kB instead of 30 kB, in a copy of 400 kB.
+    compressor = zlib.compressobj(1, zlib.DEFLATED, -15)
     compressed = compressor.compress(data) + compressor.flush()
     return RawMember(member.name, _DEFLATED, member.flags, member.dos_time, member.dos_date, zlib.crc32(data),
                      compressed, len(data), member.external_attr)
