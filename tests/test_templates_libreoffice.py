@@ -202,16 +202,14 @@ def test_hand_filled_template_with_other_spellings(tmp_path: Path) -> None:
                              "in_eerder_ingeschreven": 0, "in_kernwerkgebied": True,
                              "in_postcodes": [5611, "5612\u00a0ab"], "in_clienten": [4, 2]},
     }
-    files = []
-    for name, values in edits.items():
-        files.append(typed_into(template_path(name), values, tmp_path / f"{name}.xlsx"))
-    converted = recalculate(files, tmp_path / "herberekend")
+    files = {name: typed_into(template_path(name), values, tmp_path / f"{name}.xlsx") for name, values in edits.items()}
+    converted = recalculate(list(files.values()), tmp_path / "herberekend")
     for path in converted.values():
         report = check_workbook(path)
         assert report.recalculated and report.ok, (path.name, [f.line() for f in report.findings])
-    assert check_workbook(converted[files[1]]).outputs["out_max_uren_per_lid"] == 2080  # TRUE counted as ja
-    assert check_workbook(converted[files[4]]).outputs["out_vergoeding_verwacht"] == Decimal("102000.00")
-    entry = check_workbook(converted[files[6]]).outputs  # a date cell with a time; TRUE and 0 for ja and nee
+    assert check_workbook(converted[files["cooperatie"]]).outputs["out_max_uren_per_lid"] == 2080  # TRUE counted as ja
+    assert check_workbook(converted[files["plafond"]]).outputs["out_vergoeding_verwacht"] == Decimal("102000.00")
+    entry = check_workbook(converted[files["nieuwe_aanbieder"]]).outputs  # a date cell with a time; TRUE, 0: ja, nee
     assert (entry["out_antwoord_verwacht"], entry["out_voldoet"], entry["out_ratio"]) == (dt.date(2027, 2, 28), True, 3)
 
 
