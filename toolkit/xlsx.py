@@ -110,7 +110,8 @@ def _elements(data: bytes, name: bytes) -> Iterator[dict[str, str]]:
         yield _attributes(match.group(1))
 
 
-def _resolve(base: str, target: str) -> str:
+def resolve_target(base: str, target: str) -> str:
+    """The part a relationship of part `base` points to (`../sharedStrings.xml` from `xl/workbook.xml`)."""
     if target.startswith("/"):
         return target.lstrip("/")
     parts = [p for p in base.split("/")[:-1] if p]
@@ -123,7 +124,8 @@ def _resolve(base: str, target: str) -> str:
     return "/".join(parts)
 
 
-def _rels_name(part: str) -> str:
+def rels_name(part: str) -> str:
+    """The relationships part of `part`: `xl/_rels/workbook.xml.rels`."""
     folder, _, name = part.rpartition("/")
     return f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels"
 
@@ -142,17 +144,17 @@ def _first_sheet(archive: zipfile.ZipFile, small: int) -> tuple[str | None, str 
         return archive.read(name)
 
     rels = read("_rels/.rels") or b""
-    workbook = next((_resolve("", r.get("Target", "")) for r in _elements(rels, b"Relationship")
+    workbook = next((resolve_target("", r.get("Target", "")) for r in _elements(rels, b"Relationship")
                      if r.get("Type", "").endswith("/officeDocument")), "xl/workbook.xml")
     content = read(workbook)
-    links = {r.get("Id", ""): r for r in _elements(read(_rels_name(workbook)) or b"", b"Relationship")}
-    shared = next((_resolve(workbook, r.get("Target", "")) for r in links.values()
+    links = {r.get("Id", ""): r for r in _elements(read(rels_name(workbook)) or b"", b"Relationship")}
+    shared = next((resolve_target(workbook, r.get("Target", "")) for r in links.values()
                    if r.get("Type", "").endswith("/sharedStrings")), None)
     if content is None:
         return None, shared
     for sheet in _elements(content, b"sheet"):
         link = links.get(sheet.get("id", ""))
-        return (None if link is None else _resolve(workbook, link.get("Target", ""))), shared
+        return (None if link is None else resolve_target(workbook, link.get("Target", ""))), shared
     return None, shared
 
 
@@ -240,11 +242,11 @@ def worksheet_parts(archive: zipfile.ZipFile) -> list[str]:
     are in the package) and any under `xl/worksheets/`."""
     names = {info.filename for info in archive.infolist()}
     rels = archive.read("_rels/.rels") if "_rels/.rels" in names else b""
-    workbook = next((_resolve("", r.get("Target", "")) for r in _elements(rels, b"Relationship")
+    workbook = next((resolve_target("", r.get("Target", "")) for r in _elements(rels, b"Relationship")
                      if r.get("Type", "").endswith("/officeDocument")), "xl/workbook.xml")
-    workbook_rels = _rels_name(workbook)
+    workbook_rels = rels_name(workbook)
     linked = archive.read(workbook_rels) if workbook_rels in names else b""
-    found = {_resolve(workbook, r.get("Target", "")) for r in _elements(linked, b"Relationship")
+    found = {resolve_target(workbook, r.get("Target", "")) for r in _elements(linked, b"Relationship")
              if r.get("Type", "").endswith("/worksheet")}
     found |= {n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")}
     return sorted(n for n in found if n in names)
@@ -293,6 +295,8 @@ __all__ = [
     "XlsxLimits",
     "check_xlsx",
     "open_xlsx_sheet",
+    "rels_name",
+    "resolve_target",
     "sheet_extents",
     "worksheet_parts",
     "xlsx_error",

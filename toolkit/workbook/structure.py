@@ -18,12 +18,13 @@ import re
 import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
 from openpyxl.utils import get_column_letter
 
+from ..xlsx import rels_name, resolve_target
 from .equivalence import Token, formula_key, number_format_key
 from .findings import Finding
 
@@ -100,27 +101,15 @@ class _Package:
 
     def rels(self, part: str) -> dict[str, tuple[str, str, bool]]:
         """Relationship id -> (type, resolved target, external)."""
-        folder, _, base = part.rpartition("/")
-        root = self.xml(f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels")
+        root = self.xml(rels_name(part))
         result = {}
         for rel in root.iter(f"{{{PACKAGE_REL}}}Relationship") if root is not None else ():
             target = rel.get("Target", "")
             external = rel.get("TargetMode", "") == "External"
             if not external:
-                target = target.lstrip("/") if target.startswith("/") else _join(folder, target)
+                target = resolve_target(part, target)
             result[rel.get("Id", "")] = (rel.get("Type", "").rpartition("/")[2], target, external)
         return result
-
-
-def _join(folder: str, target: str) -> str:
-    parts: list[str] = [p for p in PurePosixPath(folder).parts if p]
-    for piece in target.split("/"):
-        if piece == "..":
-            if parts:
-                parts.pop()
-        elif piece not in ("", "."):
-            parts.append(piece)
-    return "/".join(parts)
 
 
 def read_structure(path: Path) -> Structure:
