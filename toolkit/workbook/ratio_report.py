@@ -56,7 +56,7 @@ def _overview(ws: Worksheet, reports: Sequence[Any]) -> int:
                "Regels ongeldig", *(["Zorg binnen kernwerkgebied"] if core else []), "Toelichting"]
     kinds = ["text", "count", "count", "ratio", "number", "bool", "count", "count", "count", "count", "count",
              "count", "count", *(["fraction"] if core else []), "text"]
-    table_header(ws, 4, headers, [24, 10, 11, 8, 9, 9, 12, 11, 12, 11, 11, 11, 11, *([12] if core else []), 60])
+    table_header(ws, 4, headers, [24, 10, 11, 8, 9, 9, 12, 11, 12, 11, 11, 11, 11, *([15] if core else []), 60])
     for row, r in enumerate(reports, start=5):
         a = r.assessment
         values = [r.provider or "(alle regels)", a.clients, a.areas, a.ratio, _number(a.threshold), _verdict(a),
@@ -164,6 +164,7 @@ def write_ratio_report(overall: Any, reports: Sequence[Any], path: Path, *, forc
             last += 1
         if overall.invalid_lines:
             text(overview, last, 1, f"Ongeldige regels overgeslagen: {overall.invalid_lines}")
-    print_setup(overview, f"A1:N{last}", title="Klant-werkgebiedratio CZ groep", titles_rows="4:4")
+    print_setup(overview, f"A1:{get_column_letter(overview.max_column)}{last}", title="Klant-werkgebiedratio CZ groep",
+                titles_rows="4:4")  # Toelichting is the last column, after the share of rule 11 when given
     write_atomically(path, lambda tmp: wb.save(tmp), overwrite=force, new_folder=False)
     return path
