@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from python_calamine import CalamineWorkbook
 
 PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
@@ -28,6 +29,7 @@ DUTCH = """<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSy
 <item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooLocale" oor:op="fuse">
 <value>nl-NL</value></prop></item>
 """
+ENGLISH = DUTCH.replace("nl-NL", "en-US")  # a CSV's dates as MM/DD/YYYY whatever the machine's LANG
 
 
 def soffice() -> str:
@@ -45,24 +47,40 @@ def recalculate(files: list[Path], out_dir: Path) -> dict[Path, Path]:
     return convert(files, out_dir, "xlsx", dutch=False)
 
 
+def recalculated_sheet(files: list[Path], out_dir: Path, sheet: str) -> dict[Path, Path]:
+    """Open and recalculate each file and save one of its sheets as CSV in `out_dir` (`<stem>-<sheet>.csv`), in
+    one soffice run: saving a whole workbook costs LibreOffice more than loading and recalculating it (a filled
+    cz_ratio copy: 1.0 s against 0.45 s). Each cell is written as it would be typed in an en-US LibreOffice
+    (not as shown): a number unformatted to 15 significant digits (a percentage as `12.5%`), a date as
+    MM/DD/YYYY, a text as it is."""
+    number = CalamineWorkbook.from_path(str(files[0])).sheet_names.index(sheet) + 1
+    # Field separator, text delimiter, UTF-8, first line, cell formats, language, quote all texts, detect
+    # numbers, save as shown (no), formulas (no), strip spaces (no), the sheet (1-based).
+    target = f"csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,{number}"
+    return _soffice(files, out_dir, target, f"-{sheet}.csv", locale=ENGLISH)
+
+
 def convert(files: list[Path], out_dir: Path, extension: str, *, dutch: bool = True) -> dict[Path, Path]:
     """Open, recalculate and save each file as `extension` (xlsx, pdf, ods) in `out_dir`, in one soffice
     run; with `dutch`, LibreOffice runs in nl-NL (decimal commas, WAAR/ONWAAR; its error values stay #NAME? etc.)."""
+    return _soffice(files, out_dir, extension, f".{extension}", locale=DUTCH if dutch else "")
+
+
+def _soffice(files: list[Path], out_dir: Path, target: str, suffix: str, *, locale: str) -> dict[Path, Path]:
     binary = soffice()
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as profile:
         user = Path(profile) / "user"
         user.mkdir()
-        (user / "registrymodifications.xcu").write_text(PROFILE.format(locale=DUTCH if dutch else ""),
-                                                        encoding="utf-8")
-        # Names must be unique across the batch: soffice writes <stem>.<extension> into out_dir.
+        (user / "registrymodifications.xcu").write_text(PROFILE.format(locale=locale), encoding="utf-8")
+        # Names must be unique across the batch: soffice writes <stem><suffix> into out_dir.
         assert len({f.stem for f in files}) == len(files)
         subprocess.run(
-            [binary, f"-env:UserInstallation=file://{profile}", "--headless", "--calc", "--convert-to", extension,
+            [binary, f"-env:UserInstallation=file://{profile}", "--headless", "--calc", "--convert-to", target,
              "--outdir", str(out_dir), *map(str, files)],
             check=True, capture_output=True, timeout=1800,
         )
-    result = {f: out_dir / f"{f.stem}.{extension}" for f in files}
+    result = {f: out_dir / f"{f.stem}{suffix}" for f in files}
     missing = [str(f) for f, converted in result.items() if not converted.is_file()]
     assert not missing, f"LibreOffice converted not all files: {missing[:5]}"
     return result
