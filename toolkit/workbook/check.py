@@ -30,7 +30,6 @@ from __future__ import annotations
 import atexit
 import datetime as dt
 import math
-import os
 import re
 import shutil
 import tempfile
@@ -47,7 +46,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..dates import read_date
 from ..errors import InputError, ToolkitError
-from ..parameters import OVERLAY_VARIABLE
 from . import appearance, structure, templates_dir
 from .equivalence import same_formula
 from .findings import Display, Finding, shown
@@ -55,7 +53,7 @@ from .formats import header_code, years_text, yes_no_text
 from .package import Part, check_workbook_bounds
 from .specs import SPECS, Output, Template, convert
 from .structure import Structure, read_structure
-from .template_file import TemplateFile, copy_header
+from .template_file import TemplateFile, copy_header, is_reference, overlay
 
 # Parts a spreadsheet program adds when it saves a workbook: harmless and expected.
 _BENIGN = re.compile(r"^(\[Content_Types\]\.xml|_rels/\.rels|docProps/[^/]+\.xml|xl/workbook\.xml|"
@@ -97,19 +95,6 @@ class CheckReport:
 _REFERENCE_DIR: list[Path] = []
 
 
-def _overlay() -> str:
-    return os.environ.get(OVERLAY_VARIABLE, "").strip()
-
-
-def is_reference(path: Path) -> bool:
-    """Whether `path` is the bundled template and the bundled data is in force (so it is the reference)."""
-    bundled = templates_dir() / path.name
-    try:
-        return not _overlay() and bundled.is_file() and os.path.samefile(bundled, path)
-    except OSError:
-        return False
-
-
 @cache
 def _reference_path(name: str, overlay: str) -> Path:
     if not overlay:
@@ -124,7 +109,7 @@ def _reference_path(name: str, overlay: str) -> Path:
 
 
 def reference_path(name: str) -> Path:
-    return _reference_path(name, _overlay())
+    return _reference_path(name, overlay())
 
 
 @dataclass(frozen=True)
@@ -337,7 +322,7 @@ def _same_constant(expected: Any, found: Any) -> bool:
 def reference_findings(path: Path, spec: Template) -> list[Finding]:
     """Steps 1-4 of the module docstring: the package, the workbook, every cell and what a reader sees,
     against the template."""
-    reference = _reference(spec.name, _overlay())
+    reference = _reference(spec.name, overlay())
     found, _values = _open(path, getattr(reference.formulas, "loaded_theme", None), values=False)
     return _structure_findings(found, reference, _inputs(reference, spec))
 
@@ -412,7 +397,7 @@ def check_workbook(path: Path) -> CheckReport:
         raise InputError(f"{path}: geen ingevuld sjabloon van de toolkit (naam zk_sjabloon ontbreekt of is onbekend: "
                          f"{shown(name)})", field="workbook", value=str(path), file=str(path))
     spec = SPECS[name]
-    reference = _reference(spec.name, _overlay())
+    reference = _reference(spec.name, overlay())
     # A workbook without a theme part of its own (LibreOffice writes none) shows the template's colours.
     found = replace(found, styles=appearance.Styles(wb, getattr(reference.formulas, "loaded_theme", None)))
     report = CheckReport(path, name, str(_value(wb, "zk_versie")))
@@ -480,12 +465,12 @@ def _as_filled(spec: Template, inputs: Mapping[str, Any], outputs: Mapping[str, 
     print areas and the chart fitted to the rows written, the key and policy year in the header. A
     copy may show these or the template's own."""
     key_text = None if key is None or str(key).strip() == "" else str(key).strip()
-    fitted = _template_file(spec.name, _overlay()).fitted(inputs, outputs)
+    fitted = _template_file(spec.name, overlay()).fitted(inputs, outputs)
     names = structure.names_in(fitted["xl/workbook.xml"]) if "xl/workbook.xml" in fitted else []
     charts = {}
     for part, data in fitted.items():
         if part.startswith("xl/charts/"):
-            original = _reference_part(spec.name, _overlay(), part)
+            original = _reference_part(spec.name, overlay(), part)
             charts[structure.chart_description(structure.parse(original))] = structure.chart_description(
                 structure.parse(data))
     return AsFilled({(n.name, n.scope): n.text for n in names}, charts,

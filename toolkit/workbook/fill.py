@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..columns import header_key
 from ..errors import InputError, InputErrors, ToolkitError, relabel, show_value
@@ -47,13 +47,14 @@ from .files import (
     write_atomically,
 )
 from .specs import XML_INVALID, Input, Template, convert
-from .summary import NAMES, summary_rows, write_summary
-from .template_file import TemplateFile
+from .summary import NAMES, summary_files, summary_rows, write_summary
+from .template_file import TemplateFile, is_reference
 
 _UNSAFE_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PARALLEL_FROM = 64  # below this, starting worker processes costs more than it saves
+_T = TypeVar("_T")
 MAX_NAME_BYTES = 120  # a file name's key part; the rest of the 255 bytes a file system allows is spare
 MAX_INPUTS_BYTES = 64 << 20  # an INPUTS file of a few thousand providers is a few megabytes
 # Rows of an INPUTS file: every row is kept (and every key becomes a workbook), so the file is bounded
@@ -398,7 +399,10 @@ def _signals_interrupt() -> Iterator[None]:
 
 
 def _write_all(tpl: TemplateFile, jobs: list[tuple[str, dict[str, Any], dict[str, Any], str]], force: bool,
-               workers: int | None, report: Callable[[int, int], None]) -> None:
+               workers: int | None, report: Callable[[int, int], None], meanwhile: Callable[[], _T]) -> _T:
+    """Write every workbook, on worker processes for a large batch; `meanwhile` runs in this process while
+    they write (the summary: it took as long as the workbooks of a thousand keys, one after the other).
+    Returns what `meanwhile` returned."""
     done = 0
     count = workers if workers is not None else min(os.cpu_count() or 1, 8)
     if count > 1 and len(jobs) >= PARALLEL_FROM:
@@ -407,7 +411,10 @@ def _write_all(tpl: TemplateFile, jobs: list[tuple[str, dict[str, Any], dict[str
         pool = ProcessPoolExecutor(max_workers=count, initializer=_worker_start,
                                    initargs=(os.getpid(), run_id()))
         try:
-            for keys in pool.map(_write_chunk, [tpl.path] * len(chunks), chunks, [force] * len(chunks)):
+            # Every chunk is submitted (and, with fork, every worker started) before `meanwhile` runs.
+            written = pool.map(_write_chunk, [tpl.path] * len(chunks), chunks, [force] * len(chunks))
+            result = meanwhile()
+            for keys in written:
                 done += len(keys)
                 report(done, len(jobs))
         except BaseException:
@@ -419,20 +426,25 @@ def _write_all(tpl: TemplateFile, jobs: list[tuple[str, dict[str, Any], dict[str
             pool.shutdown(wait=True, cancel_futures=True)
             raise
         pool.shutdown(wait=True)
-    else:
-        for case_key, values, outputs, target in jobs:
-            write_atomically(Path(target), tpl.filled(values, case_key, outputs), overwrite=force)
-            done += 1
-            report(done, len(jobs))
+        return result
+    for case_key, values, outputs, target in jobs:
+        write_atomically(Path(target), tpl.filled(values, case_key, outputs), overwrite=force)
+        done += 1
+        report(done, len(jobs))
+    return meanwhile()
 
 
 def fill(template: str | Path, inputs: Path, out_dir: Path, *, key: str | None = None, force: bool = False,
          skip_invalid: bool = False, workers: int | None = None,
          progress: Callable[[int, int], None] | None = None) -> FillResult:
     """Fill `template` once per key of `inputs` into `out_dir`; see the module docstring."""
-    from .check import verified_template  # openpyxl only to compare a template from elsewhere
+    tpl = TemplateFile.open(template)
+    if not is_reference(tpl.path):
+        # A template from elsewhere is compared with the one the parameter data builds (openpyxl, which
+        # the bundled template does without: the summary imports it while the workers write).
+        from .check import verified_template
 
-    tpl = verified_template(template)
+        tpl = verified_template(tpl.path)
     header, rows = read_inputs(inputs)
     if not rows:
         raise table_error(inputs, "geen rijen met invoer onder de kopregel")
@@ -441,15 +453,15 @@ def fill(template: str | Path, inputs: Path, out_dir: Path, *, key: str | None =
         remove_stale_temporaries(out_dir)
         targets = _targets(cases, out_dir, inputs, force, tpl.path)
         jobs = [(c.key, c.values, c.outputs, str(targets[c.key])) for c in cases if not c.error]
+        for case in cases:  # the names the summary lists; no summary is written unless every one is there
+            if not case.error:
+                case.file = targets[case.key].name
         report = progress or (lambda _done, _total: None)
         report(0, len(jobs))
         try:
-            _write_all(tpl, jobs, force, workers, report)
-            for case in cases:
-                if not case.error:
-                    case.file = targets[case.key].name
-            summary_xlsx, summary_csv = write_summary(tpl.spec, cases, out_dir, key_label=_key_label(header, key),
-                                                      force=force)
+            made = _write_all(tpl, jobs, force, workers, report,
+                              lambda: summary_files(tpl.spec, cases, key_label=_key_label(header, key)))
+            summary_xlsx, summary_csv = write_summary(tpl.spec, cases, out_dir, force=force, made=made)
         finally:
             remove_stale_temporaries(out_dir)  # a worker stopped mid-write, or an error in between
     return FillResult(cases, summary_xlsx, summary_csv)

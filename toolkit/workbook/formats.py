@@ -129,11 +129,9 @@ def wrapped_lines(text: str, per_line: int) -> int:
 
 def fit_row(ws: Worksheet, row: int, *, minimum: int = 1, columns: int | None = None) -> None:
     """Give a row with wrapped text the height of its longest cell (at least `minimum` lines). Excel and
-    LibreOffice keep the height a file gives (none: one line), so it is estimated from Calibri's width:
-    about 1.2 characters per unit of column width at 12 points, taken as 1.1 so that a wider fallback font
-    still fits, a tenth fewer in bold; a merged cell has the width of its columns. `columns`, the row's
-    last column, when the caller knows it: openpyxl finds it by looking at every cell of the sheet, which
-    made a sheet of a thousand rows quadratic."""
+    LibreOffice keep the height a file gives (none: one line), so it is estimated (`characters_per_line`);
+    a merged cell has the width of its columns. `columns`, the row's last column, when the caller knows it:
+    openpyxl finds it by looking at every cell of the sheet, which made a sheet of a thousand rows quadratic."""
     lines = minimum
     merged = {r.start_cell.coordinate: r for r in ws.merged_cells.ranges if r.min_row == row}
     cells = ws[row] if columns is None else next(ws.iter_rows(min_row=row, max_row=row, max_col=columns))
@@ -143,9 +141,20 @@ def fit_row(ws: Worksheet, row: int, *, minimum: int = 1, columns: int | None = 
         span = merged.get(cell.coordinate)
         spanned = range(span.min_col, span.max_col + 1) if span else [cell.column]
         width = sum(ws.column_dimensions[_letter(c)].width or 9 for c in spanned)
-        size = float(cell.font.sz or 11)
-        per_line = max(1, int((width - 1) * 1.1 * 12 / size * (0.9 if cell.font.b else 1)))
+        per_line = characters_per_line(width, float(cell.font.sz or 11), bold=bool(cell.font.b))
         lines = max(lines, wrapped_lines(cell.value, per_line))
+    set_row_lines(ws, row, lines)
+
+
+def characters_per_line(width: float, size: float = 11, *, bold: bool = False) -> int:
+    """Characters of wrapped text that fit on one line of a column `width` wide, estimated from Calibri's
+    width: about 1.2 characters per unit of column width at 12 points, taken as 1.1 so that a wider fallback
+    font still fits, a tenth fewer in bold."""
+    return max(1, int((width - 1) * 1.1 * 12 / size * (0.9 if bold else 1)))
+
+
+def set_row_lines(ws: Worksheet, row: int, lines: int) -> None:
+    """A row high enough for `lines` lines of 11-point text (one line: the default height, none given)."""
     if lines > 1:
         ws.row_dimensions[row].height = lines * 15 + 3
 
@@ -164,11 +173,13 @@ __all__ = [
     "TEXT_FORMAT",
     "YES",
     "cell_value",
+    "characters_per_line",
     "fit_row",
     "font",
     "header_code",
     "input_format",
     "print_setup",
+    "set_row_lines",
     "wrapped_lines",
     "years_text",
     "yes_no_text",

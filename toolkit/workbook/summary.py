@@ -17,15 +17,16 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Iterator, Sequence
+import io
+from collections.abc import Callable, Iterator, Sequence
 from copy import copy
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from ..dates import month_name
 from .files import write_together
-from .formats import OUTPUT_FORMATS, cell_value, fit_row, print_setup
+from .formats import OUTPUT_FORMATS, cell_value, characters_per_line, print_setup, set_row_lines, wrapped_lines
 from .specs import NOT_APPLICABLE, NOTHING_TYPED, Output, Template
 
 if TYPE_CHECKING:
@@ -84,29 +85,40 @@ def _csv_field(value: Any, kind: str) -> Any:
     return csv_safe(value)
 
 
-def write_summary(spec: Template, cases: Sequence[Case], out_dir: Path, *, key_label: str = "sleutel",
-                  force: bool) -> tuple[Path, Path]:
-    """summary.xlsx and summary.csv in `out_dir`, written together (see the module docstring)."""
+def summary_files(spec: Template, cases: Sequence[Case], *, key_label: str = "sleutel") -> tuple[bytes, bytes]:
+    """The contents of summary.xlsx and summary.csv (see the module docstring), made in memory: `fill` makes
+    them while its workers write the workbooks, and puts them in place only once every workbook is there."""
     table = list(summary_rows(spec, cases))
+    kinds = {o.name: o.kind for o in spec.outputs}
+    text = io.StringIO(newline="")
+    writer = csv.writer(text)
+    writer.writerow(table[0])
+    for line in table[1:]:
+        writer.writerow([_csv_field(v, kinds.get(str(h), "")) for h, v in zip(table[0], line, strict=True)])
+    xlsx = io.BytesIO()
+    _write_xlsx(spec, cases, key_label, xlsx)
+    return xlsx.getvalue(), text.getvalue().encode("utf-8")
 
-    def write_csv(target: Path) -> None:
-        kinds = {o.name: o.kind for o in spec.outputs}
-        header = table[0]
-        with open(target, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(header)
-            for line in table[1:]:
-                writer.writerow([_csv_field(v, kinds.get(str(h), "")) for h, v in zip(header, line, strict=True)])
 
-    xlsx, csv_path = write_together(
-        [(out_dir / NAMES[0], lambda target: _write_xlsx(spec, cases, key_label, target)),
-         (out_dir / NAMES[1], write_csv)], overwrite=force)
+def write_summary(spec: Template, cases: Sequence[Case], out_dir: Path, *, key_label: str = "sleutel",
+                  force: bool, made: tuple[bytes, bytes] | None = None) -> tuple[Path, Path]:
+    """summary.xlsx and summary.csv in `out_dir` (`made`: their contents, made earlier by `summary_files`),
+    written together: a failure leaves neither."""
+    contents = made if made is not None else summary_files(spec, cases, key_label=key_label)
+    xlsx, csv_path = write_together([(out_dir / name, _writing(content)) for name, content in
+                                     zip(NAMES, contents, strict=True)], overwrite=force)
     return xlsx, csv_path
+
+
+def _writing(content: bytes) -> Callable[[Path], None]:
+    def write(target: Path) -> None:
+        target.write_bytes(content)
+    return write
 
 
 # --- summary.xlsx ------------------------------------------------------------------------------------------
 
-def _write_xlsx(spec: Template, cases: Sequence[Case], key_label: str, target: Path) -> None:
+def _write_xlsx(spec: Template, cases: Sequence[Case], key_label: str, target: Path | IO[bytes]) -> None:
     # openpyxl here, not at the top: `describe` and `check` import `fill`, which imports this module.
     from openpyxl import Workbook
 
@@ -122,6 +134,7 @@ def _write_xlsx(spec: Template, cases: Sequence[Case], key_label: str, target: P
     widths = [max(14, min(32, max((len(c.key) for c in cases), default=0) + 2)), 11,
               *(_width(o) for o in scalars), 60, 24, 12]
     table_header(ws, 1, headers, widths)
+    per_line = [characters_per_line(width) for width in widths]
     styles: Styles = {}  # one workbook's cell styles, by wrapping and number format
     for row, case in enumerate(cases, start=2):
         values = [case.outputs.get(o.name) for o in scalars]
@@ -133,7 +146,9 @@ def _write_xlsx(spec: Template, cases: Sequence[Case], key_label: str, target: P
         line += [(explanation, "text"), (case.file or "", "text"), (_rows_text(case.rows), "text")]
         for column, (value, kind) in enumerate(line, start=1):  # text is always text, whatever it starts with
             _cell(ws, row, column, value, kind, styles)
-        fit_row(ws, row, columns=len(line))
+        # As fit_row would find from the cells (wrapped: the text columns), from the values themselves.
+        set_row_lines(ws, row, max([1, *(wrapped_lines(value, per_line[column]) for column, (value, kind) in
+                                        enumerate(line) if kind == "text" and isinstance(value, str))]))
     ws.freeze_panes = "B2"
     last = f"{_letter(len(headers))}{len(cases) + 1}"
     ws.auto_filter.ref = f"A1:{last}"
@@ -243,4 +258,4 @@ def _sheet_name(label: str) -> str:
     """A sheet name from a label: at most 31 characters, none of []:*?/\\."""
     return "".join("_" if c in "[]:*?/\\" else c for c in label)[:31]
 
-__all__ = ["NAMES", "csv_safe", "summary_rows", "write_summary"]
+__all__ = ["NAMES", "csv_safe", "summary_files", "summary_rows", "write_summary"]

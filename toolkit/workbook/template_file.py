@@ -12,6 +12,7 @@ byte, still compressed (zipcopy.py). Text is always written as an inline string,
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import struct
 import zipfile
@@ -26,13 +27,13 @@ from xml.sax.saxutils import escape
 
 from ..dates import excel_serial
 from ..errors import InputError, reason
-from ..parameters import current_year
-from . import template_path
+from ..parameters import OVERLAY_VARIABLE, current_year
+from . import template_path, templates_dir
 from .formats import cell_value, header_code, years_text
 from .layout import CHART_BOTTOM_ROW, CHART_ROWS, LONG_RANGE, OUTPUT_RANGE_ROW, RANGE_TOP, SHOWN_ROWS
 from .package import check_workbook_bounds
 from .specs import SPECS, Template
-from .zipcopy import RawMember, deflated, inflated, read_raw, write_raw
+from .zipcopy import RawMember, Segment, deflated, inflated, joined, read_raw, segment, write_raw
 
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
@@ -83,10 +84,20 @@ class TemplateFile:
     # the few cells it has, instead of a regular-expression pass over 4,000 empty input cells.
     input_cells: _CutSheet = field(init=False)
     output_formulas: _CutSheet = field(init=False)
+    # Uitkomst with every output cell already holding an empty result: a copy rewrites only the outputs
+    # that have a value (cz_ratio has 2,000 rows of areas to drop, most of them empty in every copy).
+    outputs_empty: _CutSheet = field(init=False)
+    # Both as compressed once, in segments: a copy compresses again only the segments it changes.
+    input_segments: _Segments = field(init=False)
+    output_segments: _Segments = field(init=False)
 
     def __post_init__(self) -> None:
         self.input_cells = _CutSheet.cut(self.input_xml, _EMPTY_CELL)
         self.output_formulas = _CutSheet.cut(self.output_xml, _FORMULA_CELL)
+        every_output = {ref for refs in self.output_cells.values() for ref in refs}
+        self.outputs_empty = self.output_formulas.with_all(every_output, lambda r, g: _output_cell(r, g, ""))
+        self.input_segments = _Segments.of(self.input_cells)
+        self.output_segments = _Segments.of(self.outputs_empty)
 
     @classmethod
     def open(cls, template: str | Path) -> TemplateFile:
@@ -173,44 +184,46 @@ class TemplateFile:
                     content[ref] = _cell_xml(item)
         cached: dict[str, Any] = {}
         kinds = {o.name: o.kind for o in self.spec.outputs}
+        # With every output given, start from the sheet whose outputs are all empty and write the others.
+        complete = outputs is not None and all(name in outputs for name in self.output_cells)
         for name, value in (outputs or {}).items():
             refs = self.output_cells.get(name, [])
             shown = cell_value(kinds.get(name, ""), value)
             items = shown if isinstance(shown, list) else [shown]
-            for i, ref in enumerate(refs):
-                cached[ref] = items[i] if i < len(items) else ""
+            if complete:  # the cells past the values, and the empty ones, stay as they are
+                cached.update((ref, item) for ref, item in zip(refs, items, strict=False)
+                              if item != "" or not isinstance(item, str))
+            else:
+                cached.update((ref, items[i] if i < len(items) else "") for i, ref in enumerate(refs))
 
         def input_cell(ref: str, groups: tuple[str, ...]) -> str:
             return f'<c r="{ref}"{groups[1]}{content[ref]}</c>'
 
-        empty = _cached_xml("")  # most cells of a long output range
-
         def output_cell(ref: str, groups: tuple[str, ...]) -> str:
-            value = cached[ref]
-            kind, text = empty if value == "" and isinstance(value, str) else _cached_xml(value)
-            return f'<c r="{ref}"{groups[1]}{kind}><f>{groups[2]}</f><v>{text}</v></c>'
+            return _output_cell(ref, groups, cached[ref])
 
         fitted = self.fitted(values, outputs or {})
-        header = escape(header_code(copy_header(key, values)))
-        long_list = any(_filled_rows((outputs or {}).get(o.name)) > SHOWN_ROWS for o in self.spec.outputs
-                        if o.rows > LONG_RANGE)
+        heading = (f"&amp;C&amp;9 {escape(header_code(years_text(self.spec.years)))}&amp;R",
+                   f"&amp;C&amp;9 {escape(header_code(copy_header(key, values)))}&amp;R")
+        edits = [heading]
+        if any(_filled_rows((outputs or {}).get(o.name)) > SHOWN_ROWS for o in self.spec.outputs
+               if o.rows > LONG_RANGE):  # a long list of areas to drop prints on the pages it needs, readable
+            edits.append(('fitToHeight="1"', 'fitToHeight="0"'))
 
         def write(target: Path) -> None:
-            invoer = self._headed(self.input_cells.with_cells(content, input_cell), header)
-            uitkomst = self._headed(self.output_formulas.with_cells(cached, output_cell), header)
-            if long_list:  # a long list of areas to drop prints on the pages it needs, readable
-                uitkomst = uitkomst.replace('fitToHeight="1"', 'fitToHeight="0"', 1)
-            members = [deflated(m, invoer.encode("utf-8")) if m.name == self.input_part else
-                       deflated(m, uitkomst.encode("utf-8")) if m.name == self.output_part else
+            invoer = self.input_segments.member(self.input_cells.changed(content, input_cell, [heading]))
+            if complete:
+                uitkomst = self.output_segments.member(self.outputs_empty.changed(cached, output_cell, edits))
+            else:  # outputs not all given (a test's copy): the template's cached results stay for the rest
+                pieces = self.output_formulas.changed(cached, output_cell, edits)
+                uitkomst = [segment("".join(pieces.get(i, p) for i, p in enumerate(self.output_formulas.pieces))
+                                    .encode("utf-8"))]
+            members = [joined(m, invoer) if m.name == self.input_part else
+                       joined(m, uitkomst) if m.name == self.output_part else
                        deflated(m, fitted[m.name]) if m.name in fitted else m for m in self.raw]
             with open(target, "wb") as handle:
                 write_raw(handle, members)
         return write
-
-    def _headed(self, xml: str, header: str) -> str:
-        """A sheet's XML with the centre of its header (the template's policy years) set to `header`."""
-        template = escape(header_code(years_text(self.spec.years)))
-        return xml.replace(f"&amp;C&amp;9 {template}&amp;R", f"&amp;C&amp;9 {header}&amp;R", 1)
 
     def fitted(self, values: Mapping[str, Any], outputs: Mapping[str, Any]) -> dict[str, bytes]:
         """The print areas and chart of a template with a long range, fitted to the rows written: the
@@ -232,6 +245,21 @@ class TemplateFile:
                 xml = xml.replace(f"${RANGE_TOP + CHART_ROWS - 1}<", f"${last_input}<")
             result[name] = xml.encode("utf-8")
         return result
+
+
+def overlay() -> str:
+    """The parameter overlay in force (its file name), or "" for the bundled parameter data."""
+    return os.environ.get(OVERLAY_VARIABLE, "").strip()
+
+
+def is_reference(path: Path) -> bool:
+    """Whether `path` is the bundled template and the bundled data is in force (so it is the reference:
+    nothing to compare it with)."""
+    bundled = templates_dir() / path.name
+    try:
+        return not overlay() and bundled.is_file() and os.path.samefile(bundled, path)
+    except OSError:
+        return False
 
 
 def copy_header(key: str | None, values: Mapping[str, Any]) -> str:
@@ -269,15 +297,67 @@ class _CutSheet:
         pieces.append(xml[last:])
         return cls(tuple(pieces), at)
 
-    def with_cells(self, refs: Iterable[str], cell: Callable[[str, tuple[str, ...]], str]) -> str:
-        """The XML with each of `refs` that the pattern matched written by `cell(ref, groups)`; the rest
-        as it is."""
+    def with_all(self, refs: Iterable[str], cell: Callable[[str, tuple[str, ...]], str]) -> _CutSheet:
+        """The same sheet with each of `refs` that the pattern matched written by `cell(ref, groups)`, still
+        cut at the same cells."""
         pieces = list(self.pieces)
         for ref in refs:
             found = self.at.get(ref)
             if found is not None:
                 pieces[found[0]] = cell(ref, found[1])
-        return "".join(pieces)
+        return _CutSheet(tuple(pieces), self.at)
+
+    def changed(self, refs: Iterable[str], cell: Callable[[str, tuple[str, ...]], str],
+                edits: Iterable[tuple[str, str]] = ()) -> dict[int, str]:
+        """The pieces a copy changes (index -> new text): each of `refs` that the pattern matched written by
+        `cell(ref, groups)`, and each edit (old, new) made in the first text between the cells that holds
+        `old` (the page header and setup, after the cells: never inside a cell's value)."""
+        pieces: dict[int, str] = {}
+        for ref in refs:
+            found = self.at.get(ref)
+            if found is not None:
+                pieces[found[0]] = cell(ref, found[1])
+        for old, new in edits:
+            at = next((i for i in range(len(self.pieces) - 1, -1, -2) if old in self.pieces[i]), None)
+            if at is not None:
+                pieces[at] = pieces.get(at, self.pieces[at]).replace(old, new, 1)
+        return pieces
+
+
+SEGMENT = 32_768  # characters of sheet XML compressed on their own (see zipcopy.Segment)
+
+
+@dataclass(frozen=True)
+class _Segments:
+    """A cut sheet in segments of about SEGMENT characters, each encoded and compressed once."""
+
+    pieces: tuple[str, ...]
+    bounds: tuple[tuple[int, int], ...]  # each segment's first piece and the one after its last
+    of_piece: tuple[int, ...]  # the segment of each piece
+    segments: tuple[Segment, ...]
+
+    @classmethod
+    def of(cls, sheet: _CutSheet) -> _Segments:
+        bounds: list[tuple[int, int]] = []
+        of_piece: list[int] = []
+        start = size = 0
+        for i, piece in enumerate(sheet.pieces):
+            of_piece.append(len(bounds))
+            size += len(piece)
+            if size >= SEGMENT or i == len(sheet.pieces) - 1:
+                bounds.append((start, i + 1))
+                start, size = i + 1, 0
+        return cls(sheet.pieces, tuple(bounds), tuple(of_piece),
+                   tuple(segment("".join(sheet.pieces[a:b]).encode("utf-8")) for a, b in bounds))
+
+    def member(self, changed: Mapping[int, str]) -> list[Segment]:
+        """The segments of the sheet with the pieces `changed` (index -> new text)."""
+        segments = list(self.segments)
+        for k in {self.of_piece[i] for i in changed}:
+            first, end = self.bounds[k]
+            text = "".join([changed.get(i, self.pieces[i]) for i in range(first, end)])
+            segments[k] = segment(text.encode("utf-8"))
+        return segments
 
 
 def _cell_xml(value: Any) -> str:
@@ -292,6 +372,16 @@ def _cell_xml(value: Any) -> str:
     return f' t="inlineStr"><is><t xml:space="preserve">{text}</t></is>'
 
 
+def _is_empty(value: Any) -> bool:
+    return isinstance(value, str) and value == ""
+
+
+def _output_cell(ref: str, groups: tuple[str, ...], value: Any) -> str:
+    """An output cell of Uitkomst (groups: reference, style, formula) with `value` as its cached result."""
+    kind, text = _EMPTY_RESULT if _is_empty(value) else _cached_xml(value)
+    return f'<c r="{ref}"{groups[1]}{kind}><f>{groups[2]}</f><v>{text}</v></c>'
+
+
 def _cached_xml(value: Any) -> tuple[str, str]:
     """(type attribute, value) of a formula cell's cached result."""
     if isinstance(value, bool):
@@ -304,5 +394,7 @@ def _cached_xml(value: Any) -> tuple[str, str]:
         return "", repr(value)
     return ' t="str"', escape(str(value))
 
+
+_EMPTY_RESULT = _cached_xml("")
 
 __all__ = ["TemplateFile", "copy_header"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import struct
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -75,6 +76,35 @@ def deflated(member: RawMember, data: bytes) -> RawMember:
     compressed = compressor.compress(data) + compressor.flush()
     return RawMember(member.name, _DEFLATED, member.flags, member.dos_time, member.dos_date, zlib.crc32(data),
                      compressed, len(data), member.external_attr)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of a member's content compressed on its own: a fresh raw-deflate stream, flushed to a byte
+    boundary without ending it (Z_SYNC_FLUSH). Such streams joined one after the other, with a final empty
+    block, are one valid deflate stream (pigz joins its blocks so), so a copy that changes a few cells of a
+    400 kB sheet compresses only the segments around them."""
+
+    data: bytes
+    compressed: bytes
+
+
+def segment(data: bytes) -> Segment:
+    compressor = zlib.compressobj(1, zlib.DEFLATED, -15)  # level 1: see `deflated`
+    return Segment(data, compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH))
+
+
+_LAST_BLOCK = zlib.compressobj(1, zlib.DEFLATED, -15).flush()  # an empty final block: ends the stream
+
+
+def joined(member: RawMember, segments: Sequence[Segment]) -> RawMember:
+    """`member` with the segments, in order, as its content."""
+    crc = 0
+    for part in segments:
+        crc = zlib.crc32(part.data, crc)
+    compressed = b"".join([*(part.compressed for part in segments), _LAST_BLOCK])
+    return RawMember(member.name, _DEFLATED, member.flags, member.dos_time, member.dos_date, crc, compressed,
+                     sum(len(part.data) for part in segments), member.external_attr)
 
 
 def write_raw(handle: BinaryIO, members: list[RawMember]) -> None:
