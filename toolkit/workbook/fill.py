@@ -408,6 +408,7 @@ def _write_all(tpl: TemplateFile, jobs: list[tuple[str, dict[str, Any], dict[str
     if count > 1 and len(jobs) >= PARALLEL_FROM:
         size = max(8, len(jobs) // (count * 8))
         chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
+        _WORKER_TEMPLATES[tpl.path] = tpl  # workers made by fork have it already (50 ms each to open again)
         pool = ProcessPoolExecutor(max_workers=count, initializer=_worker_start,
                                    initargs=(os.getpid(), run_id()))
         try:
