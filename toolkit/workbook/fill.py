@@ -21,6 +21,7 @@ and worker processes die with their parent; a run that fails writes no summary.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import difflib
 import hashlib
 import os
@@ -153,6 +154,7 @@ def build_cases(spec: Template, path: Path, header: list[str], rows: list[Row], 
     groups: dict[str, list[Row]] = {}
     cases: list[Case] = []
     errors: list[InputError] = []
+    known: _Converted = {}
     for row in rows:
         raw = row.values[key_column]
         key_value = _key_text(raw)
@@ -169,7 +171,7 @@ def build_cases(spec: Template, path: Path, header: list[str], rows: list[Row], 
     for key_value, group in groups.items():
         case = Case(key_value, [r.number for r in group])
         try:
-            case.values = _convert_group(spec, columns, group, path)
+            case.values = _convert_group(spec, columns, group, path, known)
             case.outputs = spec.compute(case.values)
         except ToolkitError as err:
             messages = []
@@ -193,14 +195,27 @@ def _key_text(raw: object) -> str:
     return "" if raw is None else str(raw).strip()
 
 
-def _convert_group(spec: Template, columns: Mapping[str, str], group: list[Row], path: Path) -> dict[str, Any]:
+# Values already converted in this run, by input and the cell as read (with its type: 1, 1.0 and True differ):
+# years, kinds and small counts repeat on every row. Only what converted without error: a refusal names its row.
+_Converted = dict[tuple[str, type, object], Any]
+_CELL_TYPES = (str, int, float, dt.date, type(None))  # what a cell is read as (all hashable)
+
+
+def _convert_group(spec: Template, columns: Mapping[str, str], group: list[Row], path: Path,
+                   known: _Converted) -> dict[str, Any]:
     """The converted inputs of one key; InputErrors naming every bad value of its rows, not only the first."""
     values: dict[str, Any] = {}
     errors: list[InputError] = []
 
     def converted(spec_input: Input, raw: object, row: Row) -> Any:
+        memo = (spec_input.name, type(raw), raw) if isinstance(raw, _CELL_TYPES) else None
+        if memo is not None and memo in known:
+            return known[memo]
         try:
-            return _convert_cell(spec_input, raw, path, row, columns.get(spec_input.name))
+            value = _convert_cell(spec_input, raw, path, row, columns.get(spec_input.name))
+            if memo is not None:
+                known[memo] = value
+            return value
         except InputError as err:
             if err.row is None:
                 err.row = row.number  # its message names the row already; so does its attribute now
