@@ -5,7 +5,8 @@ there are replaced in the sheet's XML) and the cached results of the `out_*` cel
 engine's values, so a preview that does not calculate — mail, a phone, a viewer — shows the results); with a
 long range (postcodes), the print areas and the chart are fitted to the rows written (`fitted`), and the
 header names the copy's key and policy year (`copy_header`). Every other part of the file is copied byte for
-byte, still compressed (zipcopy.py). Text is always written as an inline string, so input such as
+byte, still compressed (zipcopy.py); of the two sheets, only the segments that hold a changed cell are
+compressed again (`_Segments`). Text is always written as an inline string, so input such as
 `=HYPERLINK(...)` can never become a formula. `check` derives what a copy may hold from the same methods.
 """
 
@@ -211,9 +212,9 @@ class TemplateFile:
             edits.append(('fitToHeight="1"', 'fitToHeight="0"'))
 
         def write(target: Path) -> None:
-            invoer = self.input_segments.member(self.input_cells.changed(content, input_cell, [heading]))
+            invoer = self.input_segments.with_changes(self.input_cells.changed(content, input_cell, [heading]))
             if complete:
-                uitkomst = self.output_segments.member(self.outputs_empty.changed(cached, output_cell, edits))
+                uitkomst = self.output_segments.with_changes(self.outputs_empty.changed(cached, output_cell, edits))
             else:  # outputs not all given (a test's copy): the template's cached results stay for the rest
                 pieces = self.output_formulas.changed(cached, output_cell, edits)
                 uitkomst = [segment("".join(pieces.get(i, p) for i, p in enumerate(self.output_formulas.pieces))
@@ -310,8 +311,8 @@ class _CutSheet:
     def changed(self, refs: Iterable[str], cell: Callable[[str, tuple[str, ...]], str],
                 edits: Iterable[tuple[str, str]] = ()) -> dict[int, str]:
         """The pieces a copy changes (index -> new text): each of `refs` that the pattern matched written by
-        `cell(ref, groups)`, and each edit (old, new) made in the first text between the cells that holds
-        `old` (the page header and setup, after the cells: never inside a cell's value)."""
+        `cell(ref, groups)`, and each edit (old, new) made once, in the last text between the cells that holds
+        `old` (the page header and setup come after the cells; never inside a cell's value)."""
         pieces: dict[int, str] = {}
         for ref in refs:
             found = self.at.get(ref)
@@ -350,7 +351,7 @@ class _Segments:
         return cls(sheet.pieces, tuple(bounds), tuple(of_piece),
                    tuple(segment("".join(sheet.pieces[a:b]).encode("utf-8")) for a, b in bounds))
 
-    def member(self, changed: Mapping[int, str]) -> list[Segment]:
+    def with_changes(self, changed: Mapping[int, str]) -> list[Segment]:
         """The segments of the sheet with the pieces `changed` (index -> new text)."""
         segments = list(self.segments)
         for k in {self.of_piece[i] for i in changed}:
