@@ -7,6 +7,7 @@ see what LibreOffice made of a VBA project."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -52,12 +53,47 @@ def recalculated_sheet(files: list[Path], out_dir: Path, sheet: str) -> dict[Pat
     one soffice run: saving a whole workbook costs LibreOffice more than loading and recalculating it (a filled
     cz_ratio copy: 1.0 s against 0.45 s). Each cell is written as it would be typed in an en-US LibreOffice
     (not as shown): a number unformatted to 15 significant digits (a percentage as `12.5%`), a date as
-    MM/DD/YYYY, a text as it is."""
+    MM/DD/YYYY, both bare; a text or an error value in quotes. Read it with `read_csv`."""
     number = CalamineWorkbook.from_path(str(files[0])).sheet_names.index(sheet) + 1
-    # Field separator, text delimiter, UTF-8, first line, cell formats, language, quote all texts, detect
+    # Field separator, text delimiter, UTF-8, first line, cell formats, language, quote all texts (yes), detect
     # numbers, save as shown (no), formulas (no), strip spaces (no), the sheet (1-based).
-    target = f"csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,{number}"
+    target = f"csv:Text - txt - csv (StarCalc):44,34,76,1,,0,true,true,false,false,false,{number}"
     return _soffice(files, out_dir, target, f"-{sheet}.csv", locale=ENGLISH)
+
+
+class Bare(str):
+    """A CSV field written without quotes: a number, a percentage, a date or an empty cell (LibreOffice
+    quotes every text and error value), so a text that looks like a number is never taken for one."""
+
+
+_FIELD = re.compile(r'"((?:[^"]|"")*)"|([^,\r\n"]*)')
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    """The rows of a CSV written by `recalculated_sheet`: a quoted field as `str`, a bare one as `Bare`."""
+    text = path.read_text(encoding="utf-8")
+    rows: list[list[str]] = []
+    row: list[str] = []
+    at = 0
+    while at < len(text):
+        field = _FIELD.match(text, at)
+        assert field is not None  # the second alternative matches the empty string
+        row.append(field.group(1).replace('""', '"') if field.group(1) is not None else Bare(field.group(2)))
+        at = field.end()
+        if text.startswith(",", at):
+            at += 1
+            continue
+        rows.append(row)
+        row = []
+        if text.startswith("\r\n", at):
+            at += 2
+        elif text.startswith(("\n", "\r"), at):
+            at += 1
+        else:
+            assert at == len(text), f"{path}: {text[at:at + 20]!r} after a field at {at}"
+    if row:
+        rows.append(row)
+    return rows
 
 
 def convert(files: list[Path], out_dir: Path, extension: str, *, dutch: bool = True) -> dict[Path, Path]:

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 import template_cases
-from libreoffice import recalculate, recalculated_sheet, soffice, typed_into
+from libreoffice import Bare, read_csv, recalculate, recalculated_sheet, soffice, typed_into
 from python_calamine import CalamineWorkbook
 
 from toolkit.workbook.check import check_workbook
@@ -48,8 +48,7 @@ def read_outputs(path: Path, cells: dict[str, list[str]]) -> dict[str, Any]:
     calamine) or of the Uitkomst sheet saved as CSV (each value as a text); a range output as the list of
     its cells."""
     if path.suffix == ".csv":
-        with open(path, encoding="utf-8", newline="") as handle:
-            rows: list[list[Any]] = list(csv.reader(handle))
+        rows: list[list[Any]] = list(read_csv(path))
     else:
         rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Uitkomst").to_python(skip_empty_area=False)
     values: dict[str, Any] = {}
@@ -63,8 +62,8 @@ def read_outputs(path: Path, cells: dict[str, list[str]]) -> dict[str, Any]:
 
 
 def from_text(text: str, expected: Any) -> Any:
-    """A CSV cell, as LibreOffice (en-US) writes a value typed in, read as the kind of value the rule gave:
-    a date from MM/DD/YYYY, a number (a percentage from `12.5%`); anything else stays the text."""
+    """A bare CSV field (`Bare`: no text), as LibreOffice (en-US) writes a value typed in, read as the kind of
+    value the rule gave: a date from MM/DD/YYYY, a number (a percentage from `12.5%`); else it stays text."""
     try:
         if isinstance(expected, dt.date):
             return dt.datetime.strptime(text, "%m/%d/%Y").date()
@@ -80,14 +79,14 @@ def equal(expected: Any, found: Any, kind: str) -> bool:
         items = found if isinstance(found, list) else [found]
         padded = expected + [""] * (len(items) - len(expected))
         return len(padded) == len(items) and all(equal(e, f, kind) for e, f in zip(padded, items, strict=True))
-    if isinstance(found, str) and not isinstance(expected, str | bool):
+    if isinstance(found, Bare) and not isinstance(expected, str | bool):
         found = from_text(found, expected)
     if isinstance(expected, bool):  # a yes/no result reads ja/nee in the workbook
         return found == ("ja" if expected else "nee")
     if isinstance(expected, dt.date):  # a date cell, which calamine reads as a date
         return isinstance(found, dt.date) and (found.date() if isinstance(found, dt.datetime) else found) == expected
-    if isinstance(expected, str):
-        return found == expected
+    if isinstance(expected, str):  # a text is quoted in the CSV (only an empty cell may be bare)
+        return found == expected and (expected == "" or not isinstance(found, Bare))
     if not isinstance(found, int | float) or isinstance(found, bool):
         return False
     if kind == "money":
@@ -311,3 +310,28 @@ def test_an_empty_or_half_filled_template_is_neutral_not_an_error(tmp_path: Path
             cells = [str(v) for row in book.get_sheet_by_name(sheet).to_python() for v in row]
             assert not [c for c in cells if c.startswith(errors)], (path.name, sheet,
                                                                      [c for c in cells if c.startswith(errors)][:3])
+
+
+def test_the_csv_reading_tells_a_text_from_a_number(tmp_path: Path) -> None:
+    """The proofs above read LibreOffice's CSV of Uitkomst: a formula that gives the text "12", "50%" or a
+    date as text must not pass for the number, percentage or date a rule gives."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Uitkomst"
+    formulas = ['="12"', "=12", '=TEXT(0.5,"0%")', "=0.5", '="02/01/2027"', "=DATE(2027,2,1)", '=""', "=1/0"]
+    for row, formula in enumerate(formulas, start=1):
+        ws.cell(row=row, column=1, value=formula)
+    ws["A4"].number_format = "0%"
+    ws["A6"].number_format = "DD-MM-YYYY"
+    wb.save(tmp_path / "soorten.xlsx")
+    (saved,) = recalculated_sheet([tmp_path / "soorten.xlsx"], tmp_path / "uit", "Uitkomst").values()
+    cells = [row[0] for row in read_csv(saved)]
+    assert cells == ["12", "12", "50%", "50%", "02/01/2027", "02/01/2027", "", "#DIV/0!"]
+    texts = [isinstance(c, Bare) for c in cells]
+    assert texts == [False, True, False, True, False, True, False, False]
+    expected = [12, 12, Decimal("0.5"), Decimal("0.5"), dt.date(2027, 2, 1), dt.date(2027, 2, 1)]
+    assert [equal(e, c, "count") for e, c in zip(expected, cells, strict=False)] == [False, True] * 3
+    assert not equal(12, cells[7], "count") and equal("", cells[6], "text")
