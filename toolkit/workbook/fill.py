@@ -30,7 +30,7 @@ import signal
 import threading
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -195,10 +195,16 @@ def _key_text(raw: object) -> str:
     return "" if raw is None else str(raw).strip()
 
 
-# Values already converted in this run, by input and the cell as read (with its type: 1, 1.0 and True differ):
+# Values already converted in this run, by input and the cell exactly as read (1, 1.0, True and -0.0 differ):
 # years, kinds and small counts repeat on every row. Only what converted without error: a refusal names its row.
 _Converted = dict[tuple[str, type, object], Any]
-_CELL_TYPES = (str, int, float, dt.date, type(None))  # what a cell is read as (all hashable)
+_CELL_TYPES = (str, int, dt.date, type(None))  # what a cell is read as besides a float (all hashable)
+
+
+def _memo(spec_input: Input, raw: object) -> tuple[str, type, object] | None:
+    if isinstance(raw, float):  # by its exact bits: -0.0 equals 0.0 but reads as Decimal('-0')
+        return spec_input.name, float, raw.hex()
+    return (spec_input.name, type(raw), raw) if isinstance(raw, _CELL_TYPES) else None
 
 
 def _convert_group(spec: Template, columns: Mapping[str, str], group: list[Row], path: Path,
@@ -208,7 +214,7 @@ def _convert_group(spec: Template, columns: Mapping[str, str], group: list[Row],
     errors: list[InputError] = []
 
     def converted(spec_input: Input, raw: object, row: Row) -> Any:
-        memo = (spec_input.name, type(raw), raw) if isinstance(raw, _CELL_TYPES) else None
+        memo = _memo(spec_input, raw)
         if memo is not None and memo in known:
             return known[memo]
         try:
@@ -415,9 +421,10 @@ def _signals_interrupt() -> Iterator[None]:
 
 def _write_all(tpl: TemplateFile, jobs: list[tuple[str, dict[str, Any], dict[str, Any], str]], force: bool,
                workers: int | None, report: Callable[[int, int], None], meanwhile: Callable[[], _T]) -> _T:
-    """Write every workbook, on worker processes for a large batch; `meanwhile` runs in this process while
-    they write (the summary: it took as long as the workbooks of a thousand keys, one after the other).
-    Returns what `meanwhile` returned."""
+    """Write every workbook, on worker processes for a large batch; `meanwhile` runs on a thread of this
+    process while they write (the summary: it took as long as the workbooks of a thousand keys, one after the
+    other), and its result is returned once every workbook is written. This thread collects the workers'
+    results, so a failing worker or an interrupt stops the run at once."""
     done = 0
     count = workers if workers is not None else min(os.cpu_count() or 1, 8)
     if count > 1 and len(jobs) >= PARALLEL_FROM:
@@ -426,22 +433,26 @@ def _write_all(tpl: TemplateFile, jobs: list[tuple[str, dict[str, Any], dict[str
         _WORKER_TEMPLATES[tpl.path] = tpl  # workers made by fork have it already (50 ms each to open again)
         pool = ProcessPoolExecutor(max_workers=count, initializer=_worker_start,
                                    initargs=(os.getpid(), run_id()))
+        beside = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zorginkoop-summary")
         try:
-            # Every chunk is submitted (and, with fork, every worker started) before `meanwhile` runs.
+            # Every chunk is submitted (and, with fork, every worker started) before the thread starts.
             written = pool.map(_write_chunk, [tpl.path] * len(chunks), chunks, [force] * len(chunks))
-            result = meanwhile()
+            made = beside.submit(meanwhile)
             for keys in written:
                 done += len(keys)
                 report(done, len(jobs))
+            result = made.result()
         except BaseException:
             # Interrupted, or a worker failed: stop the others now; their SIGTERM handler removes their
-            # temporary files before they exit.
+            # temporary files before they exit. The summary, in memory only, is left to finish on its own.
             for process in list(getattr(pool, "_processes", {}).values()):
                 with contextlib.suppress(Exception):
                     process.terminate()
             pool.shutdown(wait=True, cancel_futures=True)
+            beside.shutdown(wait=False, cancel_futures=True)
             raise
         pool.shutdown(wait=True)
+        beside.shutdown(wait=True)
         return result
     for case_key, values, outputs, target in jobs:
         write_atomically(Path(target), tpl.filled(values, case_key, outputs), overwrite=force)
