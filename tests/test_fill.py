@@ -14,6 +14,7 @@ import zipfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 import pytest
 from openpyxl import load_workbook
@@ -23,9 +24,10 @@ from toolkit.errors import InputErrors
 from toolkit.workbook.check import check_workbook
 from toolkit.workbook.equivalence import same_formula
 from toolkit.workbook.fill import fill, safe_file_name
+from toolkit.workbook.formats import header_code
 from toolkit.workbook.specs import SPECS
 from toolkit.workbook.summary import csv_safe
-from toolkit.workbook.template_file import TemplateFile
+from toolkit.workbook.template_file import TemplateFile, copy_header
 
 INJECTIONS = ['=HYPERLINK("http://example.invalid","klik")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3",
               "=1+1"]
@@ -583,3 +585,20 @@ def test_disk_errors_are_one_dutch_line_and_leave_no_summary(tmp_path: Path, mon
     for out, text in ((tmp_path / "bestand", "is een bestand"), (tmp_path / "bestand" / "sub", "is een bestand")):
         with pytest.raises(InputError, match=text):
             fill("staffel", staffel_inputs(tmp_path / "in.csv", ["a"]), out)
+
+
+def test_a_key_that_spells_the_page_header_stays_the_key(tmp_path: Path) -> None:
+    """The page header of a copy names its key; a key typed as the template's own header code
+    ("&C&9 beleidsjaar 2027&R") must stay the key in its cell, and the header must still be rewritten
+    (a replace on the whole sheet once changed the key cell instead). `check` finds such copies, and one
+    of "T&R zorg" (whose `&&R` openpyxl reads as the start of the right part), in order."""
+    keys = ["&C&9 beleidsjaar 2027&R", "T&R zorg", "V&L", "gewoon"]
+    result = fill("staffel", staffel_inputs(tmp_path / "in.csv", keys), tmp_path / "out")
+    tpl = TemplateFile.open("staffel")
+    for case in result.cases:
+        assert load_workbook(tmp_path / "out" / str(case.file))["Invoer"]["B3"].value == case.key
+        with zipfile.ZipFile(tmp_path / "out" / str(case.file)) as archive:
+            header = re.search(r"<oddHeader>(.*?)</oddHeader>", archive.read(tpl.input_part).decode()).group(1)
+        assert f"&amp;C&amp;9 {escape(header_code(copy_header(case.key, case.values)))}&amp;R" in header, header
+        report = check_workbook(tmp_path / "out" / str(case.file))
+        assert report.ok, [f.line() for f in report.findings]

@@ -17,6 +17,7 @@ which rows and columns can be seen; zeros shown; sheet protection; headers and f
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from copy import copy
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -395,9 +396,8 @@ def _sheet_settings(ws: Worksheet, reference: Worksheet, headers: Mapping[str, s
     if _zeros(ws) != _zeros(reference):
         findings.append(Finding("opmaak", ws.title, None, None, "nulwaarden worden " + (
             "niet getoond" if not _zeros(ws) else "getoond") + ", anders dan in het sjabloon"))
-    expected, got = _headers(reference), _headers(ws)
-    if got != expected and got != tuple(tuple(headers.get(text, text) for text in part) if isinstance(part, tuple)
-                                        else part for part in expected):
+    got = _headers(ws)
+    if got != _headers(reference) and got != _headers(reference, headers):
         findings.append(Finding("opmaak", ws.title, None, None, "kop- of voettekst wijkt af van het sjabloon"))
     return findings
 
@@ -422,11 +422,29 @@ def _zeros(ws: Worksheet) -> bool:
     return ws.sheet_view.showZeros is not False
 
 
-def _headers(ws: Worksheet) -> tuple[Any, ...]:
-    """The texts of every header and footer, and whether the first page and even pages have their own."""
+def _headers(ws: Worksheet, filled: Mapping[str, str] | None = None) -> tuple[Any, ...]:
+    """The texts of every header and footer, and whether the first page and even pages have their own; with
+    `filled` (a text as the template has it -> as a filled copy has it), those of a copy of `ws`.
+
+    A copy's header is read back through the same parse of the header text that reads the copy: openpyxl
+    splits the text at every &L, &C and &R, also inside a literal `&&` of a key such as `T&R zorg`, so the
+    copy is compared with what the same text gives, not with what it means."""
+    from xml.etree.ElementTree import Element
+
+    from openpyxl.worksheet.header_footer import HeaderFooterItem
+
     texts = []
     for name in _HEADERS:
         part = getattr(ws, name, None)
+        if part is not None and filled is not None:
+            pieces = {}
+            for side in ("left", "center", "right"):
+                piece = copy(getattr(part, side))
+                piece.text = filled.get(" ".join((piece.text or "").split()), piece.text)
+                pieces[side] = piece
+            node = Element(name)
+            node.text = str(HeaderFooterItem(**pieces))
+            part = HeaderFooterItem.from_tree(node)
         sides = ((getattr(part, side).text or "") if part is not None else "" for side in ("left", "center", "right"))
         texts.append(tuple(" ".join(text.split()) for text in sides))
     flags = ws.HeaderFooter
