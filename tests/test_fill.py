@@ -428,7 +428,7 @@ def test_formula_comparison_ignores_only_how_programs_save() -> None:
 def test_atomic_write_without_hard_links(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from toolkit.workbook import files
 
-    def no_links(*_args: object) -> None:
+    def no_links(*_args: object, **_kwargs: object) -> None:
         raise PermissionError("hard links not supported")
 
     monkeypatch.setattr(files.os, "link", no_links)
@@ -602,3 +602,31 @@ def test_a_key_that_spells_the_page_header_stays_the_key(tmp_path: Path) -> None
         assert f"&amp;C&amp;9 {escape(header_code(copy_header(case.key, case.values)))}&amp;R" in header, header
         report = check_workbook(tmp_path / "out" / str(case.file))
         assert report.ok, [f.line() for f in report.findings]
+
+
+def test_a_new_file_appears_whole_or_not_at_all(tmp_path: Path) -> None:
+    """A file written without --force (unnamed until it is whole, where the system has such files): one that
+    appears meanwhile under its name is not replaced, a failed write leaves nothing, not even a temporary name."""
+    import errno
+
+    from toolkit.workbook import files
+
+    target = tmp_path / "a.txt"
+
+    def racing(path: Path) -> None:
+        target.write_text("van een ander")  # appears after the check, before the file is put in place
+        path.write_text("van ons")
+
+    with pytest.raises(InputError, match="bestaat al"):
+        files.write_atomically(target, racing, overwrite=False)
+    assert target.read_text() == "van een ander" and [p.name for p in tmp_path.iterdir()] == ["a.txt"]
+
+    def full(path: Path) -> None:
+        path.write_text("half")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with pytest.raises(InputError, match="de schijf is vol"):
+        files.write_atomically(tmp_path / "b.txt", full, overwrite=False)
+    assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
+    written = files.write_atomically(tmp_path / "c.txt", lambda p: p.write_text("heel"), overwrite=False)
+    assert written.read_text() == "heel" and oct(written.stat().st_mode & 0o777) == oct(files._FILE_MODE)
