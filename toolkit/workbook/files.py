@@ -2,7 +2,9 @@
 output directory of a run belongs to that run alone.
 
 Failures of the disk (full, read-only, no permission, a name too long) become one Dutch line
-(`InputError`), and the temporary file is removed on every path out, an interrupt included.
+(`InputError`), and the temporary file is removed on every path out, an interrupt included. A new file
+(no --force) is written without a name where Linux allows it (O_TMPFILE) and named when whole: nothing to
+remove, and one change of its folder instead of three.
 
 Temporary files carry the id of the run that made them (`.~<name>.<random>.<run>.tmp`): a run removes
 its own, and those of runs dead for a day, never another command's that is still writing (a `ratio
