@@ -63,9 +63,8 @@ def report(shape: str, lines: int, samples: list[tuple[float, float]]) -> None:
     # The start-up: until the process first uses more than one core over a 100 ms window.
     for (t0, c0), (t1, c1) in zip(samples, samples[2:], strict=False):
         if t1 > t0 and (c1 - c0) / (t1 - t0) > 1.3:
-            busy = [(c - c0) for t, c in samples if t >= t0]
             print(f"  one core until {t0:.2f} s (start-up); from then on {(total_cpu - c0) / (total_time - t0):.2f} "
-                  f"cores on average over the remaining {total_time - t0:.2f} s" if busy else "")
+                  f"cores on average over the remaining {total_time - t0:.2f} s")
             break
 
 

@@ -330,8 +330,8 @@ def test_the_csv_reading_tells_a_text_from_a_number(tmp_path: Path) -> None:
     (saved,) = recalculated_sheet([tmp_path / "soorten.xlsx"], tmp_path / "uit", "Uitkomst").values()
     cells = [row[0] for row in read_csv(saved)]
     assert cells == ["12", "12", "50%", "50%", "02/01/2027", "02/01/2027", "", "#DIV/0!"]
-    texts = [isinstance(c, Bare) for c in cells]
-    assert texts == [False, True, False, True, False, True, False, False]
+    bare = [isinstance(c, Bare) for c in cells]
+    assert bare == [False, True, False, True, False, True, False, False]
     expected = [12, 12, Decimal("0.5"), Decimal("0.5"), dt.date(2027, 2, 1), dt.date(2027, 2, 1)]
     assert [equal(e, c, "count") for e, c in zip(expected, cells, strict=False)] == [False, True] * 3
     assert not equal(12, cells[7], "count") and equal("", cells[6], "text")

@@ -488,7 +488,7 @@ def fill(template: str | Path, inputs: Path, out_dir: Path, *, key: str | None =
         try:
             made = _write_all(tpl, jobs, force, workers, report,
                               lambda: summary_files(tpl.spec, cases, key_label=_key_label(header, key)))
-            summary_xlsx, summary_csv = write_summary(tpl.spec, cases, out_dir, force=force, made=made)
+            summary_xlsx, summary_csv = write_summary(out_dir, made, force=force)
         finally:
             remove_stale_temporaries(out_dir)  # a worker stopped mid-write, or an error in between
     return FillResult(cases, summary_xlsx, summary_csv)

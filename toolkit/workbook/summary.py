@@ -100,11 +100,9 @@ def summary_files(spec: Template, cases: Sequence[Case], *, key_label: str = "sl
     return xlsx.getvalue(), text.getvalue().encode("utf-8")
 
 
-def write_summary(spec: Template, cases: Sequence[Case], out_dir: Path, *, key_label: str = "sleutel",
-                  force: bool, made: tuple[bytes, bytes] | None = None) -> tuple[Path, Path]:
-    """summary.xlsx and summary.csv in `out_dir` (`made`: their contents, made earlier by `summary_files`),
-    written together: a failure leaves neither."""
-    contents = made if made is not None else summary_files(spec, cases, key_label=key_label)
+def write_summary(out_dir: Path, contents: tuple[bytes, bytes], *, force: bool) -> tuple[Path, Path]:
+    """summary.xlsx and summary.csv in `out_dir` (`contents`: as `summary_files` made them), written
+    together: a failure leaves neither."""
     xlsx, csv_path = write_together([(out_dir / name, _writing(content)) for name, content in
                                      zip(NAMES, contents, strict=True)], overwrite=force)
     return xlsx, csv_path
@@ -118,7 +116,7 @@ def _writing(content: bytes) -> Callable[[Path], None]:
 
 # --- summary.xlsx ------------------------------------------------------------------------------------------
 
-def _write_xlsx(spec: Template, cases: Sequence[Case], key_label: str, target: Path | IO[bytes]) -> None:
+def _write_xlsx(spec: Template, cases: Sequence[Case], key_label: str, target: IO[bytes]) -> None:
     # openpyxl here, not at the top: `describe` and `check` import `fill`, which imports this module.
     from openpyxl import Workbook
 
