@@ -9,30 +9,46 @@ Each rule declares the placeholders of its own numbers (`Rule.phrases`); the yea
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import cache
+from types import MappingProxyType
+
 from ..dates import years_listed
-from ..parameters import active, current_year
+from ..parameters import ParameterSet, active
 
 
 def phrases(year: int | None = None) -> dict[str, str]:
     """Placeholders for the policy year `year` (default: the current one): name -> Dutch text."""
-    year = current_year() if year is None else year
+    return dict(_in_force(year))
+
+
+def render(text: str, year: int | None = None) -> str:
+    """`text` with its `{placeholders}` filled in for the policy year."""
+    return text.format_map(_in_force(year))
+
+
+def _in_force(year: int | None) -> Mapping[str, str]:
+    data = active()
+    return _phrases(data, data.current_year if year is None else year)
+
+
+# Made once per parameter set and year: a template's texts are a few hundred renderings, and every one
+# asked each rule for its phrases again (a quarter of `fill`'s start-up). The parameter set is the key
+# itself, not its id: one that is loaded anew is never taken for the old one.
+@cache
+def _phrases(data: ParameterSet, year: int) -> Mapping[str, str]:
     result = {
         "jaar": str(year),
         "jaar_vorig": str(year - 1),
         # The years every topic covers: a function's `jaar` works in each of them (the ratio has its own list).
-        "jaren_gedekt": years_listed(tuple(sorted(set.intersection(*(set(t.years) for t in active().topics()))))),
+        "jaren_gedekt": years_listed(tuple(sorted(set.intersection(*(set(t.years) for t in data.topics()))))),
     }
     from . import RULES  # every rule's phrases: found here, not when a help text is only defined
 
     for rule in RULES.values():
         if rule.phrases is not None:
             result.update(rule.phrases(year))
-    return result
-
-
-def render(text: str, year: int | None = None) -> str:
-    """`text` with its `{placeholders}` filled in for the policy year."""
-    return text.format(**phrases(year))
+    return MappingProxyType(result)
 
 
 __all__ = ["phrases", "render"]
