@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from copy import copy
 from decimal import Decimal
 from pathlib import Path
@@ -103,15 +103,9 @@ def summary_files(spec: Template, cases: Sequence[Case], *, key_label: str = "sl
 def write_summary(out_dir: Path, contents: tuple[bytes, bytes], *, force: bool) -> tuple[Path, Path]:
     """summary.xlsx and summary.csv in `out_dir` (`contents`: as `summary_files` made them), written
     together: a failure leaves neither."""
-    xlsx, csv_path = write_together([(out_dir / name, _writing(content)) for name, content in
+    xlsx, csv_path = write_together([(out_dir / name, content) for name, content in
                                      zip(NAMES, contents, strict=True)], overwrite=force)
     return xlsx, csv_path
-
-
-def _writing(content: bytes) -> Callable[[Path], None]:
-    def write(target: Path) -> None:
-        target.write_bytes(content)
-    return write
 
 
 # --- summary.xlsx ------------------------------------------------------------------------------------------

@@ -15,7 +15,6 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 _LOCAL = struct.Struct("<4s2B4HL2L2H")  # zipfile.structFileHeader
 _CENTRAL = struct.Struct("<4s4B4HL2L5H2L")  # zipfile.structCentralDir
@@ -107,20 +106,22 @@ def joined(member: RawMember, segments: Sequence[Segment]) -> RawMember:
                      sum(len(part.data) for part in segments), member.external_attr)
 
 
-def write_raw(handle: BinaryIO, members: list[RawMember]) -> None:
+def zip_pieces(members: list[RawMember]) -> list[bytes]:
+    """The bytes of a zip file holding `members`, in the pieces to be written one after the other (a
+    member's compressed content is its own piece, not copied into one whole)."""
+    pieces = []
     central = []
     offset = 0
     for m in members:
         name = m.name.encode("utf-8")
         flags = m.flags | (_UTF8_FLAG if not m.name.isascii() else 0)
-        handle.write(_LOCAL.pack(b"PK\x03\x04", 20, 0, flags, m.method, m.dos_time, m.dos_date, m.crc,
-                                 len(m.compressed), m.size, len(name), 0))
-        handle.write(name)
-        handle.write(m.compressed)
+        pieces.append(_LOCAL.pack(b"PK\x03\x04", 20, 0, flags, m.method, m.dos_time, m.dos_date, m.crc,
+                                  len(m.compressed), m.size, len(name), 0) + name)
+        pieces.append(m.compressed)
         central.append(_CENTRAL.pack(b"PK\x01\x02", 20, 3, 20, 0, flags, m.method, m.dos_time, m.dos_date, m.crc,
                                      len(m.compressed), m.size, len(name), 0, 0, 0, 0, m.external_attr, offset)
                        + name)
         offset += _LOCAL.size + len(name) + len(m.compressed)
     directory = b"".join(central)
-    handle.write(directory)
-    handle.write(_END.pack(b"PK\x05\x06", 0, 0, len(members), len(members), len(directory), offset, 0))
+    pieces.append(directory + _END.pack(b"PK\x05\x06", 0, 0, len(members), len(members), len(directory), offset, 0))
+    return pieces
