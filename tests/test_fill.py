@@ -630,3 +630,32 @@ def test_a_new_file_appears_whole_or_not_at_all(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
     written = files.write_atomically(tmp_path / "c.txt", lambda p: p.write_text("heel"), overwrite=False)
     assert written.read_text() == "heel" and oct(written.stat().st_mode & 0o777) == oct(files._FILE_MODE)
+
+
+@pytest.mark.parametrize("unnamed", [True, False], ids=["unnamed", "temporary-name"])
+def test_files_written_together_appear_together_when_a_later_name_is_taken_meanwhile(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, unnamed: bool) -> None:
+    """summary.xlsx and summary.csv: when summary.csv appears from elsewhere after the first is in place, the
+    first goes again (it was this run's own, new file), and the other program's file is left as it was."""
+    from toolkit.workbook import files
+
+    if not unnamed:
+        monkeypatch.setattr(files, "_unnamed", lambda _folder: None)
+    first, second = tmp_path / "summary.xlsx", tmp_path / "summary.csv"
+    put = files._put
+
+    def racing(tmp: object, path: Path, overwrite: bool) -> None:
+        if path == second:
+            second.write_text("van een ander")
+        put(tmp, path, overwrite)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(files, "_put", racing)
+    with pytest.raises(InputError, match=r"summary\.csv bestaat al"):
+        files.write_together([(first, b"xlsx"), (second, [b"c", b"sv"])], overwrite=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["summary.csv"]
+    assert second.read_text() == "van een ander"
+    monkeypatch.setattr(files, "_put", put)
+    second.unlink()
+    assert files.write_together([(first, b"xlsx"), (second, [b"c", b"", b"sv"])], overwrite=False) == [first, second]
+    assert first.read_bytes() == b"xlsx" and second.read_bytes() == b"csv"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["summary.csv", "summary.xlsx"]

@@ -253,11 +253,24 @@ def write_together(items: Sequence[tuple[Path, Content]], *, overwrite: bool = T
                 failure = disk_error(path, err)
                 _release(err)
                 raise failure from None
-        for tmp, (path, _) in zip(temporaries, items, strict=True):
-            try:
-                _put(tmp, path, overwrite)
-            except OSError as err:
-                raise disk_error(path, err) from None
+        placed: list[tuple[Path, os.stat_result]] = []
+        try:
+            for tmp, (path, _) in zip(temporaries, items, strict=True):
+                written = os.fstat(tmp.fd) if isinstance(tmp, _Unnamed) else os.stat(tmp)
+                try:
+                    _put(tmp, path, overwrite)
+                except OSError as err:
+                    raise disk_error(path, err) from None
+                placed.append((path, written))
+        except BaseException:
+            # A later name taken meanwhile (another program made summary.csv): the new files already put in
+            # place go again, so none is there without the others. Replaced ones (--force) cannot come back.
+            if not overwrite:
+                for path, written in placed:
+                    with contextlib.suppress(OSError):
+                        if os.path.samestat(os.stat(path), written):
+                            path.unlink()
+            raise
     finally:
         for tmp in temporaries:
             with contextlib.suppress(OSError):
