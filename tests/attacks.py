@@ -688,9 +688,16 @@ class Full:
 
 def limited_open(file, mode="r", *args, **kwargs):
     handle = real_open(file, mode, *args, **kwargs)
-    # A file opened by its descriptor (a new file written unnamed) is inside when its folder is.
-    name = os.readlink(f"/proc/self/fd/{file}") if isinstance(file, int) else file
-    inside = isinstance(name, (str, os.PathLike)) and os.path.realpath(name).startswith(directory + os.sep)
+    # A file opened by its descriptor (a new file written unnamed) is inside when its folder is; a pipe's
+    # descriptor ("pipe:[N]") or a system without /proc never is.
+    name = file
+    if isinstance(file, int):
+        try:
+            name = os.readlink(f"/proc/self/fd/{file}")
+        except OSError:
+            name = None
+    inside = (isinstance(name, (str, os.PathLike)) and os.path.isabs(name)
+              and os.path.realpath(name).startswith(directory + os.sep))
     return Full(handle) if inside and any(m in mode for m in "wax+") else handle
 
 builtins.open = io.open = limited_open

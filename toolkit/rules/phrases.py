@@ -34,9 +34,11 @@ def _in_force(year: int | None) -> Mapping[str, str]:
 
 # Made once per parameter set and year: a template's texts are a few hundred renderings, and every one
 # asked each rule for its phrases again (a quarter of `fill`'s start-up). The parameter set is the key
-# itself, not its id: one that is loaded anew is never taken for the old one.
+# itself, not its id: one that is loaded anew is never taken for the old one. Only for the set in force
+# (`_in_force`): the rules read their numbers from that one.
 @cache
 def _phrases(data: ParameterSet, year: int) -> Mapping[str, str]:
+    assert data is active(), "placeholders are made for the parameter data in force only"
     result = {
         "jaar": str(year),
         "jaar_vorig": str(year - 1),
