@@ -15,6 +15,11 @@ Input shapes (fixed seed):
 
 `--baseline REV` times the fill of a git revision (benchmarks/baseline.py) as a third side, interleaved,
 and checks that both write the same summary.csv.
+
+Also timed, interleaved: this code's fill of one key (its fixed cost: start-up, the template, summary.xlsx
+of one row), and from it the time per workbook beyond the first against the copy's time per file. The
+copy floor of a small template has two modes on some disks (ext4 allocating inodes right after many were
+deleted: 10× slower), and against the fast one the fixed cost alone is more than 3× the floor.
 """
 
 from __future__ import annotations
@@ -101,16 +106,19 @@ def bench(shape: str, count: int, repeat: int, baseline: Path | None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         inputs = write_inputs(work / "invoer.csv", shape, count)
+        single = write_inputs(work / "een.csv", shape, 1)
         lines = sum(1 for _ in inputs.open(encoding="utf-8")) - 1
         template_file = HERE.parent / "templates" / f"{template}.xlsx"
         copies: list[float] = []
         fills: dict[str, list[float]] = {side: [] for side in sides}
+        ones: list[float] = []
         summaries: dict[str, bytes] = {}
         for _ in range(repeat):  # interleaved, so every side sees the same machine load
             copies.append(time_copy(template_file, count, work))
             for side, environment in sides.items():
                 seconds, summaries[side] = time_fill(template, inputs, work / f"out-{side}", environment)
                 fills[side].append(seconds)
+            ones.append(time_fill(template, single, work / "out-one", sides["this"])[0])
     copy = statistics.median(copies)
     size = template_file.stat().st_size / 1024
     print(f"{shape}: {count} workbooks from {template}.xlsx ({size:.0f} KiB), {lines:,} input rows; "
@@ -121,6 +129,11 @@ def bench(shape: str, count: int, repeat: int, baseline: Path | None) -> None:
         verdict = "met" if filled <= 3 * copy else "NOT met"
         print(f"  fill ({side:8})         {filled:6.2f} s ({min(values):.2f}, {max(values):.2f})  "
               f"{count / filled:5.0f} per second  fill ÷ copy {filled / copy:5.1f} (target ≤ 3: {verdict})")
+    one = statistics.median(ones)
+    beyond = (statistics.median(fills["this"]) - one) / (count - 1)
+    print(f"  fill of one key (fixed) {one:6.2f} s ({min(ones):.2f}, {max(ones):.2f})  {one / copy:.1f} copy floors")
+    print(f"  per workbook beyond it  {beyond * 1000:6.2f} ms against {copy / count * 1000:.2f} ms per copied file "
+          f"({beyond / (copy / count):.1f}x)")
     if baseline is not None:
         ratios = [a / b for a, b in zip(fills["this"], fills["baseline"], strict=True)]
         same = summaries["this"] == summaries["baseline"]
