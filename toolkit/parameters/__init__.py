@@ -12,6 +12,7 @@ from .loader import (
     current_year,
     load_insurers,
     load_topic,
+    overlay_in_force,
     policy_year,
 )
 from .plausible import date_bounds, plausible_date, quantities, quantity
@@ -34,6 +35,7 @@ __all__ = [
     "date_bounds",
     "load_insurers",
     "load_topic",
+    "overlay_in_force",
     "parse_topic",
     "plausible_date",
     "policy_year",

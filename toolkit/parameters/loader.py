@@ -209,9 +209,14 @@ def _parameter_set(overlay: str) -> ParameterSet:
     return ParameterSet(Path(overlay) if overlay else None)
 
 
+def overlay_in_force() -> str:
+    """The overlay directory named by ZORGINKOOP_PARAMETERS, or "" for the bundled data alone."""
+    return os.environ.get(OVERLAY_VARIABLE, "").strip()
+
+
 def active() -> ParameterSet:
     """The parameter data in force: bundled, plus the overlay named by ZORGINKOOP_PARAMETERS."""
-    return _parameter_set(os.environ.get(OVERLAY_VARIABLE, "").strip())
+    return _parameter_set(overlay_in_force())
 
 
 def load_topic(insurer: str, topic: str) -> Topic:

@@ -46,6 +46,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..dates import read_date
 from ..errors import InputError, ToolkitError
+from ..parameters import overlay_in_force
 from . import appearance, structure, templates_dir
 from .equivalence import same_formula
 from .findings import Display, Finding, shown
@@ -53,7 +54,7 @@ from .formats import header_code, years_text, yes_no_text
 from .package import Part, check_workbook_bounds
 from .specs import SPECS, Output, Template, convert
 from .structure import Structure, read_structure
-from .template_file import TemplateFile, copy_header, is_reference, overlay
+from .template_file import TemplateFile, copy_header, is_reference
 
 # Parts a spreadsheet program adds when it saves a workbook: harmless and expected.
 _BENIGN = re.compile(r"^(\[Content_Types\]\.xml|_rels/\.rels|docProps/[^/]+\.xml|xl/workbook\.xml|"
@@ -109,7 +110,7 @@ def _reference_path(name: str, overlay: str) -> Path:
 
 
 def reference_path(name: str) -> Path:
-    return _reference_path(name, overlay())
+    return _reference_path(name, overlay_in_force())
 
 
 @dataclass(frozen=True)
@@ -322,7 +323,7 @@ def _same_constant(expected: Any, found: Any) -> bool:
 def reference_findings(path: Path, spec: Template) -> list[Finding]:
     """Steps 1-4 of the module docstring: the package, the workbook, every cell and what a reader sees,
     against the template."""
-    reference = _reference(spec.name, overlay())
+    reference = _reference(spec.name, overlay_in_force())
     found, _values = _open(path, getattr(reference.formulas, "loaded_theme", None), values=False)
     return _structure_findings(found, reference, _inputs(reference, spec))
 
@@ -397,7 +398,7 @@ def check_workbook(path: Path) -> CheckReport:
         raise InputError(f"{path}: geen ingevuld sjabloon van de toolkit (naam zk_sjabloon ontbreekt of is onbekend: "
                          f"{shown(name)})", field="workbook", value=str(path), file=str(path))
     spec = SPECS[name]
-    reference = _reference(spec.name, overlay())
+    reference = _reference(spec.name, overlay_in_force())
     # A workbook without a theme part of its own (LibreOffice writes none) shows the template's colours.
     found = replace(found, styles=appearance.Styles(wb, getattr(reference.formulas, "loaded_theme", None)))
     report = CheckReport(path, name, str(_value(wb, "zk_versie")))
@@ -465,12 +466,12 @@ def _as_filled(spec: Template, inputs: Mapping[str, Any], outputs: Mapping[str, 
     print areas and the chart fitted to the rows written, the key and policy year in the header. A
     copy may show these or the template's own."""
     key_text = None if key is None or str(key).strip() == "" else str(key).strip()
-    fitted = _template_file(spec.name, overlay()).fitted(inputs, outputs)
+    fitted = _template_file(spec.name, overlay_in_force()).fitted(inputs, outputs)
     names = structure.names_in(fitted["xl/workbook.xml"]) if "xl/workbook.xml" in fitted else []
     charts = {}
     for part, data in fitted.items():
         if part.startswith("xl/charts/"):
-            original = _reference_part(spec.name, overlay(), part)
+            original = _reference_part(spec.name, overlay_in_force(), part)
             charts[structure.chart_description(structure.parse(original))] = structure.chart_description(
                 structure.parse(data))
     return AsFilled({(n.name, n.scope): n.text for n in names}, charts,

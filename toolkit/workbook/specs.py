@@ -14,7 +14,6 @@ overlay included. `SPECS` is built for the data in force when it is read.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
@@ -23,7 +22,7 @@ from typing import Any
 
 from ..choices import dutch_words, yes_no
 from ..errors import InputError, relabel, show_value
-from ..parameters import OVERLAY_VARIABLE, active, plausible_date
+from ..parameters import ParameterSet, active, plausible_date
 from ..rules import RULES
 from ..rules.declaration import NOT_APPLICABLE, NOTHING_TYPED, Input, Output, Template, empty
 from ..rules.phrases import render
@@ -110,8 +109,8 @@ def _rendered(template: Template) -> Template:
     )
 
 
-@cache
-def _specs_for(_overlay: str, _identity: int) -> dict[str, Template]:
+@cache  # by the parameter set itself (as `phrases`): one loaded anew is never taken for the old one
+def _specs_for(_data: ParameterSet) -> dict[str, Template]:
     return {rule.template.name: _rendered(rule.template) for rule in RULES.values() if rule.template}
 
 
@@ -119,7 +118,7 @@ class _Specs(Mapping[str, Template]):
     """The templates for the parameter data in force (rebuilt when the overlay changes)."""
 
     def _current(self) -> dict[str, Template]:
-        return _specs_for(os.environ.get(OVERLAY_VARIABLE, "").strip(), id(active()))
+        return _specs_for(active())
 
     def __getitem__(self, name: str) -> Template:
         return self._current()[name]

@@ -27,7 +27,7 @@ from xml.etree import ElementTree
 
 from ..dates import excel_serial
 from ..errors import InputError, reason
-from ..parameters import OVERLAY_VARIABLE, current_year
+from ..parameters import current_year, overlay_in_force
 from . import template_path, templates_dir
 from .formats import cell_value, header_code, years_text
 from .layout import CHART_BOTTOM_ROW, CHART_ROWS, LONG_RANGE, OUTPUT_RANGE_ROW, RANGE_TOP, SHOWN_ROWS
@@ -198,8 +198,7 @@ class TemplateFile:
             shown = cell_value(kinds.get(name, ""), value)
             items = shown if isinstance(shown, list) else [shown]
             if complete:  # the cells past the values, and the empty ones, stay as they are
-                cached.update((ref, item) for ref, item in zip(refs, items, strict=False)
-                              if item != "" or not isinstance(item, str))
+                cached.update((ref, item) for ref, item in zip(refs, items, strict=False) if not _is_empty(item))
             else:
                 cached.update((ref, items[i] if i < len(items) else "") for i, ref in enumerate(refs))
 
@@ -251,17 +250,12 @@ class TemplateFile:
         return result
 
 
-def overlay() -> str:
-    """The parameter overlay in force (its file name), or "" for the bundled parameter data."""
-    return os.environ.get(OVERLAY_VARIABLE, "").strip()
-
-
 def is_reference(path: Path) -> bool:
     """Whether `path` is the bundled template and the bundled data is in force (so it is the reference:
     nothing to compare it with)."""
     bundled = templates_dir() / path.name
     try:
-        return not overlay() and bundled.is_file() and os.path.samefile(bundled, path)
+        return not overlay_in_force() and bundled.is_file() and os.path.samefile(bundled, path)
     except OSError:
         return False
 
@@ -305,10 +299,8 @@ class _CutSheet:
         """The same sheet with each of `refs` that the pattern matched written by `cell(ref, groups)`, still
         cut at the same cells."""
         pieces = list(self.pieces)
-        for ref in refs:
-            found = self.at.get(ref)
-            if found is not None:
-                pieces[found[0]] = cell(ref, found[1])
+        for at, text in self.changed(refs, cell).items():
+            pieces[at] = text
         return _CutSheet(tuple(pieces), self.at)
 
     def changed(self, refs: Iterable[str], cell: Callable[[str, tuple[str, ...]], str],
