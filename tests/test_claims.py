@@ -100,6 +100,35 @@ def test_dataframe_xlsx_and_parquet_agree_with_csv(tmp_path: Path, claims_csv: P
         assert results(ratio_from_claims(source, year=2027)) == expected, source
 
 
+def test_a_dataframe_of_mixed_types_is_read_as_its_spreadsheet(tmp_path: Path, claims_csv: Path) -> None:
+    """pandas.read_excel of an export where Excel made some postcodes numbers gives a column of ints and
+    texts, which Arrow refuses as a whole: it is read cell by cell, as the xlsx itself is."""
+    expected = results(ratio_from_claims(claims_csv, year=2027))
+    df = frame(claims_csv)
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(list(df.columns))
+    for row in df.itertuples(index=False):
+        values = list(row)
+        values[2] = int(values[2]) if values[2].isdigit() else values[2]
+        values[3] = 9664 if values[3] == "9664" else values[3]
+        values[4] = dt.datetime.fromisoformat(values[4]) if values[1] in ("c1", "m1") else values[4]
+        sheet.append(values)
+    workbook.save(tmp_path / "c.xlsx")
+    read_back = pd.read_excel(tmp_path / "c.xlsx", engine="openpyxl")
+    assert read_back["postcode"].dtype == object and {type(v) for v in read_back["postcode"]} == {int, str}
+    assert results(ratio_from_claims(read_back, year=2027)) == expected
+    # Empty cells of such a column (NaN, None, NaT) are empty, not the text "nan".
+    gaps = pd.DataFrame({"client": ["c1", "c2"], "postcode": [5611, float("nan")], "verzekeraar": ["CZ", 9664],
+                         "datum": [pd.Timestamp("2025-01-10"), pd.NaT]})
+    with pytest.raises(InputError, match=r"DataFrame: regel 2, kolom 'postcode': postcode ontbreekt"):
+        ratio_from_claims(gaps, year=2027)
+    flags = pd.DataFrame({"client": ["c1", True], "postcode": ["5611", "5612"], "verzekeraar": ["CZ", "CZ"],
+                          "datum": ["2025-01-10", "2025-01-10"]})
+    with pytest.raises(InputError, match=r"regel 2, kolom 'client': bevat een ja/nee-waarde \(WAAR\)"):
+        ratio_from_claims(flags, year=2027)
+
+
 def test_input_file_is_not_modified(claims_csv: Path) -> None:
     before = claims_csv.read_bytes()
     ratio_from_claims(claims_csv, year=2027)

@@ -38,7 +38,7 @@ from .source import (
     Source,
     resolve_columns,
 )
-from .typed_source import read_parquet, read_table, read_xlsx
+from .typed_source import frame_table, read_parquet, read_table, read_xlsx
 
 # --------------------------------------------------------------------------- which files
 
@@ -159,11 +159,7 @@ def open_source(item: Any, *, wanted: Sequence[str], required: Sequence[str]) ->
     if isinstance(item, pa.Table):
         return read_table(item, "tabel", wanted, required)
     if type(item).__name__ == "DataFrame":
-        try:
-            table = pa.Table.from_pandas(item, preserve_index=False)
-        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as exc:
-            raise InputError(f"DataFrame: een kolom kan niet worden gelezen ({exc})", file="DataFrame") from None
-        return read_table(table, "DataFrame", wanted, required)
+        return read_table(frame_table(item, wanted, required), "DataFrame", wanted, required)
     path = Path(item)
     kind = SUFFIXES[path.suffix.lower()]
     if kind == "csv":

@@ -210,22 +210,8 @@ def read_xlsx(path: Path, wanted: Sequence[str], required: Sequence[str]) -> Sou
     fields = {name: field for field, name in layout.columns.items()}
 
     def batch(chunk: dict[str, list[Any]], first_row: int) -> pa.RecordBatch:
-        arrays = []
-        for name, values in chunk.items():
-            field = fields[name]
-            if field == "date" and any(values) and all(isinstance(v, dt.date) or v in (None, "") for v in values):
-                arrays.append(pa.array([v if isinstance(v, dt.date) else None for v in values]))
-                continue
-            for index, value in enumerate(values):
-                if isinstance(value, bool):
-                    expected = "een getal of tekst" if field == "amount" else "tekst"
-                    raise _column_error(where, name, f"bevat een ja/nee-waarde ({'WAAR' if value else 'ONWAAR'}); "
-                                                     f"verwacht {expected}", first_row + index)
-            if field == "amount":
-                arrays.append(pa.array([_amount_text(v) for v in values], pa.string()))
-            else:
-                arrays.append(pa.array([_cell_text(v) for v in values], pa.string()))
-        return pa.RecordBatch.from_arrays(arrays, names=list(chunk))
+        return pa.RecordBatch.from_arrays([cells_array(values, fields[name], name, where, first_row)
+                                           for name, values in chunk.items()], names=list(chunk))
 
     def batches() -> Iterator[pa.RecordBatch]:
         chunk: dict[str, list[Any]] = {name: [] for name in positions}
@@ -243,6 +229,49 @@ def read_xlsx(path: Path, wanted: Sequence[str], required: Sequence[str]) -> Sou
             yield batch(chunk, first)
 
     return Source(where, layout, header_row + 1, _batch_chunks(batches(), layout, where, header_row + 1))
+
+
+def cells_array(values: list[Any], field: str, column: str, where: str, first_row: int) -> pa.Array:
+    """A column of cells as Python values (a spreadsheet's, or a DataFrame's of mixed types) as Arrow: a
+    date column of dates as dates, anything else as text (an amount's number with a decimal comma); a
+    ja/nee value is refused, naming the column and the line."""
+    if field == "date" and any(values) and all(isinstance(v, dt.date) or v in (None, "") for v in values):
+        return pa.array([v if isinstance(v, dt.date) else None for v in values])
+    for index, value in enumerate(values):
+        if isinstance(value, bool):
+            expected = "een getal of tekst" if field == "amount" else "tekst"
+            raise _column_error(where, column, f"bevat een ja/nee-waarde ({'WAAR' if value else 'ONWAAR'}); "
+                                               f"verwacht {expected}", first_row + index)
+    return pa.array([(_amount_text if field == "amount" else _cell_text)(v) for v in values], pa.string())
+
+
+def frame_table(frame: Any, wanted: Sequence[str], required: Sequence[str]) -> pa.Table:
+    """A pandas DataFrame of claim lines as an Arrow table. A column that Arrow cannot convert as a whole
+    holds values of mixed types: what `pandas.read_excel` makes of a postcode column with 1234 and
+    '2345 AB'. It is read cell by cell, as the same column of an xlsx file is."""
+    try:
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        pass
+    names = [str(c) for c in frame.columns]
+    layout = resolve_columns(names, "DataFrame", wanted=wanted, required=required)
+    arrays = []
+    for field, column in layout.columns.items():
+        series = frame.iloc[:, names.index(column)]
+        try:
+            arrays.append(pa.Array.from_pandas(series))
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+            arrays.append(cells_array([_frame_cell(v) for v in series.tolist()], field, column, "DataFrame", 1))
+    return pa.Table.from_arrays(arrays, names=list(layout.columns.values()))
+
+
+def _frame_cell(value: Any) -> Any:
+    """A DataFrame value as a spreadsheet cell: pandas' missing values (NaN, NaT, None, NA) are empty."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if type(value).__name__ in {"NaTType", "NAType"}:
+        return None
+    return value
 
 
 def _cell_text(value: Any) -> str | None:
@@ -270,4 +299,5 @@ def _amount_text(value: Any) -> str | None:
     return _cell_text(value)
 
 
-__all__ = ["BATCH_ROWS", "PARQUET_ROW_GROUP_BYTES", "check_column_type", "read_parquet", "read_table", "read_xlsx"]
+__all__ = ["BATCH_ROWS", "PARQUET_ROW_GROUP_BYTES", "cells_array", "check_column_type", "frame_table", "read_parquet",
+           "read_table", "read_xlsx"]
