@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import inspect
 import math
+import os
+import subprocess
+import sys
 import typing
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -301,3 +305,25 @@ def test_module_shape_suits_classic_and_lite() -> None:
             assert parameter.annotation is inspect.Parameter.empty, (function.__name__, parameter.name)
             assert parameter.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
     assert sorted(udfs.__all__) == sorted(f.__name__ for f in udfs.FUNCTIONS)
+
+
+def test_broken_parameter_data_is_said_in_each_cell_not_a_failed_import(tmp_path: Path) -> None:
+    """A parameter overlay that cannot be read must not keep the functions from loading (Excel would show a
+    Python traceback instead of any function): each function says why in its cell."""
+    broken = tmp_path / "overlay" / "cz"
+    broken.mkdir(parents=True)
+    (broken / "client_area_ratio.yaml").write_text(
+        "topic: client_area_ratio\nparameters:\n  threshold_existing:\n    values:\n      2028:\n"
+        "        value: drie\n        source: {document: x, section: y}\n", encoding="utf-8")
+    script = ("import toolkit.udfs as u\n"
+              "print(u.CZ_RATIO_VOLDOET([[1234], [1235]], [[3], [4]]))\n"
+              "print(u.CZ_STAFFEL_PCT('A'))\n"
+              "print(u.CZ_RATIO_DREMPEL.__arg_docs__['jaar'])\n")
+    for overlay, reason in ((broken.parent, "'drie' is geen getal"), (tmp_path / "nergens", "bestaat niet")):
+        run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                             env={**os.environ, "ZORGINKOOP_PARAMETERS": str(overlay)})
+        assert run.returncode == 0, run.stderr
+        voldoet, staffel, help_text = run.stdout.splitlines()
+        assert voldoet.startswith("#WAARDE! ") and reason in voldoet
+        assert staffel == voldoet
+        assert "…" in help_text and "{" not in help_text

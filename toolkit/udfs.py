@@ -222,14 +222,29 @@ def excel_function(declared: ExcelFunction) -> Callable[..., Any]:
 
     function = _defined(declared.name, arguments, call)
     function.__module__ = __name__
-    function.__doc__ = render(declared.description)
-    rendered = {a.name: render(a.help) for a in arguments}
+    function.__doc__ = _help(declared.description)
+    rendered = {a.name: _help(a.help) for a in arguments}
     decorated: Any = function
     for name, doc in rendered.items():
         decorated = arg(name, doc=doc, err_to_str=True)(decorated)
     decorated = func(decorated)
     decorated.__arg_docs__ = rendered
     return decorated  # type: ignore[no-any-return]
+
+
+def _help(text: str) -> str:
+    """A help text with the numbers of the parameter data in force. Parameter data that cannot be read (a
+    broken overlay) must not keep the functions from loading: each one then says why in its cell, and
+    the help shows "…" where a number would be."""
+    try:
+        return render(text)
+    except ToolkitError:
+        return text.format_map(_Unknown())
+
+
+class _Unknown(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "…"
 
 
 # The functions of every rule, in the rules' order; module attributes, so that xlwings finds them by name.
