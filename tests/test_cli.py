@@ -420,8 +420,26 @@ def test_the_plafond_overview_shows_euros_the_ceiling_and_the_months(tmp_path: P
                     "mogelijk"):
         assert heading in text, heading
     assert "Tot nu" not in text and "1/10" not in text
-    rows = [line for line in text.splitlines() if line.startswith(" 990000")]
+    rows = [line for line in text.splitlines() if line.startswith("990000") and "€" in line]
     assert len(rows) == 6 and all(line.count("€ ") == 3 for line in rows), rows
+    assert "Zorgaanbieder" in text.split()  # seven columns, and the heading still whole
+
+
+def test_the_plafond_overview_of_a_file_without_providers_keeps_its_words_whole(tmp_path: Path) -> None:
+    lines = ["client;postcode;verzekeraar;datum;bedrag"]
+    for month in range(1, 9):
+        lines += [f"c{month};5611;CZ;2027-{month:02d}-10;55.000,00",
+                  f"d{month};5612;OHRA;2027-{month:02d}-11;55.000,00"]
+    claims = write_lines(tmp_path / "p.csv", lines)
+    result = run_cli("plafond", str(claims), "--plafond", "1200000", "--year", "2027", "--score-vorig-jaar", "B",
+                     "--kostenpunten", "6", cwd=tmp_path, env={"COLUMNS": "80"})
+    assert result.returncode == 0, result.stderr
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+    words = result.stdout.split()
+    for whole in ("Zorgaanbieder", "(alle", "regels)", "Gerealiseerd", "november", "mogelijk"):
+        assert whole in words, (whole, result.stdout)
+    row = next(line for line in result.stdout.splitlines() if line.startswith("(alle regels)"))
+    assert row.split("  ")[0] == "(alle regels)" and row.rstrip().endswith("ja"), row
 
 
 def test_the_movers_and_the_lines_outside_the_year_are_explained(claims_csv: Path, tmp_path: Path) -> None:

@@ -184,6 +184,10 @@ def _print_ceiling(results: list[dict[str, Any]], year: int, *, detailed: bool,
     headings = ["Zorgaanbieder", "Gerealiseerd", "Prognose\njaar", before, "Plafond\nbereikt", "Tekort"]
     if "may_request" in first:
         headings.append("Verzoek\nmogelijk")
+        # Seven columns: the outer edges' two spaces go to the values, so that "Zorgaanbieder" and
+        # "(alle regels)" stay whole in 80 columns (a blank line after the table takes the bottom edge's place).
+        table.show_edge = False
+        table.title = f"{table.title}\n"
     for heading in headings:
         if heading == "Zorgaanbieder":  # a long name wraps between its words; the amounts are never cut
             table.add_column(heading, min_width=8, overflow="fold")
@@ -201,6 +205,8 @@ def _print_ceiling(results: list[dict[str, Any]], year: int, *, detailed: bool,
             row.append("[green]ja[/green]" if r["may_request"] else "[red]nee[/red]")
         table.add_row(*row)
     console.print(table)
+    if not table.show_edge:
+        console.print()
     others = [r for r in results if r["months_known"] != usual]
     if others:
         listed = ", ".join(f"{r['provider'] or '(alle regels)'} t/m {month_name(r['months_known'])}"
