@@ -79,6 +79,24 @@ def test_uncovered_year_names_covered_years() -> None:
     assert "2025, 2026, 2027" in str(info.value)
 
 
+def test_a_year_outside_the_data_is_named_by_the_topic_in_dutch() -> None:
+    """The message reaches a cell and a controller: 'Staffel aanvullende zorginkoop', not 'staffel'; the
+    topic's key stays on the error for programs."""
+    from toolkit.parameters import active
+
+    for topic in active().topics():
+        with pytest.raises(PolicyYearError) as info:
+            topic.check_year(1999)
+        assert info.value.parameter == topic.topic
+        assert f"'{topic.title}'" in str(info.value) and f"'{topic.topic}'" not in str(info.value)
+        assert topic.title and " — " not in topic.title and topic.title[0].isupper(), topic.title
+        name, parameter = next(iter(topic.parameters.items()))
+        with pytest.raises(PolicyYearError) as info:
+            parameter.at(1999)
+        assert info.value.parameter == f"{topic.topic}.{name}"
+        assert f"'{topic.title}: {parameter.label}'" in str(info.value) and f"'{topic.topic}." not in str(info.value)
+
+
 GOOD = {
     "topic": "t", "insurer": "i", "description": "d",
     "parameters": {"p": {"label": "l", "type": "decimal", "unit": "u",

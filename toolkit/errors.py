@@ -59,11 +59,13 @@ class InputErrors(InputError):
 class PolicyYearError(InputError):
     """A policy year the parameter data does not cover. Never silently reuse the last known value."""
 
-    def __init__(self, parameter: str, year: object, covered: Iterable[int]) -> None:
+    def __init__(self, parameter: str, year: object, covered: Iterable[int], *, shown: str | None = None) -> None:
+        """`parameter`: the topic (or topic.parameter) as the data names it, kept for programs; `shown`: its
+        Dutch name in the message (a cell or a controller reads 'Staffel aanvullende zorginkoop', not 'staffel')."""
         self.covered = tuple(sorted(covered))
         years = ", ".join(str(y) for y in self.covered) or "geen"
         super().__init__(
-            f"beleidsjaar {year!r} valt buiten de parametergegevens voor '{parameter}' "
+            f"beleidsjaar {year!r} valt buiten de parametergegevens voor '{shown or parameter}' "
             f"(beschikbare jaren: {years})",
             field="jaar",
             value=year,

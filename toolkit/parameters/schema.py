@@ -66,6 +66,7 @@ class Parameter:
     unit: str
     values: Mapping[int, DatedValue]
     columns: tuple[Column, ...] = ()  # for type "table": the columns of each row
+    topic_title: str = ""  # the topic's Dutch name, for messages (`Topic.title`)
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -74,7 +75,8 @@ class Parameter:
     def at(self, year: int) -> DatedValue:
         """The dated value for a policy year, or PolicyYearError naming the covered years."""
         if isinstance(year, bool) or not isinstance(year, int) or year not in self.values:
-            raise PolicyYearError(f"{self.topic}.{self.name}", year, self.values)
+            raise PolicyYearError(f"{self.topic}.{self.name}", year, self.values,
+                                  shown=f"{self.topic_title}: {self.label}" if self.topic_title else None)
         return self.values[year]
 
     def value(self, year: int) -> ParameterValue:
@@ -95,6 +97,11 @@ class Topic:
             raise ParameterDataError(f"parameter '{name}' ontbreekt in onderwerp '{self.topic}'") from None
 
     @property
+    def title(self) -> str:
+        """The topic's Dutch name: its description up to the dash ('Staffel aanvullende zorginkoop')."""
+        return self.description.split(" — ")[0].strip()
+
+    @property
     def years(self) -> tuple[int, ...]:
         """Policy years every parameter of the topic covers."""
         sets = [set(p.values) for p in self.parameters.values()]
@@ -103,7 +110,7 @@ class Topic:
     def check_year(self, year: int) -> int:
         """`year` when every parameter of the topic covers it, else PolicyYearError naming the covered years."""
         if isinstance(year, bool) or not isinstance(year, int) or year not in self.years:
-            raise PolicyYearError(self.topic, year, self.years)
+            raise PolicyYearError(self.topic, year, self.years, shown=self.title)
         return year
 
     def decimal(self, name: str, year: int) -> Decimal | None:
@@ -279,6 +286,7 @@ def parse_topic(where: str, data: Any) -> Topic:
         parameters[str(name)] = Parameter(
             topic=str(data["topic"]), name=str(name), label=str(spec["label"]), type=kind, unit=str(spec["unit"]),
             values=_values(pwhere, kind, columns, spec["values"]), columns=columns,
+            topic_title=str(data["description"]).split(" — ")[0].strip(),
         )
     return Topic(topic=str(data["topic"]), insurer=str(data["insurer"]), description=str(data["description"]),
                  parameters=parameters)
