@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from openpyxl.styles.colors import Color
 from openpyxl.workbook.defined_name import DefinedName
 
+from toolkit.errors import show_value
 from toolkit.workbook.check import compare_workbooks
 from toolkit.workbook.equivalence import (
     is_date_format,
@@ -206,3 +207,24 @@ def test_text_typed_in_an_input_is_one_dutch_line(tmp_path: Path, template: str,
     wb.save(path)
     lines = [f.line() for f in check_workbook(path).findings]
     assert len(lines) == 1 and lines[0].startswith(f"invoer: {sheet}!{cell}: ") and said in lines[0], lines
+
+
+def test_a_rule_refusing_a_row_names_the_input_by_its_label_not_the_rules_field(tmp_path: Path) -> None:
+    """Clients in a row whose postcode was emptied: the rule says `clients: …`; check names the cell and the
+    input as the sheet labels it."""
+    from toolkit.workbook.check import check_workbook
+    from toolkit.workbook.fill import fill
+
+    root = Path(__file__).resolve().parents[1]
+    fill("cz_ratio", root / "examples" / "invoer" / "cz_ratio.csv", tmp_path / "uit")
+    path = sorted((tmp_path / "uit").glob("Voorbeeldzorg *.xlsx"))[0]
+    wb = load_workbook(path)
+    (postcodes_sheet, postcodes), = wb.defined_names["in_postcodes"].destinations
+    (clients_sheet, clients), = wb.defined_names["in_clienten"].destinations
+    first_postcode = postcodes.split(":")[0].replace("$", "")
+    first_clients = clients.split(":")[0].replace("$", "")
+    wb[postcodes_sheet][first_postcode].value = None
+    wb.save(path)
+    lines = [f.line() for f in check_workbook(path).findings]
+    assert lines == [f"invoer: {clients_sheet}!{first_clients}: CZ-cliënten: "
+                     f"{show_value(wb[clients_sheet][first_clients].value)} in rij 1 heeft geen postcode"], lines

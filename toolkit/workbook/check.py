@@ -45,7 +45,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..dates import read_date
-from ..errors import InputError, ToolkitError
+from ..errors import InputError, ToolkitError, relabel
 from ..parameters import overlay_in_force
 from . import appearance, structure, templates_dir
 from .equivalence import same_formula
@@ -446,12 +446,14 @@ def _computed(wb: Workbook, values: Workbook, spec: Template,
         row = getattr(err, "row", None)
         where = "Invoer"
         field_name = getattr(err, "field", None)
-        ranges = [i for i in spec.inputs if i.rows and spec.rule_fields.get(str(field_name)) == i.column] or [
-            i for i in spec.inputs if i.rows]
+        fed = [i for i in spec.inputs if spec.rule_fields.get(str(field_name)) == i.column]
+        ranges = [i for i in fed if i.rows] or [i for i in spec.inputs if i.rows]
         if isinstance(row, int) and ranges and row <= len(_named_cells(wb, ranges[0].name)):
             sheet, cell = _named_cells(wb, ranges[0].name)[row - 1]
             where = f"{sheet}!{cell}"
-        return inputs, [Finding("invoer", where, None, None, str(err))]
+        # The rule names its field in English ('clients'); the sheet shows the input's label ('CZ-cliënten').
+        message = relabel(err, fed[0].label) if fed else str(err)
+        return inputs, [Finding("invoer", where, None, None, message)]
     return inputs, []
 
 
