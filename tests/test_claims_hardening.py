@@ -6,6 +6,7 @@ a traceback, an abort or unbounded memory."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -187,6 +188,36 @@ def test_a_part_that_inflates_beyond_the_limit_or_its_declared_size(tmp_path: Pa
     path.write_bytes(bytes(data))
     with pytest.raises(InputError, match=r"beschadigd|geen leesbaar"):
         check_xlsx(path)
+
+
+@pytest.mark.parametrize(("content", "said"), [
+    (b"", "het bestand is leeg"),
+    ("klant;postcode\nc\u00eb1;5611\n".encode(),
+     "een tekstbestand (een csv?) met de naam .xlsx; geef het de naam .csv"),
+    (bytes.fromhex("D0CF11E0A1B11AE1") + bytes(600), "een oud Excel-bestand (.xls) of een werkmap met een wachtwoord"),
+    (b"PK\x03\x04" + bytes(300), "het zip-bestand is beschadigd of onvolledig"),
+    (bytes(range(256)) * 4, "geen werkmap (een xlsx-bestand is een zip-bestand, dit niet)"),
+])
+def test_a_file_that_is_no_workbook_says_what_it_is_in_dutch(tmp_path: Path, content: bytes, said: str) -> None:
+    """Not the zip library's 'File is not a zip file': what the file is, and what to do, on every surface
+    that opens a workbook (claims, an INPUTS file, a template, a workbook to check)."""
+    path = tmp_path / "werkmap.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(InputError, match=re.escape(said)) as info:
+        ratio_from_claims(path, year=2027)
+    assert "zip file" not in str(info.value)
+    for args in (["fill", "staffel", str(path), "--out", str(tmp_path / "a")],
+                 ["fill", str(path), str(ROOT / "examples" / "invoer" / "staffel.csv"), "--out", str(tmp_path / "b")],
+                 ["check", str(path)]):
+        result = run_cli(*args, cwd=tmp_path)
+        assert result.returncode == 1 and said in result.stderr and "Traceback" not in result.stderr, (args, result)
+        assert "zip file" not in result.stderr
+    from zipfile import ZipFile
+
+    with ZipFile(tmp_path / "leeg.xlsx", "w") as archive:
+        archive.writestr("iets.txt", "geen werkmap")
+    result = run_cli("check", str(tmp_path / "leeg.xlsx"), cwd=tmp_path)
+    assert result.returncode == 1 and "het onderdeel '[Content_Types].xml' ontbreekt" in result.stderr, result
 
 
 def test_too_many_parts(tmp_path: Path) -> None:

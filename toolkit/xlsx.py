@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import reason, show_value, system_reason
+from .errors import show_value, system_reason
 from .xlsx_scan import (
     SharedStrings,
     SheetScanner,
@@ -59,6 +59,42 @@ class XlsxLimits:
 XLSX_LIMITS = XlsxLimits()
 _SPREADSHEET_ML = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _ATTRIBUTE = re.compile(rb'([\w:.-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
+
+
+_OLE = bytes.fromhex("D0CF11E0A1B11AE1")  # the container of .xls files and of password-protected workbooks
+
+
+def unreadable(path: Path, exc: BaseException) -> str:
+    """Why `path` could not be opened as a workbook, in Dutch, with what to do: the zip library's own
+    reason ("File is not a zip file") tells a finance clerk nothing. Told apart by the file's first bytes:
+    empty, text (a CSV given the name .xlsx), an old .xls or an encrypted workbook, or a cut-off zip."""
+    if isinstance(exc, OSError):
+        return system_reason(exc)
+    if isinstance(exc, KeyError):  # zipfile: "There is no item named '[Content_Types].xml' in the archive"
+        missing = re.search(r"named '([^']*)'", str(exc))
+        part = show_value(missing.group(1)) if missing else "een vereist onderdeel"
+        return f"geen werkmap: het onderdeel {part} ontbreekt in het zip-bestand"
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+    except OSError as err:
+        return system_reason(err)
+    if not head:
+        return "het bestand is leeg"
+    if head.startswith(_OLE):
+        return ("een oud Excel-bestand (.xls) of een werkmap met een wachtwoord; sla het in Excel op als "
+                "Excel-werkmap (.xlsx), zonder wachtwoord")
+    if head.startswith(b"PK"):
+        return "het zip-bestand is beschadigd of onvolledig (half gekopieerd of afgebroken?)"
+    if b"\x00" not in head:
+        try:
+            head.decode("utf-8")
+            text = True
+        except UnicodeDecodeError as err:  # cut in the middle of a character at the 4,096th byte
+            text = err.start > len(head) - 4
+        if text:
+            return "het is een tekstbestand (een csv?) met de naam .xlsx; geef het de naam .csv"
+    return "geen werkmap (een xlsx-bestand is een zip-bestand, dit niet)"
 
 
 @dataclass(frozen=True)
@@ -174,7 +210,7 @@ def check_xlsx(path: Path, limits: XlsxLimits = XLSX_LIMITS) -> XlsxCheck:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise xlsx_error(path, f"geen leesbaar xlsx-bestand ({reason(exc)})") from None
+        raise xlsx_error(path, f"geen leesbaar xlsx-bestand: {unreadable(path, exc)}") from None
     with archive:
         infos = archive.infolist()
         if len(infos) > limits.entries:
@@ -262,7 +298,7 @@ def sheet_extents(path: Path, limits: XlsxLimits = XLSX_LIMITS, max_cells: int |
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise xlsx_error(path, f"geen leesbaar xlsx-bestand ({reason(exc)})") from None
+        raise xlsx_error(path, f"geen leesbaar xlsx-bestand: {unreadable(path, exc)}") from None
     with archive:
         scanner = SheetScanner()
         extents = []
@@ -284,7 +320,7 @@ def open_xlsx_sheet(path: Path, limits: XlsxLimits = XLSX_LIMITS) -> Any:
     try:
         return CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
     except Exception as exc:  # calamine raises its own error types for corrupt files
-        raise xlsx_error(path, f"geen leesbaar xlsx-bestand ({exc})") from None
+        raise xlsx_error(path, f"geen leesbaar xlsx-bestand: {unreadable(path, exc)}") from None
 
 
 __all__ = [
@@ -298,6 +334,7 @@ __all__ = [
     "rels_name",
     "resolve_target",
     "sheet_extents",
+    "unreadable",
     "worksheet_parts",
     "xlsx_error",
 ]

@@ -153,7 +153,9 @@ def _open(path: Path, reference_theme: bytes | None = None, *,
         saved = load_workbook(path, data_only=True) if values else None
         read = read_structure(path)
     except Exception as err:  # openpyxl raises many types for files that are not xlsx
-        raise InputError(f"{path}: geen leesbare xlsx ({type(err).__name__}: {str(err)[:200]})", field="workbook",
+        from ..xlsx import unreadable
+
+        raise InputError(f"{path}: geen leesbare xlsx: {unreadable(path, err)}", field="workbook",
                          value=str(path), file=str(path)) from None
     return _Workbook(formulas, read, found, appearance.Styles(formulas, reference_theme)), saved
 

@@ -56,7 +56,9 @@ def parts(path: Path) -> list[Part]:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as err:
-        raise _fail(path, f"geen leesbare xlsx (geen geldig zip-bestand: {reason(err)})") from None
+        from ..xlsx import unreadable  # only for a file that fails
+
+        raise _fail(path, f"geen leesbare xlsx: {unreadable(path, err)}") from None
     if len(infos) > MAX_MEMBERS:
         raise _fail(path, f"te veel onderdelen ({len(infos)}) voor een werkmap")
     total = 0

@@ -26,7 +26,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from ..dates import excel_serial
-from ..errors import InputError, reason
+from ..errors import InputError
 from ..parameters import current_year, overlay_in_force
 from . import template_path, templates_dir
 from .formats import cell_value, header_code, years_text
@@ -115,7 +115,9 @@ class TemplateFile:
         try:
             raw = read_raw(path)
         except (zipfile.BadZipFile, OSError, struct.error, ValueError) as err:
-            raise InputError(f"sjabloon {path}: geen leesbare xlsx ({reason(err)})", field="template",
+            from ..xlsx import unreadable  # only for a file that fails
+
+            raise InputError(f"sjabloon {path}: geen leesbare xlsx: {unreadable(path, err)}", field="template",
                              value=str(path)) from None
         members = {m.name: m for m in raw}
 
