@@ -220,6 +220,36 @@ def test_a_file_that_is_no_workbook_says_what_it_is_in_dutch(tmp_path: Path, con
     assert result.returncode == 1 and "het onderdeel '[Content_Types].xml' ontbreekt" in result.stderr, result
 
 
+@pytest.mark.parametrize("sheets", [
+    '<!-- <sheet name="B" sheetId="2" r:id="rId2"/> --><sheet name="A" sheetId="1" r:id="rId1"/>',
+    '<sheet name="A" sheetId="1" id="rId2" r:id="rId1"/>',
+    '<sheet name="A" sheetId="1" q:id="rId2" xmlns:q="urn:ander" r:id="rId1"/>',
+])
+def test_a_decoy_first_sheet_does_not_let_a_huge_one_through(tmp_path: Path, sheets: str) -> None:
+    """The bounds are checked on the sheet calamine reads, whatever a pattern would take for the first one:
+    a sheet in a comment, or an `id` of another namespace, pointing at a small sheet, while the real first
+    sheet (outside worksheets/) reaches cell XFD1048576 (calamine would ask for 512 GB and abort)."""
+    path = tmp_path / "lokvogel.xlsx"
+    relationship = 'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"'
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        archive.writestr("_rels/.rels", RELS)
+        archive.writestr("xl/workbook.xml", WORKBOOK.replace('<sheet name="Blad1" sheetId="1" r:id="rId1"/>', sheets))
+        archive.writestr("xl/_rels/workbook.xml.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/package/'
+                         f'2006/relationships"><Relationship Id="rId1" {relationship} Target="data/groot.xml"/>'
+                         f'<Relationship Id="rId2" {relationship} Target="worksheets/klein.xml"/></Relationships>')
+        sheet = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{}'
+                 "</sheetData></worksheet>")
+        archive.writestr("xl/data/groot.xml", sheet.format(
+            CLAIMS_ROWS + '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'))
+        archive.writestr("xl/worksheets/klein.xml", sheet.format(CLAIMS_ROWS))
+    with pytest.raises(InputError, match="geheugen"):
+        check_xlsx(path)
+    result = run_cli("ratio", str(path), "--year", "2027", cwd=tmp_path)
+    assert result.returncode == 1 and "geheugen" in result.stderr, result
+    assert "panicked" not in result.stderr and "Traceback" not in result.stderr
+
+
 def test_too_many_parts(tmp_path: Path) -> None:
     path = xlsx(tmp_path / "parts.xlsx", CLAIMS_ROWS, extra={f"xl/media/{i}.bin": b"" for i in range(30)})
     with pytest.raises(InputError, match="onderdelen"):

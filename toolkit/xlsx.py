@@ -194,6 +194,44 @@ def _first_sheet(archive: zipfile.ZipFile, small: int) -> tuple[str | None, str 
     return None, shared
 
 
+_RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _sheet_parts(archive: zipfile.ZipFile, names: set[str], small: int) -> list[str]:
+    """Every part that a reader could take for a worksheet: the targets of the workbook's `<sheet>` elements
+    as an XML parser reads them (comments skipped, only the relationships namespace's `id`), resolved both
+    as the relationship says and as calamine does (below `xl/`), and every part under `worksheets/`. The
+    bounds are checked on all of them: a pattern that finds another "first sheet" than calamine (a
+    `<sheet>` in a comment, an `id` attribute of another namespace) must not let an unchecked sheet through."""
+    from xml.etree import ElementTree
+
+    def parsed(name: str) -> ElementTree.Element | None:
+        try:
+            info = archive.getinfo(name)
+            if info.file_size > small:
+                return None
+            return ElementTree.fromstring(archive.read(name))
+        except (KeyError, ElementTree.ParseError, ValueError, OSError, zipfile.BadZipFile):
+            return None
+
+    found: list[str] = []
+    rels = parsed("_rels/.rels")
+    documents = ["xl/workbook.xml", *(resolve_target("", r.get("Target", "")) for r in
+                                      (rels.iter() if rels is not None else ()) if r.get("Type", "").endswith(
+                                          "/officeDocument"))]
+    for workbook in dict.fromkeys(documents):
+        root, links = parsed(workbook), parsed(rels_name(workbook))
+        if root is None or links is None:
+            continue
+        targets = {r.get("Id", ""): r.get("Target", "") for r in links.iter() if r.get("Id")}
+        for sheet in (e for e in root.iter() if e.tag.rpartition("}")[2] == "sheet"):
+            target = targets.get(sheet.get(_RELATIONSHIP_ID, ""), "")
+            if target:
+                found += [resolve_target(workbook, target), "xl/" + target.lstrip("/").removeprefix("xl/")]
+    found += sorted(n for n in names if "worksheets/" in n and n.endswith(".xml"))
+    return [n for n in dict.fromkeys(found) if n in names]
+
+
 def check_xlsx(path: Path, limits: XlsxLimits = XLSX_LIMITS) -> XlsxCheck:
     """Check an xlsx file before calamine parses it; `InputError` (Dutch, naming the file) when it is no
     zip, when a part inflates beyond `limits` (sizes and checksums are verified while inflating, not
@@ -225,8 +263,8 @@ def check_xlsx(path: Path, limits: XlsxLimits = XLSX_LIMITS) -> XlsxCheck:
                                        "te lezen")
         sheet, shared = _first_sheet(archive, 64 << 20)
         names = {info.filename for info in infos}
-        # Where the workbook's references lead nowhere, every worksheet is checked: calamine may find one.
-        sheets = [sheet] if sheet in names else sorted(n for n in names if "worksheets/" in n and n.endswith(".xml"))
+        # The first sheet first (its extent is the result), then every other part that could be read as one.
+        sheets = list(dict.fromkeys([*([sheet] if sheet in names else []), *_sheet_parts(archive, names, 64 << 20)]))
         scanner = SheetScanner()
         strings = read_shared_strings(archive, shared, path) if shared in names else SharedStrings()
         result: XlsxCheck | None = None
@@ -244,7 +282,7 @@ def check_xlsx(path: Path, limits: XlsxLimits = XLSX_LIMITS) -> XlsxCheck:
                                         f"{megabytes(memory)} geheugen vragen (maximaal "
                                         f"{megabytes(limits.memory_bytes)}). "
                                         "Lever zo'n groot bestand aan als CSV of Parquet".replace(",", "."))
-            if limits.rows is not None and extent.rows > limits.rows:
+            if limits.rows is not None and extent.rows > limits.rows and result is None:
                 raise xlsx_error(path, f"werkblad {show_value(name)} heeft {extent.rows:,} rijen; hoogstens "
                                         f"{limits.rows:,} rijen worden gelezen. Splits het bestand".replace(",", "."))
             if result is None:
