@@ -105,6 +105,31 @@ def test_rapport_is_a_workbook_with_an_overview_a_sheet_per_provider_and_charts(
     assert forced.returncode == 0
 
 
+def test_a_report_is_never_written_over_a_claims_file_and_is_always_a_workbook(claims_csv: Path,
+                                                                               tmp_path: Path) -> None:
+    """Not even with --force: `--rapport declaraties.csv` would have replaced the claims by a workbook."""
+    import openpyxl
+
+    book = tmp_path / "declaraties.xlsx"
+    workbook = openpyxl.Workbook()
+    for line in claims_csv.read_text(encoding="utf-8").splitlines():
+        workbook.active.append(line.split(";"))
+    workbook.save(book)
+    (tmp_path / "kopie.xlsx").symlink_to(book)
+    before = {p: p.read_bytes() for p in (claims_csv, book)}
+    for claims, report in ((book, book), (book, tmp_path / "kopie.xlsx"), (claims_csv, claims_csv)):
+        for command in (["ratio", str(claims), "--year", "2027"],
+                        ["plafond", str(claims), "--plafond", "1000", "--year", "2025"],
+                        ["plafond", str(claims_csv), "--plafond", "1000", "--year", "2025",
+                         "--vorig-jaar", str(claims)]):
+            result = run_cli(*command, "--rapport", str(report), "--force", cwd=tmp_path)
+            said = "een van de declaratiebestanden zelf" if report.suffix == ".xlsx" else "geef het een naam op .xlsx"
+            assert result.returncode == 1 and said in result.stderr, (command, report, result.stderr)
+    assert {p: p.read_bytes() for p in before} == before
+    other = run_cli("ratio", str(claims_csv), "--year", "2027", "--rapport", str(tmp_path / "r.csv"), cwd=tmp_path)
+    assert other.returncode == 1 and "(bijvoorbeeld r.xlsx)" in other.stderr and not (tmp_path / "r.csv").exists()
+
+
 def test_plafond_rapport_has_an_overview_and_a_sheet_per_provider_and_refuses_to_overwrite(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 

@@ -24,7 +24,7 @@ import difflib
 import importlib
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -342,8 +342,22 @@ def outside_year(console: Any, reports: list[Any], year: int) -> None:
     console.print(f"Regels van CZ groep buiten {year}, niet meegeteld: {listed}{more}.")
 
 
-def refuse_overwrite(report_file: Path | None, force: bool) -> None:
-    """A report file that exists is refused before any claim is read (`--force` overwrites it)."""
-    if report_file is not None and report_file.exists() and not force:
+def refuse_overwrite(report_file: Path | None, force: bool, inputs: Sequence[Path] = ()) -> None:
+    """A report file is checked before any claim is read: it is a workbook (.xlsx), never one of the files
+    read (not even with `--force`: an input is never modified), and one that exists is refused unless
+    `--force` overwrites it."""
+    if report_file is None:
+        return
+    if report_file.suffix.lower() != ".xlsx":
+        raise InputError(f"--rapport {report_file}: een rapport is een Excel-werkmap; geef het een naam op .xlsx "
+                         f"(bijvoorbeeld {report_file.stem or 'rapport'}.xlsx)", field="rapport",
+                         value=str(report_file))
+    from ..workbook.files import same_file
+
+    for source in inputs:
+        if same_file(report_file, source):
+            raise InputError(f"--rapport {report_file} is een van de declaratiebestanden zelf; kies een andere naam "
+                             "(een invoerbestand wordt nooit overschreven)", field="rapport", value=str(report_file))
+    if report_file.exists() and not force:
         raise InputError(f"{report_file} bestaat al; gebruik --force om te overschrijven", field="rapport",
                          value=str(report_file))
