@@ -229,6 +229,31 @@ def test_no_overwrite_without_force_and_inputs_untouched(tmp_path: Path) -> None
     assert not list((tmp_path / "out").glob(".~*"))
 
 
+def test_a_forced_run_that_stops_halfway_leaves_no_summary_of_the_earlier_run(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """The earlier summary would say the old values beside workbooks this run already replaced."""
+    import toolkit.workbook.fill as filling
+
+    out = tmp_path / "out"
+    fill("staffel", staffel_inputs(tmp_path / "in.csv", ["a", "b", "c"]), out)
+    assert (out / "summary.csv").exists()
+    written: list[Path] = []
+    real = filling.write_atomically
+
+    def stops_after_one(path: Path, content: Any, **options: Any) -> Path:
+        if written:
+            raise filling.Interrupted()
+        written.append(real(path, content, **options))
+        return written[-1]
+
+    monkeypatch.setattr(filling, "write_atomically", stops_after_one)
+    with pytest.raises(filling.Interrupted):
+        fill("staffel", staffel_inputs(tmp_path / "nieuw.csv", ["a", "b", "c"]), out, force=True, workers=1)
+    assert written == [out / "a.xlsx"]
+    assert not (out / "summary.csv").exists() and not (out / "summary.xlsx").exists()
+    assert not list(out.glob(".~*"))
+
+
 def test_an_existing_summary_also_blocks(tmp_path: Path) -> None:
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "summary.csv").write_text("eigen werk", encoding="utf-8")

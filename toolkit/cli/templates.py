@@ -62,8 +62,9 @@ def fill(
     except ToolkitError as exc:
         raise fail(exc) from None
     except Interrupted:
-        typer.echo("afgebroken: de werkmappen die al klaar waren staan er, een samenvatting is niet geschreven",
-                   err=True)
+        earlier = " (de samenvatting van de vorige keer is weggehaald)" if force else ""
+        typer.echo(f"afgebroken: de werkmappen die al klaar waren staan er, een samenvatting is niet geschreven"
+                   f"{earlier}", err=True)
         raise typer.Exit(code=130) from None
     typer.echo(f"{_workbooks(result.written)} geschreven in {out}; samenvatting: {result.summary_xlsx.name}, "
                f"{result.summary_csv.name}")

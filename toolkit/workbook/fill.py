@@ -40,6 +40,7 @@ from ..errors import InputError, InputErrors, ToolkitError, relabel, show_value
 from ..table_file import read_table, table_error
 from .files import (
     OutputLock,
+    disk_error,
     join_run,
     remove_own_temporaries,
     remove_stale_temporaries,
@@ -483,6 +484,8 @@ def fill(template: str | Path, inputs: Path, out_dir: Path, *, key: str | None =
         for case in cases:  # the names the summary lists; no summary is written unless every one is there
             if not case.error:
                 case.file = targets[case.key].name
+        if force:
+            _remove_earlier_summary(out_dir)
         report = progress or (lambda _done, _total: None)
         report(0, len(jobs))
         try:
@@ -492,6 +495,19 @@ def fill(template: str | Path, inputs: Path, out_dir: Path, *, key: str | None =
         finally:
             remove_stale_temporaries(out_dir)  # a worker stopped mid-write, or an error in between
     return FillResult(cases, summary_xlsx, summary_csv)
+
+
+def _remove_earlier_summary(out_dir: Path) -> None:
+    """With --force, an earlier run's summary goes before the first workbook is replaced: it describes
+    workbooks that this run rewrites, and a run stopped halfway must not leave it beside a mix of new and
+    old ones (a finished run writes its own)."""
+    for name in SUMMARY_NAMES:
+        try:
+            (out_dir / name).unlink()
+        except FileNotFoundError:
+            continue
+        except OSError as err:
+            raise disk_error(out_dir / name, err) from None
 
 
 def _key_label(header: list[str], key: str | None) -> str:
