@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from conftest import write_lines
 from test_bad_input import run_cli
 
@@ -216,6 +217,17 @@ def test_plafond_on_the_bundled_examples_prints_a_readable_forecast(tmp_path: Pa
     words = " ".join(detail.stdout.split())  # at 80 columns "vóór 31 december 2027" wraps before 2027
     for text in ("september", "prognose", "Verzoek om aanvullend budget", "Zelf aantonen", "31 december 2027"):
         assert text in words, text
+
+
+@pytest.mark.parametrize("typed", [["--kostenpunten", "abc"], ["--kostenpunten", "6"], ["--score-contractjaar", "A"],
+                                   ["--productieafspraak", "50.000"]])
+def test_plafond_refuses_request_options_it_would_not_use(tmp_path: Path, typed: list[str]) -> None:
+    """Without a score of last year no request is assessed: cost points typed anyway are said, not dropped
+    (the overview would look as if the staffel had been applied)."""
+    result = run_cli("plafond", str(EXAMPLES / "declaraties_2027.csv"), "--plafond", "400.000", "--year", "2027",
+                     *typed, cwd=tmp_path)
+    assert result.returncode == 1 and result.stdout == "", result
+    assert result.stderr.startswith(f"fout: {typed[0]}: ") and "score van vorig jaar" in result.stderr
 
 
 def test_plafond_json_equals_the_rule_on_the_summed_claims(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from ..errors import InputError
+from ..errors import InputError, show_value
 from ..rules.ceiling import AdditionalPurchase, CeilingForecast, assess_additional_purchase, forecast_ceiling
 from ..rules.staffel import staffel_reimbursement
 from .claimset import ClaimsYearError
@@ -86,6 +86,15 @@ def check_ceiling_arguments(ceiling: object, year: int, request: CeilingRequest)
     """The typed amounts, scores and year checked by the rules themselves, before any claim is read: a typo
     should not wait for a minute of reading."""
     forecast_ceiling(ceiling, [0], year=year)
+    if not request.assess:
+        # Typed for the request's assessment, which only a score of last year (or plafondvrij) starts: never
+        # dropped in silence, as if the staffel had been applied.
+        for field, value in (("cost_points", request.cost_points), ("score_current", request.score_current),
+                             ("production_agreement", request.production_agreement)):
+            if value is not None:
+                raise InputError(f"{field}: {show_value(value)} telt alleen mee bij de beoordeling van een verzoek om "
+                                 "aanvullend budget, met de score van vorig jaar (of plafondvrij); geef die ook, of "
+                                 "laat dit weg", field=field, value=value)
     if request.assess:
         staffel_reimbursement(0, request.score_previous, request.score_current, cost_points=request.cost_points,
                               ceiling_free=request.ceiling_free, production_agreement=request.production_agreement,
