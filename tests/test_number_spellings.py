@@ -138,3 +138,19 @@ def test_fill_and_the_recalculated_template_read_every_spelling_alike(tmp_path: 
         sheet, cell = next(iter(wb.defined_names["out_vergoeding"].destinations))
         assert Decimal(repr(round(wb[sheet][cell.replace("$", "")].value, 2))) == case.outputs["out_vergoeding"], (
             path.name)
+
+
+@pytest.mark.parametrize("zero", [-0.0, Decimal("-0"), Decimal("-0.00")])
+def test_a_negative_zero_that_arrives_as_a_number_is_zero(zero: object, tmp_path: Path) -> None:
+    """A spreadsheet cell can hold -0.0; summary.csv and the workbook must not show € -0,00."""
+    assert str(parse_number(zero)).lstrip("0.") == "" and not str(parse_number(zero)).startswith("-")
+    assert str(toolkit.staffel_reimbursement(zero, "A").amount) == "0.00"
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["naam", "score_vorig_jaar", "aanvullend_budget"])
+    book.active.append(["nul", "A", float(zero)])  # type: ignore[arg-type]
+    book.save(tmp_path / "in.xlsx")
+    fill("staffel", tmp_path / "in.xlsx", tmp_path / "uit")
+    row = next(csv.DictReader((tmp_path / "uit" / "summary.csv").open(encoding="utf-8")))
+    assert row["out_vergoeding"] == "0.00", row

@@ -166,7 +166,8 @@ def _read_value(value: object, kind: str, field: str | None) -> Decimal:
         raise _refuse(value, field, "is geen getal")
     if result and result.adjusted() > _MAX_ADJUSTED:
         raise _refuse(value, field, "ligt buiten elk denkbaar bereik")
-    return result
+    # A zero's sign means nothing (as for a typed one): -0.0 from a spreadsheet would print as € -0,00.
+    return result if result else abs(result)
 
 
 def parse_number(text: object, *, kind: str = "money", field: str | None = None, row: int | None = None) -> Any:
