@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import os
 import re
 import signal
@@ -530,7 +531,7 @@ def test_keys_that_collide_on_disk_long_keys_and_disagreeing_rows(tmp_path: Path
     for keys in ([nfc, nfd], ["Jan", "JAN"]):
         with pytest.raises(InputError, match="dezelfde bestandsnaam"):
             fill("staffel", staffel_inputs(tmp_path / "in.csv", keys), tmp_path / "out")
-    long_key = "x" * 300
+    long_key = "ë" * 99 + "x"  # the longest key allowed, in more bytes than a file name's key part
     result = fill("staffel", staffel_inputs(tmp_path / "in.csv", [long_key, long_key[:-1] + "y"]), tmp_path / "long")
     names = [c.file for c in result.cases]
     assert len(set(names)) == 2 and all(n and len(n.encode()) < 200 for n in names)
@@ -684,3 +685,26 @@ def test_files_written_together_appear_together_when_a_later_name_is_taken_meanw
     assert files.write_together([(first, b"xlsx"), (second, [b"c", b"", b"sv"])], overwrite=False) == [first, second]
     assert first.read_bytes() == b"xlsx" and second.read_bytes() == b"csv"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["summary.csv", "summary.xlsx"]
+
+
+def test_a_key_too_long_for_the_printed_header_is_refused_naming_its_row(tmp_path: Path) -> None:
+    """Excel keeps 255 characters of a page header, where the key stands; the longest key allowed fits in
+    the header of every template, even when each of its characters is an & (written twice there)."""
+    from toolkit.workbook.fill import MAX_KEY_CHARS
+
+    longest = "&" * (MAX_KEY_CHARS // 2)
+    for name in SPECS:
+        pieces = TemplateFile.open(name).filled({}, longest)
+        with zipfile.ZipFile(io.BytesIO(b"".join(pieces))) as archive:
+            headers = [re.sub("&amp;", "&", h) for part in archive.namelist() if "worksheets/" in part
+                       for h in re.findall(r"<oddHeader>(.*?)</oddHeader>", archive.read(part).decode())]
+        assert headers and max(len(h) for h in headers) <= 255, (name, max(len(h) for h in headers))
+    keys = ["a" * MAX_KEY_CHARS, "b" * (MAX_KEY_CHARS + 1), "&" * (MAX_KEY_CHARS // 2 + 1)]
+    inputs = staffel_inputs(tmp_path / "in.csv", keys)
+    with pytest.raises(InputErrors) as info:
+        fill("staffel", inputs, tmp_path / "uit")
+    assert [e.row for e in info.value.errors] == [3, 4]
+    assert f"is {MAX_KEY_CHARS + 1} tekens lang; hoogstens {MAX_KEY_CHARS}" in str(info.value)
+    assert "(een & telt daar dubbel)" in str(info.value.errors[1])
+    result = fill("staffel", inputs, tmp_path / "uit", skip_invalid=True)
+    assert (result.written, result.rejected) == (1, 2)

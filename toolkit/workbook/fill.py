@@ -48,6 +48,7 @@ from .files import (
     same_file,
     write_atomically,
 )
+from .formats import header_code
 from .specs import XML_INVALID, Input, Template, convert
 from .summary import NAMES, summary_files, summary_rows, write_summary
 from .template_file import TemplateFile, is_reference
@@ -57,6 +58,7 @@ _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PARALLEL_FROM = 64  # below this, starting worker processes costs more than it saves
 _T = TypeVar("_T")
+MAX_KEY_CHARS = 100  # a key in a copy's printed header (Excel keeps 255 characters of a header, the template ~100)
 MAX_NAME_BYTES = 120  # a file name's key part; the rest of the 255 bytes a file system allows is spare
 MAX_INPUTS_BYTES = 64 << 20  # an INPUTS file of a few thousand providers is a few megabytes
 # Rows of an INPUTS file: every row is kept (and every key becomes a workbook), so the file is bounded
@@ -161,7 +163,7 @@ def build_cases(spec: Template, path: Path, header: list[str], rows: list[Row], 
         key_value = _key_text(raw)
         problem = "sleutel ontbreekt" if key_value == "" else (
             f"sleutel {show_value(key_value)} bevat een teken dat niet in een werkmap kan"
-            if XML_INVALID.search(key_value) else None)
+            if XML_INVALID.search(key_value) else _long_key(key_value))
         if problem:
             error = table_error(path, f"rij {row.number}, kolom '{key_column}': {problem}", field=key_column,
                                   value=raw, row=row.number)
@@ -187,6 +189,17 @@ def build_cases(spec: Template, path: Path, header: list[str], rows: list[Row], 
     if errors and not skip_invalid:
         raise InputErrors(errors, shown=SHOWN_ERRORS)
     return cases
+
+
+def _long_key(key: str) -> str | None:
+    """Why a key is too long for its copy, or None: it stands in the printed header, which Excel cuts off
+    at 255 characters (a literal & there is written twice); a name of a hundred characters still fits."""
+    length = len(header_code(key))
+    if length <= MAX_KEY_CHARS:
+        return None
+    doubled = " (een & telt daar dubbel)" if "&" in key else ""
+    return (f"sleutel {show_value(key)} is {length} tekens lang; hoogstens {MAX_KEY_CHARS}, want de sleutel staat in "
+            f"de kop van elke afgedrukte pagina{doubled}")
 
 
 def _key_text(raw: object) -> str:
