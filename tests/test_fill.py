@@ -212,6 +212,10 @@ def test_csv_safe_and_file_names() -> None:
     assert csv_safe(-2) == -2 and csv_safe("-") == "-"
     assert safe_file_name('a/b\\c:d*e?"f<g>h|i') == "a_b_c_d_e__f_g_h_i"
     assert safe_file_name("CON") == "_CON" and safe_file_name("..") == "_"
+    # Not hidden (.), not taken for Excel's lock file (~$), no Windows device (also with a superscript digit).
+    for key, name in ((".verborgen", "_.verborgen"), ("../boven", "_.._boven"), ("~$slot", "_~$slot"),
+                      ("COM¹", "_COM¹"), ("lpt³.txt", "_lpt³.txt"), ("CONIN$", "_CONIN$"), ("Zorg ~$", "Zorg ~$")):
+        assert safe_file_name(key) == name, key
 
 
 # --- never lose or overwrite anything ----------------------------------------------------------------------

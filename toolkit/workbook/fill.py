@@ -54,7 +54,9 @@ from .summary import NAMES, summary_files, summary_rows, write_summary
 from .template_file import TemplateFile, is_reference
 
 _UNSAFE_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
-_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+# Names Windows keeps for devices, whatever follows the dot (superscript digits count as digits there).
+_RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
+             *(f"{d}{i}" for d in ("COM", "LPT") for i in [*range(1, 10), "¹", "²", "³"])}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PARALLEL_FROM = 64  # below this, starting worker processes costs more than it saves
 _T = TypeVar("_T")
@@ -297,7 +299,8 @@ def safe_file_name(key: str) -> str:
     """A key as a file name on Windows, macOS and Linux: unsafe characters become `_`, the text is NFC (as
     macOS stores it), and a long key is cut with a stable hash of the whole key, so it stays unique."""
     name = _UNSAFE_NAME.sub("_", unicodedata.normalize("NFC", key)).strip().rstrip(". ")
-    if not name or name.upper().split(".")[0] in _RESERVED:
+    # A name starting with "." is hidden on macOS and Linux, one with "~$" is taken for Excel's lock file.
+    if not name or name.upper().split(".")[0].rstrip(" ") in _RESERVED or name.startswith((".", "~$")):
         name = f"_{name}"
     if len(name.encode("utf-8")) > MAX_NAME_BYTES:
         digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
