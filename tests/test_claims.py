@@ -129,6 +129,22 @@ def test_a_dataframe_of_mixed_types_is_read_as_its_spreadsheet(tmp_path: Path, c
         ratio_from_claims(flags, year=2027)
 
 
+def test_one_provider_asked_of_claims_without_a_provider_column_is_refused(tmp_path: Path) -> None:
+    """Every line would have been reported as that provider's (the CLI's --agb on an export of one system)."""
+    from toolkit import production_from_claims
+    from toolkit.claims.core_area import core_area_share_from_claims
+
+    claims = write_lines(tmp_path / "c.csv", ["client;postcode;verzekeraar;datum;bedrag", "c1;5611;CZ;2025-01-10;10"])
+    for compute in (lambda: ratio_from_claims(claims, year=2027, only_provider="01234567"),
+                    lambda: production_from_claims(claims, year=2025, only_provider="01234567"),
+                    lambda: core_area_share_from_claims(claims, ["5611"], year=2027, only_provider="01234567")):
+        with pytest.raises(InputError, match=r"zorgaanbieder '01234567' gevraagd, maar de declaraties hebben geen "
+                                             r"kolom met de zorgaanbieder") as info:
+            compute()
+        assert info.value.field == "provider" and info.value.value == "01234567"
+    assert ratio_from_claims(claims, year=2027).clients == 1
+
+
 def test_input_file_is_not_modified(claims_csv: Path) -> None:
     before = claims_csv.read_bytes()
     ratio_from_claims(claims_csv, year=2027)

@@ -27,7 +27,6 @@ from decimal import Decimal
 
 import numpy as np
 
-from ..errors import InputError, show_value
 from ..rules.core_area import CoreAreaShare
 from ..rules.ratio import RatioAssessment, RatioPolicy, assess_totals, kindzorg_exemption
 from .lines import FIELDS, INVALID, KINDZORG, LOW_32, OTHER_INSURER, OTHER_YEAR, PC4_KEY, REASON_KEYS, USED, distinct
@@ -252,11 +251,11 @@ def ratio_reports(tallies: Tallies, keys: np.ndarray, *, policy: RatioPolicy, me
         return build(_pooled(keys), 0, 1, [0], [None], tallies.counts.sum(axis=0, keepdims=True),
                      tallies.reasons.sum(axis=0, keepdims=True), [tallies.unknown_total()], pooled=True)[0]
 
+    alone_at = tallies.chosen(only_provider)
     if not tallies.has_provider:
         return replace(whole(), invalid_examples=tuple(tallies.examples))
     groups = len(tallies.provider_names)
-    by_name = {name: i for i, name in enumerate(tallies.provider_names)
-               if name is not None and tallies.provider_valid[i]}
+    by_name = tallies.providers()
     unknown = [tallies.unknown.get(i, Counter()) for i in range(groups)]
     # Where each provider's triples begin: they are sorted by provider id first.
     bounds = np.searchsorted(keys, (np.arange(groups + 1, dtype=np.int64) * PC4_KEY) << 32)
@@ -269,11 +268,8 @@ def ratio_reports(tallies: Tallies, keys: np.ndarray, *, policy: RatioPolicy, me
                                           tallies.counts, tallies.reasons, unknown), strict=True))
         return made
 
-    if only_provider is not None:
-        if only_provider not in by_name:
-            raise InputError(f"{where}: zorgaanbieder {show_value(only_provider)} komt niet voor in de "
-                             "declaraties", field="provider", value=only_provider, file=where)
-        alone = provider_reports([by_name[only_provider]])[by_name[only_provider]]
+    if alone_at is not None:
+        alone = provider_reports([alone_at])[alone_at]
         return replace(alone, invalid_examples=tuple(tallies.examples))
     # The whole claim set on a second thread meanwhile: its sorts and counts release the GIL, and after
     # reading the claims nothing else keeps the second core busy.

@@ -293,17 +293,13 @@ def core_area_share_from_claims(
             year_warning=year_warning, repeated=tallies.repeated)
 
     whole = report(None, list(range(len(tallies.counts))), shares[-1], tallies.unknown_total())
-    if not tallies.has_provider:
-        return replace(whole, invalid_examples=tuple(tallies.examples))
-    by_name = {name: i for i, name in enumerate(tallies.provider_names)
-               if name is not None and tallies.provider_valid[i]}
-    if only_provider is not None:
-        if only_provider not in by_name:
-            raise InputError(f"{tallies.where}: zorgaanbieder {show_value(only_provider)} komt niet voor in de "
-                             "declaraties", field="provider", value=only_provider, file=tallies.where)
-        i = by_name[only_provider]
+    i = tallies.chosen(only_provider)
+    if only_provider is not None and i is not None:
         return replace(report(only_provider, [i], shares[i], tallies.unknown.get(i, Counter())),
                        invalid_examples=tuple(tallies.examples))
+    if not tallies.has_provider:
+        return replace(whole, invalid_examples=tuple(tallies.examples))
+    by_name = tallies.providers()
     providers = {name: report(name, [i], shares[i], tallies.unknown.get(i, Counter()))
                  for name, i in sorted(by_name.items(), key=lambda item: str(item[0]))}
     return replace(whole, invalid_examples=tuple(tallies.examples), providers=providers)

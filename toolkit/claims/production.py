@@ -21,7 +21,6 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from ..errors import InputError, show_value
 from ..parameters import policy_year
 from . import read
 from .amounts import AmountReader, Amounts
@@ -236,20 +235,13 @@ def production_from_claims(
             repeated=tallies.repeated)
 
     providers: dict[str, ProductionReport] = {}
+    alone_at = tallies.chosen(only_provider)
+    if only_provider is not None and alone_at is not None:
+        return replace(report(only_provider, [alone_at], tallies.unknown.get(alone_at, Counter())),
+                       invalid_examples=tuple(tallies.examples))
     if tallies.has_provider:
-        by_name = {name: i for i, name in enumerate(tallies.provider_names)
-                   if name is not None and tallies.provider_valid[i]}
-        chosen = sorted(by_name, key=str)
-        if only_provider is not None:
-            if only_provider not in by_name:
-                raise InputError(f"{where}: zorgaanbieder {show_value(only_provider)} komt niet voor in de "
-                                 "declaraties", field="provider", value=only_provider, file=where)
-            chosen = [only_provider]
-        for name in chosen:
-            i = by_name[name]
+        for name, i in sorted(tallies.providers().items(), key=lambda item: str(item[0])):
             providers[name] = report(name, [i], tallies.unknown.get(i, Counter()))
-        if only_provider is not None:
-            return replace(providers[only_provider], invalid_examples=tuple(tallies.examples))
     whole = report(None, list(range(len(tallies.counts))), tallies.unknown_total())
     return replace(whole, invalid_examples=tuple(tallies.examples), providers=providers)
 

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from ..columns import CLAIM_FIELDS
 from ..errors import InputError, show_value
 from ..tabular import MAX_FIELD_CHARS
 from . import read
@@ -67,6 +68,27 @@ class Tallies:
         if len(self.sources) <= 3:
             return ", ".join(self.sources)
         return f"{self.sources[0]} en {len(self.sources) - 1} andere bestanden"
+
+    def providers(self) -> dict[str, int]:
+        """Each valid provider id -> its row of the tables."""
+        return {name: i for i, name in enumerate(self.provider_names) if name is not None and self.provider_valid[i]}
+
+    def chosen(self, only_provider: str | None) -> int | None:
+        """The row of the one provider asked for (`only_provider`, the CLI's --agb), None when none was asked;
+        InputError when the claims have no provider column (all their lines would be reported as that
+        provider's) or no line of that provider."""
+        if only_provider is None:
+            return None
+        if not self.has_provider:
+            raise InputError(f"{self.where}: zorgaanbieder {show_value(only_provider)} gevraagd, maar de declaraties "
+                             f"hebben geen kolom met de zorgaanbieder ({', '.join(CLAIM_FIELDS['provider'].names[1:4])}"
+                             ", …); laat de keuze weg of gebruik een export met die kolom", field="provider",
+                             value=only_provider, file=self.where)
+        found = self.providers().get(only_provider)
+        if found is None:
+            raise InputError(f"{self.where}: zorgaanbieder {show_value(only_provider)} komt niet voor in de "
+                             "declaraties", field="provider", value=only_provider, file=self.where)
+        return found
 
     def unknown_total(self) -> Counter[str]:
         total: Counter[str] = Counter()
