@@ -153,7 +153,7 @@ def _open(path: Path, reference_theme: bytes | None = None, *,
         saved = load_workbook(path, data_only=True) if values else None
         read = read_structure(path)
     except Exception as err:  # openpyxl raises many types for files that are not xlsx
-        from ..xlsx import unreadable
+        from ..xlsx import unreadable  # only for a file that fails
 
         raise InputError(f"{path}: geen leesbare xlsx: {unreadable(path, err)}", field="workbook",
                          value=str(path), file=str(path)) from None
