@@ -263,3 +263,52 @@ def test_the_labels_of_eucare_and_holland_zorg_are_other_insurers_not_unknown(tm
                     f"K1;5611;CZ;2025-03-01\nK2;5612;{label};2025-03-01\n", encoding="utf-8")
     report = ratio_from_claims(path, year=2027, strict=True)  # strict: an unknown label would stop it
     assert (report.lines_used, report.lines_other_insurers, report.unknown_insurers) == (1, 1, {})
+
+
+def _workbook(path: Path, sheets: dict[str, list[list[object]]], hidden: str | None = None) -> Path:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+        if name == hidden:
+            sheet.sheet_state = "hidden"
+    book.save(path)
+    return path
+
+
+def test_a_workbook_is_read_from_its_first_sheet_and_what_else_it_holds_is_said(tmp_path: Path) -> None:
+    """An export split over sheets (januari-juni, juli-december) or an old sheet hidden in front: the first
+    sheet is read, as documented, but another sheet with data is never left out in silence, and a hidden
+    first sheet is never read in the place of the visible one."""
+    from toolkit.claims.core_area import read_core_areas
+    from toolkit.workbook.fill import fill
+
+    header = ["Cliëntnummer", "Postcode", "Verzekeraar", "Datum"]
+    first = [header, ["c1", "5611", "CZ", "2025-01-10"], ["c2", "5612", "CZ", "2025-02-10"]]
+    second = [header, *[[f"d{i}", "5613", "CZ", "2025-08-10"] for i in range(5)]]
+    split = _workbook(tmp_path / "gesplitst.xlsx", {"Jan-Jun": first, "Jul-Dec": second, "Leeg": []})
+    report = ratio_from_claims(split, year=2027)
+    assert report.clients == 2  # the first sheet, as INTERFACES says
+    assert report.files_skipped == ((str(split), "alleen het eerste werkblad ('Jan-Jun') wordt gelezen; ook werkblad "
+                                                 "'Jul-Dec' bevat gegevens, die niet worden meegeteld"),)
+    cli = run_cli("ratio", str(split), "--year", "2027", cwd=tmp_path)
+    assert cli.returncode == 0 and "'Jul-Dec' bevat gegevens" in cli.stderr, cli.stderr
+    hidden = _workbook(tmp_path / "verborgen.xlsx", {"oud": second, "Declaraties": first}, hidden="oud")
+    with pytest.raises(InputError, match=r"het eerste werkblad 'oud' is verborgen"):
+        ratio_from_claims(hidden, year=2027)
+    inputs = [["naam", "score_vorig_jaar", "aanvullend_budget"], ["Zorg A", "A", 1000]]
+    result = fill("staffel", _workbook(tmp_path / "invoer.xlsx", {"Invoer": inputs, "Toelichting": [["uitleg"]]}),
+                  tmp_path / "uit")
+    assert result.written == 1 and result.notes == (
+        f"{tmp_path / 'invoer.xlsx'}: alleen het eerste werkblad ('Invoer') wordt gelezen; ook werkblad "
+        "'Toelichting' bevat gegevens, die niet worden meegeteld",)
+    with pytest.raises(InputError, match=r"is verborgen"):
+        fill("staffel", _workbook(tmp_path / "v.xlsx", {"x": inputs, "Invoer": inputs}, hidden="x"), tmp_path / "u2")
+    # Without a place for a note (the kernwerkgebied's list), another sheet with data is refused.
+    with pytest.raises(InputError, match=r"ook werkblad 'Meer' bevat gegevens.*eigen bestand"):
+        read_core_areas(_workbook(tmp_path / "kwg.xlsx", {"PC4": [["pc4"], ["5611"]], "Meer": [["pc4"], ["5612"]]}))
+    assert read_core_areas(_workbook(tmp_path / "kwg1.xlsx", {"PC4": [["pc4"], ["5611"]], "Leeg": []}))

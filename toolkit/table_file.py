@@ -57,11 +57,14 @@ def _refuse_formulas_without_value(path: Path, part: str) -> None:
                               value=ref.group(1).decode() if ref else None)
 
 
-def read_table(path: Path, *, max_bytes: int, what: str, max_rows: int | None = None) -> list[list[Any]]:
+def read_table(path: Path, *, max_bytes: int, what: str, max_rows: int | None = None,
+               notes: list[str] | None = None) -> list[list[Any]]:
     """Every row of the file as a list of cells (text for CSV, typed values for xlsx). `what` names the kind
     of file in messages ("invoerbestand"); a file larger than `max_bytes` is refused before it is read, one
     of more than `max_rows` rows (every row is kept) as soon as that shows: from the sheet's extent before
-    calamine reads an xlsx, while reading a CSV."""
+    calamine reads an xlsx, while reading a CSV. Of a workbook the first sheet is read; other sheets that
+    hold data are said in `notes` (without a list to say it in, the file is refused: never left out in
+    silence)."""
     # Start-up: the readers only when such a file is read.
     from .tabular import MAX_FIELD_CHARS, sniff_csv
     from .xlsx import check_xlsx, open_xlsx_sheet
@@ -79,7 +82,12 @@ def read_table(path: Path, *, max_bytes: int, what: str, max_rows: int | None = 
         limits = _small_table_limits(max_bytes, max_rows)
         check = check_xlsx(path, limits)
         _refuse_formulas_without_value(path, check.sheet)
-        sheet = open_xlsx_sheet(path, limits)
+        left_out = check.not_read()
+        if left_out is not None and notes is None:
+            raise table_error(path, f"{left_out}; zet die in een eigen bestand of haal ze weg")
+        if left_out is not None and notes is not None:
+            notes.append(f"{path}: {left_out}")
+        sheet = open_xlsx_sheet(path, limits, check)
         return [list(r) for r in sheet.to_python(skip_empty_area=False)]
     if suffix not in {".csv", ".txt"}:
         raise table_error(path, f"onbekend soort {what} (verwacht .csv, .txt of .xlsx)")

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -106,6 +106,18 @@ class XlsxCheck:
     columns: int
     cells: int
     memory_bytes: int
+    name: str | None = None  # the first sheet's tab, as the workbook names it
+    other_sheets: tuple[str, ...] = ()  # the tabs of the other worksheets that hold cells: not read
+
+    def not_read(self) -> str | None:
+        """What a reader of the first sheet leaves out, for a note or a refusal; None when nothing."""
+        if not self.other_sheets:
+            return None
+        listed = ", ".join(show_value(n) for n in self.other_sheets[:5])
+        more = f" en nog {len(self.other_sheets) - 5}" if len(self.other_sheets) > 5 else ""
+        first = f" ({show_value(self.name)})" if self.name else ""
+        return (f"alleen het eerste werkblad{first} wordt gelezen; ook werkblad {listed}{more} bevat gegevens, die "
+                "niet worden meegeteld")
 
 
 def _zip_entries(path: Path) -> int | None:
@@ -197,12 +209,21 @@ def _first_sheet(archive: zipfile.ZipFile, small: int) -> tuple[str | None, str 
 _RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
-def _sheet_parts(archive: zipfile.ZipFile, names: set[str], small: int) -> list[str]:
-    """Every part that a reader could take for a worksheet: the targets of the workbook's `<sheet>` elements
-    as an XML parser reads them (comments skipped, only the relationships namespace's `id`), resolved both
-    as the relationship says and as calamine does (below `xl/`), and every part under `worksheets/`. The
-    bounds are checked on all of them: a pattern that finds another "first sheet" than calamine (a
-    `<sheet>` in a comment, an `id` attribute of another namespace) must not let an unchecked sheet through."""
+@dataclass(frozen=True)
+class _Sheet:
+    part: str
+    name: str | None  # its tab; None for a part under worksheets/ that no <sheet> names
+    hidden: bool
+
+
+def _sheet_parts(archive: zipfile.ZipFile, names: set[str], small: int) -> list[_Sheet]:
+    """Every part that a reader could take for a worksheet, the workbook's sheets first in their order:
+    the targets of its `<sheet>` elements as an XML parser reads them (comments skipped, only the
+    relationships namespace's `id`), resolved both as the relationship says and as calamine does (below
+    `xl/`), then every other part under `worksheets/`. The bounds are checked on all of them: a pattern that
+    finds another "first sheet" than calamine (a `<sheet>` in a comment, an `id` attribute of another
+    namespace) must not let an unchecked sheet through."""
+    import zipfile  # here, not at the top: `fill` and the CSV path never need it
     from xml.etree import ElementTree
 
     def parsed(name: str) -> ElementTree.Element | None:
@@ -214,7 +235,7 @@ def _sheet_parts(archive: zipfile.ZipFile, names: set[str], small: int) -> list[
         except (KeyError, ElementTree.ParseError, ValueError, OSError, zipfile.BadZipFile):
             return None
 
-    found: list[str] = []
+    found: list[_Sheet] = []
     rels = parsed("_rels/.rels")
     documents = ["xl/workbook.xml", *(resolve_target("", r.get("Target", "")) for r in
                                       (rels.iter() if rels is not None else ()) if r.get("Type", "").endswith(
@@ -224,12 +245,19 @@ def _sheet_parts(archive: zipfile.ZipFile, names: set[str], small: int) -> list[
         if root is None or links is None:
             continue
         targets = {r.get("Id", ""): r.get("Target", "") for r in links.iter() if r.get("Id")}
-        for sheet in (e for e in root.iter() if e.tag.rpartition("}")[2] == "sheet"):
-            target = targets.get(sheet.get(_RELATIONSHIP_ID, ""), "")
-            if target:
-                found += [resolve_target(workbook, target), "xl/" + target.lstrip("/").removeprefix("xl/")]
-    found += sorted(n for n in names if "worksheets/" in n and n.endswith(".xml"))
-    return [n for n in dict.fromkeys(found) if n in names]
+        for element in (e for e in root.iter() if e.tag.rpartition("}")[2] == "sheet"):
+            target = targets.get(element.get(_RELATIONSHIP_ID, ""), "")
+            hidden = element.get("state", "visible") in ("hidden", "veryHidden")
+            found += [_Sheet(part, element.get("name"), hidden) for part in (
+                resolve_target(workbook, target), "xl/" + target.lstrip("/").removeprefix("xl/")) if target]
+        found += [_Sheet(resolve_target(workbook, r.get("Target", "")), None, False) for r in links.iter()
+                  if r.get("Type", "").endswith("/worksheet")]
+    found += [_Sheet(n, None, False) for n in sorted(names) if "worksheets/" in n and n.endswith(".xml")]
+    unique: dict[str, _Sheet] = {}
+    for each in found:
+        if each.part in names:
+            unique.setdefault(each.part, each)
+    return list(unique.values())
 
 
 def check_xlsx(path: Path, limits: XlsxLimits = XLSX_LIMITS) -> XlsxCheck:
@@ -263,12 +291,22 @@ def check_xlsx(path: Path, limits: XlsxLimits = XLSX_LIMITS) -> XlsxCheck:
                                        "te lezen")
         sheet, shared = _first_sheet(archive, 64 << 20)
         names = {info.filename for info in infos}
-        # The first sheet first (its extent is the result), then every other part that could be read as one.
-        sheets = list(dict.fromkeys([*([sheet] if sheet in names else []), *_sheet_parts(archive, names, 64 << 20)]))
+        # The first sheet as calamine takes it (its extent is the result), then every other part that could
+        # be read as one.
+        parts = _sheet_parts(archive, names, 64 << 20)
+        named = [p for p in parts if p.name is not None]
+        first = named[0] if named else next((p for p in parts if p.part == sheet), None)
+        if first is not None and first.hidden:
+            raise xlsx_error(path, f"het eerste werkblad {show_value(first.name)} is verborgen, en alleen het eerste "
+                                   "werkblad wordt gelezen; maak het zichtbaar, of zet het werkblad met de gegevens "
+                                   "vooraan")
+        ordered = ([first] if first is not None else []) + [p for p in parts if p is not first]
+        sheets = [p.part for p in ordered]
         scanner = SheetScanner()
         strings = read_shared_strings(archive, shared, path) if shared in names else SharedStrings()
         result: XlsxCheck | None = None
-        for name in sheets:
+        others: list[str] = []
+        for each, name in zip(ordered, sheets, strict=True):
             extent = scanner.scan(archive, name, path, strings, longest_event=limits.event_bytes,
                                   max_cells=limits.memory_bytes // 40)  # 40 bytes a cell at the least
             memory = extent.memory(strings)
@@ -286,14 +324,17 @@ def check_xlsx(path: Path, limits: XlsxLimits = XLSX_LIMITS) -> XlsxCheck:
                 raise xlsx_error(path, f"werkblad {show_value(name)} heeft {extent.rows:,} rijen; hoogstens "
                                         f"{limits.rows:,} rijen worden gelezen. Splits het bestand".replace(",", "."))
             if result is None:
-                result = XlsxCheck(name, extent.rows, extent.columns, extent.cells, memory)
+                result = XlsxCheck(name, extent.rows, extent.columns, extent.cells, memory,
+                                   None if first is None else first.name)
+            elif extent.cells and each.name is not None:
+                others.append(each.name)
         # The other parts are inflated once too: their checksums and real sizes must match the directory.
         for info in infos:
             if info.filename not in sheets and info.filename != shared:
                 inflate_part(archive, info.filename, path, lambda _: None)
     if result is None:
         raise xlsx_error(path, "geen werkblad gevonden in het xlsx-bestand")
-    return result
+    return replace(result, other_sheets=tuple(others))
 
 
 @dataclass(frozen=True)
@@ -312,18 +353,9 @@ class SheetExtent:
 
 
 def worksheet_parts(archive: zipfile.ZipFile) -> list[str]:
-    """Every worksheet part a reader may load: those the workbook's relationships name (wherever they
-    are in the package) and any under `xl/worksheets/`."""
-    names = {info.filename for info in archive.infolist()}
-    rels = archive.read("_rels/.rels") if "_rels/.rels" in names else b""
-    workbook = next((resolve_target("", r.get("Target", "")) for r in _elements(rels, b"Relationship")
-                     if r.get("Type", "").endswith("/officeDocument")), "xl/workbook.xml")
-    workbook_rels = rels_name(workbook)
-    linked = archive.read(workbook_rels) if workbook_rels in names else b""
-    found = {resolve_target(workbook, r.get("Target", "")) for r in _elements(linked, b"Relationship")
-             if r.get("Type", "").endswith("/worksheet")}
-    found |= {n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")}
-    return sorted(n for n in found if n in names)
+    """Every worksheet part a reader may load (`_sheet_parts`): those the workbook names (wherever they are
+    in the package) and any under `worksheets/`."""
+    return sorted(sheet.part for sheet in _sheet_parts(archive, {i.filename for i in archive.infolist()}, 64 << 20))
 
 
 def sheet_extents(path: Path, limits: XlsxLimits = XLSX_LIMITS, max_cells: int | None = None) -> list[SheetExtent]:
@@ -349,10 +381,12 @@ def sheet_extents(path: Path, limits: XlsxLimits = XLSX_LIMITS, max_cells: int |
     return extents
 
 
-def open_xlsx_sheet(path: Path, limits: XlsxLimits = XLSX_LIMITS) -> Any:
-    """The first sheet of an xlsx file as a calamine sheet, after `check_xlsx`; `InputError` (Dutch,
-    naming the file) for a file that fails the check or that calamine cannot read."""
-    check_xlsx(path, limits)
+def open_xlsx_sheet(path: Path, limits: XlsxLimits = XLSX_LIMITS, checked: XlsxCheck | None = None) -> Any:
+    """The first sheet of an xlsx file as a calamine sheet, after `check_xlsx` (`checked`: its result when
+    the caller made it already); `InputError` (Dutch, naming the file) for a file that fails the check or
+    that calamine cannot read."""
+    if checked is None:
+        check_xlsx(path, limits)
     from python_calamine import CalamineWorkbook
 
     try:

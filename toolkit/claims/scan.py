@@ -229,7 +229,8 @@ def scan(claim_set: read.ClaimSet, reduction: Reduction, *, wanted: Sequence[str
     return Tallies(counts, reasons, unknown, _describe_examples(examples, every), [s.where for s in every],
                    list(processor.providers.names), list(processor.providers.valid),
                    reference[0].layout.has_provider,
-                   {FIRST_YEAR + int(i): int(years[i]) for i in np.flatnonzero(years)}, claim_set.skipped,
+                   {FIRST_YEAR + int(i): int(years[i]) for i in np.flatnonzero(years)},
+                   claim_set.skipped + tuple(item for s in every for item in s.skipped),
                    repeated)
 
 

@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 
 from .. import _arrow as arrow
 from ..errors import InputError
-from ..xlsx import open_xlsx_sheet
+from ..xlsx import check_xlsx, open_xlsx_sheet
 from .source import DICTIONARY_FIELDS, DUTCH_FIELD, Chunk, Layout, Source, resolve_columns
 
 BATCH_ROWS = 1 << 17  # rows per batch from Parquet, xlsx and tables
@@ -194,7 +194,9 @@ def _check_parquet_sizes(handle: Any, layout: Layout, path: Path) -> None:
 
 def read_xlsx(path: Path, wanted: Sequence[str], required: Sequence[str]) -> Source:
     where = str(path)
-    sheet = open_xlsx_sheet(path)
+    checked = check_xlsx(path)
+    sheet = open_xlsx_sheet(path, checked=checked)
+    left_out = checked.not_read()
     rows = iter(sheet.iter_rows())
     header: list[Any] | None = None
     header_row = 0
@@ -228,7 +230,10 @@ def read_xlsx(path: Path, wanted: Sequence[str], required: Sequence[str]) -> Sou
         if count % BATCH_ROWS:
             yield batch(chunk, first)
 
-    return Source(where, layout, header_row + 1, _batch_chunks(batches(), layout, where, header_row + 1))
+    # Other sheets that hold data are listed as the files of a folder that are not read: never in silence.
+    skipped = () if left_out is None else ((where, left_out),)
+    return Source(where, layout, header_row + 1, _batch_chunks(batches(), layout, where, header_row + 1),
+                  skipped=skipped)
 
 
 def cells_array(values: list[Any], field: str, column: str, where: str, first_row: int) -> pa.Array:

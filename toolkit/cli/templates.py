@@ -70,6 +70,8 @@ def fill(
                f"{result.summary_csv.name}")
     for case in (c for c in result.cases if c.error):
         typer.echo(f"afgewezen: {case.key}: {case.error}", err=True)
+    for note in result.notes:
+        typer.echo(f"let op: {note}", err=True)
 
 
 def _workbooks(count: int) -> str:

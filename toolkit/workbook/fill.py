@@ -77,9 +77,11 @@ class Row:
     values: dict[str, Any]
 
 
-def read_inputs(path: Path) -> tuple[list[str], list[Row]]:
-    """Columns and rows of a csv (`,` `;` or tab, UTF-8 with or without BOM) or xlsx (first sheet)."""
-    table = read_table(path, max_bytes=MAX_INPUTS_BYTES, max_rows=MAX_INPUTS_ROWS, what="invoerbestand")
+def read_inputs(path: Path, notes: list[str] | None = None) -> tuple[list[str], list[Row]]:
+    """Columns and rows of a csv (`,` `;` or tab, UTF-8 with or without BOM) or xlsx (first sheet; other
+    sheets with data are said in `notes`, or refused without it)."""
+    table = read_table(path, max_bytes=MAX_INPUTS_BYTES, max_rows=MAX_INPUTS_ROWS, what="invoerbestand",
+                       notes=notes)
     if not table or not any(str(c).strip() for c in table[0] if c is not None):
         raise table_error(path, "het bestand is leeg (geen kopregel)")
     header = ["" if c is None else str(c).strip() for c in table[0]]
@@ -314,6 +316,7 @@ class FillResult:
     cases: list[Case]
     summary_xlsx: Path
     summary_csv: Path
+    notes: tuple[str, ...] = ()  # what the INPUTS file holds that was not read (a workbook's other sheets)
 
     @property
     def written(self) -> int:
@@ -489,7 +492,8 @@ def fill(template: str | Path, inputs: Path, out_dir: Path, *, key: str | None =
         from .check import verified_template
 
         tpl = verified_template(tpl.path)
-    header, rows = read_inputs(inputs)
+    notes: list[str] = []
+    header, rows = read_inputs(inputs, notes)
     if not rows:
         raise table_error(inputs, "geen rijen met invoer onder de kopregel")
     cases = build_cases(tpl.spec, inputs, header, rows, key, skip_invalid=skip_invalid)
@@ -510,7 +514,7 @@ def fill(template: str | Path, inputs: Path, out_dir: Path, *, key: str | None =
             summary_xlsx, summary_csv = write_summary(out_dir, made, force=force)
         finally:
             remove_stale_temporaries(out_dir)  # a worker stopped mid-write, or an error in between
-    return FillResult(cases, summary_xlsx, summary_csv)
+    return FillResult(cases, summary_xlsx, summary_csv, tuple(notes))
 
 
 def _remove_earlier_summary(out_dir: Path) -> None:
