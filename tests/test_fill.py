@@ -227,6 +227,7 @@ def test_no_overwrite_without_force_and_inputs_untouched(tmp_path: Path) -> None
     stamp = (tmp_path / "out" / "a.xlsx").stat().st_mtime_ns
     result = zorginkoop("fill", "staffel", str(inputs), "--out", str(tmp_path / "out"))
     assert result.returncode == 1 and "--force" in result.stderr and "Traceback" not in result.stderr
+    assert "a.xlsx en nog 3 bestaan al" in result.stderr, result.stderr
     assert (tmp_path / "out" / "a.xlsx").stat().st_mtime_ns == stamp
     assert zorginkoop("fill", "staffel", str(inputs), "--out", str(tmp_path / "out"), "--force").returncode == 0
     assert (tmp_path / "out" / "a.xlsx").stat().st_mtime_ns != stamp

@@ -362,7 +362,8 @@ def _targets(cases: list[Case], out_dir: Path, inputs: Path, force: bool, templa
         existing = [p for p in every if p.exists()]
         if existing:
             more = f" en nog {len(existing) - 1}" if len(existing) > 1 else ""
-            raise InputError(f"{existing[0]}{more} bestaat al; gebruik --force om te overschrijven",
+            verb = "bestaan" if len(existing) > 1 else "bestaat"
+            raise InputError(f"{existing[0]}{more} {verb} al; gebruik --force om te overschrijven",
                              field="out", value=str(existing[0]))
     return targets
 
