@@ -184,10 +184,15 @@ def test_a_filled_copy_has_its_key_and_year_in_the_header_and_nothing_else(tmp_p
 
 
 @pytest.mark.parametrize(("template", "name", "typed", "said"), [
-    ("staffel", "in_aanvullend_budget", "veel", "Toegekend aanvullend budget (€): 'veel' is geen getal"),
-    ("staffel", "in_aanvullend_budget", "1.000,5 euro", "'1.000,5 euro' is geen getal"),
-    ("staffel", "in_jaar", "twintig", "'twintig' is geen getal"),
+    ("staffel", "in_aanvullend_budget", "veel", "Toegekend aanvullend budget (€): 'veel' staat als tekst in de cel"),
+    ("staffel", "in_aanvullend_budget", "1.000,5 euro", "'1.000,5 euro' staat als tekst in de cel"),
+    ("staffel", "in_jaar", "twintig", "'twintig' staat als tekst in de cel"),
     ("cz_ratio", "in_postcodes", "12abc", "postcode '12abc' in rij 1 is geen geldige PC4"),
+    # Read by the rules from an INPUTS file, but not by the workbook's formulas (ISNUMBER, TRIM): check says so.
+    ("staffel", "in_aanvullend_budget", "1.234,56", "'1.234,56' staat als tekst in de cel, en de werkmap rekent"),
+    ("staffel", "in_kostenpunten", "6", "'6' staat als tekst in de cel"),
+    ("staffel", "in_score_vorig_jaar", "B\u00a0", "heeft een tab, harde spatie of regeleinde"),
+    ("staffel", "in_plafondvrij", "ja\t", "heeft een tab, harde spatie of regeleinde"),
 ])
 def test_text_typed_in_an_input_is_one_dutch_line(tmp_path: Path, template: str, name: str, typed: str,
                                                  said: str) -> None:
@@ -207,6 +212,37 @@ def test_text_typed_in_an_input_is_one_dutch_line(tmp_path: Path, template: str,
     wb.save(path)
     lines = [f.line() for f in check_workbook(path).findings]
     assert len(lines) == 1 and lines[0].startswith(f"invoer: {sheet}!{cell}: ") and said in lines[0], lines
+
+
+def test_what_check_refuses_in_a_cell_the_workbook_refuses_too(tmp_path: Path) -> None:
+    """The refusals above are the workbook's own: recalculated in LibreOffice, the copy shows "fout in de
+    invoer" for each of those typed values, and a plain space around a score or ja is no error there
+    either (TRIM), nor for check."""
+    from libreoffice import read_csv, recalculated_sheet
+
+    from toolkit.workbook.check import check_workbook
+    from toolkit.workbook.fill import fill
+
+    root = Path(__file__).resolve().parents[1]
+    fill("staffel", root / "examples" / "invoer" / "staffel.csv", tmp_path / "uit")
+    original = sorted((tmp_path / "uit").glob("Voorbeeldzorg *.xlsx"))[0]
+    typed = {"in_aanvullend_budget": ["1.234,56", "veel"], "in_kostenpunten": ["6"],
+             "in_score_vorig_jaar": ["A\u00a0", "A  ", " A"], "in_plafondvrij": ["ja\t", " nee "]}
+    copies: dict[Path, bool] = {}  # copy -> whether the workbook should refuse it
+    for name, values in typed.items():
+        for i, value in enumerate(values):
+            wb = load_workbook(original)
+            sheet, ref = next(iter(wb.defined_names[name].destinations))
+            wb[sheet][ref.split(":")[0].replace("$", "")].value = value
+            path = tmp_path / f"{name}_{i}.xlsx"
+            wb.save(path)
+            copies[path] = value.strip(" ") != value.strip() or name in ("in_aanvullend_budget", "in_kostenpunten")
+    shown = recalculated_sheet(list(copies), tmp_path / "lo", "Uitkomst")
+    for path, refused in copies.items():
+        text = " ".join(" ".join(row) for row in read_csv(shown[path]))
+        findings = [f.kind for f in check_workbook(path).findings]
+        assert ("fout in de invoer" in text) == refused, (path.name, text[:300])
+        assert ("invoer" in findings) == refused, (path.name, findings)
 
 
 def test_a_rule_refusing_a_row_names_the_input_by_its_label_not_the_rules_field(tmp_path: Path) -> None:

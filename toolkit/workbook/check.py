@@ -45,14 +45,14 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..dates import read_date
-from ..errors import InputError, ToolkitError, relabel
+from ..errors import InputError, ToolkitError, relabel, show_value
 from ..parameters import overlay_in_force
 from . import appearance, structure, templates_dir
 from .equivalence import same_formula
 from .findings import Display, Finding, shown
 from .formats import header_code, years_text, yes_no_text
 from .package import Part, check_workbook_bounds
-from .specs import SPECS, Output, Template, convert
+from .specs import SPECS, Input, Output, Template, convert
 from .structure import Structure, read_structure
 from .template_file import TemplateFile, copy_header, is_reference
 
@@ -435,6 +435,7 @@ def _computed(wb: Workbook, values: Workbook, spec: Template,
         converted = []
         for value, (sheet, cell) in zip(raw, cells, strict=True):
             try:
+                _as_the_formulas_read(spec_input, value)
                 converted.append(convert(spec_input, value, label=spec_input.label))
             except InputError as err:
                 problems.append(Finding("invoer", f"{sheet}!{cell}", None, None, str(err)))
@@ -457,6 +458,26 @@ def _computed(wb: Workbook, values: Workbook, spec: Template,
         message = relabel(err, fed[0].label) if fed else str(err)
         return inputs, [Finding("invoer", where, None, None, message)]
     return inputs, []
+
+
+_NUMBER_KINDS = ("number", "year")
+
+
+def _as_the_formulas_read(spec_input: Input, value: object) -> None:
+    """Refuse a cell the template's formulas would read otherwise than the rules: they take a number only
+    from a number cell (ISNUMBER; '1.234,56' typed as text shows "fout in de invoer" in the workbook) and
+    trim only plain spaces (TRIM; 'B' with a tab or a no-break space is no score there). An INPUTS file is all
+    text and is read by the rules alone; a workbook's cell must give the same answer in the workbook."""
+    if not isinstance(value, str) or value.strip() == "":
+        return
+    if spec_input.kind in _NUMBER_KINDS:
+        raise InputError(f"{spec_input.label}: {show_value(value)} staat als tekst in de cel, en de werkmap rekent "
+                         "alleen met een getal; typ het opnieuw als getal (zonder ' ervoor)", field=spec_input.column,
+                         value=value)
+    if spec_input.kind in ("choice", "flag", "score") and value.strip() != value.strip(" "):
+        raise InputError(f"{spec_input.label}: {show_value(value)} heeft een tab, harde spatie of regeleinde voor of "
+                         "achter de tekst, die de werkmap niet weglaat; typ de waarde opnieuw", field=spec_input.column,
+                         value=value)
 
 
 def _saved_outputs(wb: Workbook, values: Workbook, spec: Template) -> dict[str, Any]:
