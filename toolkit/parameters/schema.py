@@ -99,7 +99,7 @@ class Topic:
     @property
     def title(self) -> str:
         """The topic's Dutch name: its description up to the dash ('Staffel aanvullende zorginkoop')."""
-        return self.description.split(" — ")[0].strip()
+        return topic_title(self.description)
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -268,6 +268,11 @@ def _values(pwhere: str, kind: str, columns: tuple[Column, ...], raw: Any) -> di
     return values
 
 
+def topic_title(description: str) -> str:
+    """A topic's Dutch name: its description up to the dash."""
+    return description.split(" — ")[0].strip()
+
+
 def parse_topic(where: str, data: Any) -> Topic:
     """Validate one topic file's content and turn it into a `Topic`."""
     _check_keys(where, data, _TOPIC_KEYS, _TOPIC_KEYS)
@@ -286,7 +291,7 @@ def parse_topic(where: str, data: Any) -> Topic:
         parameters[str(name)] = Parameter(
             topic=str(data["topic"]), name=str(name), label=str(spec["label"]), type=kind, unit=str(spec["unit"]),
             values=_values(pwhere, kind, columns, spec["values"]), columns=columns,
-            topic_title=str(data["description"]).split(" — ")[0].strip(),
+            topic_title=topic_title(str(data["description"])),
         )
     return Topic(topic=str(data["topic"]), insurer=str(data["insurer"]), description=str(data["description"]),
                  parameters=parameters)
