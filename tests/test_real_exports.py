@@ -312,3 +312,65 @@ def test_a_workbook_is_read_from_its_first_sheet_and_what_else_it_holds_is_said(
     with pytest.raises(InputError, match=r"ook werkblad 'Meer' bevat gegevens.*eigen bestand"):
         read_core_areas(_workbook(tmp_path / "kwg.xlsx", {"PC4": [["pc4"], ["5611"]], "Meer": [["pc4"], ["5612"]]}))
     assert read_core_areas(_workbook(tmp_path / "kwg1.xlsx", {"PC4": [["pc4"], ["5611"]], "Leeg": []}))
+
+
+# --- a first line sep=; ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sep_line", ["sep=;", '"sep=;"', "SEP=;", "sep=;;;;;;"])
+def test_an_export_that_names_its_delimiter_on_a_first_line_sep_is_read(tmp_path: Path, sep_line: str) -> None:
+    """Some declaration systems write `sep=;` above the header so that Excel splits the file whatever the
+    computer's list separator; Excel hides that line. It names the delimiter, and a line it names is
+    counted as the file's line (the header is line 2)."""
+    plain = ratio_from_claims(write_export(tmp_path / "zonder.csv", SYSTEM_ONE), year=2027)
+    path = write_export(tmp_path / "met.csv", [sep_line, *SYSTEM_ONE])
+    assert ratio_from_claims(path, year=2027).to_dict() == {**plain.to_dict(), "files_read": [str(path)]}
+    bad = write_export(tmp_path / "fout.csv", [sep_line, *SYSTEM_ONE[:3], SYSTEM_ONE[3].replace("5612", "56x2")])
+    with pytest.raises(InputError, match=r"regel 5, kolom 'Postcode cliënt'") as info:
+        ratio_from_claims(bad, year=2027)
+    assert info.value.row == 5
+
+
+def test_sep_names_the_delimiter_even_where_another_would_split_more(tmp_path: Path) -> None:
+    """The header 'a,b;c' splits best on neither; `sep=,` decides, as it does in Excel."""
+    from toolkit.tabular import sniff_csv
+
+    path = write_export(tmp_path / "s.csv", ["sep=,", "Cliënt,Postcode;PC,Verzekeraar", "1;2,3"], bom=False)
+    dialect = sniff_csv(path)
+    assert dialect.delimiter == "," and dialect.header_line == 2
+    assert dialect.header == ("Cliënt", "Postcode;PC", "Verzekeraar")
+    assert path.read_bytes()[dialect.header_bytes:] == b"1;2,3\r\n"
+    tab = write_export(tmp_path / "t.csv", ["sep=\t", "a\tb"], bom=True)
+    assert sniff_csv(tab).header == ("a", "b")
+
+
+@pytest.mark.parametrize(("lines", "message"), [
+    (["sep=|", "a|b"], r"regel 1 'sep=\|': een regel 'sep=' moet ';', ',' of een tab als scheidingsteken noemen"),
+    (["sep=;x", "a;b"], r"regel 1 'sep=;x': een regel 'sep='"),
+    (["sep="], r"regel 1 'sep=': een regel 'sep='"),
+    (["sep=;"], r"regel 2: geen kopregel na 'sep=;'"),
+    (["sep=\t", "   "], r"regel 2: geen kopregel na 'sep=tab'"),
+])
+def test_a_sep_line_that_cannot_be_followed_is_refused_naming_it(tmp_path: Path, lines: list[str],
+                                                                   message: str) -> None:
+    path = write_export(tmp_path / "s.csv", lines)
+    with pytest.raises(InputError, match=message):
+        ratio_from_claims(path, year=2027)
+
+
+def test_fill_and_the_kernwerkgebied_read_a_sep_line_too(tmp_path: Path) -> None:
+    """fill numbers rows as Excel shows the file (the sep line hidden: the header is row 1); the
+    kernwerkgebied's list numbers the file's lines, as for claims."""
+    from toolkit.claims.core_area import read_core_areas
+    from toolkit.workbook.fill import fill
+
+    inputs = write_export(tmp_path / "invoer.csv", ["sep=;", "naam;score_vorig_jaar;aanvullend_budget",
+                                                    "Zorg A;A;1.000", "Zorg B;Q;5"])
+    with pytest.raises(InputError, match=r"rij 3, kolom 'score_vorig_jaar': score 'Q'"):
+        fill("staffel", inputs, tmp_path / "uit")
+    good = write_export(tmp_path / "goed.csv", ["sep=;", "naam;score_vorig_jaar;aanvullend_budget", "Zorg A;A;1.000"])
+    assert [c.key for c in fill("staffel", good, tmp_path / "uit").cases] == ["Zorg A"]
+    areas = write_export(tmp_path / "kwg.csv", ["sep=;", "postcode", "5611", "4800-4899"])
+    plain = write_export(tmp_path / "k.csv", ["postcode", "5611", "4800-4899"])
+    assert read_core_areas(areas) == read_core_areas(plain)
+    with pytest.raises(InputError, match=r"regel 4: '56x1'"):
+        read_core_areas(write_export(tmp_path / "kf.csv", ["sep=;", "postcode", "5611", "56x1"]))

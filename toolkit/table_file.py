@@ -91,11 +91,14 @@ def read_table(path: Path, *, max_bytes: int, what: str, max_rows: int | None = 
         return [list(r) for r in sheet.to_python(skip_empty_area=False)]
     if suffix not in {".csv", ".txt"}:
         raise table_error(path, f"onbekend soort {what} (verwacht .csv, .txt of .xlsx)")
-    delimiter = sniff_csv(path).delimiter
+    dialect = sniff_csv(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as err:
         raise table_error(path, f"geen UTF-8 (byte {err.start}); sla het bestand op als 'CSV UTF-8'") from None
+    if dialect.header_line == 2:  # below a `sep=` line, which Excel hides: the header is row 1, as there
+        text = text[text.index("\n") + 1:]
+    delimiter = dialect.delimiter
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     table = []
     limit = csv.field_size_limit()
@@ -116,4 +119,13 @@ def read_table(path: Path, *, max_bytes: int, what: str, max_rows: int | None = 
     return table
 
 
-__all__ = ["read_table", "table_error"]
+def first_line(path: Path) -> int:
+    """The line of the file that `read_table`'s first row is (a text editor's numbering): 2 in a CSV file
+    below a `sep=` line, 1 otherwise. Only for messages that number lines, not rows as Excel shows them."""
+    # Start-up: the sniffer only when a file is read.
+    from .tabular import sniff_csv
+
+    return sniff_csv(path).header_line if path.suffix.lower() in {".csv", ".txt"} else 1
+
+
+__all__ = ["first_line", "read_table", "table_error"]

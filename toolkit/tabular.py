@@ -1,5 +1,6 @@
 """The one CSV dialect sniffer: `sniff_csv(path)` gives the delimiter (`;`, `,` or tab), the header fields
-and where the data starts.
+and where the data starts. A first line `sep=;` (Excel's way of naming the delimiter, which some systems
+write above their export and Excel then hides) names the delimiter; the header is the line after it.
 
 Claims reading (`toolkit.claims`) and the small table files (`toolkit.table_file`: fill's INPUTS, a list of
 a kernwerkgebied) both read CSV files that users bring; this is what they share, so that a file is split the
@@ -26,12 +27,14 @@ MAX_HEADER_BYTES = 1 << 20  # the header line must end within this many bytes
 
 @dataclass(frozen=True)
 class CsvDialect:
-    """How a CSV file is laid out: its delimiter, its header fields and where its first data line starts
-    (in bytes from the start of the file, after a UTF-8 BOM and the header line)."""
+    """How a CSV file is laid out: its delimiter, its header fields, where its first data line starts
+    (in bytes from the start of the file, after a UTF-8 BOM, a `sep=` line and the header line) and the
+    line number of the header (2 below a `sep=` line)."""
 
     delimiter: str
     header: tuple[str, ...]
     header_bytes: int
+    header_line: int = 1
 
 
 def csv_fields(line: str, delimiter: str) -> list[str] | None:
@@ -86,27 +89,22 @@ def sniff_csv(path: Path) -> CsvDialect:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's and Notepad's "Unicode" text
         raise InputError(f"{path}: het bestand is opgeslagen als UTF-16 ('Unicode-tekst'); sla het op als "
                          "'CSV UTF-8'", file=str(path), value="UTF-16")
-    bom = 3 if head.startswith(b"\xef\xbb\xbf") else 0
-    end = head.find(b"\n", bom)
-    if end < 0:
-        if len(head) > MAX_HEADER_BYTES:
-            raise InputError(f"{path}: regel 1 (kopregel) is langer dan {MAX_HEADER_BYTES:,} bytes".replace(",", "."),
-                             row=1, file=str(path), value=f"{len(head)} bytes")
-        end = len(head)
-    raw_header = head[bom:end].rstrip(b"\r")
-    try:
-        header_text = raw_header.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{path}: regel 1 (kopregel) is geen UTF-8 (byte {raw_header[exc.start:exc.start + 1]!r} op positie "
-            f"{exc.start + 1}); sla het bestand op als 'CSV UTF-8'",
-            row=1, file=str(path), value=raw_header[exc.start:exc.start + 1],
-        ) from None
-    if "\r" in header_text:  # lines ended by CR alone: old Mac exports; every reader here cuts at LF
-        raise InputError(
-            f"{path}: regel 1: de regels eindigen op een los CR-teken (oud Mac-formaat); sla het bestand op als "
-            "'CSV UTF-8'",
-            row=1, file=str(path), value="CR")
+    start = 3 if head.startswith(b"\xef\xbb\xbf") else 0
+    raw_header, end = _line(path, head, start, 1)
+    declared, header_line = _declared_delimiter(path, raw_header), 1
+    if declared is not None:
+        raw_header, end = _line(path, head, end + 1, 2)
+        header_line = 2
+    header_text = _header_text(path, raw_header, header_line)
+    if declared is not None:
+        after = f"na 'sep={_shown_delimiter(declared)}'"
+        if not header_text.strip():
+            raise InputError(f"{path}: regel 2: geen kopregel {after}", row=2, file=str(path), value=header_text)
+        fields = csv_fields(header_text, declared)
+        if fields is None:
+            raise InputError(f"{path}: regel 2 (kopregel, {after}) is geen leesbare CSV-regel: "
+                             f"{show_value(header_text)}", row=2, file=str(path), value=header_text)
+        return CsvDialect(declared, tuple(fields), end + 1, 2)
     best: tuple[int, str] = (0, DELIMITERS[0])
     for delimiter in DELIMITERS:
         fields = csv_fields(header_text, delimiter)
@@ -122,6 +120,57 @@ def sniff_csv(path: Path) -> CsvDialect:
     delimiter = best[1]
     header = tuple(csv_fields(header_text, delimiter) or ())
     return CsvDialect(delimiter, header, end + 1)
+
+
+def _line(path: Path, head: bytes, start: int, number: int) -> tuple[bytes, int]:
+    """Line `number` of the file from byte `start` of its first bytes, without its line end, and the
+    position of its LF (or the end of what was read)."""
+    end = head.find(b"\n", start)
+    if end < 0:
+        if len(head) - start > MAX_HEADER_BYTES:
+            raise InputError(f"{path}: regel {number} (kopregel) is langer dan {MAX_HEADER_BYTES:,} bytes"
+                             .replace(",", "."),
+                             row=number, file=str(path), value=f"{len(head) - start} bytes")
+        end = len(head)
+    return head[start:end].rstrip(b"\r"), end
+
+
+def _declared_delimiter(path: Path, line: bytes) -> str | None:
+    """The delimiter a first line `sep=;` names (also quoted, `"sep=;"`, and followed by empty fields, as a
+    spreadsheet saves it), or None when the first line is no such line. A delimiter this reader does not
+    split on is refused: the file says it is laid out otherwise."""
+    text = line.strip(b" ")
+    if text[:1] == b'"':  # "sep=;" as a spreadsheet quotes a field with the delimiter in it
+        text = text[1:].replace(b'"', b"", 1)
+    if not text.lower().startswith(b"sep="):
+        return None
+    named, rest = text[4:5].decode("latin-1"), text[5:].decode("latin-1")
+    if named in DELIMITERS and rest.strip(named) == "":
+        return named
+    shown = line.decode("utf-8", "replace")
+    raise InputError(f"{path}: regel 1 {show_value(shown)}: een regel 'sep=' moet ';', ',' of een tab als "
+                     "scheidingsteken noemen", row=1, file=str(path), value=shown)
+
+
+def _shown_delimiter(delimiter: str) -> str:
+    return "tab" if delimiter == "\t" else delimiter
+
+
+def _header_text(path: Path, raw_header: bytes, number: int) -> str:
+    """The header line as text: UTF-8, not ended by a lone CR."""
+    try:
+        header_text = raw_header.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path}: regel {number} (kopregel) is geen UTF-8 (byte {raw_header[exc.start:exc.start + 1]!r} op "
+            f"positie {exc.start + 1}); sla het bestand op als 'CSV UTF-8'",
+            row=number, file=str(path), value=raw_header[exc.start:exc.start + 1],
+        ) from None
+    if "\r" in header_text:  # lines ended by CR alone: old Mac exports; every reader here cuts at LF
+        raise InputError(
+            f"{path}: regel {number}: de regels eindigen op een los CR-teken (oud Mac-formaat); sla het bestand op "
+            "als 'CSV UTF-8'", row=number, file=str(path), value="CR")
+    return header_text
 
 
 def _chars(count: int) -> str:

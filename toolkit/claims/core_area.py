@@ -28,7 +28,7 @@ from ..errors import InputError, show_value
 from ..parameters import load_topic
 from ..rules.core_area import MAX_LINES, CoreAreas, CoreAreaShare, assess_core_area_share, parse_core_areas
 from ..rules.ratio import ratio_policy
-from ..table_file import read_table, table_error
+from ..table_file import first_line, read_table, table_error
 from . import read
 from .amounts import AmountReader, Amounts
 from .claimset import check_claims_year, check_repeats, lines_text, policy_year_of_claims, repeated_lines
@@ -52,7 +52,8 @@ def read_core_areas(path: Path) -> CoreAreas:
     path = Path(path)
     table = [[None if _comment(cell) else cell for cell in row]
              for row in read_table(path, max_bytes=MAX_LIST_BYTES, what="kernwerkgebied", max_rows=MAX_LINES)]
-    filled = [(number, row) for number, row in enumerate(table, start=1)
+    first = first_line(path)  # "regel" in messages: the file's lines, a `sep=` line above the list counted
+    filled = [(number, row) for number, row in enumerate(table, start=first)
               if any(c is not None and str(c).strip() for c in row)]
     if not filled:
         raise table_error(path, "het bestand is leeg (verwacht een PC4 of een bereik als 4800-4899 per regel)",
@@ -73,7 +74,7 @@ def read_core_areas(path: Path) -> CoreAreas:
         raise table_error(path, "geen kolom postcode of pc4 (een lijst met één kolom mag zonder kopregel)",
                           field="core_areas")
     numbered = [(number, row[column] if column < len(row) else None)
-                for number, row in enumerate(table, start=1) if number != header_line]
+                for number, row in enumerate(table, start=first) if number != header_line]
     return parse_core_areas(numbered, where=str(path))
 
 

@@ -92,9 +92,9 @@ def _csv_pieces(path: Path, start: int, pool: _BufferPool) -> Iterator[tuple[byt
                 return
 
 
-def _csv_line_numbers(path: Path, start: int, records: list[int]) -> dict[int, int]:
-    """The file line number of each record number (2 = the first line after the header, counted the way
-    pyarrow counts: empty lines are no records). Reads the file up to the last record asked for."""
+def _csv_line_numbers(path: Path, start: int, first: int, records: list[int]) -> dict[int, int]:
+    """The file line number of each record number (`first` = the first line after the header, counted the
+    way pyarrow counts: empty lines are no records). Reads the file up to the last record asked for."""
     result: dict[int, int] = {}
     wanted = sorted(set(records), reverse=True)  # popped from the end: smallest first
     if not wanted:
@@ -111,10 +111,10 @@ def _csv_line_numbers(path: Path, start: int, records: list[int]) -> dict[int, i
             sizes = ends - begins
             empty = (sizes == 0) | ((sizes == 1) & (data[np.minimum(begins, length - 1)] == ord("\r")))
             counted = np.cumsum(~empty)  # records up to and including each line
-            while wanted and wanted[-1] - 2 < records_before + (counted[-1] if len(counted) else 0):
+            while wanted and wanted[-1] - first < records_before + (counted[-1] if len(counted) else 0):
                 record = wanted.pop()
-                index = int(np.searchsorted(counted, record - 2 - records_before + 1))
-                result[record] = 2 + lines_before + index
+                index = int(np.searchsorted(counted, record - first - records_before + 1))
+                result[record] = first + lines_before + index
             lines_before += len(ends)
             records_before += int(counted[-1]) if len(counted) else 0
             pool.put(buffer)
@@ -165,7 +165,7 @@ def _locate_csv_problem(path: Path, dialect: CsvDialect) -> InputError:
     expected = len(dialect.header)
     with path.open("rb") as handle:
         handle.seek(dialect.header_bytes)
-        number = 1
+        number = dialect.header_line
         while True:
             raw = handle.readline(MAX_LINE_BYTES + 1)
             if not raw:
@@ -271,8 +271,9 @@ def read_csv(path: Path, wanted_fields: Sequence[str], required: Sequence[str]) 
                              "regeleinde)".replace(",", "."), row=line, file=str(path),
                              value=f"{exc.length} bytes") from None
 
-    return Source(str(path), layout, 2, chunks(), path.stat().st_size,  # line 1 is the header
-                  functools.partial(_csv_line_numbers, path, dialect.header_bytes),
+    first = dialect.header_line + 1
+    return Source(str(path), layout, first, chunks(), path.stat().st_size,
+                  functools.partial(_csv_line_numbers, path, dialect.header_bytes, first),
                   functools.partial(_line_of_offset, path))
 
 
