@@ -17,11 +17,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from conftest import HEADER, ROOT, write_lines
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from peak import wait_with_peak
 from test_bad_input import run_cli
 
 from toolkit import InputError, ratio_from_claims
-from toolkit.tabular import MAX_FIELD_CHARS, sniff_csv
+from toolkit.tabular import MAX_FIELD_CHARS, quoting, sniff_csv
 from toolkit.xlsx import XlsxLimits, check_xlsx
 
 # --------------------------------------------------------------------------- CSV
@@ -74,6 +76,63 @@ def test_sniff_csv(tmp_path: Path, header: str, delimiter: str, fields: int) -> 
     dialect = sniff_csv(path)
     assert (dialect.delimiter, len(dialect.header)) == (delimiter, fields)
     assert path.read_bytes()[dialect.header_bytes:] == b"1;2,3\n"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet='a;"\n\r', max_size=30))
+def test_quoting_reads_quotes_as_the_csv_module_does(text: str) -> None:
+    """`tabular.quoting` against Python's csv module (which pyarrow agrees with): cutting at its record end
+    splits no record, and a field it calls open swallows whatever follows."""
+    import csv
+    import io
+
+    def rows(part: str) -> list[list[str]]:
+        return list(csv.reader(io.StringIO(part, newline=""), delimiter=";"))
+
+    end, opened = quoting(text, ";")
+    assert text[end - 1:end] == "\n" or end == 0
+    if opened is None:
+        assert rows(text[:end]) + rows(text[end:]) == rows(text)
+        assert rows(text + "\n§EINDE")[-1] == ["§EINDE"]
+    else:
+        assert text[opened] == '"' and rows(text + "\n§EINDE")[-1] != ["§EINDE"]
+    assert quoting(text.encode(), ";") == (len(text[:end].encode()), None if opened is None else
+                                           len(text[:opened].encode()))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(remarks=st.lists(st.one_of(st.text(alphabet='ab;"\n\r ', max_size=12),  # written quoted by the csv module
+                                  st.text(alphabet='ab "', max_size=8).map(lambda t: "R" + t)),  # a raw 5"
+                        min_size=12, max_size=12),
+       piece=st.integers(40, 400), raw_quotes=st.booleans())
+def test_fields_over_lines_read_the_same_in_any_pieces(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        remarks: list[str], piece: int, raw_quotes: bool) -> None:
+    """Claim lines with a remark column (quoted by Python's csv writer where needed, or raw with a quote
+    as a character) read as the same lines without it, cut into pieces of any size. Without a raw quote
+    the pieces are cut by NumPy's pairing of the quotes, with one quote by quote."""
+    import csv
+    import io
+
+    import toolkit.claims.csv_source as csv_source
+
+    claims = [["A", f"c{i}", str(5611 + i % 3), "CZ", f"2025-{1 + i:02}-01", "V"] for i in range(12)]
+    plain = write_lines(tmp_path / "plain.csv", [HEADER, *(";".join(c) for c in claims)])
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow([*HEADER.split(";"), "opmerking"])
+    lines = [out.getvalue()]
+    for claim, remark in zip(claims, remarks, strict=True):
+        out.seek(0), out.truncate()
+        if remark.startswith("R"):
+            lines.append(";".join([*claim, remark if raw_quotes else remark.replace('"', "")]) + "\r\n")
+        else:
+            writer.writerow([*claim, remark])
+            lines.append(out.getvalue())
+    path = tmp_path / "remarks.csv"
+    path.write_bytes("".join(lines).encode())
+    monkeypatch.setattr(csv_source, "CHUNK_BYTES", piece)
+    assert ratio_from_claims(path, year=2027).to_dict() == {**ratio_from_claims(plain, year=2027).to_dict(),
+                                                            "files_read": [str(path)]}
 
 
 # --------------------------------------------------------------------------- xlsx

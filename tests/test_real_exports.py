@@ -374,3 +374,80 @@ def test_fill_and_the_kernwerkgebied_read_a_sep_line_too(tmp_path: Path) -> None
     assert read_core_areas(areas) == read_core_areas(plain)
     with pytest.raises(InputError, match=r"regel 4: '56x1'"):
         read_core_areas(write_export(tmp_path / "kf.csv", ["sep=;", "postcode", "5611", "56x1"]))
+
+
+# --- a field over several lines, and quotes ------------------------------------------------------------------
+
+def _with_remarks(lines: list[str], remarks: list[str]) -> list[str]:
+    """SYSTEM_ONE-like lines with a last column 'Opmerking' (not read), written as Excel quotes it."""
+    return [lines[0] + ";Opmerking", *(f"{line};{remark}" for line, remark in zip(lines[1:], remarks, strict=True))]
+
+
+REMARKS = ['"belt vooraf;\r\nsleutel bij buren"', "", '"zegt ""tot morgen""\r\n\r\nen gaat"', "kort", '"a\nb"']
+
+
+@pytest.mark.parametrize("piece", [1 << 24, 256, 97])
+def test_a_remark_over_several_lines_is_one_record_and_lines_are_numbered_as_an_editor_shows_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, piece: int) -> None:
+    """A field between quotes may hold line ends (Excel writes a remark with Alt+Enter so): it is one claim
+    line, wherever the file is cut into pieces, and a later error names the line a text editor shows."""
+    import toolkit.claims.csv_source as csv_source
+
+    monkeypatch.setattr(csv_source, "CHUNK_BYTES", piece)
+    plain = ratio_from_claims(write_export(tmp_path / "zonder.csv", SYSTEM_ONE), year=2027).to_dict()
+    path = write_export(tmp_path / "met.csv", _with_remarks(SYSTEM_ONE, REMARKS))
+    assert ratio_from_claims(path, year=2027).to_dict() == {**plain, "files_read": [str(path)]}
+    bad = [*SYSTEM_ONE[:5], SYSTEM_ONE[5].replace("4811", "48x1")]
+    path = write_export(tmp_path / "fout.csv", _with_remarks(bad, REMARKS))
+    with pytest.raises(InputError, match=r"regel 9, kolom 'Postcode cliënt': postcode '48x1'") as info:
+        ratio_from_claims(path, year=2027)
+    text = path.read_bytes().decode("utf-8-sig")
+    assert info.value.row == 9 == text[:text.index("48x1")].count("\n") + 1
+
+
+@pytest.mark.parametrize("piece", [1 << 24, 200])
+@pytest.mark.parametrize(("last", "line"), [
+    ('"nooit gesloten', 5),  # the last line: pyarrow would take it as it is
+    ('"loopt door', 5),  # with lines after it (added below): they would vanish into that field
+    ('5" lang;"open', 5),  # a quote as a character first, then one that opens a field
+])
+def test_a_quote_that_opens_a_field_and_is_never_closed_is_refused_naming_its_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, piece: int, last: str, line: int) -> None:
+    import toolkit.claims.csv_source as csv_source
+
+    monkeypatch.setattr(csv_source, "CHUNK_BYTES", piece)
+    lines = _with_remarks(SYSTEM_ONE[:5], ["x", "", "y", f"{last}"])
+    if "loopt" in last:
+        lines += ["01234567;C-0009;5611;CZ;03-01-2025;Verpleging;1,00;z"] * 3
+    path = write_export(tmp_path / "open.csv", lines)
+    with pytest.raises(InputError, match=rf"regel {line}: een veld dat met een aanhalingsteken \(\"\) begint, wordt "
+                                         "tot het einde van het bestand niet gesloten") as info:
+        ratio_from_claims(path, year=2027)
+    assert info.value.row == line
+
+
+def test_a_quote_inside_a_field_is_a_character_as_before(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`5" slang` (inches) or `Zorg "De Linde"` in an unquoted field: pyarrow and Excel read the quote as a
+    character; so do the pieces, whatever their size."""
+    import toolkit.claims.csv_source as csv_source
+
+    plain = ratio_from_claims(write_export(tmp_path / "zonder.csv", SYSTEM_ONE), year=2027).to_dict()
+    for piece in (1 << 24, 120):
+        monkeypatch.setattr(csv_source, "CHUNK_BYTES", piece)
+        path = write_export(tmp_path / f"q{piece}.csv", _with_remarks(
+            SYSTEM_ONE, ['5" slang', 'Zorg "De Linde"', '"netjes"', "ab\"c", '"a""b"']))
+        assert ratio_from_claims(path, year=2027).to_dict() == {**plain, "files_read": [str(path)]}
+
+
+def test_fill_refuses_an_inputs_file_with_a_quote_never_closed(tmp_path: Path) -> None:
+    """Python's csv module would read every row after it into one key's name."""
+    from toolkit.workbook.fill import fill
+
+    inputs = write_export(tmp_path / "invoer.csv", ["naam;score_vorig_jaar;aanvullend_budget", "Zorg A;A;1000",
+                                                    '"Zorg B;B;5', "Zorg C;A;7"])
+    with pytest.raises(InputError, match=r"regel 3: een veld dat met een aanhalingsteken"):
+        fill("staffel", inputs, tmp_path / "uit")
+    assert not (tmp_path / "uit").exists()
+    remark = write_export(tmp_path / "goed.csv", ["naam;score_vorig_jaar;aanvullend_budget", 'Zorg A;A;"1.000"',
+                                                  'Zorg "B";A;5'])
+    assert [c.key for c in fill("staffel", remark, tmp_path / "uit").cases] == ["Zorg A", 'Zorg "B"']

@@ -66,7 +66,7 @@ def read_table(path: Path, *, max_bytes: int, what: str, max_rows: int | None = 
     hold data are said in `notes` (without a list to say it in, the file is refused: never left out in
     silence)."""
     # Start-up: the readers only when such a file is read.
-    from .tabular import MAX_FIELD_CHARS, sniff_csv
+    from .tabular import MAX_FIELD_CHARS, quoting, sniff_csv
     from .xlsx import check_xlsx, open_xlsx_sheet
 
     if not path.is_file():
@@ -99,6 +99,12 @@ def read_table(path: Path, *, max_bytes: int, what: str, max_rows: int | None = 
     if dialect.header_line == 2:  # below a `sep=` line, which Excel hides: the header is row 1, as there
         text = text[text.index("\n") + 1:]
     delimiter = dialect.delimiter
+    opened = quoting(text, delimiter)[1]
+    if opened is not None:  # the csv module would read the rest of the file into that field
+        at = text.count("\n", 0, opened) + dialect.header_line
+        raise table_error(path, f"regel {at}: een veld dat met een aanhalingsteken (\") begint, wordt tot het einde "
+                                "van het bestand niet gesloten; controleer de aanhalingstekens op die regel",
+                          row=at, value='"')
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     table = []
     limit = csv.field_size_limit()

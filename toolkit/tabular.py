@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, AnyStr
 
 from .errors import InputError, show_value
 
@@ -73,6 +73,32 @@ def longest_field(line: str, delimiter: str) -> tuple[int, int] | None:
             return position, length
         position, i = position + 1, end + len(delimiter)
     return None
+
+
+def quoting(text: AnyStr, delimiter: str) -> tuple[int, int | None]:
+    """How the quotes of `text` (which starts at a record's start) fall, as Python's csv module and pyarrow
+    read them: a quote opens a field only at the field's start, a doubled quote inside it is one quote,
+    and the first single quote closes it; elsewhere a quote is a character (`5"`). Gives where the last
+    record ends (after the last line end outside quotes; 0 if none) and the quote that opens a field
+    still open at the end (None if none): at the end of a file, both readers would take the rest of the
+    file into that field, its lines lost. Quote by quote: for text that NumPy cannot pair."""
+    quote, newline, ends = ('"', "\n", (delimiter, "\n", "\r")) if isinstance(text, str) else \
+        (b'"', b"\n", (delimiter.encode(), b"\n", b"\r"))
+    inside, opened, outside_from, record_end = False, 0, 0, 0
+    i = text.find(quote)
+    while i >= 0:
+        if inside:
+            if text[i + 1:i + 2] == quote:  # a doubled quote: a quote in the field
+                i = text.find(quote, i + 2)
+                continue
+            inside, outside_from = False, i + 1
+        elif i == 0 or text[i - 1:i] in ends:
+            record_end = max(record_end, text.rfind(newline, outside_from, i) + 1)
+            inside, opened = True, i
+        i = text.find(quote, i + 1)
+    if not inside:
+        record_end = max(record_end, text.rfind(newline, outside_from) + 1)
+    return record_end, opened if inside else None
 
 
 def sniff_csv(path: Path) -> CsvDialect:
@@ -177,4 +203,4 @@ def _chars(count: int) -> str:
     return f"{count:,} tekens".replace(",", ".")
 
 
-__all__ = ["DELIMITERS", "MAX_FIELD_CHARS", "CsvDialect", "csv_fields", "longest_field", "sniff_csv"]
+__all__ = ["DELIMITERS", "MAX_FIELD_CHARS", "CsvDialect", "csv_fields", "longest_field", "quoting", "sniff_csv"]

@@ -1,6 +1,10 @@
-"""A CSV claim file as record batches: cut into pieces of about `CHUNK_BYTES` at line ends, each piece parsed
+"""A CSV claim file as record batches: cut into pieces of about `CHUNK_BYTES` at record ends, each piece parsed
 and validated inside a worker thread (`Chunk.load`), so memory stays bounded by the piece size whatever the
 length of the file; a line or field too long is refused naming its line.
+
+A record ends at a line end outside quotes: a field between quotes may hold line ends (a remark over
+several lines in a column that is not read), as pyarrow and Excel read it. Messages name the line on which
+a record starts, as a text editor numbers it.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import numpy as np
 import pyarrow as pa
 
 from ..errors import InputError, show_value
-from ..tabular import MAX_FIELD_CHARS, CsvDialect, csv_fields, longest_field, sniff_csv
+from ..tabular import MAX_FIELD_CHARS, CsvDialect, csv_fields, longest_field, quoting, sniff_csv
 from .source import DICTIONARY_FIELDS, WORKERS, Chunk, LongFieldError, Source, resolve_columns
 
 CHUNK_BYTES = 16 << 20  # bytes of CSV one worker parses and validates at a time: bounds memory
@@ -47,14 +51,81 @@ class _BufferPool:
 
 
 class LineTooLong(Exception):
-    def __init__(self, offset: int, length: int) -> None:
+    def __init__(self, offset: int, length: int, quoted: bool = False) -> None:
         super().__init__(offset)
         self.offset, self.length = offset, length
+        self.quoted = quoted  # the record is long because a quote at a field's start is never closed
 
 
-def _csv_pieces(path: Path, start: int, pool: _BufferPool) -> Iterator[tuple[bytearray, int, int, int]]:
-    """(buffer, length, start offset, end offset in the file) of pieces of whole lines, about CHUNK_BYTES
-    each. The caller gives every buffer back to the pool once it is done with it. A line longer than
+class UnclosedQuote(Exception):
+    def __init__(self, offset: int) -> None:
+        super().__init__(offset)
+        self.offset = offset  # of the quote that opens a field and is never closed: pyarrow would read the
+        # rest of the file into that field, lines lost without a word
+
+
+_QUOTE, _LF = ord('"'), ord("\n")
+
+
+def _quotes(data: np.ndarray, delimiter: str) -> np.ndarray | None:
+    """The positions of the quotes of a piece that starts at a record's start, or None when they are no
+    CSV quoting. Paired in order (a doubled quote inside a quoted field is a pair too), they are the CSV
+    reading only when every opening quote stands at a field's start and every closing one before a
+    delimiter, a line end or the next quote; a quote elsewhere (`5"`) is a character to pyarrow."""
+    quotes = np.flatnonzero(data == _QUOTE)
+    opening, closing = quotes[0::2], quotes[1::2]
+    before = data[np.maximum(opening - 1, 0)]
+    field_start = (opening == 0) | (before == _LF) | (before == ord(delimiter))
+    escaped = np.zeros(len(opening), bool)
+    escaped[1:] = opening[1:] - 1 == closing[:len(opening) - 1]  # the second quote of a doubled one
+    after = data[np.minimum(closing + 1, len(data) - 1)]
+    field_end = (closing + 1 == len(data)) | np.isin(after, (ord(delimiter), ord("\r"), _LF, _QUOTE))
+    return quotes if (field_start | escaped).all() and field_end.all() else None
+
+
+def _record_ends(data: np.ndarray, newlines: np.ndarray, delimiter: str) -> np.ndarray:
+    """Which of the line ends at `newlines` of a piece that starts at a record's start end a record: those
+    outside quotes. A piece whose quotes are no CSV quoting keeps every line end as a record end, as
+    lines were read before."""
+    quotes = _quotes(data, delimiter)
+    if quotes is None or not len(quotes):
+        return np.ones(len(newlines), bool)
+    inside: np.ndarray = np.searchsorted(quotes, newlines) % 2 == 1
+    return ~inside
+
+
+def _open_field(buffer: bytearray, filled: int, delimiter: str) -> int | None:
+    """Where a field opened by a quote in the last piece of a file is never closed, or None. Quotes that
+    pair as CSV quoting answer at NumPy's speed (an even number closes every field); only a piece with a
+    quote elsewhere, or an odd number, is read quote by quote (`tabular.quoting`)."""
+    if buffer.find(b'"', 0, filled) < 0:
+        return None
+    quotes = _quotes(np.frombuffer(buffer, np.uint8, count=filled), delimiter)
+    if quotes is not None and len(quotes) % 2 == 0:
+        return None
+    return quoting(bytes(buffer[:filled]), delimiter)[1]
+
+
+def _cut(buffer: bytearray, filled: int, delimiter: str) -> int:
+    """Where a piece of the first `filled` bytes ends: after its last record end (0: none yet). A piece
+    without quotes (most are) ends at its last line end; one with quotes that pair as CSV quoting at the
+    last line end outside them; one with a quote elsewhere (`5"`) is read quote by quote."""
+    cut = buffer.rfind(b"\n", 0, filled) + 1
+    if cut and buffer.find(b'"', 0, filled) >= 0:
+        data = np.frombuffer(buffer, np.uint8, count=filled)
+        quotes = _quotes(data, delimiter)
+        if quotes is None:
+            cut = quoting(bytes(buffer[:filled]), delimiter)[0]
+        elif np.searchsorted(quotes, cut - 1) % 2:  # the last line end lies inside a quoted field
+            newlines = np.flatnonzero(data == _LF)
+            ends = newlines[np.searchsorted(quotes, newlines) % 2 == 0]
+            cut = int(ends[-1]) + 1 if len(ends) else 0
+    return cut
+
+
+def _csv_pieces(path: Path, start: int, pool: _BufferPool, delimiter: str) -> Iterator[tuple[bytearray, int, int, int]]:
+    """(buffer, length, start offset, end offset in the file) of pieces of whole records, about CHUNK_BYTES
+    each. The caller gives every buffer back to the pool once it is done with it. A record longer than
     MAX_LINE_BYTES raises LineTooLong before more of it is read."""
     carried = b""  # the start of an unfinished line, moved to the front of the next buffer
     with path.open("rb", buffering=0) as handle:
@@ -71,15 +142,19 @@ def _csv_pieces(path: Path, start: int, pool: _BufferPool) -> Iterator[tuple[byt
                 if filled == len(buffer):  # one line longer than the buffer: a bigger one replaces it
                     if filled >= MAX_LINE_BYTES:
                         pool.put(buffer)
-                        raise LineTooLong(position, filled)
+                        raise LineTooLong(position, filled, buffer.rfind(b"\n", 0, filled) >= 0)
                     buffer = buffer + bytes(len(buffer))  # (a new object: pyarrow may still export the old)
                 with memoryview(buffer) as view:
                     read = handle.readinto(view[filled:]) or 0
                 filled += read
                 if read == 0:
                     cut = filled  # end of file: the last line may have no line end
+                    opened = _open_field(buffer, filled, delimiter)
+                    if opened is not None:
+                        pool.put(buffer)
+                        raise UnclosedQuote(position + opened)
                     break
-                cut = buffer.rfind(b"\n", 0, filled) + 1
+                cut = _cut(buffer, filled, delimiter)
                 if cut:
                     break
             if cut == 0:
@@ -92,9 +167,10 @@ def _csv_pieces(path: Path, start: int, pool: _BufferPool) -> Iterator[tuple[byt
                 return
 
 
-def _csv_line_numbers(path: Path, start: int, first: int, records: list[int]) -> dict[int, int]:
-    """The file line number of each record number (`first` = the first line after the header, counted the
-    way pyarrow counts: empty lines are no records). Reads the file up to the last record asked for."""
+def _csv_line_numbers(path: Path, start: int, first: int, delimiter: str, records: list[int]) -> dict[int, int]:
+    """The file line number on which each record number starts (`first` = the first line after the
+    header; records counted the way pyarrow counts: empty lines are no records, a quoted field may span
+    lines). Reads the file up to the last record asked for."""
     result: dict[int, int] = {}
     wanted = sorted(set(records), reverse=True)  # popped from the end: smallest first
     if not wanted:
@@ -102,9 +178,11 @@ def _csv_line_numbers(path: Path, start: int, first: int, records: list[int]) ->
     lines_before, records_before = 0, 0
     pool = _BufferPool(1)
     try:
-        for buffer, length, _, _ in _csv_pieces(path, start, pool):
+        for buffer, length, _, _ in _csv_pieces(path, start, pool, delimiter):
             data = np.frombuffer(buffer, np.uint8, count=length)
-            ends = np.flatnonzero(data == ord("\n"))
+            newlines = np.flatnonzero(data == _LF)
+            ends = newlines[_record_ends(data, newlines, delimiter)] if buffer.find(b'"', 0, length) >= 0 \
+                else newlines
             if not len(ends) or ends[-1] != length - 1:
                 ends = np.append(ends, length)  # the last line of the file may have no line end
             begins = np.concatenate([[0], ends[:-1] + 1])
@@ -114,13 +192,13 @@ def _csv_line_numbers(path: Path, start: int, first: int, records: list[int]) ->
             while wanted and wanted[-1] - first < records_before + (counted[-1] if len(counted) else 0):
                 record = wanted.pop()
                 index = int(np.searchsorted(counted, record - first - records_before + 1))
-                result[record] = first + lines_before + index
-            lines_before += len(ends)
+                result[record] = first + lines_before + int(np.searchsorted(newlines, begins[index]))
+            lines_before += len(newlines)
             records_before += int(counted[-1]) if len(counted) else 0
             pool.put(buffer)
             if not wanted:
                 break
-    except LineTooLong:
+    except (LineTooLong, UnclosedQuote):
         pass
     result.update({record: record for record in wanted})  # not found: keep the record number
     return result
@@ -160,17 +238,34 @@ def _long_field(buffer: bytearray, length: int, base: int, dialect: CsvDialect) 
     return None
 
 
+def _open_quote(record: bytes, delimiter: str) -> bool:
+    """Whether the bytes of a record (from its start) end inside a quoted field."""
+    return b'"' in record and quoting(record, delimiter)[1] is not None
+
+
 def _locate_csv_problem(path: Path, dialect: CsvDialect) -> InputError:
     """Slow path after pyarrow refused a piece: find the first line that is not well formed."""
     expected = len(dialect.header)
     with path.open("rb") as handle:
         handle.seek(dialect.header_bytes)
-        number = dialect.header_line
+        number, lines = dialect.header_line, 1  # the line a record starts on, and how many it spans
         while True:
-            raw = handle.readline(MAX_LINE_BYTES + 1)
+            number += lines
+            raw, lines = handle.readline(MAX_LINE_BYTES + 1), 1
             if not raw:
                 break
-            number += 1
+            while len(raw) <= MAX_LINE_BYTES and _open_quote(raw, dialect.delimiter):  # a field over lines
+                more = handle.readline(MAX_LINE_BYTES + 1 - len(raw))
+                if not more:
+                    return InputError(f"{path}: regel {number}: een veld dat met een aanhalingsteken (\") begint, "
+                                      "wordt niet gesloten", row=number, file=str(path),
+                                      value=raw[:60].decode("utf-8", "replace"))
+                raw, lines = raw + more, lines + 1
+                if _quotes(np.frombuffer(raw, np.uint8), dialect.delimiter) is None:
+                    return InputError(f"{path}: regel {number}: een veld dat met een aanhalingsteken (\") begint, "
+                                      f"wordt niet goed gesloten (het loopt door tot in regel {number + lines - 1}); "
+                                      "controleer de aanhalingstekens", row=number, file=str(path),
+                                      value=raw[:60].decode("utf-8", "replace"))
             if len(raw) > MAX_LINE_BYTES:
                 return InputError(f"{path}: regel {number} is te lang (meer dan {MAX_LINE_BYTES} bytes)",
                                   row=number, file=str(path), value=f"{len(raw)} bytes")
@@ -212,7 +307,8 @@ def read_csv(path: Path, wanted_fields: Sequence[str], required: Sequence[str]) 
     wanted = [layout.columns[f] for f in fields]
     # Each piece is parsed by one worker thread (the workers already keep every core busy).
     read_options = pacsv.ReadOptions(column_names=list(dialect.header), block_size=BLOCK_BYTES, use_threads=False)
-    parse_options = pacsv.ParseOptions(delimiter=dialect.delimiter)
+    # A quoted field may hold line ends: pyarrow then cuts its blocks at record ends, not at every line end.
+    parse_options = pacsv.ParseOptions(delimiter=dialect.delimiter, newlines_in_values=True)
     # A piece without any quote character parses the same without quote handling, which is faster.
     unquoted = pacsv.ParseOptions(delimiter=dialect.delimiter, quote_char=False)
     # Low-cardinality columns arrive dictionary-encoded: the validation then looks at each distinct
@@ -263,17 +359,27 @@ def read_csv(path: Path, wanted_fields: Sequence[str], required: Sequence[str]) 
 
     def chunks() -> Iterator[Chunk]:
         try:
-            for buffer, length, start, end in _csv_pieces(path, dialect.header_bytes, pool):
+            for buffer, length, start, end in _csv_pieces(path, dialect.header_bytes, pool, dialect.delimiter):
                 yield Chunk(functools.partial(load, buffer, length, start), end)
+        except UnclosedQuote as exc:
+            line = _line_of_offset(path, exc.offset)
+            raise InputError(f"{path}: regel {line}: een veld dat met een aanhalingsteken (\") begint, wordt tot het "
+                             "einde van het bestand niet gesloten; controleer de aanhalingstekens op die regel",
+                             row=line, file=str(path), value='"') from None
         except LineTooLong as exc:
             line = _line_of_offset(path, exc.offset)
-            raise InputError(f"{path}: regel {line} is te lang (meer dan {MAX_LINE_BYTES:,} bytes zonder "
-                             "regeleinde)".replace(",", "."), row=line, file=str(path),
-                             value=f"{exc.length} bytes") from None
+            limit = f"{MAX_LINE_BYTES:,}".replace(",", ".")
+            if exc.quoted:
+                message = (f"{path}: regel {line}: een veld dat met een aanhalingsteken begint, is na {limit} bytes "
+                           "nog niet gesloten; controleer de aanhalingstekens op die regel")
+            else:
+                message = f"{path}: regel {line} is te lang (meer dan {limit} bytes zonder regeleinde)"
+            raise InputError(message,
+                             row=line, file=str(path), value=f"{exc.length} bytes") from None
 
     first = dialect.header_line + 1
     return Source(str(path), layout, first, chunks(), path.stat().st_size,
-                  functools.partial(_csv_line_numbers, path, dialect.header_bytes, first),
+                  functools.partial(_csv_line_numbers, path, dialect.header_bytes, first, dialect.delimiter),
                   functools.partial(_line_of_offset, path))
 
 
