@@ -235,6 +235,33 @@ def test_no_overwrite_without_force_and_inputs_untouched(tmp_path: Path) -> None
     assert not list((tmp_path / "out").glob(".~*"))
 
 
+def test_workbooks_a_run_did_not_write_are_named_never_removed(tmp_path: Path) -> None:
+    """A second run with fewer keys into the same folder leaves the earlier keys' workbooks: they stand
+    beside a summary that does not list them, so the run says so (and leaves them: they may be someone's
+    work). Excel's lock file, the summary and the INPUTS file itself are not such workbooks."""
+    out = tmp_path / "out"
+    fill("staffel", staffel_inputs(tmp_path / "in.csv", ["a", "b", "c", "d", "e"]), out)
+    assert fill("staffel", staffel_inputs(tmp_path / "in.csv", ["a", "b", "c", "d", "e"]), out, force=True).notes == ()
+    (out / "~$a.xlsx").write_bytes(b"lock")
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(STAFFEL_HEADER)
+    book.active.append(["a", "A", None, None, "nee", None, 1000])
+    fewer = out / "invoer.xlsx"
+    book.save(fewer)
+    result = fill("staffel", fewer, out, force=True)
+    assert result.notes == (f"{out} bevat ook 4 werkmappen die deze run niet schreef (b.xlsx, c.xlsx, d.xlsx en "
+                            "nog 1); die staan niet in de samenvatting",)
+    assert sorted(p.name for p in out.glob("*.xlsx")) == ["a.xlsx", "b.xlsx", "c.xlsx", "d.xlsx", "e.xlsx",
+                                                          "invoer.xlsx", "summary.xlsx", "~$a.xlsx"]
+    for name in ("c", "d", "e"):
+        (out / f"{name}.xlsx").unlink()
+    cli = zorginkoop("fill", "staffel", str(fewer), "--out", str(out), "--force")
+    assert cli.returncode == 0 and cli.stderr == (f"let op: {out} bevat ook een werkmap die deze run niet schreef "
+                                                  "(b.xlsx); die staat niet in de samenvatting\n"), cli.stderr
+
+
 def test_a_forced_run_that_stops_halfway_leaves_no_summary_of_the_earlier_run(tmp_path: Path,
                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """The earlier summary would say the old values beside workbooks this run already replaced."""

@@ -316,7 +316,9 @@ class FillResult:
     cases: list[Case]
     summary_xlsx: Path
     summary_csv: Path
-    notes: tuple[str, ...] = ()  # what the INPUTS file holds that was not read (a workbook's other sheets)
+    # What the run did not do, said: what the INPUTS file holds that was not read (a workbook's other
+    # sheets), workbooks in the folder that this run did not write.
+    notes: tuple[str, ...] = ()
 
     @property
     def written(self) -> int:
@@ -515,7 +517,21 @@ def fill(template: str | Path, inputs: Path, out_dir: Path, *, key: str | None =
             summary_xlsx, summary_csv = write_summary(out_dir, made, force=force)
         finally:
             remove_stale_temporaries(out_dir)  # a worker stopped mid-write, or an error in between
+        notes += _workbooks_not_written(out_dir, set(targets.values()), (inputs, tpl.path))
     return FillResult(cases, summary_xlsx, summary_csv, tuple(notes))
+
+
+def _workbooks_not_written(out_dir: Path, written: set[Path], sources: tuple[Path, ...]) -> list[str]:
+    """A note on the workbooks in `out_dir` that this run did not write (keys of an earlier run that are no
+    longer in the INPUTS file, say): they stand beside a summary that does not list them. Never removed:
+    they may be someone's work."""
+    others = sorted(p.name for p in out_dir.glob("*.xlsx") if p not in written and p.name.lower() not in SUMMARY_NAMES
+                    and not p.name.startswith("~$") and not any(same_file(p, source) for source in sources))
+    if not others:
+        return []
+    shown = ", ".join(others[:3]) + (f" en nog {len(others) - 3}" if len(others) > 3 else "")
+    what, verb = ("een werkmap", "staat") if len(others) == 1 else (f"{len(others)} werkmappen", "staan")
+    return [f"{out_dir} bevat ook {what} die deze run niet schreef ({shown}); die {verb} niet in de samenvatting"]
 
 
 def _remove_earlier_summary(out_dir: Path) -> None:
