@@ -437,6 +437,31 @@ def test_check_catches_edits(filled_ratio: Path, sheet: str, ref: str, value: An
     assert result.returncode == 1 and f"{sheet}!{ref}" in result.stdout
 
 
+def test_check_names_a_printed_year_that_the_year_cell_no_longer_says(filled_ratio: Path) -> None:
+    """fill prints the key and policy year in the page header; a header cannot follow a cell, so a copy
+    whose year was changed afterwards prints the old year. check says that, not only that the header
+    differs; a header changed otherwise is still 'wijkt af'."""
+    wb = load_workbook(filled_ratio)
+    ((sheet, ref),) = [(s, r.replace("$", "")) for s, r in wb.defined_names["in_jaar"].destinations]
+    assert wb["Invoer"].oddHeader.center.text == "X · beleidsjaar 2027"
+    for year, printed in ((2026, 2027), (None, None)):  # empty: the year of the parameter data, 2027
+        _edit(filled_ratio, sheet, ref, year)
+        lines = [f.line() for f in check_workbook(filled_ratio).findings]
+        stale = [line for line in lines if "kop" in line]
+        if printed is None:
+            assert stale == [], lines
+        else:
+            assert stale == [f"opmaak: {name}: de kop van de afgedrukte pagina's noemt beleidsjaar {printed}, niet het "
+                             "jaar van de invoer (een kop volgt een gewijzigde cel niet); vul de werkmap opnieuw met "
+                             "zorginkoop fill" for name in ("Invoer", "Uitkomst")], lines
+    wb = load_workbook(filled_ratio)
+    wb["Uitkomst"].oddHeader.center.text = "Y · beleidsjaar 2027"
+    wb.save(filled_ratio)
+    lines = [f.line() for f in check_workbook(filled_ratio).findings]
+    assert [line for line in lines if "kop" in line] == ["opmaak: Uitkomst: kop- of voettekst wijkt af van het "
+                                                         "sjabloon"], lines
+
+
 def test_check_compares_saved_values(filled_ratio: Path, tmp_path: Path) -> None:
     """Saved values that differ from the rules (written into the file here by hand) are reported."""
     tampered = tmp_path / "tampered.xlsx"

@@ -185,9 +185,11 @@ def cells_with_content(ws: Worksheet) -> Iterator[Any]:
 
 
 def sheet_findings(ws: Worksheet, reference: Worksheet, styles: Styles, expected_styles: Styles,
-                   inputs: set[str], headers: Mapping[str, str] | None = None) -> list[Finding]:
+                   inputs: set[str], headers: Mapping[str, str] | None = None,
+                   other_years: Mapping[int, Mapping[str, str]] | None = None) -> list[Finding]:
     """Every comparison of this module for one sheet of the workbook against the template's sheet;
-    `headers` maps a header text of the template to the text a filled copy has in its place."""
+    `headers` maps a header text of the template to the text a filled copy has in its place, and
+    `other_years` gives those texts for another policy year than the copy's inputs name."""
     title = ws.title
     content = {c.coordinate: c for c in cells_with_content(reference)}
     for ref in inputs:  # the template writes its input cells, empty and styled
@@ -213,7 +215,7 @@ def sheet_findings(ws: Worksheet, reference: Worksheet, styles: Styles, expected
     findings += _conditional_formats(ws, reference, styles, expected_styles, area)
     findings += _validations(ws, reference, area)
     findings += _visibility(ws, reference, content.values())
-    findings += _sheet_settings(ws, reference, headers or {})
+    findings += _sheet_settings(ws, reference, headers or {}, other_years or {})
     return findings
 
 
@@ -390,7 +392,8 @@ _PROTECTION = {"objects": "objecten bewerken", "scenarios": "scenario's bewerken
 _HEADERS = ("oddHeader", "oddFooter", "evenHeader", "evenFooter", "firstHeader", "firstFooter")
 
 
-def _sheet_settings(ws: Worksheet, reference: Worksheet, headers: Mapping[str, str]) -> list[Finding]:
+def _sheet_settings(ws: Worksheet, reference: Worksheet, headers: Mapping[str, str],
+                    other_years: Mapping[int, Mapping[str, str]]) -> list[Finding]:
     findings = []
     findings += _protection_findings(ws, reference)
     if _zeros(ws) != _zeros(reference):
@@ -398,7 +401,12 @@ def _sheet_settings(ws: Worksheet, reference: Worksheet, headers: Mapping[str, s
             "niet getoond" if not _zeros(ws) else "getoond") + ", anders dan in het sjabloon"))
     got = _headers(ws)
     if got != _headers(reference) and got != _headers(reference, headers):
-        findings.append(Finding("opmaak", ws.title, None, None, "kop- of voettekst wijkt af van het sjabloon"))
+        printed = next((year for year, texts in other_years.items() if got == _headers(reference, texts)), None)
+        findings.append(Finding("opmaak", ws.title, None, None, "kop- of voettekst wijkt af van het sjabloon"
+                                if printed is None else
+                                f"de kop van de afgedrukte pagina's noemt beleidsjaar {printed}, niet het jaar van "
+                                "de invoer (een kop volgt een gewijzigde cel niet); vul de werkmap opnieuw met "
+                                "zorginkoop fill"))
     return findings
 
 

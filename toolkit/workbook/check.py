@@ -120,6 +120,9 @@ class AsFilled:
     names: Mapping[tuple[str, str | None], str]  # the print areas, fitted to the rows written
     charts: Mapping[Any, Any]  # a chart of the template (its description) -> as fill fits it
     headers: Mapping[str, str]  # a header text of the template -> the copy's (key and policy year)
+    # Another policy year of the template -> the headers fill writes for it: a copy whose year cell was
+    # changed after filling still prints the year it was filled for (a header cannot follow a cell).
+    other_years: Mapping[int, Mapping[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -301,7 +304,7 @@ def _cell_findings(found: _Workbook, reference: _Workbook, inputs: set[tuple[str
                                         "formule verwijderd" if want_kind == "f" else "waarde verwijderd"))
         sheet_inputs = {coordinate for sheet, coordinate in inputs if sheet == ws.title}
         findings += appearance.sheet_findings(ws, reference_sheet, found.styles, reference.styles, sheet_inputs,
-                                              filled.headers if filled else {})
+                                              filled.headers if filled else {}, filled.other_years if filled else {})
         findings += structure.sheet_findings(found.structure.sheets.get(ws.title) or structure.Sheet(ws.title, ""),
                                              reference.structure.sheets.get(ws.title), filled.charts if filled else {})
     return findings
@@ -499,8 +502,11 @@ def _as_filled(spec: Template, inputs: Mapping[str, Any], outputs: Mapping[str, 
             original = _reference_part(spec.name, overlay_in_force(), part)
             charts[structure.chart_description(structure.parse(original))] = structure.chart_description(
                 structure.parse(data))
+    template_header = header_code(years_text(spec.years))
+    other_years = {year: {template_header: header_code(copy_header(key_text, {**inputs, "in_jaar": year}))}
+                   for year in spec.years if year != inputs.get("in_jaar")}
     return AsFilled({(n.name, n.scope): n.text for n in names}, charts,
-                    {header_code(years_text(spec.years)): header_code(copy_header(key_text, inputs))})
+                    {template_header: header_code(copy_header(key_text, inputs))}, other_years)
 
 
 @cache
