@@ -451,3 +451,34 @@ def test_fill_refuses_an_inputs_file_with_a_quote_never_closed(tmp_path: Path) -
     remark = write_export(tmp_path / "goed.csv", ["naam;score_vorig_jaar;aanvullend_budget", 'Zorg A;A;"1.000"',
                                                   'Zorg "B";A;5'])
     assert [c.key for c in fill("staffel", remark, tmp_path / "uit").cases] == ["Zorg A", 'Zorg "B"']
+
+
+def test_hidden_rows_of_an_inputs_workbook_are_read_but_said(tmp_path: Path) -> None:
+    """A list filtered in Excel shows some keys; the file holds them all, and fill fills them all (a filter
+    is a view, not a choice the toolkit can read), but says which rows were hidden. A kernwerkgebied list,
+    with no place for a note, is refused."""
+    import openpyxl
+
+    from toolkit.claims.core_area import read_core_areas
+    from toolkit.workbook.fill import fill
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["naam", "score_vorig_jaar", "aanvullend_budget"])
+    for i in range(8):
+        sheet.append([f"Zorg {i}", "A", 1000 + i])
+    sheet.auto_filter.ref = "A1:C9"
+    for row in (3, 5, 6, 12):  # row 12 is empty: nothing to say
+        sheet.row_dimensions[row].hidden = True
+    book.save(tmp_path / "gefilterd.xlsx")
+    result = fill("staffel", tmp_path / "gefilterd.xlsx", tmp_path / "uit")
+    assert result.written == 8
+    assert result.notes == (f"{tmp_path / 'gefilterd.xlsx'}: rijen 3, 5, 6 zijn verborgen (door een filter of een "
+                            "groepering) en worden toch gelezen",)
+    areas = openpyxl.Workbook()
+    for value in ("pc4", "5611", "5612"):
+        areas.active.append([value])
+    areas.active.row_dimensions[3].hidden = True
+    areas.save(tmp_path / "kwg.xlsx")
+    with pytest.raises(InputError, match=r"rij 3 is verborgen \(door een filter of een groepering\); maak die"):
+        read_core_areas(tmp_path / "kwg.xlsx")

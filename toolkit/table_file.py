@@ -28,6 +28,9 @@ _REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b")
 _VALUE = re.compile(rb"<(?:\w+:)?v\b[^>]*>[^<]")  # a cached result: a <v> with text in it
 _TEXT_RESULT = re.compile(rb'\bt="str"')  # a text formula's result may be the empty text
+_ROW = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
+_ROW_NUMBER = re.compile(rb'\br="([0-9]+)"')
+_HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
 
 
 def _small_table_limits(max_bytes: int, rows: int | None) -> Any:
@@ -41,11 +44,23 @@ def _small_table_limits(max_bytes: int, rows: int | None) -> Any:
                    memory_bytes=min(XLSX_LIMITS.memory_bytes, inflated), rows=rows)
 
 
-def _refuse_formulas_without_value(path: Path, part: str) -> None:
+def _read_sheet_xml(path: Path, part: str) -> list[int]:
+    """What calamine does not say of the first sheet: a formula without a saved result is refused, and
+    the hidden rows (an AutoFilter's or a collapsed group's) are returned, so that reading them is said."""
     import zipfile  # start-up: only when such a file is read
 
     with zipfile.ZipFile(path) as archive:
         xml = archive.read(part)  # inflated size checked by check_xlsx
+    _refuse_formulas_without_value(path, xml)
+    hidden = []
+    for row in _ROW.finditer(xml):
+        number = _ROW_NUMBER.search(row.group(1))
+        if _HIDDEN.search(row.group(1)) and number:
+            hidden.append(int(number.group(1)))
+    return hidden
+
+
+def _refuse_formulas_without_value(path: Path, xml: bytes) -> None:
     for cell in _CELL.finditer(xml):
         body = cell.group(2) or b""
         if _FORMULA.search(body) and not _VALUE.search(body) and not (_TEXT_RESULT.search(cell.group(1))
@@ -81,14 +96,16 @@ def read_table(path: Path, *, max_bytes: int, what: str, max_rows: int | None = 
     if suffix in {".xlsx", ".xlsm"}:
         limits = _small_table_limits(max_bytes, max_rows)
         check = check_xlsx(path, limits)
-        _refuse_formulas_without_value(path, check.sheet)
+        hidden = _read_sheet_xml(path, check.sheet)
         left_out = check.not_read()
         if left_out is not None and notes is None:
             raise table_error(path, f"{left_out}; zet die in een eigen bestand of haal ze weg")
         if left_out is not None and notes is not None:
             notes.append(f"{path}: {left_out}")
         sheet = open_xlsx_sheet(path, limits, check)
-        return [list(r) for r in sheet.to_python(skip_empty_area=False)]
+        table = [list(r) for r in sheet.to_python(skip_empty_area=False)]
+        _say_hidden_rows(path, table, hidden, notes)
+        return table
     if suffix not in {".csv", ".txt"}:
         raise table_error(path, f"onbekend soort {what} (verwacht .csv, .txt of .xlsx)")
     dialect = sniff_csv(path)
@@ -123,6 +140,21 @@ def read_table(path: Path, *, max_bytes: int, what: str, max_rows: int | None = 
     finally:
         csv.field_size_limit(limit)
     return table
+
+
+def _say_hidden_rows(path: Path, table: list[list[Any]], hidden: list[int], notes: list[str] | None) -> None:
+    """Hidden rows that hold data are read as every other row (a filter shows a choice, the file holds
+    them all), but never in silence: said in `notes`, or refused without a list to say it in."""
+    filled = [r for r in hidden if r <= len(table) and any(c not in (None, "") for c in table[r - 1])]
+    if not filled:
+        return
+    shown = ", ".join(map(str, filled[:5])) + (f" en nog {len(filled) - 5}" if len(filled) > 5 else "")
+    what = f"rij {shown} is verborgen" if len(filled) == 1 else f"rijen {shown} zijn verborgen"
+    if notes is None:
+        raise table_error(path, f"{what} (door een filter of een groepering); maak die zichtbaar of haal die weg",
+                          row=filled[0])
+    notes.append(f"{path}: {what} (door een filter of een groepering) en {'wordt' if len(filled) == 1 else 'worden'} "
+                 "toch gelezen")
 
 
 def first_line(path: Path) -> int:
