@@ -482,3 +482,69 @@ def test_hidden_rows_of_an_inputs_workbook_are_read_but_said(tmp_path: Path) -> 
     areas.save(tmp_path / "kwg.xlsx")
     with pytest.raises(InputError, match=r"rij 3 is verborgen \(door een filter of een groepering\); maak die"):
         read_core_areas(tmp_path / "kwg.xlsx")
+
+
+@pytest.mark.parametrize("piece", [1 << 24, 60])
+def test_a_quote_as_a_character_beside_a_field_over_lines_keeps_the_line_numbers(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, piece: int) -> None:
+    """A piece with `5"` is read quote by quote; its records, and the lines a message names, are the same
+    as pyarrow's (found by review: every line end was taken for a record end there)."""
+    import toolkit.claims.csv_source as csv_source
+
+    monkeypatch.setattr(csv_source, "CHUNK_BYTES", piece)
+    head = ["zorgaanbieder;clientnummer;postcode;verzekeraar;prestatiedatum;opmerking",
+            '1;a;5611;CZ;2025-01-01;5" lang', '1;b;5611;CZ;2025-01-01;"over', 'twee regels"',
+            "1;c;5611;CZ;2025-01-01;x"]
+    path = write_export(tmp_path / "datum.csv", [*head, "1;d;5611;CZ;2025-13-01;x"])
+    with pytest.raises(InputError, match=r"regel 6, kolom 'prestatiedatum'"):
+        ratio_from_claims(path, year=2027)
+    path = write_export(tmp_path / "velden.csv", [*head, "1;d;5611"])
+    with pytest.raises(InputError, match=r"regel 6 heeft 3 velden, de kopregel 6"):
+        ratio_from_claims(path, year=2027)
+    assert ratio_from_claims(write_export(tmp_path / "goed.csv", head), year=2027).clients == 3
+
+
+def test_the_header_below_a_sep_line_has_the_same_limits(tmp_path: Path) -> None:
+    """Found by review: a header of 1.5 MB below `sep=;` was cut mid-field, and CR-only line ends were
+    taken for a sep line naming another delimiter."""
+    long = tmp_path / "lang.csv"
+    long.write_bytes(b"sep=;\n" + b";".join(b"kolom%d" % i for i in range(200_000)) + b"\n1;2\n")
+    with pytest.raises(InputError, match=r"regel 2 \(kopregel\) is langer dan 1\.048\.576 bytes"):
+        ratio_from_claims(long, year=2027)
+    mac = tmp_path / "mac.csv"
+    mac.write_bytes(b"sep=;\rCli\xc3\xabnt;Postcode\r1;2\r")
+    with pytest.raises(InputError, match=r"regel 1: de regels eindigen op een los CR-teken"):
+        ratio_from_claims(mac, year=2027)
+
+
+@pytest.mark.parametrize("piece", [1 << 24, 50])
+@pytest.mark.parametrize("closing", ['1;C;7003;CZ;2025-03-01;Verpleging;"12,50"',
+                                     '1;C;7003;CZ;2025-03-01;Verpleging;12,50"'])
+def test_a_quote_closed_lines_later_by_another_fields_quote_loses_no_claim_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, piece: int, closing: str) -> None:
+    """`"10,00` never closed on its line, then closed by a quote two lines on: read as one field over three
+    lines, with the right number of fields, the line between would vanish (found by an attack). Refused
+    naming the lines."""
+    import toolkit.claims.csv_source as csv_source
+
+    monkeypatch.setattr(csv_source, "CHUNK_BYTES", piece)
+    path = write_export(tmp_path / "weg.csv", [
+        "zorgaanbieder;clientnummer;postcode;verzekeraar;prestatiedatum;prestatie;bedrag",
+        '1;A;7001;CZ;2025-03-01;Verpleging;"10,00', "1;B;7002;CZ;2025-03-01;Verpleging;10,00", closing])
+    with pytest.raises(InputError, match=r"regel 2: een veld dat met een aanhalingsteken \(\"\) begint, loopt door tot "
+                                         r"in regel 4 en neemt de declaratieregels daartussen op") as info:
+        ratio_from_claims(path, year=2027)
+    assert info.value.row == 2
+
+
+def test_fill_numbers_rows_as_excel_after_a_key_over_two_lines(tmp_path: Path) -> None:
+    """Found by an attack: a too long field was named by the csv module's line count, one more than the
+    row Excel shows after a quoted key over two lines."""
+    from toolkit.workbook.fill import fill
+
+    inputs = tmp_path / "invoer.csv"
+    inputs.write_text('naam;score_vorig_jaar;aanvullend_budget\n"Zorg\nA";A;1\nZorg B;A;2\nZorg ' + "x" * 140_000
+                      + ";A;3\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"rij 4 heeft een veld langer dan 131\.072 tekens") as info:
+        fill("staffel", inputs, tmp_path / "uit")
+    assert info.value.row == 4

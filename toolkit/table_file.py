@@ -131,12 +131,13 @@ def read_table(path: Path, *, max_bytes: int, what: str, max_rows: int | None = 
             table.append(line)
             if max_rows is not None and len(table) > max_rows:
                 raise table_error(path, f"meer dan {max_rows:,} rijen; hoogstens {max_rows:,} rijen worden "
-                                        "gelezen. Splits het bestand".replace(",", "."), row=reader.line_num)
+                                        "gelezen. Splits het bestand".replace(",", "."), row=len(table))
     except csv.Error as err:
         longest = f"{MAX_FIELD_CHARS:,}".replace(",", ".")
         why = f"heeft een veld langer dan {longest} tekens" if "field larger" in str(err) else \
             f"is geen leesbare CSV-regel ({err})"
-        raise table_error(path, f"rij {reader.line_num} {why}", row=reader.line_num, value=str(err)) from None
+        row = len(table) + 1  # as Excel numbers rows: a field over lines is one row (not reader.line_num)
+        raise table_error(path, f"rij {row} {why}", row=row, value=str(err)) from None
     finally:
         csv.field_size_limit(limit)
     return table

@@ -75,30 +75,45 @@ def longest_field(line: str, delimiter: str) -> tuple[int, int] | None:
     return None
 
 
-def quoting(text: AnyStr, delimiter: str) -> tuple[int, int | None]:
-    """How the quotes of `text` (which starts at a record's start) fall, as Python's csv module and pyarrow
-    read them: a quote opens a field only at the field's start, a doubled quote inside it is one quote,
-    and the first single quote closes it; elsewhere a quote is a character (`5"`). Gives where the last
-    record ends (after the last line end outside quotes; 0 if none) and the quote that opens a field
-    still open at the end (None if none): at the end of a file, both readers would take the rest of the
-    file into that field, its lines lost. Quote by quote: for text that NumPy cannot pair."""
-    quote, newline, ends = ('"', "\n", (delimiter, "\n", "\r")) if isinstance(text, str) else \
-        (b'"', b"\n", (delimiter.encode(), b"\n", b"\r"))
-    inside, opened, outside_from, record_end = False, 0, 0, 0
+def quoted_fields(text: AnyStr, delimiter: str) -> list[tuple[int, int]]:
+    """The quoted fields of `text` (which starts at a record's start) as Python's csv module and pyarrow
+    read them: (opening quote, closing quote) each, the closing one at `len(text)` for a field still open
+    at the end. A quote opens a field only at the field's start, a doubled quote inside it is one quote,
+    and the first single quote closes it; elsewhere a quote is a character (`5"`). Quote by quote: for
+    text whose quotes NumPy cannot pair."""
+    quote, ends = ('"', (delimiter, "\n", "\r")) if isinstance(text, str) else \
+        (b'"', (delimiter.encode(), b"\n", b"\r"))
+    fields: list[tuple[int, int]] = []
+    opened: int | None = None
     i = text.find(quote)
     while i >= 0:
-        if inside:
+        if opened is not None:
             if text[i + 1:i + 2] == quote:  # a doubled quote: a quote in the field
                 i = text.find(quote, i + 2)
                 continue
-            inside, outside_from = False, i + 1
+            fields.append((opened, i))
+            opened = None
         elif i == 0 or text[i - 1:i] in ends:
-            record_end = max(record_end, text.rfind(newline, outside_from, i) + 1)
-            inside, opened = True, i
+            opened = i
         i = text.find(quote, i + 1)
-    if not inside:
-        record_end = max(record_end, text.rfind(newline, outside_from) + 1)
-    return record_end, opened if inside else None
+    if opened is not None:
+        fields.append((opened, len(text)))
+    return fields
+
+
+def quoting(text: AnyStr, delimiter: str) -> tuple[int, int | None]:
+    """Where the last record of `text` (which starts at a record's start) ends (after the last line end
+    outside quoted fields; 0 if none), and the quote that opens a field still open at the end (None if
+    none): at the end of a file, Python's csv module and pyarrow would take the rest of the file into
+    that field, its lines lost. See `quoted_fields`."""
+    fields = quoted_fields(text, delimiter)
+    newline = "\n" if isinstance(text, str) else b"\n"
+    opened = fields[-1][0] if fields and fields[-1][1] == len(text) else None
+    end = text.rfind(newline)
+    for start, close in reversed(fields):  # a line end inside a field ends no record: look before it
+        if start < end < close:
+            end = text.rfind(newline, 0, start)
+    return end + 1, opened
 
 
 def sniff_csv(path: Path) -> CsvDialect:
@@ -117,6 +132,7 @@ def sniff_csv(path: Path) -> CsvDialect:
                          "'CSV UTF-8'", file=str(path), value="UTF-16")
     start = 3 if head.startswith(b"\xef\xbb\xbf") else 0
     raw_header, end = _line(path, head, start, 1)
+    _header_text(path, raw_header, 1)  # UTF-8, and not ended by a lone CR, before it is read as `sep=`
     declared, header_line = _declared_delimiter(path, raw_header), 1
     if declared is not None:
         raw_header, end = _line(path, head, end + 1, 2)
@@ -153,7 +169,7 @@ def _line(path: Path, head: bytes, start: int, number: int) -> tuple[bytes, int]
     position of its LF (or the end of what was read)."""
     end = head.find(b"\n", start)
     if end < 0:
-        if len(head) - start > MAX_HEADER_BYTES:
+        if len(head) > MAX_HEADER_BYTES:  # the file goes on past what was read: the line is too long
             raise InputError(f"{path}: regel {number} (kopregel) is langer dan {MAX_HEADER_BYTES:,} bytes"
                              .replace(",", "."),
                              row=number, file=str(path), value=f"{len(head) - start} bytes")
@@ -203,4 +219,5 @@ def _chars(count: int) -> str:
     return f"{count:,} tekens".replace(",", ".")
 
 
-__all__ = ["DELIMITERS", "MAX_FIELD_CHARS", "CsvDialect", "csv_fields", "longest_field", "quoting", "sniff_csv"]
+__all__ = ["DELIMITERS", "MAX_FIELD_CHARS", "CsvDialect", "csv_fields", "longest_field", "quoted_fields", "quoting",
+           "sniff_csv"]

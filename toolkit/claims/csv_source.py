@@ -18,7 +18,7 @@ import numpy as np
 import pyarrow as pa
 
 from ..errors import InputError, show_value
-from ..tabular import MAX_FIELD_CHARS, CsvDialect, csv_fields, longest_field, quoting, sniff_csv
+from ..tabular import MAX_FIELD_CHARS, CsvDialect, csv_fields, longest_field, quoted_fields, quoting, sniff_csv
 from .source import DICTIONARY_FIELDS, WORKERS, Chunk, LongFieldError, Source, resolve_columns
 
 CHUNK_BYTES = 16 << 20  # bytes of CSV one worker parses and validates at a time: bounds memory
@@ -83,15 +83,52 @@ def _quotes(data: np.ndarray, delimiter: str) -> np.ndarray | None:
     return quotes if (field_start | escaped).all() and field_end.all() else None
 
 
+def _quoted_pairs(data: np.ndarray, delimiter: str) -> np.ndarray:
+    """The quoted fields of a piece that starts at a record's start, as (opening, closing) rows: paired by
+    NumPy where the quotes are CSV quoting, quote by quote (`tabular.quoted_fields`) where a quote is a
+    character. A field open at the end closes at the end of the piece."""
+    quotes = _quotes(data, delimiter)
+    if quotes is None:
+        return np.array(quoted_fields(data.tobytes(), delimiter), dtype=np.int64).reshape(-1, 2)
+    if len(quotes) % 2:
+        quotes = np.append(quotes, len(data))
+    pairs = quotes.reshape(-1, 2)
+    if not len(pairs):
+        return pairs
+    # A doubled quote inside a field closes one pair and opens the next: one field, as the csv module reads.
+    joined = pairs[1:, 0] == pairs[:-1, 1] + 1
+    first, last = np.concatenate([[True], ~joined]), np.concatenate([~joined, [True]])
+    return np.column_stack([pairs[first, 0], pairs[last, 1]])
+
+
 def _record_ends(data: np.ndarray, newlines: np.ndarray, delimiter: str) -> np.ndarray:
     """Which of the line ends at `newlines` of a piece that starts at a record's start end a record: those
-    outside quotes. A piece whose quotes are no CSV quoting keeps every line end as a record end, as
-    lines were read before."""
-    quotes = _quotes(data, delimiter)
-    if quotes is None or not len(quotes):
+    outside quoted fields."""
+    fields = _quoted_pairs(data, delimiter)
+    if not len(fields):
         return np.ones(len(newlines), bool)
-    inside: np.ndarray = np.searchsorted(quotes, newlines) % 2 == 1
-    return ~inside
+    last = np.searchsorted(fields[:, 0], newlines) - 1  # the last field opened before each line end
+    within: np.ndarray = (last >= 0) & (newlines < fields[np.maximum(last, 0), 1])
+    return ~within
+
+
+def _field_over_claim_lines(data: np.ndarray, delimiter: str, columns: int) -> tuple[int, int] | None:
+    """The first quoted field over lines that has taken claim lines in (opening and closing quote), or None.
+
+    A quote that opens a field and is closed only lines later by another field's quote reads as one field
+    over lines, its record still with the right number of fields: the claim lines between would vanish
+    without a word. Such a field closes with text after its quote (`"12,50"` closed at its first quote),
+    or holds a line with a claim line's delimiters; a remark typed over lines does neither."""
+    after_close = (ord(delimiter), ord("\r"), _LF)
+    newlines = np.flatnonzero(data == _LF)
+    fields = _quoted_pairs(data, delimiter)
+    spanning = fields[np.searchsorted(newlines, fields[:, 1]) > np.searchsorted(newlines, fields[:, 0])]
+    for opening, closing in spanning.tolist():
+        closed_mid_field = closing + 1 < len(data) and int(data[closing + 1]) not in after_close
+        lines = data[opening + 1:closing].tobytes().split(b"\n")[1:]
+        if closed_mid_field or any(line.count(delimiter.encode()) >= columns - 1 for line in lines):
+            return opening, closing
+    return None
 
 
 def _open_field(buffer: bytearray, filled: int, delimiter: str) -> int | None:
@@ -205,7 +242,7 @@ def _csv_line_numbers(path: Path, start: int, first: int, delimiter: str, record
 
 
 def _line_of_offset(path: Path, offset: int) -> int:
-    """The line number (1 = the header) of the line that starts at or contains byte `offset`."""
+    """The line number (1 = the first line of the file) of the line that starts at or contains byte `offset`."""
     count = 1
     with path.open("rb") as handle:
         left = offset
@@ -243,6 +280,13 @@ def _open_quote(record: bytes, delimiter: str) -> bool:
     return b'"' in record and quoting(record, delimiter)[1] is not None
 
 
+def _swallowing_field(path: Path, line: int, last_line: int, start: bytes) -> InputError:
+    """The message on a field over lines that took claim lines in (`_field_over_claim_lines`)."""
+    return InputError(f"{path}: regel {line}: een veld dat met een aanhalingsteken (\") begint, loopt door tot in "
+                      f"regel {last_line} en neemt de declaratieregels daartussen op; controleer de aanhalingstekens "
+                      "op die regel", row=line, file=str(path), value=start[:60].decode("utf-8", "replace"))
+
+
 def _locate_csv_problem(path: Path, dialect: CsvDialect) -> InputError:
     """Slow path after pyarrow refused a piece: find the first line that is not well formed."""
     expected = len(dialect.header)
@@ -261,11 +305,8 @@ def _locate_csv_problem(path: Path, dialect: CsvDialect) -> InputError:
                                       "wordt niet gesloten", row=number, file=str(path),
                                       value=raw[:60].decode("utf-8", "replace"))
                 raw, lines = raw + more, lines + 1
-                if _quotes(np.frombuffer(raw, np.uint8), dialect.delimiter) is None:
-                    return InputError(f"{path}: regel {number}: een veld dat met een aanhalingsteken (\") begint, "
-                                      f"wordt niet goed gesloten (het loopt door tot in regel {number + lines - 1}); "
-                                      "controleer de aanhalingstekens", row=number, file=str(path),
-                                      value=raw[:60].decode("utf-8", "replace"))
+                if _field_over_claim_lines(np.frombuffer(raw, np.uint8), dialect.delimiter, expected):
+                    return _swallowing_field(path, number, number + lines - 1, raw)
             if len(raw) > MAX_LINE_BYTES:
                 return InputError(f"{path}: regel {number} is te lang (meer dan {MAX_LINE_BYTES} bytes)",
                                   row=number, file=str(path), value=f"{len(raw)} bytes")
@@ -329,11 +370,10 @@ def read_csv(path: Path, wanted_fields: Sequence[str], required: Sequence[str]) 
     iso_dates = [True]
     pool = _BufferPool(2 * WORKERS + 1)  # one per piece in flight, one being filled
 
-    def read(buffer: bytearray, length: int, dates: bool) -> pa.Table:
+    def read(buffer: bytearray, length: int, dates: bool, quoted: bool) -> pa.Table:
         # The whole buffer: bytes past `length` are left from an earlier piece (or zero), so a yes holds
         # for the piece too, and a no only costs the check.
         ascii = buffer.isascii()
-        quoted = buffer.find(b'"', 0, length) >= 0
         return pacsv.read_csv(pa.BufferReader(pa.py_buffer(buffer).slice(0, length)), read_options=read_options,
                               parse_options=parse_options if quoted else unquoted,
                               convert_options=convert[dates, ascii])
@@ -344,13 +384,23 @@ def read_csv(path: Path, wanted_fields: Sequence[str], required: Sequence[str]) 
             if long is not None:
                 raise long
             table = None
+            quoted = buffer.find(b'"', 0, length) >= 0
             if iso_dates[0]:
                 try:
-                    table = read(buffer, length, True)
+                    table = read(buffer, length, True, quoted)
                 except (pa.ArrowInvalid, pa.ArrowTypeError):
                     iso_dates[0] = False
             if table is None:
-                table = read(buffer, length, False)
+                table = read(buffer, length, False, quoted)
+            # Fewer records than lines: a field over lines (or an empty line); rare, so only then looked at.
+            if quoted and table.num_rows < buffer.count(b"\n", 0, length) + (length > 0 and buffer[length - 1] != _LF):
+                swallowing = _field_over_claim_lines(np.frombuffer(buffer, np.uint8, count=length),
+                                                     dialect.delimiter, len(dialect.header))
+                if swallowing is not None:
+                    opening, closing = swallowing
+                    raise _swallowing_field(path, _line_of_offset(path, start + opening),
+                                            _line_of_offset(path, start + closing),
+                                            bytes(buffer[opening:opening + 60]))
         except (pa.ArrowInvalid, pa.ArrowTypeError):
             raise _locate_csv_problem(path, dialect) from None
         finally:
