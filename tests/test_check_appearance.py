@@ -191,6 +191,9 @@ def test_a_filled_copy_has_its_key_and_year_in_the_header_and_nothing_else(tmp_p
     # Read by the rules from an INPUTS file, but not by the workbook's formulas (ISNUMBER, TRIM): check says so.
     ("staffel", "in_aanvullend_budget", "1.234,56", "'1.234,56' staat als tekst in de cel, en de werkmap rekent"),
     ("staffel", "in_kostenpunten", "6", "'6' staat als tekst in de cel"),
+    # A date typed as text: the template's date check wants a serial number (found by review).
+    ("nieuwe_aanbieder", "in_inschrijfdatum", "15-01-2027", "'15-01-2027' staat als tekst in de cel, en de werkmap "
+                                                            "rekent alleen met een datum; typ het opnieuw als datum"),
     ("staffel", "in_score_vorig_jaar", "B\u00a0", "heeft een tab, harde spatie of regeleinde"),
     ("staffel", "in_plafondvrij", "ja\t", "heeft een tab, harde spatie of regeleinde"),
 ])
@@ -237,6 +240,18 @@ def test_what_check_refuses_in_a_cell_the_workbook_refuses_too(tmp_path: Path) -
             path = tmp_path / f"{name}_{i}.xlsx"
             wb.save(path)
             copies[path] = value.strip(" ") != value.strip() or name in ("in_aanvullend_budget", "in_kostenpunten")
+    # A date typed as text, and as a date.
+    import datetime
+
+    fill("nieuwe_aanbieder", root / "examples" / "invoer" / "nieuwe_aanbieder.csv", tmp_path / "na")
+    original = sorted((tmp_path / "na").glob("Voorbeeldzorg *.xlsx"))[0]
+    for i, value in enumerate(["15-01-2027", datetime.datetime(2027, 1, 15)]):
+        wb = load_workbook(original)
+        sheet, ref = next(iter(wb.defined_names["in_inschrijfdatum"].destinations))
+        wb[sheet][ref.replace("$", "")].value = value
+        path = tmp_path / f"datum_{i}.xlsx"
+        wb.save(path)
+        copies[path] = isinstance(value, str)
     shown = recalculated_sheet(list(copies), tmp_path / "lo", "Uitkomst")
     for path, refused in copies.items():
         text = " ".join(" ".join(row) for row in read_csv(shown[path]))

@@ -463,7 +463,8 @@ def _computed(wb: Workbook, values: Workbook, spec: Template,
     return inputs, []
 
 
-_NUMBER_KINDS = ("number", "year")
+# What the template's formulas take only from a number cell (ISNUMBER): a date is a serial number there.
+_NUMBER_KINDS = {"number": "een getal", "year": "een getal", "date": "een datum"}
 
 
 def _as_the_formulas_read(spec_input: Input, value: object) -> None:
@@ -474,9 +475,10 @@ def _as_the_formulas_read(spec_input: Input, value: object) -> None:
     if not isinstance(value, str) or value.strip() == "":
         return
     if spec_input.kind in _NUMBER_KINDS:
+        wanted = _NUMBER_KINDS[spec_input.kind]
         raise InputError(f"{spec_input.label}: {show_value(value)} staat als tekst in de cel, en de werkmap rekent "
-                         "alleen met een getal; typ het opnieuw als getal (zonder ' ervoor)", field=spec_input.column,
-                         value=value)
+                         f"alleen met {wanted}; typ het opnieuw als {wanted.split()[1]} (zonder ' ervoor)",
+                         field=spec_input.column, value=value)
     if spec_input.kind in ("choice", "flag", "score") and value.strip() != value.strip(" "):
         raise InputError(f"{spec_input.label}: {show_value(value)} heeft een tab, harde spatie of regeleinde voor of "
                          "achter de tekst, die de werkmap niet weglaat; typ de waarde opnieuw", field=spec_input.column,
