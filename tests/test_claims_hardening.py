@@ -296,6 +296,22 @@ def test_a_file_that_is_no_workbook_says_what_it_is_in_dutch(tmp_path: Path, con
     assert result.returncode == 1 and "het onderdeel '[Content_Types].xml' ontbreekt" in result.stderr, result
 
 
+def test_a_whole_zip_with_a_broken_part_is_not_called_a_damaged_zip(tmp_path: Path) -> None:
+    """Found by review: a filled copy with a broken styles.xml was said to be a half-copied zip; the zip
+    is whole, a part of the workbook is not, and the reader's reason says which."""
+    from toolkit.workbook.fill import fill
+
+    fill("staffel", ROOT / "examples" / "invoer" / "staffel.csv", tmp_path / "uit")
+    source = sorted((tmp_path / "uit").glob("Voorbeeldzorg *.xlsx"))[0]
+    broken = tmp_path / "kapot.xlsx"
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(broken, "w") as copy:
+        for info in original.infolist():
+            copy.writestr(info, b"<styleSheet><oops" if info.filename == "xl/styles.xml" else original.read(info))
+    result = run_cli("check", str(broken), cwd=tmp_path)
+    assert result.returncode == 1 and "een onderdeel van de werkmap is beschadigd (ParseError" in result.stderr
+    assert "half gekopieerd" not in result.stderr and "Traceback" not in result.stderr, result.stderr
+
+
 @pytest.mark.parametrize("sheets", [
     '<!-- <sheet name="B" sheetId="2" r:id="rId2"/> --><sheet name="A" sheetId="1" r:id="rId1"/>',
     '<sheet name="A" sheetId="1" id="rId2" r:id="rId1"/>',

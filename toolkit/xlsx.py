@@ -85,7 +85,15 @@ def unreadable(path: Path, exc: BaseException) -> str:
         return ("een oud Excel-bestand (.xls) of een werkmap met een wachtwoord; sla het in Excel op als "
                 "Excel-werkmap (.xlsx), zonder wachtwoord")
     if head.startswith(b"PK"):
-        return "het zip-bestand is beschadigd of onvolledig (half gekopieerd of afgebroken?)"
+        # Start-up: these only for a file that fails.
+        import struct
+        import zipfile
+        import zlib
+
+        if isinstance(exc, zipfile.BadZipFile | EOFError | zlib.error | struct.error):
+            return "het zip-bestand is beschadigd of onvolledig (half gekopieerd of afgebroken?)"
+        # A whole zip whose content a reader refuses (a broken styles.xml, say): that reader's reason.
+        return f"een onderdeel van de werkmap is beschadigd ({type(exc).__name__}: {str(exc)[:200]})"
     if b"\x00" not in head:
         try:
             head.decode("utf-8")
