@@ -548,3 +548,47 @@ def test_fill_numbers_rows_as_excel_after_a_key_over_two_lines(tmp_path: Path) -
     with pytest.raises(InputError, match=r"rij 4 heeft een veld langer dan 131\.072 tekens") as info:
         fill("staffel", inputs, tmp_path / "uit")
     assert info.value.row == 4
+
+
+def test_a_sheet_with_only_formatted_empty_cells_holds_no_data(tmp_path: Path) -> None:
+    """Found by review: a second sheet whose only cell is bold and empty was said to hold data (the
+    kernwerkgebied's list was refused for it). A value, a text or a formula is data; a format is not."""
+    import openpyxl
+    from openpyxl.styles import Font
+
+    from toolkit.claims.core_area import read_core_areas
+
+    def workbook(name: str, second: object) -> Path:
+        book = openpyxl.Workbook()
+        for value in ("pc4", "5611", "5612"):
+            book.active.append([value])
+        other = book.create_sheet("Opmaak")
+        other["B2"].font = Font(bold=True)
+        other["C3"].value = second
+        book.save(tmp_path / name)
+        return tmp_path / name
+
+    assert read_core_areas(workbook("opmaak.xlsx", None)).pc4 == {5611, 5612}
+    with pytest.raises(InputError, match=r"ook werkblad 'Opmaak' bevat gegevens"):
+        read_core_areas(workbook("waarde.xlsx", 0))
+    with pytest.raises(InputError, match=r"ook werkblad 'Opmaak' bevat gegevens"):
+        read_core_areas(workbook("formule.xlsx", "=1+1"))
+    claims = openpyxl.Workbook()
+    for line in SYSTEM_ONE:
+        claims.active.append(line.split(";"))
+    claims.create_sheet("Leeg")["A1"].font = Font(italic=True)
+    claims.save(tmp_path / "declaraties.xlsx")
+    assert ratio_from_claims(tmp_path / "declaraties.xlsx", year=2027).files_skipped == ()
+
+
+def test_the_sheets_not_read_are_named_in_good_dutch() -> None:
+    from toolkit.xlsx import XlsxCheck
+
+    def said(*others: str) -> str | None:
+        return XlsxCheck("xl/worksheets/sheet1.xml", 1, 1, 1, 1, "Jan", others).not_read()
+
+    assert said() is None
+    assert said("Feb") == ("alleen het eerste werkblad ('Jan') wordt gelezen; ook werkblad 'Feb' bevat gegevens, die "
+                           "niet worden meegeteld")
+    assert "ook werkbladen 'Feb' en 'Mrt' bevatten gegevens" in (said("Feb", "Mrt") or "")
+    assert "ook werkbladen 'a', 'b', 'c', 'd', 'e' en nog 2 bevatten" in (said(*"abcdefg") or "")

@@ -115,17 +115,21 @@ class XlsxCheck:
     cells: int
     memory_bytes: int
     name: str | None = None  # the first sheet's tab, as the workbook names it
-    other_sheets: tuple[str, ...] = ()  # the tabs of the other worksheets that hold cells: not read
+    other_sheets: tuple[str, ...] = ()  # the tabs of the other worksheets that hold data: not read
 
     def not_read(self) -> str | None:
         """What a reader of the first sheet leaves out, for a note or a refusal; None when nothing."""
         if not self.other_sheets:
             return None
-        listed = ", ".join(show_value(n) for n in self.other_sheets[:5])
-        more = f" en nog {len(self.other_sheets) - 5}" if len(self.other_sheets) > 5 else ""
+        names = [show_value(n) for n in self.other_sheets]
+        if len(names) == 1:
+            others = f"werkblad {names[0]} bevat"
+        elif len(names) <= 5:
+            others = f"werkbladen {', '.join(names[:-1])} en {names[-1]} bevatten"
+        else:
+            others = f"werkbladen {', '.join(names[:5])} en nog {len(names) - 5} bevatten"
         first = f" ({show_value(self.name)})" if self.name else ""
-        return (f"alleen het eerste werkblad{first} wordt gelezen; ook werkblad {listed}{more} bevat gegevens, die "
-                "niet worden meegeteld")
+        return f"alleen het eerste werkblad{first} wordt gelezen; ook {others} gegevens, die niet worden meegeteld"
 
 
 def _zip_entries(path: Path) -> int | None:
@@ -334,7 +338,7 @@ def check_xlsx(path: Path, limits: XlsxLimits = XLSX_LIMITS) -> XlsxCheck:
             if result is None:
                 result = XlsxCheck(name, extent.rows, extent.columns, extent.cells, memory,
                                    None if first is None else first.name)
-            elif extent.cells and each.name is not None:
+            elif extent.filled and each.name is not None:
                 others.append(each.name)
         # The other parts are inflated once too: their checksums and real sizes must match the directory.
         for info in infos:

@@ -147,6 +147,9 @@ class _Extent:
     declared_columns: int = 0
     longest_event: int = 0  # bytes between two markup characters: a text, or a tag with its attributes
     spanned: int = 0  # cells covered by merged ranges and hyperlinks (openpyxl makes an object for each)
+    # Cells with something in them (a value, an inline text or a formula); a cell may be there for its
+    # format alone, and a sheet of those holds no data.
+    filled: int = 0
 
     @property
     def declared_cells(self) -> int:
@@ -304,9 +307,10 @@ class SheetScanner:
 
         prefix = state.prefix or b""
         tags = _tags(chunk, {"c": prefix + b"c", "row": prefix + b"row", "t": prefix + b"t",
-                             "/t": b"/" + prefix + b"t", "/v": b"/" + prefix + b"v"})
+                             "/t": b"/" + prefix + b"t", "/v": b"/" + prefix + b"v", "f": prefix + b"f"})
         cells, rows, gts, data = tags["c"], tags["row"], tags[">"], tags["data"]
         extent.cells += len(cells)
+        extent.filled += len(tags["/v"]) + len(tags["/t"]) + len(tags["f"])
         if state.max_cells is not None and extent.cells > state.max_cells:
             raise _TooManyCells()
         # The longest stretch between two markup characters, across chunks.
