@@ -131,6 +131,23 @@ def test_a_report_is_never_written_over_a_claims_file_and_is_always_a_workbook(c
     assert other.returncode == 1 and "(bijvoorbeeld r.xlsx)" in other.stderr and not (tmp_path / "r.csv").exists()
 
 
+def test_a_report_is_never_written_inside_a_folder_of_claims(claims_csv: Path, tmp_path: Path) -> None:
+    """Found by review: written into the folder it read, the report was read as a claim file by the next
+    run on that folder (and refused it for missing columns)."""
+    folder = tmp_path / "declaraties"
+    folder.mkdir()
+    (folder / "a.csv").write_bytes(claims_csv.read_bytes())
+    for report in (folder / "rapport.xlsx", folder / "sub" / "rapport.xlsx"):
+        for command in (["ratio", str(folder), "--year", "2027"],
+                        ["plafond", str(claims_csv), "--plafond", "1000", "--year", "2025", "--vorig-jaar",
+                         str(folder)]):
+            result = run_cli(*command, "--rapport", str(report), "--force", cwd=tmp_path)
+            assert result.returncode == 1 and f"ligt in de map met declaraties {folder}" in result.stderr, result
+    assert sorted(p.name for p in folder.rglob("*")) == ["a.csv"]
+    beside = run_cli("ratio", str(folder), "--year", "2027", "--rapport", str(tmp_path / "rapport.xlsx"), cwd=tmp_path)
+    assert beside.returncode == 0, beside.stderr
+
+
 def test_plafond_rapport_has_an_overview_and_a_sheet_per_provider_and_refuses_to_overwrite(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 

@@ -280,11 +280,16 @@ def test_a_forced_run_that_stops_halfway_leaves_no_summary_of_the_earlier_run(tm
         return written[-1]
 
     monkeypatch.setattr(filling, "write_atomically", stops_after_one)
-    with pytest.raises(filling.Interrupted):
+    with pytest.raises(filling.Interrupted) as stop:
         fill("staffel", staffel_inputs(tmp_path / "nieuw.csv", ["a", "b", "c"]), out, force=True, workers=1)
     assert written == [out / "a.xlsx"]
     assert not (out / "summary.csv").exists() and not (out / "summary.xlsx").exists()
     assert not list(out.glob(".~*"))
+    assert stop.value.summary_removed  # the CLI says the earlier summary was removed ...
+    written.clear()
+    with pytest.raises(filling.Interrupted) as again:
+        fill("staffel", staffel_inputs(tmp_path / "nieuw.csv", ["a", "b", "c"]), out, force=True, workers=1)
+    assert not again.value.summary_removed  # ... only when there was one (found by review)
 
 
 def test_an_existing_summary_also_blocks(tmp_path: Path) -> None:

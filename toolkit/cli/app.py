@@ -344,8 +344,8 @@ def outside_year(console: Any, reports: list[Any], year: int) -> None:
 
 def refuse_overwrite(report_file: Path | None, force: bool, inputs: Sequence[Path] = ()) -> None:
     """A report file is checked before any claim is read: it is a workbook (.xlsx), never one of the files
-    read (not even with `--force`: an input is never modified), and one that exists is refused unless
-    `--force` overwrites it."""
+    read (not even with `--force`: an input is never modified) nor inside a folder read, and one that
+    exists is refused unless `--force` overwrites it."""
     if report_file is None:
         return
     if report_file.suffix.lower() != ".xlsx":
@@ -358,6 +358,11 @@ def refuse_overwrite(report_file: Path | None, force: bool, inputs: Sequence[Pat
         if same_file(report_file, source):
             raise InputError(f"--rapport {report_file} is een van de declaratiebestanden zelf; kies een andere naam "
                              "(een invoerbestand wordt nooit overschreven)", field="rapport", value=str(report_file))
+        if source.is_dir() and report_file.resolve().is_relative_to(source.resolve()):
+            # Written there, the report would be read as a claim file by the next run on that folder.
+            raise InputError(f"--rapport {report_file} ligt in de map met declaraties {source}; de volgende keer zou "
+                             "het rapport als declaratiebestand worden gelezen. Kies een andere map",
+                             field="rapport", value=str(report_file))
     if report_file.exists() and not force:
         raise InputError(f"{report_file} bestaat al; gebruik --force om te overschrijven", field="rapport",
                          value=str(report_file))

@@ -61,8 +61,8 @@ def fill(
                                    workers=workers, progress=advance)
     except ToolkitError as exc:
         raise fail(exc) from None
-    except Interrupted:
-        earlier = " (de samenvatting van de vorige keer is weggehaald)" if force else ""
+    except Interrupted as stop:
+        earlier = " (de samenvatting van de vorige keer is weggehaald)" if stop.summary_removed else ""
         typer.echo(f"afgebroken: de werkmappen die al klaar waren staan er, een samenvatting is niet geschreven"
                    f"{earlier}", err=True)
         raise typer.Exit(code=130) from None

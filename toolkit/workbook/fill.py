@@ -373,6 +373,8 @@ def _targets(cases: list[Case], out_dir: Path, inputs: Path, force: bool, templa
 class Interrupted(BaseException):
     """A SIGTERM or SIGINT during a run: unwinds like KeyboardInterrupt, so every `finally` runs."""
 
+    summary_removed = False  # an earlier run's summary was removed before the run stopped (--force)
+
 
 def _raise_interrupted(_signum: int, _frame: object) -> None:
     raise Interrupted()
@@ -507,14 +509,17 @@ def fill(template: str | Path, inputs: Path, out_dir: Path, *, key: str | None =
         for case in cases:  # the names the summary lists; no summary is written unless every one is there
             if not case.error:
                 case.file = targets[case.key].name
-        if force:
-            _remove_earlier_summary(out_dir)
-        report = progress or (lambda _done, _total: None)
-        report(0, len(jobs))
+        removed = False
         try:
+            removed = force and _remove_earlier_summary(out_dir)
+            report = progress or (lambda _done, _total: None)
+            report(0, len(jobs))
             made = _write_all(tpl, jobs, force, workers, report,
                               lambda: summary_files(tpl.spec, cases, key_label=_key_label(header, key)))
             summary_xlsx, summary_csv = write_summary(out_dir, made, force=force)
+        except Interrupted as stop:
+            stop.summary_removed = removed
+            raise
         finally:
             remove_stale_temporaries(out_dir)  # a worker stopped mid-write, or an error in between
         notes += _workbooks_not_written(out_dir, set(targets.values()), (inputs, tpl.path))
@@ -534,17 +539,20 @@ def _workbooks_not_written(out_dir: Path, written: set[Path], sources: tuple[Pat
     return [f"{out_dir} bevat ook {what} die deze run niet schreef ({shown}); die {verb} niet in de samenvatting"]
 
 
-def _remove_earlier_summary(out_dir: Path) -> None:
+def _remove_earlier_summary(out_dir: Path) -> bool:
     """With --force, an earlier run's summary goes before the first workbook is replaced: it describes
     workbooks that this run rewrites, and a run stopped halfway must not leave it beside a mix of new and
-    old ones (a finished run writes its own)."""
+    old ones (a finished run writes its own). Whether there was one."""
+    removed = False
     for name in SUMMARY_NAMES:
         try:
             (out_dir / name).unlink()
+            removed = True
         except FileNotFoundError:
             continue
         except OSError as err:
             raise disk_error(out_dir / name, err) from None
+    return removed
 
 
 def _key_label(header: list[str], key: str | None) -> str:
