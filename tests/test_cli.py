@@ -194,6 +194,16 @@ def test_parameters_lists_every_topic_with_years_and_sources(tmp_path: Path) -> 
     assert table["values"]["2027"]["source"]["document"].startswith("CZ groep, Zorginkoopbeleid wijkverpleging 2027")
     text = run_cli("parameters", cwd=tmp_path)
     assert "client_area_ratio" in text.stdout and "§ 3.2.4" in text.stdout
+    # The values themselves, as a Dutch reader writes them (the handleiding says the command shows them).
+    for shown in ("request_min_ceiling_share: 80 % (beleidsjaar 2027)", "request_month: september (beleidsjaar 2027)",
+                  "request_reference_date: 1 oktober 2027 (beleidsjaar 2027)",
+                  "threshold_existing: geen (beleidsjaar 2025); 2 cliënten per PC4 (beleidsjaar 2026); 3",
+                  "threshold_new: 3 cliënten per PC4 (beleidsjaren 2025–2027)",
+                  "min_expected_turnover: € 50.000 (beleidsjaar 2027)", "table: tabel van 7 rijen (--json toont ze)"):
+        assert shown in " ".join(text.stdout.split()), shown
+    narrow = run_cli("parameters", cwd=tmp_path, env={"COLUMNS": "80"}).stdout.splitlines()
+    assert max(map(len, narrow)) <= 80 and not [line for line in narrow if line.endswith(" ")]
+    assert all(line.startswith("    ") for line in narrow if line.lstrip().startswith("bron:"))
 
 
 def test_sjablonen_writes_every_template_and_overwrites_only_with_force(tmp_path: Path) -> None:

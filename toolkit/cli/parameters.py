@@ -1,4 +1,4 @@
-"""`zorginkoop parameters`: the policy parameters in force, with their years and sources."""
+"""`zorginkoop parameters`: the policy parameters in force, with their values by policy year and sources."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def parameters_command(
     as_json: JsonOption = False,
     parameters: ParametersOption = None,
 ) -> None:
-    """Toon elk onderwerp en elke parameter, de beleidsjaren die de gegevens dekken en de bron."""
+    """Toon elk onderwerp en elke parameter: de waarde per beleidsjaar en de bron."""
     from ..parameters import active
 
     use_parameters(parameters)
@@ -33,16 +33,67 @@ def parameters_command(
         sys.stdout.write(json.dumps(_parameters_json(data), ensure_ascii=False, indent=1) + "\n")
         return
     console = terminal()
+    import textwrap
+
+    from rich.text import Text
+
+    def indented(text: str, indent: int) -> None:
+        # Wrapped lines keep the indent of their parameter, in any width (rich would wrap them to the margin).
+        for line in text.splitlines():
+            console.print(textwrap.fill(line, width=console.width, initial_indent=" " * indent,
+                                        subsequent_indent=" " * indent, break_on_hyphens=False),
+                          markup=False, highlight=False)
+
     overlay = f" (met eigen gegevens uit {data.overlay})" if data.overlay else ""
-    console.print(f"Huidig beleidsjaar: {data.current_year}{overlay}")
+    console.print(f"Huidig beleidsjaar: {data.current_year}{overlay}", markup=False)
     for topic in data.topics():
-        console.print(f"\n[bold]{topic.topic}[/bold] — {topic.description} (jaren: "
-                      f"{', '.join(map(str, topic.years))})")
+        heading = Text(textwrap.fill(f"{topic.topic} — {topic.description} (jaren: "
+                                     f"{', '.join(map(str, topic.years))})", width=console.width))
+        heading.stylize("bold", 0, len(topic.topic))
+        console.print(Text("\n").append_text(heading))
         for parameter in topic.parameters.values():
-            years = ", ".join(map(str, parameter.years))
             latest = parameter.values[parameter.years[-1]]
-            console.print(f"  {parameter.name}: {parameter.label} [{years}]\n    bron: {latest.source}"
-                          + (f" ({latest.source.file})" if latest.source.file else ""), markup=False)
+            indented(f"{parameter.name}: {_values_text(parameter)}", 2)
+            indented(f"{parameter.label}\nbron: {latest.source}", 4)
+
+
+def _values_text(parameter: Any) -> str:
+    """The values by policy year as a Dutch reader writes them ('80 % (beleidsjaar 2027)', '3 cliënten per PC4
+    (beleidsjaren 2025–2027)'), equal values of consecutive years together; a table by its size (--json
+    gives its rows)."""
+    groups: list[tuple[str, list[int]]] = []
+    for year in parameter.years:
+        text = _value_text(parameter.values[year].value, parameter.unit)
+        if groups and groups[-1][0] == text and groups[-1][1][-1] == year - 1:
+            groups[-1][1].append(year)
+        else:
+            groups.append((text, [year]))
+    return "; ".join(f"{text} (beleidsjaar {years[0]})" if len(years) == 1 else
+                     f"{text} (beleidsjaren {years[0]}–{years[-1]})" for text, years in groups)
+
+
+def _value_text(value: Any, unit: str) -> str:
+    import datetime as dt
+    from decimal import Decimal
+
+    from ..dates import dutch_date, month_name
+    from ..numbers import format_money, format_number, percent_text
+
+    if value is None:  # no requirement that year (the ratio's threshold for existing providers in 2025)
+        return "geen"
+    if isinstance(value, tuple):
+        return f"tabel van {len(value)} {'rij' if len(value) == 1 else 'rijen'} (--json toont ze)"
+    if isinstance(value, dt.date):
+        return dutch_date(value)
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        if unit == "fractie":
+            return percent_text(Decimal(value))
+        if unit == "maand" and 1 <= value <= 12:
+            return month_name(int(value))
+        if unit == "euro":
+            return format_money(value, cents=Decimal(value) != Decimal(value).to_integral_value())
+        return f"{format_number(value)} {unit}" if unit else format_number(value)
+    return f"'{value}'" if isinstance(value, str) else str(value)
 
 
 def _parameters_json(data: Any) -> dict[str, Any]:
