@@ -555,6 +555,27 @@ def test_workers_die_with_their_parent_and_leave_nothing_half_written(tmp_path: 
     assert not list(out.glob(".~*"))
 
 
+def test_ctrl_c_stops_the_workers_at_the_workbook_they_write(tmp_path: Path) -> None:
+    """A worker that gets SIGTERM leaves at once: before, the pool took its SystemExit for the chunk's result
+    and handed it the next queued chunk, which it wrote whole (a 40,000-key run went on for 7 s after Ctrl+C).
+    Counted in workbooks written after the signal, not in seconds: a chunk here is 8,000 / 16 = 500."""
+    inputs = staffel_inputs(tmp_path / "in.csv", [f"k{i:05d}" for i in range(8000)])
+    out = tmp_path / "out"
+    process = subprocess.Popen([sys.executable, "-m", "toolkit.cli", "fill", "staffel", str(inputs), "--out", str(out),
+                                "--workers", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(out.glob("*.xlsx"))) < 200:
+        time.sleep(0.02)
+    before = len(list(out.glob("*.xlsx")))
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    after = len(list(out.glob("*.xlsx")))
+    assert process.returncode == 130 and "afgebroken" in stderr and "Traceback" not in stderr, stderr
+    assert 200 <= before <= after < before + 250, (before, after)
+    assert not list(out.glob(".~*")) and not (out / "summary.csv").exists()
+
+
 def test_a_second_run_into_the_same_directory_is_refused(tmp_path: Path) -> None:
     from toolkit.workbook.files import OutputLock
 
