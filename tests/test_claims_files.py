@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from collections import Counter
 from pathlib import Path
 
@@ -207,3 +208,21 @@ def test_repeat_finder_counts_each_line_of_a_later_file_once_against_its_first_f
                 if first is not None:
                     expected[index, first] += 1
         assert Counter({(f, e): n for f, e, n in finder.found}) == expected
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX thing")
+def test_a_pipe_or_a_folder_given_as_a_file_is_not_said_to_be_missing(tmp_path: Path) -> None:
+    """A FIFO (or /dev/null) was 'bestand bestaat niet': it exists, it is no regular file."""
+    pipe = tmp_path / "declaraties.csv"
+    os.mkfifo(pipe)
+    folder = tmp_path / "map.xlsx"
+    folder.mkdir()
+    staffel = Path(__file__).resolve().parents[1] / "examples" / "invoer" / "staffel.csv"
+    for args, said in ((["ratio", str(pipe), "--year", "2027"], "is geen gewoon bestand (maar een pipe of apparaat)"),
+                       (["fill", "staffel", str(pipe), "--out", str(tmp_path / "a")], "is geen gewoon bestand"),
+                       (["check", str(pipe)], "is geen gewoon bestand"),
+                       (["check", str(folder)], "is een map, geen bestand"),
+                       (["fill", str(folder), str(staffel), "--out", str(tmp_path / "b")], "is een map, geen bestand"),
+                       (["ratio", str(tmp_path / "nergens.csv"), "--year", "2027"], "bestand bestaat niet")):
+        result = run_cli(*args, cwd=tmp_path)
+        assert result.returncode == 1 and said in result.stderr and "Traceback" not in result.stderr, (args, result)

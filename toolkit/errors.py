@@ -11,6 +11,7 @@ import errno
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 
 class ToolkitError(Exception):
@@ -146,6 +147,16 @@ _REASON_BY_NAME = {
 SYSTEM_REASONS = {getattr(errno, name): text for name, text in _REASON_BY_NAME.items() if hasattr(errno, name)}
 _WINDOWS_REASONS = {32: "het bestand is geopend in een ander programma (bijvoorbeeld Excel)",
                     33: "het bestand is geopend in een ander programma (bijvoorbeeld Excel)"}
+
+
+def not_a_file(path: Path, what: str = "bestand") -> str:
+    """Why a path given as a file (`what`: "invoerbestand") is none, in Dutch: it does not exist, it is a
+    folder, or it is a pipe or a device (a FIFO or /dev/null was said not to exist)."""
+    if not path.exists():
+        return f"{what} bestaat niet"
+    if path.is_dir():
+        return "is een map, geen bestand"
+    return "is geen gewoon bestand (maar een pipe of apparaat)"
 
 
 def system_reason(err: OSError) -> str:

@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, system_reason
+from .errors import InputError, not_a_file, system_reason
 
 
 def table_error(path: Path, message: str, **details: Any) -> InputError:
@@ -85,7 +85,7 @@ def read_table(path: Path, *, max_bytes: int, what: str, max_rows: int | None = 
     from .xlsx import check_xlsx, open_xlsx_sheet
 
     if not path.is_file():
-        raise table_error(path, f"{what} bestaat niet")
+        raise table_error(path, not_a_file(path, what))
     try:
         size = path.stat().st_size
     except OSError as err:

@@ -22,7 +22,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from ..errors import InputError, show_value
+from ..errors import InputError, not_a_file, show_value
 from .claimset import identical_files
 from .csv_source import read_csv
 from .source import (
@@ -81,7 +81,7 @@ def claim_files(source: Any, *, recursive: bool = False) -> ClaimSet:
                                  + (f" (overgeslagen: {listed})" if listed else ""), file=str(path), value=str(path))
             paths.extend(found)
         elif not path.is_file():
-            raise InputError(f"{path}: bestand bestaat niet", file=str(path), value=str(path))
+            raise InputError(f"{path}: {not_a_file(path)}", file=str(path), value=str(path))
         else:
             unreadable = _not_a_claims_file(path)
             if unreadable is not None or path.suffix.lower() not in SUFFIXES:

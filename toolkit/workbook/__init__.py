@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, not_a_file
 
 _PACKAGE = Path(__file__).resolve().parents[1]
 _SOURCE_ROOT = _PACKAGE.parent
@@ -32,7 +32,7 @@ def template_path(template: str | Path) -> Path:
     path = Path(template)
     if path.suffix.lower() == ".xlsx" or path.exists():
         if not path.is_file():
-            raise InputError(f"sjabloon {str(path)!r} bestaat niet", field="template", value=str(path))
+            raise InputError(f"sjabloon {str(path)!r}: {not_a_file(path)}", field="template", value=str(path))
         return path
     bundled = templates_dir() / f"{path.name}.xlsx"
     if not bundled.is_file():

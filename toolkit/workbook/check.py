@@ -45,7 +45,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..dates import read_date
-from ..errors import InputError, ToolkitError, relabel, show_value
+from ..errors import InputError, ToolkitError, not_a_file, relabel, show_value
 from ..parameters import overlay_in_force
 from . import appearance, structure, templates_dir
 from .equivalence import same_formula
@@ -149,7 +149,7 @@ def _open(path: Path, reference_theme: bytes | None = None, *,
           values: bool = True) -> tuple[_Workbook, Workbook | None]:
     """The workbook for comparing, and (with `values`) its saved values, after the package's bounds."""
     if not path.is_file():
-        raise InputError(f"{path}: bestand bestaat niet", field="workbook", value=str(path), file=str(path))
+        raise InputError(f"{path}: {not_a_file(path)}", field="workbook", value=str(path), file=str(path))
     found = check_workbook_bounds(path)
     try:
         formulas = load_workbook(path)
