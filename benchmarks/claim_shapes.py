@@ -1,4 +1,4 @@
-"""Synthetic claim files of five shapes for the benchmarks, with fixed seeds (no real person's data).
+"""Synthetic claim files of six shapes for the benchmarks, with fixed seeds (no real person's data).
 
     python benchmarks/claim_shapes.py regional --lines 5000000 --out /tmp/regional.csv
 
@@ -14,6 +14,9 @@
 - `regional5` and `national5`: the same lines with five columns only (provider, client, postcode,
   insurer, date; no care type, no amount), as many exports have them: less for either side to parse, so
   the fixed costs (start-up, the cores kept busy, the end) weigh more. No production (no amounts).
+- `quoted`: the regional lines as a system that quotes every field writes them (`"5611 AB"`), with a
+  column `Opmerking`: empty on most lines, on one line in 200 a remark over two or three lines (typed with
+  Alt+Enter) with a `;` and a quoted word in it. Every piece of the file has quotes, and fields over lines.
 
 Files are written in blocks of a million lines from a population drawn once, so a 50-million-line file
 needs no more memory than a 5-million-line one; the population grows with the number of lines (a
@@ -57,10 +60,11 @@ class Shape:
     date_format: str  # for DuckDB's strptime
     amount_decimal: str  # the amount's decimal separator ("," also means "." groups thousands)
     lines_of: str = ""  # the shape whose lines these are (the same lines, fewer columns); itself when empty
+    quoted: bool = False  # every field between quotes, and a column of remarks, some over several lines
 
     @property
     def header(self) -> list[str]:
-        return [name for name in self.columns if name is not None]
+        return [name for name in self.columns if name is not None] + (["Opmerking"] if self.quoted else [])
 
     @property
     def has_amounts(self) -> bool:
@@ -107,7 +111,11 @@ SHAPES = {
                        "%d-%m-%Y", ",", lines_of="regional"),
     "national5": Shape("national5", ",", ("provider", "client_id", "postcode", "insurer", "date", None, None),
                        "%Y-%m-%d", ".", lines_of="national"),
+    "quoted": Shape("quoted", ";", ("AGB", "Clientnummer", "Postcode", "Verzekeraar", "Begindatum", "Zorgsoort",
+                                    "Bedrag"), "%d-%m-%Y", ",", lines_of="regional", quoted=True),
 }
+REMARKS = np.array(["Sleutel bij de buren;\r\nbellen vooraf", "Zegt \"tot morgen\"\r\n\r\nen gaat",
+                    "Wondzorg\r\nlinkerbeen; 2x per dag"], dtype=object)
 
 
 def _text(values: np.ndarray) -> pa.Array:
@@ -267,12 +275,20 @@ def write(shape: str, lines: int, path: Path, *, seed: int = 13) -> None:
 
         write_csv(generate(lines, max(2, round(500 * lines / 5_000_000)), seed=5_000_000), path)
         return
-    options = pacsv.WriteOptions(delimiter=spec.delimiter, quoting_style="none", include_header=False)
+    options = pacsv.WriteOptions(delimiter=spec.delimiter, quoting_style="all_valid" if spec.quoted else "none",
+                                 include_header=False)
     with path.open("wb") as handle:
-        handle.write((spec.delimiter.join(spec.header) + "\n").encode())
+        header = [f'"{name}"' for name in spec.header] if spec.quoted else spec.header
+        handle.write((spec.delimiter.join(header) + "\n").encode())
         present = [field for field, name in zip(FIELDS, spec.columns, strict=True) if name is not None]
+        remarks = np.random.default_rng([seed, 200])
         for table in _blocks(lines_of, lines, seed):
-            pacsv.write_csv(table.select(present), handle, write_options=options)
+            table = table.select(present)
+            if spec.quoted:
+                text = np.where(remarks.random(len(table)) < 1 / 200,
+                                REMARKS[remarks.integers(0, len(REMARKS), len(table))], "")
+                table = table.append_column("remark", pa.array(text, pa.string()))
+            pacsv.write_csv(table, handle, write_options=options)
 
 
 def main() -> None:

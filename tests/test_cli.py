@@ -124,7 +124,8 @@ def test_a_report_is_never_written_over_a_claims_file_and_is_always_a_workbook(c
                         ["plafond", str(claims_csv), "--plafond", "1000", "--year", "2025",
                          "--vorig-jaar", str(claims)]):
             result = run_cli(*command, "--rapport", str(report), "--force", cwd=tmp_path)
-            said = "een van de declaratiebestanden zelf" if report.suffix == ".xlsx" else "geef het een naam op .xlsx"
+            said = "een van de bestanden die worden gelezen" if report.suffix == ".xlsx" else \
+                "geef het een naam op .xlsx"
             assert result.returncode == 1 and said in result.stderr, (command, report, result.stderr)
     assert {p: p.read_bytes() for p in before} == before
     other = run_cli("ratio", str(claims_csv), "--year", "2027", "--rapport", str(tmp_path / "r.csv"), cwd=tmp_path)
@@ -134,18 +135,35 @@ def test_a_report_is_never_written_over_a_claims_file_and_is_always_a_workbook(c
 def test_a_report_is_never_written_inside_a_folder_of_claims(claims_csv: Path, tmp_path: Path) -> None:
     """Found by review: written into the folder it read, the report was read as a claim file by the next
     run on that folder (and refused it for missing columns)."""
+    import openpyxl
+
     folder = tmp_path / "declaraties"
     folder.mkdir()
     (folder / "a.csv").write_bytes(claims_csv.read_bytes())
-    for report in (folder / "rapport.xlsx", folder / "sub" / "rapport.xlsx"):
-        for command in (["ratio", str(folder), "--year", "2027"],
+    for report, recursive in ((folder / "rapport.xlsx", []), (folder / "sub" / "rapport.xlsx", ["--recursief"])):
+        for command in (["ratio", str(folder), "--year", "2027", *recursive],
                         ["plafond", str(claims_csv), "--plafond", "1000", "--year", "2025", "--vorig-jaar",
-                         str(folder)]):
+                         str(folder), *recursive]):
             result = run_cli(*command, "--rapport", str(report), "--force", cwd=tmp_path)
             assert result.returncode == 1 and f"ligt in de map met declaraties {folder}" in result.stderr, result
-    assert sorted(p.name for p in folder.rglob("*")) == ["a.csv"]
+    assert sorted(p.name for p in folder.rglob("*") if p.is_file()) == ["a.csv"]
     beside = run_cli("ratio", str(folder), "--year", "2027", "--rapport", str(tmp_path / "rapport.xlsx"), cwd=tmp_path)
     assert beside.returncode == 0, beside.stderr
+    # Below the folder is read only with --recursief (found by an attack: refused for a reason that did not hold).
+    (folder / "sub").mkdir()
+    below = run_cli("ratio", str(folder), "--year", "2027", "--rapport", str(folder / "sub" / "r.xlsx"), cwd=tmp_path)
+    assert below.returncode == 0 and (folder / "sub" / "r.xlsx").exists(), below.stderr
+    # The kernwerkgebied's list is read too: never overwritten by the report (found by an attack).
+    areas = tmp_path / "kwg.xlsx"
+    book = openpyxl.Workbook()
+    for value in ("pc4", "5611"):
+        book.active.append([value])
+    book.save(areas)
+    before = areas.read_bytes()
+    result = run_cli("ratio", str(claims_csv), "--year", "2027", "--kernwerkgebied", str(areas), "--rapport",
+                     str(areas), "--force", cwd=tmp_path)
+    assert result.returncode == 1 and "een van de bestanden die worden gelezen" in result.stderr, result.stderr
+    assert areas.read_bytes() == before
 
 
 def test_plafond_rapport_has_an_overview_and_a_sheet_per_provider_and_refuses_to_overwrite(tmp_path: Path) -> None:

@@ -342,10 +342,12 @@ def outside_year(console: Any, reports: list[Any], year: int) -> None:
     console.print(f"Regels van CZ groep buiten {year}, niet meegeteld: {listed}{more}.")
 
 
-def refuse_overwrite(report_file: Path | None, force: bool, inputs: Sequence[Path] = ()) -> None:
+def refuse_overwrite(report_file: Path | None, force: bool, inputs: Sequence[Path] = (), *,
+                     recursive: bool = False) -> None:
     """A report file is checked before any claim is read: it is a workbook (.xlsx), never one of the files
-    read (not even with `--force`: an input is never modified) nor inside a folder read, and one that
-    exists is refused unless `--force` overwrites it."""
+    read (not even with `--force`: an input is never modified) nor where a folder read would find it (in
+    the folder, or with `recursive` below it), and one that exists is refused unless `--force` overwrites
+    it."""
     if report_file is None:
         return
     if report_file.suffix.lower() != ".xlsx":
@@ -356,9 +358,11 @@ def refuse_overwrite(report_file: Path | None, force: bool, inputs: Sequence[Pat
 
     for source in inputs:
         if same_file(report_file, source):
-            raise InputError(f"--rapport {report_file} is een van de declaratiebestanden zelf; kies een andere naam "
-                             "(een invoerbestand wordt nooit overschreven)", field="rapport", value=str(report_file))
-        if source.is_dir() and report_file.resolve().is_relative_to(source.resolve()):
+            raise InputError(f"--rapport {report_file} is een van de bestanden die worden gelezen; kies een andere "
+                             "naam (een invoerbestand wordt nooit overschreven)", field="rapport",
+                             value=str(report_file))
+        inside = report_file.resolve().parent
+        if source.is_dir() and (inside == source.resolve() or (recursive and inside.is_relative_to(source.resolve()))):
             # Written there, the report would be read as a claim file by the next run on that folder.
             raise InputError(f"--rapport {report_file} ligt in de map met declaraties {source}; de volgende keer zou "
                              "het rapport als declaratiebestand worden gelezen. Kies een andere map",

@@ -109,7 +109,7 @@ def plafond(
     request = CeilingRequest(score_previous=score_previous or None, score_current=score_current or None,
                              cost_points=cost_points, ceiling_free=ceiling_free, production_agreement=agreement)
     try:
-        refuse_overwrite(report_file, force, [*claims, *(previous or [])])
+        refuse_overwrite(report_file, force, [*claims, *(previous or [])], recursive=recursive)
         with progress(enabled=claims_size(claims) >= PROGRESS_MIN_BYTES and not as_json) as advance:
             found = ceiling_from_claims(
                 claims_source(claims), ceiling=ceiling, year=year,

@@ -101,7 +101,7 @@ def ratio(
     use_parameters(parameters)
     wide = wide or wide_en
     try:
-        refuse_overwrite(report_file, force, claims)
+        refuse_overwrite(report_file, force, [*claims, *([core_areas] if core_areas else [])], recursive=recursive)
         with progress(enabled=claims_size(claims) >= PROGRESS_MIN_BYTES and not as_json) as advance:
             report = ratio_from_claims(
                 claims_source(claims), year=year, provider=provider_en or kind,
