@@ -592,3 +592,28 @@ def test_the_sheets_not_read_are_named_in_good_dutch() -> None:
                            "niet worden meegeteld")
     assert "ook werkbladen 'Feb' en 'Mrt' bevatten gegevens" in (said("Feb", "Mrt") or "")
     assert "ook werkbladen 'a', 'b', 'c', 'd', 'e' en nog 2 bevatten" in (said(*"abcdefg") or "")
+
+
+def test_rows_taken_into_a_field_over_lines_are_refused_in_inputs_and_claims(tmp_path: Path) -> None:
+    """Found by an attack: `"Voorbeeldzorg 02;B;…` closed only on the next line merged two INPUTS rows into
+    one key (three workbooks for four rows, without a word); a claim line opened so is refused too. A
+    remark over lines, with a `;` in it, is read as before."""
+    from toolkit.workbook.fill import fill
+
+    header = ("aanbieder;score_vorig_jaar;score_contractjaar;kostenpunten;plafondvrij;productieafspraak;"
+              "aanvullend_budget")
+    merged = write_export(tmp_path / "samen.csv", [header, "Zorg 01;A;A;;nee;;1000", '"Zorg 02;B;B;;nee;;100000',
+                                                   'Zorg 03";A;A;;nee;;1000', "Zorg 04;A;A;;nee;;1000"])
+    with pytest.raises(InputError, match=r"rij 3: een veld tussen aanhalingstekens loopt over meer regels en bevat "
+                                         "regels die op hele rijen lijken"):
+        fill("staffel", merged, tmp_path / "uit")
+    assert not (tmp_path / "uit").exists()
+    remark = write_export(tmp_path / "opmerking.csv", ["naam;score_vorig_jaar;aanvullend_budget",
+                                                       '"Zorg\nA";A;1000', '"Zorg; B";A;2000'])
+    assert [c.key for c in fill("staffel", remark, tmp_path / "uit2").cases] == ["Zorg\nA", "Zorg; B"]
+    claims = write_export(tmp_path / "declaraties.csv", [
+        "zorgaanbieder;clientnummer;postcode;verzekeraar;prestatiedatum;prestatie;bedrag",
+        '"1;A;7001;CZ;2025-03-01;Verpleging;10,00', '1";B;7002;CZ;2025-03-01;Verpleging;10,00',
+        "1;C;7003;CZ;2025-03-01;Verpleging;12,50"])
+    with pytest.raises(InputError, match=r"regel 2: een veld dat met een aanhalingsteken"):
+        ratio_from_claims(claims, year=2027)

@@ -125,7 +125,7 @@ def _field_over_claim_lines(data: np.ndarray, delimiter: str, columns: int) -> t
     spanning = fields[np.searchsorted(newlines, fields[:, 1]) > np.searchsorted(newlines, fields[:, 0])]
     for opening, closing in spanning.tolist():
         closed_mid_field = closing + 1 < len(data) and int(data[closing + 1]) not in after_close
-        lines = data[opening + 1:closing].tobytes().split(b"\n")[1:]
+        lines = data[opening + 1:closing].tobytes().split(b"\n")  # the line it opens on too
         if closed_mid_field or any(line.count(delimiter.encode()) >= columns - 1 for line in lines):
             return opening, closing
     return None
