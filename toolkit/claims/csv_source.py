@@ -83,11 +83,12 @@ def _quotes(data: np.ndarray, delimiter: str) -> np.ndarray | None:
     return quotes if (field_start | escaped).all() and field_end.all() else None
 
 
-def _quoted_pairs(data: np.ndarray, delimiter: str) -> np.ndarray:
+def _quoted_pairs(data: np.ndarray, delimiter: str, quotes: np.ndarray | None = None) -> np.ndarray:
     """The quoted fields of a piece that starts at a record's start, as (opening, closing) rows: paired by
-    NumPy where the quotes are CSV quoting, quote by quote (`tabular.quoted_fields`) where a quote is a
-    character. A field open at the end closes at the end of the piece."""
-    quotes = _quotes(data, delimiter)
+    NumPy where the quotes are CSV quoting (`quotes`: those `_cut` found so), quote by quote
+    (`tabular.quoted_fields`) where a quote is a character. A field open at the end closes at the end of
+    the piece."""
+    quotes = _quotes(data, delimiter) if quotes is None else quotes
     if quotes is None:
         return np.array(quoted_fields(data.tobytes(), delimiter), dtype=np.int64).reshape(-1, 2)
     if len(quotes) % 2:
@@ -112,7 +113,8 @@ def _record_ends(data: np.ndarray, newlines: np.ndarray, delimiter: str) -> np.n
     return ~within
 
 
-def _field_over_claim_lines(data: np.ndarray, delimiter: str, columns: int) -> tuple[int, int] | None:
+def _field_over_claim_lines(data: np.ndarray, delimiter: str, columns: int,
+                            quotes: np.ndarray | None = None) -> tuple[int, int] | None:
     """The first quoted field over lines that has taken claim lines in (opening and closing quote), or None.
 
     A quote that opens a field and is closed only lines later by another field's quote reads as one field
@@ -121,7 +123,7 @@ def _field_over_claim_lines(data: np.ndarray, delimiter: str, columns: int) -> t
     or holds a line with a claim line's delimiters; a remark typed over lines does neither."""
     after_close = (ord(delimiter), ord("\r"), _LF)
     newlines = np.flatnonzero(data == _LF)
-    fields = _quoted_pairs(data, delimiter)
+    fields = _quoted_pairs(data, delimiter, quotes)
     spanning = fields[np.searchsorted(newlines, fields[:, 1]) > np.searchsorted(newlines, fields[:, 0])]
     for opening, closing in spanning.tolist():
         closed_mid_field = closing + 1 < len(data) and int(data[closing + 1]) not in after_close
@@ -143,27 +145,30 @@ def _open_field(buffer: bytearray, filled: int, delimiter: str) -> int | None:
     return quoting(bytes(buffer[:filled]), delimiter)[1]
 
 
-def _cut(buffer: bytearray, filled: int, delimiter: str) -> int:
-    """Where a piece of the first `filled` bytes ends: after its last record end (0: none yet). A piece
-    without quotes (most are) ends at its last line end; one with quotes that pair as CSV quoting at the
-    last line end outside them; one with a quote elsewhere (`5"`) is read quote by quote."""
+def _cut(buffer: bytearray, filled: int, delimiter: str) -> tuple[int, np.ndarray | None]:
+    """Where a piece of the first `filled` bytes ends: after its last record end (0: none yet), and the
+    piece's quotes where they pair as CSV quoting (for the worker, which would find them again). A piece
+    without quotes (most are) ends at its last line end; one with quotes that pair at the last line end
+    outside them; one with a quote elsewhere (`5"`) is read quote by quote."""
     cut = buffer.rfind(b"\n", 0, filled) + 1
-    if cut and buffer.find(b'"', 0, filled) >= 0:
-        data = np.frombuffer(buffer, np.uint8, count=filled)
-        quotes = _quotes(data, delimiter)
-        if quotes is None:
-            cut = quoting(bytes(buffer[:filled]), delimiter)[0]
-        elif np.searchsorted(quotes, cut - 1) % 2:  # the last line end lies inside a quoted field
-            newlines = np.flatnonzero(data == _LF)
-            ends = newlines[np.searchsorted(quotes, newlines) % 2 == 0]
-            cut = int(ends[-1]) + 1 if len(ends) else 0
-    return cut
+    if not cut or buffer.find(b'"', 0, filled) < 0:
+        return cut, None
+    data = np.frombuffer(buffer, np.uint8, count=filled)
+    quotes = _quotes(data, delimiter)
+    if quotes is None:
+        return quoting(bytes(buffer[:filled]), delimiter)[0], None
+    if np.searchsorted(quotes, cut - 1) % 2:  # the last line end lies inside a quoted field
+        newlines = np.flatnonzero(data == _LF)
+        ends = newlines[np.searchsorted(quotes, newlines) % 2 == 0]
+        cut = int(ends[-1]) + 1 if len(ends) else 0
+    return cut, quotes[:np.searchsorted(quotes, cut)]
 
 
-def _csv_pieces(path: Path, start: int, pool: _BufferPool, delimiter: str) -> Iterator[tuple[bytearray, int, int, int]]:
-    """(buffer, length, start offset, end offset in the file) of pieces of whole records, about CHUNK_BYTES
-    each. The caller gives every buffer back to the pool once it is done with it. A record longer than
-    MAX_LINE_BYTES raises LineTooLong before more of it is read."""
+def _csv_pieces(path: Path, start: int, pool: _BufferPool,
+                delimiter: str) -> Iterator[tuple[bytearray, int, int, int, np.ndarray | None]]:
+    """(buffer, length, start offset, end offset in the file, its quotes where `_cut` paired them) of
+    pieces of whole records, about CHUNK_BYTES each. The caller gives every buffer back to the pool once it
+    is done with it. A record longer than MAX_LINE_BYTES raises LineTooLong before more of it is read."""
     carried = b""  # the start of an unfinished line, moved to the front of the next buffer
     with path.open("rb", buffering=0) as handle:
         handle.seek(start)
@@ -184,21 +189,23 @@ def _csv_pieces(path: Path, start: int, pool: _BufferPool, delimiter: str) -> It
                 with memoryview(buffer) as view:
                     read = handle.readinto(view[filled:]) or 0
                 filled += read
-                if read == 0:
-                    cut = filled  # end of file: the last line may have no line end
+                # The end of the file: nothing more, or less than asked (a regular file reads short only
+                # there), so the last piece is looked at whole for a field left open.
+                if read == 0 or filled < len(buffer):
+                    cut, quotes = filled, None  # the last line may have no line end
                     opened = _open_field(buffer, filled, delimiter)
                     if opened is not None:
                         pool.put(buffer)
                         raise UnclosedQuote(position + opened)
                     break
-                cut = _cut(buffer, filled, delimiter)
+                cut, quotes = _cut(buffer, filled, delimiter)
                 if cut:
                     break
             if cut == 0:
                 pool.put(buffer)
                 return
             carried = bytes(buffer[cut:filled])
-            yield buffer, cut, position, position + cut
+            yield buffer, cut, position, position + cut, quotes
             position += cut
             if read == 0:
                 return
@@ -215,7 +222,7 @@ def _csv_line_numbers(path: Path, start: int, first: int, delimiter: str, record
     lines_before, records_before = 0, 0
     pool = _BufferPool(1)
     try:
-        for buffer, length, _, _ in _csv_pieces(path, start, pool, delimiter):
+        for buffer, length, _, _, _ in _csv_pieces(path, start, pool, delimiter):
             data = np.frombuffer(buffer, np.uint8, count=length)
             newlines = np.flatnonzero(data == _LF)
             ends = newlines[_record_ends(data, newlines, delimiter)] if buffer.find(b'"', 0, length) >= 0 \
@@ -378,7 +385,7 @@ def read_csv(path: Path, wanted_fields: Sequence[str], required: Sequence[str]) 
                               parse_options=parse_options if quoted else unquoted,
                               convert_options=convert[dates, ascii])
 
-    def load(buffer: bytearray, length: int, start: int) -> list[pa.RecordBatch]:
+    def load(buffer: bytearray, length: int, start: int, quotes: np.ndarray | None) -> list[pa.RecordBatch]:
         try:
             long = _long_field(buffer, length, start, dialect)
             if long is not None:
@@ -395,7 +402,7 @@ def read_csv(path: Path, wanted_fields: Sequence[str], required: Sequence[str]) 
             # Fewer records than lines: a field over lines (or an empty line); rare, so only then looked at.
             if quoted and table.num_rows < buffer.count(b"\n", 0, length) + (length > 0 and buffer[length - 1] != _LF):
                 swallowing = _field_over_claim_lines(np.frombuffer(buffer, np.uint8, count=length),
-                                                     dialect.delimiter, len(dialect.header))
+                                                     dialect.delimiter, len(dialect.header), quotes)
                 if swallowing is not None:
                     opening, closing = swallowing
                     raise _swallowing_field(path, _line_of_offset(path, start + opening),
@@ -409,8 +416,9 @@ def read_csv(path: Path, wanted_fields: Sequence[str], required: Sequence[str]) 
 
     def chunks() -> Iterator[Chunk]:
         try:
-            for buffer, length, start, end in _csv_pieces(path, dialect.header_bytes, pool, dialect.delimiter):
-                yield Chunk(functools.partial(load, buffer, length, start), end)
+            for buffer, length, start, end, quotes in _csv_pieces(path, dialect.header_bytes, pool,
+                                                                  dialect.delimiter):
+                yield Chunk(functools.partial(load, buffer, length, start, quotes), end)
         except UnclosedQuote as exc:
             line = _line_of_offset(path, exc.offset)
             raise InputError(f"{path}: regel {line}: een veld dat met een aanhalingsteken (\") begint, wordt tot het "
