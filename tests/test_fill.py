@@ -257,6 +257,16 @@ def test_workbooks_a_run_did_not_write_are_named_never_removed(tmp_path: Path) -
                                                           "invoer.xlsx", "summary.xlsx", "~$a.xlsx"]
     for name in ("c", "d", "e"):
         (out / f"{name}.xlsx").unlink()
+    # Found by an attack: a folder or a broken link named .xlsx, and a link to a workbook this run wrote,
+    # are no workbooks it did not write; KOPIE.XLSX is one.
+    (out / "map.xlsx").mkdir()
+    (out / "weg.xlsx").symlink_to(out / "nergens.xlsx")
+    (out / "zelfde.xlsx").symlink_to(out / "a.xlsx")
+    (out / "KOPIE.XLSX").write_bytes((out / "a.xlsx").read_bytes())
+    assert fill("staffel", fewer, out, force=True).notes == (
+        f"{out} bevat ook 2 werkmappen die deze run niet schreef (KOPIE.XLSX, b.xlsx); die staan niet in de "
+        "samenvatting",)
+    (out / "KOPIE.XLSX").unlink()
     cli = zorginkoop("fill", "staffel", str(fewer), "--out", str(out), "--force")
     assert cli.returncode == 0 and cli.stderr == (f"let op: {out} bevat ook een werkmap die deze run niet schreef "
                                                   "(b.xlsx); die staat niet in de samenvatting\n"), cli.stderr

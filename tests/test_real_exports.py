@@ -5,6 +5,7 @@ Every file here is typed out in the test, synthetic."""
 from __future__ import annotations
 
 import re
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -473,7 +474,7 @@ def test_hidden_rows_of_an_inputs_workbook_are_read_but_said(tmp_path: Path) -> 
     book.save(tmp_path / "gefilterd.xlsx")
     result = fill("staffel", tmp_path / "gefilterd.xlsx", tmp_path / "uit")
     assert result.written == 8
-    assert result.notes == (f"{tmp_path / 'gefilterd.xlsx'}: rijen 3, 5, 6 zijn verborgen (door een filter of een "
+    assert result.notes == (f"{tmp_path / 'gefilterd.xlsx'}: rijen 3, 5 en 6 zijn verborgen (door een filter of een "
                             "groepering) en worden toch gelezen",)
     areas = openpyxl.Workbook()
     for value in ("pc4", "5611", "5612"):
@@ -617,3 +618,44 @@ def test_rows_taken_into_a_field_over_lines_are_refused_in_inputs_and_claims(tmp
         "1;C;7003;CZ;2025-03-01;Verpleging;12,50"])
     with pytest.raises(InputError, match=r"regel 2: een veld dat met een aanhalingsteken"):
         ratio_from_claims(claims, year=2027)
+
+
+@pytest.mark.parametrize(("row", "hidden"), [
+    (b"<row r='3' hidden='1'", [3]), (b'<row r="3" hidden = "1"', [3]), (b'<row r="3" hidden="&#49;"', [3]),
+    (b'<row r="3" hidden="true"', [3]), (b'<row r="3" hidden="0"', []),
+    (b'<!-- <row r="3" hidden="1"> --><row r="3"', []),
+])
+def test_hidden_rows_are_read_as_a_spreadsheet_reads_the_xml(tmp_path: Path, row: bytes, hidden: list[int]) -> None:
+    """Found by an attack: single quotes, spaces, a character reference or a row without `r` hid a row
+    from the check, and a row in a comment was taken for one."""
+    import openpyxl
+
+    from toolkit.workbook.fill import fill
+
+    book = openpyxl.Workbook()
+    book.active.append(["naam", "score_vorig_jaar", "aanvullend_budget"])
+    for i in range(5):
+        book.active.append([f"Zorg {i}", "A", 1000 + i])
+    book.save(tmp_path / "bron.xlsx")
+    path = tmp_path / "invoer.xlsx"
+    with zipfile.ZipFile(tmp_path / "bron.xlsx") as source, zipfile.ZipFile(path, "w") as copy:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<row r="3"', row, 1)
+            copy.writestr(info, data)
+    notes = fill("staffel", path, tmp_path / "uit").notes
+    assert notes == ((f"{path}: rij 3 is verborgen (door een filter of een groepering) en wordt toch gelezen",)
+                     if hidden else ())
+    without_r = path.read_bytes()  # rows without `r` are the ones after the last
+    with zipfile.ZipFile(tmp_path / "bron.xlsx") as source, zipfile.ZipFile(path, "w") as copy:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                for number in (1, 2):
+                    data = data.replace(b'<row r="%d"' % number, b"<row", 1)
+                data = data.replace(b'<row r="3"', b'<row hidden="1"', 1)
+            copy.writestr(info, data)
+    assert path.read_bytes() != without_r
+    assert fill("staffel", path, tmp_path / "uit2").notes == (
+        f"{path}: rij 3 is verborgen (door een filter of een groepering) en wordt toch gelezen",)

@@ -5,6 +5,7 @@ files (`toolkit.tabular`), so a file is split the same way and refused for the s
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
@@ -28,9 +29,6 @@ _REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b")
 _VALUE = re.compile(rb"<(?:\w+:)?v\b[^>]*>[^<]")  # a cached result: a <v> with text in it
 _TEXT_RESULT = re.compile(rb'\bt="str"')  # a text formula's result may be the empty text
-_ROW = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
-_ROW_NUMBER = re.compile(rb'\br="([0-9]+)"')
-_HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
 
 
 def _small_table_limits(max_bytes: int, rows: int | None) -> Any:
@@ -52,11 +50,29 @@ def _read_sheet_xml(path: Path, part: str) -> list[int]:
     with zipfile.ZipFile(path) as archive:
         xml = archive.read(part)  # inflated size checked by check_xlsx
     _refuse_formulas_without_value(path, xml)
-    hidden = []
-    for row in _ROW.finditer(xml):
-        number = _ROW_NUMBER.search(row.group(1))
-        if _HIDDEN.search(row.group(1)) and number:
-            hidden.append(int(number.group(1)))
+    return _hidden_rows(xml)
+
+
+def _hidden_rows(xml: bytes) -> list[int]:
+    """The numbers of the rows a sheet hides, read as a spreadsheet reads the XML (an XML parser: either
+    quote, spaces, character references, comments; a row without `r` is the one after the last). expat
+    streams: no tree of the sheet is built."""
+    from xml.parsers import expat  # start-up: only when such a file is read
+
+    hidden: list[int] = []
+    last = [0]
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        if name.rsplit("}", 1)[-1] == "row":
+            reference = attributes.get("r", "").strip()
+            last[0] = int(reference) if reference.isdigit() else last[0] + 1
+            if attributes.get("hidden", "").strip().lower() in {"1", "true"}:
+                hidden.append(last[0])
+
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler = start
+    with contextlib.suppress(expat.ExpatError):  # calamine reads the sheet, and says what is wrong with it
+        parser.Parse(xml, True)
     return hidden
 
 
@@ -164,7 +180,9 @@ def _say_hidden_rows(path: Path, table: list[list[Any]], hidden: list[int], note
     filled = [r for r in hidden if r <= len(table) and any(c not in (None, "") for c in table[r - 1])]
     if not filled:
         return
-    shown = ", ".join(map(str, filled[:5])) + (f" en nog {len(filled) - 5}" if len(filled) > 5 else "")
+    numbers = [str(n) for n in filled]
+    shown = (", ".join(numbers[:5]) + f" en nog {len(numbers) - 5}" if len(numbers) > 5 else
+             ", ".join(numbers[:-1]) + f" en {numbers[-1]}" if len(numbers) > 1 else numbers[0])
     what = f"rij {shown} is verborgen" if len(filled) == 1 else f"rijen {shown} zijn verborgen"
     if notes is None:
         raise table_error(path, f"{what} (door een filter of een groepering); maak die zichtbaar of haal die weg",

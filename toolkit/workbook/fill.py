@@ -549,8 +549,9 @@ def _workbooks_not_written(out_dir: Path, written: set[Path], sources: tuple[Pat
     """A note on the workbooks in `out_dir` that this run did not write (keys of an earlier run that are no
     longer in the INPUTS file, say): they stand beside a summary that does not list them. Never removed:
     they may be someone's work."""
-    others = sorted(p.name for p in out_dir.glob("*.xlsx") if p not in written and p.name.lower() not in SUMMARY_NAMES
-                    and not p.name.startswith("~$") and not any(same_file(p, source) for source in sources))
+    ours = {p.resolve() for p in (*written, *sources)}
+    others = sorted(p.name for p in out_dir.iterdir() if p.suffix.lower() == ".xlsx" and p.is_file()
+                    and p.name.lower() not in SUMMARY_NAMES and not p.name.startswith("~$") and p.resolve() not in ours)
     if not others:
         return []
     shown = ", ".join(others[:3]) + (f" en nog {len(others) - 3}" if len(others) > 3 else "")
