@@ -195,6 +195,10 @@ def test_a_filled_copy_has_its_key_and_year_in_the_header_and_nothing_else(tmp_p
     ("nieuwe_aanbieder", "in_inschrijfdatum", "15-01-2027", "'15-01-2027' staat als tekst in de cel, en de werkmap "
                                                             "rekent alleen met een datum; typ het opnieuw als datum"),
     ("staffel", "in_score_vorig_jaar", "B\u00a0", "heeft een tab, harde spatie of regeleinde"),
+    # Found by an attack: an error value was "text", a tab alone was "missing", a boolean was 'True'.
+    ("nieuwe_aanbieder", "in_inschrijfdatum", "#N/A", "de cel geeft de foutwaarde #N/A; typ een waarde of maak"),
+    ("staffel", "in_kostenpunten", "\t", "de cel bevat alleen een tab of harde spatie, die de werkmap niet als leeg"),
+    ("nieuwe_aanbieder", "in_inschrijfdatum", True, "'WAAR'"),
     ("staffel", "in_plafondvrij", "ja\t", "heeft een tab, harde spatie of regeleinde"),
 ])
 def test_text_typed_in_an_input_is_one_dutch_line(tmp_path: Path, template: str, name: str, typed: str,
@@ -229,8 +233,8 @@ def test_what_check_refuses_in_a_cell_the_workbook_refuses_too(tmp_path: Path) -
     root = Path(__file__).resolve().parents[1]
     fill("staffel", root / "examples" / "invoer" / "staffel.csv", tmp_path / "uit")
     original = sorted((tmp_path / "uit").glob("Voorbeeldzorg *.xlsx"))[0]
-    typed = {"in_aanvullend_budget": ["1.234,56", "veel"], "in_kostenpunten": ["6"],
-             "in_score_vorig_jaar": ["A\u00a0", "A  ", " A"], "in_plafondvrij": ["ja\t", " nee "]}
+    typed = {"in_aanvullend_budget": ["1.234,56", "veel"], "in_kostenpunten": ["6", "\t"],
+             "in_score_vorig_jaar": ["A\u00a0", "A  ", " A", "\u00a0"], "in_plafondvrij": ["ja\t", " nee "]}
     copies: dict[Path, bool] = {}  # copy -> whether the workbook should refuse it
     for name, values in typed.items():
         for i, value in enumerate(values):
@@ -239,6 +243,7 @@ def test_what_check_refuses_in_a_cell_the_workbook_refuses_too(tmp_path: Path) -
             wb[sheet][ref.split(":")[0].replace("$", "")].value = value
             path = tmp_path / f"{name}_{i}.xlsx"
             wb.save(path)
+            # A tab or no-break space alone is no empty cell to TRIM: refused too (found by an attack).
             copies[path] = value.strip(" ") != value.strip() or name in ("in_aanvullend_budget", "in_kostenpunten")
     # A date typed as text, and as a date.
     import datetime

@@ -101,7 +101,9 @@ def show_value(value: object, limit: int = 40) -> str:
     # messages are read by spreadsheet users. Text is quoted exactly as it was typed.
     if isinstance(value, str):
         text = value
-    elif isinstance(value, float) and not isinstance(value, bool):
+    elif isinstance(value, bool):  # a cell's TRUE, as Dutch Excel shows it
+        text = "WAAR" if value else "ONWAAR"
+    elif isinstance(value, float):
         text = f"{value:.15g}".replace(".", ",")
     elif isinstance(value, Decimal):
         text = str(value).replace(".", ",")

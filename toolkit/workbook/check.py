@@ -434,11 +434,12 @@ def _computed(wb: Workbook, values: Workbook, spec: Template,
         if not cells:
             return None, []
         # An input typed as a formula (LibreOffice's =TRUE() for a boolean) counts with its saved value.
-        raw = [values[s][c].value if wb[s][c].data_type == "f" else wb[s][c].value for s, c in cells]
+        read = [values[s][c] if wb[s][c].data_type == "f" else wb[s][c] for s, c in cells]
         converted = []
-        for value, (sheet, cell) in zip(raw, cells, strict=True):
+        for found, (sheet, cell) in zip(read, cells, strict=True):
+            value = found.value
             try:
-                _as_the_formulas_read(spec_input, value)
+                _as_the_formulas_read(spec_input, value, error=found.data_type == "e")
                 converted.append(convert(spec_input, value, label=spec_input.label))
             except InputError as err:
                 problems.append(Finding("invoer", f"{sheet}!{cell}", None, None, str(err)))
@@ -467,13 +468,19 @@ def _computed(wb: Workbook, values: Workbook, spec: Template,
 _NUMBER_KINDS = {"number": "een getal", "year": "een getal", "date": "een datum"}
 
 
-def _as_the_formulas_read(spec_input: Input, value: object) -> None:
+def _as_the_formulas_read(spec_input: Input, value: object, *, error: bool = False) -> None:
     """Refuse a cell the template's formulas would read otherwise than the rules: they take a number only
     from a number cell (ISNUMBER; '1.234,56' typed as text shows "fout in de invoer" in the workbook) and
     trim only plain spaces (TRIM; 'B' with a tab or a no-break space is no score there). An INPUTS file is all
     text and is read by the rules alone; a workbook's cell must give the same answer in the workbook."""
-    if not isinstance(value, str) or value.strip() == "":
+    if error:  # #N/B in the cell: no value the rules could read, and no text typed either
+        raise InputError(f"{spec_input.label}: de cel geeft de foutwaarde {value}; typ een waarde of maak de cel leeg",
+                         field=spec_input.column, value=value)
+    if not isinstance(value, str) or value == "" or value.strip(" ") == "":
         return
+    if value.strip() == "":  # only a tab or a no-break space: TRIM keeps it, so the workbook sees no empty cell
+        raise InputError(f"{spec_input.label}: de cel bevat alleen een tab of harde spatie, die de werkmap niet als "
+                         "leeg ziet; maak de cel leeg", field=spec_input.column, value=value)
     if spec_input.kind in _NUMBER_KINDS:
         wanted = _NUMBER_KINDS[spec_input.kind]
         raise InputError(f"{spec_input.label}: {show_value(value)} staat als tekst in de cel, en de werkmap rekent "
