@@ -659,3 +659,17 @@ def test_hidden_rows_are_read_as_a_spreadsheet_reads_the_xml(tmp_path: Path, row
     assert path.read_bytes() != without_r
     assert fill("staffel", path, tmp_path / "uit2").notes == (
         f"{path}: rij 3 is verborgen (door een filter of een groepering) en wordt toch gelezen",)
+
+
+def test_an_inputs_workbook_with_its_header_lower_down_says_where_it_is(tmp_path: Path) -> None:
+    """Found by an attack: empty rows above the header were 'het bestand is leeg'."""
+    import openpyxl
+
+    from toolkit.workbook.fill import fill
+
+    book = openpyxl.Workbook()
+    book.active["A3"], book.active["B3"], book.active["A4"], book.active["B4"] = "naam", "score_vorig_jaar", "Zorg", "A"
+    book.save(tmp_path / "invoer.xlsx")
+    with pytest.raises(InputError, match=r"rij 1 is leeg; de kopregel \(de namen van de kolommen\) moet op rij 1 "
+                                         r"staan, de eerste gevulde rij is rij 3"):
+        fill("staffel", tmp_path / "invoer.xlsx", tmp_path / "uit")

@@ -83,6 +83,11 @@ def read_inputs(path: Path, notes: list[str] | None = None) -> tuple[list[str], 
     table = read_table(path, max_bytes=MAX_INPUTS_BYTES, max_rows=MAX_INPUTS_ROWS, what="invoerbestand",
                        notes=notes)
     if not table or not any(str(c).strip() for c in table[0] if c is not None):
+        first = next((n for n, row in enumerate(table, start=1) if any(str(c).strip() for c in row if c is not None)),
+                     None)
+        if first is not None:  # a title or empty rows above the header
+            raise table_error(path, f"rij 1 is leeg; de kopregel (de namen van de kolommen) moet op rij 1 staan, de "
+                                    f"eerste gevulde rij is rij {first}", row=1)
         raise table_error(path, "het bestand is leeg (geen kopregel)")
     header = ["" if c is None else str(c).strip() for c in table[0]]
     while header and header[-1] == "":
