@@ -196,8 +196,8 @@ def test_a_filled_copy_has_its_key_and_year_in_the_header_and_nothing_else(tmp_p
                                                             "rekent alleen met een datum; typ het opnieuw als datum"),
     ("staffel", "in_score_vorig_jaar", "B\u00a0", "heeft een tab, harde spatie of regeleinde"),
     # Found by an attack: an error value was "text", a tab alone was "missing", a boolean was 'True'.
-    ("nieuwe_aanbieder", "in_inschrijfdatum", "#N/A", "de cel geeft de foutwaarde #N/A; typ een waarde of maak"),
-    ("staffel", "in_kostenpunten", "\t", "de cel bevat alleen een tab of harde spatie, die de werkmap niet als leeg"),
+    ("nieuwe_aanbieder", "in_inschrijfdatum", "#N/A", "de cel geeft de foutwaarde #N/B; typ een waarde of maak"),
+    ("staffel", "in_kostenpunten", "\t", "de cel bevat alleen witruimte (een tab, harde spatie of regeleinde), die"),
     ("nieuwe_aanbieder", "in_inschrijfdatum", True, "'WAAR'"),
     ("staffel", "in_plafondvrij", "ja\t", "heeft een tab, harde spatie of regeleinde"),
 ])

@@ -217,7 +217,8 @@ def test_parameters_lists_every_topic_with_years_and_sources(tmp_path: Path) -> 
                   "request_reference_date: 1 oktober 2027 (beleidsjaar 2027)",
                   "threshold_existing: geen (beleidsjaar 2025); 2 cliënten per PC4 (beleidsjaar 2026); 3",
                   "threshold_new: 3 cliënten per PC4 (beleidsjaren 2025–2027)",
-                  "min_expected_turnover: € 50.000 (beleidsjaar 2027)", "table: tabel van 7 rijen (--json toont ze)"):
+                  "min_expected_turnover: € 50.000 (beleidsjaar 2027)", "table: tabel van 7 rijen (--json toont ze)",
+                  "fulltime_week_hours: 36 uur per week", "claims_year_offset: -2 jaar (beleidsjaren 2025–2027)"):
         assert shown in " ".join(text.stdout.split()), shown
     narrow = run_cli("parameters", cwd=tmp_path, env={"COLUMNS": "80"}).stdout.splitlines()
     assert max(map(len, narrow)) <= 80 and not [line for line in narrow if line.endswith(" ")]

@@ -300,6 +300,16 @@ def test_a_forced_run_that_stops_halfway_leaves_no_summary_of_the_earlier_run(tm
     with pytest.raises(filling.Interrupted) as again:
         fill("staffel", staffel_inputs(tmp_path / "nieuw.csv", ["a", "b", "c"]), out, force=True, workers=1)
     assert not again.value.summary_removed  # ... only when there was one (found by review)
+    # Stopped after the summary was written (found by review: it said none was).
+    monkeypatch.setattr(filling, "write_atomically", real)
+
+    def stop_at_the_end(*_args: Any) -> list[str]:
+        raise filling.Interrupted()
+
+    monkeypatch.setattr(filling, "_workbooks_not_written", stop_at_the_end)
+    with pytest.raises(filling.Interrupted) as late:
+        fill("staffel", staffel_inputs(tmp_path / "nieuw.csv", ["a", "b", "c"]), out, force=True, workers=1)
+    assert late.value.summary_written and (out / "summary.csv").exists()
 
 
 def test_an_existing_summary_also_blocks(tmp_path: Path) -> None:

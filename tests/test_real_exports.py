@@ -673,3 +673,15 @@ def test_an_inputs_workbook_with_its_header_lower_down_says_where_it_is(tmp_path
     with pytest.raises(InputError, match=r"rij 1 is leeg; de kopregel \(de namen van de kolommen\) moet op rij 1 "
                                          r"staan, de eerste gevulde rij is rij 3"):
         fill("staffel", tmp_path / "invoer.xlsx", tmp_path / "uit")
+
+
+def test_a_csv_with_an_empty_first_line_says_where_the_header_belongs(tmp_path: Path) -> None:
+    """Found by review: 'regel 1 (kopregel) is geen leesbare CSV-regel: ''' for claims and INPUTS alike."""
+    from toolkit.workbook.fill import fill
+
+    claims = write_export(tmp_path / "d.csv", ["", *SYSTEM_ONE])
+    with pytest.raises(InputError, match=r"regel 1 is leeg; de kopregel \(de namen van de kolommen\) moet op regel 1"):
+        ratio_from_claims(claims, year=2027)
+    inputs = write_export(tmp_path / "i.csv", ["", "naam;score_vorig_jaar", "Zorg;A"], bom=False)
+    with pytest.raises(InputError, match=r"regel 1 is leeg; de kopregel"):
+        fill("staffel", inputs, tmp_path / "uit")

@@ -79,6 +79,12 @@ class ParameterDataError(ToolkitError):
     """The bundled parameter data is malformed: a packaging or editing mistake, not user input."""
 
 
+# Excel's error values by the English names a file stores (and xlwings hands over), to the names a Dutch
+# Excel shows: one list for the Excel functions (`toolkit.udfs`) and for `check`'s messages.
+DUTCH_EXCEL_ERRORS = {"#NULL!": "#LEEG!", "#DIV/0!": "#DEEL/0!", "#VALUE!": "#WAARDE!", "#REF!": "#VERW!",
+                      "#NAME?": "#NAAM?", "#NUM!": "#GETAL!", "#N/A": "#N/B"}
+
+
 def relabel(err: ToolkitError, label: str) -> str:
     """The message of `err` with its leading `field:` replaced by `label`.
 

@@ -147,6 +147,9 @@ def sniff_csv(path: Path) -> CsvDialect:
             raise InputError(f"{path}: regel 2 (kopregel, {after}) is geen leesbare CSV-regel: "
                              f"{show_value(header_text)}", row=2, file=str(path), value=header_text)
         return CsvDialect(declared, tuple(fields), end + 1, 2)
+    if not header_text.strip():  # an empty line, or a title and a blank line, above the header
+        raise InputError(f"{path}: regel 1 is leeg; de kopregel (de namen van de kolommen) moet op regel 1 staan",
+                         row=1, file=str(path), value=header_text)
     best: tuple[int, str] = (0, DELIMITERS[0])
     for delimiter in DELIMITERS:
         fields = csv_fields(header_text, delimiter)

@@ -35,7 +35,7 @@ from typing import Any
 from xlwings import arg, func
 
 from .choices import yes_no
-from .errors import InputError, ToolkitError, relabel, show_value
+from .errors import DUTCH_EXCEL_ERRORS, InputError, ToolkitError, relabel, show_value
 from .rules import RULES
 from .rules.declaration import REQUIRED, Argument, ExcelError, ExcelFunction
 from .rules.phrases import render
@@ -45,10 +45,7 @@ NUMBER_ERROR = "#GETAL!"
 DIV0_ERROR = "#DEEL/0!"
 
 # Excel error values as xlwings hands them over with err_to_str (English) or as typed by a Dutch user.
-_EXCEL_ERRORS = frozenset({
-    "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!",
-    "#CALC!", "#LEEG!", "#DEEL/0!", "#WAARDE!", "#VERW!", "#NAAM?", "#GETAL!", "#N/B",
-})
+_EXCEL_ERRORS = frozenset({*DUTCH_EXCEL_ERRORS, *DUTCH_EXCEL_ERRORS.values(), "#GETTING_DATA", "#SPILL!", "#CALC!"})
 
 # The rules name their fields in English; a cell's message uses the name of the Excel argument that fed the
 # field (each argument declares its `field`). A postcode in a row's message reads better singular.

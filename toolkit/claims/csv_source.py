@@ -186,12 +186,14 @@ def _csv_pieces(path: Path, start: int, pool: _BufferPool,
                         pool.put(buffer)
                         raise LineTooLong(position, filled, buffer.rfind(b"\n", 0, filled) >= 0)
                     buffer = buffer + bytes(len(buffer))  # (a new object: pyarrow may still export the old)
+                # The buffer filled, or the end of the file: a read that returns nothing (a network mount may
+                # read short in the middle of a file). The last piece is looked at whole for a field left open.
+                read = 1
                 with memoryview(buffer) as view:
-                    read = handle.readinto(view[filled:]) or 0
-                filled += read
-                # The end of the file: nothing more, or less than asked (a regular file reads short only
-                # there), so the last piece is looked at whole for a field left open.
-                if read == 0 or filled < len(buffer):
+                    while read and filled < len(buffer):
+                        read = handle.readinto(view[filled:]) or 0
+                        filled += read
+                if read == 0:
                     cut, quotes = filled, None  # the last line may have no line end
                     opened = _open_field(buffer, filled, delimiter)
                     if opened is not None:

@@ -62,9 +62,12 @@ def fill(
     except ToolkitError as exc:
         raise fail(exc) from None
     except Interrupted as stop:
-        earlier = " (de samenvatting van de vorige keer is weggehaald)" if stop.summary_removed else ""
-        typer.echo(f"afgebroken: de werkmappen die al klaar waren staan er, een samenvatting is niet geschreven"
-                   f"{earlier}", err=True)
+        if stop.summary_written:  # stopped at the very end: everything is there
+            typer.echo("afgebroken na het schrijven: de werkmappen en de samenvatting staan er", err=True)
+        else:
+            earlier = " (de samenvatting van de vorige keer is weggehaald)" if stop.summary_removed else ""
+            typer.echo(f"afgebroken: de werkmappen die al klaar waren staan er, een samenvatting is niet geschreven"
+                       f"{earlier}", err=True)
         raise typer.Exit(code=130) from None
     typer.echo(f"{_workbooks(result.written)} geschreven in {out}; samenvatting: {result.summary_xlsx.name}, "
                f"{result.summary_csv.name}")

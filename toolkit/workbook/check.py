@@ -45,7 +45,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..dates import read_date
-from ..errors import InputError, ToolkitError, not_a_file, relabel, show_value
+from ..errors import DUTCH_EXCEL_ERRORS, InputError, ToolkitError, not_a_file, relabel, show_value
 from ..parameters import overlay_in_force
 from . import appearance, structure, templates_dir
 from .equivalence import same_formula
@@ -474,13 +474,14 @@ def _as_the_formulas_read(spec_input: Input, value: object, *, error: bool = Fal
     trim only plain spaces (TRIM; 'B' with a tab or a no-break space is no score there). An INPUTS file is all
     text and is read by the rules alone; a workbook's cell must give the same answer in the workbook."""
     if error:  # #N/B in the cell: no value the rules could read, and no text typed either
-        raise InputError(f"{spec_input.label}: de cel geeft de foutwaarde {value}; typ een waarde of maak de cel leeg",
+        shown = DUTCH_EXCEL_ERRORS.get(str(value), str(value))  # as a Dutch Excel shows it (a file stores #N/A)
+        raise InputError(f"{spec_input.label}: de cel geeft de foutwaarde {shown}; typ een waarde of maak de cel leeg",
                          field=spec_input.column, value=value)
     if not isinstance(value, str) or value == "" or value.strip(" ") == "":
         return
-    if value.strip() == "":  # only a tab or a no-break space: TRIM keeps it, so the workbook sees no empty cell
-        raise InputError(f"{spec_input.label}: de cel bevat alleen een tab of harde spatie, die de werkmap niet als "
-                         "leeg ziet; maak de cel leeg", field=spec_input.column, value=value)
+    if value.strip() == "":  # a tab, no-break space or line break alone: TRIM keeps it, the workbook sees no empty cell
+        raise InputError(f"{spec_input.label}: de cel bevat alleen witruimte (een tab, harde spatie of regeleinde), "
+                         "die de werkmap niet als leeg ziet; maak de cel leeg", field=spec_input.column, value=value)
     if spec_input.kind in _NUMBER_KINDS:
         wanted = _NUMBER_KINDS[spec_input.kind]
         raise InputError(f"{spec_input.label}: {show_value(value)} staat als tekst in de cel, en de werkmap rekent "

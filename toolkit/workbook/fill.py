@@ -379,6 +379,7 @@ class Interrupted(BaseException):
     """A SIGTERM or SIGINT during a run: unwinds like KeyboardInterrupt, so every `finally` runs."""
 
     summary_removed = False  # an earlier run's summary was removed before the run stopped (--force)
+    summary_written = False  # this run's summary was written: it stopped only after that
 
 
 def _raise_interrupted(_signum: int, _frame: object) -> None:
@@ -417,8 +418,8 @@ def _worker_start(parent: int, run: str) -> None:
 
 def _write_chunk(template: Path, jobs: list[tuple[str, dict[str, Any], dict[str, Any], str]], force: bool) -> list[str]:
     """Worker: write the workbooks of one chunk (runs in a separate process for large batches)."""
-    tpl = _worker_template(template)
     try:
+        tpl = _worker_template(template)
         for key, values, outputs, target in jobs:
             write_atomically(Path(target), tpl.filled(values, key, outputs), overwrite=force)
     except SystemExit:
@@ -495,7 +496,8 @@ def _write_all(tpl: TemplateFile, jobs: list[tuple[str, dict[str, Any], dict[str
             result = made.result()
         except BaseException:
             # Interrupted, or a worker failed: stop the others now; their SIGTERM handler removes their
-            # temporary files before they exit. The summary, in memory only, is dropped with its thread.
+            # temporary files before they exit. The summary's thread writes no file: it is left to run on,
+            # and ends with the process.
             for process in list(getattr(pool, "_processes", {}).values()):
                 with contextlib.suppress(Exception):
                     process.terminate()
@@ -533,20 +535,22 @@ def fill(template: str | Path, inputs: Path, out_dir: Path, *, key: str | None =
         for case in cases:  # the names the summary lists; no summary is written unless every one is there
             if not case.error:
                 case.file = targets[case.key].name
-        removed = False
+        state = Interrupted()  # what was done, for the message if the run is interrupted
         try:
-            removed = force and _remove_earlier_summary(out_dir)
+            if force:
+                _remove_earlier_summary(out_dir, state)
             report = progress or (lambda _done, _total: None)
             report(0, len(jobs))
             made = _write_all(tpl, jobs, force, workers, report,
                               lambda: summary_files(tpl.spec, cases, key_label=_key_label(header, key)))
             summary_xlsx, summary_csv = write_summary(out_dir, made, force=force)
+            state.summary_written = True
+            notes += _workbooks_not_written(out_dir, set(targets.values()), (inputs, tpl.path))
         except Interrupted as stop:
-            stop.summary_removed = removed
+            stop.summary_removed, stop.summary_written = state.summary_removed, state.summary_written
             raise
         finally:
             remove_stale_temporaries(out_dir)  # a worker stopped mid-write, or an error in between
-        notes += _workbooks_not_written(out_dir, set(targets.values()), (inputs, tpl.path))
     return FillResult(cases, summary_xlsx, summary_csv, tuple(notes))
 
 
@@ -564,20 +568,19 @@ def _workbooks_not_written(out_dir: Path, written: set[Path], sources: tuple[Pat
     return [f"{out_dir} bevat ook {what} die deze run niet schreef ({shown}); die {verb} niet in de samenvatting"]
 
 
-def _remove_earlier_summary(out_dir: Path) -> bool:
+def _remove_earlier_summary(out_dir: Path, stop: Interrupted) -> None:
     """With --force, an earlier run's summary goes before the first workbook is replaced: it describes
     workbooks that this run rewrites, and a run stopped halfway must not leave it beside a mix of new and
-    old ones (a finished run writes its own). Whether there was one."""
-    removed = False
+    old ones (a finished run writes its own). Each file removed is marked on `stop`, as it goes, for the
+    message of a run interrupted later (or in between)."""
     for name in SUMMARY_NAMES:
         try:
             (out_dir / name).unlink()
-            removed = True
+            stop.summary_removed = True
         except FileNotFoundError:
             continue
         except OSError as err:
             raise disk_error(out_dir / name, err) from None
-    return removed
 
 
 def _key_label(header: list[str], key: str | None) -> str:
