@@ -92,7 +92,7 @@ def _value_text(value: Any, unit: str) -> str:
             return month_name(int(value))
         if unit == "euro":
             return format_money(value, cents=Decimal(value) != Decimal(value).to_integral_value())
-        first, _, rest = unit.partition(" ")  # after a number Dutch counts hours and years singular: 36 uur
+        first, _, rest = unit.partition(" ")  # after a number Dutch writes hours and years singular: uur, jaar
         unit = " ".join(part for part in ({"uren": "uur", "jaren": "jaar"}.get(first, first), rest) if part)
         return f"{format_number(value)} {unit}" if unit else format_number(value)
     return f"'{value}'" if isinstance(value, str) else str(value)
