@@ -685,3 +685,14 @@ def test_a_csv_with_an_empty_first_line_says_where_the_header_belongs(tmp_path: 
     inputs = write_export(tmp_path / "i.csv", ["", "naam;score_vorig_jaar", "Zorg;A"], bom=False)
     with pytest.raises(InputError, match=r"regel 1 is leeg; de kopregel"):
         fill("staffel", inputs, tmp_path / "uit")
+
+
+def test_the_kernwerkgebied_list_names_the_line_after_a_remark_over_lines(tmp_path: Path) -> None:
+    """Found by an attack: rows were counted, not lines ('regel 5' for the text editor's line 7)."""
+    from toolkit.claims.core_area import read_core_areas
+
+    path = write_export(tmp_path / "kwg.csv", ["sep=;", "postcode;opmerking", '4811;"regel een', "regel twee",
+                                               'regel drie"', "4812;ok", "XYZ1;fout"], bom=False)
+    with pytest.raises(InputError, match=r"regel 7: 'XYZ1' is geen PC4") as info:
+        read_core_areas(path)
+    assert info.value.row == 7

@@ -52,8 +52,14 @@ def read_core_areas(path: Path) -> CoreAreas:
     path = Path(path)
     table = [[None if _comment(cell) else cell for cell in row]
              for row in read_table(path, max_bytes=MAX_LIST_BYTES, what="kernwerkgebied", max_rows=MAX_LINES)]
-    first = first_line(path)  # "regel" in messages: the file's lines, a `sep=` line above the list counted
-    filled = [(number, row) for number, row in enumerate(table, start=first)
+    # "regel" in messages: the line of the file each row starts on (a `sep=` line above the list counted, and
+    # in a CSV the line ends inside a quoted field before it), as a text editor numbers them.
+    text_lines = path.suffix.lower() in {".csv", ".txt"}
+    lines, line = [], first_line(path)
+    for row in table:
+        lines.append(line)
+        line += 1 + (sum(cell.count("\n") for cell in row if isinstance(cell, str)) if text_lines else 0)
+    filled = [(number, row) for number, row in zip(lines, table, strict=True)
               if any(c is not None and str(c).strip() for c in row)]
     if not filled:
         raise table_error(path, "het bestand is leeg (verwacht een PC4 of een bereik als 4800-4899 per regel)",
@@ -74,7 +80,7 @@ def read_core_areas(path: Path) -> CoreAreas:
         raise table_error(path, "geen kolom postcode of pc4 (een lijst met één kolom mag zonder kopregel)",
                           field="core_areas")
     numbered = [(number, row[column] if column < len(row) else None)
-                for number, row in enumerate(table, start=first) if number != header_line]
+                for number, row in zip(lines, table, strict=True) if number != header_line]
     return parse_core_areas(numbered, where=str(path))
 
 
