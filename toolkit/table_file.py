@@ -161,14 +161,14 @@ def read_table(path: Path, *, max_bytes: int, what: str, max_rows: int | None = 
 
 
 def _refuse_rows_taken_in(path: Path, table: list[list[str]], delimiter: str) -> None:
-    """A quote that opens a field and is closed only lines later reads as one field over lines, with the rows
-    between in it, and the row still with the right number of fields: keys and their values gone without a
-    word. A remark typed over lines has no line with a row's delimiters (as for claims,
-    `claims.csv_source._field_over_claim_lines`)."""
+    """A field over lines that took rows in (`tabular.takes_rows_in`): keys and their values would be gone
+    without a word."""
+    from .tabular import takes_rows_in  # start-up: only when such a file is read
+
     columns = max((len(row) for row in table[:1]), default=0)
     for number, row in enumerate(table, start=1):
         for cell in row:
-            if "\n" in cell and any(part.count(delimiter) >= max(1, columns - 1) for part in cell.split("\n")):
+            if "\n" in cell and takes_rows_in(cell, delimiter, columns):
                 raise table_error(path, f"rij {number}: een veld tussen aanhalingstekens loopt over meer regels en "
                                         "bevat regels die op hele rijen lijken; controleer de aanhalingstekens",
                                   row=number, value=cell[:60])

@@ -101,6 +101,15 @@ def quoted_fields(text: AnyStr, delimiter: str) -> list[tuple[int, int]]:
     return fields
 
 
+def takes_rows_in(field: AnyStr, delimiter: str, columns: int) -> bool:
+    """Whether a quoted field over lines holds a line with a whole row's delimiters (`columns` fields): a
+    quote that opens a field and is closed only lines later by another field's quote reads as one field with
+    the rows between in it, and its row still has the right number of fields, so those rows would vanish
+    without a word. A remark typed over lines has no such line. The one test for claims and small tables."""
+    newline, mark = ("\n", delimiter) if isinstance(field, str) else (b"\n", delimiter.encode())
+    return any(part.count(mark) >= max(1, columns - 1) for part in field.split(newline))
+
+
 def quoting(text: AnyStr, delimiter: str) -> tuple[int, int | None]:
     """Where the last record of `text` (which starts at a record's start) ends (after the last line end
     outside quoted fields; 0 if none), and the quote that opens a field still open at the end (None if
@@ -223,4 +232,4 @@ def _chars(count: int) -> str:
 
 
 __all__ = ["DELIMITERS", "MAX_FIELD_CHARS", "CsvDialect", "csv_fields", "longest_field", "quoted_fields", "quoting",
-           "sniff_csv"]
+           "sniff_csv", "takes_rows_in"]

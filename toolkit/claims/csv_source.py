@@ -18,7 +18,16 @@ import numpy as np
 import pyarrow as pa
 
 from ..errors import InputError, show_value
-from ..tabular import MAX_FIELD_CHARS, CsvDialect, csv_fields, longest_field, quoted_fields, quoting, sniff_csv
+from ..tabular import (
+    MAX_FIELD_CHARS,
+    CsvDialect,
+    csv_fields,
+    longest_field,
+    quoted_fields,
+    quoting,
+    sniff_csv,
+    takes_rows_in,
+)
 from .source import DICTIONARY_FIELDS, WORKERS, Chunk, LongFieldError, Source, resolve_columns
 
 CHUNK_BYTES = 16 << 20  # bytes of CSV one worker parses and validates at a time: bounds memory
@@ -102,10 +111,11 @@ def _quoted_pairs(data: np.ndarray, delimiter: str, quotes: np.ndarray | None = 
     return np.column_stack([pairs[first, 0], pairs[last, 1]])
 
 
-def _record_ends(data: np.ndarray, newlines: np.ndarray, delimiter: str) -> np.ndarray:
+def _record_ends(data: np.ndarray, newlines: np.ndarray, delimiter: str,
+                 quotes: np.ndarray | None = None) -> np.ndarray:
     """Which of the line ends at `newlines` of a piece that starts at a record's start end a record: those
-    outside quoted fields."""
-    fields = _quoted_pairs(data, delimiter)
+    outside quoted fields (`quotes`: the piece's quotes, where they were paired already)."""
+    fields = _quoted_pairs(data, delimiter, quotes)
     if not len(fields):
         return np.ones(len(newlines), bool)
     last = np.searchsorted(fields[:, 0], newlines) - 1  # the last field opened before each line end
@@ -115,34 +125,27 @@ def _record_ends(data: np.ndarray, newlines: np.ndarray, delimiter: str) -> np.n
 
 def _field_over_claim_lines(data: np.ndarray, delimiter: str, columns: int,
                             quotes: np.ndarray | None = None) -> tuple[int, int] | None:
-    """The first quoted field over lines that has taken claim lines in (opening and closing quote), or None.
-
-    A quote that opens a field and is closed only lines later by another field's quote reads as one field
-    over lines, its record still with the right number of fields: the claim lines between would vanish
-    without a word. Such a field closes with text after its quote (`"12,50"` closed at its first quote),
-    or holds a line with a claim line's delimiters; a remark typed over lines does neither."""
+    """The first quoted field over lines that has taken claim lines in (opening and closing quote), or None:
+    one that closes with text after its quote (`"12,50"` closed at its first quote), or holds a line with a
+    claim line's delimiters (`tabular.takes_rows_in`); a remark typed over lines does neither."""
     after_close = (ord(delimiter), ord("\r"), _LF)
     newlines = np.flatnonzero(data == _LF)
     fields = _quoted_pairs(data, delimiter, quotes)
     spanning = fields[np.searchsorted(newlines, fields[:, 1]) > np.searchsorted(newlines, fields[:, 0])]
     for opening, closing in spanning.tolist():
         closed_mid_field = closing + 1 < len(data) and int(data[closing + 1]) not in after_close
-        lines = data[opening + 1:closing].tobytes().split(b"\n")  # the line it opens on too
-        if closed_mid_field or any(line.count(delimiter.encode()) >= columns - 1 for line in lines):
+        if closed_mid_field or takes_rows_in(data[opening + 1:closing].tobytes(), delimiter, columns):
             return opening, closing
     return None
 
 
 def _open_field(buffer: bytearray, filled: int, delimiter: str) -> int | None:
-    """Where a field opened by a quote in the last piece of a file is never closed, or None. Quotes that
-    pair as CSV quoting answer at NumPy's speed (an even number closes every field); only a piece with a
-    quote elsewhere, or an odd number, is read quote by quote (`tabular.quoting`)."""
+    """Where a field opened by a quote in the last piece of a file is never closed (`_quoted_pairs`: its
+    closing quote is the end of the piece), or None."""
     if buffer.find(b'"', 0, filled) < 0:
         return None
-    quotes = _quotes(np.frombuffer(buffer, np.uint8, count=filled), delimiter)
-    if quotes is not None and len(quotes) % 2 == 0:
-        return None
-    return quoting(bytes(buffer[:filled]), delimiter)[1]
+    fields = _quoted_pairs(np.frombuffer(buffer, np.uint8, count=filled), delimiter)
+    return int(fields[-1, 0]) if len(fields) and fields[-1, 1] == filled else None
 
 
 def _cut(buffer: bytearray, filled: int, delimiter: str) -> tuple[int, np.ndarray | None]:
@@ -159,7 +162,7 @@ def _cut(buffer: bytearray, filled: int, delimiter: str) -> tuple[int, np.ndarra
         return quoting(bytes(buffer[:filled]), delimiter)[0], None
     if np.searchsorted(quotes, cut - 1) % 2:  # the last line end lies inside a quoted field
         newlines = np.flatnonzero(data == _LF)
-        ends = newlines[np.searchsorted(quotes, newlines) % 2 == 0]
+        ends = newlines[_record_ends(data, newlines, delimiter, quotes)]
         cut = int(ends[-1]) + 1 if len(ends) else 0
     return cut, quotes[:np.searchsorted(quotes, cut)]
 
