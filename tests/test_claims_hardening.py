@@ -106,6 +106,30 @@ def test_quoting_reads_quotes_as_the_csv_module_does(text: str) -> None:
         list(f) for f in quoted_fields(text.encode(), ";")]
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.text(alphabet='a;"\n', max_size=6), min_size=1, max_size=4), max_size=6),
+       st.booleans())
+def test_numpy_pairs_fields_as_the_csv_module_writes_them(rows: list[list[str]], quote_all: bool) -> None:
+    """What Python's csv writer writes (doubled quotes, runs of them, line ends in fields) is CSV quoting, and
+    NumPy's pairing finds the same fields and the same record ends as reading quote by quote."""
+    import csv
+    import io
+
+    import numpy as np
+
+    from toolkit.claims.csv_source import _quotes, _quoted_pairs, _record_ends
+    out = io.StringIO(newline="")
+    csv.writer(out, delimiter=";", lineterminator="\n",
+               quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL).writerows(rows)
+    data = np.frombuffer(out.getvalue().encode(), np.uint8)
+    assert _quotes(data, ";") is not None
+    by_quote = quoted_fields(data.tobytes(), ";")
+    assert _quoted_pairs(data, ";").tolist() == [list(f) for f in by_quote]
+    newlines = np.flatnonzero(data == ord("\n"))
+    assert newlines[_record_ends(data, newlines, ";")].tolist() == [
+        n for n in newlines.tolist() if not any(o < n < c for o, c in by_quote)]
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(remarks=st.lists(st.one_of(st.text(alphabet='ab;"\n\r ', max_size=12),  # written quoted by the csv module
                                   st.text(alphabet='ab "', max_size=8).map(lambda t: "R" + t)),  # a raw 5"

@@ -102,25 +102,29 @@ def _quoted_pairs(data: np.ndarray, delimiter: str, quotes: np.ndarray | None = 
         return np.array(quoted_fields(data.tobytes(), delimiter), dtype=np.int64).reshape(-1, 2)
     if len(quotes) % 2:
         quotes = np.append(quotes, len(data))
-    pairs = quotes.reshape(-1, 2)
-    if not len(pairs):
-        return pairs
-    # A doubled quote inside a field closes one pair and opens the next: one field, as the csv module reads.
-    joined = pairs[1:, 0] == pairs[:-1, 1] + 1
-    first, last = np.concatenate([[True], ~joined]), np.concatenate([~joined, [True]])
-    return np.column_stack([pairs[first, 0], pairs[last, 1]])
+    # A doubled quote inside a field closes one pair and opens the next: one field, as the csv module reads,
+    # so both its quotes go.
+    doubled = np.flatnonzero(quotes[2::2] == quotes[1:-1:2] + 1)
+    if len(doubled):
+        keep = np.ones(len(quotes), bool)
+        keep[2 * doubled + 1] = keep[2 * doubled + 2] = False
+        quotes = quotes[keep]
+    return quotes.reshape(-1, 2)
+
+
+def _within_fields(fields: np.ndarray, newlines: np.ndarray) -> np.ndarray:
+    """For each line end at `newlines`, the row of `fields` (`_quoted_pairs`) it lies within, or -1."""
+    bounds = np.searchsorted(fields.reshape(-1), newlines)  # odd: after an opening quote, before its closing
+    within: np.ndarray = np.where(bounds % 2 == 1, bounds // 2, -1)
+    return within
 
 
 def _record_ends(data: np.ndarray, newlines: np.ndarray, delimiter: str,
                  quotes: np.ndarray | None = None) -> np.ndarray:
     """Which of the line ends at `newlines` of a piece that starts at a record's start end a record: those
     outside quoted fields (`quotes`: the piece's quotes, where they were paired already)."""
-    fields = _quoted_pairs(data, delimiter, quotes)
-    if not len(fields):
-        return np.ones(len(newlines), bool)
-    last = np.searchsorted(fields[:, 0], newlines) - 1  # the last field opened before each line end
-    within: np.ndarray = (last >= 0) & (newlines < fields[np.maximum(last, 0), 1])
-    return ~within
+    ends: np.ndarray = _within_fields(_quoted_pairs(data, delimiter, quotes), newlines) < 0
+    return ends
 
 
 def _field_over_claim_lines(data: np.ndarray, delimiter: str, columns: int,
@@ -129,9 +133,9 @@ def _field_over_claim_lines(data: np.ndarray, delimiter: str, columns: int,
     one that closes with text after its quote (`"12,50"` closed at its first quote), or holds a line with a
     claim line's delimiters (`tabular.takes_rows_in`); a remark typed over lines does neither."""
     after_close = (ord(delimiter), ord("\r"), _LF)
-    newlines = np.flatnonzero(data == _LF)
     fields = _quoted_pairs(data, delimiter, quotes)
-    spanning = fields[np.searchsorted(newlines, fields[:, 1]) > np.searchsorted(newlines, fields[:, 0])]
+    within = _within_fields(fields, np.flatnonzero(data == _LF))
+    spanning = fields[np.unique(within[within >= 0])]  # looked up from the line ends: far fewer than fields
     for opening, closing in spanning.tolist():
         closed_mid_field = closing + 1 < len(data) and int(data[closing + 1]) not in after_close
         if closed_mid_field or takes_rows_in(data[opening + 1:closing].tobytes(), delimiter, columns):
