@@ -83,13 +83,21 @@ def _quotes(data: np.ndarray, delimiter: str) -> np.ndarray | None:
     delimiter, a line end or the next quote; a quote elsewhere (`5"`) is a character to pyarrow."""
     quotes = np.flatnonzero(data == _QUOTE)
     opening, closing = quotes[0::2], quotes[1::2]
-    before = data[np.maximum(opening - 1, 0)]
-    field_start = (opening == 0) | (before == _LF) | (before == ord(delimiter))
-    escaped = np.zeros(len(opening), bool)
-    escaped[1:] = opening[1:] - 1 == closing[:len(opening) - 1]  # the second quote of a doubled one
-    after = data[np.minimum(closing + 1, len(data) - 1)]
-    field_end = (closing + 1 == len(data)) | np.isin(after, (ord(delimiter), ord("\r"), _LF, _QUOTE))
-    return quotes if (field_start | escaped).all() and field_end.all() else None
+    # (The cutting thread runs this on every piece with quotes, and the run waits for that thread: byte
+    # lookups and one gather per side, no temporary more than needed.)
+    start_bytes = np.zeros(256, bool)
+    start_bytes[[_LF, ord(delimiter)]] = True
+    field_start = start_bytes[data[opening - 1]]  # (at 0, the piece's last byte: the start is checked below)
+    if len(opening) and opening[0] == 0:
+        field_start[0] = True
+    elsewhere = np.flatnonzero(~field_start)  # few: the second quotes of doubled ones, or no CSV quoting
+    if len(elsewhere) and not (elsewhere.all() and (opening[elsewhere] - 1 == closing[elsewhere - 1]).all()):
+        return None
+    end_bytes = np.zeros(256, bool)
+    end_bytes[[ord(delimiter), ord("\r"), _LF, _QUOTE]] = True
+    # (A closing quote at the piece's end is clipped to itself, a quote: the end of the piece ends the field.)
+    field_end = end_bytes[np.take(data, closing + 1, mode="clip")]
+    return quotes if field_end.all() else None
 
 
 def _quoted_pairs(data: np.ndarray, delimiter: str, quotes: np.ndarray | None = None) -> np.ndarray:
@@ -409,9 +417,10 @@ def read_csv(path: Path, wanted_fields: Sequence[str], required: Sequence[str]) 
             if table is None:
                 table = read(buffer, length, False, quoted)
             # Fewer records than lines: a field over lines (or an empty line); rare, so only then looked at.
-            if quoted and table.num_rows < buffer.count(b"\n", 0, length) + (length > 0 and buffer[length - 1] != _LF):
-                swallowing = _field_over_claim_lines(np.frombuffer(buffer, np.uint8, count=length),
-                                                     dialect.delimiter, len(dialect.header), quotes)
+            # (Lines counted by NumPy, which lets the other threads run; `bytes.count` holds the GIL.)
+            data = np.frombuffer(buffer, np.uint8, count=length)
+            if quoted and table.num_rows < np.count_nonzero(data == _LF) + (length > 0 and buffer[length - 1] != _LF):
+                swallowing = _field_over_claim_lines(data, dialect.delimiter, len(dialect.header), quotes)
                 if swallowing is not None:
                     opening, closing = swallowing
                     raise _swallowing_field(path, _line_of_offset(path, start + opening),
