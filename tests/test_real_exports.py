@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import write_lines
 from test_bad_input import run_cli
 
 from toolkit import InputError, production_from_claims, ratio_from_claims
@@ -696,3 +697,81 @@ def test_the_kernwerkgebied_list_names_the_line_after_a_remark_over_lines(tmp_pa
     with pytest.raises(InputError, match=r"regel 7: 'XYZ1' is geen PC4") as info:
         read_core_areas(path)
     assert info.value.row == 7
+
+
+H7 = "zorgaanbieder;clientnummer;postcode;verzekeraar;prestatiedatum;prestatie;opmerking\n"
+
+
+@pytest.mark.parametrize("piece", [1 << 24, 40, 64])
+@pytest.mark.parametrize(("content", "lines"), [
+    # A lone CR earlier in the piece: a record more than LF line ends, which hid the record fewer.
+    (H7 + 'A;c1;5611;CZ;2025-01-01;V;x\rA;c2;5612;CZ;2025-01-01;V;"y\nA;c3;5613;CZ;2025-01-01;V;z"\n', (3, 4)),
+    # The field over lines ends on a lone CR only.
+    (H7 + 'A;c2;5612;CZ;2025-01-01;V;"y\rA;c3;5613;CZ;2025-01-01;V;z"\n', (2, 3)),
+    # A remark column that is not the last: the quote closes on the next line in its own column, and the two
+    # claim lines read as one with the right number of fields.
+    ("zorgaanbieder;clientnummer;postcode;opmerking;verzekeraar;prestatiedatum;prestatie\n"
+     'A;c1;5611;";CZ;2025-02-01;V\nA;c2;5612;";CZ;2025-03-01;V\n', (2, 3)),
+    ("zorgaanbieder;clientnummer;postcode;opmerking;verzekeraar;prestatiedatum;prestatie\r\n"
+     'A;c1;5611;"5"" kabel;CZ;2025-02-01;V\r\nA;c2;5612;5";CZ;2025-03-01;V\r\n', (2, 3)),
+])
+def test_claim_lines_taken_into_a_field_are_refused_however_lines_end(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, piece: int, content: str, lines: tuple[int, int]) -> None:
+    """Found by an attack: each of these read one claim line less without a word (as Python's csv module
+    reads them, but a claim line is gone). Refused naming the lines, counted as a text editor counts them
+    (a lone CR ends a line)."""
+    import toolkit.claims.csv_source as csv_source
+
+    monkeypatch.setattr(csv_source, "CHUNK_BYTES", piece)
+    path = tmp_path / "weg.csv"
+    path.write_bytes(content.encode())
+    with pytest.raises(InputError, match=rf"regel {lines[0]}: een veld dat met een aanhalingsteken \(\"\) begint, "
+                                         rf"loopt door tot in regel {lines[1]} en neemt de declaratieregels"):
+        ratio_from_claims(path, year=2027)
+
+
+@pytest.mark.parametrize("piece", [1 << 24, 40])
+@pytest.mark.parametrize("remark", ['"regel een\nregel twee"', '"een; twee\r\ndrie; vier"', '"kort\rlang"', '""'])
+@pytest.mark.parametrize("column", [0, 3, 6])
+def test_a_remark_over_lines_in_any_column_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, piece: int,
+                                                   remark: str, column: int) -> None:
+    """The other side of the refusal above: a remark typed over lines (LF, CR LF or a lone CR, a `;` in it)
+    in the first, a middle or the last column reads as the same claim lines without it."""
+    import toolkit.claims.csv_source as csv_source
+
+    monkeypatch.setattr(csv_source, "CHUNK_BYTES", piece)
+    claims = [["A", f"c{i}", str(5611 + i), "CZ", f"2025-0{1 + i}-01", "V"] for i in range(3)]
+    header = H7.strip().split(";")[:6]
+    header.insert(column, "opmerking")
+    rows = [";".join(header)]
+    for claim in claims:
+        rows.append(";".join([*claim[:column], remark, *claim[column:]]))
+    path = tmp_path / "opmerking.csv"
+    path.write_bytes(("\n".join(rows) + "\n").encode())
+    plain = write_lines(tmp_path / "plain.csv", [";".join(H7.strip().split(";")[:6]), *(";".join(c) for c in claims)])
+    assert ratio_from_claims(path, year=2027).to_dict() == {**ratio_from_claims(plain, year=2027).to_dict(),
+                                                            "files_read": [str(path)]}
+
+
+def test_a_line_of_lone_crs_is_numbered_as_a_text_editor_numbers_it(tmp_path: Path) -> None:
+    """Found by an attack: after a line `\\r\\r\\n` (two empty lines to pyarrow, Excel and an editor) the bad
+    line was named one line too early."""
+    path = tmp_path / "cr.csv"
+    path.write_bytes((H7 + "A;c0;5612;CZ;2025-01-07;V;\n\r\r\nA;c99;5611;CZ;2025-13-01;V;x\n").encode())
+    with pytest.raises(InputError, match="regel 5, kolom 'prestatiedatum'") as info:
+        ratio_from_claims(path, year=2027)
+    assert info.value.row == 5
+
+
+def test_table_rows_merged_by_a_quote_closed_in_its_own_column_are_refused(tmp_path: Path) -> None:
+    """The small tables' side of the middle-column case (INPUTS, the kernwerkgebied list: `read_table`): a
+    quote opened in the second of three columns and closed on the next line in that column merged two rows
+    into one, with the right number of cells. A remark over lines in that column is read."""
+    from toolkit.table_file import read_table
+
+    merged = write_export(tmp_path / "samen.csv", ["naam;opmerking;bedrag", 'Zorg 01;"A;1000', 'Zorg 02;A";2000',
+                                                   "Zorg 03;A;1000"])
+    with pytest.raises(InputError, match="rij 2: een veld tussen aanhalingstekens loopt over meer regels"):
+        read_table(merged, max_bytes=1 << 20, what="invoerbestand")
+    remark = write_export(tmp_path / "opmerking.csv", ["naam;opmerking;bedrag", 'Zorg 01;"een\ntwee";1000'])
+    assert read_table(remark, max_bytes=1 << 20, what="invoerbestand")[1] == ["Zorg 01", "een\ntwee", "1000"]

@@ -167,8 +167,8 @@ def _refuse_rows_taken_in(path: Path, table: list[list[str]], delimiter: str) ->
 
     columns = max((len(row) for row in table[:1]), default=0)
     for number, row in enumerate(table, start=1):
-        for cell in row:
-            if "\n" in cell and takes_rows_in(cell, delimiter, columns):
+        for column, cell in enumerate(row):
+            if ("\n" in cell or "\r" in cell) and takes_rows_in(cell, delimiter, columns, column):
                 raise table_error(path, f"rij {number}: een veld tussen aanhalingstekens loopt over meer regels en "
                                         "bevat regels die op hele rijen lijken; controleer de aanhalingstekens",
                                   row=number, value=cell[:60])

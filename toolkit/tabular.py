@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, AnyStr
 from .errors import InputError, show_value
 
 if TYPE_CHECKING:
-    pass
+    from collections.abc import Callable
 
 DELIMITERS = (";", ",", "\t")  # in order of preference when several split the header equally well
 MAX_FIELD_CHARS = 131_072  # longest CSV field read (Python's csv default): a longer one is a broken file
@@ -101,13 +101,27 @@ def quoted_fields(text: AnyStr, delimiter: str) -> list[tuple[int, int]]:
     return fields
 
 
-def takes_rows_in(field: AnyStr, delimiter: str, columns: int) -> bool:
-    """Whether a quoted field over lines holds a line with a whole row's delimiters (`columns` fields): a
-    quote that opens a field and is closed only lines later by another field's quote reads as one field with
-    the rows between in it, and its row still has the right number of fields, so those rows would vanish
-    without a word. A remark typed over lines has no such line. The one test for claims and small tables."""
-    newline, mark = ("\n", delimiter) if isinstance(field, str) else (b"\n", delimiter.encode())
-    return any(part.count(mark) >= max(1, columns - 1) for part in field.split(newline))
+def takes_rows_in(field: AnyStr, delimiter: str, columns: int, column: int | Callable[[], int]) -> bool:
+    """Whether a quoted field over lines, the `column`-th (from 0) of its row, took rows in. A quote that
+    opens a field and is closed only lines later by another field's quote reads as one field with the rows
+    between in it, and its row still has the right number of fields (`columns`), so those rows would vanish
+    without a word. Such a field holds a line with a whole row's delimiters; or it closed on the next line
+    in its own column, and then its first line holds the delimiters of the fields after its column (the
+    rest of the line it opened on) and its last line those of the fields before (the start of the line it
+    closed on). A remark typed over lines has neither. A line ends at LF, CR LF or a lone CR, as Excel and
+    pyarrow read them. The one test for claims and small tables. `column` may be a function that finds it,
+    called only where the delimiters could be such a merge."""
+    newline, mark, cr = ("\n", delimiter, "\r") if isinstance(field, str) else (b"\n", delimiter.encode(), b"\r")
+    lines = field.replace(cr, newline).split(newline)  # (CR LF: an empty line more, without delimiters)
+    if len(lines) < 2:
+        return False
+    first, last = lines[0].count(mark), lines[-1].count(mark)
+    if any(line.count(mark) >= max(1, columns - 1) for line in lines[1:-1]):
+        return True
+    if first + last < max(1, columns - 1):
+        return False
+    at = column() if callable(column) else column
+    return first >= columns - 1 - at and last >= at
 
 
 def quoting(text: AnyStr, delimiter: str) -> tuple[int, int | None]:

@@ -73,7 +73,24 @@ class UnclosedQuote(Exception):
         # rest of the file into that field, lines lost without a word
 
 
-_QUOTE, _LF = ord('"'), ord("\n")
+_QUOTE, _LF, _CR = ord('"'), ord("\n"), ord("\r")
+
+
+def _lone_crs(data: np.ndarray) -> np.ndarray:
+    """Where a piece has a CR not followed by a LF: a line end to Excel, pyarrow and a text editor (old Mac
+    files end lines so), where a CR LF is one line end, at its LF."""
+    crs = data == _CR
+    if not crs.any():  # most files
+        return np.flatnonzero(crs)
+    at = np.flatnonzero(crs)
+    lone: np.ndarray = at[(np.take(data, at + 1, mode="clip") != _LF) | (at + 1 == len(data))]
+    return lone
+
+
+def _line_ends(data: np.ndarray) -> np.ndarray:
+    """Where the lines of a piece end: at each LF and each lone CR (`_lone_crs`)."""
+    newlines, lone = np.flatnonzero(data == _LF), _lone_crs(data)
+    return np.union1d(newlines, lone) if len(lone) else newlines
 
 
 def _quotes(data: np.ndarray, delimiter: str) -> np.ndarray | None:
@@ -138,17 +155,33 @@ def _record_ends(data: np.ndarray, newlines: np.ndarray, delimiter: str,
 def _field_over_claim_lines(data: np.ndarray, delimiter: str, columns: int,
                             quotes: np.ndarray | None = None) -> tuple[int, int] | None:
     """The first quoted field over lines that has taken claim lines in (opening and closing quote), or None:
-    one that closes with text after its quote (`"12,50"` closed at its first quote), or holds a line with a
-    claim line's delimiters (`tabular.takes_rows_in`); a remark typed over lines does neither."""
-    after_close = (ord(delimiter), ord("\r"), _LF)
+    one that closes with text after its quote (`"12,50"` closed at its first quote), or whose lines hold a
+    claim line's delimiters (`tabular.takes_rows_in`, told the field's column); a remark typed over lines
+    does neither."""
+    after_close = (ord(delimiter), _CR, _LF)
     fields = _quoted_pairs(data, delimiter, quotes)
-    within = _within_fields(fields, np.flatnonzero(data == _LF))
+    line_ends = _line_ends(data)
+    within = _within_fields(fields, line_ends)
+    record_ends = line_ends[within < 0]
     spanning = fields[np.unique(within[within >= 0])]  # looked up from the line ends: far fewer than fields
     for opening, closing in spanning.tolist():
         closed_mid_field = closing + 1 < len(data) and int(data[closing + 1]) not in after_close
-        if closed_mid_field or takes_rows_in(data[opening + 1:closing].tobytes(), delimiter, columns):
+        if closed_mid_field:
+            return opening, closing
+        if takes_rows_in(data[opening + 1:closing].tobytes(), delimiter, columns,
+                         functools.partial(_column, data, record_ends, opening, delimiter)):
             return opening, closing
     return None
+
+
+def _column(data: np.ndarray, record_ends: np.ndarray, opening: int, delimiter: str) -> int:
+    """The column (from 0) of the field whose quote is at `opening`: the delimiters outside quoted fields
+    between the start of its record (after the last of `record_ends` before it) and it."""
+    before = int(np.searchsorted(record_ends, opening))
+    start = data[(int(record_ends[before - 1]) + 1 if before else 0):opening].tobytes()
+    mark = delimiter.encode()
+    return start.count(mark) - sum(start.count(mark, opening, closing)
+                                   for opening, closing in quoted_fields(start, delimiter))
 
 
 def _open_field(buffer: bytearray, filled: int, delimiter: str) -> int | None:
@@ -241,7 +274,7 @@ def _csv_line_numbers(path: Path, start: int, first: int, delimiter: str, record
     try:
         for buffer, length, _, _, _ in _csv_pieces(path, start, pool, delimiter):
             data = np.frombuffer(buffer, np.uint8, count=length)
-            newlines = np.flatnonzero(data == _LF)
+            newlines = _line_ends(data)
             ends = newlines[_record_ends(data, newlines, delimiter)] if buffer.find(b'"', 0, length) >= 0 \
                 else newlines
             if not len(ends) or ends[-1] != length - 1:
@@ -266,15 +299,18 @@ def _csv_line_numbers(path: Path, start: int, first: int, delimiter: str, record
 
 
 def _line_of_offset(path: Path, offset: int) -> int:
-    """The line number (1 = the first line of the file) of the line that starts at or contains byte `offset`."""
+    """The line number (1 = the first line of the file) of the line that starts at or contains byte `offset`;
+    lines end as `_line_ends` ends them."""
     count = 1
+    cr_before = False  # the block before ended with a CR: if this one starts with its LF, that is one line end
     with path.open("rb") as handle:
         left = offset
         while left > 0:
             block = handle.read(min(left, 1 << 20))
             if not block:
                 break
-            count += block.count(b"\n")
+            count += block.count(b"\n") + block.count(b"\r") - block.count(b"\r\n") - (cr_before and block[:1] == b"\n")
+            cr_before = block[-1:] == b"\r"
             left -= len(block)
     return count
 
@@ -417,9 +453,11 @@ def read_csv(path: Path, wanted_fields: Sequence[str], required: Sequence[str]) 
             if table is None:
                 table = read(buffer, length, False, quoted)
             # Fewer records than lines: a field over lines (or an empty line); rare, so only then looked at.
-            # (Lines counted by NumPy, which lets the other threads run; `bytes.count` holds the GIL.)
+            # Lines as pyarrow ends them: a lone CR ends one too, else a CR in one line would hide a field over
+            # lines. (Counted by NumPy, which lets the other threads run; `bytes.count` holds the GIL.)
             data = np.frombuffer(buffer, np.uint8, count=length)
-            if quoted and table.num_rows < np.count_nonzero(data == _LF) + (length > 0 and buffer[length - 1] != _LF):
+            if quoted and table.num_rows < np.count_nonzero(data == _LF) + len(_lone_crs(data)) + (
+                    length > 0 and buffer[length - 1] not in (_LF, _CR)):
                 swallowing = _field_over_claim_lines(data, dialect.delimiter, len(dialect.header), quotes)
                 if swallowing is not None:
                     opening, closing = swallowing
