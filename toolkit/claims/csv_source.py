@@ -79,11 +79,9 @@ _QUOTE, _LF, _CR = ord('"'), ord("\n"), ord("\r")
 def _lone_crs(data: np.ndarray) -> np.ndarray:
     """Where a piece has a CR not followed by a LF: a line end to Excel, pyarrow and a text editor (old Mac
     files end lines so), where a CR LF is one line end, at its LF."""
-    crs = data == _CR
-    if not crs.any():  # most files
-        return np.flatnonzero(crs)
-    at = np.flatnonzero(crs)
-    lone: np.ndarray = at[(np.take(data, at + 1, mode="clip") != _LF) | (at + 1 == len(data))]
+    at = np.flatnonzero(data == _CR)
+    # (A CR at the piece's end is clipped to itself, not a LF: lone.)
+    lone: np.ndarray = at[np.take(data, at + 1, mode="clip") != _LF]
     return lone
 
 
@@ -111,7 +109,7 @@ def _quotes(data: np.ndarray, delimiter: str) -> np.ndarray | None:
     if len(elsewhere) and not (elsewhere.all() and (opening[elsewhere] - 1 == closing[elsewhere - 1]).all()):
         return None
     end_bytes = np.zeros(256, bool)
-    end_bytes[[ord(delimiter), ord("\r"), _LF, _QUOTE]] = True
+    end_bytes[[ord(delimiter), _CR, _LF, _QUOTE]] = True
     # (A closing quote at the piece's end is clipped to itself, a quote: the end of the piece ends the field.)
     field_end = end_bytes[np.take(data, closing + 1, mode="clip")]
     return quotes if field_end.all() else None
@@ -180,8 +178,7 @@ def _column(data: np.ndarray, record_ends: np.ndarray, opening: int, delimiter: 
     before = int(np.searchsorted(record_ends, opening))
     start = data[(int(record_ends[before - 1]) + 1 if before else 0):opening].tobytes()
     mark = delimiter.encode()
-    return start.count(mark) - sum(start.count(mark, opening, closing)
-                                   for opening, closing in quoted_fields(start, delimiter))
+    return start.count(mark) - sum(start.count(mark, begin, end) for begin, end in quoted_fields(start, delimiter))
 
 
 def _open_field(buffer: bytearray, filled: int, delimiter: str) -> int | None:
