@@ -28,7 +28,8 @@ EXPECTED = {
     "broken.xlsx": (None, "xlsx"),
     "broken.parquet": (None, "Parquet"),
     "cr_line_endings.csv": (1, "los CR-teken"),
-    "stray_cr.csv": (3, "onleesbaar"),
+    "stray_cr.csv": (3, "heeft 3 velden, de kopregel 6 (scheidingsteken ';'): 'A;c2;56'; de regel eindigt op een "
+                        "los CR-teken"),
 }
 
 

@@ -775,3 +775,40 @@ def test_table_rows_merged_by_a_quote_closed_in_its_own_column_are_refused(tmp_p
         read_table(merged, max_bytes=1 << 20, what="invoerbestand")
     remark = write_export(tmp_path / "opmerking.csv", ["naam;opmerking;bedrag", 'Zorg 01;"een\ntwee";1000'])
     assert read_table(remark, max_bytes=1 << 20, what="invoerbestand")[1] == ["Zorg 01", "een\ntwee", "1000"]
+
+
+@pytest.mark.parametrize("piece", [1 << 24, 40])
+@pytest.mark.parametrize("bad", ["A;c9;5611;CZ;2025-03-01;V\n", "A;c9;56\x0011;CZ;2025-03-01;V;x;y\n",
+                                 'A;c9;5611;CZ;2025-03-01;V;x"y"z;w\n'])
+def test_a_line_ended_by_a_lone_cr_does_not_hide_the_bad_line_after_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, piece: int, bad: str) -> None:
+    """Left alone before: a lone CR ends a line for pyarrow (two claim lines, both read), but the search for
+    the line pyarrow refused read up to LF only, so it named the CR's line ('los CR-teken') and numbered the
+    lines after it one too low. Now the bad line is named, on the line an editor shows it."""
+    import toolkit.claims.csv_source as csv_source
+
+    monkeypatch.setattr(csv_source, "CHUNK_BYTES", piece)
+    path = tmp_path / "cr.csv"
+    path.write_bytes((H7 + "A;c1;5611;CZ;2025-01-01;V;x\rA;c2;5612;CZ;2025-02-01;V;y\n"
+                      "A;c3;5613;CZ;2025-02-01;V;\r\n" + bad).encode())
+    with pytest.raises(InputError, match=r"regel 5 heeft \d velden, de kopregel 7") as info:
+        ratio_from_claims(path, year=2027)
+    assert info.value.row == 5
+
+
+@pytest.mark.parametrize("lines", [['zorgaanbieder;"client', 'nummer";postcode;verzekeraar;prestatiedatum'],
+                                   ["sep=;", 'zorgaanbieder;"clientnummer;postcode;verzekeraar;prestatiedatum']])
+def test_a_column_name_over_lines_is_named_not_reported_as_missing_columns(tmp_path: Path, lines: list[str]) -> None:
+    """Left alone before: a header whose quote closes on a later line was read up to its line end, so the
+    message listed the columns after the quote as missing. Now the open column name is named, in claims and
+    in INPUTS alike."""
+    from toolkit.workbook.fill import fill
+
+    number = 2 if lines[0] == "sep=;" else 1
+    path = write_export(tmp_path / "kop.csv", [*lines, "A;c1;5611;CZ;2025-01-01"], bom=False)
+    with pytest.raises(InputError, match=rf"regel {number} \(kopregel\): de kolomnaam die begint met '\"client"
+                                         r".* wordt op die regel niet gesloten") as info:
+        ratio_from_claims(path, year=2027)
+    assert info.value.row == number
+    with pytest.raises(InputError, match=rf"regel {number} \(kopregel\): de kolomnaam die begint met"):
+        fill("staffel", path, tmp_path / "uit")

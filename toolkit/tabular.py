@@ -144,8 +144,9 @@ def sniff_csv(path: Path) -> CsvDialect:
     CRLF, the delimiter that splits the header into the most fields (`;` first on a tie).
 
     Refused with an `InputError` naming the file: an empty file, a header that is not UTF-8, lines
-    ended by a lone CR (old Mac exports), a header line longer than `MAX_HEADER_BYTES` or with a field
-    longer than `MAX_FIELD_CHARS`, or one the csv module cannot read with any delimiter."""
+    ended by a lone CR (old Mac exports), a column name over lines, a header line longer than
+    `MAX_HEADER_BYTES` or with a field longer than `MAX_FIELD_CHARS`, or one the csv module cannot read with
+    any delimiter."""
     with path.open("rb") as handle:
         head = handle.read(MAX_HEADER_BYTES + 4)
     if not head.strip():
@@ -169,6 +170,7 @@ def sniff_csv(path: Path) -> CsvDialect:
         if fields is None:
             raise InputError(f"{path}: regel 2 (kopregel, {after}) is geen leesbare CSV-regel: "
                              f"{show_value(header_text)}", row=2, file=str(path), value=header_text)
+        _header_closed(path, header_text, declared, 2)
         return CsvDialect(declared, tuple(fields), end + 1, 2)
     if not header_text.strip():  # an empty line, or a title and a blank line, above the header
         raise InputError(f"{path}: regel 1 is leeg; de kopregel (de namen van de kolommen) moet op regel 1 staan",
@@ -186,6 +188,7 @@ def sniff_csv(path: Path) -> CsvDialect:
         raise InputError(f"{path}: regel 1 (kopregel) is geen leesbare CSV-regel: {show_value(header_text)}",
                          row=1, file=str(path), value=header_text)
     delimiter = best[1]
+    _header_closed(path, header_text, delimiter, 1)
     header = tuple(csv_fields(header_text, delimiter) or ())
     return CsvDialect(delimiter, header, end + 1)
 
@@ -218,6 +221,17 @@ def _declared_delimiter(path: Path, line: bytes) -> str | None:
     shown = line.decode("utf-8", "replace")
     raise InputError(f"{path}: regel 1 {show_value(shown)}: een regel 'sep=' moet ';', ',' of een tab als "
                      "scheidingsteken noemen", row=1, file=str(path), value=shown)
+
+
+def _header_closed(path: Path, header_text: str, delimiter: str, number: int) -> None:
+    """Refuses a header whose line ends inside a quoted field: a column name typed over lines. Read as one
+    line it would lose the columns on the next lines, and the message would be about missing columns."""
+    opened = quoting(header_text, delimiter)[1]
+    if opened is not None:
+        raise InputError(f"{path}: regel {number} (kopregel): de kolomnaam die begint met "
+                         f"{show_value(header_text[opened:])} wordt op die regel niet gesloten; een kolomnaam over "
+                         "meer regels kan niet worden gelezen: zet de kopregel op één regel",
+                         row=number, file=str(path), value=header_text[opened:])
 
 
 def _shown_delimiter(delimiter: str) -> str:

@@ -10,6 +10,7 @@ a record starts, as a text editor numbers it.
 from __future__ import annotations
 
 import functools
+import io
 import queue
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -347,16 +348,19 @@ def _swallowing_field(path: Path, line: int, last_line: int, start: bytes) -> In
 def _locate_csv_problem(path: Path, dialect: CsvDialect) -> InputError:
     """Slow path after pyarrow refused a piece: find the first line that is not well formed."""
     expected = len(dialect.header)
-    with path.open("rb") as handle:
-        handle.seek(dialect.header_bytes)
+    with path.open("rb") as binary:
+        binary.seek(dialect.header_bytes)
+        # Lines end as pyarrow ends them: LF, CR LF or a lone CR (Latin-1 gives every byte back as it was, and
+        # newline="" splits at all three without changing them), so the line refused is the line named.
+        handle = io.TextIOWrapper(binary, encoding="latin-1", newline="")
         number, lines = dialect.header_line, 1  # the line a record starts on, and how many it spans
         while True:
             number += lines
-            raw, lines = handle.readline(MAX_LINE_BYTES + 1), 1
+            raw, lines = handle.readline(MAX_LINE_BYTES + 1).encode("latin-1"), 1
             if not raw:
                 break
             while len(raw) <= MAX_LINE_BYTES and _open_quote(raw, dialect.delimiter):  # a field over lines
-                more = handle.readline(MAX_LINE_BYTES + 1 - len(raw))
+                more = handle.readline(MAX_LINE_BYTES + 1 - len(raw)).encode("latin-1")
                 if not more:
                     return InputError(f"{path}: regel {number}: een veld dat met een aanhalingsteken (\") begint, "
                                       "wordt niet gesloten", row=number, file=str(path),
@@ -386,12 +390,16 @@ def _locate_csv_problem(path: Path, dialect: CsvDialect) -> InputError:
                                       f"{MAX_FIELD_CHARS:,} tekens".replace(",", "."),
                                       row=number, file=str(path), value=f"{long[1]} tekens")
                 return InputError(
-                    f"{path}: regel {number} is onleesbaar (bijvoorbeeld een los CR-teken midden in de regel): "
+                    f"{path}: regel {number} is geen leesbare CSV-regel: "
                     f"{show_value(text.strip())}", row=number, file=str(path), value=text.strip())
             if len(fields) != expected:
+                # A line cut short by a CR in a field (a line end typed into a cell) is shown as such: an editor
+                # shows the rest on the next line, and the user looks for the break.
+                cut = "; de regel eindigt op een los CR-teken: staat er een regeleinde in een veld?" \
+                    if raw.endswith(b"\r") and len(fields) < expected else ""
                 return InputError(
                     f"{path}: regel {number} heeft {len(fields)} velden, de kopregel {expected} "
-                    f"(scheidingsteken '{dialect.delimiter}'): {show_value(text.strip())}",
+                    f"(scheidingsteken '{dialect.delimiter}'): {show_value(text.strip())}{cut}",
                     row=number, file=str(path), value=text.strip())
     return InputError(f"{path}: het CSV-bestand kan niet worden gelezen", file=str(path))
 
