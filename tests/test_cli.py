@@ -56,7 +56,9 @@ def test_help_usage_errors_and_version_are_dutch(tmp_path: Path) -> None:
     assert version.returncode == 0 and version.stdout.strip() == f"zorginkoop-toolkit {toolkit.__version__}"
     for args, dutch in ((["ratio"], "Argument ontbreekt"), (["ratio", "x.csv", "--year", "abc"], "Ongeldige waarde"),
                         (["ratio", "x.csv", "--yaer", "2027"], "Onbekende optie"), (["bestaatniet"], "opdracht"),
-                        (["ratio", "x.csv", "--year", "2027", "--provider", "oud"], "is niet een van")):
+                        (["ratio", "x.csv", "--year", "2027", "--provider", "oud"], "is geen geldige keuze; kies uit"),
+                        (["fill", "staffel", "x.csv", "--workers", "0"],
+                         "0 valt buiten het toegestane bereik (1 of meer)")):
         result = run_cli(*args, cwd=tmp_path)
         assert result.returncode == 2, (args, result.stderr)
         assert dutch in result.stderr and "Traceback" not in result.stderr, (args, result.stderr)
@@ -455,7 +457,9 @@ def test_errors_name_the_option_as_typed_and_years_without_a_dot(tmp_path: Path)
              (["plafond", claims, "--year", "2027", "--plafond", "1", "--score-vorig-jaar", "A", "--productieafspraak",
                "veel"], "fout: --productieafspraak: 'veel' is geen getal"),
              (["ratio", claims, "--jaar", "2031"], "fout: --jaar 2031: de parametergegevens dekken dit beleidsjaar "
-                                                   "niet (wel: 2025, 2026, 2027)"))
+                                                   "niet (wel: 2025, 2026, 2027)"),
+             (["ratio", claims, "--year", "2207"], "fout: --year: '2207' ligt buiten het bereik 1900 t/m 2100 (de "
+                                                   "parametergegevens dekken 2025, 2026, 2027)"))
     for args, expected in cases:
         result = run_cli(*args, cwd=tmp_path)
         assert result.returncode == 1, (args, result.stderr)
@@ -570,3 +574,15 @@ def test_a_folder_says_what_was_read_and_what_was_skipped(tmp_path: Path) -> Non
                         ".xlsx en .parquet gelezen)")
     assert notes[2].startswith("let op: 1 regel komt in meer dan één bestand voor")
     assert "tellen allemaal mee" in notes[2]
+
+
+def test_a_ceiling_typed_in_millions_is_warned_about(tmp_path: Path) -> None:
+    """Found by a new user: `--plafond 1,2` (meant: 1,2 million) ran without a word and forecast a shortfall of
+    31 million percent. Still allowed (a positive amount), but said to be unusual; a whole amount is not."""
+    claims = str(EXAMPLES / "declaraties_2027.csv")
+    low = run_cli("plafond", claims, "--plafond", "1,2", "--year", "2027", "--agb", "99000004", cwd=tmp_path)
+    assert low.returncode == 0, low.stderr
+    assert ("let op: --plafond 1,2: € 1,20 is ongewoon laag voor een omzetplafond (meestal € 1.000 of meer)"
+            in low.stderr)
+    whole = run_cli("plafond", claims, "--plafond", "1.200.000", "--year", "2027", "--agb", "99000004", cwd=tmp_path)
+    assert whole.returncode == 0 and "ongewoon laag" not in whole.stderr, whole.stderr

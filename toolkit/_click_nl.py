@@ -53,10 +53,10 @@ DUTCH: dict[str, str] = {
     "Got unexpected extra arguments ({args})": "Onverwachte extra argumenten ({args})",
     "Did you mean {possibility}?": "Bedoelt u {possibility}?",
     "(Did you mean one of: {possibilities}?)": "(Bedoelt u een van: {possibilities}?)",
-    "{value!r} is not {choice}.": "{value!r} is niet {choice}.",
-    "{value!r} is not one of {choices}.": "{value!r} is niet een van {choices}.",
+    "{value!r} is not {choice}.": "{value!r} is geen geldige keuze; de enige keuze is {choice}.",
+    "{value!r} is not one of {choices}.": "{value!r} is geen geldige keuze; kies uit {choices}.",
     "{value!r} is not a valid {number_type}.": "{value!r} is geen geldig {number_type}.",
-    "{value} is not in the range {range}.": "{value} ligt niet in het bereik {range}.",
+    "{value} is not in the range {range}.": "{value} valt buiten het toegestane bereik ({range}).",
     "{value!r} is not a valid boolean. Recognized values: {states}":
         "{value!r} is geen ja/nee. Bekende waarden: {states}",
     "{name} {filename!r} does not exist.": "{name} {filename!r} bestaat niet.",

@@ -207,6 +207,8 @@ class Quantity:
     above_minimum: bool = False  # the minimum itself is not allowed (a ceiling must be > 0)
     percent_hint: bool = False  # a value that fits once divided by 100 was probably typed as a percentage
     grouped: bool = True  # shown with a thousands dot (1.200.000); a year is not (2027)
+    # Below this a value is allowed but said to be unusual: `1,2` typed for a ceiling of 1,2 million.
+    usual_minimum: Decimal | None = None
 
     def read(self, value: object, field: str | None = None, row: int | None = None) -> Any:
         """`value` read with `parse_number` and checked against the range; InputError names field, row and value."""
@@ -225,6 +227,10 @@ class Quantity:
         if self.percent_hint and self.fits(Decimal(number) / 100):
             hint = f": bedoelt u {format_number(number)} % ({format_number(Decimal(number) / 100)})?"
         return f"ligt buiten het bereik {self.range_text()}{hint}"
+
+    def unusual(self, number: Decimal | int) -> bool:
+        """Whether an allowed value is probably a slip: below `usual_minimum`."""
+        return self.usual_minimum is not None and number < self.usual_minimum
 
     def fits(self, number: Decimal | int) -> bool:
         if self.minimum is not None and (number <= self.minimum if self.above_minimum else number < self.minimum):

@@ -229,9 +229,17 @@ def fail(exc: ToolkitError, options: Mapping[str, tuple[str, ...]] | None = None
                      "nieuw beleidsjaar voegt u toe met --parameters (docs/handleiding.md, 'Een nieuw beleidsjaar')"]
         else:
             lines = [relabel(exc, option) if option is not None else str(exc)]
+            if field == "year" and option is not None:  # a mistyped year (2207): which ones the data has
+                lines[0] += f" (de parametergegevens dekken {', '.join(map(str, _covered_years()))})"
     for line in lines:
         typer.echo(f"fout: {line}", err=True)
     return typer.Exit(code=1)
+
+
+def _covered_years() -> list[int]:
+    from ..parameters import active  # start-up: the parameter data, only for this message
+
+    return sorted(set().union(*(topic.years for topic in active().topics())))
 
 
 def terminal() -> Any:

@@ -17,6 +17,7 @@ from ..choices import REPEATED_LINES
 from ..dates import month_name
 from ..errors import ToolkitError
 from ..numbers import format_money, format_percent
+from ..parameters import quantity
 from ..rules.ceiling import METHODS as CEILING_METHODS
 from ..rules.ceiling import SELF_DEMONSTRATE
 from .app import (
@@ -126,6 +127,7 @@ def plafond(
         typer.echo(f"let op: --vorig-jaar: {found.last_year.year_warning.found()} — geef bij --vorig-jaar de "
                    f"declaraties van {year - 1}", err=True)
     results = [r.to_dict() for r in found.reports]
+    _warn_unusual_ceiling(ceiling)
     production = found.production
     if as_json:
         claim_set = files_dict(production.sources, production.files_skipped, production.repeated)
@@ -142,6 +144,16 @@ def plafond(
     claim_set_notes(production, claims, repeats_count=True)
     for file, why in found.last_year.files_skipped if found.last_year is not None else ():
         typer.echo(f"overgeslagen (--vorig-jaar): {file}: {why}", err=True)
+
+
+def _warn_unusual_ceiling(typed_ceiling: str) -> None:
+    """A ceiling typed in millions (`1,2`) is allowed (it is a positive amount) but its forecast is nonsense."""
+    kind = quantity("ceiling")
+    ceiling = kind.read(typed_ceiling, "ceiling")
+    if kind.unusual(ceiling) and kind.usual_minimum is not None:
+        typer.echo(f"let op: --plafond {typed_ceiling}: {format_money(ceiling)} is ongewoon laag voor een omzetplafond "
+                   f"(meestal {format_money(kind.usual_minimum, cents=False)} of meer); typ het hele bedrag, dus "
+                   "1.200.000 voor 1,2 miljoen", err=True)
 
 
 def _known_months(months: int) -> str:

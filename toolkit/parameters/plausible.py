@@ -17,7 +17,8 @@ from ..errors import InputError, ParameterDataError, show_value
 from ..numbers import KINDS, Quantity
 from .files import read_bundled_yaml
 
-_QUANTITY_KEYS = {"reading", "label", "minimum", "maximum", "above_minimum", "percent_hint", "grouped"}
+_QUANTITY_KEYS = {"reading", "label", "minimum", "maximum", "above_minimum", "percent_hint", "grouped",
+                  "usual_minimum"}
 
 
 @cache
@@ -33,10 +34,12 @@ def quantities() -> dict[str, Quantity]:
             raise ParameterDataError(f"{relative}: {name}: verwacht {sorted(_QUANTITY_KEYS)}")
         if spec["reading"] not in KINDS:
             raise ParameterDataError(f"{relative}: {name}: reading {spec['reading']!r} onbekend")
-        bounds = {key: None if spec.get(key) is None else Decimal(str(spec[key])) for key in ("minimum", "maximum")}
+        bounds = {key: None if spec.get(key) is None else Decimal(str(spec[key]))
+                  for key in ("minimum", "maximum", "usual_minimum")}
         result[str(name)] = Quantity(str(name), spec["reading"], str(spec["label"]), bounds["minimum"],
                                      bounds["maximum"], bool(spec.get("above_minimum", False)),
-                                     bool(spec.get("percent_hint", False)), bool(spec.get("grouped", True)))
+                                     bool(spec.get("percent_hint", False)), bool(spec.get("grouped", True)),
+                                     bounds["usual_minimum"])
     return result
 
 
