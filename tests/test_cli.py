@@ -586,3 +586,26 @@ def test_a_ceiling_typed_in_millions_is_warned_about(tmp_path: Path) -> None:
             in low.stderr)
     whole = run_cli("plafond", claims, "--plafond", "1.200.000", "--year", "2027", "--agb", "99000004", cwd=tmp_path)
     assert whole.returncode == 0 and "ongewoon laag" not in whole.stderr, whole.stderr
+
+
+def test_check_says_what_it_audits_when_given_something_else(tmp_path: Path) -> None:
+    """Found by a new user: `check aanbieders.csv` said to rename the file to .csv; a `ratio --rapport` workbook
+    was 'geen ingevuld sjabloon (naam zk_sjabloon ontbreekt …)', an internal name; a blank template ended in
+    '1 afwijking ten opzichte van sjabloon staffel', as if it differed from itself."""
+    inputs = write_lines(tmp_path / "aanbieders.csv", ["naam;score_vorig_jaar", "Zorg;A"])
+    text = run_cli("check", str(inputs), cwd=tmp_path)
+    assert text.returncode == 1
+    assert text.stderr.strip().endswith("geen leesbare xlsx: het is een tekstbestand (een csv?), geen Excel-werkmap")
+    report = tmp_path / "ratio.xlsx"
+    made = run_cli("ratio", str(EXAMPLES / "declaraties_2025.csv"), "--year", "2027", "--rapport", str(report),
+                   cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    audited = run_cli("check", str(report), cwd=tmp_path)
+    assert audited.returncode == 1 and "zk_sjabloon" not in audited.stderr
+    assert audited.stderr.strip() == (f"fout: {report}: het is niet uit een sjabloon van de toolkit gemaakt; check "
+                                      "controleert werkmappen die met zorginkoop fill of uit een sjabloon "
+                                      "(zorginkoop sjablonen) zijn gemaakt")
+    blank = run_cli("check", str(Path(__file__).resolve().parents[1] / "templates" / "staffel.xlsx"), cwd=tmp_path)
+    assert blank.returncode == 1
+    assert blank.stdout.startswith("invoer: Invoer!B9: Toegekend aanvullend budget (€): waarde ontbreekt")
+    assert blank.stderr.strip().endswith("staffel.xlsx: 1 bevinding bij de controle tegen sjabloon staffel.")

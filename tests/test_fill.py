@@ -491,7 +491,7 @@ def test_check_compares_saved_values(filled_ratio: Path, tmp_path: Path) -> None
     """Saved values that differ from the rules (written into the file here by hand) are reported."""
     tampered = tmp_path / "tampered.xlsx"
     # out_clienten .. out_max_gebieden on Uitkomst!B5:B11; the rules give 7, 3, 7/3, 3, nee, 2, 2.
-    saved = {"B5": "7", "B6": "3", "B7": "2.33333333333333", "B8": "3", "B9": "ja", "B10": "5", "B11": "2"}
+    saved = {"B5": "7", "B6": "3", "B7": "3.5", "B8": "3", "B9": "ja", "B10": "5", "B11": "2"}
 
     def with_value(match: re.Match[str]) -> str:
         ref, attributes, body = match.group(1), re.sub(r' t="[^"]*"', "", match.group(2)), match.group(3)
@@ -510,8 +510,12 @@ def test_check_compares_saved_values(filled_ratio: Path, tmp_path: Path) -> None
     report = check_workbook(tampered)
     assert report.recalculated
     mismatched = {f.where for f in report.findings if f.kind == "uitkomst"}
-    assert mismatched == {"Uitkomst!B9", "Uitkomst!B10"}, report.findings  # out_voldoet, out_extra_clienten
-    assert {f.expected for f in report.findings} == {"nee", "2"}  # as a Dutch reader writes them
+    # out_ratio, out_voldoet, out_extra_clienten
+    assert mismatched == {"Uitkomst!B7", "Uitkomst!B9", "Uitkomst!B10"}, report.findings
+    assert {f.expected for f in report.findings} == {"2,33", "nee", "2"}  # as a Dutch reader writes them
+    # A ratio with the decimals that tell the two apart (a new user saw 'verwacht 2,33333333333333').
+    assert ("uitkomst: Uitkomst!B7: Cliënten per postcodegebied wijkt af van wat de toolkit berekent (verwacht "
+            "2,33, gevonden 3,50)") in [f.line() for f in report.findings]
     assert not [f for f in report.findings if f.kind != "uitkomst"]
 
 

@@ -173,7 +173,7 @@ def check(
                    "alleen onderdelen, formules, parameters en invoer zijn gecontroleerd.")
     if report.findings:
         n = len(report.findings)
-        typer.echo(f"{workbook}: {n} {'afwijking' if n == 1 else 'afwijkingen'} ten opzichte van sjabloon "
+        typer.echo(f"{workbook}: {n} {'bevinding' if n == 1 else 'bevindingen'} bij de controle tegen sjabloon "
                    f"{report.template}.", err=True)
         raise typer.Exit(code=1)
     typer.echo(f"{workbook}: in orde (sjabloon {report.template}, versie {report.version}).")

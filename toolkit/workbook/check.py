@@ -49,7 +49,7 @@ from ..errors import DUTCH_EXCEL_ERRORS, InputError, ToolkitError, not_a_file, r
 from ..parameters import overlay_in_force
 from . import appearance, structure, templates_dir
 from .equivalence import same_formula
-from .findings import Display, Finding, shown
+from .findings import Display, Finding, shown, shown_apart
 from .formats import header_code, years_text, yes_no_text
 from .package import Part, check_workbook_bounds
 from .specs import SPECS, Input, Output, Template, convert
@@ -400,8 +400,11 @@ def check_workbook(path: Path) -> CheckReport:
     wb = found.formulas
     name = _value(wb, "zk_sjabloon")
     if not isinstance(name, str) or name not in SPECS:
-        raise InputError(f"{path}: geen ingevuld sjabloon van de toolkit (naam zk_sjabloon ontbreekt of is onbekend: "
-                         f"{shown(name)})", field="workbook", value=str(path), file=str(path))
+        # (A report of `ratio --rapport`, say: check audits only what a template made, and says which.)
+        why = "het is niet uit een sjabloon van de toolkit gemaakt" if name is None else \
+            f"het noemt een sjabloon dat deze versie van de toolkit niet kent ({shown(name)})"
+        raise InputError(f"{path}: {why}; check controleert werkmappen die met zorginkoop fill of uit een sjabloon "
+                         "(zorginkoop sjablonen) zijn gemaakt", field="workbook", value=str(path), file=str(path))
     spec = SPECS[name]
     reference = _reference(spec.name, overlay_in_force())
     # A workbook without a theme part of its own (LibreOffice writes none) shows the template's colours.
@@ -543,8 +546,8 @@ def _compare_outputs(wb: Workbook, values: Workbook, spec: Template, report: Che
             continue  # no saved value yet for this one: not a difference
         if not _same(expected, found, output.kind):
             where = ", ".join(f"{s}!{c}" for s, c in _named_cells(wb, output.name)[:1])
-            report.findings.append(Finding("uitkomst", where, _display(expected, output.kind),
-                                           _display(found, output.kind),
+            apart = shown_apart(expected, found, output.kind)
+            report.findings.append(Finding("uitkomst", where, Display(apart[0]), Display(apart[1]),
                                            f"{output.label} wijkt af van wat de toolkit berekent"))
 
 
@@ -552,5 +555,3 @@ def _unsaved(value: Any) -> bool:
     return value is None or (isinstance(value, list) and all(v is None for v in value))
 
 
-def _display(value: Any, kind: str) -> Display:
-    return Display(shown(value, kind))

@@ -61,3 +61,20 @@ def shown(value: Any, kind: str = "") -> str:
     if not text.isprintable():  # a line break in a hostile value must not break the finding's line
         text = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
     return f"'{text[:60]}…'" if len(text) > 60 else f"'{text}'"
+
+
+def shown_apart(expected: Any, found: Any, kind: str) -> tuple[str, str]:
+    """Two differing values as a Dutch reader writes them; a fraction of a plain number (a ratio, fte) with
+    as few decimals as tell them apart, at least two (`2,33` against `3,50`), not the 15 digits a
+    spreadsheet keeps."""
+    numbers = all(isinstance(v, int | float | Decimal) and not isinstance(v, bool) and math.isfinite(v)
+                  for v in (expected, found))
+    if numbers and kind not in ("money", "fraction", "index") and not (
+            Decimal(str(expected)) == Decimal(str(expected)).to_integral_value()
+            and Decimal(str(found)) == Decimal(str(found)).to_integral_value()):
+        for places in range(2, 16):
+            apart = format_number(expected, places), format_number(found, places)
+            if apart[0] != apart[1]:
+                return apart
+    return shown(expected, kind), shown(found, kind)
+
