@@ -812,3 +812,31 @@ def test_a_column_name_over_lines_is_named_not_reported_as_missing_columns(tmp_p
     assert info.value.row == number
     with pytest.raises(InputError, match=rf"regel {number} \(kopregel\): de kolomnaam die begint met"):
         fill("staffel", path, tmp_path / "uit")
+
+
+def test_a_windows_1252_export_is_refused_naming_the_character_as_a_clerk_sees_it(tmp_path: Path) -> None:
+    """Found by a new user: 'byte b'\\xeb'' is Python's notation. The byte in hex and the character it is in
+    Windows-1252 (what Excel's plain CSV writes), on the line it is, for claims (header and lines), INPUTS and
+    the parameter files."""
+    from toolkit.parameters.files import read_overlay_yaml
+    from toolkit.workbook.fill import fill
+
+    header = tmp_path / "kop.csv"
+    header.write_bytes("Cliëntnummer;Postcode;Verzekeraar;Datum\n1;5611;CZ;14-03-2025\n".encode("cp1252"))
+    with pytest.raises(InputError, match=re.escape("regel 1 (kopregel) is geen UTF-8 (byte 0xEB ('ë' in "
+                                                   "Windows-1252) op positie 4); sla het bestand op als 'CSV UTF-8'")):
+        ratio_from_claims(header, year=2027)
+    line = tmp_path / "regel.csv"
+    line.write_bytes("Clientnummer;Postcode;Verzekeraar;Datum\n1;5611;CZ;14-03-2025\n2;5611;CZ ë;14-03-2025\n"
+                     .encode("cp1252"))
+    with pytest.raises(InputError, match=re.escape("regel 3 bevat tekens die geen UTF-8 zijn (byte 0xEB ('ë' in "
+                                                   "Windows-1252))")):
+        ratio_from_claims(line, year=2027)
+    inputs = tmp_path / "invoer.csv"
+    inputs.write_bytes("naam;score_vorig_jaar;toegekend_budget\nZorg é;A;1000\n".encode("cp1252"))
+    with pytest.raises(InputError, match=re.escape("regel 2 is geen UTF-8 (byte 0xE9 ('é' in Windows-1252))")):
+        fill("staffel", inputs, tmp_path / "uit")
+    overlay = tmp_path / "p.yaml"
+    overlay.write_bytes("# prijsindex 2028\n# één\n".encode("cp1252"))
+    with pytest.raises(InputError, match=re.escape("regel 2 is geen UTF-8 (byte 0xE9 ('é' in Windows-1252))")):
+        read_overlay_yaml(overlay)

@@ -98,6 +98,24 @@ def relabel(err: ToolkitError, label: str) -> str:
     return message
 
 
+def not_utf8(data: bytes, start: int) -> str:
+    """The byte where `data` stops being UTF-8, for a reader: in hex, with the character it is in
+    Windows-1252 ('ANSI', what Excel's plain "CSV" and older systems write), the usual cause: "byte 0xEB
+    ('ë' in Windows-1252)". Not `b'\\xeb'`, which only a programmer reads."""
+    byte = data[start:start + 1]
+    try:
+        char = byte.decode("cp1252")
+    except UnicodeDecodeError:  # (five bytes are not in Windows-1252)
+        char = ""
+    named = f" ('{char}' in Windows-1252)" if char.isprintable() and char else ""
+    return f"byte 0x{byte.hex().upper()}{named}"
+
+
+def line_of(data: bytes, start: int) -> int:
+    """The line number (from 1) of byte `start` of `data`."""
+    return data.count(b"\n", 0, start) + 1
+
+
 def show_value(value: object, limit: int = 40) -> str:
     """A value as it may appear inside an error message: quoted, and cut short when long.
 

@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, not_a_file, system_reason
+from .errors import InputError, line_of, not_a_file, not_utf8, system_reason
 
 
 def table_error(path: Path, message: str, **details: Any) -> InputError:
@@ -128,7 +128,9 @@ def read_table(path: Path, *, max_bytes: int, what: str, max_rows: int | None = 
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as err:
-        raise table_error(path, f"geen UTF-8 (byte {err.start}); sla het bestand op als 'CSV UTF-8'") from None
+        at = line_of(err.object, err.start)
+        raise table_error(path, f"regel {at} is geen UTF-8 ({not_utf8(err.object, err.start)}); sla het bestand "
+                                "op als 'CSV UTF-8'", row=at) from None
     if dialect.header_line == 2:  # below a `sep=` line, which Excel hides: the header is row 1, as there
         text = text[text.index("\n") + 1:]
     delimiter = dialect.delimiter

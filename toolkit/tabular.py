@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, AnyStr
 
-from .errors import InputError, show_value
+from .errors import InputError, not_utf8, show_value
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -244,7 +244,7 @@ def _header_text(path: Path, raw_header: bytes, number: int) -> str:
         header_text = raw_header.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(
-            f"{path}: regel {number} (kopregel) is geen UTF-8 (byte {raw_header[exc.start:exc.start + 1]!r} op "
+            f"{path}: regel {number} (kopregel) is geen UTF-8 ({not_utf8(raw_header, exc.start)} op "
             f"positie {exc.start + 1}); sla het bestand op als 'CSV UTF-8'",
             row=number, file=str(path), value=raw_header[exc.start:exc.start + 1],
         ) from None

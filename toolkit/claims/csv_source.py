@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from ..errors import InputError, show_value
+from ..errors import InputError, not_utf8, show_value
 from ..tabular import (
     MAX_FIELD_CHARS,
     CsvDialect,
@@ -375,7 +375,8 @@ def _locate_csv_problem(path: Path, dialect: CsvDialect) -> InputError:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
                 return InputError(
-                    f"{path}: regel {number} bevat tekens die geen UTF-8 zijn (byte {raw[exc.start:exc.start + 1]!r}); "
+                    f"{path}: regel {number} bevat tekens die geen UTF-8 zijn "
+                    f"({not_utf8(raw, exc.start)}); "
                     "sla het bestand op als 'CSV UTF-8'",
                     row=number, file=str(path), value=raw[exc.start:exc.start + 1])
             if not text.strip():

@@ -8,7 +8,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, ParameterDataError, reason, system_reason
+from ..errors import InputError, ParameterDataError, line_of, not_utf8, reason, system_reason
 
 MAX_OVERLAY_BYTES = 1 << 20  # an overlay file is a few kilobytes; a larger one is not a parameter file
 
@@ -68,7 +68,8 @@ def read_overlay_yaml(path: Path) -> Any:
                              field="parameters", value=str(path), file=str(path))
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: geen UTF-8 (byte {exc.start})", field="parameters", value=str(path),
+        raise InputError(f"{path}: regel {line_of(exc.object, exc.start)} is geen UTF-8 "
+                         f"({not_utf8(exc.object, exc.start)})", field="parameters", value=str(path),
                          file=str(path)) from None
     except OSError as exc:
         raise InputError(f"{path}: niet te lezen ({system_reason(exc)})", field="parameters", value=str(path),

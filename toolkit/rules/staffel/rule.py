@@ -161,8 +161,8 @@ def staffel_percentage(
         if condition in _NEEDS_POINTS and previous == "B" and points is None:
             # Score B without cost points is an input error (SPEC 2): the points decide.
             raise InputError(f"cost_points: bij score B in {year - 1} zijn de punten op het kostenonderdeel nodig "
-                             f"(ten minste {format_number(min_points)} of minder beslist)", field="cost_points",
-                             value=None)
+                             f"(of het er ten minste {format_number(min_points)} zijn, beslist het percentage)",
+                             field="cost_points", value=None)
         holds, reason = CONDITIONS[condition]
         if holds(facts):
             pct = row["percentage"]
