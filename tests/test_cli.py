@@ -609,3 +609,22 @@ def test_check_says_what_it_audits_when_given_something_else(tmp_path: Path) -> 
     assert blank.returncode == 1
     assert blank.stdout.startswith("invoer: Invoer!B9: Toegekend aanvullend budget (€): waarde ontbreekt")
     assert blank.stderr.strip().endswith("staffel.xlsx: 1 bevinding bij de controle tegen sjabloon staffel.")
+
+
+@pytest.mark.parametrize("args", [["parameters"], ["describe", "staffel"],
+                                  ["ratio", str(EXAMPLES / "declaraties_2025.csv"), "--year", "2027", "--json"]])
+def test_a_reader_that_stops_early_is_not_bad_input(tmp_path: Path, args: list[str]) -> None:
+    """Found by a new user: `zorginkoop parameters | head -1` ended with exit code 1, which means bad input.
+    Now 141, as a shell reports a command stopped by SIGPIPE, and quietly (through rich and through a plain
+    write alike)."""
+    import os
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-m", "toolkit.cli", *args], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, cwd=tmp_path, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # the reader goes away before the first line
+    error = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 141, error
+    assert "Traceback" not in error and "fout" not in error and "Exception ignored" not in error, error

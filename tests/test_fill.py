@@ -692,7 +692,7 @@ def test_messages_name_the_column_as_the_file_writes_it(tmp_path: Path) -> None:
         fill("staffel", inputs, tmp_path / "out")
     first, second = info.value.lines
     assert first == f"{inputs}, rij 2, kolom 'Score vorig jaar': score 'D' is onbekend (verwacht A, B, C of leeg)"
-    assert second.startswith(f"{inputs}, rij 3: kolom 'Kosten-punten': bij score B in 2026 zijn de punten"), second
+    assert second.startswith(f"{inputs}, rij 3, kolom 'Kosten-punten': bij score B in 2026 zijn de punten"), second
 
 
 def test_disk_errors_are_one_dutch_line_and_leave_no_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,7 +1,8 @@
 """The `zorginkoop` command (INTERFACES.md): the frame in `app.py`, one module per group of commands.
 
 Exit codes: 0 ok, 1 bad input (one Dutch line naming file, row and value — one per bad row for `fill` —
-and no traceback), 2 usage; 130 when interrupted.
+and no traceback), 2 usage; 130 when interrupted; 141 when the reader of the output went away
+(`zorginkoop parameters | head -1`), as for a command the shell saw stopped by SIGPIPE.
 """
 
 from __future__ import annotations
@@ -12,12 +13,17 @@ import sys
 import typer
 
 # The commands' modules are imported by `app` when a command is asked for (app.COMMANDS).
-from .app import app
+from .app import BROKEN_PIPE, app
 
 
 def main() -> None:
     try:
         app(prog_name="zorginkoop")
+    except SystemExit as exc:
+        # click ends with 1 when the output's reader has gone (and quiets the streams); 1 is for bad input.
+        if exc.code == 1 and type(sys.stdout).__name__ == "PacifyFlushWrapper":
+            sys.exit(BROKEN_PIPE)
+        raise
     except KeyboardInterrupt:
         typer.echo("afgebroken", err=True)
         sys.exit(130)

@@ -20,6 +20,7 @@ The library names a mistake by its field (`ceiling`, `year`); this edge names it
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import importlib
 import os
@@ -242,12 +243,22 @@ def _covered_years() -> list[int]:
     return sorted(set().union(*(topic.years for topic in active().topics())))
 
 
+BROKEN_PIPE = 128 + 13  # the exit code when the output's reader went away: what a shell reports for SIGPIPE
+
+
 def terminal() -> Any:
     from rich.console import Console
 
-    console = Console(highlight=False)
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            # rich's own quiets the output and ends with exit code 1, this command's code for bad input.
+            with contextlib.suppress(SystemExit):
+                super().on_broken_pipe()
+            raise SystemExit(BROKEN_PIPE)
+
+    console = _Console(highlight=False)
     # A pipe or file has no width: do not squeeze the tables to 80 columns, unless COLUMNS says so.
-    return console if console.is_terminal or os.environ.get("COLUMNS") else Console(width=140, highlight=False)
+    return console if console.is_terminal or os.environ.get("COLUMNS") else _Console(width=140, highlight=False)
 
 
 def rich_table(title: str) -> Any:

@@ -87,6 +87,7 @@ def describe(template: TemplateArg, parameters: ParametersOption = None) -> None
     """Toon de invoer (de kolommen van een invoerbestand voor fill) en de uitkomsten van een sjabloon, met
     hun namen en cellen."""
     from ..workbook.check import verified_template
+    from ..workbook.formats import years_text
     from ..workbook.specs import kind_name
 
     use_parameters(parameters)
@@ -98,8 +99,8 @@ def describe(template: TemplateArg, parameters: ParametersOption = None) -> None
     console = terminal()
     # Names are never cut: they are what an INPUTS file and a formula need. Each gets its own column
     # without wrapping (the longest is 26 characters); the description wraps beside them.
-    inputs = rich_table(f"{spec.title} ({tpl.path.name}, versie {spec.version}, beleidsjaren "
-                    f"{', '.join(map(str, spec.years))})\nInvoer: een kolom per invoer in het invoerbestand van fill")
+    inputs = rich_table(f"{spec.title} ({tpl.path.name}, versie {spec.version}, {years_text(spec.years)})\n"
+                        "Invoer: een kolom per invoer in het invoerbestand van fill")
     for heading, wrap in (("Kolom", False), ("Naam en cel", False), ("Omschrijving", True)):
         inputs.add_column(heading, no_wrap=not wrap, overflow="fold" if wrap else "ellipsis")
     for item in spec.inputs:
@@ -196,7 +197,8 @@ def sjablonen(
             paths = build_all(out, overwrite=force)
     except ToolkitError as exc:
         raise fail(exc) from None
+    from ..workbook.formats import years_text
     from ..workbook.specs import SPECS
 
     for path in paths:
-        typer.echo(f"{path} (beleidsjaren {', '.join(map(str, SPECS[path.stem].years))})")
+        typer.echo(f"{path} ({years_text(SPECS[path.stem].years)})")

@@ -297,7 +297,8 @@ def _located(err: ToolkitError, path: Path, group: list[Row], fields: Mapping[st
     message = relabel(err, f"kolom '{fields.get(field_name, field_name)}'") if isinstance(field_name, str) else str(err)
     row = getattr(err, "row", None)
     number = group[row - 1].number if isinstance(row, int) and 0 < row <= len(group) else group[0].number
-    return f"{path}, rij {number}: {message}"
+    # "rij 3, kolom 'Kostenpunten': …", as a conversion's message names a cell; other messages after a colon.
+    return f"{path}, rij {number}{', ' if message != str(err) else ': '}{message}"
 
 
 # --- writing ------------------------------------------------------------------------------------------------
