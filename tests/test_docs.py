@@ -72,3 +72,56 @@ def test_messages_that_point_to_the_handleiding_name_a_section_it_has() -> None:
     assert pointers
     for name, section in pointers:
         assert section in headings, (name, section)
+
+
+def _shown_commands(doc: Path) -> list[list[str]]:
+    """The `zorginkoop …` lines of a document's code blocks, continuation lines joined, as arguments."""
+    import shlex
+
+    commands = []
+    for block in re.findall(r"```[a-z]*\n(.*?)```", doc.read_text(encoding="utf-8"), flags=re.S):
+        for line in block.replace("\\\n", " ").splitlines():
+            if line.startswith("zorginkoop "):
+                shown = re.sub(r"\s{2,}\(.*\)$", "", line)  # the guide's '  (what it does)' after a command
+                commands.append(shlex.split(shown, comments=True)[1:])
+    return commands
+
+
+def test_the_commands_the_docs_show_on_the_bundled_examples_work_as_copied(tmp_path: Path) -> None:
+    """Found by a new user: the examples in the guide named files nobody has (`declaraties_2025.csv`), so a
+    copied command failed. Every command shown that reads a bundled example, or a workbook an earlier such
+    command made, runs as copied from the project's folder, in order, with exit code 0."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    ran = 0
+    for doc in (ROOT / "README.md", ROOT / "docs" / "handleiding.md"):
+        folder = tmp_path / doc.stem
+        folder.mkdir()
+        (folder / "examples").symlink_to(ROOT / "examples")
+        for args in _shown_commands(doc):
+            made = [a for a in args if "/" in a and not a.startswith("-") and (folder / a).exists()]
+            if not any(a.startswith("examples/") for a in args) and not (args[0] == "check" and made):
+                continue
+            result = subprocess.run([sys.executable, "-m", "toolkit.cli", *args], capture_output=True, text=True,
+                                    cwd=folder, env={**os.environ, "PYTHONIOENCODING": "utf-8"}, timeout=300)
+            assert result.returncode == 0, (doc.name, args, result.stderr)
+            ran += 1
+        shutil.rmtree(folder)
+    assert ran >= 8, ran  # ratio, plafond (two), fill and check in the guide; ratio, plafond, fill, check in README
+
+
+def test_the_guide_lists_every_excel_function_once_and_both_count_them() -> None:
+    """Found by a new user: the guide's list repeated three functions, and the README said 'thirteen more'
+    (16) where there are 21."""
+    from toolkit.udfs import FUNCTIONS
+
+    names = [f.__name__ for f in FUNCTIONS]
+    guide = (ROOT / "docs" / "handleiding.md").read_text(encoding="utf-8")
+    section = guide.split("## De Excel-functies", 1)[1].split("\n## ", 1)[0]
+    listed = section.split("Functies die van het beleidsjaar", 1)[0]
+    assert sorted(re.findall(r"`([A-Z_]+)`", listed)) == sorted(names)
+    assert f"{len(names)} functies." in listed
+    assert f"{len(names)}\nfunctions in all" in (ROOT / "README.md").read_text(encoding="utf-8")
