@@ -628,3 +628,17 @@ def test_a_reader_that_stops_early_is_not_bad_input(tmp_path: Path, args: list[s
     error = process.stderr.read().decode()
     assert process.wait(timeout=120) == 141, error
     assert "Traceback" not in error and "fout" not in error and "Exception ignored" not in error, error
+
+
+def test_a_parameter_folder_without_parameter_files_is_refused(tmp_path: Path) -> None:
+    """Found by a new user: `--parameters exports` (a folder of claim files) ran on the bundled data without a
+    word, 'met eigen gegevens uit exports' in its header."""
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    (exports / "declaraties_2025.csv").write_bytes((EXAMPLES / "declaraties_2025.csv").read_bytes())
+    for args in (["parameters"], ["ratio", str(EXAMPLES / "declaraties_2025.csv"), "--year", "2027"]):
+        result = run_cli(*args, "--parameters", str(exports), cwd=tmp_path)
+        assert result.returncode == 1, result.stderr
+        assert result.stderr.strip() == (f"fout: parametermap {exports} bevat geen parameterbestanden (.yaml), "
+                                         "zoals cz/ratio.yaml of policy.yaml (docs/handleiding.md, 'Een nieuw "
+                                         "beleidsjaar')")

@@ -170,6 +170,10 @@ class ParameterSet:
         known = {f"{insurer}/{name}.yaml" for insurer, name in topic_files()} | {"market/insurers.yaml",
                                                                                   "policy.yaml"}
         files = sorted(p for p in overlay.rglob("*") if p.suffix.lower() in {".yaml", ".yml"} and p.is_file())
+        if not files:  # a folder of exports given by mistake: without a word the bundled data would apply
+            raise InputError(f"parametermap {overlay} bevat geen parameterbestanden (.yaml), zoals cz/ratio.yaml of "
+                             "policy.yaml (docs/handleiding.md, 'Een nieuw beleidsjaar')", field="parameters",
+                             value=str(overlay), file=str(overlay))
         for path in files:
             relative = path.relative_to(overlay).as_posix()
             relative_yaml = relative.removesuffix(".yml") + ".yaml" if relative.endswith(".yml") else relative
