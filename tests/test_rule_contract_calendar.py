@@ -477,10 +477,21 @@ def test_ics_refuses_what_is_not_a_file_name_in_one_dutch_line(tmp_path: Path) -
     file system and an empty name are one Dutch line (not an internal error)."""
     os.mkfifo(tmp_path / "pijp.ics")
     cases = [(str(tmp_path / "typfout" / "tijdpad.ics"), "de map .*typfout bestaat niet"),
-             (str(tmp_path / "pijp.ics"), "geen gewoon bestand"), ("/dev/null", "geen gewoon bestand"),
+             (str(tmp_path / "pijp.ics"), "geen gewoon bestand"), ("/dev/null", "eindigt op .ics"),
              (str(tmp_path / ("a" * 300 + ".ics")), "de bestandsnaam is te lang"), ("", "geen bestandsnaam")]
     for name, message in cases:
         result = run_cli("kalender", "--ics", name, "--force", cwd=tmp_path)
         assert result.returncode == 1 and re.search(message, result.stderr), (name, result.stderr)
         assert len(result.stderr.strip().splitlines()) == 1 and "interne fout" not in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pijp.ics"]
+
+
+def test_a_calendar_file_not_named_ics_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    """Found by a new user: `--ics agenda.txt` wrote a calendar under a name no calendar program opens, where
+    `--rapport` insists on .xlsx."""
+    result = run_cli("kalender", "--ics", str(tmp_path / "agenda.txt"), cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (f"fout: --ics {tmp_path / 'agenda.txt'}: de naam van een agenda-bestand "
+                                     "eindigt op .ics (bijvoorbeeld agenda.ics); zo opent een agenda-programma het")
+    assert list(tmp_path.iterdir()) == []
+    assert run_cli("kalender", "--ics", str(tmp_path / "Agenda.ICS"), cwd=tmp_path).returncode == 0

@@ -17,7 +17,7 @@ import typer
 
 from .._click_nl import Words
 from ..dates import WEEKDAYS, dutch_date
-from ..errors import ToolkitError
+from ..errors import InputError, ToolkitError
 from ..rules.contract_calendar import EVENT_NAMES, CalendarEvent, contract_calendar
 from ..rules.ratio import PROVIDER_KINDS
 from ..version import __version__
@@ -58,6 +58,10 @@ def kalender(
     from ..workbook.files import write_atomically
 
     use_parameters(parameters)
+    if ics is not None and ics.name and ics.suffix.lower() != ".ics":  # as --rapport wants .xlsx: Outlook opens it by its name
+        raise fail(InputError(f"--ics {ics}: de naam van een agenda-bestand eindigt op .ics (bijvoorbeeld "
+                              f"{ics.stem or 'tijdpad'}.ics); zo opent een agenda-programma het", field="out",
+                              value=str(ics)))
     try:
         events = contract_calendar(year, reference_date=reference, provider_kind=kind, nachtzorg=nachtzorg,
                                    resv_region=resv)
