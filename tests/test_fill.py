@@ -815,3 +815,17 @@ def test_a_key_too_long_for_the_printed_header_is_refused_naming_its_row(tmp_pat
     assert "(een & telt daar dubbel)" in str(info.value.errors[1])
     result = fill("staffel", inputs, tmp_path / "uit", skip_invalid=True)
     assert (result.written, result.rejected) == (1, 2)
+
+
+def test_keys_whose_workbook_has_another_name_are_said(tmp_path: Path) -> None:
+    """Found by a new user: 'Zorg/Noord' was written as Zorg_Noord.xlsx without a word (only summary.csv
+    showed it). One note lists the keys renamed; keys that are their own file name are not in it."""
+    inputs = staffel_inputs(tmp_path / "in.csv", ["Zorg/Noord", "Zorg Zuid", "CON"])
+    result = fill("staffel", inputs, tmp_path / "out")
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.xlsx") if not p.name.startswith("summary")) == [
+        "Zorg Zuid.xlsx", "Zorg_Noord.xlsx", "_CON.xlsx"]
+    assert [n for n in result.notes if "bestandsnaam" in n] == [
+        "2 sleutels kregen een andere bestandsnaam (tekens of namen die niet in een bestandsnaam kunnen): "
+        "'Zorg/Noord' → Zorg_Noord.xlsx, 'CON' → _CON.xlsx"]
+    plain = fill("staffel", staffel_inputs(tmp_path / "gewoon.csv", ["Zorg Zuid"]), tmp_path / "gewoon")
+    assert not [n for n in plain.notes if "bestandsnaam" in n]

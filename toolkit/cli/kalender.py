@@ -58,7 +58,8 @@ def kalender(
     from ..workbook.files import write_atomically
 
     use_parameters(parameters)
-    if ics is not None and ics.name and ics.suffix.lower() != ".ics":  # as --rapport wants .xlsx: Outlook opens it by its name
+    # As --rapport wants .xlsx: a calendar program opens the file by its name. (No name: said when writing.)
+    if ics is not None and ics.name and ics.suffix.lower() != ".ics":
         raise fail(InputError(f"--ics {ics}: de naam van een agenda-bestand eindigt op .ics (bijvoorbeeld "
                               f"{ics.stem or 'tijdpad'}.ics); zo opent een agenda-programma het", field="out",
                               value=str(ics)))

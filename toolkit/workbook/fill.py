@@ -338,6 +338,18 @@ class FillResult:
 SUMMARY_NAMES = NAMES
 
 
+def _renamed(cases: list[Case]) -> list[str]:
+    """Keys whose workbook has another name than the key (a `/`, a reserved name such as CON): said once, so
+    nobody looks for 'Zorg/Noord.xlsx' (summary.csv lists every file too)."""
+    renamed = [(c.key, c.file) for c in cases if c.file and c.file != f"{c.key}.xlsx"]
+    if not renamed:
+        return []
+    listed = ", ".join(f"{show_value(key)} → {name}" for key, name in renamed[:5])
+    more = f" en nog {len(renamed) - 5} (summary.csv, kolom bestand)" if len(renamed) > 5 else ""
+    return [f"{len(renamed)} {'sleutel kreeg' if len(renamed) == 1 else 'sleutels kregen'} een andere "
+            f"bestandsnaam (tekens of namen die niet in een bestandsnaam kunnen): {listed}{more}"]
+
+
 def _targets(cases: list[Case], out_dir: Path, inputs: Path, force: bool, template: Path) -> dict[str, Path]:
     targets: dict[str, Path] = {}
     by_name: dict[str, str] = {}
@@ -547,6 +559,7 @@ def fill(template: str | Path, inputs: Path, out_dir: Path, *, key: str | None =
             summary_xlsx, summary_csv = write_summary(out_dir, made, force=force)
             state.summary_written = True
             notes += _workbooks_not_written(out_dir, set(targets.values()), (inputs, tpl.path))
+            notes += _renamed(cases)
         except Interrupted as stop:
             stop.summary_removed, stop.summary_written = state.summary_removed, state.summary_written
             raise
