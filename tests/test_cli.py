@@ -582,8 +582,8 @@ def test_a_ceiling_typed_in_millions_is_warned_about(tmp_path: Path) -> None:
     claims = str(EXAMPLES / "declaraties_2027.csv")
     low = run_cli("plafond", claims, "--plafond", "1,2", "--year", "2027", "--agb", "99000004", cwd=tmp_path)
     assert low.returncode == 0, low.stderr
-    assert ("let op: --plafond 1,2: € 1,20 is ongewoon laag voor een omzetplafond (meestal € 1.000 of meer)"
-            in low.stderr)
+    assert ("let op: --plafond 1,2: € 1,20 is ongewoon laag voor een omzetplafond (onder € 1.000); typ het hele "
+            "bedrag, dus 1.200.000 voor 1,2 miljoen") in low.stderr
     whole = run_cli("plafond", claims, "--plafond", "1.200.000", "--year", "2027", "--agb", "99000004", cwd=tmp_path)
     assert whole.returncode == 0 and "ongewoon laag" not in whole.stderr, whole.stderr
 

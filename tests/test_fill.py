@@ -820,12 +820,31 @@ def test_a_key_too_long_for_the_printed_header_is_refused_naming_its_row(tmp_pat
 def test_keys_whose_workbook_has_another_name_are_said(tmp_path: Path) -> None:
     """Found by a new user: 'Zorg/Noord' was written as Zorg_Noord.xlsx without a word (only summary.csv
     showed it). One note lists the keys renamed; keys that are their own file name are not in it."""
-    inputs = staffel_inputs(tmp_path / "in.csv", ["Zorg/Noord", "Zorg Zuid", "CON"])
+    # (A key typed in NFD, as macOS may, is written in NFC: it looks the same, and is not said.)
+    inputs = staffel_inputs(tmp_path / "in.csv", ["Zorg/Noord", "Zorg Zuid", "CON", "Zorg Cafe\u0301"])
     result = fill("staffel", inputs, tmp_path / "out")
     assert sorted(p.name for p in (tmp_path / "out").glob("*.xlsx") if not p.name.startswith("summary")) == [
-        "Zorg Zuid.xlsx", "Zorg_Noord.xlsx", "_CON.xlsx"]
+        "Zorg Café.xlsx", "Zorg Zuid.xlsx", "Zorg_Noord.xlsx", "_CON.xlsx"]
     assert [n for n in result.notes if "bestandsnaam" in n] == [
-        "2 sleutels kregen een andere bestandsnaam (tekens of namen die niet in een bestandsnaam kunnen): "
-        "'Zorg/Noord' → Zorg_Noord.xlsx, 'CON' → _CON.xlsx"]
+        "2 sleutels kregen een andere bestandsnaam (tekens of namen die niet in een bestandsnaam kunnen, of een "
+        "sleutel die te lang is): 'Zorg/Noord' → Zorg_Noord.xlsx, 'CON' → _CON.xlsx"]
     plain = fill("staffel", staffel_inputs(tmp_path / "gewoon.csv", ["Zorg Zuid"]), tmp_path / "gewoon")
     assert not [n for n in plain.notes if "bestandsnaam" in n]
+
+
+@pytest.mark.parametrize(("expected", "found", "kind", "shown"), [
+    (7 / 3, 3.5, "ratio", ("2,33", "3,50")),
+    # The last decimal shown is one the values differ by, not a rounding that looks like a gap of 0,01.
+    (2.345, 2.3449999, "ratio", ("2,3450000", "2,3449999")),
+    (0.03374, 0.03371, "fraction", ("3,374 %", "3,371 %")),
+    (7, 8, "count", ("7", "8")),
+    (100.0, 100.01, "money", ("€ 100,00", "€ 100,01")),
+    # Found by review: a cached 1e27 in a hostile workbook made check end in an internal error.
+    (2.5, 1e27, "ratio", ("2,50", "1.000.000.000.000.000.000.000.000.000,00")),
+    (0.5, 1e300, "fraction", ("50,00 %", "100" + ".000" * 100 + ",00 %")),
+])
+def test_check_shows_two_differing_values_with_the_decimals_they_differ_by(
+        expected: float, found: float, kind: str, shown: tuple[str, str]) -> None:
+    from toolkit.workbook.findings import shown_apart
+
+    assert shown_apart(expected, found, kind) == shown

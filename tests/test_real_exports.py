@@ -8,6 +8,7 @@ import re
 import zipfile
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import write_lines
@@ -799,44 +800,65 @@ def test_a_line_ended_by_a_lone_cr_does_not_hide_the_bad_line_after_it(
 @pytest.mark.parametrize("lines", [['zorgaanbieder;"client', 'nummer";postcode;verzekeraar;prestatiedatum'],
                                    ["sep=;", 'zorgaanbieder;"clientnummer;postcode;verzekeraar;prestatiedatum']])
 def test_a_column_name_over_lines_is_named_not_reported_as_missing_columns(tmp_path: Path, lines: list[str]) -> None:
-    """Left alone before: a header whose quote closes on a later line was read up to its line end, so the
-    message listed the columns after the quote as missing. Now the open column name is named, in claims and
-    in INPUTS alike."""
-    from toolkit.workbook.fill import fill
-
+    """Left alone before: a claims header whose quote closes on a later line was read up to its line end, so
+    the message listed the columns after the quote as missing. Now the open column name is named."""
     number = 2 if lines[0] == "sep=;" else 1
     path = write_export(tmp_path / "kop.csv", [*lines, "A;c1;5611;CZ;2025-01-01"], bom=False)
     with pytest.raises(InputError, match=rf"regel {number} \(kopregel\): de kolomnaam die begint met '\"client"
                                          r".* wordt op die regel niet gesloten") as info:
         ratio_from_claims(path, year=2027)
     assert info.value.row == number
-    with pytest.raises(InputError, match=rf"regel {number} \(kopregel\): de kolomnaam die begint met"):
-        fill("staffel", path, tmp_path / "uit")
+
+
+def test_an_inputs_file_takes_a_column_name_over_lines_as_before(tmp_path: Path) -> None:
+    """Found by review: the refusal above, first put in the sniffer, also refused an INPUTS file whose header
+    cell holds a line break (Alt+Enter in Excel), which fill read before. The small tables read the header
+    with the csv module: the same workbooks as with the name on one line."""
+    from toolkit.workbook.fill import fill
+
+    rows = ["Voorbeeldzorg 01;2026;bestaand;4807;2", "Voorbeeldzorg 01;;;4829 DX;2"]
+    over = write_export(tmp_path / "over.csv", ['aanbieder;jaar;soort;"post\r\ncodes";clienten', *rows])
+    plain = write_export(tmp_path / "plain.csv", ["aanbieder;jaar;soort;postcodes;clienten", *rows])
+    assert fill("cz_ratio", over, tmp_path / "a").written == 1
+    fill("cz_ratio", plain, tmp_path / "b")
+    assert (tmp_path / "a" / "summary.csv").read_bytes() == (tmp_path / "b" / "summary.csv").read_bytes()
 
 
 def test_a_windows_1252_export_is_refused_naming_the_character_as_a_clerk_sees_it(tmp_path: Path) -> None:
     """Found by a new user: 'byte b'\\xeb'' is Python's notation. The byte in hex and the character it is in
-    Windows-1252 (what Excel's plain CSV writes), on the line it is, for claims (header and lines), INPUTS and
-    the parameter files."""
+    Windows-1252 (what Excel's plain CSV writes), on the line an editor shows it on (a lone CR ends a line),
+    for claims (header and lines, CSV and Parquet), INPUTS and the parameter files."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     from toolkit.parameters.files import read_overlay_yaml
     from toolkit.workbook.fill import fill
 
+    def refused(message: str) -> Any:
+        return pytest.raises(InputError, match=re.escape(message))
+
     header = tmp_path / "kop.csv"
     header.write_bytes("Cliëntnummer;Postcode;Verzekeraar;Datum\n1;5611;CZ;14-03-2025\n".encode("cp1252"))
-    with pytest.raises(InputError, match=re.escape("regel 1 (kopregel) is geen UTF-8 (byte 0xEB ('ë' in "
-                                                   "Windows-1252) op positie 4); sla het bestand op als 'CSV UTF-8'")):
+    with refused("regel 1 (kopregel) is geen UTF-8 (byte 0xEB (in Windows-1252: 'ë') op positie 4); sla het "
+                 "bestand op als 'CSV UTF-8'"):
         ratio_from_claims(header, year=2027)
     line = tmp_path / "regel.csv"
     line.write_bytes("Clientnummer;Postcode;Verzekeraar;Datum\n1;5611;CZ;14-03-2025\n2;5611;CZ ë;14-03-2025\n"
                      .encode("cp1252"))
-    with pytest.raises(InputError, match=re.escape("regel 3 bevat tekens die geen UTF-8 zijn (byte 0xEB ('ë' in "
-                                                   "Windows-1252))")):
+    with refused("regel 3 bevat tekens die geen UTF-8 zijn (byte 0xEB (in Windows-1252: 'ë'))"):
         ratio_from_claims(line, year=2027)
     inputs = tmp_path / "invoer.csv"
-    inputs.write_bytes("naam;score_vorig_jaar;toegekend_budget\nZorg é;A;1000\n".encode("cp1252"))
-    with pytest.raises(InputError, match=re.escape("regel 2 is geen UTF-8 (byte 0xE9 ('é' in Windows-1252))")):
+    inputs.write_bytes('naam;score_vorig_jaar;aanvullend_budget\n"Zorg\rNoord";A;1000\nZorg é;A;1000\n'
+                       .encode("cp1252"))
+    with refused("regel 4 is geen UTF-8 (byte 0xE9 (in Windows-1252: 'é'))"):
         fill("staffel", inputs, tmp_path / "uit")
     overlay = tmp_path / "p.yaml"
-    overlay.write_bytes("# prijsindex 2028\n# één\n".encode("cp1252"))
-    with pytest.raises(InputError, match=re.escape("regel 2 is geen UTF-8 (byte 0xE9 ('é' in Windows-1252))")):
+    overlay.write_bytes("# prijsindex 2028\r\n# één\n".encode("cp1252"))
+    with refused("regel 2 is geen UTF-8 (byte 0xE9 (in Windows-1252: 'é'))"):
         read_overlay_yaml(overlay)
+    parquet = tmp_path / "d.parquet"
+    pq.write_table(pa.table({"clientnummer": pa.array([b"1", "Caf\xe9".encode("cp1252")], pa.binary()),
+                             "postcode": ["5611", "5611"], "verzekeraar": ["CZ", "CZ"],
+                             "prestatiedatum": ["2025-03-14", "2025-03-14"]}), parquet)
+    with refused("bevat bytes die geen UTF-8-tekst zijn (byte 0xE9 (in Windows-1252: 'é'))"):
+        ratio_from_claims(parquet, year=2027)

@@ -494,4 +494,8 @@ def test_a_calendar_file_not_named_ics_is_refused_before_anything_is_written(tmp
     assert result.stderr.strip() == (f"fout: --ics {tmp_path / 'agenda.txt'}: de naam van een agenda-bestand "
                                      "eindigt op .ics (bijvoorbeeld agenda.ics); zo opent een agenda-programma het")
     assert list(tmp_path.iterdir()) == []
+    dotted = run_cli("kalender", "--ics", str(tmp_path / ".ics"), cwd=tmp_path)  # found by review: '.ics.ics'
+    assert dotted.returncode == 1 and "(bijvoorbeeld tijdpad.ics)" in dotted.stderr, dotted.stderr
+    folder = run_cli("kalender", "--ics", str(tmp_path), cwd=tmp_path)  # a folder: not 'bijvoorbeeld <folder>.ics'
+    assert folder.returncode == 1 and ".ics" not in folder.stderr, folder.stderr
     assert run_cli("kalender", "--ics", str(tmp_path / "Agenda.ICS"), cwd=tmp_path).returncode == 0

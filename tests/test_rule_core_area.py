@@ -91,7 +91,7 @@ def test_a_list_file_that_is_no_list_is_refused_in_one_dutch_line(tmp_path: Path
     huge = tmp_path / "groot.txt"
     huge.write_bytes(b"5611\n" * (1 << 20))
     cases = [(two_columns, "geen kolom postcode of pc4"), (empty, "het bestand is leeg"),
-             (latin, r"regel 2 is geen UTF-8 \(byte 0xE9 \('é' in Windows-1252\)\)"),
+             (latin, r"regel 2 is geen UTF-8 \(byte 0xE9 \(in Windows-1252: 'é'\)\)"),
              (bad_line, "regel 3: 'Eindhoven' is geen PC4"), (huge, "te groot"),
              (tmp_path / "nergens.txt", "bestaat niet")]
     for path, message in cases:

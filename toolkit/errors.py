@@ -100,20 +100,22 @@ def relabel(err: ToolkitError, label: str) -> str:
 
 def not_utf8(data: bytes, start: int) -> str:
     """The byte where `data` stops being UTF-8, for a reader: in hex, with the character it is in
-    Windows-1252 ('ANSI', what Excel's plain "CSV" and older systems write), the usual cause: "byte 0xEB
-    ('ë' in Windows-1252)". Not `b'\\xeb'`, which only a programmer reads."""
+    Windows-1252 ('ANSI', what Excel's plain "CSV" and older systems write), the usual cause (a character
+    cut short is the other): "byte 0xEB (in Windows-1252: 'ë')". Not `b'\\xeb'`, which only a programmer
+    reads."""
     byte = data[start:start + 1]
     try:
         char = byte.decode("cp1252")
     except UnicodeDecodeError:  # (five bytes are not in Windows-1252)
         char = ""
-    named = f" ('{char}' in Windows-1252)" if char.isprintable() and char else ""
+    named = f" (in Windows-1252: '{char}')" if char.isprintable() and char else ""
     return f"byte 0x{byte.hex().upper()}{named}"
 
 
 def line_of(data: bytes, start: int) -> int:
-    """The line number (from 1) of byte `start` of `data`."""
-    return data.count(b"\n", 0, start) + 1
+    """The line number (from 1) of byte `start` of `data`, lines ended by LF, CR LF or a lone CR, as Excel,
+    pyarrow, YAML and a text editor end them."""
+    return data.count(b"\n", 0, start) + data.count(b"\r", 0, start) - data.count(b"\r\n", 0, start) + 1
 
 
 def show_value(value: object, limit: int = 40) -> str:

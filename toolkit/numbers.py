@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -259,9 +259,16 @@ class Quantity:
 # which carries no Babel (../shared/NOTES.md shows Babel gives the same strings for these formats).
 
 
+def _quantized(number: Decimal, places: int) -> Decimal:
+    """`number` rounded half up to `places` decimals, however many digits it has: the default context's 28
+    would refuse a saved 1e27 with two decimals (a hostile workbook's cached value, shown by `check`)."""
+    digits = max(28, number.adjusted() + places + 2)
+    return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=Context(prec=digits))
+
+
 def _grouped(number: Decimal, places: int | None) -> str:
     if places is not None:
-        number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        number = _quantized(number, places)
     text = format(number, "f")
     sign = "-" if text.startswith("-") else ""
     whole, _, fraction = text.lstrip("-").partition(".")
@@ -296,7 +303,7 @@ def format_number(value: Decimal | int | float, places: int | None = None) -> st
     """`1.234,5`: Dutch grouping and decimal comma; trailing zeros dropped unless `places` is given."""
     number = _decimal(value)
     if places is None and number == number.to_integral_value():
-        number = number.quantize(Decimal(1))
+        number = _quantized(number, 0)
     elif places is None:
         number = number.normalize()
     return _grouped(number, places)

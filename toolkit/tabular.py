@@ -29,12 +29,15 @@ MAX_HEADER_BYTES = 1 << 20  # the header line must end within this many bytes
 class CsvDialect:
     """How a CSV file is laid out: its delimiter, its header fields, where its first data line starts
     (in bytes from the start of the file, after a UTF-8 BOM, a `sep=` line and the header line) and the
-    line number of the header (2 below a `sep=` line)."""
+    line number of the header (2 below a `sep=` line). `open_name`: the start of a column name whose quote
+    the header line does not close (a name typed over lines), for a reader that takes the header as one
+    line to refuse (`header_over_lines`); None when every name is closed."""
 
     delimiter: str
     header: tuple[str, ...]
     header_bytes: int
     header_line: int = 1
+    open_name: str | None = None
 
 
 def csv_fields(line: str, delimiter: str) -> list[str] | None:
@@ -140,13 +143,12 @@ def quoting(text: AnyStr, delimiter: str) -> tuple[int, int | None]:
 
 
 def sniff_csv(path: Path) -> CsvDialect:
-    """The dialect of a CSV file from its header line: UTF-8 (with or without BOM), lines ended by LF or
-    CRLF, the delimiter that splits the header into the most fields (`;` first on a tie).
+    """The dialect of a CSV file from its header line: UTF-8 (with or without BOM), a header line ended by
+    LF or CR LF, the delimiter that splits the header into the most fields (`;` first on a tie).
 
-    Refused with an `InputError` naming the file: an empty file, a header that is not UTF-8, lines
-    ended by a lone CR (old Mac exports), a column name over lines, a header line longer than
-    `MAX_HEADER_BYTES` or with a field longer than `MAX_FIELD_CHARS`, or one the csv module cannot read with
-    any delimiter."""
+    Refused with an `InputError` naming the file: an empty file, a header that is not UTF-8, a header line
+    ended by a lone CR (an old Mac export, every line so), a header line longer than `MAX_HEADER_BYTES` or
+    with a field longer than `MAX_FIELD_CHARS`, or one the csv module cannot read with any delimiter."""
     with path.open("rb") as handle:
         head = handle.read(MAX_HEADER_BYTES + 4)
     if not head.strip():
@@ -170,8 +172,7 @@ def sniff_csv(path: Path) -> CsvDialect:
         if fields is None:
             raise InputError(f"{path}: regel 2 (kopregel, {after}) is geen leesbare CSV-regel: "
                              f"{show_value(header_text)}", row=2, file=str(path), value=header_text)
-        _header_closed(path, header_text, declared, 2)
-        return CsvDialect(declared, tuple(fields), end + 1, 2)
+        return CsvDialect(declared, tuple(fields), end + 1, 2, _open_name(header_text, declared))
     if not header_text.strip():  # an empty line, or a title and a blank line, above the header
         raise InputError(f"{path}: regel 1 is leeg; de kopregel (de namen van de kolommen) moet op regel 1 staan",
                          row=1, file=str(path), value=header_text)
@@ -188,9 +189,8 @@ def sniff_csv(path: Path) -> CsvDialect:
         raise InputError(f"{path}: regel 1 (kopregel) is geen leesbare CSV-regel: {show_value(header_text)}",
                          row=1, file=str(path), value=header_text)
     delimiter = best[1]
-    _header_closed(path, header_text, delimiter, 1)
     header = tuple(csv_fields(header_text, delimiter) or ())
-    return CsvDialect(delimiter, header, end + 1)
+    return CsvDialect(delimiter, header, end + 1, 1, _open_name(header_text, delimiter))
 
 
 def _line(path: Path, head: bytes, start: int, number: int) -> tuple[bytes, int]:
@@ -223,15 +223,21 @@ def _declared_delimiter(path: Path, line: bytes) -> str | None:
                      "scheidingsteken noemen", row=1, file=str(path), value=shown)
 
 
-def _header_closed(path: Path, header_text: str, delimiter: str, number: int) -> None:
-    """Refuses a header whose line ends inside a quoted field: a column name typed over lines. Read as one
-    line it would lose the columns on the next lines, and the message would be about missing columns."""
+def _open_name(header_text: str, delimiter: str) -> str | None:
     opened = quoting(header_text, delimiter)[1]
-    if opened is not None:
-        raise InputError(f"{path}: regel {number} (kopregel): de kolomnaam die begint met "
-                         f"{show_value(header_text[opened:])} wordt op die regel niet gesloten; een kolomnaam over "
-                         "meer regels kan niet worden gelezen: zet de kopregel op één regel",
-                         row=number, file=str(path), value=header_text[opened:])
+    return None if opened is None else header_text[opened:]
+
+
+def header_over_lines(path: Path, dialect: CsvDialect) -> InputError | None:
+    """The refusal of a header with a column name typed over lines, for a reader that takes the header as its
+    first line (claims: read as one line, the names on the next lines would be lost and the message would be
+    about missing columns). The small tables read the header with the csv module and take such a name."""
+    if dialect.open_name is None:
+        return None
+    return InputError(f"{path}: regel {dialect.header_line} (kopregel): de kolomnaam die begint met "
+                      f"{show_value(dialect.open_name)} wordt op die regel niet gesloten; een kolomnaam over meer "
+                      "regels kan niet worden gelezen: zet de kopregel op één regel",
+                      row=dialect.header_line, file=str(path), value=dialect.open_name)
 
 
 def _shown_delimiter(delimiter: str) -> str:
@@ -248,7 +254,9 @@ def _header_text(path: Path, raw_header: bytes, number: int) -> str:
             f"positie {exc.start + 1}); sla het bestand op als 'CSV UTF-8'",
             row=number, file=str(path), value=raw_header[exc.start:exc.start + 1],
         ) from None
-    if "\r" in header_text:  # lines ended by CR alone: old Mac exports; every reader here cuts at LF
+    # A CR left in the header line (read up to the first LF): lines ended by CR alone, an old Mac export.
+    # The header is found up to a LF, so such a file would be one long header line: refused.
+    if "\r" in header_text:
         raise InputError(
             f"{path}: regel {number}: de regels eindigen op een los CR-teken (oud Mac-formaat); sla het bestand op "
             "als 'CSV UTF-8'", row=number, file=str(path), value="CR")
@@ -259,5 +267,5 @@ def _chars(count: int) -> str:
     return f"{count:,} tekens".replace(",", ".")
 
 
-__all__ = ["DELIMITERS", "MAX_FIELD_CHARS", "CsvDialect", "csv_fields", "longest_field", "quoted_fields", "quoting",
-           "sniff_csv", "takes_rows_in"]
+__all__ = ["DELIMITERS", "MAX_FIELD_CHARS", "CsvDialect", "csv_fields", "header_over_lines", "longest_field",
+           "quoted_fields", "quoting", "sniff_csv", "takes_rows_in"]

@@ -101,7 +101,7 @@ def unreadable(path: Path, exc: BaseException) -> str:
         except UnicodeDecodeError as err:  # cut in the middle of a character at the 4,096th byte
             text = err.start > len(head) - 4
         if text and path.suffix.lower() in (".xlsx", ".xlsm"):
-            return "het is een tekstbestand (een csv?) met de naam .xlsx; geef het de naam .csv"
+            return f"het is een tekstbestand (een csv?) met de naam {path.suffix}; geef het de naam .csv"
         if text:
             return "het is een tekstbestand (een csv?), geen Excel-werkmap"
     return "geen werkmap (een xlsx-bestand is een zip-bestand, dit niet)"

@@ -18,11 +18,12 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from ..errors import InputError, not_utf8, show_value
+from ..errors import InputError, line_of, not_utf8, show_value
 from ..tabular import (
     MAX_FIELD_CHARS,
     CsvDialect,
     csv_fields,
+    header_over_lines,
     longest_field,
     quoted_fields,
     quoting,
@@ -307,7 +308,7 @@ def _line_of_offset(path: Path, offset: int) -> int:
             block = handle.read(min(left, 1 << 20))
             if not block:
                 break
-            count += block.count(b"\n") + block.count(b"\r") - block.count(b"\r\n") - (cr_before and block[:1] == b"\n")
+            count += line_of(block, len(block)) - 1 - (cr_before and block[:1] == b"\n")
             cr_before = block[-1:] == b"\r"
             left -= len(block)
     return count
@@ -409,6 +410,9 @@ def read_csv(path: Path, wanted_fields: Sequence[str], required: Sequence[str]) 
     import pyarrow.csv as pacsv
 
     dialect = sniff_csv(path)
+    refused = header_over_lines(path, dialect)
+    if refused is not None:
+        raise refused
     layout = resolve_columns(dialect.header, str(path), wanted=wanted_fields, required=required)
     fields = list(layout.columns)
     wanted = [layout.columns[f] for f in fields]

@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import _arrow as arrow
-from ..errors import InputError
+from ..errors import InputError, not_utf8
 from ..xlsx import check_xlsx, open_xlsx_sheet
 from .source import DICTIONARY_FIELDS, DUTCH_FIELD, Chunk, Layout, Source, resolve_columns
 
@@ -81,9 +81,11 @@ def _as_text(array: pa.Array, field: str, column: str, where: str, first_row: in
         try:
             return array.cast(pa.string())
         except (pa.ArrowInvalid, pa.ArrowTypeError):
-            bad = next(i for i, v in enumerate(array.to_pylist()) if v is not None and not _utf8(v))
-            raise _column_error(where, column, f"bevat bytes die geen UTF-8-tekst zijn ({array[bad].as_py()[:20]!r})",
-                                first_row + bad) from None
+            bad, start = next((i, _not_utf8_at(v)) for i, v in enumerate(array.to_pylist())
+                              if v is not None and _not_utf8_at(v) is not None)
+            assert start is not None
+            raise _column_error(where, column, f"bevat bytes die geen UTF-8-tekst zijn "
+                                               f"({not_utf8(array[bad].as_py(), start)})", first_row + bad) from None
     if pa.types.is_null(kind):
         return pa.nulls(len(array), pa.string())
     if pa.types.is_integer(kind):
@@ -103,12 +105,13 @@ def _as_text(array: pa.Array, field: str, column: str, where: str, first_row: in
     raise _column_error(where, column, f"type {_type_name(kind)} wordt niet ondersteund")
 
 
-def _utf8(value: bytes) -> bool:
+def _not_utf8_at(value: bytes) -> int | None:
+    """Where `value` stops being UTF-8, or None."""
     try:
         value.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
+    except UnicodeDecodeError as exc:
+        return exc.start
+    return None
 
 
 def _normalise_batch(batch: pa.RecordBatch, layout: Layout, where: str, first_row: int) -> pa.RecordBatch:

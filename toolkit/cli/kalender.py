@@ -59,10 +59,10 @@ def kalender(
 
     use_parameters(parameters)
     # As --rapport wants .xlsx: a calendar program opens the file by its name. (No name: said when writing.)
-    if ics is not None and ics.name and ics.suffix.lower() != ".ics":
+    if ics is not None and ics.name and ics.suffix.lower() != ".ics" and not _folder(ics):
+        example = ics.stem if ics.stem and not ics.stem.startswith(".") else "tijdpad"
         raise fail(InputError(f"--ics {ics}: de naam van een agenda-bestand eindigt op .ics (bijvoorbeeld "
-                              f"{ics.stem or 'tijdpad'}.ics); zo opent een agenda-programma het", field="out",
-                              value=str(ics)))
+                              f"{example}.ics); zo opent een agenda-programma het", field="out", value=str(ics)))
     try:
         events = contract_calendar(year, reference_date=reference, provider_kind=kind, nachtzorg=nachtzorg,
                                    resv_region=resv)
@@ -78,6 +78,14 @@ def kalender(
         _print_calendar(events, kind=kind, nachtzorg=nachtzorg, resv=resv)
     if ics is not None:
         typer.echo(f"agenda geschreven: {ics} ({len(events)} afspraken)", err=True)
+
+
+def _folder(path: Path) -> bool:
+    """An existing folder (said when writing, not as a name without .ics); a name too long is no folder."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 def _write(path: Path, data: bytes) -> None:

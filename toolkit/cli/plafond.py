@@ -152,8 +152,8 @@ def _warn_unusual_ceiling(typed_ceiling: str) -> None:
     ceiling = kind.read(typed_ceiling, "ceiling")
     if kind.unusual(ceiling) and kind.usual_minimum is not None:
         typer.echo(f"let op: --plafond {typed_ceiling}: {format_money(ceiling)} is ongewoon laag voor een omzetplafond "
-                   f"(meestal {format_money(kind.usual_minimum, cents=False)} of meer); typ het hele bedrag, dus "
-                   "1.200.000 voor 1,2 miljoen", err=True)
+                   f"(onder {format_money(kind.usual_minimum, cents=False)}); typ het hele bedrag, dus 1.200.000 "
+                   "voor 1,2 miljoen", err=True)
 
 
 def _known_months(months: int) -> str:

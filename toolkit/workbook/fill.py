@@ -339,15 +339,18 @@ SUMMARY_NAMES = NAMES
 
 
 def _renamed(cases: list[Case]) -> list[str]:
-    """Keys whose workbook has another name than the key (a `/`, a reserved name such as CON): said once, so
-    nobody looks for 'Zorg/Noord.xlsx' (summary.csv lists every file too)."""
-    renamed = [(c.key, c.file) for c in cases if c.file and c.file != f"{c.key}.xlsx"]
+    """Keys whose workbook has another name than the key (a `/`, a reserved name such as CON, a key cut
+    short): said once, so nobody looks for 'Zorg/Noord.xlsx' (summary.csv lists every file too). A key only
+    stored otherwise (NFD, as macOS may type it) looks the same and is not listed."""
+    renamed = [(c.key, c.file) for c in cases
+               if c.file and c.file != f"{unicodedata.normalize('NFC', c.key)}.xlsx"]
     if not renamed:
         return []
     listed = ", ".join(f"{show_value(key)} → {name}" for key, name in renamed[:5])
     more = f" en nog {len(renamed) - 5} (summary.csv, kolom bestand)" if len(renamed) > 5 else ""
     return [f"{len(renamed)} {'sleutel kreeg' if len(renamed) == 1 else 'sleutels kregen'} een andere "
-            f"bestandsnaam (tekens of namen die niet in een bestandsnaam kunnen): {listed}{more}"]
+            f"bestandsnaam (tekens of namen die niet in een bestandsnaam kunnen, of een sleutel die te lang is): "
+            f"{listed}{more}"]
 
 
 def _targets(cases: list[Case], out_dir: Path, inputs: Path, force: bool, template: Path) -> dict[str, Path]:

@@ -64,17 +64,20 @@ def shown(value: Any, kind: str = "") -> str:
 
 
 def shown_apart(expected: Any, found: Any, kind: str) -> tuple[str, str]:
-    """Two differing values as a Dutch reader writes them; a fraction of a plain number (a ratio, fte) with
-    as few decimals as tell them apart, at least two (`2,33` against `3,50`), not the 15 digits a
-    spreadsheet keeps."""
+    """Two differing values as a Dutch reader writes them, a fraction of a number (a ratio, fte, a
+    percentage) with as few decimals as show the difference, at least two: `2,33` against `3,50`, not the
+    15 digits a spreadsheet keeps. The last decimal shown is one the values really differ by (2,3450000
+    against 2,3449999, not 2,35 against 2,34)."""
     numbers = all(isinstance(v, int | float | Decimal) and not isinstance(v, bool) and math.isfinite(v)
                   for v in (expected, found))
-    if numbers and kind not in ("money", "fraction", "index") and not (
-            Decimal(str(expected)) == Decimal(str(expected)).to_integral_value()
-            and Decimal(str(found)) == Decimal(str(found)).to_integral_value()):
-        for places in range(2, 16):
-            apart = format_number(expected, places), format_number(found, places)
-            if apart[0] != apart[1]:
-                return apart
+    if numbers and kind != "money":
+        first, second = Decimal(str(expected)), Decimal(str(found))
+        percent = kind in ("fraction", "index")
+        if percent or not (first == first.to_integral_value() and second == second.to_integral_value()):
+            gap = abs(first - second) * (100 if percent else 1)
+            for places in range(2, 16):
+                if gap >= Decimal(1).scaleb(-places):
+                    if percent:
+                        return format_percent(first, places), format_percent(second, places)
+                    return format_number(first, places), format_number(second, places)
     return shown(expected, kind), shown(found, kind)
-
