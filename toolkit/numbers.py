@@ -262,8 +262,11 @@ class Quantity:
 def _quantized(number: Decimal, places: int) -> Decimal:
     """`number` rounded half up to `places` decimals, however many digits it has: the default context's 28
     would refuse a saved 1e27 with two decimals (a hostile workbook's cached value, shown by `check`)."""
-    digits = max(28, number.adjusted() + places + 2)
-    return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=Context(prec=digits))
+    unit = Decimal(1).scaleb(-places)
+    digits = number.adjusted() + places + 2
+    if digits <= 28:  # (nearly always: a context of its own costs a third of a formatted number)
+        return number.quantize(unit, rounding=ROUND_HALF_UP)
+    return number.quantize(unit, rounding=ROUND_HALF_UP, context=Context(prec=digits))
 
 
 def _grouped(number: Decimal, places: int | None) -> str:
