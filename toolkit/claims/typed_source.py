@@ -81,9 +81,8 @@ def _as_text(array: pa.Array, field: str, column: str, where: str, first_row: in
         try:
             return array.cast(pa.string())
         except (pa.ArrowInvalid, pa.ArrowTypeError):
-            bad, start = next((i, _not_utf8_at(v)) for i, v in enumerate(array.to_pylist())
-                              if v is not None and _not_utf8_at(v) is not None)
-            assert start is not None
+            bad, start = next((i, at) for i, v in enumerate(array.to_pylist())
+                              if v is not None and (at := _not_utf8_at(v)) is not None)
             raise _column_error(where, column, f"bevat bytes die geen UTF-8-tekst zijn "
                                                f"({not_utf8(array[bad].as_py(), start)})", first_row + bad) from None
     if pa.types.is_null(kind):

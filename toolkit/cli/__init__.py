@@ -11,6 +11,7 @@ import os
 import sys
 
 import typer
+from click.utils import PacifyFlushWrapper
 
 # The commands' modules are imported by `app` when a command is asked for (app.COMMANDS).
 from .app import BROKEN_PIPE, app
@@ -21,7 +22,7 @@ def main() -> None:
         app(prog_name="zorginkoop")
     except SystemExit as exc:
         # click ends with 1 when the output's reader has gone (and quiets the streams); 1 is for bad input.
-        if exc.code == 1 and type(sys.stdout).__name__ == "PacifyFlushWrapper":
+        if exc.code == 1 and isinstance(sys.stdout, PacifyFlushWrapper):
             sys.exit(BROKEN_PIPE)
         raise
     except KeyboardInterrupt:
