@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import write_lines
@@ -86,6 +87,18 @@ def test_ratio_fits_80_columns_and_breed_shows_every_column(claims_csv: Path, tm
         assert heading in wide.stdout, heading
 
 
+def _charts_print_whole(ws: Any) -> bool:
+    """Every chart spans whole cells inside the print area: a chart sized in centimetres ended where
+    LibreOffice's column widths put it, past the area (the December bar of the plafond report cut off)."""
+    from openpyxl.drawing.spreadsheet_drawing import TwoCellAnchor
+    from openpyxl.utils.cell import range_boundaries
+
+    _, _, last_column, last_row = range_boundaries(ws.print_area.split("!")[-1].replace("$", ""))
+    # `to` is 0-based: a chart ending at the right edge of column H (8) stops at column index 8, offset 0.
+    return all(isinstance(c.anchor, TwoCellAnchor) and c.anchor.to.col <= last_column and c.anchor.to.colOff == 0
+               and c.anchor.to.row <= last_row for c in ws._charts)
+
+
 def test_rapport_is_a_workbook_with_an_overview_a_sheet_per_provider_and_charts(claims_csv: Path,
                                                                                 tmp_path: Path) -> None:
     from openpyxl import load_workbook
@@ -101,7 +114,7 @@ def test_rapport_is_a_workbook_with_an_overview_a_sheet_per_provider_and_charts(
     sheet_a = list(wb["A"].iter_rows(min_row=22, values_only=True))
     assert [r[:3] for r in sheet_a] == [("5612", 1, 1), ("5613", 2, None), ("5611", 4, None)]  # 5612 to drop
     assert wb["A"]["A21"].value == "PC4" and wb["A"].print_title_rows == "$21:$21"
-    assert len(wb["A"]._charts) == 1
+    assert len(wb["A"]._charts) == 1 and _charts_print_whole(wb["A"])
     again = run_cli("ratio", str(claims_csv), "--year", "2027", "--rapport", str(report), cwd=tmp_path)
     assert again.returncode == 1 and "--force" in again.stderr
     forced = run_cli("ratio", str(claims_csv), "--year", "2027", "--rapport", str(report), "--force", cwd=tmp_path)
@@ -191,7 +204,13 @@ def test_plafond_rapport_has_an_overview_and_a_sheet_per_provider_and_refuses_to
     assert [round(r[4], 2) for r in rows] == [float(r.forecast.projected_year) for r in expected.reports]
     assert [r[9] for r in rows] == ["ja" if r.purchase and r.purchase.may_request else "nee"
                                     for r in expected.reports]
-    assert all(len(wb[p]._charts) == 1 for p in providers)
+    assert all(len(wb[p]._charts) == 1 and _charts_print_whole(wb[p]) for p in providers)
+    # A row the explanation makes two lines high reads across: every value at the top, beside its first line.
+    assert {c.alignment.vertical for row in wb["Overzicht"].iter_rows(min_row=5, max_row=4 + len(providers))
+            for c in row} == {"top"}
+    # What was not counted travels with the report, as in the ratio report: the example's misspelt 'C Z'.
+    notes = [v for (v,) in wb["Overzicht"].iter_rows(min_row=5 + len(providers), max_col=1, values_only=True) if v]
+    assert notes == ["Onbekende verzekeraars, niet meegeteld: 'C Z' (3 regels)"]
     stamp = report.stat().st_mtime_ns
     again = run_cli(*args, cwd=tmp_path)
     assert again.returncode == 1 and "--force" in again.stderr and report.stat().st_mtime_ns == stamp

@@ -49,7 +49,8 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
                                                 force=False)
     forecasts = ceiling_from_claims(EXAMPLES / "declaraties_2027.csv", ceiling=300_000, year=2027,
                                     request=CeilingRequest(score_previous="B", cost_points=6))
-    files["rapport_plafond"] = write_ceiling_report(forecasts.reports, work / "rapport_plafond.xlsx", force=False)
+    files["rapport_plafond"] = write_ceiling_report(forecasts.reports, work / "rapport_plafond.xlsx", force=False,
+                                                     claims=forecasts.production)
     pdfs = convert(list(files.values()), work / "pdf", "pdf")
     return {name: pdfs[path] for name, path in files.items()}
 
@@ -117,5 +118,6 @@ def test_the_plafond_report_shows_the_months_the_ceiling_and_the_request(printed
     text = page_text(printed["rapport_plafond"])
     assert "Omzetplafond" in text and "september" in text and "prognose" in text and "gerealiseerd" in text
     assert "€ 300.000,00" in text and "Verzoek om aanvullend budget mogelijk" in text
+    assert "Onbekende verzekeraars, niet meegeteld: 'C Z' (3 regels)" in text
 
 

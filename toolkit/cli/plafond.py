@@ -120,7 +120,8 @@ def plafond(
         if report_file is not None:
             from ..workbook.ceiling_report import write_ceiling_report
 
-            write_ceiling_report(found.reports, report_file, force=force)
+            write_ceiling_report(found.reports, report_file, force=force,
+                                 claims=found.production)
     except ToolkitError as exc:
         raise fail(exc, _PLAFOND_OPTIONS) from None
     if found.last_year is not None and found.last_year.year_warning is not None:

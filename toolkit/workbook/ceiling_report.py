@@ -17,6 +17,7 @@ from typing import Protocol
 
 from openpyxl import Workbook
 from openpyxl.chart import Reference
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -25,7 +26,19 @@ from ..numbers import percent_text
 from ..rules.ceiling import AdditionalPurchase, CeilingForecast
 from .files import write_atomically
 from .formats import OUTPUT_FORMATS, font, print_setup, yes_no_text
-from .report_sheets import GOOD_FILL, key_figures, production_chart, sheet_title, table_header, text, title, wrapped
+from .report_sheets import (
+    GOOD_FILL,
+    ClaimsRead,
+    claim_notes,
+    key_figures,
+    place_chart,
+    production_chart,
+    sheet_title,
+    table_header,
+    text,
+    title,
+    wrapped,
+)
 
 OVERVIEW = "Overzicht"
 REALISED, FORECAST = "gerealiseerd", "prognose"
@@ -80,7 +93,11 @@ def _overview(ws: Worksheet, entries: Sequence[CeilingEntry]) -> int:
                   (_reached(f), "text"), (_money(f.shortfall), "money"), (may, "bool"), (reimbursed, "money"),
                   (why, "text")]
         for column, (value, kind) in enumerate(values, start=1):
-            cell = wrapped(ws, row, column, why) if column == len(values) else text(ws, row, column, value)
+            if column == len(values):
+                cell = wrapped(ws, row, column, why)
+            else:  # at the top of a row the explanation makes higher, beside its first line
+                cell = text(ws, row, column, value)
+                cell.alignment = Alignment(vertical="top")
             if isinstance(value, int | float):
                 cell.number_format = OUTPUT_FORMATS[kind]
     last = 4 + len(entries)
@@ -122,10 +139,11 @@ def _provider_sheet(ws: Worksheet, entry: CeilingEntry) -> None:
                 ws.cell(row=row, column=column).fill = GOOD_FILL
             text(ws, row, 1, f"{month_name(i)} (plafond bereikt)").font = font(bold=True)
     _chart(ws, top, f)
-    print_setup(ws, f"A1:H{top + 12}", one_page=True, title=f"Omzetplafond CZ groep {f.year}",
+    print_setup(ws, f"A1:{_PRINTED_TO}{top + 12}", one_page=True, title=f"Omzetplafond CZ groep {f.year}",
                 footer=entry.provider or "")
 
 
+_PRINTED_TO = "H"  # the last printed column: the table ends at E, the chart beside the key figures at H
 # The chart reads columns beyond the printed table: realised and forecast apart, and the minimum share.
 _CHART_COLUMNS = {"Gerealiseerd": 11, "Prognose": 12, "Omzetplafond": 13}
 
@@ -149,17 +167,20 @@ def _chart(ws: Worksheet, top: int, forecast: CeilingForecast) -> None:
         Reference(ws, min_col=minimum, min_row=top, max_row=top + before),
         Reference(ws, min_col=1, min_row=top + 1, max_row=top + 12),
         Reference(ws, min_col=1, min_row=top + 1, max_row=top + before))
-    chart.width, chart.height = 17, 8
-    ws.add_chart(chart, "C4")
+    place_chart(ws, chart, f"C4:{_PRINTED_TO}{top - 2}")
 
 
-def write_ceiling_report(entries: Sequence[CeilingEntry], path: Path, *, force: bool) -> Path:
-    """The report workbook for `entries` (one per provider, or the whole claim set) at `path`."""
+def write_ceiling_report(entries: Sequence[CeilingEntry], path: Path, *, force: bool,
+                         claims: ClaimsRead | None = None) -> Path:
+    """The report workbook for `entries` (one per provider, or the whole claim set) at `path`; `claims`, the
+    claim set as read (`CeilingClaims.production`), adds what was not counted under the overview."""
     wb = Workbook()
     overview = wb.active
     assert overview is not None
     overview.title = OVERVIEW
     last = _overview(overview, entries)
+    if claims is not None:
+        last = claim_notes(overview, last, claims)
     print_setup(overview, f"A1:L{last}", title="Omzetplafond CZ groep", titles_rows="4:4")
     taken = {OVERVIEW.casefold()}
     for entry in entries:

@@ -20,13 +20,14 @@ from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..claims.claimset import lines_text
 from ..rules.core_area import shown_share
 from ..rules.ratio import MOVERS_NOTE
 from .files import write_atomically
 from .formats import OUTPUT_FORMATS, print_setup
 from .report_sheets import (
+    claim_notes,
     key_figures,
+    place_chart,
     sheet_title,
     style_chart,
     table_header,
@@ -142,8 +143,7 @@ def _provider_sheet(ws: Worksheet, report: Any) -> None:
         bars += line
     bars.x_axis.delete = bars.y_axis.delete = False
     bars.legend.position = "b"
-    bars.width, bars.height = 16, 7.5
-    ws.add_chart(bars, "C4")
+    place_chart(ws, bars, f"C4:J{top - 2}")  # J: the print area's last column
 
 
 def write_ratio_report(overall: Any, reports: Sequence[Any], path: Path, *, force: bool) -> Path:
@@ -156,14 +156,7 @@ def write_ratio_report(overall: Any, reports: Sequence[Any], path: Path, *, forc
     taken: set[str] = {OVERVIEW.casefold()}
     for report in reports:
         _provider_sheet(wb.create_sheet(sheet_title(report.provider or "Alle regels", taken)), report)
-    if overall.unknown_insurers or overall.invalid_lines:
-        last += 2
-        if overall.unknown_insurers:
-            listed = ", ".join(f"'{v}' ({lines_text(n)})" for v, n in list(overall.unknown_insurers.items())[:20])
-            text(overview, last, 1, f"Onbekende verzekeraars, niet meegeteld: {listed}")
-            last += 1
-        if overall.invalid_lines:
-            text(overview, last, 1, f"Ongeldige regels overgeslagen: {overall.invalid_lines}")
+    last = claim_notes(overview, last, overall)
     print_setup(overview, f"A1:{get_column_letter(overview.max_column)}{last}", title="Klant-werkgebiedratio CZ groep",
                 titles_rows="4:4")  # Toelichting is the last column, after the share of rule 11 when given
     write_atomically(path, lambda tmp: wb.save(tmp), overwrite=force, new_folder=False)

@@ -7,8 +7,8 @@ Text from claim files and INPUTS (a provider's name) is always written as text, 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 
 from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, LineChart, Reference
@@ -16,8 +16,10 @@ from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.chart.series import Series
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.drawing.line import LineProperties
+from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
 from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .formats import NO, OUTPUT_FORMATS, YES, fit_row, font
@@ -60,6 +62,33 @@ def wrapped(ws: Worksheet, row: int, column: int, value: str) -> Cell:
     return cell
 
 
+class ClaimsRead(Protocol):
+    """What a claim set's reading left uncounted (`RatioClaims`, `ProductionReport`)."""
+
+    @property
+    def unknown_insurers(self) -> Mapping[str, int]: ...
+    @property
+    def invalid_lines(self) -> int: ...
+
+
+def claim_notes(ws: Worksheet, last: int, claims: ClaimsRead) -> int:
+    """Under an overview: the insurer labels on no list and the invalid lines skipped, so that what was not
+    counted travels with the report. Returns the new last row."""
+    from ..claims.claimset import lines_text  # start-up: the claims package only when a report is written
+
+    if not (claims.unknown_insurers or claims.invalid_lines):
+        return last
+    last += 1
+    if claims.unknown_insurers:
+        last += 1
+        listed = ", ".join(f"'{v}' ({lines_text(n)})" for v, n in list(claims.unknown_insurers.items())[:20])
+        text(ws, last, 1, f"Onbekende verzekeraars, niet meegeteld: {listed}")
+    if claims.invalid_lines:
+        last += 1
+        text(ws, last, 1, f"Ongeldige regels overgeslagen: {claims.invalid_lines}")
+    return last
+
+
 def key_figures(ws: Worksheet, top: int, figures: Sequence[tuple[str, Any, str]]) -> int:
     """Label and value pairs in columns A and B, each value formatted by its kind, ja green and nee red;
     returns the last row."""
@@ -99,6 +128,17 @@ def style_line(series: Series, colour: str, *, dashed: bool = False) -> None:
     series.marker.symbol = "none"
 
 
+def place_chart(ws: Worksheet, chart: BarChart, cells: str) -> None:
+    """`chart` over exactly the cells `cells` ("C4:H19"), its corners on theirs: a chart given in centimetres
+    ends where the reader's column widths put it, and ran past the print area in LibreOffice (the last
+    month cut off on paper)."""
+    first_column, first_row, last_column, last_row = range_boundaries(cells)
+    # Markers count from 0, and `to` is the cell the chart stops at the top-left corner of: one past `cells`.
+    chart.anchor = TwoCellAnchor(_from=AnchorMarker(col=first_column - 1, row=first_row - 1),
+                                 to=AnchorMarker(col=last_column, row=last_row))
+    ws.add_chart(chart)
+
+
 def categories(chart: BarChart | LineChart, labels: Reference) -> None:
     """Text categories (postcodes, months) on every series of `chart`, as text: a category read as a number
     would show 1, 2, 3 in Excel instead of 4807 BX. A series without its own categories (a line of 9 months
@@ -135,5 +175,21 @@ def production_chart(realised_and_forecast: Reference, ceiling: Reference, minim
     return chart
 
 
-__all__ = ["BAD_FILL", "GOOD_FILL", "HEADER_FILL", "categories", "key_figures", "production_chart", "sheet_title",
-           "style_chart", "style_line", "table_header", "text", "title", "wrapped"]
+__all__ = [
+    "BAD_FILL",
+    "GOOD_FILL",
+    "HEADER_FILL",
+    "ClaimsRead",
+    "categories",
+    "claim_notes",
+    "key_figures",
+    "place_chart",
+    "production_chart",
+    "sheet_title",
+    "style_chart",
+    "style_line",
+    "table_header",
+    "text",
+    "title",
+    "wrapped",
+]
