@@ -87,6 +87,13 @@ def test_the_dates_as_spec_7_reads_them(name: str) -> None:
     assert event_last_day(name, 2027) == last == udfs.CZ_TERMIJN(name, 2027)
 
 
+def test_a_deadline_reads_as_something_still_to_do() -> None:
+    # In a calendar a title is what to do by that day: "Verzoek aanvullend budget verzonden" read as if the
+    # request had already gone out.
+    done = re.compile(r"\b(verzonden|ingediend|aangeleverd|getekend|gedaan)\s*$")
+    assert not [e.title for e in every_event().values() if done.search(e.title)]
+
+
 def test_vóór_is_the_day_before_and_medio_is_the_middle_of_the_month() -> None:
     events = every_event()
     assert events["volgverzoek"].last_day == D(2027, 6, 30)  # "vóór 1 juli"

@@ -251,8 +251,10 @@ def _planned(year: int) -> tuple[_Planned, ...]:
                  f"in {month_name(request_month)} {year}", request_first, request_last, "zorgaanbieder", "all",
                  (value(ceiling, "request_month"), value(ceiling, "request_reference_date"),
                   value(ceiling, "request_min_ceiling_share"))),
-        _Planned("verzoek_uiterlijk", "Verzoek aanvullend budget verzonden",
-                 "Het verzoek om aanvullend budget is verzonden via de website van CZ groep (niet per e-mail).",
+        # A deadline, not a report that it happened: a title in a calendar reads as the thing to do.
+        _Planned("verzoek_uiterlijk", "Verzoek aanvullend budget uiterlijk verzenden",
+                 "Het verzoek om aanvullend budget moet vóór deze datum verzonden zijn, via de website van CZ groep "
+                 "(niet per e-mail).",
                  f"vóór {dutch_date(send_before)}", None, _before(send_before), "zorgaanbieder", "all",
                  (value(ceiling, "request_last_send_date"),)),
         _Planned("antwoord_verzoek", "Uitsluitsel op het verzoek",
