@@ -88,6 +88,14 @@ def test_one_workbook_per_key_with_inputs_in_the_named_cells(tmp_path: Path) -> 
     assert summary_xlsx.freeze_panes == "B2" and summary_xlsx.auto_filter.ref
 
 
+@pytest.mark.parametrize(("name", "sheet"), [("cz_ratio", "Te schrappen postcodegebieden"),
+                                             ("eigen_levering", "Aandeel eigen levering per…")])
+def test_a_range_output_sheet_is_named_in_words_not_cut_mid_word(tmp_path: Path, name: str, sheet: str) -> None:
+    # Excel allows 31 characters: cut there, the names read "… postcodegebieden (" and "… per kwar".
+    fill(name, Path(f"examples/invoer/{name}.csv"), tmp_path / "out")
+    assert load_workbook(tmp_path / "out" / "summary.xlsx", read_only=True).sheetnames == ["Samenvatting", sheet]
+
+
 def test_summary_formats_money_and_percentages(tmp_path: Path) -> None:
     inputs = write_csv(tmp_path / "in.csv", STAFFEL_HEADER, [["a", "B", "", "6", "nee", "450.000", "50.000"]])
     fill("staffel", inputs, tmp_path / "out")
@@ -127,6 +135,7 @@ def test_summary_xlsx_reads_as_a_controller_expects(tmp_path: Path) -> None:
     rows = [dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=2, values_only=True)]
     request = "Verzoek om aanvullend budget mogelijk"
     assert {r[request] for r in rows} <= {"ja", "nee"} and {r[request] for r in rows} == {"ja", "nee"}
+    assert {r["Status"] for r in rows} == {"ingevuld"}  # a word for the reader; summary.csv keeps "ok"
     for row in rows:
         if row[request] == "nee":  # no expected reimbursement where no request can be sent, and why not
             assert row["Verwachte vergoeding op het tekort (€)"] is None and row["Toelichting"]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Iterator, Sequence
 from copy import copy
 from decimal import Decimal
@@ -47,10 +48,15 @@ def summary_rows(spec: Template, cases: Sequence[Case]) -> Iterator[list[Any]]:
     """The summary for programs: fixed machine names in the header, the values as computed."""
     yield ["sleutel", "status", "reden", "bestand", "rijen", *(o.name for o in spec.outputs)]
     for case in cases:
-        status = "afgewezen" if case.error else "ok"
+        status = "afgewezen" if case.error else "ok"  # for programs: fixed words (summary.xlsx: "ingevuld")
         rows = ",".join(str(r) for r in case.rows)
         outputs = [_joined(case.outputs.get(o.name)) for o in spec.outputs]
         yield [case.key, status, case.error or "", case.file or "", rows, *outputs]
+
+
+def _status(case: Case) -> str:
+    """A key's status as a reader of summary.xlsx sees it: its workbook written, or the key refused."""
+    return "afgewezen" if case.error else "ingevuld"
 
 
 def _joined(value: Any) -> Any:
@@ -132,7 +138,7 @@ def _write_xlsx(spec: Template, cases: Sequence[Case], key_label: str, target: I
         values = [case.outputs.get(o.name) for o in scalars]
         missing = [o.label for o, v in zip(scalars, values, strict=True) if v == NOT_APPLICABLE]
         explanation = case.error or _explanation(case, reason, missing)
-        line: list[tuple[Any, str]] = [(case.key, "text"), ("afgewezen" if case.error else "ok", "text")]
+        line: list[tuple[Any, str]] = [(case.key, "text"), (_status(case), "text")]
         line += [(None if v == NOT_APPLICABLE else cell_value(o.kind, v), o.kind) for o, v in
                  zip(scalars, values, strict=True)]
         line += [(explanation, "text"), (case.file or "", "text"), (_rows_text(case.rows), "text")]
@@ -247,7 +253,15 @@ def _letter(column: int) -> str:
 
 
 def _sheet_name(label: str) -> str:
-    """A sheet name from a label: at most 31 characters, none of []:*?/\\."""
-    return "".join("_" if c in "[]:*?/\\" else c for c in label)[:31]
+    """A sheet name from a label: at most 31 characters (Excel's limit), none of []:*?/\\. A longer label
+    loses its parenthesis first, then its last words, and says so with "…": cut at 31 characters it read
+    "Te schrappen postcodegebieden (" and "Aandeel eigen levering per kwar"."""
+    name = "".join("_" if c in "[]:*?/\\" else c for c in label)
+    if len(name) > 31:
+        name = re.sub(r"\s*\([^)]*\)", "", name).strip() or name
+    if len(name) > 31:
+        cut = name[:30].rsplit(" ", 1)[0] if " " in name[:30] else name[:30]
+        name = cut.rstrip() + "…"
+    return name
 
 __all__ = ["NAMES", "csv_safe", "summary_files", "summary_rows", "write_summary"]
