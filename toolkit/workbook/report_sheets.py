@@ -63,7 +63,7 @@ def wrapped(ws: Worksheet, row: int, column: int, value: str) -> Cell:
 
 
 class ClaimsRead(Protocol):
-    """What a claim set's reading left uncounted (`RatioClaims`, `ProductionReport`)."""
+    """What a claim set's reading left uncounted (`ClaimsRatioReport`, `ProductionReport`)."""
 
     @property
     def unknown_insurers(self) -> Mapping[str, int]: ...
