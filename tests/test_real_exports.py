@@ -487,6 +487,48 @@ def test_hidden_rows_of_an_inputs_workbook_are_read_but_said(tmp_path: Path) -> 
         read_core_areas(tmp_path / "kwg.xlsx")
 
 
+def test_hidden_rows_of_a_claims_workbook_are_counted_and_said(tmp_path: Path) -> None:
+    """An export filtered in Excel to one provider still holds every line: all are counted (a filter is a
+    view), and the rows it hides are said on the command line, in the report workbook and in Python."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Zorgaanbieder", "Cliëntnummer", "Postcode", "Verzekeraar", "Prestatiedatum", "Prestatie",
+                  "Bedrag"])
+    for i in range(8):
+        sheet.append(["A" if i < 5 else "B", f"c{i}", f"56{11 + i}", "CZ", "2025-03-01", "Verpleging", 10.5])
+    sheet.auto_filter.ref = "A1:G9"
+    for row in (7, 8, 9, 14):  # provider B filtered out; row 14 is empty: nothing to say
+        sheet.row_dimensions[row].hidden = True
+    path = tmp_path / "gefilterd.xlsx"
+    book.save(path)
+    note = "rijen 7, 8 en 9 zijn verborgen (door een filter of een groepering) en worden toch gelezen"
+    report = ratio_from_claims(path, year=2027)
+    assert report.file_notes == ((str(path), note),) and report.providers["A"].file_notes == report.file_notes
+    assert report.providers["B"].assessment.clients == 3  # counted
+    assert production_from_claims(path, year=2025).file_notes == ((str(path), note),)
+    assert report.providers["A"].to_dict()["file_notes"] == [{"file": str(path), "note": note}]  # --json too
+    result = run_cli("ratio", str(path), "--year", "2027", "--rapport", str(tmp_path / "rapport.xlsx"), cwd=tmp_path)
+    assert result.returncode == 0 and f"let op: {path}: {note}" in result.stderr, result.stderr
+    overview = openpyxl.load_workbook(tmp_path / "rapport.xlsx")["Overzicht"]
+    assert f"Let op: {path}: {note}" in [c.value for c in overview["A"]]
+    sheet.row_dimensions[7].hidden = sheet.row_dimensions[8].hidden = sheet.row_dimensions[9].hidden = False
+    book.save(path)
+    assert ratio_from_claims(path, year=2027).file_notes == ()  # only an empty row hidden
+
+
+@pytest.mark.parametrize("at", [0, (1 << 20) - 3, (1 << 20) - 6, 1 << 20, 3 << 20])
+def test_the_search_for_hidden_rows_finds_the_word_across_its_reads(at: int) -> None:
+    import io
+
+    from toolkit.table_file import mentions_hidden
+
+    xml = b"x" * at + b' hidden="1"' + b"y" * 100
+    assert mentions_hidden(io.BytesIO(xml))
+    assert not mentions_hidden(io.BytesIO(xml.replace(b"hidden", b"hiddxn")))
+
+
 @pytest.mark.parametrize("piece", [1 << 24, 60])
 def test_a_quote_as_a_character_beside_a_field_over_lines_keeps_the_line_numbers(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, piece: int) -> None:

@@ -242,8 +242,8 @@ def ratio_reports(tallies: Tallies, keys: np.ndarray, *, policy: RatioPolicy, me
                 lines_other_insurers=c["other_insurer"], lines_other_years=c["other_year"],
                 lines_kindzorg=c["kindzorg"], unknown_insurers=dict(unknown[g].most_common()),
                 invalid_lines=c["invalid"], invalid_reasons=_reasons(reasons[g]), source=where,
-                sources=tuple(tallies.sources), files_skipped=tallies.skipped, repeated=tallies.repeated,
-                core_area=share_of[g]))
+                sources=tuple(tallies.sources), files_skipped=tallies.skipped, file_notes=tallies.notes,
+                repeated=tallies.repeated, core_area=share_of[g]))
         return reports
 
     def whole() -> ClaimsRatioReport:

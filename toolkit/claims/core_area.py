@@ -297,7 +297,7 @@ def core_area_share_from_claims(
             unknown_insurers=dict(unknown.most_common()), invalid_lines=counts[INVALID],
             invalid_reasons={REASON_KEYS[FIELDS[i]]: int(reasons[i]) for i in np.flatnonzero(reasons)},
             source=tallies.where, sources=tuple(tallies.sources), files_skipped=tallies.skipped,
-            year_warning=year_warning, repeated=tallies.repeated)
+            file_notes=tallies.notes, year_warning=year_warning, repeated=tallies.repeated)
 
     whole = report(None, list(range(len(tallies.counts))), shares[-1], tallies.unknown_total())
     i = tallies.chosen(only_provider)

@@ -72,7 +72,7 @@ class ProductionReport(LineAccount):
             "unknown_insurers": dict(self.unknown_insurers),
             "invalid_lines": self.invalid_lines,
             "invalid_reasons": dict(self.invalid_reasons),
-            **files_dict(self.sources, self.files_skipped, self.repeated),
+            **files_dict(self.sources, self.files_skipped, self.repeated, self.file_notes),
         }
 
 
@@ -231,8 +231,8 @@ def production_from_claims(
             lines_kindzorg=counts[KINDZORG], unknown_insurers=dict(unknown.most_common()),
             invalid_lines=counts[INVALID],
             invalid_reasons={REASON_KEYS[FIELDS[i]]: int(reasons[i]) for i in np.flatnonzero(reasons)},
-            source=where, sources=tuple(tallies.sources), files_skipped=tallies.skipped, year_warning=year_warning,
-            repeated=tallies.repeated)
+            source=where, sources=tuple(tallies.sources), files_skipped=tallies.skipped, file_notes=tallies.notes,
+            year_warning=year_warning, repeated=tallies.repeated)
 
     providers: dict[str, ProductionReport] = {}
     alone_at = tallies.chosen(only_provider)

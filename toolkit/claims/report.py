@@ -90,7 +90,7 @@ class ClaimsRatioReport(LineAccount):
             "unknown_insurers": dict(self.unknown_insurers),
             "invalid_lines": self.invalid_lines,
             "invalid_reasons": dict(self.invalid_reasons),
-            **files_dict(self.sources, self.files_skipped, self.repeated),
+            **files_dict(self.sources, self.files_skipped, self.repeated, self.file_notes),
             **({"core_area": share_dict(self.core_area), "only_core_areas": self.only_core_areas}
                if self.core_area is not None else {}),
         }
@@ -117,11 +117,13 @@ def share_dict(share: CoreAreaShare) -> dict[str, Any]:
 CLAIM_SET_FIELDS = ("files_read", "files_skipped", "lines_repeated", "repeated")  # the same in every object
 
 
-def files_dict(read: tuple[str, ...], skipped: tuple[tuple[str, str], ...], repeated: tuple[Repeat, ...]
-               ) -> dict[str, Any]:
+def files_dict(read: tuple[str, ...], skipped: tuple[tuple[str, str], ...], repeated: tuple[Repeat, ...],
+               notes: tuple[tuple[str, str], ...] = ()) -> dict[str, Any]:
     """The claim set as a whole in a report's JSON (the same in every provider's object): the files read,
-    those of its folders that were not (and why), and the claim lines a file repeats from an earlier one."""
+    those of its folders that were not (and why), what was read and is said (a workbook's hidden rows),
+    and the claim lines a file repeats from an earlier one."""
     return {"files_read": list(read), "files_skipped": [{"file": f, "reason": why} for f, why in skipped],
+            "file_notes": [{"file": f, "note": note} for f, note in notes],
             "lines_repeated": sum(r.lines for r in repeated),
             "repeated": [{"file": r.file, "also_in": r.also_in, "lines": r.lines} for r in repeated]}
 

@@ -42,6 +42,7 @@ class LineAccount:
     source: str = ""
     sources: tuple[str, ...] = ()  # the files read, in order
     files_skipped: tuple[tuple[str, str], ...] = ()  # files of the folders not read: (file, reason)
+    file_notes: tuple[tuple[str, str], ...] = ()  # read, but said: (file, note), a workbook's hidden rows
     year_warning: YearFinding | None = None  # more lines of another year than of the year that counts
     repeated: tuple[Repeat, ...] = ()  # claim lines of a file that an earlier file of the set holds too
 
@@ -61,6 +62,7 @@ class Tallies:
     years: dict[int, int] = field(default_factory=dict)  # valid lines per year of their date
     skipped: tuple[tuple[str, str], ...] = ()  # files of the folders not read, with the reason
     repeated: tuple[Repeat, ...] = ()  # claim lines of a file that an earlier file holds too
+    notes: tuple[tuple[str, str], ...] = ()  # what was read and is said: (file, note)
 
     @property
     def where(self) -> str:
@@ -231,7 +233,7 @@ def scan(claim_set: read.ClaimSet, reduction: Reduction, *, wanted: Sequence[str
                    reference[0].layout.has_provider,
                    {FIRST_YEAR + int(i): int(years[i]) for i in np.flatnonzero(years)},
                    claim_set.skipped + tuple(item for s in every for item in s.skipped),
-                   repeated)
+                   repeated, tuple(item for s in every for item in s.notes))
 
 
 def _long_field_error(source: Source, error: LongFieldError) -> InputError:

@@ -75,6 +75,7 @@ class Source:
     lines: Callable[[list[int]], dict[int, int]] | None = None
     offset_line: Callable[[int], int] | None = None  # a byte offset -> its line number (CSV)
     skipped: tuple[tuple[str, str], ...] = ()  # what the file holds that is not read (a workbook's other sheets)
+    notes: tuple[tuple[str, str], ...] = ()  # what is read though a reader may not expect it: (file, note)
 
     def line_numbers(self, records: list[int]) -> dict[int, int]:
         return self.lines(records) if self.lines is not None else {r: r for r in records}

@@ -235,7 +235,25 @@ def read_xlsx(path: Path, wanted: Sequence[str], required: Sequence[str]) -> Sou
     # Other sheets that hold data are listed as the files of a folder that are not read: never in silence.
     skipped = () if left_out is None else ((where, left_out),)
     return Source(where, layout, header_row + 1, _batch_chunks(batches(), layout, where, header_row + 1),
-                  skipped=skipped)
+                  skipped=skipped, notes=_hidden_rows(path, checked.sheet))
+
+
+def _hidden_rows(path: Path, part: str) -> tuple[tuple[str, str], ...]:
+    """Rows a filter or a group hides are read like every other (the file holds them all), and said: a
+    clerk who filtered the export to one provider expects the others left out. A byte search over the
+    sheet's XML first; the exact pass only when the word is there."""
+    # Start-up: the zip reader and the table helpers only when a workbook is read.
+    import zipfile
+
+    from ..table_file import hidden_rows, hidden_rows_note, mentions_hidden
+
+    with zipfile.ZipFile(path) as archive:  # the sheet's inflated size bounded by check_xlsx
+        with archive.open(part) as stream:
+            if not mentions_hidden(stream):
+                return ()
+        with archive.open(part) as stream:
+            hidden = hidden_rows(stream)
+    return ((str(path), hidden_rows_note(hidden)),) if hidden else ()
 
 
 def cells_array(values: list[Any], field: str, column: str, where: str, first_row: int) -> pa.Array:

@@ -329,6 +329,8 @@ def claim_set_notes(report: Any, claims: list[Path], *, repeats_count: bool) -> 
         typer.echo(f"gelezen: {files}: {shown}{more}", err=True)
     for file, why in report.files_skipped:
         typer.echo(f"overgeslagen: {file}: {why}", err=True)
+    for file, note in report.file_notes:
+        typer.echo(f"let op: {file}: {note}", err=True)
     if report.year_warning is not None:
         typer.echo(f"let op: {report.year_warning.message_for(typed(YEAR))}", err=True)
     if report.repeated:

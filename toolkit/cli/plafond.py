@@ -131,7 +131,8 @@ def plafond(
     _warn_unusual_ceiling(ceiling)
     production = found.production
     if as_json:
-        claim_set = files_dict(production.sources, production.files_skipped, production.repeated)
+        claim_set = files_dict(production.sources, production.files_skipped, production.repeated,
+                               production.file_notes)
         objects = [{**result, **claim_set} for result in results]
         lines = ",\n".join(json.dumps(r, ensure_ascii=False) for r in objects)
         sys.stdout.write(f"[\n{lines}\n]\n" if production.providers else json.dumps(objects[0], ensure_ascii=False)
@@ -145,6 +146,8 @@ def plafond(
     claim_set_notes(production, claims, repeats_count=True)
     for file, why in found.last_year.files_skipped if found.last_year is not None else ():
         typer.echo(f"overgeslagen (--vorig-jaar): {file}: {why}", err=True)
+    for file, note in found.last_year.file_notes if found.last_year is not None else ():
+        typer.echo(f"let op (--vorig-jaar): {file}: {note}", err=True)
 
 
 def _warn_unusual_ceiling(typed_ceiling: str) -> None:

@@ -69,16 +69,22 @@ class ClaimsRead(Protocol):
     def unknown_insurers(self) -> Mapping[str, int]: ...
     @property
     def invalid_lines(self) -> int: ...
+    @property
+    def file_notes(self) -> tuple[tuple[str, str], ...]: ...
 
 
 def claim_notes(ws: Worksheet, last: int, claims: ClaimsRead) -> int:
-    """Under an overview: the insurer labels on no list and the invalid lines skipped, so that what was not
-    counted travels with the report. Returns the new last row."""
+    """Under an overview: what a reader of the claims should know (hidden rows that were read), the insurer
+    labels on no list and the invalid lines skipped, so that what was not counted travels with the report.
+    Returns the new last row."""
     from ..claims.claimset import lines_text  # start-up: the claims package only when a report is written
 
-    if not (claims.unknown_insurers or claims.invalid_lines):
+    if not (claims.unknown_insurers or claims.invalid_lines or claims.file_notes):
         return last
     last += 1
+    for file, note in claims.file_notes:  # a workbook's hidden rows: read, and said
+        last += 1
+        text(ws, last, 1, f"Let op: {file}: {note}")
     if claims.unknown_insurers:
         last += 1
         listed = ", ".join(f"'{v}' ({lines_text(n)})" for v, n in list(claims.unknown_insurers.items())[:20])
