@@ -114,7 +114,8 @@ def share_dict(share: CoreAreaShare) -> dict[str, Any]:
             "reason": share.reason, "note": share.note}
 
 
-CLAIM_SET_FIELDS = ("files_read", "files_skipped", "lines_repeated", "repeated")  # the same in every object
+# The claim set's fields: the same in every provider's object.
+CLAIM_SET_FIELDS = ("files_read", "files_skipped", "file_notes", "lines_repeated", "repeated")
 
 
 def files_dict(read: tuple[str, ...], skipped: tuple[tuple[str, str], ...], repeated: tuple[Repeat, ...],
