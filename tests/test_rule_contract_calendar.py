@@ -435,6 +435,28 @@ def test_ics_imports_as_all_day_events_with_stable_uids(tmp_path: Path) -> None:
         assert not re.search(r"\bnog \d+ dag|verstreken", description)  # no status: it would go stale
 
 
+@pytest.mark.parametrize(("option", "days"), [((), 7), (("--herinnering", "14"), 14), (("--herinnering", "0"), 0)])
+def test_ics_reminds_the_provider_of_its_own_deadlines(tmp_path: Path, option: tuple[str, ...], days: int) -> None:
+    # A calendar entry without a reminder is found on the day itself; CZ's own deadlines need no reminder.
+    path = tmp_path / "tijdpad.ics"
+    assert run_cli("kalender", "--nachtzorg", "--ics", str(path), *option, cwd=tmp_path).returncode == 0
+    found = _events_in(path)
+    for event in contract_calendar(2027, nachtzorg=True):
+        item = found[f"cz-2027-{event.name}@zorginkoop-toolkit"]
+        alarms = list(item.walk("VALARM"))
+        if days and "zorgaanbieder" in event.who:
+            assert len(alarms) == 1 and alarms[0].decoded("TRIGGER") == -dt.timedelta(days=days), event.name
+            assert str(alarms[0]["ACTION"]) == "DISPLAY" and str(alarms[0]["DESCRIPTION"]) == str(item["SUMMARY"])
+        else:
+            assert alarms == [], event.name
+
+
+def test_ics_reminder_out_of_range_is_refused_in_dutch(tmp_path: Path) -> None:
+    result = run_cli("kalender", "--ics", str(tmp_path / "t.ics"), "--herinnering", "100", cwd=tmp_path)
+    assert result.returncode == 2 and "100 valt buiten het toegestane bereik (0 t/m 90)" in result.stderr
+    assert not (tmp_path / "t.ics").exists()
+
+
 def test_ics_text_is_escaped_and_reads_back_as_written(tmp_path: Path) -> None:
     path = tmp_path / "tijdpad.ics"
     assert run_cli("kalender", "--ics", str(path), cwd=tmp_path).returncode == 0

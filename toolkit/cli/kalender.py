@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .._click_nl import Words
+from .._click_nl import Range, Words
 from ..dates import WEEKDAYS, dutch_date
 from ..errors import InputError, ToolkitError
 from ..rules.contract_calendar import EVENT_NAMES, CalendarEvent, contract_calendar
@@ -26,6 +26,7 @@ from .app import YEAR, JsonOption, ParametersOption, app, examples, fail, rich_t
 _KALENDER_OPTIONS = {"year": YEAR, "jaar": YEAR, "reference_date": ("--peildatum",), "provider_kind": ("--soort",),
                      "out": ("--ics",)}
 UID_DOMAIN = "zorginkoop-toolkit"
+REMINDER_DAYS = 7  # a week: time to gather what a deadline asks for; --herinnering changes it
 
 
 @app.command(options_metavar="[OPTIES]", short_help="Tijdpad van het contractjaar: termijnen, wie, status.",
@@ -49,6 +50,10 @@ def kalender(
     ics: Annotated[Path | None, typer.Option(
         "--ics", metavar="BESTAND", help="Schrijf ook een agenda-bestand (.ics) om in Outlook of Google Agenda te "
                                          "importeren: één afspraak per termijn.", show_default=False)] = None,
+    reminder: Annotated[int, typer.Option(
+        "--herinnering", metavar="DAGEN", click_type=Range(0, 90),
+        help="In het agenda-bestand een herinnering zoveel dagen vóór elke termijn waarin de zorgaanbieder iets "
+             "doet (0: geen).")] = REMINDER_DAYS,
     force: Annotated[bool, typer.Option("--force", help="Een bestaand agenda-bestand overschrijven.")] = False,
     as_json: JsonOption = False,
     parameters: ParametersOption = None,
@@ -67,7 +72,7 @@ def kalender(
         events = contract_calendar(year, reference_date=reference, provider_kind=kind, nachtzorg=nachtzorg,
                                    resv_region=resv)
         if ics is not None:
-            data = calendar_file(events)
+            data = calendar_file(events, reminder_days=reminder)
             write_atomically(ics, lambda tmp: _write(tmp, data), overwrite=force, new_folder=False)
     except ToolkitError as exc:
         raise fail(exc, _KALENDER_OPTIONS) from None
@@ -185,12 +190,13 @@ def _description(event: CalendarEvent) -> str:
     return "\n".join(lines)
 
 
-def calendar_file(events: Sequence[CalendarEvent]) -> bytes:
+def calendar_file(events: Sequence[CalendarEvent], *, reminder_days: int = REMINDER_DAYS) -> bytes:
     """An iCalendar file (RFC 5545, METHOD:PUBLISH): one all-day event per deadline, a span for a window
     (DTEND is the day after the last day, as RFC 5545 has it for dates), transparent (not busy), with the
     description, who acts, the warnings and the source — the policy's title and section — as its text. No
-    status: it changes every day, the file does not."""
-    from icalendar import Calendar, Event
+    status: it changes every day, the file does not. Where the provider acts, a reminder `reminder_days`
+    before the start (a VALARM that Outlook and Apple Agenda show; 0: none); none where only CZ acts."""
+    from icalendar import Alarm, Calendar, Event
     from icalendar.enums import TRANSP
 
     year = events[0].year
@@ -198,10 +204,18 @@ def calendar_file(events: Sequence[CalendarEvent]) -> bytes:
                             name=f"CZ tijdpad {year}", method="PUBLISH", uid=f"cz-{year}-tijdpad@{UID_DOMAIN}")
     stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
     for event in events:
-        calendar.add_component(Event.new(
-            uid=event_uid(event), summary=f"CZ {year}: {event.title}", start=event.first_day or event.last_day,
+        summary = f"CZ {year}: {event.title}"
+        item = Event.new(
+            uid=event_uid(event), summary=summary, start=event.first_day or event.last_day,
             end=event.last_day + dt.timedelta(days=1), description=_description(event), stamp=stamp,
-            transparency=TRANSP.TRANSPARENT, categories=["Zorginkoop CZ groep"]))
+            transparency=TRANSP.TRANSPARENT, categories=["Zorginkoop CZ groep"])
+        if reminder_days and "zorgaanbieder" in event.who:
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", summary)
+            alarm.add("trigger", -dt.timedelta(days=reminder_days))
+            item.add_component(alarm)
+        calendar.add_component(item)
     data: bytes = calendar.to_ical()
     return data
 
