@@ -60,16 +60,17 @@ def hidden_rows(stream: IO[bytes]) -> list[int]:
     from xml.parsers import expat  # start-up: only when such a file is read
 
     hidden: list[int] = []
-    row = [0, False]  # the current row's number, and whether it is hidden
+    row, row_hidden = 0, False  # the current row's number, and whether it is hidden
 
     def start(name: str, attributes: dict[str, str]) -> None:
+        nonlocal row, row_hidden
         local = name.rsplit("}", 1)[-1]
         if local == "row":
             reference = attributes.get("r", "").strip()
-            row[0] = int(reference) if reference.isdigit() else int(row[0]) + 1
-            row[1] = attributes.get("hidden", "").strip().lower() in {"1", "true"}
-        elif local in {"v", "is"} and row[1] and (not hidden or hidden[-1] != row[0]):
-            hidden.append(int(row[0]))  # a value, or an inline text, in a hidden row
+            row = int(reference) if reference.isdigit() else row + 1
+            row_hidden = attributes.get("hidden", "").strip().lower() in {"1", "true"}
+        elif local in {"v", "is"} and row_hidden and (not hidden or hidden[-1] != row):
+            hidden.append(row)  # a value, or an inline text, in a hidden row
 
     parser = expat.ParserCreate(namespace_separator="}")
     parser.StartElementHandler = start
@@ -78,16 +79,30 @@ def hidden_rows(stream: IO[bytes]) -> list[int]:
     return hidden
 
 
-def mentions_hidden(stream: IO[bytes]) -> bool:
-    """Whether the XML holds the word `hidden` at all: an attribute's name is never a character reference,
-    so without it no row is hidden. A byte search over the inflated sheet, a tenth of the exact pass
-    (`hidden_rows`, an expat callback per element), which a claims export with no hidden row is spared."""
-    tail = b""
+# A `hidden` attribute that hides nothing, as LibreOffice writes on every row: hidden="false" (or "0").
+_SHOWN = re.compile(rb"hidden\s*=\s*([\"'])\s*(?i:false|0)\s*\1")
+
+
+def may_hide_rows(stream: IO[bytes]) -> bool:
+    """Whether a sheet's XML may hide a row: it holds the word `hidden` other than in hidden="false". An
+    attribute's name is never a character reference, and a tag never holds a `<`, so the XML is searched in
+    pieces cut before a `<`. Any other use of the word (a character reference as the value, a cell that
+    says "hidden") answers yes, and the exact pass (`hidden_rows`, an expat callback per element, ten times
+    slower) decides; a claims export without hidden rows is spared that pass."""
+    carry = b""
     while chunk := stream.read(1 << 20):
-        if b"hidden" in tail + chunk[:8] or b"hidden" in chunk:
+        buffer = carry + chunk
+        cut = buffer.rfind(b"<")
+        if cut <= 0:  # no tag boundary to cut at: the exact pass reads it
             return True
-        tail = chunk[-8:]
-    return False
+        if _hides(buffer[:cut]):
+            return True
+        carry = buffer[cut:]
+    return _hides(carry)
+
+
+def _hides(xml: bytes) -> bool:
+    return xml.count(b"hidden") != sum(1 for _ in _SHOWN.finditer(xml))
 
 
 def _hidden(rows: list[int]) -> str:
@@ -225,4 +240,4 @@ def first_line(path: Path) -> int:
     return sniff_csv(path).header_line if path.suffix.lower() in {".csv", ".txt"} else 1
 
 
-__all__ = ["first_line", "hidden_rows", "hidden_rows_note", "mentions_hidden", "read_table", "table_error"]
+__all__ = ["first_line", "hidden_rows", "hidden_rows_note", "may_hide_rows", "read_table", "table_error"]

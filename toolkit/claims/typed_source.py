@@ -241,15 +241,15 @@ def read_xlsx(path: Path, wanted: Sequence[str], required: Sequence[str]) -> Sou
 def _hidden_rows(path: Path, part: str) -> tuple[tuple[str, str], ...]:
     """Rows a filter or a group hides are read like every other (the file holds them all), and said: a
     clerk who filtered the export to one provider expects the others left out. A byte search over the
-    sheet's XML first; the exact pass only when the word is there."""
+    sheet's XML first; the exact pass only where a row may be hidden."""
     # Start-up: the zip reader and the table helpers only when a workbook is read.
     import zipfile
 
-    from ..table_file import hidden_rows, hidden_rows_note, mentions_hidden
+    from ..table_file import hidden_rows, hidden_rows_note, may_hide_rows
 
     with zipfile.ZipFile(path) as archive:  # the sheet's inflated size bounded by check_xlsx
         with archive.open(part) as stream:
-            if not mentions_hidden(stream):
+            if not may_hide_rows(stream):
                 return ()
         with archive.open(part) as stream:
             hidden = hidden_rows(stream)

@@ -41,6 +41,7 @@ from .report_sheets import (
 )
 
 OVERVIEW = "Overzicht"
+_PRINTED_TO = "H"  # the last printed column: the table ends at E, the chart beside the key figures at H
 REALISED, FORECAST = "gerealiseerd", "prognose"
 
 
@@ -143,7 +144,6 @@ def _provider_sheet(ws: Worksheet, entry: CeilingEntry) -> None:
                 footer=entry.provider or "")
 
 
-_PRINTED_TO = "H"  # the last printed column: the table ends at E, the chart beside the key figures at H
 # The chart reads columns beyond the printed table: realised and forecast apart, and the minimum share.
 _CHART_COLUMNS = {"Gerealiseerd": 11, "Prognose": 12, "Omzetplafond": 13}
 
