@@ -476,7 +476,7 @@ def test_errors_name_the_option_as_typed_and_years_without_a_dot(tmp_path: Path)
              (["plafond", claims, "--year", "2027", "--plafond", "1", "--score-vorig-jaar", "A", "--productieafspraak",
                "veel"], "fout: --productieafspraak: 'veel' is geen getal"),
              (["ratio", claims, "--jaar", "2031"], "fout: --jaar 2031: de parametergegevens dekken dit beleidsjaar "
-                                                   "niet (wel: 2025, 2026, 2027)"),
+                                                   "niet (wel: 2025, 2026, 2027 voor 'Klant-werkgebiedratio')"),
              (["ratio", claims, "--year", "2207"], "fout: --year: '2207' ligt buiten het bereik 1900 t/m 2100 (de "
                                                    "parametergegevens dekken 2025, 2026, 2027)"))
     for args, expected in cases:

@@ -23,6 +23,7 @@ from openpyxl import Workbook, load_workbook
 
 from toolkit import (
     InputError,
+    PolicyYearError,
     assess_core_area_share,
     core_area_share_from_claims,
     parse_core_areas,
@@ -254,17 +255,55 @@ def _claims(path: Path, lines: list[tuple[str, str, str, str]]) -> None:
                     encoding="utf-8")
 
 
-def test_a_line_without_an_amount_counts_for_the_ratio_and_the_share_in_lines(tmp_path: Path) -> None:
-    _claims(tmp_path / "d.csv", [("1", "K1", "4811", "100,00"), ("1", "K2", "4812", ""), ("1", "K3", "9711", "50,00"),
-                                 ("1", "K4", "9712", "onbekend")])
+def test_a_line_without_an_amount_counts_for_the_ratio_and_its_own_providers_share_in_lines(tmp_path: Path) -> None:
+    # Provider 1 has a line with an empty amount: its share is counted in lines, and it alone says so;
+    # provider 2's amounts are all there: its share stays in euros (the share is a provider's own).
+    _claims(tmp_path / "d.csv", [("1", "K1", "4811", "100,00"), ("1", "K2", "4812", ""),
+                                 ("1", "K3", "9711", "50,00"), ("1", "K4", "9712", " "),
+                                 ("2", "K5", "4811", "100,00"), ("2", "K6", "9711", "300,00")])
     plain = ratio_from_claims(tmp_path / "d.csv", year=2027)
-    for skip_invalid in (False, True):
-        with_list = ratio_from_claims(tmp_path / "d.csv", year=2027, core_areas=["4811", "4812"],
-                                      skip_invalid=skip_invalid)
-        assert (with_list.clients, with_list.areas) == (plain.clients, plain.areas) == (4, 4)
-        share = with_list.providers["1"].core_area
-        assert share is not None and share.measure == "regels" and share.share_inside == Decimal("0.5")
-        assert "2 regels zonder (leesbaar) bedrag" in share.note and share.note in share.reason
+    with_list = ratio_from_claims(tmp_path / "d.csv", year=2027, core_areas=["4811", "4812"])
+    assert (with_list.clients, with_list.areas) == (plain.clients, plain.areas) == (6, 4)
+    first, second = with_list.providers["1"].core_area, with_list.providers["2"].core_area
+    assert first is not None and first.measure == "regels" and first.share_inside == Decimal("0.5")
+    assert "2 regels zonder bedrag" in first.note and first.note in first.reason
+    assert second is not None and second.measure == "bedrag" and second.share_inside == Decimal("0.25")
+    assert not second.note
+    pooled = with_list.core_area
+    assert pooled is not None and pooled.measure == "regels" and "2 regels zonder bedrag" in pooled.note
+    (tmp_path / "kwg.txt").write_text("4811\n4812\n", encoding="utf-8")
+    shown = zorginkoop("ratio", "d.csv", "--jaar", "2027", "--kernwerkgebied", "kwg.txt", cwd=tmp_path)
+    assert shown.returncode == 0 and "1: geteld in declaratieregels: 2 regels zonder bedrag." in shown.stdout
+    assert "2: geteld" not in shown.stdout
+
+
+def test_an_unreadable_amount_is_refused_as_plafond_refuses_it(tmp_path: Path) -> None:
+    _claims(tmp_path / "d.csv", [("1", "K1", "4811", "100,00"), ("1", "K2", "9711", "12.34.5"),
+                                 ("2", "K5", "4811", "100,00"), ("2", "K6", "9711", "300,00")])
+    with pytest.raises(InputError, match=r"regel 3, kolom 'Declaratiebedrag': bedrag '12\.34\.5' is geen getal"):
+        ratio_from_claims(tmp_path / "d.csv", year=2027, core_areas=["4811"])
+    with pytest.raises(InputError, match=r"regel 3, kolom 'Declaratiebedrag': bedrag '12\.34\.5'"):
+        core_area_share_from_claims(tmp_path / "d.csv", ["4811"], year=2027)
+    skipped = ratio_from_claims(tmp_path / "d.csv", year=2027, core_areas=["4811"], skip_invalid=True)
+    first = skipped.providers["1"].core_area
+    assert first is not None and first.measure == "bedrag" and first.share_inside == Decimal(1)
+    assert skipped.invalid_lines == 1
+    # Without a kernwerkgebied the ratio never reads the amount: the same file is read whole.
+    assert ratio_from_claims(tmp_path / "d.csv", year=2027).clients == 4
+
+
+def test_a_year_the_core_area_data_does_not_cover_is_a_policy_year_error(tmp_path: Path) -> None:
+    _claims(tmp_path / "d.csv", [("1", "K1", "4811", "100,00")])
+    (tmp_path / "kwg.txt").write_text("4811\n", encoding="utf-8")
+    for call in (lambda: ratio_from_claims(tmp_path / "d.csv", year=2026, core_areas=["4811"]),
+                 lambda: core_area_share_from_claims(tmp_path / "d.csv", ["4811"], year=2026)):
+        with pytest.raises(PolicyYearError, match="2026") as info:
+            call()
+        assert 2027 in info.value.covered
+    result = zorginkoop("ratio", "d.csv", "--jaar", "2026", "--kernwerkgebied", "kwg.txt", cwd=tmp_path)
+    assert result.returncode == 1 and result.stderr.startswith(
+        "fout: --jaar 2026: de parametergegevens dekken dit beleidsjaar niet (wel: 2027 voor 'Zorg binnen het "
+        "kernwerkgebied')")
 
 
 def test_credit_lines_larger_than_the_care_make_the_share_one_of_lines(tmp_path: Path) -> None:
@@ -278,7 +317,7 @@ def test_credit_lines_larger_than_the_care_make_the_share_one_of_lines(tmp_path:
 
 
 def test_a_year_without_core_area_data_is_refused_before_reading(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match=r"kernwerkgebied .*beleidsjaar 2026"):
+    with pytest.raises(InputError, match=r"beleidsjaar 2026 .*kernwerkgebied"):
         ratio_from_claims(tmp_path / "bestaat-niet.csv", year=2026, core_areas=parse_core_areas(numbered("5611")))
     with pytest.raises(InputError, match="only_core_areas"):
         ratio_from_claims(tmp_path / "bestaat-niet.csv", year=2027, only_core_areas=True)

@@ -72,6 +72,7 @@ class PolicyYearError(InputError):
             value=year,
         )
         self.parameter = parameter
+        self.shown = shown or parameter
         self.year = year
 
 

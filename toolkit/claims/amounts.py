@@ -80,6 +80,22 @@ class AmountReader:
         self._slow(array, np.ones(len(array), bool), amounts)
         return amounts
 
+    def empty(self, array: pa.Array, amounts: Amounts) -> np.ndarray:
+        """Per row whether the amount is missing (no value, or text of only spaces) rather than unreadable;
+        only the invalid rows are looked at."""
+        empty = np.zeros(len(array), bool)
+        rows = np.flatnonzero(~amounts.valid)
+        if not len(rows):
+            return empty
+        values = array.take(arrow.from_numpy(rows))
+        if pa.types.is_dictionary(values.type):
+            values = values.dictionary_decode()
+        blank = pc.is_null(values)
+        if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+            blank = pc.or_kleene(blank, pc.equal(pc.utf8_trim_whitespace(values), ""))
+        empty[rows] = arrow.to_numpy(pc.fill_null(blank, arrow.TRUE))
+        return empty
+
     def reason(self, value: object) -> str:
         """Why an amount is invalid, in Dutch, naming the value."""
         if value is None or (isinstance(value, str) and not value.strip()):

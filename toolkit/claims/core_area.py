@@ -1,9 +1,10 @@
 """Rule 11 from claim files: per provider, the share of its care inside the kernwerkgebied that the user
 gives (`read_core_areas`), over the claim lines rule 1 counts (CZ group, the claims year, no kindzorg).
 
-Source: CZ groep, Zorginkoopbeleid wijkverpleging 2027, bijlage 1, § 1.1 Minimumeisen. The care is measured
-in euros when every counted claim line has a readable amount (column `amount`, `bedrag`, `declaratiebedrag`),
-else in claim lines; a line without an amount is still a line of rule 1 (the ratio never needs the amount).
+Source: CZ groep, Zorginkoopbeleid wijkverpleging 2027, bijlage 1, § 1.1 Minimumeisen. A provider's care is
+measured in euros when the claims have amounts (column `amount`, `bedrag`, `declaratiebedrag`) and every
+counted line of that provider has one, else in its claim lines; a line with an empty amount is still a line
+of rule 1 (the ratio never needs the amount), one with an unreadable amount is refused as `plafond` refuses it.
 A provider whose euros inside or outside add up to less than nothing (credit lines larger than the care they
 correct) is measured in lines too: a share of euros is only a share when both parts are care. The report says
 which measure and why. `ratio_from_claims(..., core_areas=...)` reads the same lines in the same run
@@ -103,11 +104,7 @@ def core_areas_of(value: CoreAreas | str | Path | Iterable[object]) -> CoreAreas
 
 def check_core_area_year(year: int) -> None:
     """Rule 11's data must cover the policy year before a claim is read (the ratio's may cover more)."""
-    covered = load_topic("cz", "core_area").years
-    if year not in covered:
-        raise InputError(f"core_areas: voor het kernwerkgebied (regel 11) hebben de parametergegevens geen "
-                         f"beleidsjaar {year} (wel: {', '.join(map(str, covered))}); voeg het toe met een eigen "
-                         "parametermap (docs/handleiding.md, 'Een nieuw beleidsjaar')", field="core_areas", value=year)
+    load_topic("cz", "core_area").check_year(year)
 
 
 @dataclass
@@ -118,7 +115,7 @@ class AreaSums:
     lines: np.ndarray
     cents: list[int] | None  # Python ints: no overflow; None when the batch has no amount column
     exact: list[tuple[int, Decimal]]  # (key, value) of amounts that are not whole cents
-    without_amount: int = 0  # counted lines whose amount is empty or unreadable
+    without_amount: np.ndarray | None = None  # per key: counted lines whose amount is empty
 
 
 class CoreAreaReduction(Reduction):
@@ -140,22 +137,30 @@ class CoreAreaReduction(Reduction):
         return self.amounts.reason(value)
 
     def check(self, batch: pa.RecordBatch) -> list[tuple[str, np.ndarray]]:
-        # An empty or unreadable amount does not make the line invalid: rule 1 counts it all the same, and
-        # the share falls back to counting lines (AreaTotals.measure).
-        self._local.amounts = self.amounts.read(batch.column("amount")) if "amount" in batch.schema.names else None
-        return []
+        # An empty amount does not make the line invalid: rule 1 counts it all the same, and its provider's
+        # share falls back to counting lines (AreaTotals.share). An amount that is there but unreadable is
+        # refused as `plafond` refuses it: the same text, the same refusal.
+        if "amount" not in batch.schema.names:
+            self._local.amounts = None
+            return []
+        column = batch.column("amount")
+        amounts = self.amounts.read(column)
+        empty = self.amounts.empty(column, amounts)
+        self._local.amounts = (amounts, empty)
+        return [("amount", ~amounts.valid & ~empty)]
 
     def reduce(self, batch: pa.RecordBatch, checked: Checked) -> tuple[BatchTriples | None, AreaSums]:
-        amounts: Amounts | None = self._local.amounts
+        found: tuple[Amounts, np.ndarray] | None = self._local.amounts
         self._local.amounts = None
         used = np.flatnonzero(checked.state == USED)
         keys, local = np.unique(checked.provider[used] * PC4_KEY + checked.pc4[used], return_inverse=True)
         lines = np.bincount(local, minlength=len(keys)).astype(np.int64)
         cents: list[int] | None = None
         exact: list[tuple[int, Decimal]] = []
-        without_amount = 0
-        if amounts is not None:
-            without_amount = int(np.count_nonzero(~amounts.valid[used]))
+        without_amount = None
+        if found is not None:
+            amounts, empty = found
+            without_amount = np.bincount(local[empty[used]], minlength=len(keys)).astype(np.int64)
             sums = np.zeros(len(keys), object)
             np.add.at(sums, local, amounts.cents[used].astype(object))
             cents = [int(c) for c in sums]
@@ -174,33 +179,31 @@ class AreaTotals:
         self.cents: dict[int, int] = {}
         self.exact: dict[int, Decimal] = {}
         self.all_amounts = True  # every batch had an amount column
-        self.without_amount = 0  # counted lines with an empty or unreadable amount
+        self.without_amount: dict[int, int] = {}  # per key: counted lines with an empty amount
 
     def add(self, sums: AreaSums) -> None:
         for key, lines in zip(sums.keys.tolist(), sums.lines.tolist(), strict=True):
             self.lines[key] = self.lines.get(key, 0) + lines
-        self.without_amount += sums.without_amount
-        if sums.cents is None:
+        if sums.cents is None or sums.without_amount is None:
             self.all_amounts = False
             return
+        for key, missing in zip(sums.keys.tolist(), sums.without_amount.tolist(), strict=True):
+            if missing:
+                self.without_amount[key] = self.without_amount.get(key, 0) + missing
         for key, cents in zip(sums.keys.tolist(), sums.cents, strict=True):
             self.cents[key] = self.cents.get(key, 0) + cents
         for key, value in sums.exact:
             self.exact[key] = self.exact.get(key, Decimal(0)) + value
 
-    @property
-    def measure(self) -> str:
-        """Euros when every counted line has a readable amount, else claim lines."""
-        return "bedrag" if self.all_amounts and self.without_amount == 0 and self.lines else "regels"
-
     def share(self, provider_ids: list[int], areas: CoreAreas, year: int) -> CoreAreaShare:
-        """The share inside for the providers `provider_ids` together, in the claim set's measure; in lines
-        where their euros inside or outside add up to less than nothing (see the module's docstring)."""
+        """The share inside for the providers `provider_ids` together: in euros when the claims have amounts
+        and every counted line of these providers has one, else in lines (see the module's docstring)."""
         wanted = set(provider_ids)
         keys = [key for key in self.lines if key // PC4_KEY in wanted]
-        if self.measure == "regels":
-            note = "" if not self.without_amount else (
-                f"geteld in declaratieregels: {lines_text(self.without_amount)} zonder (leesbaar) bedrag")
+        without_amount = sum(self.without_amount.get(key, 0) for key in keys)
+        if not self.all_amounts or without_amount or not self.lines:
+            note = "" if not without_amount else (
+                f"geteld in declaratieregels: {lines_text(without_amount)} zonder bedrag")
             return _noted(self._assess(keys, areas, year, "regels"), note)
         euros = self._assess(keys, areas, year, "bedrag")
         if euros.inside >= 0 and euros.total - euros.inside >= 0 and (euros.total > 0 or not keys):

@@ -226,7 +226,8 @@ def fail(exc: ToolkitError, options: Mapping[str, tuple[str, ...]] | None = None
         option = typed(options[field]) if isinstance(field, str) and field in options else None
         if option is not None and isinstance(exc, PolicyYearError):
             covered = ", ".join(map(str, exc.covered)) or "geen"
-            lines = [f"{option} {exc.year}: de parametergegevens dekken dit beleidsjaar niet (wel: {covered}); een "
+            lines = [f"{option} {exc.year}: de parametergegevens dekken dit beleidsjaar niet (wel: {covered} voor "
+                     f"'{exc.shown}'); een "
                      "nieuw beleidsjaar voegt u toe met --parameters (docs/handleiding.md, 'Een nieuw beleidsjaar')"]
         else:
             lines = [relabel(exc, option) if option is not None else str(exc)]

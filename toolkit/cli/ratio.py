@@ -212,8 +212,13 @@ def _print_core_areas(reports: list[Any], *, only: bool) -> None:
         table.add_row(*row, *(() if unit else ("euro's" if share.measure == "bedrag" else "regels",)))
     console = terminal()
     console.print(table)
-    for note in sorted({share.note for share in shares} - {""}):
-        console.print(note[0].upper() + note[1:] + ".")
+    noted: dict[str, list[str]] = {}  # a note, and the providers it is about (it is per provider)
+    for r in reports:
+        if r.core_area is not None and r.core_area.note:
+            noted.setdefault(r.core_area.note, []).append(r.provider or "(alle regels)")
+    for note, providers in sorted(noted.items()):
+        more = f" en nog {len(providers) - 10} (--json)" if len(providers) > 10 else ""
+        console.print(f"{', '.join(providers[:10])}{more}: {note}.")
     console.print(f"Merendeel buiten: minder dan {format_percent(shares[0].min_share, 0)} van de zorg binnen het "
                   "kernwerkgebied; dan geldt de ratio-eis niet." + (" De ratio hierboven telt alleen de gebieden "
                                                                     "van het kernwerkgebied." if only else ""))
