@@ -919,3 +919,22 @@ def test_a_windows_1252_export_is_refused_naming_the_character_as_a_clerk_sees_i
                              "prestatiedatum": ["2025-03-14", "2025-03-14"]}), parquet)
     with refused("bevat bytes die geen UTF-8-tekst zijn (byte 0xE9 (in Windows-1252: 'é'))"):
         ratio_from_claims(parquet, year=2027)
+
+
+def test_rows_of_only_separators_are_passed_over_like_empty_lines(tmp_path: Path) -> None:
+    # Excel saves the rows a clerk emptied below a table as `;;;;;;` (and a space typed in a cell stays).
+    clean = write_export(tmp_path / "schoon.csv", SYSTEM_ONE)
+    blank = write_export(tmp_path / "leeg.csv", [*SYSTEM_ONE[:3], ";;;;;;", *SYSTEM_ONE[3:], ";;;;;;", " ; ;;;;;",
+                                                 ";;;;;;"])
+    for reading in (ratio_from_claims, production_from_claims):
+        year = 2027 if reading is ratio_from_claims else 2025
+        before, after = reading(clean, year=year), reading(blank, year=year)
+        assert after.to_dict() | {"files_read": None} == before.to_dict() | {"files_read": None}
+    with_areas = ratio_from_claims(blank, year=2027, core_areas=["5611"])
+    assert with_areas.lines_read == ratio_from_claims(clean, year=2027).lines_read == 5
+    # A row with anything in it is still a line, and refused when it is no claim (a total under the table).
+    total = write_export(tmp_path / "totaal.csv", [*SYSTEM_ONE, ";;;;;;3.379,56"])
+    with pytest.raises(InputError, match="regel 7, kolom 'Cliëntnummer': cliënt ontbreekt"):
+        production_from_claims(total, year=2025)
+    result = run_cli("ratio", str(blank), "--jaar", "2027", cwd=tmp_path)
+    assert result.returncode == 0 and result.stderr == "", result.stderr

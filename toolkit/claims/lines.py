@@ -54,6 +54,7 @@ EXAMPLES = 10  # invalid lines quoted in a report
 # Every line ends in exactly one state; the line counts of a report are sums over states.
 OTHER_INSURER, UNKNOWN_INSURER, OTHER_YEAR, KINDZORG, USED, INVALID = range(6)
 STATES = 6
+BLANK = STATES  # a row of empty fields: no line, in no count
 # A (provider, PC4) pair as one integer, provider id * PC4_KEY + PC4; with the client's code in the
 # low 32 bits a triple fits an int64 as long as that product stays below 2**31.
 PC4_KEY = 10_000
@@ -272,6 +273,11 @@ class Processor:
 
         checks.extend(self.reduction.check(batch))
 
+        # A row whose every field is empty (`;;;;;`, as Excel saves the emptied rows below a table) holds no
+        # claim: it is passed over like an empty line, not refused and not counted.
+        blank = _blank_rows(batch, checks[0][1])
+        if blank.any():
+            checks = [(fieldname, mask & ~blank) for fieldname, mask in checks]
         invalid = checks[0][1].copy()
         for _, mask in checks[1:]:
             invalid |= mask
@@ -288,8 +294,11 @@ class Processor:
         state = np.where(insurer_kind == INSURER_CZ, cz_state,
                          np.where(insurer_kind == INSURER_OTHER, OTHER_INSURER, UNKNOWN_INSURER))
         state[invalid] = INVALID
-        counts = np.bincount(codes * STATES + state, minlength=len(names) * STATES).reshape(len(names), STATES)
-        by_year = np.bincount(years[~invalid] - FIRST_YEAR, minlength=YEARS)
+        state[blank] = BLANK
+        lines = ~blank if blank.any() else slice(None)
+        counts = np.bincount(codes[lines] * STATES + state[lines],
+                             minlength=len(names) * STATES).reshape(len(names), STATES)
+        by_year = np.bincount(years[lines][~invalid[lines]] - FIRST_YEAR, minlength=YEARS)
 
         unknown: list[tuple[int, str, int]] = []
         unknown_rows = state == UNKNOWN_INSURER
@@ -403,6 +412,25 @@ def reason_text(fieldname: str, value: object) -> str:
     if value is None or not str(value).strip():
         return "zorgaanbieder ontbreekt"
     return f"zorgaanbieder {shown} is langer dan {MAX_TEXT_LENGTH} tekens"
+
+
+def _blank_rows(batch: pa.RecordBatch, no_client: np.ndarray) -> np.ndarray:
+    """Per row whether every field read is empty (no value, or only spaces); only rows without a client
+    (`no_client`, the client check's mask) are looked at, so a batch of claims costs nothing here."""
+    blank = no_client.copy()
+    rows = np.flatnonzero(blank)
+    if not len(rows):
+        return blank
+    taken = arrow.from_numpy(rows)
+    for column in batch.columns:
+        values = column.take(taken)
+        if pa.types.is_dictionary(values.type):
+            values = values.dictionary_decode()
+        empty = pc.is_null(values)
+        if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+            empty = pc.or_kleene(empty, pc.equal(pc.utf8_trim_whitespace(values), ""))
+        blank[rows] &= arrow.to_numpy(pc.fill_null(empty, arrow.TRUE))
+    return blank
 
 
 __all__ = [
