@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from toolkit.dates import MONTHS, excel_serial, read_date
+from toolkit.dates import MONTHS, excel_serial, months_text, read_date
 from toolkit.errors import InputError
 
 DATES = st.dates(min_value=dt.date(1900, 3, 1), max_value=dt.date(2100, 12, 31))
@@ -48,3 +48,12 @@ def test_what_is_no_date_is_refused_naming_field_and_value(value: object) -> Non
 def test_an_empty_date_is_missing(value: object) -> None:
     with pytest.raises(InputError, match=r"^peildatum: datum ontbreekt$"):
         read_date(value, "peildatum")
+
+
+@pytest.mark.parametrize(("months", "text"), [
+    ([3], "maart"), ([3, 5], "maart en mei"), ([4, 5], "april en mei"),
+    ([4, 5, 6, 7, 8, 9, 10, 11], "april t/m november"),
+    ([2, 4, 5, 6, 8], "februari, april t/m juni en augustus"), ([12, 1], "januari en december"),
+])
+def test_months_are_named_in_runs(months: list[int], text: str) -> None:
+    assert months_text(months) == text

@@ -10,11 +10,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from conftest import write_lines
 from test_bad_input import run_cli
 
-from toolkit import InputError, production_from_claims, ratio_from_claims
+from toolkit import InputError, ceiling_from_claims, production_from_claims, ratio_from_claims
 from toolkit.columns import CLAIM_FIELDS, header_key
 
 
@@ -938,3 +939,61 @@ def test_rows_of_only_separators_are_passed_over_like_empty_lines(tmp_path: Path
         production_from_claims(total, year=2025)
     result = run_cli("ratio", str(blank), "--jaar", "2027", cwd=tmp_path)
     assert result.returncode == 0 and result.stderr == "", result.stderr
+
+
+HEADER = "Cliëntnummer;Begindatum prestatie;AGB-code zorgaanbieder;Postcode cliënt;Verzekeraar;Declaratiebedrag"
+
+
+def monthly_exports(folder: Path, months: list[int], *, provider: str = "01234567", amount: str = "110.000,00") -> None:
+    """One export a month, as a clerk collects them; `months` the months that have one."""
+    folder.mkdir(exist_ok=True)
+    for month in months:
+        write_export(folder / f"{provider}-{month:02}.csv",
+                     [HEADER, f"C{month:02};15-{month:02}-2027;{provider};4811;CZ;\"{amount}\""])
+
+
+def test_a_known_month_without_claims_is_said_everywhere_the_forecast_is(tmp_path: Path) -> None:
+    # March's export was left out: March counts as € 0, and the forecast says so instead of keeping silent.
+    monthly_exports(tmp_path / "exp", [1, 2, 4, 5, 6, 7, 8])
+    found = ceiling_from_claims(tmp_path / "exp", ceiling="1.200.000", year=2027)
+    (report,) = found.reports
+    assert report.production.months_with_lines == (1, 2, 4, 5, 6, 7, 8)
+    assert report.forecast.months_known == 8 and report.months_without_claims == (3,)
+    assert report.to_dict()["months_without_claims"] == [3]
+    assert found.notes() == ["01234567: geen CZ-declaraties in maart 2027; die maand telt als € 0 in de "
+                             "prognose: ontbreekt er een export?"]
+    result = run_cli("plafond", "exp", "--plafond", "1.200.000", "--jaar", "2027", "--rapport", "r.xlsx",
+                     cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "let op: 01234567: geen CZ-declaraties in maart 2027; die maand telt als € 0" in result.stderr
+    shown = [c for row in openpyxl.load_workbook(tmp_path / "r.xlsx")["Overzicht"].iter_rows(values_only=True)
+             for c in row if isinstance(c, str)]
+    assert any(c.startswith("Let op: 01234567: geen CZ-declaraties in maart 2027") for c in shown)
+    # One stray December line makes every month known: April to November are said, as a run.
+    write_export(tmp_path / "exp" / "laat.csv", [HEADER, "C99;15-12-2027;01234567;4811;CZ;\"10,00\""])
+    late = ceiling_from_claims(tmp_path / "exp", ceiling="1.200.000", year=2027)
+    assert late.reports[0].months_without_claims == (3, 9, 10, 11)
+    assert "geen CZ-declaraties in maart en september t/m november 2027; die maanden tellen" in late.notes()[0]
+    # Every month there: nothing to say; a month whose lines add up to € 0 (a credit) has claims.
+    monthly_exports(tmp_path / "vol", [1, 2, 3])
+    write_export(tmp_path / "vol" / "credit.csv", [HEADER, "C01;16-02-2027;01234567;4811;CZ;\"-110.000,00\""])
+    whole = ceiling_from_claims(tmp_path / "vol", ceiling="1.200.000", year=2027)
+    assert whole.reports[0].production.monthly[1] == 0 and whole.notes() == []
+
+
+def test_a_provider_without_claims_in_the_year_leaves_the_others_their_forecast(tmp_path: Path) -> None:
+    path = write_export(tmp_path / "pl.csv", [
+        HEADER, "A1;15-01-2027;A;4811;CZ;100.000", "B1;15-02-2027;B;4811;Zilveren Kruis;5.000",
+        "C1;15-12-2026;C;4811;CZ;5.000"])
+    found = ceiling_from_claims(path, ceiling="1.200.000", year=2027)
+    assert [r.provider for r in found.reports] == ["A"] and found.without_production == ("B", "C")
+    assert found.notes()[-1] == "geen CZ-declaraties in 2027, dus geen prognose: B, C"
+    result = run_cli("plafond", "pl.csv", "--plafond", "1.200.000", "--jaar", "2027", cwd=tmp_path)
+    assert result.returncode == 0 and "let op: geen CZ-declaraties in 2027, dus geen prognose: B, C" in result.stderr
+    # One provider asked for, or no provider with a line in the year: refused as before, naming it.
+    with pytest.raises(InputError, match="B: geen CZ-declaraties in 2027"):
+        ceiling_from_claims(path, ceiling="1.200.000", year=2027, only_provider="B")
+    only_other = write_export(tmp_path / "zk.csv", [HEADER, "B1;15-02-2027;B;4811;Zilveren Kruis;5.000",
+                                                    "D1;15-03-2027;D;4811;Zilveren Kruis;5.000"])
+    with pytest.raises(InputError, match="B: geen CZ-declaraties in 2027"):
+        ceiling_from_claims(only_other, ceiling="1.200.000", year=2027)

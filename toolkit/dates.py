@@ -25,6 +25,20 @@ def month_name(month: int) -> str:
     return MONTHS[month - 1]
 
 
+def months_text(months: list[int] | tuple[int, ...]) -> str:
+    """[3] -> "maart"; [3, 5] -> "maart en mei"; [4, 5, 6, 7] -> "april t/m juli"; runs of months as ranges."""
+    runs: list[list[int]] = []
+    for month in sorted(set(months)):
+        if runs and month == runs[-1][-1] + 1:
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    parts = [month_name(run[0]) if len(run) == 1 else
+             f"{month_name(run[0])} en {month_name(run[1])}" if len(run) == 2 else
+             f"{month_name(run[0])} t/m {month_name(run[-1])}" for run in runs]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " en " + parts[-1]
+
+
 def weekday_name(day: dt.date) -> str:
     """"zondag" for a Sunday."""
     return WEEKDAYS[day.weekday()]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from ..dates import months_text
 from ..errors import InputError, show_value
 from ..rules.ceiling import AdditionalPurchase, CeilingForecast, assess_additional_purchase, forecast_ceiling
 from ..rules.staffel import staffel_reimbursement
@@ -30,6 +31,22 @@ class CeilingReport:
     purchase: AdditionalPurchase | None
     production: ProductionReport  # the provider's production as read (lines used, other years, …)
 
+    @property
+    def months_without_claims(self) -> tuple[int, ...]:
+        """Known months in which the provider has no counted claim line: their production counts as 0.00,
+        which is right for a month without care and wrong for an export that was left out."""
+        seen = set(self.production.months_with_lines)
+        return tuple(m for m in range(1, self.forecast.months_known + 1) if m not in seen)
+
+    def gap_note(self) -> str | None:
+        """One Dutch line on the known months without claims, or None."""
+        missing = self.months_without_claims
+        if not missing:
+            return None
+        return (f"{self.provider + ': ' if self.provider else ''}geen CZ-declaraties in {months_text(missing)} "
+                f"{self.forecast.year}; {'die maand telt' if len(missing) == 1 else 'die maanden tellen'} als "
+                "€ 0 in de prognose: ontbreekt er een export?")
+
     def to_dict(self) -> dict[str, Any]:
         """Plain values (amounts as exact decimal strings), as `zorginkoop plafond --json` writes them."""
         f, outcome = self.forecast, self.purchase
@@ -40,7 +57,7 @@ class CeilingReport:
             "share_before_reference_date": float(f.share_before_reference_date),
             "meets_min_share": f.meets_min_share, "reference_date": f.reference_date.isoformat(),
             "month_reached": f.month_reached, "insufficient": f.insufficient, "shortfall": str(f.shortfall),
-            "lines_used": self.production.lines_used,
+            "lines_used": self.production.lines_used, "months_without_claims": list(self.months_without_claims),
         }
         if outcome is not None:
             result.update({
@@ -65,6 +82,16 @@ class CeilingClaims:
     reports: tuple[CeilingReport, ...]
     production: ProductionReport
     last_year: ProductionReport | None
+    without_production: tuple[str, ...] = ()  # providers with no CZ-group line in the year: no forecast
+
+    def notes(self) -> list[str]:
+        """What the forecasts rest on that a reader should know, a Dutch line each: known months without
+        claims per provider, and the providers left without a forecast."""
+        found = [note for report in self.reports if (note := report.gap_note()) is not None]
+        if self.without_production:
+            year = self.production.year
+            found.append(f"geen CZ-declaraties in {year}, dus geen prognose: {', '.join(self.without_production)}")
+        return found
 
 
 @dataclass(frozen=True)
@@ -140,8 +167,13 @@ def ceiling_from_claims(
             raise InputError(f"last_year: {exc.finding.found()} — geef de declaraties van {year - 1}",
                              field="last_year", value=year - 1) from None
     providers = list(production.providers.values()) if production.providers else [production]
-    reports = tuple(_report(p, previous, ceiling, kind, months, request) for p in providers)
-    return CeilingClaims(reports, production, previous)
+    # A provider of a claim set with no CZ-group line in the year has nothing to forecast; the others still
+    # get theirs. A claim set of only such providers is refused (`_report`, naming the first).
+    busy = [p for p in providers if months is not None or p.last_month is not None] or providers
+    idle = tuple(p.provider or "" for p in providers if months is None and p.last_month is None) \
+        if busy is not providers else ()
+    reports = tuple(_report(p, previous, ceiling, kind, months, request) for p in busy)
+    return CeilingClaims(reports, production, previous, idle)
 
 
 def _report(production: ProductionReport, previous: ProductionReport | None, ceiling: object, method: str,

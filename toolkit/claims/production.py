@@ -39,9 +39,10 @@ class ProductionReport(LineAccount):
 
     `monthly`: twelve `Decimal` sums in euros, January first, exact to the cent (rounded half up at the
     end); a month without claims is 0.00. `last_month`: the last month with a counted line (None when
-    there is none). `lines_used` counts the CZ-group lines of the year, kindzorg included
-    (`lines_kindzorg` of them). `providers` holds one report per provider when the files have a
-    provider column; the top level pools them.
+    there is none); `months_with_lines`: the months (1-12) that have one (a known month without any counts
+    as 0.00, which may be an export that is missing). `lines_used` counts the CZ-group lines of the year,
+    kindzorg included (`lines_kindzorg` of them). `providers` holds one report per provider when the files
+    have a provider column; the top level pools them.
     """
 
     provider: str | None
@@ -51,6 +52,7 @@ class ProductionReport(LineAccount):
     lines_used: int
     last_month: int | None = None
     providers: Mapping[str, ProductionReport] = field(default_factory=dict)
+    months_with_lines: tuple[int, ...] = ()
 
     @property
     def total(self) -> Decimal:
@@ -64,6 +66,7 @@ class ProductionReport(LineAccount):
             "monthly": [str(m) for m in self.monthly],
             "total": str(self.total),
             "last_month": self.last_month,
+            "months_with_lines": list(self.months_with_lines),
             "lines_read": self.lines_read,
             "lines_used": self.lines_used,
             "lines_other_insurers": self.lines_other_insurers,
@@ -84,7 +87,7 @@ class MonthSums:
     providers: np.ndarray  # provider ids, one per row of `cents`
     cents: np.ndarray  # (providers, 12) int64, or Python ints (object) when they could overflow
     exact: list[tuple[int, int, Decimal]]  # (provider id, month 1-12, value)
-    last: np.ndarray  # (providers,) last month with a counted line, 0 for none
+    seen: np.ndarray  # (providers,) the months with a counted line, bit m - 1 for month m
 
 
 class ProductionReduction(Reduction):
@@ -144,9 +147,9 @@ class ProductionReduction(Reduction):
                 if row in position:
                     i = position[row]
                     exact.append((int(ids[local[i]]), int(month[i]), value))
-        last = np.zeros(len(ids), np.int64)
-        np.maximum.at(last, local, month)
-        return MonthSums(ids, sums.reshape(len(ids), 12), exact, last)
+        seen = np.zeros(len(ids), np.int64)
+        np.bitwise_or.at(seen, local, np.left_shift(1, month - 1).astype(np.int64))
+        return MonthSums(ids, sums.reshape(len(ids), 12), exact, seen)
 
 
 class _Sums:
@@ -156,7 +159,7 @@ class _Sums:
     def __init__(self) -> None:
         self.cents = np.zeros((0, 12), object)
         self.exact: dict[tuple[int, int], Decimal] = {}
-        self.last = np.zeros(0, np.int64)
+        self.seen = np.zeros(0, np.int64)  # per provider id: bit m - 1 when month m has a counted line
 
     def add(self, sums: MonthSums) -> None:
         if not len(sums.providers):
@@ -166,9 +169,9 @@ class _Sums:
             grown = np.zeros((rows, 12), object)
             grown[: len(self.cents)] = self.cents
             self.cents = grown
-            self.last = np.concatenate([self.last, np.zeros(rows - len(self.last), np.int64)])
+            self.seen = np.concatenate([self.seen, np.zeros(rows - len(self.seen), np.int64)])
         self.cents[sums.providers] += sums.cents.astype(object)
-        np.maximum.at(self.last, sums.providers, sums.last)
+        np.bitwise_or.at(self.seen, sums.providers, sums.seen)
         for provider, month, value in sums.exact:
             self.exact[provider, month] = self.exact.get((provider, month), Decimal(0)) + value
 
@@ -180,9 +183,16 @@ class _Sums:
             totals.append((Decimal(cents).scaleb(-2) + extra).quantize(CENT, rounding=ROUND_HALF_UP))
         return tuple(totals)
 
+    def months_with_lines(self, ids: list[int]) -> tuple[int, ...]:
+        seen = 0
+        for i in ids:
+            if i < len(self.seen):
+                seen |= int(self.seen[i])
+        return tuple(month for month in range(1, 13) if seen >> (month - 1) & 1)
+
     def last_month(self, ids: list[int]) -> int | None:
-        found = max((int(self.last[i]) for i in ids if i < len(self.last)), default=0)
-        return found or None
+        months = self.months_with_lines(ids)
+        return months[-1] if months else None
 
 
 def production_from_claims(
@@ -227,6 +237,7 @@ def production_from_claims(
         return ProductionReport(
             provider=name, year=year, monthly=sums.monthly(ids), lines_read=sum(counts),
             lines_used=counts[USED] + counts[KINDZORG], last_month=sums.last_month(ids),
+            months_with_lines=sums.months_with_lines(ids),
             lines_other_insurers=counts[OTHER_INSURER], lines_other_years=counts[OTHER_YEAR],
             lines_kindzorg=counts[KINDZORG], unknown_insurers=dict(unknown.most_common()),
             invalid_lines=counts[INVALID],

@@ -121,7 +121,7 @@ def plafond(
             from ..workbook.ceiling_report import write_ceiling_report
 
             write_ceiling_report(found.reports, report_file, force=force,
-                                 claims=found.production)
+                                 claims=found.production, notes=found.notes())
     except ToolkitError as exc:
         raise fail(exc, _PLAFOND_OPTIONS) from None
     if found.last_year is not None and found.last_year.year_warning is not None:
@@ -129,6 +129,12 @@ def plafond(
                    f"declaraties van {year - 1}", err=True)
     results = [r.to_dict() for r in found.reports]
     _warn_unusual_ceiling(ceiling)
+    notes = found.notes()
+    for note in notes[:10]:
+        typer.echo(f"let op: {note}", err=True)
+    if len(notes) > 10:
+        typer.echo(f"let op: en nog {len(notes) - 10} zorgaanbieders met maanden zonder declaraties "
+                   "(--json: months_without_claims)", err=True)
     production = found.production
     if as_json:
         claim_set = files_dict(production.sources, production.files_skipped, production.repeated,

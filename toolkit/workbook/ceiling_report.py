@@ -171,14 +171,20 @@ def _chart(ws: Worksheet, top: int, forecast: CeilingForecast) -> None:
 
 
 def write_ceiling_report(entries: Sequence[CeilingEntry], path: Path, *, force: bool,
-                         claims: ClaimsRead | None = None) -> Path:
+                         claims: ClaimsRead | None = None, notes: Sequence[str] = ()) -> Path:
     """The report workbook for `entries` (one per provider, or the whole claim set) at `path`; `claims`, the
-    claim set as read (`CeilingClaims.production`), adds what was not counted under the overview."""
+    claim set as read (`CeilingClaims.production`), adds what was not counted under the overview, and `notes`
+    (`CeilingClaims.notes`) what the forecasts rest on."""
     wb = Workbook()
     overview = wb.active
     assert overview is not None
     overview.title = OVERVIEW
     last = _overview(overview, entries)
+    if notes:
+        last += 1
+    for note in notes:  # known months without claims, providers without a forecast
+        last += 1
+        text(overview, last, 1, f"Let op: {note}")
     if claims is not None:
         last = claim_notes(overview, last, claims)
     print_setup(overview, f"A1:L{last}", title="Omzetplafond CZ groep", titles_rows="4:4")
