@@ -21,7 +21,7 @@ from icalendar import Calendar
 from test_bad_input import run_cli
 
 from toolkit import CalendarEvent, InputError, PolicyYearError, add_working_days, contract_calendar, udfs
-from toolkit.dates import excel_serial
+from toolkit.dates import dutch_date, excel_serial
 from toolkit.parameters import OVERLAY_VARIABLE
 from toolkit.rules.contract_calendar import EVENT_NAMES, easter_sunday, event_last_day, holidays
 from toolkit.rules.contract_calendar.rule import STATUSES
@@ -445,10 +445,22 @@ def test_ics_reminds_the_provider_of_its_own_deadlines(tmp_path: Path, option: t
         item = found[f"cz-2027-{event.name}@zorginkoop-toolkit"]
         alarms = list(item.walk("VALARM"))
         if days and "zorgaanbieder" in event.who:
-            assert len(alarms) == 1 and alarms[0].decoded("TRIGGER") == -dt.timedelta(days=days), event.name
+            first = event.first_day or event.last_day
+            window = event.last_day - dt.timedelta(days=days) > first  # a second reminder before its end
+            assert len(alarms) == 1 + window, event.name
+            assert alarms[0].decoded("TRIGGER") == -dt.timedelta(days=days), event.name
             assert str(alarms[0]["ACTION"]) == "DISPLAY" and str(alarms[0]["DESCRIPTION"]) == str(item["SUMMARY"])
+            if window:  # counted from DTEND, the day after the last day: `days` before the last day
+                end = alarms[1]
+                assert end["TRIGGER"].params["RELATED"] == "END" and str(end["ACTION"]) == "DISPLAY"
+                fires = item.decoded("DTEND") + end.decoded("TRIGGER")
+                assert fires == event.last_day - dt.timedelta(days=days), event.name
+                assert str(end["DESCRIPTION"]).endswith(f"(laatste dag {dutch_date(event.last_day)})")
         else:
             assert alarms == [], event.name
+    if days == 7:  # the quality-data window (2 to 31 May 2026): a week before it opens, and before it closes
+        vecozo = list(found["cz-2027-kwaliteit@zorginkoop-toolkit"].walk("VALARM"))
+        assert [a.decoded("TRIGGER") for a in vecozo] == [-dt.timedelta(days=7), -dt.timedelta(days=8)]
 
 
 def test_ics_reminder_out_of_range_is_refused_in_dutch(tmp_path: Path) -> None:

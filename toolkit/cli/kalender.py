@@ -53,7 +53,7 @@ def kalender(
     reminder: Annotated[int, typer.Option(
         "--herinnering", metavar="DAGEN", click_type=Range(0, 90),
         help="In het agenda-bestand een herinnering zoveel dagen vóór elke termijn waarin de zorgaanbieder iets "
-             "doet (0: geen).")] = REMINDER_DAYS,
+             "doet, bij een venster ook vóór de laatste dag (0: geen).")] = REMINDER_DAYS,
     force: Annotated[bool, typer.Option("--force", help="Een bestaand agenda-bestand overschrijven.")] = False,
     as_json: JsonOption = False,
     parameters: ParametersOption = None,
@@ -195,7 +195,8 @@ def calendar_file(events: Sequence[CalendarEvent], *, reminder_days: int = REMIN
     (DTEND is the day after the last day, as RFC 5545 has it for dates), transparent (not busy), with the
     description, who acts, the warnings and the source — the policy's title and section — as its text. No
     status: it changes every day, the file does not. Where the provider acts, a reminder `reminder_days`
-    before the start (a VALARM that Outlook and Apple Agenda show; 0: none); none where only CZ acts."""
+    before the start (a VALARM that Outlook and Apple Agenda show; 0: none), and for a window longer than
+    that a second one `reminder_days` before its last day; none where only CZ acts."""
     from icalendar import Alarm, Calendar, Event
     from icalendar.enums import TRANSP
 
@@ -210,14 +211,25 @@ def calendar_file(events: Sequence[CalendarEvent], *, reminder_days: int = REMIN
             end=event.last_day + dt.timedelta(days=1), description=_description(event), stamp=stamp,
             transparency=TRANSP.TRANSPARENT, categories=["Zorginkoop CZ groep"])
         if reminder_days and "zorgaanbieder" in event.who:
-            alarm = Alarm()
-            alarm.add("action", "DISPLAY")
-            alarm.add("description", summary)
-            alarm.add("trigger", -dt.timedelta(days=reminder_days))
-            item.add_component(alarm)
+            item.add_component(_alarm(Alarm, summary, -dt.timedelta(days=reminder_days)))
+            first = event.first_day or event.last_day
+            if event.last_day - dt.timedelta(days=reminder_days) > first:
+                # A window (2 to 31 May) is missed at its end: a second reminder before the last day, counted
+                # from DTEND, the day after it.
+                item.add_component(_alarm(Alarm, f"{summary} (laatste dag {dutch_date(event.last_day)})",
+                                          -dt.timedelta(days=reminder_days + 1), related="END"))
         calendar.add_component(item)
     data: bytes = calendar.to_ical()
     return data
+
+
+def _alarm(kind: Any, text: str, before: dt.timedelta, *, related: str | None = None) -> Any:
+    """A display reminder `before` the event's start (or, with related="END", before its DTEND)."""
+    alarm = kind()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", text)
+    alarm.add("trigger", before, parameters={"RELATED": related} if related else None)
+    return alarm
 
 
 __all__ = ["calendar_file", "calendar_json", "event_uid", "kalender"]
