@@ -90,7 +90,8 @@ def test_only_ascii_letters_and_listed_spaces_are_accepted(value: str) -> None:
     [("12AB", "'12AB'"), ("a\tb\r\nc", "'a\\tb\\r\\nc'"), ("één", "'één'"), (Decimal("-1.50"), "'-1,50'"),
      (2.5, "'2,5'"), (1e308, "'1e+308'"),
      (dt.date(2025, 3, 14), "'2025-03-14'"), (None, "'None'"),
-     ("x" * 50, "'" + "x" * 40 + "… (50 tekens)'")],
+     ("x" * 50, "'" + "x" * 40 + "… (50 tekens)'"),
+     ("Cliëntnr.\u00a0", "'Cliëntnr.[harde spatie]'"), ("1\u202f234", "'1[harde spatie]234'")],
 )
 def test_values_in_messages_stay_on_one_short_line(value: object, shown: str) -> None:
     from toolkit.errors import show_value

@@ -997,3 +997,13 @@ def test_a_provider_without_claims_in_the_year_leaves_the_others_their_forecast(
                                                     "D1;15-03-2027;D;4811;Zilveren Kruis;5.000"])
     with pytest.raises(InputError, match="B: geen CZ-declaraties in 2027"):
         ceiling_from_claims(only_other, ceiling="1.200.000", year=2027)
+
+
+def test_last_years_profile_of_nothing_names_the_option_and_the_provider(tmp_path: Path) -> None:
+    write_export(tmp_path / "pl.csv", [HEADER, "C01;15-01-2027;A;4811;CZ;110.000,00"])
+    write_export(tmp_path / "vj.csv", [HEADER, "C01;15-10-2026;A;4811;CZ;110.000,00"])
+    result = run_cli("plafond", "pl.csv", "--plafond", "1.200.000", "--jaar", "2027", "--vorig-jaar", "vj.csv",
+                     cwd=tmp_path)
+    assert result.returncode == 1 and result.stderr.startswith(
+        "fout: --vorig-jaar: vorig jaar is de productie van de eerste maand 0;"), result.stderr
+    assert result.stderr.rstrip().endswith("(zorgaanbieder A)") and "last_year" not in result.stderr

@@ -119,6 +119,11 @@ def line_of(data: bytes, start: int) -> int:
     return data.count(b"\n", 0, start) + data.count(b"\r", 0, start) - data.count(b"\r\n", 0, start) + 1
 
 
+# A no-break space looks like a space and is not one: a reader is told what it is, in words, not `\xa0`.
+_HARD_SPACES = frozenset("\u00a0\u2007\u202f")
+_HARD_SPACE = "[harde spatie]"
+
+
 def show_value(value: object, limit: int = 40) -> str:
     """A value as it may appear inside an error message: quoted, and cut short when long.
 
@@ -139,7 +144,8 @@ def show_value(value: object, limit: int = 40) -> str:
     else:
         text = repr(value)
     if not text.isprintable():  # a CR or tab from a broken file must not break the message's line
-        text = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+        text = "".join(ch if ch.isprintable() else _HARD_SPACE if ch in _HARD_SPACES else repr(ch)[1:-1]
+                       for ch in text)
     if len(text) > limit:
         text = f"{text[:limit]}… ({len(text)} tekens)"
     return f"'{text}'"

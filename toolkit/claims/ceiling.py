@@ -194,6 +194,18 @@ def _report(production: ProductionReport, previous: ProductionReport | None, cei
             raise InputError(f"last_year: {who} komt niet voor in de declaraties van vorig jaar", field="last_year",
                              value=production.provider)
         profile = list(own.monthly)
+    try:
+        return _forecast(production, monthly, profile, ceiling, method, request)
+    except InputError as exc:
+        if exc.field != "last_year_monthly" or not production.provider:
+            raise
+        # Last year's profile is this provider's own: the message says whose (`--vorig-jaar` at the edge).
+        raise InputError(f"{exc.message} (zorgaanbieder {production.provider})", field=exc.field,
+                         value=exc.value) from None
+
+
+def _forecast(production: ProductionReport, monthly: list[Decimal], profile: list[Decimal] | None, ceiling: object,
+              method: str, request: CeilingRequest) -> CeilingReport:
     if request.assess:
         purchase = assess_additional_purchase(
             ceiling, monthly, last_year_monthly=profile, method=method, score_previous=request.score_previous,

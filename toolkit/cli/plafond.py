@@ -47,7 +47,7 @@ from .app import (
 _PLAFOND_OPTIONS = {"year": YEAR, "jaar": YEAR, "ceiling": ("--plafond",), "cost_points": ("--kostenpunten",),
                     "production_agreement": ("--productieafspraak",), "score_previous": ("--score-vorig-jaar",),
                     "score_current": ("--score-contractjaar",), "method": ("--methode",),
-                    "last_year": ("--vorig-jaar",)}
+                    "last_year": ("--vorig-jaar",), "last_year_monthly": ("--vorig-jaar",)}
 
 
 @app.command(options_metavar="[OPTIES]", epilog=examples(
