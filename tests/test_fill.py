@@ -857,3 +857,16 @@ def test_check_shows_two_differing_values_with_the_decimals_they_differ_by(
     from toolkit.workbook.findings import shown_apart
 
     assert shown_apart(expected, found, kind) == shown
+
+
+def test_a_key_with_more_rows_than_its_ranges_is_named_once_with_the_columns(tmp_path: Path) -> None:
+    # nieuwe_aanbieder has two ranges of 500 rows (postcodes, clienten): 501 rows of one key is one mistake.
+    header = ["sleutel", "inschrijfdatum", "verwachte_omzet", "eerder_ingeschreven", "kernwerkgebied",
+              "afgewezen_vorig_jaar", "ontwikkeling_aangetoond", "postcodes", "clienten"]
+    rows = [["K1", "15-01-2027", "60.000", "nee", "ja", "nee", "nee", str(4000 + i), "3"] for i in range(501)]
+    inputs = write_csv(tmp_path / "in.csv", header, rows)
+    with pytest.raises(InputErrors) as info:
+        fill("nieuwe_aanbieder", inputs, tmp_path / "uit")
+    assert info.value.lines == (f"{inputs}, rij 502: meer dan 500 rijen voor één sleutel in kolommen postcodes en "
+                                "clienten; het sjabloon heeft er 500",)
+    assert not (tmp_path / "uit").exists() or not any((tmp_path / "uit").iterdir())

@@ -1007,3 +1007,13 @@ def test_last_years_profile_of_nothing_names_the_option_and_the_provider(tmp_pat
     assert result.returncode == 1 and result.stderr.startswith(
         "fout: --vorig-jaar: vorig jaar is de productie van de eerste maand 0;"), result.stderr
     assert result.stderr.rstrip().endswith("(zorgaanbieder A)") and "last_year" not in result.stderr
+
+
+def test_a_provider_without_cz_clients_gets_no_number_of_clients_needed(tmp_path: Path) -> None:
+    write_export(tmp_path / "r.csv", [HEADER, "A1;15-01-2025;A;4811;CZ;100,00",
+                                      "B1;15-02-2025;B;4811;Zilveren Kruis;5,00"])
+    result = run_cli("ratio", "r.csv", "--jaar", "2027", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    row = next(line for line in result.stdout.splitlines() if line.strip().startswith("B "))
+    assert row.split()[1:] == ["0", "0", "-", "3", "nee", "-"]  # not "0 extra nodig" beside "nee"
+    assert "Geen CZ-cliënten in 2025, dus geen ratio: B." in result.stdout

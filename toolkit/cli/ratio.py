@@ -150,8 +150,13 @@ def _print_ratio_table(reports: list[Any], *, wide: bool) -> None:
         verdict = "n.v.t." if not a.applies else ("[green]ja[/green]" if a.meets else "[red]nee[/red]")
         table.add_row(r.provider or "(alle regels)", str(a.clients), str(a.areas), a.ratio_display,
                       "-" if a.threshold is None else str(a.threshold).replace(".", ","), verdict,
-                      str(a.clients_needed) if a.applies else "-")
+                      str(a.clients_needed) if a.applies and a.areas else "-")
     console.print(table)
+    # No CZ client in the claims year: no ratio to reach, so no number of clients that would reach it.
+    empty = [r.provider or "(alle regels)" for r in reports if r.assessment.applies and not r.assessment.areas]
+    if empty:
+        more = f" en nog {len(empty) - 10} (--json)" if len(empty) > 10 else ""
+        console.print(f"Geen CZ-cliënten in {first.claims_year}, dus geen ratio: {', '.join(empty[:10])}{more}.")
     if wide:
         drops = rich_table("Per zorgaanbieder: gebieden en verhuisde cliënten")
         for heading in ("Zorgaanbieder", "Max. gebieden", "Te schrappen", "Verhuisd"):

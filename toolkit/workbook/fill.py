@@ -251,13 +251,20 @@ def _convert_group(spec: Template, columns: Mapping[str, str], group: list[Row],
             errors.append(err)
             return None
 
+    # A key with more rows than a range of the template holds: one message per range size, naming its columns.
+    too_many: dict[int, list[str]] = {}
+    for spec_input in spec.inputs:
+        if spec_input.rows and len(group) > spec_input.rows:
+            too_many.setdefault(spec_input.rows, []).append(spec_input.column)
+    for limit, names in too_many.items():
+        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " en " + names[-1]
+        errors.append(InputError(f"{path}, rij {group[limit].number}: meer dan {limit} rijen voor één sleutel in "
+                                 f"{'kolom' if len(names) == 1 else 'kolommen'} {listed}; het sjabloon heeft er "
+                                 f"{limit}", field=names[0], value=len(group), row=group[limit].number))
     for spec_input in spec.inputs:
         column = columns.get(spec_input.name)
         if spec_input.rows:
             if len(group) > spec_input.rows:
-                errors.append(InputError(f"{path}, rij {group[spec_input.rows].number}: meer dan {spec_input.rows} "
-                                         f"rijen voor één sleutel; het sjabloon heeft er {spec_input.rows}",
-                                         field=spec_input.column, value=len(group), row=group[spec_input.rows].number))
                 continue
             values[spec_input.name] = [converted(spec_input, row.values.get(column) if column else None, row)
                                        for row in group]

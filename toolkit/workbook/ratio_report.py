@@ -61,7 +61,7 @@ def _overview(ws: Worksheet, reports: Sequence[Any]) -> int:
     for row, r in enumerate(reports, start=5):
         a = r.assessment
         values = [r.provider or "(alle regels)", a.clients, a.areas, a.ratio, _number(a.threshold), _verdict(a),
-                  a.clients_needed if a.applies else None, a.max_areas, len(a.areas_to_drop), r.movers,
+                  a.clients_needed if a.applies and a.areas else None, a.max_areas, len(a.areas_to_drop), r.movers,
                   r.lines_read, r.lines_used, getattr(r, "invalid_lines", 0), *([_share(r)] if core else []),
                   _reason(r)]
         for column, (value, kind) in enumerate(zip(values, kinds, strict=True), start=1):
@@ -103,7 +103,7 @@ def _provider_sheet(ws: Worksheet, report: Any) -> None:
     figures = [("CZ-cliënten", a.clients, "count"), ("Postcodegebieden (PC4)", a.areas, "count"),
                ("Cliënten per postcodegebied", a.ratio, "ratio"), ("Drempel", _number(a.threshold), "number"),
                ("Voldoet", _verdict(a), "bool"),
-               ("Extra cliënten nodig", a.clients_needed if a.applies else None, "count"),
+               ("Extra cliënten nodig", a.clients_needed if a.applies and a.areas else None, "count"),
                ("Te schrappen gebieden", len(a.areas_to_drop), "count"),
                ("Cliënten in meer dan één gebied", report.movers, "count")]
     bottom = key_figures(ws, 4, figures)
