@@ -1017,3 +1017,26 @@ def test_a_provider_without_cz_clients_gets_no_number_of_clients_needed(tmp_path
     row = next(line for line in result.stdout.splitlines() if line.strip().startswith("B "))
     assert row.split()[1:] == ["0", "0", "-", "3", "nee", "-"]  # not "0 extra nodig" beside "nee"
     assert "Geen CZ-cliënten in 2025, dus geen ratio: B." in result.stdout
+
+
+def test_provider_codes_that_differ_only_in_leading_zeros_are_said(tmp_path: Path) -> None:
+    # January from the declaration system (text), February from a workbook that kept the AGB code as a number.
+    write_export(tmp_path / "jan.csv", [HEADER, "C01;15-01-2025;01234567;4811;CZ;110,00"])
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(HEADER.split(";"))
+    sheet.append(["C02", "15-02-2025", 1234567, "4811", "CZ", 110])
+    book.save(tmp_path / "feb.xlsx")
+    report = ratio_from_claims(tmp_path, year=2027)
+    assert sorted(report.providers) == ["01234567", "1234567"]  # counted as the data has them, not guessed
+    (note,) = [note for _, note in report.file_notes]
+    assert note.startswith("de zorgaanbieders '01234567' en '1234567' verschillen alleen in voorloopnullen")
+    assert report.to_dict()["file_notes"][0]["note"] == note
+    result = run_cli("ratio", ".", "--jaar", "2027", cwd=tmp_path)
+    assert result.returncode == 0 and "'01234567' en '1234567' verschillen alleen in voorloopnullen" in result.stderr
+    # Codes that differ in more than zeros, or are no numbers, say nothing.
+    write_export(tmp_path / "feb.csv", [HEADER, "C02;15-02-2025;1234568;4811;CZ;110,00",
+                                        "C03;15-02-2025;A01;4811;CZ;1,00", "C04;15-02-2025;A1;4811;CZ;1,00"])
+    (tmp_path / "feb.xlsx").unlink()
+    assert ratio_from_claims(tmp_path, year=2027).file_notes == ()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -228,12 +228,31 @@ def scan(claim_set: read.ClaimSet, reduction: Reduction, *, wanted: Sequence[str
     every = [source(i) for i in range(len(items))]
     repeated = tuple(Repeat(every[file].where, every[earlier].where, lines)
                      for file, earlier, lines in (finder.found if finder is not None else []))
-    return Tallies(counts, reasons, unknown, _describe_examples(examples, every), [s.where for s in every],
-                   list(processor.providers.names), list(processor.providers.valid),
-                   reference[0].layout.has_provider,
-                   {FIRST_YEAR + int(i): int(years[i]) for i in np.flatnonzero(years)},
-                   claim_set.skipped + tuple(item for s in every for item in s.skipped),
-                   repeated, tuple(item for s in every for item in s.notes))
+    tallies = Tallies(counts, reasons, unknown, _describe_examples(examples, every), [s.where for s in every],
+                      list(processor.providers.names), list(processor.providers.valid),
+                      reference[0].layout.has_provider,
+                      {FIRST_YEAR + int(i): int(years[i]) for i in np.flatnonzero(years)},
+                      claim_set.skipped + tuple(item for s in every for item in s.skipped),
+                      repeated, tuple(item for s in every for item in s.notes))
+    twins = leading_zeros(tallies.provider_names)
+    return replace(tallies, notes=(*tallies.notes, (tallies.where, twins))) if twins else tallies
+
+
+def leading_zeros(names: list[str | None]) -> str | None:
+    """The provider codes that differ only in leading zeros, said: '01234567' from a CSV and 1234567 from a
+    workbook that kept the AGB code as a number are one provider to a reader and two in the data. They are
+    counted apart, as the data has them (which one is right is not for the toolkit to guess)."""
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        if name and name.isascii() and name.isdigit():
+            groups.setdefault(name.lstrip("0") or "0", []).append(name)
+    twins = [sorted(group) for group in groups.values() if len(group) > 1]
+    if not twins:
+        return None
+    shown = "; ".join(" en ".join(f"'{name}'" for name in group) for group in twins[:5])
+    more = f" en nog {len(twins) - 5} zulke groepen" if len(twins) > 5 else ""
+    return (f"de zorgaanbieders {shown}{more} verschillen alleen in voorloopnullen en tellen apart; een AGB-code "
+            "heeft 8 cijfers (een werkmap die de code als getal bewaarde, verloor de nul): maak ze in de export gelijk")
 
 
 def _long_field_error(source: Source, error: LongFieldError) -> InputError:
