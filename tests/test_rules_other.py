@@ -97,6 +97,15 @@ def test_55_times_fte_exactly_integral_meets(fte: int) -> None:
     assert not assess_cooperative(55 * fte + 1, fte).meets
 
 
+@pytest.mark.parametrize("reading", ["proportional", "per_started_55", "per_begonnen_groep"])
+def test_a_float_fte_a_hair_under_a_whole_one_gives_one_answer_in_every_reading(reading: str) -> None:
+    # 0.999999999995 is what a float sum of hours gives for 1 FTE: both readings round it to 9 decimals.
+    assert assess_cooperative(55, 0.999999999995, reading=reading).meets
+    assert assess_cooperative(55, 0.999999999995, reading=reading).shortfall_fte == 0
+    assert not assess_cooperative(56, 0.999999999995, reading=reading).meets
+    assert not assess_cooperative(55, 0.99999999, reading=reading).meets
+
+
 def test_cooperative_bad_input() -> None:
     with pytest.raises(InputError, match="negatief"):
         assess_cooperative(-1, 1)

@@ -86,7 +86,7 @@ def assess_cooperative(
     capacity = round_money(fte * per_fte, 9)  # clients the FTE can serve, as the template rounds it
     if kind == "per_started_group":
         required = Decimal(math.ceil(Decimal(count) / per_fte))
-        meets = fte >= required
+        meets = round_money(fte, 9) >= required  # FTE rounded as in the proportional reading: one answer
     else:
         required = Decimal(count) / per_fte
         meets = capacity >= count
