@@ -26,8 +26,16 @@ def test_iso_written_out_excel_serial_and_date_cells(day: dt.date) -> None:
     assert read_date(day.isoformat()) == day
     assert read_date(f"{day.day} {MONTHS[day.month - 1]} {day.year}") == day
     assert read_date(f" {day.day}  {MONTHS[day.month - 1][:3].upper()}. {day.year} ") == day
-    assert read_date(excel_serial(day)) == day and read_date(float(excel_serial(day))) == day
+    if not 1900 <= excel_serial(day) <= 2100:  # those serials are years (see below)
+        assert read_date(excel_serial(day)) == day and read_date(float(excel_serial(day))) == day
     assert read_date(dt.datetime.combine(day, dt.time(13, 5))) == day
+
+
+@pytest.mark.parametrize("year", [1900, 2026, 2026.0, 2100])
+def test_a_year_where_a_date_belongs_is_refused_not_read_as_1905(year: float) -> None:
+    with pytest.raises(InputError, match=r"is een jaartal, geen datum; typ de hele datum, bijvoorbeeld 15-01-"):
+        read_date(year, "peildatum")
+    assert excel_serial(read_date(1899)) == 1899 and excel_serial(read_date(2101)) == 2101
 
 
 def test_the_excel_serial_of_a_known_day() -> None:

@@ -62,18 +62,26 @@ _NUMERIC = re.compile(r"^([0-9]{1,2})[-/.]([0-9]{1,2})[-/.]([0-9]{4})$|^([0-9]{4
 _WRITTEN = re.compile(r"^([0-9]{1,2}) ([a-z]+)\.? ([0-9]{4})$")
 
 
+_YEARS_AS_SERIALS = (1900, 2100)  # serial numbers that are years to a reader (dates in 1905 to one)
+
+
 def read_date(value: object, field: str = "datum") -> dt.date:
     """A date as people type it or a spreadsheet holds it; InputError naming `field` and the value otherwise.
 
     Day first, as in the Netherlands: 15-01-2027, 15-1-2027, 15/01/2027, 15.01.2027; ISO 2027-01-15; written
     out, 15 januari 2027 (or jan.); a `date` or `datetime` (a date cell); an Excel serial number (46402 is
-    15-01-2027). Years have four digits: 15-01-27 is refused rather than guessed."""
+    15-01-2027), except 1900 to 2100, a year where a date belongs. Years have four digits: 15-01-27 is
+    refused rather than guessed."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
         # The range first: 10**400 has no float (an OverflowError), and is no date either.
+        if _YEARS_AS_SERIALS[0] <= value <= _YEARS_AS_SERIALS[1] and float(value).is_integer():
+            # As a serial number 2026 is 18-07-1905: a year typed where a date belongs, not a date.
+            raise InputError(f"{field}: {show_value(value)} is een jaartal, geen datum; typ de hele datum, "
+                             f"bijvoorbeeld 15-01-{int(value)}", field=field, value=value)
         if 1 <= value <= _LAST_SERIAL and float(value).is_integer():
             return EXCEL_EPOCH + dt.timedelta(days=int(value))
         raise InputError(f"{field}: {show_value(value)} is geen datum", field=field, value=value)
