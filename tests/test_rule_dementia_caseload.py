@@ -145,3 +145,10 @@ def test_the_bounds_follow_the_parameter_data(tmp_path: Path, monkeypatch: pytes
 def test_it_is_exported() -> None:
     assert toolkit.assess_dementia_caseload is assess_dementia_caseload
     assert "DementiaCaseload" in toolkit.__all__
+
+
+def test_a_whole_caseload_reads_as_a_whole_number() -> None:
+    # Decimal division gives 100 ÷ 0,5 as 2E+2: equal to 200, but not what a reader of str() or the JSON expects.
+    assert str(assess_dementia_caseload(100, "0,5").caseload) == "200"
+    assert str(assess_dementia_caseload(7, 0.1).caseload) == "70"
+    assert assess_dementia_caseload(130, "1,8").caseload == Decimal(130) / Decimal("1.8")

@@ -67,8 +67,11 @@ def assess_dementia_caseload(clients: object, fte: object, *, year: object = Non
         position = ABOVE
     else:
         position = WITHIN
+    caseload = count / staff
+    if caseload == caseload.to_integral_value():  # 100 ÷ 0,5 is Decimal('2E+2'): shown as 200
+        caseload = caseload.quantize(Decimal(1))
     return DementiaCaseload(
-        caseload=count / staff, meets=position == WITHIN, position=position,
+        caseload=caseload, meets=position == WITHIN, position=position,
         fte_min=round_money(count / high), fte_max=round_money(count / low),
         reason=reason_text(position, low, high), clients=count, fte=staff, caseload_min=low, caseload_max=high,
         year=year,
