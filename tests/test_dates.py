@@ -62,6 +62,7 @@ def test_an_empty_date_is_missing(value: object) -> None:
     ([3], "maart"), ([3, 5], "maart en mei"), ([4, 5], "april en mei"),
     ([4, 5, 6, 7, 8, 9, 10, 11], "april t/m november"),
     ([2, 4, 5, 6, 8], "februari, april t/m juni en augustus"), ([12, 1], "januari en december"),
+    ([1, 3, 4], "januari, maart en april"), ([3, 4, 6, 7], "maart, april, juni en juli"),
 ])
 def test_months_are_named_in_runs(months: list[int], text: str) -> None:
     assert months_text(months) == text

@@ -91,7 +91,10 @@ def test_only_ascii_letters_and_listed_spaces_are_accepted(value: str) -> None:
      (2.5, "'2,5'"), (1e308, "'1e+308'"),
      (dt.date(2025, 3, 14), "'2025-03-14'"), (None, "'None'"),
      ("x" * 50, "'" + "x" * 40 + "… (50 tekens)'"),
-     ("Cliëntnr.\u00a0", "'Cliëntnr.[harde spatie]'"), ("1\u202f234", "'1[harde spatie]234'")],
+     ("Cliëntnr.\u00a0", "'Cliëntnr.[harde spatie]'"), ("1\u202f234", "'1[harde spatie]234'"),
+     # cut and counted on the value itself, not on its shown words: 34 characters are shown whole
+     ("Zorgaanbieder\u00a0Thuiszorg\u00a0Brabant BV", "'Zorgaanbieder[harde spatie]Thuiszorg[harde spatie]Brabant BV'"),
+     ("\u00a0" * 41, "'" + "[harde spatie]" * 40 + "… (41 tekens)'")],
 )
 def test_values_in_messages_stay_on_one_short_line(value: object, shown: str) -> None:
     from toolkit.errors import show_value

@@ -4,6 +4,7 @@ Every file here is typed out in the test, synthetic."""
 
 from __future__ import annotations
 
+import json
 import re
 import zipfile
 from decimal import Decimal
@@ -933,10 +934,19 @@ def test_rows_of_only_separators_are_passed_over_like_empty_lines(tmp_path: Path
         assert after.to_dict() | {"files_read": None} == before.to_dict() | {"files_read": None}
     with_areas = ratio_from_claims(blank, year=2027, core_areas=["5611"])
     assert with_areas.lines_read == ratio_from_claims(clean, year=2027).lines_read == 5
-    # A row with anything in it is still a line, and refused when it is no claim (a total under the table).
+    # A total under the table: plafond reads the amount and refuses the row (an amount without a claim);
+    # ratio, which does not read amounts, passes over it like the rows above.
     total = write_export(tmp_path / "totaal.csv", [*SYSTEM_ONE, ";;;;;;3.379,56"])
     with pytest.raises(InputError, match="regel 7, kolom 'Cliëntnummer': cliënt ontbreekt"):
         production_from_claims(total, year=2025)
+    assert ratio_from_claims(total, year=2027).lines_read == 5
+    # A row of spaces is no provider either (it made a provider ' ' without a single line).
+    spaces = write_export(tmp_path / "spaties.csv", [SYSTEM_ONE[0], " ; ; ; ; ; ; ", *SYSTEM_ONE[1:]])
+    assert sorted(ratio_from_claims(spaces, year=2027).providers) == ["01234567", "07654321"]
+    # A file of nothing but such rows has no claim lines, like a file of empty lines.
+    for name, rows in (("leeg1.csv", [";;;;;;", ";;;;;;"]), ("leeg2.csv", ["", ""])):
+        with pytest.raises(InputError, match="geen declaratieregels in"):
+            ratio_from_claims(write_export(tmp_path / name, [SYSTEM_ONE[0], *rows]), year=2027)
     result = run_cli("ratio", str(blank), "--jaar", "2027", cwd=tmp_path)
     assert result.returncode == 0 and result.stderr == "", result.stderr
 
@@ -960,8 +970,9 @@ def test_a_known_month_without_claims_is_said_everywhere_the_forecast_is(tmp_pat
     assert report.production.months_with_lines == (1, 2, 4, 5, 6, 7, 8)
     assert report.forecast.months_known == 8 and report.months_without_claims == (3,)
     assert report.to_dict()["months_without_claims"] == [3]
-    assert found.notes() == ["01234567: geen CZ-declaraties in maart 2027; die maand telt als € 0 in de "
-                             "prognose: ontbreekt er een export?"]
+    assert found.gap_notes() == ["01234567: geen CZ-declaraties in maart 2027; die maand telt als € 0 in de "
+                                 "prognose: ontbreekt er een export?"]
+    assert found.without_forecast_note() is None
     result = run_cli("plafond", "exp", "--plafond", "1.200.000", "--jaar", "2027", "--rapport", "r.xlsx",
                      cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -973,12 +984,12 @@ def test_a_known_month_without_claims_is_said_everywhere_the_forecast_is(tmp_pat
     write_export(tmp_path / "exp" / "laat.csv", [HEADER, "C99;15-12-2027;01234567;4811;CZ;\"10,00\""])
     late = ceiling_from_claims(tmp_path / "exp", ceiling="1.200.000", year=2027)
     assert late.reports[0].months_without_claims == (3, 9, 10, 11)
-    assert "geen CZ-declaraties in maart en september t/m november 2027; die maanden tellen" in late.notes()[0]
+    assert "geen CZ-declaraties in maart en september t/m november 2027; die maanden tellen" in late.gap_notes()[0]
     # Every month there: nothing to say; a month whose lines add up to € 0 (a credit) has claims.
     monthly_exports(tmp_path / "vol", [1, 2, 3])
     write_export(tmp_path / "vol" / "credit.csv", [HEADER, "C01;16-02-2027;01234567;4811;CZ;\"-110.000,00\""])
     whole = ceiling_from_claims(tmp_path / "vol", ceiling="1.200.000", year=2027)
-    assert whole.reports[0].production.monthly[1] == 0 and whole.notes() == []
+    assert whole.reports[0].production.monthly[1] == 0 and whole.gap_notes() == []
 
 
 def test_a_provider_without_claims_in_the_year_leaves_the_others_their_forecast(tmp_path: Path) -> None:
@@ -987,9 +998,17 @@ def test_a_provider_without_claims_in_the_year_leaves_the_others_their_forecast(
         "C1;15-12-2026;C;4811;CZ;5.000"])
     found = ceiling_from_claims(path, ceiling="1.200.000", year=2027)
     assert [r.provider for r in found.reports] == ["A"] and found.without_production == ("B", "C")
-    assert found.notes()[-1] == "geen CZ-declaraties in 2027, dus geen prognose: B, C"
+    assert found.without_forecast_note() == "geen CZ-declaraties in 2027, dus geen prognose: B, C"
     result = run_cli("plafond", "pl.csv", "--plafond", "1.200.000", "--jaar", "2027", cwd=tmp_path)
     assert result.returncode == 0 and "let op: geen CZ-declaraties in 2027, dus geen prognose: B, C" in result.stderr
+    # Named when eleven other providers each have a month without claims too, and in the JSON.
+    many = [f"P{i}-{m};15-{m:02}-2027;P{i:02};4811;CZ;1.000" for i in range(11) for m in (1, 3)]
+    write_export(tmp_path / "veel.csv", [HEADER, *many, "Z1;15-02-2027;ZZ;4811;Zilveren Kruis;5"])
+    crowded = run_cli("plafond", "veel.csv", "--plafond", "1.200.000", "--jaar", "2027", cwd=tmp_path)
+    assert "let op: en nog 1 zorgaanbieders met maanden zonder declaraties" in crowded.stderr
+    assert "let op: geen CZ-declaraties in 2027, dus geen prognose: ZZ" in crowded.stderr
+    as_json = run_cli("plafond", "veel.csv", "--plafond", "1.200.000", "--jaar", "2027", "--json", cwd=tmp_path)
+    assert all(entry["providers_without_forecast"] == ["ZZ"] for entry in json.loads(as_json.stdout))
     # One provider asked for, or no provider with a line in the year: refused as before, naming it.
     with pytest.raises(InputError, match="B: geen CZ-declaraties in 2027"):
         ceiling_from_claims(path, ceiling="1.200.000", year=2027, only_provider="B")

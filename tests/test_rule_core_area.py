@@ -266,14 +266,14 @@ def test_a_line_without_an_amount_counts_for_the_ratio_and_its_own_providers_sha
     assert (with_list.clients, with_list.areas) == (plain.clients, plain.areas) == (6, 4)
     first, second = with_list.providers["1"].core_area, with_list.providers["2"].core_area
     assert first is not None and first.measure == "regels" and first.share_inside == Decimal("0.5")
-    assert "2 regels zonder bedrag" in first.note and first.note in first.reason
+    assert "2 regels zonder leesbaar bedrag" in first.note and first.note in first.reason
     assert second is not None and second.measure == "bedrag" and second.share_inside == Decimal("0.25")
     assert not second.note
     pooled = with_list.core_area
-    assert pooled is not None and pooled.measure == "regels" and "2 regels zonder bedrag" in pooled.note
+    assert pooled is not None and pooled.measure == "regels" and "2 regels zonder leesbaar bedrag" in pooled.note
     (tmp_path / "kwg.txt").write_text("4811\n4812\n", encoding="utf-8")
     shown = zorginkoop("ratio", "d.csv", "--jaar", "2027", "--kernwerkgebied", "kwg.txt", cwd=tmp_path)
-    assert shown.returncode == 0 and "1: geteld in declaratieregels: 2 regels zonder bedrag." in shown.stdout
+    assert shown.returncode == 0 and "1: geteld in declaratieregels: 2 regels zonder leesbaar bedrag." in shown.stdout
     assert "2: geteld" not in shown.stdout
 
 
@@ -284,10 +284,17 @@ def test_an_unreadable_amount_is_refused_as_plafond_refuses_it(tmp_path: Path) -
         ratio_from_claims(tmp_path / "d.csv", year=2027, core_areas=["4811"])
     with pytest.raises(InputError, match=r"regel 3, kolom 'Declaratiebedrag': bedrag '12\.34\.5'"):
         core_area_share_from_claims(tmp_path / "d.csv", ["4811"], year=2027)
+    # With --skip-invalid the line stays a line of rule 1 (a kernwerkgebied must not change who counts);
+    # its amount counts as missing, so provider 1's share is one of lines.
     skipped = ratio_from_claims(tmp_path / "d.csv", year=2027, core_areas=["4811"], skip_invalid=True)
+    plain = ratio_from_claims(tmp_path / "d.csv", year=2027, skip_invalid=True)
+    assert skipped.invalid_lines == plain.invalid_lines == 0
+    assert (skipped.providers["1"].clients, skipped.providers["1"].areas) == (plain.providers["1"].clients, 2)
     first = skipped.providers["1"].core_area
-    assert first is not None and first.measure == "bedrag" and first.share_inside == Decimal(1)
-    assert skipped.invalid_lines == 1
+    assert first is not None and first.measure == "regels" and first.share_inside == Decimal("0.5")
+    assert "1 regel zonder leesbaar bedrag" in first.note
+    second = skipped.providers["2"].core_area
+    assert second is not None and second.measure == "bedrag" and second.share_inside == Decimal("0.25")
     # Without a kernwerkgebied the ratio never reads the amount: the same file is read whole.
     assert ratio_from_claims(tmp_path / "d.csv", year=2027).clients == 4
 

@@ -152,3 +152,5 @@ def test_a_whole_caseload_reads_as_a_whole_number() -> None:
     assert str(assess_dementia_caseload(100, "0,5").caseload) == "200"
     assert str(assess_dementia_caseload(7, 0.1).caseload) == "70"
     assert assess_dementia_caseload(130, "1,8").caseload == Decimal(130) / Decimal("1.8")
+    huge = assess_dementia_caseload(999999999999999, "0,00000000000001")  # absurd, and still no traceback
+    assert huge.caseload == Decimal("99999999999999900000000000000") and huge.position == "boven de caseload"

@@ -33,9 +33,9 @@ def months_text(months: list[int] | tuple[int, ...]) -> str:
             runs[-1].append(month)
         else:
             runs.append([month])
-    parts = [month_name(run[0]) if len(run) == 1 else
-             f"{month_name(run[0])} en {month_name(run[1])}" if len(run) == 2 else
-             f"{month_name(run[0])} t/m {month_name(run[-1])}" for run in runs]
+    parts: list[str] = []
+    for run in runs:  # two months in a row are two names: "maart, april en juni", not "maart en april en juni"
+        parts += [month_name(m) for m in run] if len(run) <= 2 else [f"{month_name(run[0])} t/m {month_name(run[-1])}"]
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " en " + parts[-1]
 
 

@@ -143,12 +143,13 @@ def show_value(value: object, limit: int = 40) -> str:
         text = str(value)
     else:
         text = repr(value)
+    length = len(text)
+    if length > limit:
+        text = text[:limit]
     if not text.isprintable():  # a CR or tab from a broken file must not break the message's line
         text = "".join(ch if ch.isprintable() else _HARD_SPACE if ch in _HARD_SPACES else repr(ch)[1:-1]
                        for ch in text)
-    if len(text) > limit:
-        text = f"{text[:limit]}… ({len(text)} tekens)"
-    return f"'{text}'"
+    return f"'{text}… ({length} tekens)'" if length > limit else f"'{text}'"
 
 
 # What the operating system says, in the words a Dutch user reads: the one table for every message

@@ -33,6 +33,23 @@ from ..numbers import parse_number
 MAX_CENTS = 10**15  # below this, cents are exact in float64 arithmetic too (2**53 ≈ 9.0e15)
 
 
+def empty_cells(array: pa.Array, candidates: np.ndarray) -> np.ndarray:
+    """Per row whether the cell is empty: no value, or text of only spaces (as a clerk's spreadsheet leaves a
+    cell it emptied). Only the `candidates` rows are looked at; the others are not empty."""
+    empty = np.zeros(len(array), bool)
+    rows = np.flatnonzero(candidates)
+    if not len(rows):
+        return empty
+    values = array.take(arrow.from_numpy(rows))
+    if pa.types.is_dictionary(values.type):
+        values = values.dictionary_decode()
+    blank = pc.is_null(values)
+    if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+        blank = pc.or_kleene(blank, pc.equal(pc.utf8_trim_whitespace(values), ""))
+    empty[rows] = arrow.to_numpy(pc.fill_null(blank, arrow.TRUE))
+    return empty
+
+
 @dataclass
 class Amounts:
     """Per row: whether the amount is valid, its value in cents where it is a whole number of cents
@@ -83,18 +100,7 @@ class AmountReader:
     def empty(self, array: pa.Array, amounts: Amounts) -> np.ndarray:
         """Per row whether the amount is missing (no value, or text of only spaces) rather than unreadable;
         only the invalid rows are looked at."""
-        empty = np.zeros(len(array), bool)
-        rows = np.flatnonzero(~amounts.valid)
-        if not len(rows):
-            return empty
-        values = array.take(arrow.from_numpy(rows))
-        if pa.types.is_dictionary(values.type):
-            values = values.dictionary_decode()
-        blank = pc.is_null(values)
-        if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
-            blank = pc.or_kleene(blank, pc.equal(pc.utf8_trim_whitespace(values), ""))
-        empty[rows] = arrow.to_numpy(pc.fill_null(blank, arrow.TRUE))
-        return empty
+        return empty_cells(array, ~amounts.valid)
 
     def reason(self, value: object) -> str:
         """Why an amount is invalid, in Dutch, naming the value."""

@@ -84,14 +84,15 @@ class CeilingClaims:
     last_year: ProductionReport | None
     without_production: tuple[str, ...] = ()  # providers with no CZ-group line in the year: no forecast
 
-    def notes(self) -> list[str]:
-        """What the forecasts rest on that a reader should know, a Dutch line each: known months without
-        claims per provider, and the providers left without a forecast."""
-        found = [note for report in self.reports if (note := report.gap_note()) is not None]
-        if self.without_production:
-            year = self.production.year
-            found.append(f"geen CZ-declaraties in {year}, dus geen prognose: {', '.join(self.without_production)}")
-        return found
+    def gap_notes(self) -> list[str]:
+        """Per provider with known months without claims, a Dutch line naming them."""
+        return [note for report in self.reports if (note := report.gap_note()) is not None]
+
+    def without_forecast_note(self) -> str | None:
+        """The providers left without a forecast, in one Dutch line; None when there are none."""
+        if not self.without_production:
+            return None
+        return f"geen CZ-declaraties in {self.production.year}, dus geen prognose: {', '.join(self.without_production)}"
 
 
 @dataclass(frozen=True)
@@ -169,9 +170,10 @@ def ceiling_from_claims(
     providers = list(production.providers.values()) if production.providers else [production]
     # A provider of a claim set with no CZ-group line in the year has nothing to forecast; the others still
     # get theirs. A claim set of only such providers is refused (`_report`, naming the first).
-    busy = [p for p in providers if months is not None or p.last_month is not None] or providers
-    idle = tuple(p.provider or "" for p in providers if months is None and p.last_month is None) \
-        if busy is not providers else ()
+    busy = [p for p in providers if months is not None or p.last_month is not None]
+    idle = tuple(p.provider or "" for p in providers if months is None and p.last_month is None)
+    if not busy:
+        busy, idle = providers, ()
     reports = tuple(_report(p, previous, ceiling, kind, months, request) for p in busy)
     return CeilingClaims(reports, production, previous, idle)
 

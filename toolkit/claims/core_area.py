@@ -4,7 +4,8 @@ gives (`read_core_areas`), over the claim lines rule 1 counts (CZ group, the cla
 Source: CZ groep, Zorginkoopbeleid wijkverpleging 2027, bijlage 1, § 1.1 Minimumeisen. A provider's care is
 measured in euros when the claims have amounts (column `amount`, `bedrag`, `declaratiebedrag`) and every
 counted line of that provider has one, else in its claim lines; a line with an empty amount is still a line
-of rule 1 (the ratio never needs the amount), one with an unreadable amount is refused as `plafond` refuses it.
+of rule 1 (the ratio never needs the amount), one with an unreadable amount is refused as `plafond` refuses it
+(with --skip-invalid it counts as one without an amount, so that rule 1's count stays as it is).
 A provider whose euros inside or outside add up to less than nothing (credit lines larger than the care they
 correct) is measured in lines too: a share of euros is only a share when both parts are care. The report says
 which measure and why. `ratio_from_claims(..., core_areas=...)` reads the same lines in the same run
@@ -115,7 +116,8 @@ class AreaSums:
     lines: np.ndarray
     cents: list[int] | None  # Python ints: no overflow; None when the batch has no amount column
     exact: list[tuple[int, Decimal]]  # (key, value) of amounts that are not whole cents
-    without_amount: np.ndarray | None = None  # per key: counted lines whose amount is empty
+    # per key: counted lines without a readable amount (empty; with --skip-invalid also unreadable)
+    without_amount: np.ndarray | None = None
 
 
 class CoreAreaReduction(Reduction):
@@ -124,8 +126,9 @@ class CoreAreaReduction(Reduction):
 
     fields = ("amount",)
 
-    def __init__(self, claims_year: int, *, triples: bool) -> None:
+    def __init__(self, claims_year: int, *, triples: bool, skip_invalid: bool = False) -> None:
         self._claims_year = claims_year
+        self._refuse_unreadable = not skip_invalid
         self._ratio = RatioReduction(claims_year) if triples else None
         self.amounts = AmountReader()
         self._local = threading.local()
@@ -139,12 +142,17 @@ class CoreAreaReduction(Reduction):
     def check(self, batch: pa.RecordBatch) -> list[tuple[str, np.ndarray]]:
         # An empty amount does not make the line invalid: rule 1 counts it all the same, and its provider's
         # share falls back to counting lines (AreaTotals.share). An amount that is there but unreadable is
-        # refused as `plafond` refuses it: the same text, the same refusal.
+        # refused as `plafond` refuses it (the same text, the same refusal); with --skip-invalid it is taken
+        # as missing instead of skipping the line, which would change rule 1's count (the ratio never
+        # needs the amount: giving a kernwerkgebied must not change who counts).
         if "amount" not in batch.schema.names:
             self._local.amounts = None
             return []
         column = batch.column("amount")
         amounts = self.amounts.read(column)
+        if not self._refuse_unreadable:
+            self._local.amounts = (amounts, ~amounts.valid)
+            return []
         empty = self.amounts.empty(column, amounts)
         self._local.amounts = (amounts, empty)
         return [("amount", ~amounts.valid & ~empty)]
@@ -179,7 +187,7 @@ class AreaTotals:
         self.cents: dict[int, int] = {}
         self.exact: dict[int, Decimal] = {}
         self.all_amounts = True  # every batch had an amount column
-        self.without_amount: dict[int, int] = {}  # per key: counted lines with an empty amount
+        self.without_amount: dict[int, int] = {}  # per key: counted lines without a readable amount
 
     def add(self, sums: AreaSums) -> None:
         for key, lines in zip(sums.keys.tolist(), sums.lines.tolist(), strict=True):
@@ -203,7 +211,7 @@ class AreaTotals:
         without_amount = sum(self.without_amount.get(key, 0) for key in keys)
         if not self.all_amounts or without_amount or not self.lines:
             note = "" if not without_amount else (
-                f"geteld in declaratieregels: {lines_text(without_amount)} zonder bedrag")
+                f"geteld in declaratieregels: {lines_text(without_amount)} zonder leesbaar bedrag")
             return _noted(self._assess(keys, areas, year, "regels"), note)
         euros = self._assess(keys, areas, year, "bedrag")
         if euros.inside >= 0 and euros.total - euros.inside >= 0 and (euros.total > 0 or not keys):
@@ -278,7 +286,7 @@ def core_area_share_from_claims(
     areas = core_areas_of(core_areas)
     repeats_policy = repeated_lines(repeated)
     claim_set = read.claim_files(source, recursive=recursive)
-    reduction = CoreAreaReduction(policy.claims_year, triples=False)
+    reduction = CoreAreaReduction(policy.claims_year, triples=False, skip_invalid=skip_invalid)
     totals = AreaTotals()
     tallies = scan(claim_set, reduction, wanted=tuple(read.COLUMN_ALIASES), required=read.REQUIRED,
                    skip_invalid=skip_invalid, keep=lambda kept: totals.add(kept[1]), progress=progress)

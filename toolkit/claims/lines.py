@@ -30,7 +30,7 @@ from .. import _arrow as arrow
 from ..errors import InputError, show_value
 from ..parameters.plausible import year_bounds
 from ..postcode import not_a_pc4, to_pc4
-from .amounts import Amounts
+from .amounts import Amounts, empty_cells
 from .fields import INSURER_CZ, INSURER_OTHER, InsurerClassifier, day_number, parse_date, pc4_common
 from .hashing import EPOCH, GOLDEN, dictionary, mix, text_keys
 from .read import DUTCH_FIELD
@@ -114,6 +114,7 @@ class BatchResult:
     and what the computation keeps (`kept`)."""
 
     rows: int
+    blank: int  # rows of only empty fields among them: no line (a file of nothing else has no claim lines)
     providers: np.ndarray  # provider ids, one per row of the tables below
     counts: np.ndarray  # lines by provider and state
     reasons: np.ndarray  # invalid lines by provider and field of FIELDS (the first failing one)
@@ -257,7 +258,8 @@ class Processor:
             provider = dictionary(batch.column("provider"))
             names = provider.dictionary.to_pylist()
             codes = arrow.to_numpy(provider.indices)
-            named = np.array([v is not None and 0 < len(v.encode()) <= MAX_TEXT_LENGTH for v in names], bool)
+            named = np.array([v is not None and bool(v.strip()) and len(v.encode()) <= MAX_TEXT_LENGTH for v in names],
+                             bool)
             checks.append(("provider", ~named[codes]))
         else:
             names, codes, named = [""], np.zeros(n, np.int32), np.ones(1, bool)
@@ -314,9 +316,9 @@ class Processor:
                           dates % 100 if self.reduction.months else None)
         keys = self._line_keys(batch, np.flatnonzero(self.reduction.counted(state)), checked.provider) \
             if self.repeats else None
-        return BatchResult(rows=n, providers=provider_ids, counts=counts, reasons=reasons, unknown=unknown,
-                           invalid=invalid_rows, kept=self.reduction.reduce(batch, checked), years=by_year,
-                           keys=keys)
+        return BatchResult(rows=n, blank=int(np.count_nonzero(blank)), providers=provider_ids, counts=counts,
+                           reasons=reasons, unknown=unknown, invalid=invalid_rows,
+                           kept=self.reduction.reduce(batch, checked), years=by_year, keys=keys)
 
     def _line_keys(self, batch: pa.RecordBatch, rows: np.ndarray, provider: np.ndarray) -> np.ndarray:
         """A 64-bit key per line of `rows`: its provider, client, day, care type and (where the computation
@@ -415,21 +417,12 @@ def reason_text(fieldname: str, value: object) -> str:
 
 
 def _blank_rows(batch: pa.RecordBatch, no_client: np.ndarray) -> np.ndarray:
-    """Per row whether every field read is empty (no value, or only spaces); only rows without a client
-    (`no_client`, the client check's mask) are looked at, so a batch of claims costs nothing here."""
+    """Per row whether every field the run reads is empty (a column it does not read, such as the amount for
+    `ratio`, is not looked at: it holds no claim either way); only rows without a client (`no_client`, the
+    client check's mask) are looked at, so a batch of claims costs nothing here."""
     blank = no_client.copy()
-    rows = np.flatnonzero(blank)
-    if not len(rows):
-        return blank
-    taken = arrow.from_numpy(rows)
     for column in batch.columns:
-        values = column.take(taken)
-        if pa.types.is_dictionary(values.type):
-            values = values.dictionary_decode()
-        empty = pc.is_null(values)
-        if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
-            empty = pc.or_kleene(empty, pc.equal(pc.utf8_trim_whitespace(values), ""))
-        blank[rows] &= arrow.to_numpy(pc.fill_null(empty, arrow.TRUE))
+        blank &= empty_cells(column, blank)
     return blank
 
 

@@ -84,7 +84,8 @@ def ratio_from_claims(
         wanted = tuple(f for f in read.COLUMN_ALIASES if f != "amount")
         keep: Callable[[Any], None] = triples.add
     else:  # the amounts too, for the share in euros: one reading for both
-        reduction, wanted = CoreAreaReduction(policy.claims_year, triples=True), tuple(read.COLUMN_ALIASES)
+        reduction = CoreAreaReduction(policy.claims_year, triples=True, skip_invalid=skip_invalid)
+        wanted = tuple(read.COLUMN_ALIASES)
 
         def keep(kept: Any) -> None:
             triples.add(kept[0])

@@ -190,13 +190,14 @@ def scan(claim_set: read.ClaimSet, reduction: Reduction, *, wanted: Sequence[str
     examples: list[tuple[int, int, str, str, object]] = []  # (source, record, field, reason, value)
     years = np.zeros(YEARS, np.int64)
     rows = [0] * len(items)
+    blank_rows = [0] * len(items)  # rows of empty fields, which are no claim lines
     done_before = 0
     for done in _bounded_map(work, chunks()):
         current = source(done.source)
         if done.error is not None:
             raise _long_field_error(current, done.error)
         if done.results is None:  # the end of a file
-            if rows[done.source] == 0:
+            if rows[done.source] == blank_rows[done.source]:
                 raise InputError(f"geen declaratieregels in {current.where}", file=current.where)
             if finder is not None:
                 finder.end_of_file(done.source)
@@ -212,6 +213,7 @@ def scan(claim_set: read.ClaimSet, reduction: Reduction, *, wanted: Sequence[str
             examples.extend((done.source, record + position, fieldname, reason, value)
                             for position, fieldname, reason, value in result.invalid[: EXAMPLES - len(examples)])
             rows[done.source] += result.rows
+            blank_rows[done.source] += result.blank
             providers = len(processor.providers.names)  # ids new since: each batch's result added its own
             counts, reasons = _grow(counts, providers), _grow(reasons, providers)
             np.add.at(counts, result.providers, result.counts)

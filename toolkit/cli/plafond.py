@@ -121,7 +121,8 @@ def plafond(
             from ..workbook.ceiling_report import write_ceiling_report
 
             write_ceiling_report(found.reports, report_file, force=force,
-                                 claims=found.production, notes=found.notes())
+                                 claims=found.production,
+                                 notes=[*found.gap_notes(), *filter(None, [found.without_forecast_note()])])
     except ToolkitError as exc:
         raise fail(exc, _PLAFOND_OPTIONS) from None
     if found.last_year is not None and found.last_year.year_warning is not None:
@@ -129,16 +130,19 @@ def plafond(
                    f"declaraties van {year - 1}", err=True)
     results = [r.to_dict() for r in found.reports]
     _warn_unusual_ceiling(ceiling)
-    notes = found.notes()
-    for note in notes[:10]:
+    gaps, idle = found.gap_notes(), found.without_forecast_note()
+    for note in gaps[:10]:
         typer.echo(f"let op: {note}", err=True)
-    if len(notes) > 10:
-        typer.echo(f"let op: en nog {len(notes) - 10} zorgaanbieders met maanden zonder declaraties "
+    if len(gaps) > 10:
+        typer.echo(f"let op: en nog {len(gaps) - 10} zorgaanbieders met maanden zonder declaraties "
                    "(--json: months_without_claims)", err=True)
+    if idle is not None:
+        typer.echo(f"let op: {idle}", err=True)
     production = found.production
     if as_json:
-        claim_set = files_dict(production.sources, production.files_skipped, production.repeated,
-                               production.file_notes)
+        claim_set = {**files_dict(production.sources, production.files_skipped, production.repeated,
+                                  production.file_notes),
+                     "providers_without_forecast": list(found.without_production)}
         objects = [{**result, **claim_set} for result in results]
         lines = ",\n".join(json.dumps(r, ensure_ascii=False) for r in objects)
         sys.stdout.write(f"[\n{lines}\n]\n" if production.providers else json.dumps(objects[0], ensure_ascii=False)

@@ -69,7 +69,7 @@ def assess_dementia_caseload(clients: object, fte: object, *, year: object = Non
         position = WITHIN
     caseload = count / staff
     if caseload == caseload.to_integral_value():  # 100 ÷ 0,5 is Decimal('2E+2'): shown as 200
-        caseload = caseload.quantize(Decimal(1))
+        caseload = Decimal(int(caseload))  # not quantize: it fails beyond 28 digits
     return DementiaCaseload(
         caseload=caseload, meets=position == WITHIN, position=position,
         fte_min=round_money(count / high), fte_max=round_money(count / low),
