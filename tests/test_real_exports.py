@@ -1059,3 +1059,23 @@ def test_provider_codes_that_differ_only_in_leading_zeros_are_said(tmp_path: Pat
                                         "C03;15-02-2025;A01;4811;CZ;1,00", "C04;15-02-2025;A1;4811;CZ;1,00"])
     (tmp_path / "feb.xlsx").unlink()
     assert ratio_from_claims(tmp_path, year=2027).file_notes == ()
+
+
+def test_spaces_around_a_client_or_provider_do_not_make_another(tmp_path: Path) -> None:
+    # A padded fixed-width export, or a space typed after the number: 'C03 ' is client C03 to a reader.
+    lines = ["C01;15-01-2025;A ;4811;CZ;1,00", "C02;15-01-2025;A;4812;CZ;1,00", "C03 ;15-01-2025;\u00a0A;4812;CZ;1,00",
+             "\tC03;15-01-2025;A;4812;CZ;1,00", "C04\u3000;15-01-2025;A;4812;CZ;1,00", "C04;15-01-2025;A;4812;CZ;1,00",
+             "Cà;15-01-2025;A;4812;CZ;1,00", "Cà ;15-01-2025;A;4812;CZ;1,00"]
+    write_export(tmp_path / "r.csv", [HEADER, *lines])
+    report = ratio_from_claims(tmp_path / "r.csv", year=2027)
+    assert list(report.providers) == ["A"] and report.clients == 5 and report.areas == 2
+    # The same from Parquet, the provider dictionary-encoded (trimmed once per distinct value).
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table({"client_id": ["C01", "C01 ", " C02"], "postcode": ["4811"] * 3, "insurer": ["CZ"] * 3,
+                      "date": ["2025-01-15"] * 3,
+                      "provider": pa.array(["A", "A ", "B"]).dictionary_encode()})
+    pq.write_table(table, tmp_path / "r.parquet")
+    from_parquet = ratio_from_claims(tmp_path / "r.parquet", year=2027)
+    assert {name: r.clients for name, r in from_parquet.providers.items()} == {"A": 1, "B": 1}

@@ -234,6 +234,7 @@ class Processor:
         return cached
 
     def process(self, batch: pa.RecordBatch) -> BatchResult:
+        batch = _trimmed(batch)
         n = batch.num_rows
         checks: list[tuple[str, np.ndarray]] = []  # (field, mask of invalid rows), in the order of FIELDS
 
@@ -414,6 +415,58 @@ def reason_text(fieldname: str, value: object) -> str:
     if value is None or not str(value).strip():
         return "zorgaanbieder ontbreekt"
     return f"zorgaanbieder {shown} is langer dan {MAX_TEXT_LENGTH} tekens"
+
+
+# Identities compared as text: 'C03 ' and 'C03' are one client to a reader (a padded fixed-width export, a
+# space typed after a number), so spaces around them do not count.
+_TRIMMED = ("client_id", "provider")
+# The first and the last bytes a value with white space at that end can have: ASCII white space, and the
+# UTF-8 lead bytes (no-break space C2 A0, U+2000-U+205F E2 .., U+3000 E3 ..) and end bytes of the others. A
+# value with such a byte (an 'à' ends in A0) is only trimmed, which leaves it as it is.
+_FIRST_SPACE_BYTES = np.zeros(256, bool)
+_FIRST_SPACE_BYTES[[0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0xC2, 0xE2, 0xE3]] = True
+_LAST_SPACE_BYTES = np.zeros(256, bool)
+_LAST_SPACE_BYTES[[0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0xA0, 0xAF, 0x9F, *range(0x80, 0x8B)]] = True
+
+
+def _trimmed(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """The batch with spaces around client and provider values removed; the same batch (no copy) when no
+    value starts or ends with a byte that may be one, which is every export without them."""
+    columns = batch.columns
+    changed = False
+    for name in _TRIMMED:
+        if name not in batch.schema.names:
+            continue
+        i = batch.schema.get_field_index(name)
+        column = columns[i]
+        if pa.types.is_dictionary(column.type):
+            if _may_have_spaces(column.dictionary):
+                columns[i] = pa.DictionaryArray.from_arrays(column.indices, pc.utf8_trim_whitespace(column.dictionary))
+                changed = True
+        elif _may_have_spaces(column):
+            columns[i] = pc.utf8_trim_whitespace(column)
+            changed = True
+    return pa.RecordBatch.from_arrays(columns, names=batch.schema.names) if changed else batch
+
+
+def _may_have_spaces(values: pa.Array) -> bool:
+    """Whether a value of a string array may start or end with white space: its first and last bytes."""
+    if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)) or not len(values):
+        return False
+    _, offsets_buffer, data_buffer = values.buffers()
+    if data_buffer is None:
+        return False
+    kind = np.dtype(np.int64 if pa.types.is_large_string(values.type) else np.int32)
+    offsets: np.ndarray = np.frombuffer(offsets_buffer, kind, count=len(values) + 1,
+                                        offset=values.offset * kind.itemsize)
+    data = np.frombuffer(data_buffer, np.uint8)
+    if not len(data):  # every value empty
+        return False
+    # An empty value's "first" byte is the next value's, its "last" the previous one's (clipped at the
+    # ends): at most a trim that changes nothing, and no mask to make (this runs on every batch).
+    first = data.take(offsets[:-1], mode="clip")
+    last = data.take(offsets[1:] - 1, mode="clip")
+    return bool(np.any(_FIRST_SPACE_BYTES.take(first)) or np.any(_LAST_SPACE_BYTES.take(last)))
 
 
 def _blank_rows(batch: pa.RecordBatch, no_client: np.ndarray) -> np.ndarray:
