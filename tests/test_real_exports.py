@@ -524,12 +524,12 @@ def test_hidden_rows_of_a_claims_workbook_are_counted_and_said(tmp_path: Path) -
 def test_the_search_for_hidden_rows_finds_the_word_across_its_reads(at: int) -> None:
     import io
 
-    from toolkit.table_file import may_hide_rows
+    from toolkit.table_file import sheet_marks
 
     cells = (b"<c><v>1</v></c>" * ((at // 15) + 1))[:max(at - 10, 0)]
     xml = cells + b'<row r="9" hidden="1"><c><v>2</v></c></row>' + b"<c><v>3</v></c>" * 10  # "hidden" at `at`
-    assert may_hide_rows(io.BytesIO(xml))
-    assert not may_hide_rows(io.BytesIO(xml.replace(b"hidden", b"hiddxn")))
+    assert sheet_marks(io.BytesIO(xml)).may_hide_rows
+    assert not sheet_marks(io.BytesIO(xml.replace(b"hidden", b"hiddxn"))).may_hide_rows
 
 
 @pytest.mark.parametrize(("attribute", "may_hide"), [
@@ -540,10 +540,10 @@ def test_rows_that_say_they_are_shown_need_no_exact_pass(attribute: bytes, may_h
     # LibreOffice writes hidden="false" on every row: that alone hides nothing. Any other spelling may.
     import io
 
-    from toolkit.table_file import may_hide_rows
+    from toolkit.table_file import sheet_marks
 
     xml = b"".join(b'<row r="%d"%s><c><v>%d</v></c></row>' % (r, attribute, r) for r in range(1, 200_000))
-    assert may_hide_rows(io.BytesIO(xml)) is may_hide
+    assert sheet_marks(io.BytesIO(xml)).may_hide_rows is may_hide
 
 
 @pytest.mark.parametrize("piece", [1 << 24, 60])
@@ -1079,3 +1079,42 @@ def test_spaces_around_a_client_or_provider_do_not_make_another(tmp_path: Path) 
     pq.write_table(table, tmp_path / "r.parquet")
     from_parquet = ratio_from_claims(tmp_path / "r.parquet", year=2027)
     assert {name: r.clients for name, r in from_parquet.providers.items()} == {"A": 1, "B": 1}
+
+
+def test_a_formula_saved_without_its_result_in_a_claims_workbook_is_named(tmp_path: Path) -> None:
+    # A script's workbook (openpyxl) keeps formulas without results: the cell reads empty, and was taken for
+    # a missing client or amount. It is refused naming the cell, as every small table of the toolkit is.
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(HEADER.split(";"))
+    sheet.append(["C01", "15-02-2027", "A", "4811", "CZ", 110])
+    sheet.append(["C02", "15-02-2027", "A", "4811", "CZ", "=F2*1.1"])
+    book.save(tmp_path / "f.xlsx")
+    for reading in (ratio_from_claims, production_from_claims):
+        with pytest.raises(InputError, match=r"f\.xlsx: cel F3 heeft een formule zonder opgeslagen uitkomst"):
+            reading(tmp_path / "f.xlsx", year=2027)
+    result = run_cli("plafond", "f.xlsx", "--plafond", "1.200.000", "--jaar", "2027", cwd=tmp_path)
+    assert result.returncode == 1 and "cel F3 heeft een formule zonder opgeslagen uitkomst" in result.stderr
+    # A formula with its result saved (as Excel and LibreOffice save it) is read as that value.
+    with zipfile.ZipFile(tmp_path / "f.xlsx") as source, zipfile.ZipFile(tmp_path / "v.xlsx", "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<f>F2*1.1</f><v />", b"<f>F2*1.1</f><v>121</v>")
+                assert b"<v>121</v>" in data
+            target.writestr(item, data)
+    assert production_from_claims(tmp_path / "v.xlsx", year=2027).monthly[1] == Decimal("231.00")
+
+
+def test_the_formula_search_finds_a_tag_across_its_pieces() -> None:
+    import io
+
+    from toolkit.table_file import sheet_marks
+
+    for cut in range(1, 4):  # a tag at the 1 MB piece boundary
+        xml = b"<c>" + b"x" * ((1 << 20) - 3 - cut) + b"<f>1+1</f>"
+        assert sheet_marks(io.BytesIO(xml)).may_hold_formulas
+    plain = sheet_marks(io.BytesIO(b'<c r="A1" t="s"><v>0</v></c>' * 100_000))
+    assert not plain.may_hold_formulas and not plain.may_hide_rows
+    assert sheet_marks(io.BytesIO(b'<x:c r="A1"><x:f t="shared" si="0"/></x:c>')).may_hold_formulas

@@ -9,7 +9,7 @@ import contextlib
 import csv
 import io
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -49,7 +49,7 @@ def _read_sheet_xml(path: Path, part: str) -> list[int]:
 
     with zipfile.ZipFile(path) as archive:
         xml = archive.read(part)  # inflated size checked by check_xlsx
-    _refuse_formulas_without_value(path, xml)
+    refuse_formulas_without_value(path, xml)
     return hidden_rows(io.BytesIO(xml))
 
 
@@ -83,22 +83,37 @@ def hidden_rows(stream: IO[bytes]) -> list[int]:
 _SHOWN = re.compile(rb"hidden\s*=\s*([\"'])\s*(?i:false|0)\s*\1")
 
 
-def may_hide_rows(stream: IO[bytes]) -> bool:
-    """Whether a sheet's XML may hide a row: it holds the word `hidden` other than in hidden="false". An
-    attribute's name is never a character reference, and a tag never holds a `<`, so the XML is searched in
-    pieces cut before a `<`. Any other use of the word (a character reference as the value, a cell that
-    says "hidden") answers yes, and the exact pass (`hidden_rows`, an expat callback per element, ten times
-    slower) decides; a claims export without hidden rows is spared that pass."""
+# A formula's tag, with or without a namespace prefix: <f>, <f t="shared" …/>, <x:f>.
+_FORMULA_TAGS = (b"<f>", b"<f ", b"<f/", b":f>", b":f ", b":f/")
+
+
+@dataclass(frozen=True)
+class SheetMarks:
+    """What one byte search over a sheet's XML found: whether it may hide a row, and may hold a formula."""
+
+    may_hide_rows: bool
+    may_hold_formulas: bool
+
+
+def sheet_marks(stream: IO[bytes]) -> SheetMarks:
+    """One pass over a sheet's XML, in pieces cut before a `<` (so that no tag is ever split):
+    - whether it may hide a row: it holds the word `hidden` other than in hidden="false". An attribute's name
+      is never a character reference, and a tag never holds a `<`. Any other use of the word (a character
+      reference as the value, a cell that says "hidden") answers yes, and the exact pass (`hidden_rows`, an
+      expat callback per element, ten times slower) decides;
+    - whether it may hold a formula (a tag `f`), which a claims export saved by its system holds none of.
+    A claims export without either is spared the slower passes."""
+    hides = formulas = False
     carry = b""
-    while chunk := stream.read(1 << 20):
+    while not (hides and formulas) and (chunk := stream.read(1 << 20)):
         buffer = carry + chunk
         cut = buffer.rfind(b"<")
-        if cut <= 0:  # no tag boundary to cut at: the exact pass reads it
-            return True
-        if _hides(buffer[:cut]):
-            return True
-        carry = buffer[cut:]
-    return _hides(carry)
+        if cut <= 0:  # no tag boundary to cut at: the exact passes read it
+            return SheetMarks(True, True)
+        piece, carry = buffer[:cut], buffer[cut:]
+        hides = hides or _hides(piece)
+        formulas = formulas or any(tag in piece for tag in _FORMULA_TAGS)
+    return SheetMarks(hides or _hides(carry), formulas or any(tag in carry for tag in _FORMULA_TAGS))
 
 
 def _hides(xml: bytes) -> bool:
@@ -119,7 +134,8 @@ def hidden_rows_note(rows: list[int]) -> str:
             "toch gelezen")
 
 
-def _refuse_formulas_without_value(path: Path, xml: bytes) -> None:
+def refuse_formulas_without_value(path: Path, xml: bytes) -> None:
+    """InputError naming the first cell of `xml` (a sheet) whose formula has no saved result."""
     for cell in _CELL.finditer(xml):
         body = cell.group(2) or b""
         if _FORMULA.search(body) and not _VALUE.search(body) and not (_TEXT_RESULT.search(cell.group(1))
@@ -240,4 +256,5 @@ def first_line(path: Path) -> int:
     return sniff_csv(path).header_line if path.suffix.lower() in {".csv", ".txt"} else 1
 
 
-__all__ = ["first_line", "hidden_rows", "hidden_rows_note", "may_hide_rows", "read_table", "table_error"]
+__all__ = ["SheetMarks", "first_line", "hidden_rows", "hidden_rows_note", "read_table", "refuse_formulas_without_value",
+           "sheet_marks", "table_error"]

@@ -197,6 +197,7 @@ def _check_parquet_sizes(handle: Any, layout: Layout, path: Path) -> None:
 def read_xlsx(path: Path, wanted: Sequence[str], required: Sequence[str]) -> Source:
     where = str(path)
     checked = check_xlsx(path)
+    notes = _sheet_notes(path, checked.sheet)
     sheet = open_xlsx_sheet(path, checked=checked)
     left_out = checked.not_read()
     rows = iter(sheet.iter_rows())
@@ -235,22 +236,28 @@ def read_xlsx(path: Path, wanted: Sequence[str], required: Sequence[str]) -> Sou
     # Other sheets that hold data are listed as the files of a folder that are not read: never in silence.
     skipped = () if left_out is None else ((where, left_out),)
     return Source(where, layout, header_row + 1, _batch_chunks(batches(), layout, where, header_row + 1),
-                  skipped=skipped, notes=_hidden_rows(path, checked.sheet))
+                  skipped=skipped, notes=notes)
 
 
-def _hidden_rows(path: Path, part: str) -> tuple[tuple[str, str], ...]:
-    """Rows a filter or a group hides are read like every other (the file holds them all), and said: a
-    clerk who filtered the export to one provider expects the others left out. A byte search over the
-    sheet's XML first; the exact pass only where a row may be hidden."""
+def _sheet_notes(path: Path, part: str) -> tuple[tuple[str, str], ...]:
+    """What calamine does not say of the sheet, from one byte search over its XML (and the exact passes
+    only where it found something):
+    - a formula saved without its result (a workbook written by a script, not by Excel or LibreOffice) reads
+      as an empty cell: refused naming the cell, as every small table is, not taken for a missing client;
+    - rows a filter or a group hides are read like every other (the file holds them all), and said: a clerk
+      who filtered the export to one provider expects the others left out."""
     # Start-up: the zip reader and the table helpers only when a workbook is read.
     import zipfile
 
-    from ..table_file import hidden_rows, hidden_rows_note, may_hide_rows
+    from ..table_file import hidden_rows, hidden_rows_note, refuse_formulas_without_value, sheet_marks
 
     with zipfile.ZipFile(path) as archive:  # the sheet's inflated size bounded by check_xlsx
         with archive.open(part) as stream:
-            if not may_hide_rows(stream):
-                return ()
+            marks = sheet_marks(stream)
+        if marks.may_hold_formulas:
+            refuse_formulas_without_value(path, archive.read(part))
+        if not marks.may_hide_rows:
+            return ()
         with archive.open(part) as stream:
             hidden = hidden_rows(stream)
     return ((str(path), hidden_rows_note(hidden)),) if hidden else ()
