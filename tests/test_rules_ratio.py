@@ -259,3 +259,21 @@ def test_pairing_equals_reading_every_row(rows: list[tuple[object, object]], rag
     clients = [count for _, count in rows]
     assert _outcome(lambda: clients_by_area(postcodes, clients)) == \
         _outcome(lambda: _pairing_row_by_row(postcodes, clients))
+
+
+def test_the_counting_method_takes_the_dutch_words_in_python_too() -> None:
+    # docs/regels.md tells Python users method="per_gebied", as the command line takes --methode per_gebied.
+    from pathlib import Path
+
+    from toolkit import InputError, ratio_from_claims
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "declaraties_2025.csv"
+    dutch = ratio_from_claims(example, year=2027, method="per_gebied")
+    assert dutch.method == "per_area" and dutch.to_dict() == ratio_from_claims(example, year=2027,
+                                                                              method="per_area").to_dict()
+    assert ratio_from_claims(example, year=2027, method="uniek").to_dict() == ratio_from_claims(example,
+                                                                                           year=2027).to_dict()
+    with pytest.raises(InputError, match="methode 'per gebied' is onbekend"):
+        ratio_from_claims(example, year=2027, method="per gebied")
+    with pytest.raises(InputError, match="methode"):
+        ratio_from_claims(example, year=2027, method=["uniek"])  # type: ignore[arg-type]

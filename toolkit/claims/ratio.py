@@ -16,7 +16,7 @@ import numpy as np
 
 from ..errors import InputError, show_value
 from ..rules.core_area import CoreAreas
-from ..rules.ratio import exemption_kind, ratio_policy
+from ..rules.ratio import COUNTING_METHODS, exemption_kind, ratio_policy
 from . import read
 from .assembly import ratio_reports
 from .claimset import check_claims_year, check_repeats, policy_year_of_claims, repeated_lines
@@ -64,9 +64,10 @@ def ratio_from_claims(
     listed PC4s only (bijlage 1 § 1.1 "levert in onze kernwerkgebieden per 4-cijferig postcodegebied");
     by default it stays § 2.3.2's ratio over all areas.
     """
-    if method not in METHODS:
-        raise InputError(f"methode {show_value(method)} is onbekend (verwacht distinct of per_area)",
+    if not isinstance(method, str) or method not in COUNTING_METHODS:  # the Dutch words too, as on the command line
+        raise InputError(f"methode {show_value(method)} is onbekend (verwacht uniek/distinct of per_gebied/per_area)",
                          field="method", value=method)
+    method = COUNTING_METHODS[method]
     repeats_policy = repeated_lines(repeated)
     exempt = exemption_kind(exemption)
     policy = ratio_policy(year, provider)  # the year's policy, once; PolicyYearError before any reading
