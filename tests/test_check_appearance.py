@@ -284,3 +284,17 @@ def test_a_rule_refusing_a_row_names_the_input_by_its_label_not_the_rules_field(
     lines = [f.line() for f in check_workbook(path).findings]
     assert lines == [f"invoer: {clients_sheet}!{first_clients}: CZ-cliënten: "
                      f"{show_value(wb[clients_sheet][first_clients].value)} in rij 1 heeft geen postcode"], lines
+
+
+@pytest.mark.parametrize(("template", "expected"), [
+    ("cz_ratio", [("Invoer!B15:B2014", "Postcode (PC4 of volledig): nog geen enkele rij ingevuld"),
+                  ("Invoer!C15:C2014", "CZ-cliënten: nog geen enkele rij ingevuld")]),
+    ("eigen_levering", [("Invoer", "nog geen invoer ingevuld")]),
+])
+def test_an_empty_template_of_lists_is_not_in_order(template: str, expected: list[tuple[str, str]]) -> None:
+    # A template whose inputs are lists showed "in orde" while every result said "vul eerst de invoer in".
+    from toolkit.workbook.check import check_workbook
+
+    path = Path(__file__).resolve().parents[1] / "templates" / f"{template}.xlsx"
+    found = [(f.where, f.message) for f in check_workbook(path).findings if f.kind == "invoer"]
+    assert found == expected

@@ -439,6 +439,7 @@ def _computed(wb: Workbook, values: Workbook, spec: Template,
         # An input typed as a formula (LibreOffice's =TRUE() for a boolean) counts with its saved value.
         read = [values[s][c] if wb[s][c].data_type == "f" else wb[s][c] for s, c in cells]
         converted = []
+        before = len(problems)
         for found, (sheet, cell) in zip(read, cells, strict=True):
             value = found.value
             try:
@@ -448,6 +449,15 @@ def _computed(wb: Workbook, values: Workbook, spec: Template,
                 problems.append(Finding("invoer", f"{sheet}!{cell}", None, None, str(err)))
                 converted.append(None)
         inputs[spec_input.name] = converted if spec_input.rows else (converted[0] if converted else None)
+        if spec_input.rows and spec_input.required and all(v is None for v in converted) and len(problems) == before:
+            # A list of which not one row is filled: missing, as an empty single cell is (the workbook shows
+            # "vul eerst de invoer in" in its results).
+            problems.append(Finding("invoer", f"{cells[0][0]}!{cells[0][1]}:{cells[-1][1]}", None, None,
+                                    f"{spec_input.label}: nog geen enkele rij ingevuld"))
+    if not problems and all(v is None or (isinstance(v, list) and all(x is None for x in v))
+                            for v in inputs.values()):
+        # Nothing typed at all, in a template whose every input may be left empty on its own (eigen_levering).
+        problems.append(Finding("invoer", "Invoer", None, None, "nog geen invoer ingevuld"))
     if problems:
         return inputs, problems
     try:
