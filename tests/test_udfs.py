@@ -327,3 +327,17 @@ def test_broken_parameter_data_is_said_in_each_cell_not_a_failed_import(tmp_path
         assert voldoet.startswith("#WAARDE! ") and reason in voldoet
         assert staffel == voldoet
         assert "…" in help_text and "{" not in help_text
+
+
+def test_a_range_argument_names_its_excel_argument_and_month() -> None:
+    # The rule names the field in English with its place ('monthly_production maand 1'); the cell says the
+    # argument the user typed, with the same place.
+    assert udfs.CZ_PLAFOND_PROGNOSE([[-100.0], [100.0]]) == "#WAARDE! productie maand 1: '-100' mag niet negatief zijn"
+    assert udfs.CZ_PLAFOND_TEKORT(1000.0, [[100.0]], [["abc"]] + [[1.0]] * 11, "seizoen") == (
+        "#WAARDE! vorig_jaar maand 1: 'abc' is geen getal")
+
+
+def test_a_range_where_one_cell_belongs_is_said_in_words() -> None:
+    assert udfs.COOP_FTE_NODIG([[1.0], [2.0]]) == "#WAARDE! clienten: een bereik van 2 cellen waar één cel hoort"
+    assert udfs.COOP_FTE_NODIG([[110.0]]) == udfs.COOP_FTE_NODIG(110.0)  # a range of one cell is that cell
+    assert udfs.CZ_TERMIJN([["bezwaar", "x"]], 2027).startswith("#WAARDE! naam: een bereik van 2 cellen")

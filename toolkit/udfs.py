@@ -57,7 +57,13 @@ _ERROR_CODES = {"div0": DIV0_ERROR, "number": NUMBER_ERROR, "value": VALUE_ERROR
 
 def _cell_message(err: ToolkitError, fields: Mapping[str, str]) -> str:
     field = getattr(err, "field", None)
-    message = relabel(err, fields[field]) if isinstance(field, str) and field in fields else str(err)
+    message = str(err)
+    if isinstance(field, str):
+        base, _, place = field.partition(" ")  # a field with its place in a range: 'monthly_production maand 1'
+        if field in fields:
+            message = relabel(err, fields[field])
+        elif base in fields:
+            message = relabel(err, f"{fields[base]} {place}")
     return f"{VALUE_ERROR} {message}"
 
 
@@ -98,7 +104,14 @@ def _cells(value: object, name: str) -> list[Any]:
 
 
 def _value(value: object, name: str) -> Any:
-    """One cell as the rule takes it: None when empty, an error cell reported, anything else as it is."""
+    """One cell as the rule takes it: None when empty, an error cell reported, a range where one cell belongs
+    refused in words (not as Python's list), anything else as it is."""
+    if isinstance(value, list | tuple):
+        cells = _cells(value, name)
+        if len(cells) == 1:  # a range of one cell is that cell
+            return _value(cells[0], name)
+        raise InputError(f"{name}: een bereik van {len(cells)} cellen waar één cel hoort", field=name,
+                         value=f"{len(cells)} cellen")
     if _is_empty(value):
         return None
     _check_not_error(value, name)
@@ -114,6 +127,8 @@ def _required(value: object, name: str) -> Any:
 
 def _flag(value: object, name: str) -> bool:
     """ja/nee, WAAR/ONWAAR, TRUE/FALSE, 1/0; an empty cell is nee."""
+    if isinstance(value, list | tuple):  # a range of one cell is that cell; of more, refused in words
+        value = _value(value, name)
     if _is_empty(value):
         return False
     _check_not_error(value, name)
