@@ -298,3 +298,36 @@ def test_an_empty_template_of_lists_is_not_in_order(template: str, expected: lis
     path = Path(__file__).resolve().parents[1] / "templates" / f"{template}.xlsx"
     found = [(f.where, f.message) for f in check_workbook(path).findings if f.kind == "invoer"]
     assert found == expected
+
+
+@pytest.mark.parametrize(("part", "old", "new", "where"), [
+    ("xl/worksheets/sheet3.xml", "<sheetProtection ", '<sheetProtection password="CC1A" ', "Uitkomst"),
+    ("xl/worksheets/sheet3.xml", "<sheetProtection ", '<sheetProtection algorithmName="SHA-512" '
+     'hashValue="c2VjcmV0aGFzaA==" saltValue="c2FsdA==" spinCount="100000" ', "Uitkomst"),
+    ("xl/workbook.xml", "<workbookProtection", '<workbookProtection workbookPassword="CC1A" lockStructure="1"',
+     "werkmap"),
+])
+def test_a_password_on_the_protection_is_a_finding(tmp_path: Path, part: str, old: str, new: str,
+                                                   where: str) -> None:
+    # The templates protect their sheets without a password, so that a team can always open them up; a
+    # password added since locks everyone else out.
+    import zipfile
+
+    from toolkit.workbook.check import check_workbook
+    from toolkit.workbook.fill import fill
+
+    inputs = tmp_path / "in.csv"
+    inputs.write_text("sleutel;score_vorig_jaar;score_contractjaar;kostenpunten;plafondvrij;productieafspraak;"
+                      "aanvullend_budget\nZorg A;A;;;nee;;1000\n", encoding="utf-8")
+    fill("staffel", inputs, tmp_path / "uit")
+    filled = tmp_path / "uit" / "Zorg A.xlsx"
+    assert [f for f in check_workbook(filled).findings if f.kind == "instelling"] == []
+    with zipfile.ZipFile(filled) as source, zipfile.ZipFile(tmp_path / "pw.xlsx", "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == part:
+                assert old.encode() in data
+                data = data.replace(old.encode(), new.encode(), 1)
+            target.writestr(item, data)
+    found = [(f.where, f.found) for f in check_workbook(tmp_path / "pw.xlsx").findings if f.kind == "instelling"]
+    assert found == [(where, "met wachtwoord" if where != "werkmap" else "ja")]

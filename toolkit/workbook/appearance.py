@@ -418,12 +418,21 @@ def _protection_findings(ws: Worksheet, reference: Worksheet) -> list[Finding]:
                         "beveiligd" if protected else "niet beveiligd", "de bladbeveiliging is gewijzigd")]
     if not protected:
         return []
+    if _password(ws) and not _password(reference):  # the template's protection has none, by design
+        return [Finding("instelling", ws.title, "zonder wachtwoord", "met wachtwoord",
+                        "de bladbeveiliging heeft een wachtwoord gekregen: zonder dat wachtwoord kan niemand het "
+                        "blad nog openzetten")]
     changed = [f"{label}: {'niet toegestaan' if getattr(ws.protection, flag) else 'toegestaan'}"
                for flag, label in _PROTECTION.items()
                if bool(getattr(ws.protection, flag)) != bool(getattr(reference.protection, flag))]
     return [Finding("instelling", ws.title, None, None,
                     f"de bladbeveiliging staat iets anders toe dan in het sjabloon ({'; '.join(changed)})")] \
         if changed else []
+
+
+def _password(ws: Worksheet) -> bool:
+    """Whether the sheet's protection has a password, in either form a file stores it (legacy or hashed)."""
+    return bool(ws.protection.password or ws.protection.hashValue)
 
 
 def _zeros(ws: Worksheet) -> bool:

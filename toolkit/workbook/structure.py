@@ -139,6 +139,10 @@ def read_structure(path: Path) -> Structure:
             "fullPrecision": _bool(calc.get("fullPrecision") if calc is not None else None, True),
             "iterate": _bool(calc.get("iterate") if calc is not None else None, False),
             "date1904": _bool(properties.get("date1904") if properties is not None else None, False),
+            # A password on the workbook's structure: without it nobody can unhide or add a sheet again.
+            "password": any(protection.get(key) for protection in root.iter(f"{{{MAIN}}}workbookProtection")
+                            for key in ("workbookPassword", "workbookHashValue", "revisionsPassword",
+                                        "revisionsHashValue")),
         }
         return Structure(names, calculation, sheets)
 
@@ -432,7 +436,8 @@ def calculation_findings(found: Structure, expected: Structure) -> list[Finding]
                                     "autoNoTable": "automatisch behalve tabellen"}),
         "fullPrecision": ("rekenen met volledige precisie", {True: "ja", False: "nee (precisie zoals weergegeven)"}),
         "iterate": ("iteratief rekenen", {True: "aan", False: "uit"}),
-        "date1904": ("datumsysteem 1904", {True: "aan", False: "uit"})}
+        "date1904": ("datumsysteem 1904", {True: "aan", False: "uit"}),
+        "password": ("wachtwoord op de werkmapstructuur", {True: "ja", False: "nee"})}
     findings = []
     for key, (label, words) in labels.items():
         want, got = expected.calculation.get(key), found.calculation.get(key)
