@@ -331,3 +331,25 @@ def test_a_password_on_the_protection_is_a_finding(tmp_path: Path, part: str, ol
             target.writestr(item, data)
     found = [(f.where, f.found) for f in check_workbook(tmp_path / "pw.xlsx").findings if f.kind == "instelling"]
     assert found == [(where, "met wachtwoord" if where != "werkmap" else "ja")]
+
+
+def test_a_data_table_formula_is_named_not_shown_as_a_python_object(tmp_path: Path) -> None:
+    import re
+    import zipfile
+
+    from toolkit.workbook.check import check_workbook
+    from toolkit.workbook.fill import fill
+
+    inputs = tmp_path / "in.csv"
+    inputs.write_text("sleutel;score_vorig_jaar;aanvullend_budget\nZorg A;A;1000\n", encoding="utf-8")
+    fill("staffel", inputs, tmp_path / "uit")
+    with zipfile.ZipFile(tmp_path / "uit" / "Zorg A.xlsx") as source, \
+            zipfile.ZipFile(tmp_path / "dt.xlsx", "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet3.xml":
+                data = re.sub(rb'<c r="B5"[^>]*>.*?</c>', b'<c r="B5"><f t="dataTable" ref="B5" dt2D="0" dtr="0" '
+                              b'r1="in_kostenpunten"/></c>', data, count=1)
+            target.writestr(item, data)
+    (finding,) = [f for f in check_workbook(tmp_path / "dt.xlsx").findings if f.kind == "formule"]
+    assert finding.where == "Uitkomst!B5" and finding.found == "gegevenstabel (TABLE van in_kostenpunten)"

@@ -311,7 +311,11 @@ def _cell_findings(found: _Workbook, reference: _Workbook, inputs: set[tuple[str
 
 
 def _text(value: Any) -> Any:
-    """A formula cell's value as its text (an array formula is an object in openpyxl)."""
+    """A formula cell's value as its text (an array formula is an object in openpyxl, and a data table's
+    TABLE() has no text at all: it is named by what it is and the cells it reads)."""
+    if type(value).__name__ == "DataTableFormula":
+        cells = ", ".join(str(c) for c in (getattr(value, "r1", None), getattr(value, "r2", None)) if c)
+        return f"gegevenstabel (TABLE{f' van {cells}' if cells else ''})"
     return getattr(value, "text", value)
 
 
