@@ -92,8 +92,10 @@ def unreadable(path: Path, exc: BaseException) -> str:
 
         if isinstance(exc, zipfile.BadZipFile | EOFError | zlib.error | struct.error):
             return "het zip-bestand is beschadigd of onvolledig (half gekopieerd of afgebroken?)"
-        # A whole zip whose content a reader refuses (a broken styles.xml, say): that reader's reason.
-        return f"een onderdeel van de werkmap is beschadigd ({type(exc).__name__}: {str(exc)[:200]})"
+        # A whole zip whose content a reader refuses (a broken styles.xml, a number cell holding 'abc'): the
+        # reader's English explanation helps nobody who reads this line; its kind says enough to a developer.
+        return (f"een onderdeel van de werkmap is beschadigd of bevat iets wat Excel zo niet schrijft "
+                f"({type(exc).__name__}); open het bestand in Excel of LibreOffice en sla het opnieuw op")
     if b"\x00" not in head:
         try:
             head.decode("utf-8")
