@@ -1118,3 +1118,23 @@ def test_the_formula_search_finds_a_tag_across_its_pieces() -> None:
     plain = sheet_marks(io.BytesIO(b'<c r="A1" t="s"><v>0</v></c>' * 100_000))
     assert not plain.may_hold_formulas and not plain.may_hide_rows
     assert sheet_marks(io.BytesIO(b'<x:c r="A1"><x:f t="shared" si="0"/></x:c>')).may_hold_formulas
+
+
+def test_every_character_the_trim_removes_is_seen_by_the_byte_test() -> None:
+    # Whether a batch is trimmed must not depend on its other lines: every white-space character pyarrow's trim
+    # removes has its first and last UTF-8 bytes in the tables the byte test looks at.
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from toolkit.claims.lines import _FIRST_SPACE_BYTES, _LAST_SPACE_BYTES, _may_have_spaces
+
+    characters = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    trimmed = pc.utf8_trim_whitespace(pa.array(characters)).to_pylist()
+    spaces = [c for c, t in zip(characters, trimmed, strict=True) if t == ""]
+    assert len(spaces) > 20
+    for space in spaces:
+        encoded = space.encode()
+        assert _FIRST_SPACE_BYTES[encoded[0]] and _LAST_SPACE_BYTES[encoded[-1]], hex(ord(space))
+        assert _may_have_spaces(pa.array(["C1", f"C1{space}", "C2"]))
+        assert _may_have_spaces(pa.array(["C1", f"{space}C1", "C2"]))
+    assert not _may_have_spaces(pa.array(["C1", "C2", "Cö", "00123"]))

@@ -273,6 +273,7 @@ def test_the_counting_method_takes_the_dutch_words_in_python_too() -> None:
                                                                               method="per_area").to_dict()
     assert ratio_from_claims(example, year=2027, method="uniek").to_dict() == ratio_from_claims(example,
                                                                                            year=2027).to_dict()
+    assert ratio_from_claims(example, year=2027, method=" Per_Gebied ").to_dict() == dutch.to_dict()
     with pytest.raises(InputError, match="methode 'per gebied' is onbekend"):
         ratio_from_claims(example, year=2027, method="per gebied")
     with pytest.raises(InputError, match="methode"):

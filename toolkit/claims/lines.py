@@ -420,13 +420,15 @@ def reason_text(fieldname: str, value: object) -> str:
 # Identities compared as text: 'C03 ' and 'C03' are one client to a reader (a padded fixed-width export, a
 # space typed after a number), so spaces around them do not count.
 _TRIMMED = ("client_id", "provider")
-# The first and the last bytes a value with white space at that end can have: ASCII white space, and the
-# UTF-8 lead bytes (no-break space C2 A0, U+2000-U+205F E2 .., U+3000 E3 ..) and end bytes of the others. A
-# value with such a byte (an 'à' ends in A0) is only trimmed, which leaves it as it is.
+# The first and the last UTF-8 bytes of every character `pc.utf8_trim_whitespace` removes (ASCII 09-0D,
+# 1C-20; U+0085, U+00A0 as C2 ..; U+1680 as E1 ..; U+2000-U+205F as E2 ..; U+3000 as E3 ..): a value that
+# starts or ends with white space starts or ends with one of these (tests/test_real_exports.py checks every
+# character). A value with such a byte that is no space (an 'à' ends in A0) is only trimmed: it stays as is.
+_SPACE_BYTES = [*range(0x09, 0x0E), *range(0x1C, 0x21)]
 _FIRST_SPACE_BYTES = np.zeros(256, bool)
-_FIRST_SPACE_BYTES[[0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0xC2, 0xE2, 0xE3]] = True
+_FIRST_SPACE_BYTES[[*_SPACE_BYTES, 0xC2, 0xE1, 0xE2, 0xE3]] = True
 _LAST_SPACE_BYTES = np.zeros(256, bool)
-_LAST_SPACE_BYTES[[0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0xA0, 0xAF, 0x9F, *range(0x80, 0x8B)]] = True
+_LAST_SPACE_BYTES[[*_SPACE_BYTES, *range(0x80, 0x8B), 0x9F, 0xA0, 0xA8, 0xA9, 0xAF]] = True
 
 
 def _trimmed(batch: pa.RecordBatch) -> pa.RecordBatch:

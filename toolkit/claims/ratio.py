@@ -64,10 +64,12 @@ def ratio_from_claims(
     listed PC4s only (bijlage 1 § 1.1 "levert in onze kernwerkgebieden per 4-cijferig postcodegebied");
     by default it stays § 2.3.2's ratio over all areas.
     """
-    if not isinstance(method, str) or method not in COUNTING_METHODS:  # the Dutch words too, as on the command line
+    # The Dutch words too, in any case, as on the command line.
+    counting = COUNTING_METHODS.get(method.strip().lower()) if isinstance(method, str) else None
+    if counting is None:
         raise InputError(f"methode {show_value(method)} is onbekend (verwacht uniek/distinct of per_gebied/per_area)",
                          field="method", value=method)
-    method = COUNTING_METHODS[method]
+    method = counting
     repeats_policy = repeated_lines(repeated)
     exempt = exemption_kind(exemption)
     policy = ratio_policy(year, provider)  # the year's policy, once; PolicyYearError before any reading
