@@ -4,7 +4,8 @@ reads too loosely to compare exactly.
 - Defined names at every scope, exactly as written (openpyxl keeps one name per spelling and scope, and
   a sheet-local `in_plafond` that shadows the global one changes every formula that uses it); the print
   area and print titles among them.
-- Calculation settings (manual calculation, precision as displayed, iteration) and the 1904 date system.
+- Calculation settings (manual calculation, precision as displayed, iteration), the 1904 date system, and a
+  password on the workbook's structure (kept with them: the workbook-wide settings a template fixes).
 - Per sheet: hyperlinks with their targets, the objects drawn over it (charts, text boxes, shapes,
   pictures, anywhere they are anchored), each chart's series, categories, titles and axes, and the
   extensions (`extLst`) that carry conditional formats and validations openpyxl ignores.
