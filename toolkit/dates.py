@@ -11,7 +11,7 @@ import calendar
 import datetime as dt
 import re
 
-from .errors import InputError, show_value
+from .errors import InputError, dutch_list, show_value
 
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
           "november", "december")
@@ -36,7 +36,7 @@ def months_text(months: list[int] | tuple[int, ...]) -> str:
     parts: list[str] = []
     for run in runs:  # two months in a row are two names: "maart, april en juni", not "maart en april en juni"
         parts += [month_name(m) for m in run] if len(run) <= 2 else [f"{month_name(run[0])} t/m {month_name(run[-1])}"]
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " en " + parts[-1]
+    return dutch_list(parts)
 
 
 def weekday_name(day: dt.date) -> str:

@@ -8,7 +8,7 @@ Dutch message instead of a traceback. Messages are in Dutch because spreadsheet 
 from __future__ import annotations
 
 import errno
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -122,6 +122,11 @@ def line_of(data: bytes, start: int) -> int:
 # A no-break space looks like a space and is not one: a reader is told what it is, in words, not `\xa0`.
 _HARD_SPACES = frozenset("\u00a0\u2007\u202f")
 _HARD_SPACE = "[harde spatie]"
+
+
+def dutch_list(parts: Sequence[str]) -> str:
+    """'a', 'a en b', 'a, b en c': a list as a Dutch sentence names it (no comma before the last)."""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " en " + parts[-1]
 
 
 def show_value(value: object, limit: int = 40) -> str:

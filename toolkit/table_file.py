@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
-from .errors import InputError, line_of, not_a_file, not_utf8, system_reason
+from .errors import InputError, dutch_list, line_of, not_a_file, not_utf8, system_reason
 
 
 def table_error(path: Path, message: str, **details: Any) -> InputError:
@@ -123,8 +123,7 @@ def _hides(xml: bytes) -> bool:
 def _hidden(rows: list[int]) -> str:
     """"rij 7 is verborgen", "rijen 4, 7 en 9 zijn verborgen" (the first five, then how many more)."""
     numbers = [str(n) for n in rows]
-    shown = (", ".join(numbers[:5]) + f" en nog {len(numbers) - 5}" if len(numbers) > 5 else
-             ", ".join(numbers[:-1]) + f" en {numbers[-1]}" if len(numbers) > 1 else numbers[0])
+    shown = ", ".join(numbers[:5]) + f" en nog {len(numbers) - 5}" if len(numbers) > 5 else dutch_list(numbers)
     return f"rij {shown} is verborgen" if len(rows) == 1 else f"rijen {shown} zijn verborgen"
 
 

@@ -94,6 +94,11 @@ class CeilingClaims:
             return None
         return f"geen CZ-declaraties in {self.production.year}, dus geen prognose: {', '.join(self.without_production)}"
 
+    def notes(self) -> list[str]:
+        """Both kinds of note, every one, for the report (the command line shows the first gaps only)."""
+        idle = self.without_forecast_note()
+        return [*self.gap_notes(), *([idle] if idle is not None else [])]
+
 
 @dataclass(frozen=True)
 class CeilingRequest:

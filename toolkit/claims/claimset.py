@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from ..choices import REPEATED_LINES, choose
-from ..errors import InputError
+from ..errors import InputError, dutch_list
 from ..numbers import format_number
 from ..rules.ratio import RatioPolicy, claims_year
 
@@ -47,7 +47,7 @@ def years_text(years: Mapping[int, int]) -> str:
         return str(common[0])
     parts = [f"{y} ({lines_text(years[y])})" for y in common]
     more = f" en nog {len(years) - 4} andere jaren" if len(years) > 4 else ""
-    return ", ".join(parts[:-1]) + " en " + parts[-1] + more
+    return dutch_list(parts) + more
 
 
 @dataclass(frozen=True)

@@ -122,7 +122,7 @@ def plafond(
 
             write_ceiling_report(found.reports, report_file, force=force,
                                  claims=found.production,
-                                 notes=[*found.gap_notes(), *filter(None, [found.without_forecast_note()])])
+                                 notes=found.notes())
     except ToolkitError as exc:
         raise fail(exc, _PLAFOND_OPTIONS) from None
     if found.last_year is not None and found.last_year.year_warning is not None:

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..columns import header_key
-from ..errors import InputError, InputErrors, ToolkitError, relabel, show_value
+from ..errors import InputError, InputErrors, ToolkitError, dutch_list, relabel, show_value
 from ..table_file import read_table, table_error
 from .files import (
     OutputLock,
@@ -257,10 +257,9 @@ def _convert_group(spec: Template, columns: Mapping[str, str], group: list[Row],
         if spec_input.rows and len(group) > spec_input.rows:
             too_many.setdefault(spec_input.rows, []).append(spec_input.column)
     for limit, names in too_many.items():
-        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " en " + names[-1]
         errors.append(InputError(f"{path}, rij {group[limit].number}: meer dan {limit} rijen voor één sleutel in "
-                                 f"{'kolom' if len(names) == 1 else 'kolommen'} {listed}; het sjabloon heeft er "
-                                 f"{limit}", field=names[0], value=len(group), row=group[limit].number))
+                                 f"{'kolom' if len(names) == 1 else 'kolommen'} {dutch_list(names)}; het sjabloon "
+                                 f"heeft er {limit}", field=names[0], value=len(group), row=group[limit].number))
     for spec_input in spec.inputs:
         column = columns.get(spec_input.name)
         if spec_input.rows:
