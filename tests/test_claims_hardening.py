@@ -117,7 +117,7 @@ def test_numpy_pairs_fields_as_the_csv_module_writes_them(rows: list[list[str]],
 
     import numpy as np
 
-    from toolkit.claims.csv_source import _quoted_pairs, _quotes, _record_ends
+    from toolkit.claims.csv_source import _quoted_pairs, _quotes, _record_ends, _spanning_fields
     out = io.StringIO(newline="")
     csv.writer(out, delimiter=";", lineterminator="\n",
                quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL).writerows(rows)
@@ -126,8 +126,12 @@ def test_numpy_pairs_fields_as_the_csv_module_writes_them(rows: list[list[str]],
     by_quote = quoted_fields(data.tobytes(), ";")
     assert _quoted_pairs(data, ";").tolist() == [list(f) for f in by_quote]
     newlines = np.flatnonzero(data == ord("\n"))
-    assert newlines[_record_ends(data, newlines, ";")].tolist() == [
-        n for n in newlines.tolist() if not any(o < n < c for o, c in by_quote)]
+    record_ends = [n for n in newlines.tolist() if not any(o < n < c for o, c in by_quote)]
+    assert newlines[_record_ends(data, newlines, ";")].tolist() == record_ends
+    # The fields over lines, found on the quotes as they stand (doubled ones not taken out first).
+    spanning, ends = _spanning_fields(data, ";", newlines)
+    assert spanning == [f for f in by_quote if any(f[0] < n < f[1] for n in newlines.tolist())]
+    assert ends.tolist() == record_ends
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import io
+import os
 import queue
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -104,7 +105,7 @@ def _quotes(data: np.ndarray, delimiter: str) -> np.ndarray | None:
     # lookups and one gather per side, no temporary more than needed.)
     start_bytes = np.zeros(256, bool)
     start_bytes[[_LF, ord(delimiter)]] = True
-    field_start = start_bytes[data[opening - 1]]  # (at 0, the piece's last byte: the start is checked below)
+    field_start = np.take(start_bytes, np.take(data, opening - 1))  # (at 0, the piece's last byte: checked below)
     if len(opening) and opening[0] == 0:
         field_start[0] = True
     elsewhere = np.flatnonzero(~field_start)  # few: the second quotes of doubled ones, or no CSV quoting
@@ -112,9 +113,10 @@ def _quotes(data: np.ndarray, delimiter: str) -> np.ndarray | None:
         return None
     end_bytes = np.zeros(256, bool)
     end_bytes[[ord(delimiter), _CR, _LF, _QUOTE]] = True
-    # (A closing quote at the piece's end is clipped to itself, a quote: the end of the piece ends the field.)
-    field_end = end_bytes[np.take(data, closing + 1, mode="clip")]
-    return quotes if field_end.all() else None
+    after = closing + 1
+    if len(after) and after[-1] == len(data):
+        after[-1] -= 1  # a closing quote at the piece's end looks at itself, a quote: the end ends the field
+    return quotes if np.take(end_bytes, np.take(data, after)).all() else None
 
 
 def _quoted_pairs(data: np.ndarray, delimiter: str, quotes: np.ndarray | None = None) -> np.ndarray:
@@ -152,19 +154,66 @@ def _record_ends(data: np.ndarray, newlines: np.ndarray, delimiter: str,
     return ends
 
 
-def _field_over_claim_lines(data: np.ndarray, delimiter: str, columns: int,
-                            quotes: np.ndarray | None = None) -> tuple[int, int] | None:
+def _distinct(ascending: np.ndarray) -> np.ndarray:
+    """The distinct values of an ascending array (`np.unique` without its sort or hash)."""
+    if len(ascending) < 2:
+        return ascending
+    distinct: np.ndarray = ascending[np.concatenate(([True], ascending[1:] != ascending[:-1]))]
+    return distinct
+
+
+_WIDENING_STEPS = 10_000  # Python steps over doubled quotes before a piece's pairs are merged by NumPy instead
+
+
+def _spanning_fields(data: np.ndarray, delimiter: str, line_ends: np.ndarray,
+                     quotes: np.ndarray | None = None) -> tuple[list[tuple[int, int]], np.ndarray]:
+    """The quoted fields of a piece (from a record's start) that hold one of its `line_ends`, as (opening,
+    closing quote) in order, and the line ends that end records (those outside quoted fields)."""
+    quotes = _quotes(data, delimiter) if quotes is None else quotes
+
+    def by_fields() -> tuple[list[tuple[int, int]], np.ndarray]:
+        fields = _quoted_pairs(data, delimiter, quotes)
+        within = _within_fields(fields, line_ends)
+        return [(int(o), int(c)) for o, c in fields[_distinct(within[within >= 0])].tolist()], line_ends[within < 0]
+
+    if quotes is None:  # a quote is a character somewhere: paired quote by quote
+        return by_fields()
+    # The quotes paired as they stand, without `_quoted_pairs` taking the doubled ones out (a pass over
+    # every quote, in every piece of a quote-everything export): a doubled quote splits its field in two
+    # pairs, but no line end lies between its two quotes, so the line ends inside fields are the same. Each
+    # pair holding one is then widened over the doubled quotes around it; a piece with long runs of them
+    # (which no remark has) is left to the pass over every quote.
+    paired = quotes if len(quotes) % 2 == 0 else np.append(quotes, len(data))
+    bounds = np.searchsorted(paired, line_ends)
+    inside = (bounds & 1).astype(bool)  # odd: after an opening quote, before its closing one
+    last, steps = len(paired) // 2 - 1, 0
+    fields: list[tuple[int, int]] = []
+    widened = -1  # the last pair a field found so far reaches
+    for pair in _distinct(bounds[inside] >> 1).tolist():
+        if pair <= widened:
+            continue
+        first = pair
+        while steps <= _WIDENING_STEPS and first > widened + 1 and paired[2 * first] == paired[2 * first - 1] + 1:
+            first, steps = first - 1, steps + 1
+        widened = pair
+        while steps <= _WIDENING_STEPS and widened < last and paired[2 * widened + 2] == paired[2 * widened + 1] + 1:
+            widened, steps = widened + 1, steps + 1
+        if steps > _WIDENING_STEPS:
+            return by_fields()
+        fields.append((int(paired[2 * first]), int(paired[2 * widened + 1])))
+    return fields, line_ends[~inside]
+
+
+def _field_over_claim_lines(data: np.ndarray, delimiter: str, columns: int, quotes: np.ndarray | None = None,
+                            line_ends: np.ndarray | None = None) -> tuple[int, int] | None:
     """The first quoted field over lines that has taken claim lines in (opening and closing quote), or None:
     one that closes with text after its quote (`"12,50"` closed at its first quote), or whose lines hold a
     claim line's delimiters (`tabular.takes_rows_in`, told the field's column); a remark typed over lines
-    does neither."""
+    does neither. (`quotes`, `line_ends`: the piece's, where found already.)"""
     after_close = (ord(delimiter), _CR, _LF)
-    fields = _quoted_pairs(data, delimiter, quotes)
-    line_ends = _line_ends(data)
-    within = _within_fields(fields, line_ends)
-    record_ends = line_ends[within < 0]
-    spanning = fields[np.unique(within[within >= 0])]  # looked up from the line ends: far fewer than fields
-    for opening, closing in spanning.tolist():
+    spanning, record_ends = _spanning_fields(data, delimiter, _line_ends(data) if line_ends is None else line_ends,
+                                             quotes)
+    for opening, closing in spanning:
         closed_mid_field = closing + 1 < len(data) and int(data[closing + 1]) not in after_close
         if closed_mid_field:
             return opening, closing
@@ -211,6 +260,14 @@ def _cut(buffer: bytearray, filled: int, delimiter: str) -> tuple[int, np.ndarra
     return cut, quotes[:np.searchsorted(quotes, cut)]
 
 
+def _piece_size(previous: int, left: int) -> int:
+    """How many bytes the next piece reads (it ends at the last record end in them): CHUNK_BYTES, except
+    at both ends of a file, where one worker would wait for the other. The first pieces are small and
+    double (both workers parse within milliseconds of the start, not after the first 16 MB were read and
+    cut), and the last are a share of what is left, so that the workers end close together."""
+    return max(1, min(CHUNK_BYTES, 2 * previous, max(CHUNK_BYTES >> 4, -(-left // (2 * WORKERS)))))
+
+
 def _csv_pieces(path: Path, start: int, pool: _BufferPool,
                 delimiter: str) -> Iterator[tuple[bytearray, int, int, int, np.ndarray | None]]:
     """(buffer, length, start offset, end offset in the file, its quotes where `_cut` paired them) of
@@ -218,10 +275,14 @@ def _csv_pieces(path: Path, start: int, pool: _BufferPool,
     is done with it. A record longer than MAX_LINE_BYTES raises LineTooLong before more of it is read."""
     carried = b""  # the start of an unfinished line, moved to the front of the next buffer
     with path.open("rb", buffering=0) as handle:
+        size = os.fstat(handle.fileno()).st_size
         handle.seek(start)
         position = start
+        target = CHUNK_BYTES >> 5  # how much of a buffer to fill (`_piece_size`)
         while True:
             buffer = pool.get()
+            target = _piece_size(target, size - position)
+            limit = min(len(buffer), max(target, 1))
             filled = len(carried)
             if filled < len(buffer):
                 buffer[:filled] = carried
@@ -233,12 +294,13 @@ def _csv_pieces(path: Path, start: int, pool: _BufferPool,
                         pool.put(buffer)
                         raise LineTooLong(position, filled, buffer.rfind(b"\n", 0, filled) >= 0)
                     buffer = buffer + bytes(len(buffer))  # (a new object: pyarrow may still export the old)
+                    limit = len(buffer)
                 # The buffer filled, or the end of the file: a read that returns nothing (a network mount may
                 # read short in the middle of a file). The last piece is looked at whole for a field left open.
                 read = 1
                 with memoryview(buffer) as view:
-                    while read and filled < len(buffer):
-                        read = handle.readinto(view[filled:]) or 0
+                    while read and filled < limit:
+                        read = handle.readinto(view[filled:limit]) or 0
                         filled += read
                 if read == 0:
                     cut, quotes = filled, None  # the last line may have no line end
@@ -250,6 +312,7 @@ def _csv_pieces(path: Path, start: int, pool: _BufferPool,
                 cut, quotes = _cut(buffer, filled, delimiter)
                 if cut:
                     break
+                limit = len(buffer)  # no record end yet: on to the end of the buffer, then a bigger one
             if cut == 0:
                 pool.put(buffer)
                 return
@@ -466,9 +529,11 @@ def read_csv(path: Path, wanted_fields: Sequence[str], required: Sequence[str]) 
             # Lines as pyarrow ends them: a lone CR ends one too, else a CR in one line would hide a field over
             # lines. (Counted by NumPy, which lets the other threads run; `bytes.count` holds the GIL.)
             data = np.frombuffer(buffer, np.uint8, count=length)
-            if quoted and table.num_rows < np.count_nonzero(data == _LF) + len(_lone_crs(data)) + (
+            line_ends = _line_ends(data) if quoted else None
+            if line_ends is not None and table.num_rows < len(line_ends) + (
                     length > 0 and buffer[length - 1] not in (_LF, _CR)):
-                swallowing = _field_over_claim_lines(data, dialect.delimiter, len(dialect.header), quotes)
+                swallowing = _field_over_claim_lines(data, dialect.delimiter, len(dialect.header), quotes,
+                                                     line_ends)
                 if swallowing is not None:
                     opening, closing = swallowing
                     raise _swallowing_field(path, _line_of_offset(path, start + opening),
