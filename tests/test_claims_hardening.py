@@ -106,6 +106,29 @@ def test_quoting_reads_quotes_as_the_csv_module_does(text: str) -> None:
         list(f) for f in quoted_fields(text.encode(), ";")]
 
 
+def test_numpy_pairs_quotes_as_reading_them_one_by_one_on_every_short_text() -> None:
+    """Every text of up to seven characters of `a;"` and LF, and of up to five with a CR too: where NumPy
+    pairs the quotes (`_quotes`: each opening one at a field's start or doubled), the fields are those
+    reading quote by quote finds; where it does not, `_quoted_pairs` reads quote by quote."""
+    import itertools
+
+    import numpy as np
+
+    from toolkit.claims.csv_source import _quoted_pairs, _quotes
+    paired = 0
+    for alphabet, longest in (('a;"\n', 7), ('a;"\n\r', 5)):
+        for length in range(1, longest + 1):
+            for characters in itertools.product(alphabet, repeat=length):
+                text = "".join(characters).encode()
+                data = np.frombuffer(text, np.uint8)
+                quotes = _quotes(data, ";")
+                if quotes is None:
+                    continue
+                paired += 1
+                assert _quoted_pairs(data, ";", quotes).tolist() == [list(f) for f in quoted_fields(text, ";")], text
+    assert paired > 10_000  # (most texts pair: the comparison ran)
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.lists(st.text(alphabet='a;"\n', max_size=6), min_size=1, max_size=4), max_size=6),
        st.booleans())
