@@ -283,7 +283,7 @@ def _csv_pieces(path: Path, start: int, pool: _BufferPool,
         while True:
             buffer = pool.get()
             target = _piece_size(target, size - position)
-            limit = min(len(buffer), max(target, 1))
+            limit = min(len(buffer), target)
             filled = len(carried)
             if filled < len(buffer):
                 buffer[:filled] = carried
