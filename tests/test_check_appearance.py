@@ -353,3 +353,63 @@ def test_a_data_table_formula_is_named_not_shown_as_a_python_object(tmp_path: Pa
             target.writestr(item, data)
     (finding,) = [f for f in check_workbook(tmp_path / "dt.xlsx").findings if f.kind == "formule"]
     assert finding.where == "Uitkomst!B5" and finding.found == "gegevenstabel (TABLE van in_kostenpunten)"
+
+
+def _filled_staffel(tmp_path: Path) -> Path:
+    from toolkit.workbook.fill import fill
+
+    inputs = tmp_path / "in.csv"
+    inputs.write_text("sleutel;score_vorig_jaar;score_contractjaar;kostenpunten;plafondvrij;productieafspraak;"
+                      "aanvullend_budget\nZorg A;A;;;nee;;1000\n", encoding="utf-8")
+    fill("staffel", inputs, tmp_path / "uit")
+    return tmp_path / "uit" / "Zorg A.xlsx"
+
+
+def _edited(source_path: Path, target_path: Path, part: str, old: str, new: str) -> Path:
+    import zipfile
+
+    with zipfile.ZipFile(source_path) as source, zipfile.ZipFile(target_path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == part:
+                assert old.encode() in data
+                data = data.replace(old.encode(), new.encode(), 1)
+            target.writestr(item, data)
+    return target_path
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ('<sheetView workbookViewId="0">', '<sheetView rightToLeft="1" workbookViewId="0">',
+     [("opmaak", "Uitkomst", "het blad staat van rechts naar links (kolom A rechts), anders dan in het sjabloon")]),
+    ('<sheetView workbookViewId="0">', '<sheetView zoomScale="10" workbookViewId="0">',
+     [("opmaak", "Uitkomst", "het blad opent op 10 % zoom, te klein om te lezen; zet de zoom terug op 100 %")]),
+    ('<sheetView workbookViewId="0">', '<sheetView zoomScale="85" workbookViewId="0">', []),  # a reader's zoom
+    # A style on whole columns or rows that unlocks their cells (style 6: an input cell's, unlocked).
+    ("</cols>", '<col min="5" max="16384" style="6" /></cols>',
+     [("instelling", "Uitkomst", "E:XFD is in zijn geheel ontgrendeld (een opmaak van de hele kolom of rij): ondanks "
+                                 "de bladbeveiliging kan daar elke lege cel worden gewijzigd")]),
+    ("</sheetData>", '<row r="30" s="6" customFormat="1" /><row r="31" s="6" customFormat="1" /></sheetData>',
+     [("instelling", "Uitkomst", "30:31 is in zijn geheel ontgrendeld (een opmaak van de hele kolom of rij): "
+                                 "ondanks de bladbeveiliging kan daar elke lege cel worden gewijzigd")]),
+])
+def test_how_a_sheet_opens_and_what_its_protection_leaves_open(tmp_path: Path, old: str, new: str,
+                                                               expected: list[tuple[str, str, str]]) -> None:
+    """Views and whole-column styles a reader meets without looking at a cell: a sheet right to left or opening
+    at 10 %, and columns or rows unlocked as a whole under the protection, are findings; a zoom of 85 % is not."""
+    from toolkit.workbook.check import check_workbook
+
+    filled = _filled_staffel(tmp_path)
+    assert check_workbook(filled).findings == []
+    edited = _edited(filled, tmp_path / "edited.xlsx", "xl/worksheets/sheet3.xml", old, new)
+    assert [(f.kind, f.where, f.message) for f in check_workbook(edited).findings] == expected
+
+
+def test_a_format_that_hides_the_value_is_said(tmp_path: Path) -> None:
+    from toolkit.workbook.check import check_workbook
+
+    filled = _filled_staffel(tmp_path)
+    wb = load_workbook(filled)
+    wb["Uitkomst"]["B5"].number_format = ";;;"
+    wb.save(tmp_path / "hidden.xlsx")
+    said = [f.message for f in check_workbook(tmp_path / "hidden.xlsx").findings if f.where == "Uitkomst!B5"]
+    assert said == ["getalnotatie wijkt af van het sjabloon (getalnotatie ';;;': een getal wordt niet getoond)"]

@@ -16,6 +16,7 @@ which rows and columns can be seen; zeros shown; sheet protection; headers and f
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from copy import copy
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..errors import dutch_list, show_value
 from .equivalence import (
     constant_condition,
     formula_key,
@@ -153,6 +155,14 @@ def _code(tokens: tuple[tuple[str, str], ...]) -> str:
                    for k, v in tokens)
 
 
+def _format_said(code: str) -> str:
+    """A cell's number format as the finding names it: as the file has it, and what it does when it hides the
+    value (`;;;`: every section empty, a trick to make a cell look empty)."""
+    sections = re.sub(r'"[^"]*"?|\\.', "x", code).split(";")  # (a ; in quotes or after \ separates nothing)
+    hidden = len(sections) >= 3 and not any(section.strip() for section in sections[:3])
+    return f"getalnotatie {show_value(code)}" + (": een getal wordt niet getoond" if hidden else "")
+
+
 # --- the sheet ----------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -209,7 +219,7 @@ def sheet_findings(ws: Worksheet, reference: Worksheet, styles: Styles, expected
         if differs:
             findings.append(Finding("opmaak", f"{title}!{coordinate}", None, None,
                                     f"{', '.join(differs)} wijkt af van het sjabloon" + (
-                                        f" (getalnotatie {_code(found.number_format)!r})"
+                                        f" ({_format_said(got.number_format if got is not None else 'General')})"
                                         if "getalnotatie" in differs else "")))
     findings += _merged(ws, reference)
     findings += _conditional_formats(ws, reference, styles, expected_styles, area)
@@ -396,6 +406,8 @@ def _sheet_settings(ws: Worksheet, reference: Worksheet, headers: Mapping[str, s
                     other_years: Mapping[int, Mapping[str, str]]) -> list[Finding]:
     findings = []
     findings += _protection_findings(ws, reference)
+    findings += _unlocked_findings(ws, reference)
+    findings += _view_findings(ws, reference)
     if _zeros(ws) != _zeros(reference):
         findings.append(Finding("opmaak", ws.title, None, None, "nulwaarden worden " + (
             "niet getoond" if not _zeros(ws) else "getoond") + ", anders dan in het sjabloon"))
@@ -428,6 +440,52 @@ def _protection_findings(ws: Worksheet, reference: Worksheet) -> list[Finding]:
     return [Finding("instelling", ws.title, None, None,
                     f"de bladbeveiliging staat iets anders toe dan in het sjabloon ({'; '.join(changed)})")] \
         if changed else []
+
+
+def _unlocked(ws: Worksheet) -> list[str]:
+    """The columns and rows that a style of their own unlocks (`B:D`, `10:20`): under the sheet's protection
+    every empty cell there can be typed in, where the template allows only its input cells."""
+    spans = [f"{get_column_letter(int(d.min))}:{get_column_letter(min(int(d.max), 16384))}"
+             for d in ws.column_dimensions.values() if d.has_style and d.min and d.max and not d.protection.locked]
+    rows = sorted(r for r, d in ws.row_dimensions.items() if d.has_style and not d.protection.locked)
+    start = 0
+    for i, row in enumerate(rows):  # consecutive rows as one span
+        if i + 1 == len(rows) or rows[i + 1] != row + 1:
+            spans.append(f"{rows[start]}:{row}")
+            start = i + 1
+    return spans
+
+
+def _unlocked_findings(ws: Worksheet, reference: Worksheet) -> list[Finding]:
+    if not ws.protection.sheet:
+        return []  # (an unprotected sheet is a finding of its own)
+    expected = set(_unlocked(reference))
+    added = [span for span in _unlocked(ws) if span not in expected]
+    if not added:
+        return []
+    shown = dutch_list(added[:5]) + (f" en nog {len(added) - 5}" if len(added) > 5 else "")
+    return [Finding("instelling", ws.title, "vergrendeld", "ontgrendeld",
+                    f"{shown} {'is' if len(added) == 1 else 'zijn'} in {'zijn' if len(added) == 1 else 'hun'} geheel "
+                    "ontgrendeld (een opmaak van de hele kolom of rij): ondanks de bladbeveiliging kan daar elke "
+                    "lege cel worden gewijzigd")]
+
+
+_MIN_ZOOM = 50  # percent: a sheet that opens smaller cannot be read without zooming in first
+
+
+def _view_findings(ws: Worksheet, reference: Worksheet) -> list[Finding]:
+    """How the sheet opens: right to left (column A on the right) or too small to read."""
+    findings = []
+    view, expected = ws.sheet_view, reference.sheet_view
+    if bool(view.rightToLeft) != bool(expected.rightToLeft):
+        findings.append(Finding("opmaak", ws.title, None, None,
+                                "het blad staat van rechts naar links (kolom A rechts), anders dan in het sjabloon"
+                                if view.rightToLeft else "het blad staat niet meer van rechts naar links"))
+    zoom = int(view.zoomScale or 100)
+    if zoom < _MIN_ZOOM <= int(expected.zoomScale or 100):
+        findings.append(Finding("opmaak", ws.title, "100 %", f"{zoom} %",
+                                f"het blad opent op {zoom} % zoom, te klein om te lezen; zet de zoom terug op 100 %"))
+    return findings
 
 
 def _password(ws: Worksheet) -> bool:
