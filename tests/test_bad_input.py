@@ -94,3 +94,39 @@ def test_cli_arguments(args: list[str], code: int, text: str, tmp_path: Path) ->
     assert result.returncode == code, result.stderr
     assert text in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("kind", "stored", "said"), [
+    (' t="n"', "abc", "cel Declaraties!F3 bevat als getal 'abc'"),
+    (' t="n"', "12,50", "cel Declaraties!F3 bevat als getal '12,50'"),
+    (' t="b"', "ja", "cel Declaraties!F3 bevat als getal 'ja'"),
+])
+def test_a_cell_stored_as_a_number_that_is_none_is_named(tmp_path: Path, kind: str, stored: str, said: str) -> None:
+    """Excel never writes `<v>abc</v>` in a number cell; a reader refuses the whole workbook at it. The line
+    names the cell, for `ratio` (calamine) and for `check` (openpyxl) alike."""
+    import re
+    import zipfile
+
+    from openpyxl import Workbook
+
+    from toolkit.workbook.check import check_workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Declaraties"
+    ws.append(["AGB", "Clientnummer", "Postcode", "Verzekeraar", "Begindatum", "Bedrag"])
+    for i in range(5):
+        ws.append(["01234567", f"C{i}", "5611", "CZ", "2025-03-01", 12.5 + i])
+    wb.save(tmp_path / "good.xlsx")
+    bad = tmp_path / "bad.xlsx"
+    with zipfile.ZipFile(tmp_path / "good.xlsx") as source, zipfile.ZipFile(bad, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                assert b'<c r="F3" t="n"><v>13.5</v>' in data
+                data = data.replace(b'<c r="F3" t="n"><v>13.5</v>', f'<c r="F3"{kind}><v>{stored}</v>'.encode())
+            target.writestr(item, data)
+    with pytest.raises(InputError, match=re.escape(said)):
+        ratio_from_claims(bad, year=2027)
+    with pytest.raises(InputError, match=re.escape(said)):
+        check_workbook(bad)

@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from .errors import show_value, system_reason
@@ -92,8 +93,12 @@ def unreadable(path: Path, exc: BaseException) -> str:
 
         if isinstance(exc, zipfile.BadZipFile | EOFError | zlib.error | struct.error):
             return "het zip-bestand is beschadigd of onvolledig (half gekopieerd of afgebroken?)"
-        # A whole zip whose content a reader refuses (a broken styles.xml, a number cell holding 'abc'): the
-        # reader's English explanation helps nobody who reads this line; its kind says enough to a developer.
+        cell = _not_a_number(path)
+        if cell is not None:
+            return (f"{cell}, wat Excel zo niet schrijft; open het bestand in Excel of LibreOffice, typ de waarde "
+                    "opnieuw en sla het op")
+        # A whole zip whose content a reader refuses (a broken styles.xml): the reader's English explanation
+        # helps nobody who reads this line; its kind says enough to a developer.
         return (f"een onderdeel van de werkmap is beschadigd of bevat iets wat Excel zo niet schrijft "
                 f"({type(exc).__name__}); open het bestand in Excel of LibreOffice en sla het opnieuw op")
     if b"\x00" not in head:
@@ -107,6 +112,50 @@ def unreadable(path: Path, exc: BaseException) -> str:
         if text:
             return "het is een tekstbestand (een csv?), geen Excel-werkmap"
     return "geen werkmap (een xlsx-bestand is een zip-bestand, dit niet)"
+
+
+_NAMING_BYTES = 256 << 20  # of sheet XML looked through for the cell to name, at most (a few seconds)
+
+
+def _not_a_number(path: Path) -> str | None:
+    """The first cell stored as a number (or as true/false) whose value reads as none (`<v>abc</v>`), said
+    with its sheet, or None: where a reader stopped, for the line that refuses the workbook. Only after a
+    reader refused it; one streaming pass over the sheets, to the first such cell."""
+    import zipfile  # Start-up: only for a workbook that failed.
+    from xml.etree import ElementTree
+
+    def local(tag: str) -> str:
+        return tag.rpartition("}")[2]
+
+    left = [_NAMING_BYTES]
+
+    def bounded(handle: Any) -> Any:
+        def read(size: int = -1) -> bytes:  # (the end of the budget reads as the end of the part: no name)
+            data: bytes = handle.read(min(size if size >= 0 else left[0], left[0]))
+            left[0] -= len(data)
+            return data
+        return SimpleNamespace(read=read)
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for sheet in _sheet_parts(archive, set(archive.namelist()), 1 << 20):
+                with archive.open(sheet.part) as handle:
+                    for _, element in ElementTree.iterparse(bounded(handle)):
+                        if local(element.tag) == "row":
+                            element.clear()  # (its cells were looked at: memory stays one row)
+                        if local(element.tag) != "c" or element.get("t", "n") not in ("n", "b"):
+                            continue
+                        value = next((child.text for child in element if local(child.tag) == "v"), None)
+                        if value is None:
+                            continue
+                        try:
+                            float(value) if element.get("t", "n") == "n" else int(value)
+                        except ValueError:
+                            where = f"{sheet.name}!" if sheet.name else f"{sheet.part}: "
+                            return f"cel {where}{element.get('r', '?')} bevat als getal {show_value(value)}"
+    except (OSError, zipfile.BadZipFile, ElementTree.ParseError, ValueError, KeyError, EOFError):
+        return None
+    return None
 
 
 @dataclass(frozen=True)
