@@ -1061,6 +1061,44 @@ def test_provider_codes_that_differ_only_in_leading_zeros_are_said(tmp_path: Pat
     assert ratio_from_claims(tmp_path, year=2027).file_notes == ()
 
 
+def test_client_numbers_held_as_numbers_next_to_ones_with_a_leading_zero_are_said(tmp_path: Path) -> None:
+    # January from the declaration system (text, with the 0), February from a workbook that kept the client
+    # number as a number: 012345 became 12345, and the same client counts twice. Said, not guessed.
+    write_export(tmp_path / "jan.csv", [HEADER, "012345;15-01-2025;A;4811;CZ;110,00",
+                                        "012346;15-01-2025;A;4811;CZ;110,00"])
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(HEADER.split(";"))
+    sheet.append([12345, "15-02-2025", "A", "4811", "CZ", 110])
+    sheet.append(["C9", "15-02-2025", "A", "4811", "CZ", 110])
+    book.save(tmp_path / "feb.xlsx")
+    report = ratio_from_claims(tmp_path, year=2027)
+    assert report.providers["A"].clients == 4  # counted as the data has them
+    (note,) = [note for _, note in report.file_notes]
+    assert note == ("1 regel heeft een cliëntnummer dat als getal was opgeslagen (een voorloopnul is dan weg: 012345 "
+                    "werd 12345) en 2 regels een cliëntnummer dat met een 0 begint: dezelfde cliënt kan zo twee keer "
+                    "tellen; sla de cliëntnummers overal als tekst op")
+    result = run_cli("ratio", ".", "--jaar", "2027", cwd=tmp_path)
+    assert result.returncode == 0 and "dezelfde cliënt kan zo twee keer tellen" in result.stderr
+    # The same from a Parquet file with an integer column of client numbers.
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    (tmp_path / "feb.xlsx").unlink()
+    pq.write_table(pa.table({"Clientnummer": pa.array([12345, 12346], pa.int64()),
+                             "Begindatum": ["2025-02-15"] * 2, "AGB": ["A"] * 2, "Postcode": ["4811"] * 2,
+                             "Verzekeraar": ["CZ"] * 2}), tmp_path / "feb.parquet")
+    assert [note for _, note in ratio_from_claims(tmp_path, year=2027).file_notes] == [
+        note.replace("1 regel heeft", "2 regels hebben")]
+    # Numbers alone (a workbook of its own), or ids with a 0 alone, say nothing: nothing to be two of.
+    (tmp_path / "jan.csv").unlink()
+    assert ratio_from_claims(tmp_path, year=2027).file_notes == ()
+    (tmp_path / "feb.parquet").unlink()
+    write_export(tmp_path / "jan.csv", [HEADER, "012345;15-01-2025;A;4811;CZ;110,00", "0;15-01-2025;A;4811;CZ;1,00"])
+    assert ratio_from_claims(tmp_path, year=2027).file_notes == ()
+
+
 def test_spaces_around_a_client_or_provider_do_not_make_another(tmp_path: Path) -> None:
     # A padded fixed-width export, or a space typed after the number: 'C03 ' is client C03 to a reader.
     lines = ["C01;15-01-2025;A ;4811;CZ;1,00", "C02;15-01-2025;A;4812;CZ;1,00", "C03 ;15-01-2025;\u00a0A;4812;CZ;1,00",

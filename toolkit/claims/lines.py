@@ -34,6 +34,7 @@ from .amounts import Amounts, empty_cells
 from .fields import INSURER_CZ, INSURER_OTHER, InsurerClassifier, day_number, parse_date, pc4_common
 from .hashing import EPOCH, GOLDEN, dictionary, mix, text_keys
 from .read import DUTCH_FIELD
+from .source import NUMERIC_CLIENTS
 
 FIELDS = ("client_id", "postcode", "insurer", "date", "provider", "care_type", "amount")
 REASON_KEYS = {
@@ -123,6 +124,8 @@ class BatchResult:
     kept: Any = None
     years: np.ndarray | None = None  # valid lines by year, FIRST_YEAR first (a wrong --year is found by them)
     keys: np.ndarray | None = None  # one key per counted line, when repeats across files are looked for
+    numeric_clients: int = 0  # rows whose client id the file held as a number (`source.NUMERIC_CLIENTS`)
+    zero_led_clients: int = 0  # rows whose client id starts with a 0 and goes on (`012345`)
 
 
 class Reduction:
@@ -234,6 +237,7 @@ class Processor:
         return cached
 
     def process(self, batch: pa.RecordBatch) -> BatchResult:
+        numeric_clients = int((batch.schema.metadata or {}).get(NUMERIC_CLIENTS, b"0"))
         batch = _trimmed(batch)
         n = batch.num_rows
         checks: list[tuple[str, np.ndarray]] = []  # (field, mask of invalid rows), in the order of FIELDS
@@ -319,7 +323,8 @@ class Processor:
             if self.repeats else None
         return BatchResult(rows=n, blank=int(np.count_nonzero(blank)), providers=provider_ids, counts=counts,
                            reasons=reasons, unknown=unknown, invalid=invalid_rows,
-                           kept=self.reduction.reduce(batch, checked), years=by_year, keys=keys)
+                           kept=self.reduction.reduce(batch, checked), years=by_year, keys=keys,
+                           numeric_clients=numeric_clients, zero_led_clients=_zero_led(client))
 
     def _line_keys(self, batch: pa.RecordBatch, rows: np.ndarray, provider: np.ndarray) -> np.ndarray:
         """A 64-bit key per line of `rows`: its provider, client, day, care type and (where the computation
@@ -469,6 +474,19 @@ def _may_have_spaces(values: pa.Array) -> bool:
     first = data.take(offsets[:-1], mode="clip")
     last = data.take(offsets[1:] - 1, mode="clip")
     return bool(np.any(_FIRST_SPACE_BYTES.take(first)) or np.any(_LAST_SPACE_BYTES.take(last)))
+
+
+def _zero_led(values: pa.Array) -> int:
+    """How many values start with a 0 and go on (`012345`): client ids that a workbook holding them as
+    numbers would have written without that 0. From the first byte of each value, one gather a batch."""
+    if not pa.types.is_string(values.type) or not len(values):
+        return 0
+    _, offsets_buffer, data_buffer = values.buffers()
+    if data_buffer is None or not data_buffer.size:
+        return 0
+    offsets: np.ndarray = np.frombuffer(offsets_buffer, np.int32, count=len(values) + 1, offset=values.offset * 4)
+    first = np.frombuffer(data_buffer, np.uint8).take(offsets[:-1], mode="clip")
+    return int(np.count_nonzero((first == ord("0")) & (np.diff(offsets) > 1)))
 
 
 def _blank_rows(batch: pa.RecordBatch, no_client: np.ndarray) -> np.ndarray:

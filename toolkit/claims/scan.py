@@ -189,6 +189,7 @@ def scan(claim_set: read.ClaimSet, reduction: Reduction, *, wanted: Sequence[str
     unknown: dict[int, Counter[str]] = {}
     examples: list[tuple[int, int, str, str, object]] = []  # (source, record, field, reason, value)
     years = np.zeros(YEARS, np.int64)
+    numeric_clients = zero_led_clients = 0
     rows = [0] * len(items)
     blank_rows = [0] * len(items)  # rows of empty fields, which are no claim lines
     done_before = 0
@@ -222,6 +223,8 @@ def scan(claim_set: read.ClaimSet, reduction: Reduction, *, wanted: Sequence[str
                 unknown.setdefault(provider, Counter())[label] += lines
             if result.years is not None:
                 years += result.years
+            numeric_clients += result.numeric_clients
+            zero_led_clients += result.zero_led_clients
             if finder is not None and result.keys is not None:
                 finder.add(result.keys)
             keep(result.kept)
@@ -236,8 +239,20 @@ def scan(claim_set: read.ClaimSet, reduction: Reduction, *, wanted: Sequence[str
                       {FIRST_YEAR + int(i): int(years[i]) for i in np.flatnonzero(years)},
                       claim_set.skipped + tuple(item for s in every for item in s.skipped),
                       repeated, tuple(item for s in every for item in s.notes))
-    twins = leading_zeros(tallies.provider_names)
-    return replace(tallies, notes=(*tallies.notes, (tallies.where, twins))) if twins else tallies
+    said = [note for note in (leading_zeros(tallies.provider_names),
+                              zeros_lost(numeric_clients, zero_led_clients)) if note is not None]
+    return replace(tallies, notes=(*tallies.notes, *((tallies.where, note) for note in said))) if said else tallies
+
+
+def zeros_lost(numbers: int, zero_led: int) -> str | None:
+    """Client ids held as numbers next to ids that start with a 0, said: a workbook that kept `012345` as a
+    number wrote 12345, and the same client from another file (or typed as text) counts a second time. Which
+    ids are the same client is not for the toolkit to guess; both counts are the lines'."""
+    if not (numbers and zero_led):
+        return None
+    return (f"{lines_text(numbers)} {'heeft' if numbers == 1 else 'hebben'} een cliëntnummer dat als getal was "
+            f"opgeslagen (een voorloopnul is dan weg: 012345 werd 12345) en {lines_text(zero_led)} een cliëntnummer "
+            "dat met een 0 begint: dezelfde cliënt kan zo twee keer tellen; sla de cliëntnummers overal als tekst op")
 
 
 def leading_zeros(names: list[str | None]) -> str | None:

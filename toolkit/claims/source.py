@@ -26,6 +26,9 @@ SUFFIXES = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm
 # for a `category` column) is decoded.
 DICTIONARY_FIELDS = ("provider", "insurer", "date", "care_type")
 WORKERS = max(1, min(4, os.cpu_count() or 1))
+# Batch metadata a typed reader sets: how many of the batch's client ids the file held as numbers (workbook
+# cells, an integer column), whose leading zeros are gone; `scan` says so when other ids start with a 0.
+NUMERIC_CLIENTS = b"zorginkoop.numeric_clients"
 PROGRESS_MIN_BYTES = 50 << 20  # about a million claim lines
 
 
@@ -81,5 +84,6 @@ class Source:
         return self.lines(records) if self.lines is not None else {r: r for r in records}
 
 
-__all__ = ["COLUMN_ALIASES", "DICTIONARY_FIELDS", "DUTCH_FIELD", "PROGRESS_MIN_BYTES", "REQUIRED", "SUFFIXES",
+__all__ = ["COLUMN_ALIASES", "DICTIONARY_FIELDS", "DUTCH_FIELD", "NUMERIC_CLIENTS", "PROGRESS_MIN_BYTES", "REQUIRED",
+           "SUFFIXES",
            "TEXT_FIELDS", "WORKERS", "Chunk", "Layout", "LongFieldError", "Source", "resolve_columns"]

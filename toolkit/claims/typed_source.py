@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 from .. import _arrow as arrow
 from ..errors import InputError, not_utf8
 from ..xlsx import check_xlsx, open_xlsx_sheet
-from .source import DICTIONARY_FIELDS, DUTCH_FIELD, Chunk, Layout, Source, resolve_columns
+from .source import DICTIONARY_FIELDS, DUTCH_FIELD, NUMERIC_CLIENTS, Chunk, Layout, Source, resolve_columns
 
 BATCH_ROWS = 1 << 17  # rows per batch from Parquet, xlsx and tables
 _ZERO = arrow.scalar(0.0, pa.float64())
@@ -115,9 +115,12 @@ def _not_utf8_at(value: bytes) -> int | None:
 
 def _normalise_batch(batch: pa.RecordBatch, layout: Layout, where: str, first_row: int) -> pa.RecordBatch:
     arrays, names = [], []
+    numeric_clients = int((batch.schema.metadata or {}).get(NUMERIC_CLIENTS, b"0"))  # (a workbook's: counted)
     for canonical, name in layout.columns.items():
         array = batch.column(name)
         kind = array.type.value_type if pa.types.is_dictionary(array.type) else array.type
+        if canonical == "client_id" and (pa.types.is_integer(kind) or pa.types.is_floating(kind)):
+            numeric_clients += len(array) - array.null_count
         dated = canonical == "date" and (pa.types.is_date(kind) or pa.types.is_timestamp(kind))
         numbers = canonical == "amount" and (pa.types.is_integer(kind) or pa.types.is_floating(kind)
                                              or pa.types.is_decimal(kind))
@@ -127,7 +130,9 @@ def _normalise_batch(batch: pa.RecordBatch, layout: Layout, where: str, first_ro
             array = _as_text(array, canonical, name, where, first_row)
         arrays.append(array)
         names.append(canonical)
-    return pa.RecordBatch.from_arrays(arrays, names=names)
+    normal = pa.RecordBatch.from_arrays(arrays, names=names)
+    return normal.replace_schema_metadata({NUMERIC_CLIENTS: str(numeric_clients).encode()}) if numeric_clients \
+        else normal
 
 
 def _batch_chunks(batches: Iterator[pa.RecordBatch], layout: Layout, where: str, first_row: int,
@@ -215,8 +220,11 @@ def read_xlsx(path: Path, wanted: Sequence[str], required: Sequence[str]) -> Sou
     fields = {name: field for field, name in layout.columns.items()}
 
     def batch(chunk: dict[str, list[Any]], first_row: int) -> pa.RecordBatch:
-        return pa.RecordBatch.from_arrays([cells_array(values, fields[name], name, where, first_row)
+        made = pa.RecordBatch.from_arrays([cells_array(values, fields[name], name, where, first_row)
                                            for name, values in chunk.items()], names=list(chunk))
+        clients = chunk[layout.columns["client_id"]]
+        numbers = sum(isinstance(v, int | float) and not isinstance(v, bool) for v in clients)
+        return made.replace_schema_metadata({NUMERIC_CLIENTS: str(numbers).encode()}) if numbers else made
 
     def batches() -> Iterator[pa.RecordBatch]:
         chunk: dict[str, list[Any]] = {name: [] for name in positions}
