@@ -1176,3 +1176,20 @@ def test_every_character_the_trim_removes_is_seen_by_the_byte_test() -> None:
         assert _may_have_spaces(pa.array(["C1", f"C1{space}", "C2"]))
         assert _may_have_spaces(pa.array(["C1", f"{space}C1", "C2"]))
     assert not _may_have_spaces(pa.array(["C1", "C2", "Cö", "00123"]))
+
+
+def test_a_workbook_date_column_with_times_and_days_is_read_by_its_days(tmp_path: Path) -> None:
+    # A reader gives a cell with a time (09:30) as a datetime and one at midnight as a date: one column of days.
+    import datetime as dt
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Cliëntnummer", "Postcode", "Verzekeraar", "Datum"])
+    sheet.append(["C1", "5611", "CZ", dt.datetime(2025, 3, 14, 9, 30)])
+    sheet.append(["C2", "5611", "CZ", dt.datetime(2025, 3, 14)])
+    sheet.append(["C3", "5611", "CZ", dt.datetime(2024, 12, 31, 23, 59)])  # the day counts, not the time
+    book.save(tmp_path / "t.xlsx")
+    report = ratio_from_claims(tmp_path / "t.xlsx", year=2027)
+    assert (report.clients, report.areas) == (2, 1)
+    assert report.to_dict()["lines_other_years"] == 1

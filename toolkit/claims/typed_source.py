@@ -276,7 +276,10 @@ def cells_array(values: list[Any], field: str, column: str, where: str, first_ro
     date column of dates as dates, anything else as text (an amount's number with a decimal comma); a
     ja/nee value is refused, naming the column and the line."""
     if field == "date" and any(values) and all(isinstance(v, dt.date) or v in (None, "") for v in values):
-        return pa.array([v if isinstance(v, dt.date) else None for v in values])
+        # The day only: a cell with a time (14-03-2025 09:30) next to one at midnight, which a reader gives
+        # as a date, is one column of days (Arrow takes no mix of the two).
+        return pa.array([(v.date() if isinstance(v, dt.datetime) else v) if isinstance(v, dt.date) else None
+                         for v in values], pa.date32())
     for index, value in enumerate(values):
         if isinstance(value, bool):
             expected = "een getal of tekst" if field == "amount" else "tekst"
