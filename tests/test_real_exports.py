@@ -992,6 +992,30 @@ def test_a_known_month_without_claims_is_said_everywhere_the_forecast_is(tmp_pat
     assert whole.reports[0].production.monthly[1] == 0 and whole.gap_notes() == []
 
 
+def test_a_month_of_more_credit_than_claims_is_named_and_leaves_the_others_their_forecast(tmp_path: Path) -> None:
+    # Credits that outweigh a month's claims happen (a correction of earlier months). The rule forecasts from
+    # production per month, never negative: that provider gets no forecast, named with the month; the others do.
+    path = write_export(tmp_path / "neg.csv", [
+        HEADER, "A1;14-03-2027;A;4811;CZ;100,00", "A1;14-04-2027;A;4811;CZ;-300,00",
+        "B1;14-03-2027;B;4811;CZ;100,00", "B1;14-04-2027;B;4811;CZ;300,00"])
+    found = ceiling_from_claims(path, ceiling="1.000", year=2027)
+    assert [r.provider for r in found.reports] == ["B"] and found.without_forecast == ("A",)
+    said = ("A: de CZ-declaraties van april 2027 zijn per saldo € -300,00 (meer gecrediteerd dan gedeclareerd), dus "
+            "geen prognose: die rekent met de productie per maand, en die is niet negatief; controleer de creditering "
+            "van die maand")
+    assert found.notes()[-1] == said
+    result = run_cli("plafond", "neg.csv", "--plafond", "1.000", "--jaar", "2027", cwd=tmp_path)
+    assert result.returncode == 0 and f"let op: {said}" in result.stderr and "Traceback" not in result.stderr
+    as_json = json.loads(run_cli("plafond", "neg.csv", "--plafond", "1.000", "--jaar", "2027", "--json",
+                                 cwd=tmp_path).stdout)
+    assert as_json[0]["providers_without_forecast"] == ["A"]
+    assert as_json[0]["net_negative_months"] == [{"provider": "A", "month": 4, "amount": "-300.00"}]
+    # Only that provider: refused with the same words, in Dutch (not the rule's internal field name).
+    alone = run_cli("plafond", "neg.csv", "--plafond", "1.000", "--jaar", "2027", "--agb", "A", cwd=tmp_path)
+    assert alone.returncode == 1 and "monthly_production" not in alone.stderr
+    assert alone.stderr.strip() == f"fout: {said}"
+
+
 def test_a_provider_without_claims_in_the_year_leaves_the_others_their_forecast(tmp_path: Path) -> None:
     path = write_export(tmp_path / "pl.csv", [
         HEADER, "A1;15-01-2027;A;4811;CZ;100.000", "B1;15-02-2027;B;4811;Zilveren Kruis;5.000",

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from ..dates import months_text
+from ..dates import month_name, months_text
 from ..errors import InputError, show_value
+from ..numbers import format_money
 from ..rules.ceiling import AdditionalPurchase, CeilingForecast, assess_additional_purchase, forecast_ceiling
 from ..rules.staffel import staffel_reimbursement
 from .claimset import ClaimsYearError
@@ -83,6 +84,12 @@ class CeilingClaims:
     production: ProductionReport
     last_year: ProductionReport | None
     without_production: tuple[str, ...] = ()  # providers with no CZ-group line in the year: no forecast
+    net_negative: tuple[NetNegative, ...] = ()  # providers with a known month of more credit than claims: no forecast
+
+    @property
+    def without_forecast(self) -> tuple[str, ...]:
+        """Every provider left without a forecast, for whichever reason."""
+        return (*self.without_production, *(n.provider for n in self.net_negative))
 
     def gap_notes(self) -> list[str]:
         """Per provider with known months without claims, a Dutch line naming them."""
@@ -95,9 +102,38 @@ class CeilingClaims:
         return f"geen CZ-declaraties in {self.production.year}, dus geen prognose: {', '.join(self.without_production)}"
 
     def notes(self) -> list[str]:
-        """Both kinds of note, every one, for the report (the command line shows the first gaps only)."""
+        """Every kind of note, every one, for the report (the command line shows the first gaps only)."""
         idle = self.without_forecast_note()
-        return [*self.gap_notes(), *([idle] if idle is not None else [])]
+        return [*self.gap_notes(), *([idle] if idle is not None else []), *(n.note() for n in self.net_negative)]
+
+
+@dataclass(frozen=True)
+class NetNegative:
+    """A provider whose claims of a known month are more credit than claim: the rule forecasts from production
+    per month, which is never negative, so that provider gets no forecast, and the month is named."""
+
+    provider: str
+    year: int
+    month: int
+    amount: Decimal
+
+    def note(self) -> str:
+        who = f"{self.provider}: " if self.provider else ""
+        return (f"{who}de CZ-declaraties van {month_name(self.month)} {self.year} zijn per saldo "
+                f"{format_money(self.amount)} (meer gecrediteerd dan gedeclareerd), dus geen prognose: die rekent "
+                "met de productie per maand, en die is niet negatief; controleer de creditering van die maand")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"provider": self.provider, "month": self.month, "amount": str(self.amount)}
+
+
+def _net_negative(production: ProductionReport, months: int | None) -> NetNegative | None:
+    """The first known month of `production` whose amounts add up to less than zero, or None."""
+    known = months if months is not None else production.last_month
+    for month, amount in enumerate(production.monthly[:known or 0], start=1):
+        if amount < 0:
+            return NetNegative(production.provider or "", production.year, month, amount)
+    return None
 
 
 @dataclass(frozen=True)
@@ -179,8 +215,13 @@ def ceiling_from_claims(
     idle = tuple(p.provider or "" for p in providers if months is None and p.last_month is None)
     if not busy:
         busy, idle = providers, ()
-    reports = tuple(_report(p, previous, ceiling, kind, months, request) for p in busy)
-    return CeilingClaims(reports, production, previous, idle)
+    # Likewise a provider with a month of more credit than claims (`NetNegative`); only such providers: refused.
+    negative = {id(p): found for p in busy if (found := _net_negative(p, months)) is not None}
+    if negative and len(negative) == len(busy):
+        first = next(iter(negative.values()))
+        raise InputError(first.note(), field="production", value=str(first.amount), row=first.month)
+    reports = tuple(_report(p, previous, ceiling, kind, months, request) for p in busy if id(p) not in negative)
+    return CeilingClaims(reports, production, previous, idle, tuple(negative.values()))
 
 
 def _report(production: ProductionReport, previous: ProductionReport | None, ceiling: object, method: str,
@@ -223,4 +264,5 @@ def _forecast(production: ProductionReport, monthly: list[Decimal], profile: lis
     return CeilingReport(production.provider, forecast, None, production)
 
 
-__all__ = ["CeilingClaims", "CeilingReport", "CeilingRequest", "ceiling_from_claims", "check_ceiling_arguments"]
+__all__ = ["CeilingClaims", "CeilingReport", "CeilingRequest", "NetNegative", "ceiling_from_claims",
+           "check_ceiling_arguments"]

@@ -138,11 +138,14 @@ def plafond(
                    "(--json: months_without_claims)", err=True)
     if idle is not None:
         typer.echo(f"let op: {idle}", err=True)
+    for negative in found.net_negative:
+        typer.echo(f"let op: {negative.note()}", err=True)
     production = found.production
     if as_json:
         claim_set = {**files_dict(production.sources, production.files_skipped, production.repeated,
                                   production.file_notes),
-                     "providers_without_forecast": list(found.without_production)}
+                     "providers_without_forecast": list(found.without_forecast),
+                     "net_negative_months": [n.to_dict() for n in found.net_negative]}
         objects = [{**result, **claim_set} for result in results]
         lines = ",\n".join(json.dumps(r, ensure_ascii=False) for r in objects)
         sys.stdout.write(f"[\n{lines}\n]\n" if production.providers else json.dumps(objects[0], ensure_ascii=False)
