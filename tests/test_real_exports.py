@@ -1217,3 +1217,25 @@ def test_a_workbook_date_column_with_times_and_days_is_read_by_its_days(tmp_path
     report = ratio_from_claims(tmp_path / "t.xlsx", year=2027)
     assert (report.clients, report.areas) == (2, 1)
     assert report.to_dict()["lines_other_years"] == 1
+
+
+def test_a_file_that_changes_while_it_is_read_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # An export still being written: the reader reached the end at '…;1' of '…;12.500,00'. Whatever it read
+    # last may be a cut line, read as a whole one.
+    import toolkit.claims.csv_source as csv_source
+
+    path = write_export(tmp_path / "groeit.csv", [HEADER, *(f"C{i};15-01-2025;A;4811;CZ;1,00" for i in range(50))])
+    monkeypatch.setattr(csv_source, "CHUNK_BYTES", 256)
+    cut = csv_source._cut
+
+    def cut_and_append(*args: Any) -> Any:
+        with path.open("ab") as handle:  # another program writes on while the first pieces are read
+            handle.write(b"C99;15-01-2025;A;4811;CZ;1")
+        monkeypatch.setattr(csv_source, "_cut", cut)
+        return cut(*args)
+
+    monkeypatch.setattr(csv_source, "_cut", cut_and_append)
+    with pytest.raises(InputError, match="het bestand veranderde tijdens het lezen"):
+        ratio_from_claims(path, year=2027)
+    # Read again once it is complete: read as usual.
+    assert ratio_from_claims(path, year=2027).clients == 51

@@ -261,6 +261,14 @@ def _cut(buffer: bytearray, filled: int, delimiter: str) -> tuple[int, np.ndarra
     return cut, quotes[:np.searchsorted(quotes, cut)]
 
 
+def _refuse_if_changed(path: Path, opened: os.stat_result, now: os.stat_result) -> None:
+    """Refuse a file that changed while it was read (an export still being written or copied): its last line
+    may be cut (`…;1` of `…;12.500,00`) and would read as a whole one."""
+    if (now.st_size, now.st_mtime_ns) != (opened.st_size, opened.st_mtime_ns):
+        raise InputError(f"{path}: het bestand veranderde tijdens het lezen (wordt het nog geschreven of "
+                         "gekopieerd?); start opnieuw als het klaar is", file=str(path), value=str(path))
+
+
 def _piece_size(previous: int, left: int) -> int:
     """How many bytes the next piece reads (it ends at the last record end in them): CHUNK_BYTES, except
     at both ends of a file, where one worker would wait for the other. The first pieces are small and
@@ -276,7 +284,8 @@ def _csv_pieces(path: Path, start: int, pool: _BufferPool,
     is done with it. A record longer than MAX_LINE_BYTES raises LineTooLong before more of it is read."""
     carried = b""  # the start of an unfinished line, moved to the front of the next buffer
     with path.open("rb", buffering=0) as handle:
-        size = os.fstat(handle.fileno()).st_size
+        at_open = os.fstat(handle.fileno())
+        size = at_open.st_size
         handle.seek(start)
         position = start
         target = CHUNK_BYTES >> 5  # how much of a buffer to fill (`_piece_size`)
@@ -304,6 +313,7 @@ def _csv_pieces(path: Path, start: int, pool: _BufferPool,
                         read = handle.readinto(view[filled:limit]) or 0
                         filled += read
                 if read == 0:
+                    _refuse_if_changed(path, at_open, os.fstat(handle.fileno()))
                     cut, quotes = filled, None  # the last line may have no line end
                     opened = _open_field(buffer, filled, delimiter)
                     if opened is not None:
