@@ -130,3 +130,20 @@ def test_a_cell_stored_as_a_number_that_is_none_is_named(tmp_path: Path, kind: s
         ratio_from_claims(bad, year=2027)
     with pytest.raises(InputError, match=re.escape(said)):
         check_workbook(bad)
+
+
+@pytest.mark.parametrize(("head", "said"), [
+    (b"PK\x03\x04" + bytes(40), "het is een zip-bestand, waarschijnlijk een Excel-werkmap; geef het de naam .xlsx"),
+    (bytes.fromhex("D0CF11E0A1B11AE1") + bytes(40), "het is een oud Excel-bestand (.xls)"),
+    (b"\x1f\x8b\x08\x00" + bytes(40), "het is ingepakt (gzip); pak het eerst uit"),
+    (b"PAR1" + bytes(40), "het is een Parquet-bestand; geef het de naam .parquet"),
+    (b"%PDF-1.7\n" + bytes(40), "het is een PDF-bestand"),
+])
+def test_a_file_that_is_no_text_named_csv_says_what_it_is(tmp_path: Path, head: bytes, said: str) -> None:
+    """A workbook or packed file given the name .csv: its first bytes say what it is, not 'no UTF-8'."""
+    path = tmp_path / "declaraties.csv"
+    path.write_bytes(head)
+    with pytest.raises(InputError) as info:
+        ratio_from_claims(path, year=2027)
+    assert info.value.message.startswith(f"{path}: geen tekstbestand (csv): {said}")
+    assert "geen UTF-8" not in info.value.message

@@ -142,6 +142,17 @@ def quoting(text: AnyStr, delimiter: str) -> tuple[int, int | None]:
     return end + 1, opened
 
 
+# The first bytes of files that are no text, and what they are to a reader.
+_NOT_TEXT = (
+    (b"PK\x03\x04", "het is een zip-bestand, waarschijnlijk een Excel-werkmap; geef het de naam .xlsx"),
+    (bytes.fromhex("D0CF11E0A1B11AE1"), "het is een oud Excel-bestand (.xls) of een werkmap met een wachtwoord; "
+                                        "sla het in Excel op als 'CSV UTF-8' of als Excel-werkmap (.xlsx)"),
+    (b"\x1f\x8b", "het is ingepakt (gzip); pak het eerst uit"),
+    (b"PAR1", "het is een Parquet-bestand; geef het de naam .parquet"),
+    (b"%PDF", "het is een PDF-bestand; lever de declaraties als csv, xlsx of Parquet"),
+)
+
+
 def sniff_csv(path: Path) -> CsvDialect:
     """The dialect of a CSV file from its header line: UTF-8 (with or without BOM), a header line ended by
     LF or CR LF, the delimiter that splits the header into the most fields (`;` first on a tie).
@@ -153,6 +164,9 @@ def sniff_csv(path: Path) -> CsvDialect:
         head = handle.read(MAX_HEADER_BYTES + 4)
     if not head.strip():
         raise InputError(f"{path}: het bestand is leeg", file=str(path))
+    packed = next((what for magic, what in _NOT_TEXT if head.startswith(magic)), None)
+    if packed is not None:  # a workbook or a packed file given the name .csv: its bytes say what it is
+        raise InputError(f"{path}: geen tekstbestand (csv): {packed}", file=str(path), value=path.suffix)
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's and Notepad's "Unicode" text
         raise InputError(f"{path}: het bestand is opgeslagen als UTF-16 ('Unicode-tekst'); sla het op als "
                          "'CSV UTF-8'", file=str(path), value="UTF-16")
