@@ -1239,3 +1239,29 @@ def test_a_file_that_changes_while_it_is_read_is_refused(tmp_path: Path, monkeyp
         ratio_from_claims(path, year=2027)
     # Read again once it is complete: read as usual.
     assert ratio_from_claims(path, year=2027).clients == 51
+
+
+def test_title_lines_above_the_header_are_said_in_one_short_line(tmp_path: Path) -> None:
+    # An export with a title above its header: not a list of the columns the title line lacks.
+    csv_path = tmp_path / "titel.csv"
+    csv_path.write_text("Declaraties januari 2025;;;;\nExport van 3-2-2025\n"
+                        "AGB;Clientnummer;Postcode;Verzekeraar;Begindatum\nA;c1;5611;CZ;2025-01-01\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        ratio_from_claims(csv_path, year=2027)
+    assert info.value.message == (f"{csv_path}: de kolomnamen staan op regel 3, niet op regel 1: verwijder regels 1 "
+                                  "t/m 2 (een titel?), zodat de kolomnamen bovenaan staan")
+    assert info.value.row == 3
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Declaraties 2025"])
+    sheet.merge_cells("A1:E1")
+    sheet.append(["AGB", "Clientnummer", "Postcode", "Verzekeraar", "Begindatum"])
+    sheet.append(["A", "c1", "5611", "CZ", "2025-01-01"])
+    book.save(tmp_path / "titel.xlsx")
+    with pytest.raises(InputError, match=r"titel.xlsx: de kolomnamen staan op rij 2, niet op rij 1: verwijder rij 1 "):
+        ratio_from_claims(tmp_path / "titel.xlsx", year=2027)
+    # No line below with the columns: the list of what is missing, as before.
+    csv_path.write_text("Declaraties januari 2025;;;;\nA;c1;5611;CZ;2025-01-01\n", encoding="utf-8")
+    with pytest.raises(InputError, match="kolommen ontbreken"):
+        ratio_from_claims(csv_path, year=2027)

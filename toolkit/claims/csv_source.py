@@ -334,6 +334,20 @@ def _csv_pieces(path: Path, start: int, pool: _BufferPool,
                 return
 
 
+def _lines_after_header(path: Path, dialect: CsvDialect) -> Iterator[tuple[int, list[str]]]:
+    """The first 20 lines after the header as fields, split by each usual delimiter (a title line above the
+    header may have none, and then the sniffed one is a guess): for `resolve_columns` to find the real
+    header under an export's title lines."""
+    with path.open("rb") as handle:
+        handle.seek(dialect.header_bytes)
+        text = handle.read(64 << 10).decode("utf-8", "replace")
+    for number, line in enumerate(text.splitlines()[:20], start=dialect.header_line + 1):
+        for delimiter in dict.fromkeys((dialect.delimiter, ";", ",", "\t")):
+            fields = csv_fields(line, delimiter)
+            if fields is not None and len(fields) > 1:
+                yield number, fields
+
+
 def _csv_line_numbers(path: Path, start: int, first: int, delimiter: str, records: list[int]) -> dict[int, int]:
     """The file line number on which each record number starts (`first` = the first line after the
     header; records counted the way pyarrow counts: empty lines are no records, a quoted field may span
@@ -487,7 +501,8 @@ def read_csv(path: Path, wanted_fields: Sequence[str], required: Sequence[str]) 
     refused = header_over_lines(path, dialect)
     if refused is not None:
         raise refused
-    layout = resolve_columns(dialect.header, str(path), wanted=wanted_fields, required=required)
+    layout = resolve_columns(dialect.header, str(path), wanted=wanted_fields, required=required,
+                             header_line=dialect.header_line, later=_lines_after_header(path, dialect))
     fields = list(layout.columns)
     wanted = [layout.columns[f] for f in fields]
     # Each piece is parsed by one worker thread (the workers already keep every core busy).

@@ -7,12 +7,13 @@ between them and says which files a claim set holds.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import pyarrow as pa
 
 from ..columns import CLAIM_FIELDS, match_columns
+from ..errors import InputError
 
 # Canonical field -> accepted column names (one list for every reader: toolkit/columns.py).
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {field: spec.names for field, spec in CLAIM_FIELDS.items()}
@@ -43,9 +44,29 @@ class Layout:
         return "provider" in self.columns
 
 
-def resolve_columns(names: Sequence[str], where: str, *, wanted: Sequence[str], required: Sequence[str]) -> Layout:
-    """Which column holds which field, checked before any line is read (`toolkit.columns.match_columns`)."""
-    return Layout(match_columns(names, wanted, required=required, where=where))
+def resolve_columns(names: Sequence[str], where: str, *, wanted: Sequence[str], required: Sequence[str],
+                    header_line: int = 1, later: Iterable[tuple[int, Sequence[object]]] = (),
+                    rows: tuple[str, str] = ("regel", "regels")) -> Layout:
+    """Which column holds which field, checked before any line is read (`toolkit.columns.match_columns`).
+
+    `later`: the lines after the header as (line number, fields), looked at only when the header is refused
+    (`rows`: what a line is called, singular and plural: a workbook has rows).
+    One of them with every required column is the real header under the export's title lines: said in a
+    line that tells what to do, instead of the list of columns the title line lacks."""
+    try:
+        return Layout(match_columns(names, wanted, required=required, where=where))
+    except InputError as refused:
+        for line, fields in later:
+            try:
+                match_columns(fields, wanted, required=required, where=where)
+            except InputError:
+                continue
+            one, many = rows
+            above = f"{one} {header_line}" if header_line == line - 1 else f"{many} {header_line} t/m {line - 1}"
+            raise InputError(f"{where}: de kolomnamen staan op {one} {line}, niet op {one} {header_line}: verwijder "
+                             f"{above} (een titel?), zodat de kolomnamen bovenaan staan", field=refused.field,
+                             row=line, file=where) from None
+        raise
 
 
 class LongFieldError(Exception):

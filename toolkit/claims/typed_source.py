@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import math
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
@@ -215,7 +216,10 @@ def read_xlsx(path: Path, wanted: Sequence[str], required: Sequence[str]) -> Sou
             break
     if header is None:
         raise InputError(f"{path}: het werkblad is leeg", file=where)
-    layout = resolve_columns(header, where, wanted=wanted, required=required)
+    later = ((header_row + k, [str(v) if v is not None else "" for v in values])
+             for k, values in enumerate(itertools.islice(rows, 20), start=1))  # (read only if the header is refused)
+    layout = resolve_columns(header, where, wanted=wanted, required=required, header_line=header_row, later=later,
+                             rows=("rij", "rijen"))
     positions = {name: header.index(name) for name in layout.columns.values()}
     fields = {name: field for field, name in layout.columns.items()}
 
