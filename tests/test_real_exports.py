@@ -1265,3 +1265,20 @@ def test_title_lines_above_the_header_are_said_in_one_short_line(tmp_path: Path)
     csv_path.write_text("Declaraties januari 2025;;;;\nA;c1;5611;CZ;2025-01-01\n", encoding="utf-8")
     with pytest.raises(InputError, match="kolommen ontbreken"):
         ratio_from_claims(csv_path, year=2027)
+
+
+@pytest.mark.parametrize(("last", "said"), [
+    ("Totaal;;;;;37,50", "regel 4, kolom 'Clientnummer': dit lijkt een totaalregel ('Totaal'), geen declaratie; "
+                         "verwijder hem uit de export"),
+    (";Eindtotaal;;;;37,50", "regel 4, kolom 'Postcode': dit lijkt een totaalregel ('Eindtotaal')"),
+    ("AGB;Clientnummer;Postcode;Verzekeraar;Begindatum;Bedrag", "regel 4, kolom 'Postcode': deze regel herhaalt de "
+                                                               "kopregel (twee exports aan elkaar geplakt?); "
+                                                               "verwijder hem"),
+    ("A;Totaalzorg BV;5611;CZ;2025-13-01;1", "regel 4, kolom 'Begindatum': datum '2025-13-01' is geen geldige datum"),
+])
+def test_a_totals_row_or_a_repeated_header_is_said_for_what_it_is(tmp_path: Path, last: str, said: str) -> None:
+    path = tmp_path / "e.csv"
+    path.write_text("AGB;Clientnummer;Postcode;Verzekeraar;Begindatum;Bedrag\nA;c1;5611;CZ;2025-01-01;12,50\n"
+                    f"A;c2;5611;CZ;2025-01-01;25,00\n{last}\n", encoding="utf-8")
+    with pytest.raises(InputError, match=re.escape(f"{path}: {said}")):
+        ratio_from_claims(path, year=2027)

@@ -27,6 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import _arrow as arrow
+from ..columns import CLAIM_FIELDS, header_key
 from ..errors import InputError, show_value
 from ..parameters.plausible import year_bounds
 from ..postcode import not_a_pc4, to_pc4
@@ -387,13 +388,29 @@ class Processor:
         for index in invalid[: 2 * EXAMPLES].tolist():
             fieldname = FIELDS[first_failing[index]]
             value = batch.column(fieldname)[index].as_py()
-            rows.append((index, fieldname, self._reason_text(fieldname, value), value))
+            rows.append((index, fieldname, _no_claim_line(batch, index) or self._reason_text(fieldname, value), value))
         return rows, reasons
 
     def _reason_text(self, fieldname: str, value: object) -> str:
         if fieldname in self.reduction.fields:
             return self.reduction.reason(fieldname, value)
         return reason_text(fieldname, value)
+
+
+_TOTAL = re.compile(r"(sub|eind)?(totaal|totals?)\b", re.IGNORECASE)  # (not "Totaalzorg BV")
+
+
+def _no_claim_line(batch: pa.RecordBatch, index: int) -> str | None:
+    """Why an invalid row is no claim line at all, where its cells say so: the header once more (two exports
+    pasted together), or a totals row under the table. None for any other row (its field's reason stands)."""
+    texts = {name: value.strip() for name in batch.schema.names
+             if isinstance(value := batch.column(name)[index].as_py(), str) and value.strip()}
+    if sum(header_key(text) in CLAIM_FIELDS[name].keys for name, text in texts.items()) >= 2:
+        return "deze regel herhaalt de kopregel (twee exports aan elkaar geplakt?); verwijder hem"
+    total = next((text for text in texts.values() if _TOTAL.match(text)), None)
+    if total is not None:
+        return f"dit lijkt een totaalregel ({show_value(total)}), geen declaratie; verwijder hem uit de export"
+    return None
 
 
 def reason_text(fieldname: str, value: object) -> str:
