@@ -1282,3 +1282,22 @@ def test_a_totals_row_or_a_repeated_header_is_said_for_what_it_is(tmp_path: Path
                     f"A;c2;5611;CZ;2025-01-01;25,00\n{last}\n", encoding="utf-8")
     with pytest.raises(InputError, match=re.escape(f"{path}: {said}")):
         ratio_from_claims(path, year=2027)
+
+
+def test_small_words_a_clerk_reads(tmp_path: Path) -> None:
+    # A broken link in a folder is skipped for what it is; one field is 'veld'; a damaged Parquet file is said
+    # in Dutch, without the reader's English.
+    folder = tmp_path / "map"
+    folder.mkdir()
+    write_export(folder / "a.csv", [HEADER, "C01;15-01-2025;A;4811;CZ;1,00"])
+    (folder / "weg.csv").symlink_to(tmp_path / "bestaat-niet.csv")
+    report = ratio_from_claims(folder, year=2027)
+    assert (str(folder / "weg.csv"), "koppeling naar een bestand dat er niet (meer) is") in report.files_skipped
+    write_export(tmp_path / "kort.csv", [HEADER, "C01;15-01-2025;A;4811;CZ;1,00", "C02"])
+    with pytest.raises(InputError, match="regel 3 heeft 1 veld, de kopregel 6"):
+        ratio_from_claims(tmp_path / "kort.csv", year=2027)
+    (tmp_path / "kapot.parquet").write_bytes(b"PAR1 dit is geen parquet")
+    with pytest.raises(InputError) as info:
+        ratio_from_claims(tmp_path / "kapot.parquet", year=2027)
+    assert info.value.message.endswith("geen leesbaar Parquet-bestand (beschadigd, onvolledig of geen Parquet); "
+                                       "exporteer het opnieuw")

@@ -488,7 +488,8 @@ def _locate_csv_problem(path: Path, dialect: CsvDialect) -> InputError:
                 cut = "; de regel eindigt op een los CR-teken: staat er een regeleinde in een veld?" \
                     if raw.endswith(b"\r") and len(fields) < expected else ""
                 return InputError(
-                    f"{path}: regel {number} heeft {len(fields)} velden, de kopregel {expected} "
+                    f"{path}: regel {number} heeft {len(fields)} {'veld' if len(fields) == 1 else 'velden'}, de "
+                    f"kopregel {expected} "
                     f"(scheidingsteken '{dialect.delimiter}'): {show_value(text.strip())}{cut}",
                     row=number, file=str(path), value=text.strip())
     return InputError(f"{path}: het CSV-bestand kan niet worden gelezen", file=str(path))

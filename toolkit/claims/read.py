@@ -148,6 +148,8 @@ def _folder_files(folder: Path, recursive: bool, skipped: list[tuple[str, str]])
                              file=str(entry), value=entry.suffix.lower())
         elif entry.suffix.lower() in FOLDER_SUFFIXES and entry.is_file():
             found.append(entry)
+        elif entry.is_symlink() and not entry.exists():
+            skipped.append((str(entry), "koppeling naar een bestand dat er niet (meer) is"))
         else:
             skipped.append((str(entry), "geen declaratiebestand (in een map worden .csv, .xlsx en .parquet "
                                         "gelezen)"))

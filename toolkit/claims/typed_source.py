@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import _arrow as arrow
-from ..errors import InputError, not_utf8
+from ..errors import InputError, not_utf8, system_reason
 from ..xlsx import check_xlsx, open_xlsx_sheet
 from .source import DICTIONARY_FIELDS, DUTCH_FIELD, NUMERIC_CLIENTS, Chunk, Layout, Source, resolve_columns
 
@@ -166,14 +166,17 @@ def read_parquet(path: Path, wanted: Sequence[str], required: Sequence[str]) -> 
         handle = pq.ParquetFile(path)
         schema = handle.schema_arrow
     except (pa.ArrowException, OSError, ValueError) as exc:
-        raise InputError(f"{path}: geen geldig Parquet-bestand ({exc})", file=where) from None
+        why = system_reason(exc) if isinstance(exc, OSError) and exc.errno is not None else \
+            "geen leesbaar Parquet-bestand (beschadigd, onvolledig of geen Parquet); exporteer het opnieuw"
+        raise InputError(f"{path}: {why}", file=where) from None
     layout = resolve_columns(schema.names, where, wanted=wanted, required=required)
     for field, column in layout.columns.items():
         check_column_type(schema.field(column).type, field, column, where)
     _check_parquet_sizes(handle, layout, path)
 
     def failure(exc: Exception) -> InputError:
-        return InputError(f"{path}: het Parquet-bestand is beschadigd ({exc})", file=where)
+        return InputError(f"{path}: het Parquet-bestand is beschadigd (een deel ervan kan niet worden gelezen); "
+                          "exporteer het opnieuw", file=where)
 
     columns = list(layout.columns.values())
     # Strings are kept dictionary-encoded where the file has them so: a long value repeated a million
