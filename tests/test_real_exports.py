@@ -1301,3 +1301,14 @@ def test_small_words_a_clerk_reads(tmp_path: Path) -> None:
         ratio_from_claims(tmp_path / "kapot.parquet", year=2027)
     assert info.value.message.endswith("geen leesbaar Parquet-bestand (beschadigd, onvolledig of geen Parquet); "
                                        "exporteer het opnieuw")
+
+
+def test_an_excel_date_number_is_said_for_what_it_is(tmp_path: Path) -> None:
+    # A date column exported without its date format: 45730 is 14-03-2025 to Excel, and no date to a reader.
+    path = write_export(tmp_path / "s.csv", [HEADER, "C01;45730;A;4811;CZ;1,00"])
+    with pytest.raises(InputError, match=re.escape("datum '45730' is geen datum maar een Excel-datumgetal (dat is "
+                                                   "14-03-2025); geef de kolom in Excel de opmaak datum")):
+        ratio_from_claims(path, year=2027)
+    write_export(path, [HEADER, "C01;1234;A;4811;CZ;1,00"])  # no serial of these years: the usual words
+    with pytest.raises(InputError, match=re.escape("datum '1234' is geen geldige datum")):
+        ratio_from_claims(path, year=2027)

@@ -431,6 +431,11 @@ def reason_text(fieldname: str, value: object) -> str:
         year = value.year if isinstance(value, dt.date) else parse_date(str(value))[0]
         if year >= 0:
             return f"datum {shown} ligt niet tussen {FIRST_YEAR} en {LAST_YEAR}"
+        serial = str(value).strip()
+        if serial.isascii() and serial.isdigit() and 20_000 <= int(serial) <= 80_000:  # 1954 to 2119
+            day = dt.date(1899, 12, 30) + dt.timedelta(days=int(serial))
+            return (f"datum {shown} is geen datum maar een Excel-datumgetal (dat is {day:%d-%m-%Y}); geef de kolom in "
+                    "Excel de opmaak datum voor u exporteert")
         return f"datum {shown} is geen geldige datum (verwacht bijv. 2025-03-14 of 14-03-2025)"
     if fieldname == "care_type":
         return f"zorgsoort {shown} is langer dan {MAX_TEXT_LENGTH} tekens"
