@@ -391,6 +391,10 @@ def _edited(source_path: Path, target_path: Path, part: str, old: str, new: str)
     ("</sheetData>", '<row r="30" s="6" customFormat="1" /><row r="31" s="6" customFormat="1" /></sheetData>',
      [("instelling", "Uitkomst", "30:31 is in zijn geheel ontgrendeld (een opmaak van de hele kolom of rij): "
                                  "ondanks de bladbeveiliging kan daar elke lege cel worden gewijzigd")]),
+    ("</sheetData>", "".join(f'<row r="{r}" s="6" customFormat="1" />' for r in range(30, 44, 2)) + "</sheetData>",
+     [("instelling", "Uitkomst", "30:30, 32:32, 34:34, 36:36, 38:38 en nog 2 zijn in hun geheel ontgrendeld (een "
+                                 "opmaak van de hele kolom of rij): ondanks de bladbeveiliging kan daar elke lege cel "
+                                 "worden gewijzigd")]),
 ])
 def test_how_a_sheet_opens_and_what_its_protection_leaves_open(tmp_path: Path, old: str, new: str,
                                                                expected: list[tuple[str, str, str]]) -> None:
@@ -413,3 +417,13 @@ def test_a_format_that_hides_the_value_is_said(tmp_path: Path) -> None:
     wb.save(tmp_path / "hidden.xlsx")
     said = [f.message for f in check_workbook(tmp_path / "hidden.xlsx").findings if f.where == "Uitkomst!B5"]
     assert said == ["getalnotatie wijkt af van het sjabloon (getalnotatie ';;;': een getal wordt niet getoond)"]
+
+
+@pytest.mark.parametrize(("code", "hidden"), [
+    (";;;", True), ("[Red];;;", True), ('"";"";""', True), (";;;@", True), (";;", True),
+    ("0;;", False), ("#,##0.00", False), ('"a;b";;', False), ("\\;;;", False), ("General", False),
+])
+def test_a_format_that_hides_numbers_is_recognised_however_written(code: str, hidden: bool) -> None:
+    from toolkit.workbook.appearance import _format_said
+
+    assert _format_said(code).endswith(": een getal wordt niet getoond") == hidden

@@ -1009,11 +1009,25 @@ def test_a_month_of_more_credit_than_claims_is_named_and_leaves_the_others_their
     as_json = json.loads(run_cli("plafond", "neg.csv", "--plafond", "1.000", "--jaar", "2027", "--json",
                                  cwd=tmp_path).stdout)
     assert as_json[0]["providers_without_forecast"] == ["A"]
-    assert as_json[0]["net_negative_months"] == [{"provider": "A", "month": 4, "amount": "-300.00"}]
+    assert as_json[0]["net_negative_months"] == [{"provider": "A", "year": 2027, "month": 4, "amount": "-300.00"}]
     # Only that provider: refused with the same words, in Dutch (not the rule's internal field name).
     alone = run_cli("plafond", "neg.csv", "--plafond", "1.000", "--jaar", "2027", "--agb", "A", cwd=tmp_path)
     assert alone.returncode == 1 and "monthly_production" not in alone.stderr
     assert alone.stderr.strip() == f"fout: {said}"
+    # Last year's month of more credit than claims, the seasonal profile: named likewise (not the rule's field).
+    write_export(tmp_path / "vorig.csv", [HEADER, *(f"{p}1;14-{m:02}-2026;{p};4811;CZ;100,00" for m in range(1, 13)
+                                                    for p in "AB"), "A1;20-04-2026;A;4811;CZ;-700,00"])
+    seasonal = run_cli("plafond", "neg.csv", "--plafond", "1.000", "--jaar", "2027", "--vorig-jaar", "vorig.csv",
+                       "--agb", "B", cwd=tmp_path)
+    assert seasonal.returncode == 0, seasonal.stderr
+    both = ceiling_from_claims(tmp_path / "neg.csv", ceiling="1.000", year=2027, last_year=tmp_path / "vorig.csv")
+    assert [r.provider for r in both.reports] == ["B"] and both.without_forecast == ("A",)
+    assert both.notes()[-1].startswith("A: de CZ-declaraties van april 2027 zijn per saldo € -300,00")
+    write_export(tmp_path / "neg.csv", [HEADER, "A1;14-03-2027;A;4811;CZ;100,00", "B1;14-03-2027;B;4811;CZ;100,00"])
+    profile = ceiling_from_claims(tmp_path / "neg.csv", ceiling="1.000", year=2027, last_year=tmp_path / "vorig.csv")
+    assert [r.provider for r in profile.reports] == ["B"]
+    assert profile.notes()[-1].startswith("A: de CZ-declaraties van vorig jaar (--vorig-jaar) van april 2026 zijn per "
+                                          "saldo € -600,00")
 
 
 def test_a_provider_without_claims_in_the_year_leaves_the_others_their_forecast(tmp_path: Path) -> None:
@@ -1115,6 +1129,12 @@ def test_client_numbers_held_as_numbers_next_to_ones_with_a_leading_zero_are_sai
                              "Verzekeraar": ["CZ"] * 2}), tmp_path / "feb.parquet")
     assert [note for _, note in ratio_from_claims(tmp_path, year=2027).file_notes] == [
         note.replace("1 regel heeft", "2 regels hebben")]
+    # A DataFrame of mixed cells, as `pandas.read_excel` makes of such a column: the same.
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"Clientnummer": [12345, "012345", "C3"], "Postcode": ["5611"] * 3,
+                          "Verzekeraar": ["CZ"] * 3, "Begindatum": ["2025-01-01"] * 3})
+    assert [note for _, note in ratio_from_claims(frame, year=2027).file_notes] == [
+        note.replace("2 regels een", "1 regel een")]
     # Numbers alone (a workbook of its own), or ids with a 0 alone, say nothing: nothing to be two of.
     (tmp_path / "jan.csv").unlink()
     assert ratio_from_claims(tmp_path, year=2027).file_notes == ()
@@ -1239,6 +1259,16 @@ def test_a_file_that_changes_while_it_is_read_is_refused(tmp_path: Path, monkeyp
         ratio_from_claims(path, year=2027)
     # Read again once it is complete: read as usual.
     assert ratio_from_claims(path, year=2027).clients == 51
+    # A new time without a new byte (`touch`, a sync program) is no change.
+    import os
+
+    def cut_and_touch(*args: Any) -> Any:
+        os.utime(path, (1, 1))
+        monkeypatch.setattr(csv_source, "_cut", cut)
+        return cut(*args)
+
+    monkeypatch.setattr(csv_source, "_cut", cut_and_touch)
+    assert ratio_from_claims(path, year=2027).clients == 51
 
 
 def test_title_lines_above_the_header_are_said_in_one_short_line(tmp_path: Path) -> None:
@@ -1261,6 +1291,16 @@ def test_title_lines_above_the_header_are_said_in_one_short_line(tmp_path: Path)
     book.save(tmp_path / "titel.xlsx")
     with pytest.raises(InputError, match=r"titel.xlsx: de kolomnamen staan op rij 2, niet op rij 1: verwijder rij 1 "):
         ratio_from_claims(tmp_path / "titel.xlsx", year=2027)
+    # The columns below lines of data (a first header with a misspelt column): nothing to remove, the usual words.
+    csv_path.write_text("AGB;Clientnummer;pc;Verzekeraar;Begindatum\nA;c1;5611;CZ;2025-01-01\n"
+                        "AGB;Clientnummer;Postcode;Verzekeraar;Begindatum\nA;c2;5611;CZ;2025-01-01\n", encoding="utf-8")
+    with pytest.raises(InputError, match="1 kolom ontbreekt: postcode"):
+        ratio_from_claims(csv_path, year=2027)
+    # A title line holding a line separator of Unicode (U+2028) is one line, as an editor numbers them.
+    csv_path.write_text("Declaraties\u2028januari\nAGB;Clientnummer;Postcode;Verzekeraar;Begindatum\n"
+                        "A;c1;5611;CZ;2025-01-01\n", encoding="utf-8")
+    with pytest.raises(InputError, match="de kolomnamen staan op regel 2, niet op regel 1: verwijder regel 1 "):
+        ratio_from_claims(csv_path, year=2027)
     # No line below with the columns: the list of what is missing, as before.
     csv_path.write_text("Declaraties januari 2025;;;;\nA;c1;5611;CZ;2025-01-01\n", encoding="utf-8")
     with pytest.raises(InputError, match="kolommen ontbreken"):
@@ -1275,6 +1315,8 @@ def test_title_lines_above_the_header_are_said_in_one_short_line(tmp_path: Path)
                                                                "kopregel (twee exports aan elkaar geplakt?); "
                                                                "verwijder hem"),
     ("A;Totaalzorg BV;5611;CZ;2025-13-01;1", "regel 4, kolom 'Begindatum': datum '2025-13-01' is geen geldige datum"),
+    ("Totaal Thuiszorg BV;c3;XXXX;CZ;2025-01-01;1", "regel 4, kolom 'Postcode': postcode 'XXXX' is geen geldige PC4"),
+    ("Totaal;c3;XXXX;CZ;2025-01-01;1", "regel 4, kolom 'Postcode': postcode 'XXXX' is geen geldige PC4"),  # a client
 ])
 def test_a_totals_row_or_a_repeated_header_is_said_for_what_it_is(tmp_path: Path, last: str, said: str) -> None:
     path = tmp_path / "e.csv"

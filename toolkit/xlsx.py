@@ -114,7 +114,7 @@ def unreadable(path: Path, exc: BaseException) -> str:
     return "geen werkmap (een xlsx-bestand is een zip-bestand, dit niet)"
 
 
-_NAMING_BYTES = 256 << 20  # of sheet XML looked through for the cell to name, at most (a few seconds)
+_NAMING_BYTES = 64 << 20  # of sheet XML looked through for the cell to name, at most (about 5 s)
 
 
 def _not_a_number(path: Path) -> str | None:

@@ -116,23 +116,25 @@ class NetNegative:
     year: int
     month: int
     amount: Decimal
+    last_year: bool = False  # a month of last year's claims, the seasonal profile (`--vorig-jaar`)
 
     def note(self) -> str:
         who = f"{self.provider}: " if self.provider else ""
-        return (f"{who}de CZ-declaraties van {month_name(self.month)} {self.year} zijn per saldo "
+        which = "van vorig jaar (--vorig-jaar) " if self.last_year else ""
+        return (f"{who}de CZ-declaraties {which}van {month_name(self.month)} {self.year} zijn per saldo "
                 f"{format_money(self.amount)} (meer gecrediteerd dan gedeclareerd), dus geen prognose: die rekent "
                 "met de productie per maand, en die is niet negatief; controleer de creditering van die maand")
 
     def to_dict(self) -> dict[str, Any]:
-        return {"provider": self.provider, "month": self.month, "amount": str(self.amount)}
+        return {"provider": self.provider, "year": self.year, "month": self.month, "amount": str(self.amount)}
 
 
-def _net_negative(production: ProductionReport, months: int | None) -> NetNegative | None:
+def _net_negative(production: ProductionReport, months: int | None, *, last_year: bool = False) -> NetNegative | None:
     """The first known month of `production` whose amounts add up to less than zero, or None."""
     known = months if months is not None else production.last_month
     for month, amount in enumerate(production.monthly[:known or 0], start=1):
         if amount < 0:
-            return NetNegative(production.provider or "", production.year, month, amount)
+            return NetNegative(production.provider or "", production.year, month, amount, last_year)
     return None
 
 
@@ -216,7 +218,13 @@ def ceiling_from_claims(
     if not busy:
         busy, idle = providers, ()
     # Likewise a provider with a month of more credit than claims (`NetNegative`); only such providers: refused.
-    negative = {id(p): found for p in busy if (found := _net_negative(p, months)) is not None}
+    def own_last_year(p: ProductionReport) -> ProductionReport | None:
+        if kind != "seasonal" or previous is None:
+            return None
+        return previous.providers.get(p.provider or "") if previous.providers else previous
+
+    negative = {id(p): found for p in busy if (found := _net_negative(p, months) or (
+        _net_negative(own, 12, last_year=True) if (own := own_last_year(p)) is not None else None)) is not None}
     if negative and len(negative) == len(busy):
         first = next(iter(negative.values()))
         raise InputError(first.note(), field="production", value=str(first.amount), row=first.month)
@@ -245,7 +253,7 @@ def _report(production: ProductionReport, previous: ProductionReport | None, cei
     try:
         return _forecast(production, monthly, profile, ceiling, method, request)
     except InputError as exc:
-        if exc.field != "last_year_monthly" or not production.provider:
+        if not (exc.field or "").startswith("last_year_monthly") or not production.provider:
             raise
         # Last year's profile is this provider's own: the message says whose (`--vorig-jaar` at the edge).
         raise InputError(f"{exc.message} (zorgaanbieder {production.provider})", field=exc.field,

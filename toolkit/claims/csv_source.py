@@ -264,7 +264,7 @@ def _cut(buffer: bytearray, filled: int, delimiter: str) -> tuple[int, np.ndarra
 def _refuse_if_changed(path: Path, opened: os.stat_result, now: os.stat_result) -> None:
     """Refuse a file that changed while it was read (an export still being written or copied): its last line
     may be cut (`…;1` of `…;12.500,00`) and would read as a whole one."""
-    if (now.st_size, now.st_mtime_ns) != (opened.st_size, opened.st_mtime_ns):
+    if now.st_size != opened.st_size:  # (not the time: a `touch` or a sync program changes no byte)
         raise InputError(f"{path}: het bestand veranderde tijdens het lezen (wordt het nog geschreven of "
                          "gekopieerd?); start opnieuw als het klaar is", file=str(path), value=str(path))
 
@@ -341,7 +341,8 @@ def _lines_after_header(path: Path, dialect: CsvDialect) -> Iterator[tuple[int, 
     with path.open("rb") as handle:
         handle.seek(dialect.header_bytes)
         text = handle.read(64 << 10).decode("utf-8", "replace")
-    for number, line in enumerate(text.splitlines()[:20], start=dialect.header_line + 1):
+    for number, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")[:20],
+                                  start=dialect.header_line + 1):  # (line ends as a text editor counts them)
         for delimiter in dict.fromkeys((dialect.delimiter, ";", ",", "\t")):
             fields = csv_fields(line, delimiter)
             if fields is not None and len(fields) > 1:

@@ -397,7 +397,8 @@ class Processor:
         return reason_text(fieldname, value)
 
 
-_TOTAL = re.compile(r"(sub|eind)?(totaal|totals?)\b", re.IGNORECASE)  # (not "Totaalzorg BV")
+# A totals row's label, the whole cell ("Totaal", "Eindtotaal 2025:"), not a name that starts so ("Totaal Thuiszorg").
+_TOTAL = re.compile(r"(sub|eind|grand )?(totaal|totals?)\s*(\d{4})?\s*:?", re.IGNORECASE)
 
 
 def _no_claim_line(batch: pa.RecordBatch, index: int) -> str | None:
@@ -407,8 +408,8 @@ def _no_claim_line(batch: pa.RecordBatch, index: int) -> str | None:
              if isinstance(value := batch.column(name)[index].as_py(), str) and value.strip()}
     if sum(header_key(text) in CLAIM_FIELDS[name].keys for name, text in texts.items()) >= 2:
         return "deze regel herhaalt de kopregel (twee exports aan elkaar geplakt?); verwijder hem"
-    total = next((text for text in texts.values() if _TOTAL.match(text)), None)
-    if total is not None:
+    total = next((text for text in texts.values() if _TOTAL.fullmatch(text)), None)
+    if total is not None and texts.get("client_id", total) == total:  # (a claim line has a client of its own)
         return f"dit lijkt een totaalregel ({show_value(total)}), geen declaratie; verwijder hem uit de export"
     return None
 
@@ -432,8 +433,9 @@ def reason_text(fieldname: str, value: object) -> str:
         if year >= 0:
             return f"datum {shown} ligt niet tussen {FIRST_YEAR} en {LAST_YEAR}"
         serial = str(value).strip()
-        if serial.isascii() and serial.isdigit() and 20_000 <= int(serial) <= 80_000:  # 1954 to 2119
-            day = dt.date(1899, 12, 30) + dt.timedelta(days=int(serial))
+        whole = re.fullmatch(r"(\d{5})(?:[.,]\d+)?", serial)  # (a time of day after the point: 45730,5)
+        if whole is not None and 20_000 <= int(whole.group(1)) <= 80_000:  # 1954 to 2119
+            day = dt.date(1899, 12, 30) + dt.timedelta(days=int(whole.group(1)))
             return (f"datum {shown} is geen datum maar een Excel-datumgetal (dat is {day:%d-%m-%Y}); geef de kolom in "
                     "Excel de opmaak datum voor u exporteert")
         return f"datum {shown} is geen geldige datum (verwacht bijv. 2025-03-14 of 14-03-2025)"

@@ -44,6 +44,9 @@ class Layout:
         return "provider" in self.columns
 
 
+_TITLE_FIELDS = 2  # filled fields of a title line at most ("Declaraties januari 2025", "Export van: 3-2-2025")
+
+
 def resolve_columns(names: Sequence[str], where: str, *, wanted: Sequence[str], required: Sequence[str],
                     header_line: int = 1, later: Iterable[tuple[int, Sequence[object]]] = (),
                     rows: tuple[str, str] = ("regel", "regels")) -> Layout:
@@ -60,6 +63,8 @@ def resolve_columns(names: Sequence[str], where: str, *, wanted: Sequence[str], 
             try:
                 match_columns(fields, wanted, required=required, where=where)
             except InputError:
+                if sum(bool(str(f).strip()) for f in fields) > _TITLE_FIELDS:
+                    break  # a line of data above it: not title lines, and nothing to remove
                 continue
             one, many = rows
             above = f"{one} {header_line}" if header_line == line - 1 else f"{many} {header_line} t/m {line - 1}"

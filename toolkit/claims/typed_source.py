@@ -154,8 +154,12 @@ def read_table(table: pa.Table, where: str, wanted: Sequence[str], required: Seq
     layout = resolve_columns(table.column_names, where, wanted=wanted, required=required)
     for field, column in layout.columns.items():
         check_column_type(table.schema.field(column).type, field, column, where)
-    table = table.select(list(layout.columns.values()))
-    return Source(where, layout, 1, _batch_chunks(iter(table.to_batches(max_chunksize=BATCH_ROWS)), layout, where, 1))
+    numbers = (table.schema.metadata or {}).get(NUMERIC_CLIENTS)  # (a DataFrame's, counted by `frame_table`)
+    batches = table.select(list(layout.columns.values())).replace_schema_metadata(None).to_batches(
+        max_chunksize=BATCH_ROWS)
+    if numbers and batches:  # the whole table's count, told once
+        batches[0] = batches[0].replace_schema_metadata({NUMERIC_CLIENTS: numbers})
+    return Source(where, layout, 1, _batch_chunks(iter(batches), layout, where, 1))
 
 
 def read_parquet(path: Path, wanted: Sequence[str], required: Sequence[str]) -> Source:
@@ -305,14 +309,18 @@ def frame_table(frame: Any, wanted: Sequence[str], required: Sequence[str]) -> p
         pass
     names = [str(c) for c in frame.columns]
     layout = resolve_columns(names, "DataFrame", wanted=wanted, required=required)
-    arrays = []
+    arrays, numbers = [], 0
     for field, column in layout.columns.items():
         series = frame.iloc[:, names.index(column)]
         try:
             arrays.append(pa.Array.from_pandas(series))
         except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
-            arrays.append(cells_array([_frame_cell(v) for v in series.tolist()], field, column, "DataFrame", 1))
-    return pa.Table.from_arrays(arrays, names=list(layout.columns.values()))
+            cells = [_frame_cell(v) for v in series.tolist()]
+            if field == "client_id":  # numbers among text: as in a workbook (`NUMERIC_CLIENTS`)
+                numbers = sum(isinstance(v, int | float) and not isinstance(v, bool) for v in cells)
+            arrays.append(cells_array(cells, field, column, "DataFrame", 1))
+    table = pa.Table.from_arrays(arrays, names=list(layout.columns.values()))
+    return table.replace_schema_metadata({NUMERIC_CLIENTS: str(numbers).encode()}) if numbers else table
 
 
 def _frame_cell(value: Any) -> Any:

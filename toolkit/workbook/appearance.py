@@ -158,7 +158,10 @@ def _code(tokens: tuple[tuple[str, str], ...]) -> str:
 def _format_said(code: str) -> str:
     """A cell's number format as the finding names it: as the file has it, and what it does when it hides the
     value (`;;;`: every section empty, a trick to make a cell look empty)."""
-    sections = re.sub(r'"[^"]*"?|\\.', "x", code).split(";")  # (a ; in quotes or after \ separates nothing)
+    # A ; in quotes or after \ separates nothing; a colour or condition ([Red]) and an empty text ("") show
+    # nothing of their own.
+    literals = re.sub(r'"([^"]*)"?', lambda m: "x" if m.group(1) else "", re.sub(r"\\.", "x", code))
+    sections = re.sub(r"\[[^\]]*\]", "", literals).split(";")
     hidden = len(sections) >= 3 and not any(section.strip() for section in sections[:3])
     return f"getalnotatie {show_value(code)}" + (": een getal wordt niet getoond" if hidden else "")
 
@@ -463,7 +466,7 @@ def _unlocked_findings(ws: Worksheet, reference: Worksheet) -> list[Finding]:
     added = [span for span in _unlocked(ws) if span not in expected]
     if not added:
         return []
-    shown = dutch_list(added[:5]) + (f" en nog {len(added) - 5}" if len(added) > 5 else "")
+    shown = dutch_list(added) if len(added) <= 5 else f"{', '.join(added[:5])} en nog {len(added) - 5}"
     return [Finding("instelling", ws.title, "vergrendeld", "ontgrendeld",
                     f"{shown} {'is' if len(added) == 1 else 'zijn'} in {'zijn' if len(added) == 1 else 'hun'} geheel "
                     "ontgrendeld (een opmaak van de hele kolom of rij): ondanks de bladbeveiliging kan daar elke "
@@ -481,10 +484,11 @@ def _view_findings(ws: Worksheet, reference: Worksheet) -> list[Finding]:
         findings.append(Finding("opmaak", ws.title, None, None,
                                 "het blad staat van rechts naar links (kolom A rechts), anders dan in het sjabloon"
                                 if view.rightToLeft else "het blad staat niet meer van rechts naar links"))
-    zoom = int(view.zoomScale or 100)
-    if zoom < _MIN_ZOOM <= int(expected.zoomScale or 100):
-        findings.append(Finding("opmaak", ws.title, "100 %", f"{zoom} %",
-                                f"het blad opent op {zoom} % zoom, te klein om te lezen; zet de zoom terug op 100 %"))
+    zoom, template_zoom = int(view.zoomScale or 100), int(expected.zoomScale or 100)
+    if zoom < _MIN_ZOOM <= template_zoom:
+        findings.append(Finding("opmaak", ws.title, f"{template_zoom} %", f"{zoom} %",
+                                f"het blad opent op {zoom} % zoom, te klein om te lezen; zet de zoom terug op "
+                                f"{template_zoom} %"))
     return findings
 
 
