@@ -520,3 +520,81 @@ def test_reading_a_refused_xlsx_stays_small(tmp_path: Path) -> None:
     code, peak = wait_with_peak(process)
     assert code == 1
     assert peak < 400 << 20, peak
+
+
+# --- remarks over many lines, and long lines (found by a differential attack) ---------------------------------
+
+_HEAD = b"AGB;Clientnummer;Postcode;Verzekeraar;Begindatum;Zorgsoort;Opmerking\n"
+_LINE = b"A;c1;5611 AB;CZ;2025-03-14;V;"
+
+
+def _refusal(tmp_path: Path, content: bytes) -> str:
+    path = tmp_path / "e.csv"
+    path.write_bytes(content)
+    with pytest.raises(InputError) as info:
+        ratio_from_claims(path, year=2027)
+    return info.value.message.removeprefix(f"{path}: ")
+
+
+def test_a_bad_line_after_a_remark_over_many_lines_is_found_looking_at_each_line_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import toolkit.claims.csv_source as csv_source
+
+    calls = []
+    check = csv_source._field_over_claim_lines
+    monkeypatch.setattr(csv_source, "_field_over_claim_lines", lambda *a, **k: calls.append(1) or check(*a, **k))
+    said = _refusal(tmp_path, _HEAD + _LINE + b'"' + b"x\n" * 10_000 + b'"\nA;c4\n')
+    assert said == "regel 10003 heeft 2 velden, de kopregel 7 (scheidingsteken ';'): 'A;c4'"
+    assert len(calls) <= 3  # once for the remark (it took ten thousand lines to close), not once a line
+
+
+def test_a_long_remark_over_lines_that_was_read_is_not_blamed_for_a_later_line(tmp_path: Path) -> None:
+    said = _refusal(tmp_path, _HEAD + _LINE + b'"' + (b"y" * 60_000 + b"\n") * 3 + b'"\nA;c4\n')
+    assert said == "regel 6 heeft 2 velden, de kopregel 7 (scheidingsteken ';'): 'A;c4'"
+
+
+def test_a_field_that_takes_claim_lines_in_is_named_to_its_closing_line(tmp_path: Path) -> None:
+    said = _refusal(tmp_path, _HEAD + _LINE + b'"x\n' + _LINE + b"y\n" + _LINE + b'z"\nA;c4\n')
+    assert said.startswith("regel 2: een veld dat met een aanhalingsteken (\") begint, loopt door tot in regel 4 ")
+
+
+def test_a_very_long_line_inside_a_remark_is_that_remark(tmp_path: Path) -> None:
+    said = _refusal(tmp_path, _HEAD + _LINE + b'"a\n' + b"y" * 200_000 + b'"\n')
+    assert said.startswith("regel 2, kolom 'Opmerking': het veld 'a")
+    assert said.endswith(f"is langer dan {MAX_FIELD_CHARS:,} tekens (200002 tekens)".replace(",", "."))
+
+
+def test_a_remark_of_megabytes_over_lines_is_read(tmp_path: Path) -> None:
+    # Longer than pyarrow's block: the piece is parsed as one block, not refused as unreadable.
+    path = tmp_path / "groot.csv"
+    path.write_bytes(_HEAD + _LINE + b'"' + (b"z" * 99 + b"\n") * 200_000 + b'"\nA;c2;5611 AB;CZ;2025-03-14;V;\n')
+    assert ratio_from_claims(path, year=2027).clients == 2
+
+
+def test_lines_ended_by_a_lone_cr_are_looked_at_as_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # An old Mac export: a window of 64 KB without LF holds lone CRs, and is no long line to take apart.
+    import toolkit.claims.csv_source as csv_source
+
+    calls = []
+    longest = csv_source.longest_field
+    monkeypatch.setattr(csv_source, "longest_field", lambda *a: calls.append(1) or longest(*a))
+    path = tmp_path / "mac.csv"
+    path.write_bytes(_HEAD + b"".join(b"A;c%d;5611 AB;CZ;2025-03-14;V;ok\r" % i for i in range(100_000)))
+    assert ratio_from_claims(path, year=2027).clients == 100_000
+    assert calls == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet='a;"', max_size=8), min_size=1, max_size=6))
+def test_a_field_left_open_is_followed_line_by_line_as_over_the_whole_record(lines: list[str]) -> None:
+    """`_continues_open` on each next line says what `_open_quote` says of the whole record so far."""
+    from toolkit.claims.csv_source import _continues_open, _open_quote
+
+    record = ('"' + lines[0] + "\n").encode()  # a record whose first field opens and goes on
+    still_open = _open_quote(record, ";")
+    for line in lines[1:]:
+        if not still_open:
+            break
+        record += (line + "\n").encode()
+        still_open = _continues_open((line + "\n").encode(), ";")
+        assert still_open == _open_quote(record, ";"), record

@@ -403,17 +403,43 @@ def _line_of_offset(path: Path, offset: int) -> int:
     return count
 
 
-def _long_field(buffer: bytearray, length: int, base: int, dialect: CsvDialect) -> LongFieldError | None:
-    """A field longer than MAX_FIELD_CHARS in a piece, or None. Such a field spans a window of
-    `_WINDOW` bytes without a line end; most pieces are cleared by one `find` per window."""
+def _long_field(buffer: bytearray, length: int, base: int, dialect: CsvDialect,
+                quotes: np.ndarray | None = None) -> LongFieldError | None:
+    """A field longer than MAX_FIELD_CHARS in a piece, or None. Such a field spans a window of `_WINDOW` bytes
+    without a line end (LF or CR, as pyarrow ends lines); most pieces are cleared by one `find` per window.
+    A window inside a quoted field over lines (a remark with one very long line) is that field, named by the
+    line and column of its record (`quotes`: the piece's, where the cutter paired them)."""
+    checked = 0  # how far the lines and fields looked at reach: each is looked at once, however long
+    fields = ends = None
     for window in range(0, length, _WINDOW):
-        if buffer.find(b"\n", window, min(length, window + _WINDOW)) >= 0 or window + _WINDOW > length:
+        stop = window + _WINDOW
+        if stop > length or window < checked or buffer.find(b"\n", window, stop) >= 0 or \
+                buffer.find(b"\r", window, stop) >= 0:
             continue
-        # A line end-free window: look at the line around it.
-        begin = buffer.rfind(b"\n", 0, window) + 1
-        end = buffer.find(b"\n", window, length)
-        end = length if end < 0 else end
-        text = bytes(buffer[begin:end]).decode("utf-8", "replace").rstrip("\r")
+        if fields is None and buffer.find(b'"', 0, length) >= 0:
+            data = np.frombuffer(buffer, np.uint8, count=length)
+            fields = _quoted_pairs(data, dialect.delimiter, quotes)
+            line_ends = _line_ends(data)
+            ends = line_ends[_within_fields(fields, line_ends) < 0]
+        inside = np.searchsorted(fields.reshape(-1), window, side="right") if fields is not None else 0
+        if inside % 2:  # within a quoted field that started lines before
+            assert fields is not None and ends is not None
+            opening, closing = (int(q) for q in fields[inside // 2])
+            checked = closing
+            text = bytes(buffer[opening + 1:closing]).decode("utf-8", "replace").replace('""', '"')
+            if len(text) > MAX_FIELD_CHARS:
+                before = int(np.searchsorted(ends, opening))
+                record = int(ends[before - 1]) + 1 if before else 0
+                position = _column(np.frombuffer(buffer, np.uint8, count=length), ends, opening, dialect.delimiter)
+                column = dialect.header[position] if position < len(dialect.header) else f"veld {position + 1}"
+                return LongFieldError(base + record, column, len(text), text[:60])
+            continue
+        # A line end-free window on a line of its own: look at that line.
+        begin = max(buffer.rfind(b"\n", 0, window), buffer.rfind(b"\r", 0, window)) + 1
+        found_ends = [e for e in (buffer.find(b"\n", window, length), buffer.find(b"\r", window, length)) if e >= 0]
+        end = min(found_ends) if found_ends else length
+        checked = end
+        text = bytes(buffer[begin:end]).decode("utf-8", "replace")
         found = longest_field(text, dialect.delimiter)
         if found is not None:
             position, size = found
@@ -421,6 +447,22 @@ def _long_field(buffer: bytearray, length: int, base: int, dialect: CsvDialect) 
             head = text.split(dialect.delimiter)[position][:60] if position < text.count(dialect.delimiter) + 1 else ""
             return LongFieldError(base + begin, column, size, head.strip('"'))
     return None
+
+
+def _continues_open(line: bytes, delimiter: str) -> bool:
+    """Whether a line that goes on with a quoted field left open by the lines before still ends inside one:
+    that field closes at its first single quote (a doubled one is a quote in it), runs on to the next
+    delimiter, and the rest of the line is read from a field's start."""
+    at = 0
+    while True:
+        quote = line.find(b'"', at)
+        if quote < 0:
+            return True
+        if line[quote + 1:quote + 2] == b'"':
+            at = quote + 2
+            continue
+        after = line.find(delimiter.encode(), quote + 1)
+        return after >= 0 and _open_quote(line[after + 1:], delimiter)
 
 
 def _open_quote(record: bytes, delimiter: str) -> bool:
@@ -449,15 +491,21 @@ def _locate_csv_problem(path: Path, dialect: CsvDialect) -> InputError:
             raw, lines = handle.readline(MAX_LINE_BYTES + 1).encode("latin-1"), 1
             if not raw:
                 break
-            while len(raw) <= MAX_LINE_BYTES and _open_quote(raw, dialect.delimiter):  # a field over lines
-                more = handle.readline(MAX_LINE_BYTES + 1 - len(raw)).encode("latin-1")
+            # A field over lines: its lines gathered until it closes, each line looked at once (`_continues_open`).
+            parts, size, still_open = [raw], len(raw), _open_quote(raw, dialect.delimiter)
+            while size <= MAX_LINE_BYTES and still_open:
+                more = handle.readline(MAX_LINE_BYTES + 1 - size).encode("latin-1")
                 if not more:
-                    return InputError(f"{path}: regel {number}: een veld dat met een aanhalingsteken (\") begint, "
-                                      "wordt niet gesloten", row=number, file=str(path),
-                                      value=raw[:60].decode("utf-8", "replace"))
-                raw, lines = raw + more, lines + 1
-                if _field_over_claim_lines(np.frombuffer(raw, np.uint8), dialect.delimiter, expected):
-                    return _swallowing_field(path, number, number + lines - 1, raw)
+                    break
+                parts.append(more)
+                size, lines, still_open = size + len(more), lines + 1, _continues_open(more, dialect.delimiter)
+            raw = b"".join(parts)
+            if lines > 1 and _field_over_claim_lines(np.frombuffer(raw, np.uint8), dialect.delimiter, expected):
+                return _swallowing_field(path, number, number + lines - 1, raw)
+            if still_open and size <= MAX_LINE_BYTES:
+                return InputError(f"{path}: regel {number}: een veld dat met een aanhalingsteken (\") begint, "
+                                  "wordt niet gesloten", row=number, file=str(path),
+                                  value=raw[:60].decode("utf-8", "replace"))
             if len(raw) > MAX_LINE_BYTES:
                 return InputError(f"{path}: regel {number} is te lang (meer dan {MAX_LINE_BYTES} bytes)",
                                   row=number, file=str(path), value=f"{len(raw)} bytes")
@@ -475,11 +523,13 @@ def _locate_csv_problem(path: Path, dialect: CsvDialect) -> InputError:
             fields = csv_fields(line, dialect.delimiter)
             if fields is None:
                 long = longest_field(line, dialect.delimiter)
+                if long is not None and lines > 1:
+                    continue  # a field over lines may be that long: the reading bounds a line, not such a field
                 if long is not None:
                     column = dialect.header[long[0]] if long[0] < expected else f"veld {long[0] + 1}"
-                    return InputError(f"{path}: regel {number}, kolom '{column}': het veld is langer dan "
-                                      f"{MAX_FIELD_CHARS:,} tekens".replace(",", "."),
-                                      row=number, file=str(path), value=f"{long[1]} tekens")
+                    limit = f"{MAX_FIELD_CHARS:,}".replace(",", ".")
+                    return InputError(f"{path}: regel {number}, kolom '{column}': het veld is langer dan {limit} "
+                                      "tekens", row=number, file=str(path), value=f"{long[1]} tekens")
                 return InputError(
                     f"{path}: regel {number} is geen leesbare CSV-regel: "
                     f"{show_value(text.strip())}", row=number, file=str(path), value=text.strip())
@@ -535,13 +585,20 @@ def read_csv(path: Path, wanted_fields: Sequence[str], required: Sequence[str]) 
         # The whole buffer: bytes past `length` are left from an earlier piece (or zero), so a yes holds
         # for the piece too, and a no only costs the check.
         ascii = buffer.isascii()
-        return pacsv.read_csv(pa.BufferReader(pa.py_buffer(buffer).slice(0, length)), read_options=read_options,
-                              parse_options=parse_options if quoted else unquoted,
-                              convert_options=convert[dates, ascii])
+        options = dict(parse_options=parse_options if quoted else unquoted, convert_options=convert[dates, ascii])
+        try:
+            return pacsv.read_csv(pa.BufferReader(pa.py_buffer(buffer).slice(0, length)), read_options=read_options,
+                                  **options)
+        except pa.ArrowInvalid as exc:
+            if "straddl" not in str(exc):
+                raise
+        # A record longer than a block (a remark of megabytes over many lines): the piece as one block.
+        whole = pacsv.ReadOptions(column_names=list(dialect.header), block_size=length + 1, use_threads=False)
+        return pacsv.read_csv(pa.BufferReader(pa.py_buffer(buffer).slice(0, length)), read_options=whole, **options)
 
     def load(buffer: bytearray, length: int, start: int, quotes: np.ndarray | None) -> list[pa.RecordBatch]:
         try:
-            long = _long_field(buffer, length, start, dialect)
+            long = _long_field(buffer, length, start, dialect, quotes)
             if long is not None:
                 raise long
             table = None
