@@ -153,10 +153,16 @@ def characters_per_line(width: float, size: float = 11, *, bold: bool = False) -
     return max(1, int((width - 1) * 1.1 * 12 / size * (0.9 if bold else 1)))
 
 
+def row_height(lines: int) -> int | None:
+    """The height (points) of a row of `lines` lines of 11-point text; one line: None, the default height."""
+    return lines * 15 + 3 if lines > 1 else None
+
+
 def set_row_lines(ws: Worksheet, row: int, lines: int) -> None:
     """A row high enough for `lines` lines of 11-point text (one line: the default height, none given)."""
-    if lines > 1:
-        ws.row_dimensions[row].height = lines * 15 + 3
+    height = row_height(lines)
+    if height is not None:
+        ws.row_dimensions[row].height = height
 
 
 def _letter(column: int) -> str:
@@ -179,6 +185,7 @@ __all__ = [
     "header_code",
     "input_format",
     "print_setup",
+    "row_height",
     "set_row_lines",
     "wrapped_lines",
     "years_text",
