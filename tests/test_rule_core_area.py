@@ -110,6 +110,9 @@ def test_the_share_at_the_boundary() -> None:
     assert below.majority_outside and "49,9 %" in below.reason and "in euro" in below.reason  # never 50 %
     nothing = assess_core_area_share(0, 0)
     assert nothing.share_inside is None and not nothing.majority_outside
+    # Found by a helper: a provider of kindzorg alone has CZ lines, none of which count; the reason says
+    # which care counts instead of "no care of CZ groep".
+    assert "zonder kindzorg" in nothing.reason and "geen zorg die meetelt" in nothing.reason
 
 
 @pytest.mark.parametrize(("args", "kwargs", "field"), [

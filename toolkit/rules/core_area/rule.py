@@ -124,7 +124,8 @@ def assess_core_area_share(inside: object, total: object, *, measure: str = "reg
                          "geheel aantal van 0 tot en met het totaal)", field="inside", value=inside)
     if total_d <= 0:
         return CoreAreaShare(inside_d, total_d, measure, None, False, minimum, chosen,
-                             "geen zorg van CZ groep in het declaratiejaar: niet te zeggen waar het merendeel ligt")
+                             "geen zorg die meetelt (CZ groep, het declaratiejaar, zonder kindzorg): niet te zeggen "
+                             "waar het merendeel ligt")
     share = inside_d / total_d
     outside = share < minimum
     unit = "in euro" if measure == "bedrag" else "in declaratieregels"
