@@ -870,3 +870,12 @@ def test_a_key_with_more_rows_than_its_ranges_is_named_once_with_the_columns(tmp
     assert info.value.lines == (f"{inputs}, rij 502: meer dan 500 rijen voor één sleutel in kolommen postcodes en "
                                 "clienten; het sjabloon heeft er 500",)
     assert not (tmp_path / "uit").exists() or not any((tmp_path / "uit").iterdir())
+
+
+def test_a_year_the_data_does_not_cover_names_its_column(tmp_path: Path) -> None:
+    """Found by a helper: the refusal of a year no parameter data covers named the row, not the column."""
+    inputs = write_csv(tmp_path / "in.csv", ["aanbieder", "jaar", "soort", "postcodes", "clienten"],
+                       [["x", 2031, "bestaand", "5611", 30]])
+    with pytest.raises(InputErrors) as caught:
+        fill("cz_ratio", inputs, tmp_path / "out")
+    assert f"{inputs}, rij 2, kolom 'jaar': beleidsjaar 2031 valt buiten de parametergegevens" in str(caught.value)

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..columns import header_key
-from ..errors import InputError, InputErrors, ToolkitError, dutch_list, relabel, show_value
+from ..errors import InputError, InputErrors, PolicyYearError, ToolkitError, dutch_list, relabel, show_value
 from ..table_file import read_table, table_error
 from .files import (
     OutputLock,
@@ -301,6 +301,8 @@ def _located(err: ToolkitError, path: Path, group: list[Row], fields: Mapping[st
         return str(err)
     field_name = getattr(err, "field", None)
     message = relabel(err, f"kolom '{fields.get(field_name, field_name)}'") if isinstance(field_name, str) else str(err)
+    if isinstance(err, PolicyYearError) and "year" in fields:  # the year typed in that column (none: covered)
+        message = f"kolom '{fields['year']}': {err}"
     row = getattr(err, "row", None)
     number = group[row - 1].number if isinstance(row, int) and 0 < row <= len(group) else group[0].number
     # "rij 3, kolom 'Kostenpunten': …", as a conversion's message names a cell; other messages after a colon.
