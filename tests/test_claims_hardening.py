@@ -577,7 +577,7 @@ def test_lines_ended_by_a_lone_cr_are_looked_at_as_lines(tmp_path: Path, monkeyp
 
     calls = []
     longest = csv_source.longest_field
-    monkeypatch.setattr(csv_source, "longest_field", lambda *a: calls.append(1) or longest(*a))
+    monkeypatch.setattr(csv_source, "longest_field", lambda *a, **k: calls.append(1) or longest(*a, **k))
     path = tmp_path / "mac.csv"
     path.write_bytes(_HEAD + b"".join(b"A;c%d;5611 AB;CZ;2025-03-14;V;ok\r" % i for i in range(100_000)))
     assert ratio_from_claims(path, year=2027).clients == 100_000
@@ -598,3 +598,51 @@ def test_a_field_left_open_is_followed_line_by_line_as_over_the_whole_record(lin
         record += (line + "\n").encode()
         still_open = _continues_open((line + "\n").encode(), ";")
         assert still_open == _open_quote(record, ";"), record
+
+
+@pytest.mark.parametrize("end", [b"\n", b"\r"])
+def test_long_fields_after_a_remark_over_lines_are_read_from_the_record_start(tmp_path: Path, end: bytes) -> None:
+    # Found by a helper: read from inside the remark, its closing quote opened a field that took the next two
+    # in (two fields under the limit refused as one over it, named in the wrong column and line).
+    head = b"AGB;Clientnummer;Postcode;Verzekeraar;Begindatum;Zorgsoort;Opmerking;Extra1;Extra2\n"
+    lines = [b"A;c%d;5611 AB;CZ;2025-03-14;V;;;\n" % i for i in range(2_000)]
+    lines[1_000] = b'A;c1000;5611 AB;CZ;2025-03-14;V;"r1' + end + b'";' + b"a" * 70_000 + b";" + b"b" * 70_000 + b"\n"
+    path = tmp_path / "twee.csv"
+    path.write_bytes(head + b"".join(lines))
+    assert ratio_from_claims(path, year=2027).clients == 2_000
+    lines[1_000] = b'A;c1000;5611 AB;CZ;2025-03-14;V;"r1' + end + b'r2";' + b"x" * 140_000 + b";\n"
+    said = _refusal(tmp_path, head + b"".join(lines))
+    assert said.startswith("regel 1002, kolom 'Extra1': het veld 'xxx"), said
+
+
+def test_a_remark_over_lines_with_a_space_after_its_closing_quote_is_read(tmp_path: Path) -> None:
+    # Found by a helper: `"…" ` took the space for the text of another field that the quote closed.
+    path = tmp_path / "spatie.csv"
+    path.write_bytes(_HEAD + _LINE + b'"regel1\nregel2" \nA;c2;5611 AB;CZ;2025-03-14;V;\n')
+    assert ratio_from_claims(path, year=2027).clients == 2
+
+
+def test_lines_ended_by_a_lone_cr_below_a_header_ended_by_lf_are_read_at_any_size(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Found by a helper: a piece was cut at its last LF only, so past MAX_LINE_BYTES (32 MB; here made small)
+    # such a file was one line too long.
+    import toolkit.claims.csv_source as csv_source
+
+    monkeypatch.setattr(csv_source, "CHUNK_BYTES", 1 << 16)
+    monkeypatch.setattr(csv_source, "MAX_LINE_BYTES", 1 << 17)
+    path = tmp_path / "cr.csv"
+    path.write_bytes(_HEAD + b"".join(b"A;c%d;5611 AB;CZ;2025-03-14;V;\r" % i for i in range(50_000)))
+    assert ratio_from_claims(path, year=2027).clients == 50_000
+
+
+def test_an_old_mac_file_longer_than_a_header_may_be_is_said_to_be_one(tmp_path: Path) -> None:
+    # Found by a helper: without a LF in the first megabyte it was "a header line longer than 1.048.576 bytes".
+    said = _refusal(tmp_path, _HEAD.replace(b"\n", b"\r") + b"A;c1;5611 AB;CZ;2025-03-14;V;\r" * 50_000)
+    assert said == ("regel 1: de regels eindigen op een los CR-teken (oud Mac-formaat); sla het bestand op als "
+                    "'CSV UTF-8'")
+
+
+def test_a_line_of_spaces_is_named(tmp_path: Path) -> None:
+    # Found by a helper: the reading refuses it (one field), and the message named no line.
+    said = _refusal(tmp_path, _HEAD + _LINE + b"\n\n   \n" + _LINE + b"\n")
+    assert said == "regel 4 bevat alleen spaties of tabs; verwijder die regel (een lege regel mag wel)"

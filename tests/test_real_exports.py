@@ -97,8 +97,12 @@ def test_two_columns_for_one_field_are_refused_naming_both(tmp_path: Path) -> No
     assert str(info.value) == (f"{path}: de kolommen \"Cliëntnummer\" en \"Client ID\" zijn allebei cliënt; laat er "
                                "één over (hernoem of verwijder de andere kolom)")
     twice = write_export(tmp_path / "dubbel.csv", ["datum;client;postcode;verzekeraar;Datum", "x;c1;5611;CZ;y"])
-    with pytest.raises(InputError, match="kolom \"Datum\" komt twee keer voor"):
+    # Found by a helper: two spellings of one name were shown as one ('kolom "clientnummer" komt twee keer voor').
+    with pytest.raises(InputError, match="de kolommen \"datum\" en \"Datum\" zijn dezelfde kolom, anders gespeld"):
         ratio_from_claims(twice, year=2027)
+    same = write_export(tmp_path / "zelfde.csv", ["datum;client;postcode;verzekeraar;client", "x;c1;5611;CZ;y"])
+    with pytest.raises(InputError, match="kolom \"client\" komt twee keer voor"):
+        ratio_from_claims(same, year=2027)
 
 
 def test_a_missing_column_is_named_in_dutch_with_the_usual_names(tmp_path: Path) -> None:

@@ -81,8 +81,9 @@ def match_columns(header: Sequence[object], fields: Sequence[str], *, required: 
     for field, columns in found.items():
         if len(columns) > 1:
             first, second = columns[:2]
-            what = (f"kolom \"{second}\" komt twee keer voor in de kopregel" if header_key(first) == header_key(second)
-                    else
+            what = (f"kolom \"{second}\" komt twee keer voor in de kopregel" if first == second else
+                    f"de kolommen \"{first}\" en \"{second}\" zijn dezelfde kolom, anders gespeld"
+                    if header_key(first) == header_key(second) else
                     f"de kolommen \"{first}\" en \"{second}\" zijn allebei {known[field].label}")
             raise InputError(f"{where}: {what}; laat er één over (hernoem of verwijder de andere kolom)",
                              field=field, value=second, file=where)

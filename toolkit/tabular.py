@@ -49,8 +49,10 @@ def csv_fields(line: str, delimiter: str) -> list[str] | None:
         return None
 
 
-def longest_field(line: str, delimiter: str) -> tuple[int, int] | None:
-    """(position, length) of the first field longer than `MAX_FIELD_CHARS` in one CSV line, or None.
+def longest_field(line: str, delimiter: str, *, over_lines: bool = True) -> tuple[int, int] | None:
+    """(position, length) of the first field longer than `MAX_FIELD_CHARS` in one CSV line (or record), or
+    None. Without `over_lines`, a quoted field over lines is not counted (the claims reader bounds a line,
+    not such a remark).
 
     Counted without the csv module, whose own limit is what is being checked: quoted fields are
     followed to their closing quote, a doubled quote inside them is one character."""
@@ -68,6 +70,8 @@ def longest_field(line: str, delimiter: str) -> tuple[int, int] | None:
             end = line.find(delimiter, j)
             end = n if end < 0 else end
             length += max(0, end - j - 1)  # anything after the closing quote belongs to the field too
+            if not over_lines and ("\n" in line[i:j] or "\r" in line[i:j]):
+                length = 0
         else:
             end = line.find(delimiter, i)
             end = n if end < 0 else end
@@ -212,6 +216,8 @@ def _line(path: Path, head: bytes, start: int, number: int) -> tuple[bytes, int]
     position of its LF (or the end of what was read)."""
     end = head.find(b"\n", start)
     if end < 0:
+        if len(head) > MAX_HEADER_BYTES and b"\r" in head[start:]:  # lines ended by CR alone: see _header_text
+            raise InputError(f"{path}: regel {number}: {_OLD_MAC}", row=number, file=str(path), value="CR")
         if len(head) > MAX_HEADER_BYTES:  # the file goes on past what was read: the line is too long
             raise InputError(f"{path}: regel {number} (kopregel) is langer dan {MAX_HEADER_BYTES:,} bytes"
                              .replace(",", "."),
@@ -271,10 +277,11 @@ def _header_text(path: Path, raw_header: bytes, number: int) -> str:
     # A CR left in the header line (read up to the first LF): lines ended by CR alone, an old Mac export.
     # The header is found up to a LF, so such a file would be one long header line: refused.
     if "\r" in header_text:
-        raise InputError(
-            f"{path}: regel {number}: de regels eindigen op een los CR-teken (oud Mac-formaat); sla het bestand op "
-            "als 'CSV UTF-8'", row=number, file=str(path), value="CR")
+        raise InputError(f"{path}: regel {number}: {_OLD_MAC}", row=number, file=str(path), value="CR")
     return header_text
+
+
+_OLD_MAC = "de regels eindigen op een los CR-teken (oud Mac-formaat); sla het bestand op als 'CSV UTF-8'"
 
 
 def _chars(count: int) -> str:

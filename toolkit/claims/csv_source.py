@@ -77,6 +77,7 @@ class UnclosedQuote(Exception):
 
 
 _QUOTE, _LF, _CR = ord('"'), ord("\n"), ord("\r")
+_BLANKS = (ord(" "), ord("\t"))
 
 
 def _lone_crs(data: np.ndarray) -> np.ndarray:
@@ -215,7 +216,10 @@ def _field_over_claim_lines(data: np.ndarray, delimiter: str, columns: int, quot
     spanning, record_ends = _spanning_fields(data, delimiter, _line_ends(data) if line_ends is None else line_ends,
                                              quotes)
     for opening, closing in spanning:
-        closed_mid_field = closing + 1 < len(data) and int(data[closing + 1]) not in after_close
+        after = closing + 1
+        while after < len(data) and int(data[after]) in _BLANKS:  # `"…" ` as typed: a space is no field's text
+            after += 1
+        closed_mid_field = after < len(data) and int(data[after]) not in after_close
         if closed_mid_field:
             return opening, closing
         if takes_rows_in(data[opening + 1:closing].tobytes(), delimiter, columns,
@@ -248,6 +252,11 @@ def _cut(buffer: bytearray, filled: int, delimiter: str) -> tuple[int, np.ndarra
     without quotes (most are) ends at its last line end; one with quotes that pair at the last line end
     outside them; one with a quote elsewhere (`5"`) is read quote by quote."""
     cut = buffer.rfind(b"\n", 0, filled) + 1
+    # A line ended by a lone CR (as pyarrow reads it; old Mac lines below a header ended by LF): one known to be
+    # lone, not the CR of a CR LF whose LF has not been read yet.
+    cr = buffer.rfind(b"\r", cut, filled - 1)
+    if cr >= 0 and buffer[cr + 1] != _LF:
+        cut = cr + 1
     if not cut or buffer.find(b'"', 0, filled) < 0:
         return cut, None
     data = np.frombuffer(buffer, np.uint8, count=filled)
@@ -255,7 +264,10 @@ def _cut(buffer: bytearray, filled: int, delimiter: str) -> tuple[int, np.ndarra
     if quotes is None:
         return quoting(bytes(buffer[:filled]), delimiter)[0], None
     if np.searchsorted(quotes, cut - 1) % 2:  # the last line end lies inside a quoted field
+        # (A CR as the last byte may be one of a CR LF whose LF is not read yet: not taken for a line end.)
+        lone = _lone_crs(data[:filled - 1])
         newlines = np.flatnonzero(data == _LF)
+        newlines = np.union1d(newlines, lone) if len(lone) else newlines
         ends = newlines[_record_ends(data, newlines, delimiter, quotes)]
         cut = int(ends[-1]) + 1 if len(ends) else 0
     return cut, quotes[:np.searchsorted(quotes, cut)]
@@ -434,19 +446,42 @@ def _long_field(buffer: bytearray, length: int, base: int, dialect: CsvDialect,
                 column = dialect.header[position] if position < len(dialect.header) else f"veld {position + 1}"
                 return LongFieldError(base + record, column, len(text), text[:60])
             continue
-        # A line end-free window on a line of its own: look at that line.
+        # A line end-free window outside quoted fields: look at its record, from its start (its line's, or a
+        # remark's over lines before it on that record: reading from inside that remark would take its closing
+        # quote for an opening one) to the line end after the window.
         begin = max(buffer.rfind(b"\n", 0, window), buffer.rfind(b"\r", 0, window)) + 1
+        if ends is not None:
+            before = int(np.searchsorted(ends, window))
+            begin = int(ends[before - 1]) + 1 if before else 0
         found_ends = [e for e in (buffer.find(b"\n", window, length), buffer.find(b"\r", window, length)) if e >= 0]
         end = min(found_ends) if found_ends else length
         checked = end
         text = bytes(buffer[begin:end]).decode("utf-8", "replace")
-        found = longest_field(text, dialect.delimiter)
+        found = longest_field(text, dialect.delimiter, over_lines=False)
         if found is not None:
             position, size = found
             column = dialect.header[position] if position < len(dialect.header) else f"veld {position + 1}"
-            head = text.split(dialect.delimiter)[position][:60] if position < text.count(dialect.delimiter) + 1 else ""
-            return LongFieldError(base + begin, column, size, head.strip('"'))
+            return LongFieldError(base + begin, column, size, _nth_field(text, position, dialect.delimiter)[:60])
     return None
+
+
+def _nth_field(record: str, position: int, delimiter: str) -> str:
+    """The `position`-th field (from 0) of a record's text, split at the delimiters outside its quoted fields,
+    without its quotes (for a message: once, on a record that was refused)."""
+    spans = iter(quoted_fields(record, delimiter))
+    span = next(spans, None)
+    bounds = [0]  # where each field starts, and then where the wanted one ends
+    at = record.find(delimiter)
+    while at >= 0 and len(bounds) <= position + 1:
+        while span is not None and span[1] < at:
+            span = next(spans, None)
+        if span is None or not span[0] < at < span[1]:
+            bounds.append(at + len(delimiter))
+        at = record.find(delimiter, at + 1)
+    if len(bounds) <= position:
+        return ""
+    stop = bounds[position + 1] - len(delimiter) if len(bounds) > position + 1 else len(record)
+    return record[bounds[position]:stop].strip('"')
 
 
 def _continues_open(line: bytes, delimiter: str) -> bool:
@@ -517,10 +552,13 @@ def _locate_csv_problem(path: Path, dialect: CsvDialect) -> InputError:
                     f"({not_utf8(raw, exc.start)}); "
                     "sla het bestand op als 'CSV UTF-8'",
                     row=number, file=str(path), value=raw[exc.start:exc.start + 1])
-            if not text.strip():
-                continue
             line = text.rstrip("\r\n")
+            if not line:  # an empty line: skipped by the reading too
+                continue
             fields = csv_fields(line, dialect.delimiter)
+            if not line.strip() and (fields is None or len(fields) != expected):
+                return InputError(f"{path}: regel {number} bevat alleen spaties of tabs; verwijder die regel (een "
+                                  "lege regel mag wel)", row=number, file=str(path), value=line)
             if fields is None:
                 long = longest_field(line, dialect.delimiter)
                 if long is not None and lines > 1:
