@@ -28,7 +28,7 @@ from typing import IO, TYPE_CHECKING, Any
 from ..dates import month_name
 from ..money import round_money
 from .files import write_together
-from .formats import OUTPUT_FORMATS, cell_value, characters_per_line, print_setup, row_height, wrapped_lines
+from .formats import OUTPUT_FORMATS, cell_value, characters_per_line, print_setup, row_height, wrapped_lines, xml_text
 from .specs import NOT_APPLICABLE, NOTHING_TYPED, Output, Template
 from .specs import XML_INVALID as _XML_INVALID
 
@@ -255,7 +255,7 @@ class _Rows:
                 return head + ' t="inlineStr" />'
             text = _XML_INVALID.sub("\ufffd", value)  # not in an XML file (keys with them are refused before)
             space = ' xml:space="preserve"' if text.strip() and text != text.strip() else ""
-            return f'{head} t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>'
+            return f'{head} t="inlineStr"><is><t{space}>{xml_text(text)}</t></is></c>'
         if isinstance(value, bool):
             return f'{head} t="b"><v>{int(value)}</v></c>'
         if isinstance(value, dt.date):
@@ -289,10 +289,6 @@ def _shown(value: Any, kind: str) -> Any:
             value = round_money(value)  # half up, as everywhere (a rule's amount is already in cents)
         return int(value) if value == value.to_integral_value() and abs(value) < 2**53 else float(value)
     return value
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 _DIMENSION = re.compile(r'<dimension ref="[^"]*"\s*/>')

@@ -29,7 +29,7 @@ from ..dates import excel_serial
 from ..errors import InputError
 from ..parameters import current_year, overlay_in_force
 from . import template_path, templates_dir
-from .formats import cell_value, header_code, years_text
+from .formats import cell_value, header_code, xml_text, years_text
 from .layout import CHART_BOTTOM_ROW, CHART_ROWS, LONG_RANGE, OUTPUT_RANGE_ROW, RANGE_TOP, SHOWN_ROWS
 from .package import check_workbook_bounds
 from .specs import SPECS, Template
@@ -43,12 +43,6 @@ _FORMULA_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"((?: s="[0-9]+")?)><f>([^<]*)<
 # A sheet's print area in the workbook part: 'Invoer'!$A$1:$D$54 (only the last row changes).
 _PRINT_AREA = re.compile(r"(<definedName name=\"_xlnm\.Print_Area\" localSheetId=\"\d+\">'(\w+)'!\$A\$1:\$[A-Z]+\$)"
                          r"([0-9]+)(</definedName>)")
-
-
-def _escape(text: str) -> str:
-    """Text as XML character data (as xml.sax.saxutils.escape: importing that brings in urllib.request,
-    20 ms of every `fill`'s start-up)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _cell_ref(defined: str) -> tuple[str, str]:
@@ -211,8 +205,8 @@ class TemplateFile:
             return _output_cell(ref, groups, cached[ref])
 
         fitted = self.fitted(values, outputs or {})
-        heading = (f"&amp;C&amp;9 {_escape(header_code(years_text(self.spec.years)))}&amp;R",
-                   f"&amp;C&amp;9 {_escape(header_code(copy_header(key, values)))}&amp;R")
+        heading = (f"&amp;C&amp;9 {xml_text(header_code(years_text(self.spec.years)))}&amp;R",
+                   f"&amp;C&amp;9 {xml_text(header_code(copy_header(key, values)))}&amp;R")
         edits = [heading]
         if any(_filled_rows((outputs or {}).get(o.name)) > SHOWN_ROWS for o in self.spec.outputs
                if o.rows > LONG_RANGE):  # a long list of areas to drop prints on the pages it needs, readable
@@ -366,7 +360,7 @@ def _cell_xml(value: Any) -> str:
     if isinstance(value, int | Decimal | float):
         number = value if not isinstance(value, Decimal) else format(value, "f")
         return f"><v>{number}</v>"
-    text = _escape(str(value))
+    text = xml_text(str(value))
     return f' t="inlineStr"><is><t xml:space="preserve">{text}</t></is>'
 
 
@@ -390,7 +384,7 @@ def _cached_xml(value: Any) -> tuple[str, str]:
         return "", repr(float(value))
     if isinstance(value, int | float):
         return "", repr(value)
-    return ' t="str"', _escape(str(value))
+    return ' t="str"', xml_text(str(value))
 
 
 _EMPTY_RESULT = _cached_xml("")
