@@ -94,7 +94,8 @@ def _styles(content: bytes) -> list[tuple[Any, ...]]:
             for row in ws.iter_rows() for c in row]
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Each example saves and reads back two workbooks (40 ms); its rows hold up to 48 values of every kind.
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows)
 def test_rows_are_written_as_openpyxl_writes_them(table: list[tuple[list[tuple[Any, str]], int]]) -> None:
     columns = max(len(cells) for cells, _ in table)
