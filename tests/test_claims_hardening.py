@@ -90,7 +90,8 @@ def test_quoting_reads_quotes_as_the_csv_module_does(text: str) -> None:
         return list(csv.reader(io.StringIO(part, newline=""), delimiter=";"))
 
     end, opened = quoting(text, ";")
-    assert text[end - 1:end] == "\n" or end == 0
+    # After a LF or a lone CR (old Mac lines; not a CR whose LF may follow), or nothing.
+    assert text[end - 1:end] == "\n" or (text[end - 1:end] == "\r" and text[end:end + 1] not in ("\n", "")) or end == 0
     if opened is None:
         assert rows(text[:end]) + rows(text[end:]) == rows(text)
         assert rows(text + "\n§EINDE")[-1] == ["§EINDE"]
@@ -646,3 +647,24 @@ def test_a_line_of_spaces_is_named(tmp_path: Path) -> None:
     # Found by a helper: the reading refuses it (one field), and the message named no line.
     said = _refusal(tmp_path, _HEAD + _LINE + b"\n\n   \n" + _LINE + b"\n")
     assert said == "regel 4 bevat alleen spaties of tabs; verwijder die regel (een lege regel mag wel)"
+
+
+def test_a_remark_over_lines_in_a_tab_separated_file_is_read(tmp_path: Path) -> None:
+    # Found by a review: a tab after the closing quote was taken for a space typed after it.
+    path = tmp_path / "tab.csv"
+    path.write_bytes(_HEAD.replace(b";", b"\t").replace(b"Opmerking", b"Opmerking\tExtra")
+                     + _LINE.replace(b";", b"\t") + b'"regel1\nregel2"\tx\nA\tc2\t5611 AB\tCZ\t2025-03-14\tV\t\t\n')
+    assert ratio_from_claims(path, year=2027).clients == 2
+
+
+def test_quoted_fields_on_lines_ended_by_a_lone_cr_are_paired_at_any_size(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Found by a review: a quote after a lone CR was no field's start to the NumPy pairing, so every piece of an
+    # old Mac export with quoted fields was read quote by quote, and cut only at a LF (past 32 MB: refused).
+    import toolkit.claims.csv_source as csv_source
+
+    monkeypatch.setattr(csv_source, "CHUNK_BYTES", 1 << 16)
+    monkeypatch.setattr(csv_source, "MAX_LINE_BYTES", 1 << 17)
+    path = tmp_path / "cr.csv"
+    path.write_bytes(_HEAD + b"".join(b'"A";"c%d";"5611 AB";"CZ";"2025-03-14";"V";"a\rb"\r' % i for i in range(20_000)))
+    assert ratio_from_claims(path, year=2027).clients == 20_000

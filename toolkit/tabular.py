@@ -137,13 +137,23 @@ def quoting(text: AnyStr, delimiter: str) -> tuple[int, int | None]:
     none): at the end of a file, Python's csv module and pyarrow would take the rest of the file into
     that field, its lines lost. See `quoted_fields`."""
     fields = quoted_fields(text, delimiter)
-    newline = "\n" if isinstance(text, str) else b"\n"
     opened = fields[-1][0] if fields and fields[-1][1] == len(text) else None
-    end = text.rfind(newline)
+    end = _line_end_before(text, len(text))
     for start, close in reversed(fields):  # a line end inside a field ends no record: look before it
         if start < end < close:
-            end = text.rfind(newline, 0, start)
+            end = _line_end_before(text, start)
     return end + 1, opened
+
+
+def _line_end_before(text: AnyStr, stop: int) -> int:
+    """The last line end in `text` before `stop` (-1: none): a LF, or a CR without a LF after it (old Mac lines,
+    as pyarrow and Excel end them), though not a CR at the very end, whose LF may not have been read yet."""
+    newline, cr = ("\n", "\r") if isinstance(text, str) else (b"\n", b"\r")
+    end = text.rfind(newline, 0, stop)
+    lone = text.rfind(cr, end + 1, min(stop, len(text) - 1))
+    if lone >= 0 and text[lone + 1:lone + 2] != newline:
+        return lone
+    return end
 
 
 # The first bytes of files that are no text, and what they are to a reader.

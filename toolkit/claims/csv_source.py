@@ -111,7 +111,7 @@ def _quotes(data: np.ndarray, delimiter: str) -> np.ndarray | None:
     # (The cutting thread runs this on every piece with quotes, and the run waits for that thread: one
     # gather and one byte lookup, no temporary more than needed.)
     start_bytes = np.zeros(256, bool)
-    start_bytes[[_LF, ord(delimiter)]] = True
+    start_bytes[[_LF, _CR, ord(delimiter)]] = True  # (after a CR: a lone one ends a line, as quoted_fields reads)
     field_start = np.take(start_bytes, np.take(data, opening - 1))  # (at 0, the piece's last byte: checked below)
     if len(opening) and opening[0] == 0:
         field_start[0] = True
@@ -213,11 +213,12 @@ def _field_over_claim_lines(data: np.ndarray, delimiter: str, columns: int, quot
     claim line's delimiters (`tabular.takes_rows_in`, told the field's column); a remark typed over lines
     does neither. (`quotes`, `line_ends`: the piece's, where found already.)"""
     after_close = (ord(delimiter), _CR, _LF)
+    blanks = tuple(blank for blank in _BLANKS if blank != ord(delimiter))  # (a tab may be the delimiter)
     spanning, record_ends = _spanning_fields(data, delimiter, _line_ends(data) if line_ends is None else line_ends,
                                              quotes)
     for opening, closing in spanning:
         after = closing + 1
-        while after < len(data) and int(data[after]) in _BLANKS:  # `"…" ` as typed: a space is no field's text
+        while after < len(data) and int(data[after]) in blanks:  # `"…" ` as typed: a space is no field's text
             after += 1
         closed_mid_field = after < len(data) and int(data[after]) not in after_close
         if closed_mid_field:
