@@ -879,3 +879,13 @@ def test_a_year_the_data_does_not_cover_names_its_column(tmp_path: Path) -> None
     with pytest.raises(InputErrors) as caught:
         fill("cz_ratio", inputs, tmp_path / "out")
     assert f"{inputs}, rij 2, kolom 'jaar': beleidsjaar 2031 valt buiten de parametergegevens" in str(caught.value)
+
+
+def test_an_input_file_whose_name_is_no_utf8_still_gets_its_summary(tmp_path: Path) -> None:
+    """Found by a review: its name in a refused row's message (a surrogate in Python) stopped the summary."""
+    name = tmp_path / os.fsdecode(b"in\xff.csv")
+    write_csv(name, STAFFEL_HEADER, [["", "A", "", "", "nee", "", 1000], ["b", "A", "", "", "nee", "", 1000]])
+    result = fill("staffel", name, tmp_path / "out", skip_invalid=True)
+    row = next(load_workbook(result.summary_xlsx).active.iter_rows(min_row=2, max_row=2, values_only=True))
+    assert row[1] == "afgewezen" and "in\ufffd.csv" in row[5]
+    assert "in?.csv" in result.summary_csv.read_text(encoding="utf-8")

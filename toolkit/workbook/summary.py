@@ -104,7 +104,7 @@ def summary_files(spec: Template, cases: Sequence[Case], *, key_label: str = "sl
         writer.writerow([_csv_field(v, kinds.get(str(h), "")) for h, v in zip(table[0], line, strict=True)])
     xlsx = io.BytesIO()
     _write_xlsx(spec, cases, key_label, xlsx)
-    return xlsx.getvalue(), text.getvalue().encode("utf-8")
+    return xlsx.getvalue(), text.getvalue().encode("utf-8", "replace")  # (a file name that is no UTF-8: '?')
 
 
 def write_summary(out_dir: Path, contents: tuple[bytes, bytes], *, force: bool) -> tuple[Path, Path]:
@@ -120,8 +120,9 @@ def write_summary(out_dir: Path, contents: tuple[bytes, bytes], *, force: bool) 
 # openpyxl makes each sheet (its header row, widths, styles, filter, frozen panes and print setup); the data
 # rows are written as XML by `_Rows` and put into the sheets of the file openpyxl saved. Made by openpyxl, a
 # cell object per value serialised in pure Python took 0.2 s of a thousand-row summary: a fifth of a `fill`
-# of a thousand small workbooks, and 7 s for 40,000 keys. `_Rows` writes exactly what openpyxl writes for
-# those cells (tests/test_summary_rows.py compares the two).
+# of a thousand small workbooks, and 7 s for 40,000 keys. `_Rows` writes what openpyxl writes for those
+# cells (tests/test_summary_rows.py compares the two), except that a character no XML file holds is shown
+# as U+FFFD where openpyxl would stop the run.
 
 def _write_xlsx(spec: Template, cases: Sequence[Case], key_label: str, target: IO[bytes]) -> None:
     # openpyxl here, not at the top: `describe` and `check` import `fill`, which imports this module.
@@ -253,7 +254,9 @@ class _Rows:
         if isinstance(value, str):
             if value == "":
                 return head + ' t="inlineStr" />'
-            text = _XML_INVALID.sub("\ufffd", value)  # not in an XML file (keys with them are refused before)
+            # Characters no XML file holds (keys with them are refused before; a file name that is no UTF-8 in a
+            # message has surrogates) are shown as U+FFFD, where openpyxl would stop the run.
+            text = _NOT_IN_XML.sub("\ufffd", value)
             space = ' xml:space="preserve"' if text.strip() and text != text.strip() else ""
             return f'{head} t="inlineStr"><is><t{space}>{xml_text(text)}</t></is></c>'
         if isinstance(value, bool):
@@ -291,6 +294,7 @@ def _shown(value: Any, kind: str) -> Any:
     return value
 
 
+_NOT_IN_XML = re.compile(f"{_XML_INVALID.pattern}|[\ud800-\udfff]")
 _DIMENSION = re.compile(r'<dimension ref="[^"]*"\s*/>')
 
 
