@@ -668,3 +668,9 @@ def test_quoted_fields_on_lines_ended_by_a_lone_cr_are_paired_at_any_size(
     path = tmp_path / "cr.csv"
     path.write_bytes(_HEAD + b"".join(b'"A";"c%d";"5611 AB";"CZ";"2025-03-14";"V";"a\rb"\r' % i for i in range(20_000)))
     assert ratio_from_claims(path, year=2027).clients == 20_000
+
+
+def test_a_file_of_only_a_bom_is_empty(tmp_path: Path) -> None:
+    # Found by a helper: it was "regel 1 is leeg; de kopregel … moet op regel 1 staan".
+    assert _refusal(tmp_path, b"\xef\xbb\xbf") == "het bestand is leeg"
+    assert _refusal(tmp_path, b"\xef\xbb\xbf\r\n \n") == "het bestand is leeg"

@@ -176,7 +176,7 @@ def sniff_csv(path: Path) -> CsvDialect:
     with a field longer than `MAX_FIELD_CHARS`, or one the csv module cannot read with any delimiter."""
     with path.open("rb") as handle:
         head = handle.read(MAX_HEADER_BYTES + 4)
-    if not head.strip():
+    if not head.removeprefix(b"\xef\xbb\xbf").strip():  # (a BOM alone, as Excel saves an empty sheet, is empty too)
         raise InputError(f"{path}: het bestand is leeg", file=str(path))
     packed = next((what for magic, what in _NOT_TEXT if head.startswith(magic)), None)
     if packed is not None:  # a workbook or a packed file given the name .csv: its bytes say what it is
