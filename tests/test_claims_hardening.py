@@ -674,3 +674,18 @@ def test_a_file_of_only_a_bom_is_empty(tmp_path: Path) -> None:
     # Found by a helper: it was "regel 1 is leeg; de kopregel … moet op regel 1 staan".
     assert _refusal(tmp_path, b"\xef\xbb\xbf") == "het bestand is leeg"
     assert _refusal(tmp_path, b"\xef\xbb\xbf\r\n \n") == "het bestand is leeg"
+
+
+def test_a_record_of_many_long_fields_between_remarks_over_lines_is_read_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Found by a review: each window without a line end was read from the record's start (a record of 30 MB:
+    # 3.7 s); the record is now read once, however many such windows it holds.
+    import toolkit.claims.csv_source as csv_source
+
+    calls = []
+    longest = csv_source.longest_field
+    monkeypatch.setattr(csv_source, "longest_field", lambda *a, **k: calls.append(1) or longest(*a, **k))
+    record = b'A;c1;5611 AB;CZ;2025-03-14;V;"r\nr"' + b'"r\nr";'.join([b""] + [b"U" * 100_000 + b";"] * 30)
+    said = _refusal(tmp_path, _HEAD + _LINE + b"\n" + record + b"\n")
+    assert said.startswith("regel 3 heeft 67 velden"), said
+    assert len(calls) <= 2  # (the record while cutting, and once more where the refusal is located)

@@ -447,15 +447,16 @@ def _long_field(buffer: bytearray, length: int, base: int, dialect: CsvDialect,
                 column = dialect.header[position] if position < len(dialect.header) else f"veld {position + 1}"
                 return LongFieldError(base + record, column, len(text), text[:60])
             continue
-        # A line end-free window outside quoted fields: look at its record, from its start (its line's, or a
-        # remark's over lines before it on that record: reading from inside that remark would take its closing
-        # quote for an opening one) to the line end after the window.
+        # A line end-free window outside quoted fields: look at its line, or, in a piece with quotes, at its
+        # whole record, once: from inside a remark over lines before the window its closing quote would read as
+        # an opening one, and a record of many such windows is read once, not from its start for each.
         begin = max(buffer.rfind(b"\n", 0, window), buffer.rfind(b"\r", 0, window)) + 1
-        if ends is not None:
-            before = int(np.searchsorted(ends, window))
-            begin = int(ends[before - 1]) + 1 if before else 0
         found_ends = [e for e in (buffer.find(b"\n", window, length), buffer.find(b"\r", window, length)) if e >= 0]
         end = min(found_ends) if found_ends else length
+        if ends is not None:
+            at = int(np.searchsorted(ends, window))
+            begin = int(ends[at - 1]) + 1 if at else 0
+            end = int(ends[at]) if at < len(ends) else length
         checked = end
         text = bytes(buffer[begin:end]).decode("utf-8", "replace")
         found = longest_field(text, dialect.delimiter, over_lines=False)
