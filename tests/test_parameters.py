@@ -134,3 +134,36 @@ def test_insurer_list_has_cz_group_with_uzovi_9664() -> None:
     assert {"CZ", "OHRA", "Nationale-Nederlanden"} <= set(cz.labels)
     all_labels = [label.casefold() for g in insurers.groups.values() for label in g.labels]
     assert len(all_labels) == len(set(all_labels)), "a label may belong to one group only"
+
+
+# Found by a helper trying an overlay for 2028: the mistakes a controller makes in one are said in Dutch, with
+# what to do (the parser's English, a Dutch number, a quoted year, a folder set in the environment long ago).
+@pytest.mark.parametrize(("old", "new", "said"), [
+    ("      2027:\n        value: 3\n", "      2027:\n        value: [3.5\n",
+     "geen geldige YAML, gemerkt op regel 21, kolom 15; controleer daar en kort ervoor de inspringing"),
+    ("      2027:\n        value: 3\n", "      2027:\n        value: \"3,5\"\n",
+     "threshold_existing, 2027: '3,5' is geen getal (schrijf een getal in YAML met een punt en zonder %"),
+    ("      2027:\n        value: 3\n", "      \"2027\":\n        value: 3\n",
+     "threshold_existing, 2027: het jaar moet een beleidsjaar zijn zonder aanhalingstekens (bijv. 2027)"),
+])
+def test_an_overlay_mistake_is_said_in_dutch_with_what_to_do(tmp_path: Path, old: str, new: str, said: str) -> None:
+    from toolkit import InputError
+    from toolkit.parameters.loader import ParameterSet
+
+    bundled = Path(__file__).resolve().parents[1] / "toolkit" / "parameters" / "data" / "cz" / "client_area_ratio.yaml"
+    text = bundled.read_text(encoding="utf-8")
+    assert old in text
+    (tmp_path / "cz").mkdir()
+    (tmp_path / "cz" / "client_area_ratio.yaml").write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        ParameterSet(tmp_path)
+    assert said in str(caught.value) and "while" not in str(caught.value), str(caught.value)
+
+
+def test_an_overlay_folder_that_is_not_there_says_how_it_was_given(tmp_path: Path) -> None:
+    from toolkit import InputError
+    from toolkit.parameters.loader import ParameterSet
+
+    with pytest.raises(InputError, match="bestaat niet of is geen map \\(gegeven met --parameters of met "
+                                         "ZORGINKOOP_PARAMETERS\\)"):
+        ParameterSet(tmp_path / "weg")

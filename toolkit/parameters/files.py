@@ -8,7 +8,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, ParameterDataError, line_of, not_utf8, reason, system_reason
+from ..errors import InputError, ParameterDataError, line_of, not_utf8, system_reason
 
 MAX_OVERLAY_BYTES = 1 << 20  # an overlay file is a few kilobytes; a larger one is not a parameter file
 
@@ -78,8 +78,19 @@ def read_overlay_yaml(path: Path) -> Any:
         _refuse_references(path, text)
         return yaml_load(text)
     except yaml_errors() as exc:
-        raise InputError(f"{path}: geen geldige YAML ({reason(exc)})", field="parameters", value=str(path),
+        raise InputError(f"{path}: {_yaml_problem(exc)}", field="parameters", value=str(path),
                          file=str(path)) from None
+
+
+def _yaml_problem(exc: Exception) -> str:
+    """Where a YAML file stops being YAML, in Dutch: the line and column the parser names (its own English
+    words say nothing to a controller), with the usual causes."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    # (Where the parser noticed it: the mistake is there or just before, such as a bracket left open.)
+    where = f", gemerkt op regel {mark.line + 1}, kolom {mark.column + 1}" if mark is not None else ""
+    tab = " (een tab: spring in met spaties)" if "\t" in str(exc) or "tab" in str(exc).lower() else ""
+    return (f"geen geldige YAML{where}{tab}; controleer daar en kort ervoor de inspringing (spaties, geen "
+            "tabs), de dubbele punt na elke sleutel en dat elk haakje [ of { en elk aanhalingsteken sluit")
 
 
 def _refuse_references(path: Path, text: str) -> None:

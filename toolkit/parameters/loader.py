@@ -165,8 +165,9 @@ class ParameterSet:
 
     def _apply(self, overlay: Path) -> None:
         if not overlay.is_dir():
-            raise InputError(f"parametermap {overlay} bestaat niet of is geen map", field="parameters",
-                             value=str(overlay), file=str(overlay))
+            # Named with both ways it is given: one set in the environment long ago is easily forgotten.
+            raise InputError(f"parametermap {overlay} bestaat niet of is geen map (gegeven met --parameters of met "
+                             f"{OVERLAY_VARIABLE})", field="parameters", value=str(overlay), file=str(overlay))
         known = {f"{insurer}/{name}.yaml" for insurer, name in topic_files()} | {"market/insurers.yaml",
                                                                                   "policy.yaml"}
         files = sorted(p for p in overlay.rglob("*") if p.suffix.lower() in {".yaml", ".yml"} and p.is_file())

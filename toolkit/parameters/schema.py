@@ -187,7 +187,10 @@ def _convert(where: str, kind: str, raw: Any) -> ParameterScalar:
             # str() of a YAML float gives its shortest repr ("0.9"), which is the decimal written.
             value = Decimal(str(raw))
         except InvalidOperation:
-            raise _fail(where, f"{_shown(raw)} is geen getal") from None
+            # A Dutch spelling (3,5 or 75%): YAML is no spreadsheet, its numbers have a point and no unit.
+            hint = (" (schrijf een getal in YAML met een punt en zonder %: 3.5 of 0.75)"
+                    if isinstance(raw, str) and any(c in raw for c in ",%") else "")
+            raise _fail(where, f"{_shown(raw)} is geen getal{hint}") from None
         if not value.is_finite() or (value and not -20 <= value.adjusted() <= 15):
             raise _fail(where, f"{_shown(raw)} is geen eindig getal van redelijke grootte")
         return value
@@ -254,7 +257,9 @@ def _values(pwhere: str, kind: str, columns: tuple[Column, ...], raw: Any) -> di
     for year, entry in raw.items():
         vwhere = f"{pwhere}, {_key(year)}"
         if not is_year(year):
-            raise _fail(vwhere, "het jaar moet een beleidsjaar zijn (bijv. 2027)")
+            typed = year.strip() if isinstance(year, str) else ""
+            quoted = " zonder aanhalingstekens" if typed.isascii() and typed.isdigit() and is_year(int(typed)) else ""
+            raise _fail(vwhere, f"het jaar moet een beleidsjaar zijn{quoted} (bijv. 2027)")
         _check_keys(vwhere, entry, _VALUE_KEYS, {"value", "source"})
         value: ParameterValue = (_table(vwhere, columns, entry["value"]) if kind == "table"
                                  else _convert(vwhere, kind, entry["value"]))
