@@ -1358,3 +1358,18 @@ def test_an_excel_date_number_is_said_for_what_it_is(tmp_path: Path) -> None:
     write_export(path, [HEADER, "C01;1234;A;4811;CZ;1,00"])  # no serial of these years: the usual words
     with pytest.raises(InputError, match=re.escape("datum '1234' is geen geldige datum")):
         ratio_from_claims(path, year=2027)
+
+
+def test_claims_after_the_months_given_as_known_are_said_not_to_count(tmp_path: Path) -> None:
+    """Found by a helper: with --maanden 2, March's claims were replaced by the projection without a word."""
+    path = write_export(tmp_path / "drie.csv", [HEADER, "A1;14-01-2027;A;4811;CZ;100,00",
+                                                "A1;14-02-2027;A;4811;CZ;100,00", "A1;14-03-2027;A;4811;CZ;5.000,00"])
+    found = ceiling_from_claims(path, ceiling="10.000", year=2027, months=2)
+    (report,) = found.reports
+    assert report.months_not_counted == (3,) and report.to_dict()["months_not_counted"] == [3]
+    said = ("A: de declaraties van maart 2027 (€ 5.000,00) tellen niet mee: de prognose rekent met 2 bekende "
+            "maanden en trekt die door")
+    assert found.gap_notes() == [said]
+    result = run_cli("plafond", "drie.csv", "--plafond", "10.000", "--jaar", "2027", "--maanden", "2", cwd=tmp_path)
+    assert result.returncode == 0 and f"let op: {said}" in result.stderr, result.stderr
+    assert ceiling_from_claims(path, ceiling="10.000", year=2027).gap_notes() == []  # all three known: nothing

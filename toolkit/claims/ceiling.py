@@ -48,6 +48,23 @@ class CeilingReport:
                 f"{self.forecast.year}; {'die maand telt' if len(missing) == 1 else 'die maanden tellen'} als "
                 "€ 0 in de prognose: ontbreekt er een export?")
 
+    @property
+    def months_not_counted(self) -> tuple[int, ...]:
+        """Months after the known ones (`months` given, fewer than the claims have) that hold claims: the
+        forecast projects them instead, so what was claimed there is not in it."""
+        return tuple(m for m in self.production.months_with_lines if m > self.forecast.months_known)
+
+    def not_counted_note(self) -> str | None:
+        """One Dutch line on the claims of months after the known ones, or None."""
+        later = self.months_not_counted
+        if not later:
+            return None
+        amount = sum((self.production.monthly[m - 1] for m in later), Decimal(0))
+        known = self.forecast.months_known
+        return (f"{self.provider + ': ' if self.provider else ''}de declaraties van {months_text(later)} "
+                f"{self.forecast.year} ({format_money(amount)}) tellen niet mee: de prognose rekent met "
+                f"{known} bekende {'maand' if known == 1 else 'maanden'} en trekt die door")
+
     def to_dict(self) -> dict[str, Any]:
         """Plain values (amounts as exact decimal strings), as `zorginkoop plafond --json` writes them."""
         f, outcome = self.forecast, self.purchase
@@ -59,6 +76,7 @@ class CeilingReport:
             "meets_min_share": f.meets_min_share, "reference_date": f.reference_date.isoformat(),
             "month_reached": f.month_reached, "insufficient": f.insufficient, "shortfall": str(f.shortfall),
             "lines_used": self.production.lines_used, "months_without_claims": list(self.months_without_claims),
+            "months_not_counted": list(self.months_not_counted),
         }
         if outcome is not None:
             result.update({
@@ -92,8 +110,10 @@ class CeilingClaims:
         return (*self.without_production, *(n.provider for n in self.net_negative))
 
     def gap_notes(self) -> list[str]:
-        """Per provider with known months without claims, a Dutch line naming them."""
-        return [note for report in self.reports if (note := report.gap_note()) is not None]
+        """Per provider with known months without claims, or claims in months after the known ones, a Dutch
+        line naming them."""
+        return [note for report in self.reports for note in (report.gap_note(), report.not_counted_note())
+                if note is not None]
 
     def without_forecast_note(self) -> str | None:
         """The providers left without a forecast, in one Dutch line; None when there are none."""
