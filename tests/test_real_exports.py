@@ -1047,7 +1047,7 @@ def test_a_provider_without_claims_in_the_year_leaves_the_others_their_forecast(
     many = [f"P{i}-{m};15-{m:02}-2027;P{i:02};4811;CZ;1.000" for i in range(11) for m in (1, 3)]
     write_export(tmp_path / "veel.csv", [HEADER, *many, "Z1;15-02-2027;ZZ;4811;Zilveren Kruis;5"])
     crowded = run_cli("plafond", "veel.csv", "--plafond", "1.200.000", "--jaar", "2027", cwd=tmp_path)
-    assert "let op: en nog 1 zorgaanbieders met maanden zonder declaraties" in crowded.stderr
+    assert "let op: en nog 1 melding over maanden (--json: months_without_claims, months_not_counted)" in crowded.stderr
     assert "let op: geen CZ-declaraties in 2027, dus geen prognose: ZZ" in crowded.stderr
     as_json = run_cli("plafond", "veel.csv", "--plafond", "1.200.000", "--jaar", "2027", "--json", cwd=tmp_path)
     assert all(entry["providers_without_forecast"] == ["ZZ"] for entry in json.loads(as_json.stdout))
@@ -1373,3 +1373,23 @@ def test_claims_after_the_months_given_as_known_are_said_not_to_count(tmp_path: 
     result = run_cli("plafond", "drie.csv", "--plafond", "10.000", "--jaar", "2027", "--maanden", "2", cwd=tmp_path)
     assert result.returncode == 0 and f"let op: {said}" in result.stderr, result.stderr
     assert ceiling_from_claims(path, ceiling="10.000", year=2027).gap_notes() == []  # all three known: nothing
+
+
+def test_a_provider_missing_from_last_years_claims_leaves_the_others_their_seasonal_forecast(tmp_path: Path) -> None:
+    """Found by a helper: one provider without last year's claims stopped the whole --vorig-jaar run."""
+    write_export(tmp_path / "nu.csv", [HEADER, *(f"{p}1;14-0{m}-2027;{p};4811;CZ;100,00" for m in (1, 2, 3)
+                                                 for p in "AB")])
+    write_export(tmp_path / "vorig.csv", [HEADER, *(f"A1;14-{m:02}-2026;A;4811;CZ;100,00" for m in range(1, 13))])
+    found = ceiling_from_claims(tmp_path / "nu.csv", ceiling="10.000", year=2027, last_year=tmp_path / "vorig.csv")
+    assert [r.provider for r in found.reports] == ["A"] and found.without_forecast == ("B",)
+    said = ("B komt niet voor in de declaraties van vorig jaar (--vorig-jaar), dus geen seizoensprognose; geef --agb B "
+            "--methode lineair voor een lineaire")
+    assert found.notes()[-1] == said
+    result = run_cli("plafond", "nu.csv", "--plafond", "10.000", "--jaar", "2027", "--vorig-jaar", "vorig.csv",
+                     "--json", cwd=tmp_path)
+    assert result.returncode == 0 and f"let op: {said}" in result.stderr, result.stderr
+    assert json.loads(result.stdout)[0]["providers_without_forecast"] == ["B"]
+    # That provider alone: refused, as before.
+    alone = run_cli("plafond", "nu.csv", "--plafond", "10.000", "--jaar", "2027", "--vorig-jaar", "vorig.csv",
+                    "--agb", "B", cwd=tmp_path)
+    assert alone.returncode == 1 and "B komt niet voor in de declaraties van vorig jaar" in alone.stderr

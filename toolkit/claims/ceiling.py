@@ -103,11 +103,21 @@ class CeilingClaims:
     last_year: ProductionReport | None
     without_production: tuple[str, ...] = ()  # providers with no CZ-group line in the year: no forecast
     net_negative: tuple[NetNegative, ...] = ()  # providers with a known month of more credit than claims: no forecast
+    without_last_year: tuple[str, ...] = ()  # seasonal, and not in last year's claims: no profile, no forecast
 
     @property
     def without_forecast(self) -> tuple[str, ...]:
         """Every provider left without a forecast, for whichever reason."""
-        return (*self.without_production, *(n.provider for n in self.net_negative))
+        return (*self.without_production, *(n.provider for n in self.net_negative), *self.without_last_year)
+
+    def without_last_year_note(self) -> str | None:
+        """The providers without last year's claims for the seasonal method, in one Dutch line; None if none."""
+        if not self.without_last_year:
+            return None
+        who = ", ".join(self.without_last_year)
+        return (f"{who} {'komt' if len(self.without_last_year) == 1 else 'komen'} niet voor in de declaraties van "
+                f"vorig jaar (--vorig-jaar), dus geen seizoensprognose; geef --agb {self.without_last_year[0]} "
+                "--methode lineair voor een lineaire")
 
     def gap_notes(self) -> list[str]:
         """Per provider with known months without claims, or claims in months after the known ones, a Dutch
@@ -123,8 +133,9 @@ class CeilingClaims:
 
     def notes(self) -> list[str]:
         """Every kind of note, every one, for the report (the command line shows the first gaps only)."""
-        idle = self.without_forecast_note()
-        return [*self.gap_notes(), *([idle] if idle is not None else []), *(n.note() for n in self.net_negative)]
+        idle, unseen = self.without_forecast_note(), self.without_last_year_note()
+        return [*self.gap_notes(), *([idle] if idle is not None else []), *(n.note() for n in self.net_negative),
+                *([unseen] if unseen is not None else [])]
 
 
 @dataclass(frozen=True)
@@ -248,8 +259,16 @@ def ceiling_from_claims(
     if negative and len(negative) == len(busy):
         first = next(iter(negative.values()))
         raise InputError(first.note(), field="production", value=str(first.amount), row=first.month)
-    reports = tuple(_report(p, previous, ceiling, kind, months, request) for p in busy if id(p) not in negative)
-    return CeilingClaims(reports, production, previous, idle, tuple(negative.values()))
+    # And, for the seasonal method, a provider missing from last year's claims (no profile of its own); only
+    # such providers: refused by `_report`, naming the first.
+    unseen = [p for p in busy if id(p) not in negative and kind == "seasonal" and previous is not None
+              and previous.providers and (p.provider or "") not in previous.providers]
+    if len(unseen) == len(busy) - len(negative):
+        unseen = []
+    left_out = {*negative, *(id(p) for p in unseen)}
+    reports = tuple(_report(p, previous, ceiling, kind, months, request) for p in busy if id(p) not in left_out)
+    return CeilingClaims(reports, production, previous, idle, tuple(negative.values()),
+                         tuple(p.provider or "" for p in unseen))
 
 
 def _report(production: ProductionReport, previous: ProductionReport | None, ceiling: object, method: str,

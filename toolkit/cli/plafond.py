@@ -134,12 +134,15 @@ def plafond(
     for note in gaps[:10]:
         typer.echo(f"let op: {note}", err=True)
     if len(gaps) > 10:
-        typer.echo(f"let op: en nog {len(gaps) - 10} zorgaanbieders met maanden zonder declaraties "
-                   "(--json: months_without_claims)", err=True)
+        more = len(gaps) - 10
+        typer.echo(f"let op: en nog {more} {'melding' if more == 1 else 'meldingen'} over maanden (--json: "
+                   "months_without_claims, months_not_counted)", err=True)
     if idle is not None:
         typer.echo(f"let op: {idle}", err=True)
     for negative in found.net_negative:
         typer.echo(f"let op: {negative.note()}", err=True)
+    if (unseen := found.without_last_year_note()) is not None:
+        typer.echo(f"let op: {unseen}", err=True)
     production = found.production
     if as_json:
         claim_set = {**files_dict(production.sources, production.files_skipped, production.repeated,
