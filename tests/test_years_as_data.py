@@ -150,6 +150,13 @@ def test_fill_names_the_years_a_template_covers(in_force: Any, overlay_2028: Pat
     with open(tmp_path / "out" / "summary.csv", encoding="utf-8") as handle:
         summary = list(csv.DictReader(handle))
     assert (summary[0]["out_drempel"], summary[0]["out_voldoet"]) == ("4", "FALSE")
+    # Checked without the overlay (found by a helper: 257 findings, none saying why): the first says it.
+    checked = zorginkoop("check", str(tmp_path / "out" / "X.xlsx"))
+    assert checked.returncode == 1 and checked.stdout.startswith(
+        "werkmap: Bronnen: gemaakt met andere parametergegevens dan die in gebruik (een ander jaar): controleer met "
+        "dezelfde --parameters als bij het maken"), checked.stdout[:300]
+    assert "(verwacht beleidsjaren 2025–2027, gevonden beleidsjaren 2025–2028)" in checked.stdout.splitlines()[0]
+    assert zorginkoop("check", str(tmp_path / "out" / "X.xlsx"), "--parameters", str(overlay_2028)).returncode == 0
 
 
 @pytest.mark.libreoffice

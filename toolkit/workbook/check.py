@@ -417,6 +417,7 @@ def check_workbook(path: Path) -> CheckReport:
     if report.version != str(_value(reference.formulas, "zk_versie")):
         report.findings.append(Finding("versie", "Bronnen", _value(reference.formulas, "zk_versie"), report.version,
                                        "andere versie van het sjabloon dan de toolkit kent"))
+    report.findings += _other_years(wb, spec)
     inputs, problems = _computed(wb, values, spec, report)
     # What fill fitted to the rows it wrote, derived from the inputs read; when an input is refused, from
     # those that are not and the outputs as the copy saved them (the refused input is the one finding).
@@ -427,6 +428,23 @@ def check_workbook(path: Path) -> CheckReport:
     if inputs is not None and not problems:
         _compare_outputs(wb, values, spec, report)
     return report
+
+
+def _other_years(wb: Workbook, spec: Template) -> list[Finding]:
+    """The one finding that explains many: a workbook whose policy years (`par_jaren` on Bronnen) are not
+    those of the parameter data in force was made with other data (an overlay for a new year, say), and every
+    year's row and name that moved is a finding after it."""
+    typed = _value(wb, "par_jaren")
+    years = [y for y in (typed if isinstance(typed, list) else [typed]) if y is not None]
+    try:
+        found = tuple(int(y) for y in years)
+    except (TypeError, ValueError):
+        return []  # not years: the names and cells that differ are the findings
+    if not found or found == tuple(spec.years):
+        return []
+    return [Finding("werkmap", "Bronnen", Display(years_text(tuple(spec.years))), Display(years_text(found)),
+                    "gemaakt met andere parametergegevens dan die in gebruik (een ander jaar): controleer met "
+                    "dezelfde --parameters als bij het maken; de bevindingen hierna volgen daar grotendeels uit")]
 
 
 def _computed(wb: Workbook, values: Workbook, spec: Template,
