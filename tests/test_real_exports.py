@@ -1373,6 +1373,9 @@ def test_claims_after_the_months_given_as_known_are_said_not_to_count(tmp_path: 
     result = run_cli("plafond", "drie.csv", "--plafond", "10.000", "--jaar", "2027", "--maanden", "2", cwd=tmp_path)
     assert result.returncode == 0 and f"let op: {said}" in result.stderr, result.stderr
     assert ceiling_from_claims(path, ceiling="10.000", year=2027).gap_notes() == []  # all three known: nothing
+    # Twelve months known: nothing is projected, and the table does not say it is (found by the same helper).
+    whole = run_cli("plafond", "drie.csv", "--plafond", "10.000", "--jaar", "2027", "--maanden", "12", cwd=tmp_path)
+    assert whole.returncode == 0 and "Per maand: bekend" in whole.stdout and "doorgetrokken" not in whole.stdout
 
 
 def test_a_provider_missing_from_last_years_claims_leaves_the_others_their_seasonal_forecast(tmp_path: Path) -> None:

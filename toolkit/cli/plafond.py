@@ -249,7 +249,8 @@ def _print_ceiling(results: list[dict[str, Any]], year: int, *, detailed: bool,
         console.print("Per maand en de redenen: --agb <zorgaanbieder>.", style="dim")
         return
     r = results[0]
-    per_month = rich_table(f"Per maand: bekend {_known_months(r['months_known'])}, daarna {way} doorgetrokken")
+    projected = f", daarna {way} doorgetrokken" if r["months_known"] < 12 else ""  # (a whole year: nothing to project)
+    per_month = rich_table(f"Per maand: bekend {_known_months(r['months_known'])}{projected}")
     for heading in ("Maand", "Productie", "Cumulatief", ""):
         per_month.add_column(heading, justify="right" if heading in {"Productie", "Cumulatief"} else "left")
     for i, (value, running) in enumerate(zip(r["monthly"], r["cumulative"], strict=True), start=1):
