@@ -209,9 +209,10 @@ def _print_ceiling(results: list[dict[str, Any]], year: int, *, detailed: bool,
     usual = max(counts, key=lambda n: (counts[n], n))
     # Whole euros in the overview, so that every column fits an 80-column terminal; cents per month below.
     known = ("meestal " if len(counts) > 1 else "") + _known_months(usual)
+    then = f", daarna {way} doorgetrokken" if usual < 12 else ""  # (a whole year known: nothing projected)
     table = rich_table(f"Omzetplafond CZ groep {year}: prognose per zorgaanbieder\nPlafond "
-                   f"{format_money(Decimal(first['ceiling']), cents=False)}; bekend: {known}, daarna {way} "
-                   "doorgetrokken; bedragen in hele euro's")
+                       f"{format_money(Decimal(first['ceiling']), cents=False)}; bekend: {known}{then}; bedragen in "
+                       "hele euro's")
     before = f"Vóór\n{reference.day} {month_name(reference.month)[:3]}."  # the reference date of the 80 % test
     headings = ["Zorgaanbieder", "Gerealiseerd", "Prognose\njaar", before, "Plafond\nbereikt", "Tekort"]
     if "may_request" in first:
