@@ -266,3 +266,22 @@ def test_no_policy_number_is_typed_into_the_help_of_the_code() -> None:
         for literal in ("55 cliënten", "2.496", "2.080", "€ 100.000", "36 uur", "90%", "10%", "(2025-2027)",
                         "≥ 5", "geeft 85"):
             assert literal not in source, (path, literal)
+
+
+def test_parameters_cites_each_years_own_source(tmp_path: Path) -> None:
+    """Found by a helper: `zorginkoop parameters` showed the newest year's source beside every year's value."""
+    directory = make_overlay(tmp_path / "eigen", 2028, {("ceiling", "request_min_ceiling_share"): 0.75})
+    path = directory / "cz" / "ceiling.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["parameters"]["request_min_ceiling_share"]["values"][2028]["source"]["document"] = \
+        "CZ groep, Zorginkoopbeleid wijkverpleging 2028"
+    _write(path, data)
+    shown = zorginkoop("parameters", "--parameters", str(directory))
+    assert shown.returncode == 0, shown.stderr
+    lines = [line.strip() for line in shown.stdout.splitlines()]
+    at = lines.index("request_min_ceiling_share: 80 % (beleidsjaar 2027); 75 % (beleidsjaar 2028)")
+    block = " ".join(lines[at:at + 8])
+    assert "bron 2027: CZ groep, Zorginkoopbeleid wijkverpleging 2027" in block
+    assert "bron 2028: CZ groep, Zorginkoopbeleid wijkverpleging 2028" in block
+    # A source shared by every year stays one line.
+    assert any(line.startswith("bron: CZ groep") for line in lines[at + 8:])

@@ -52,9 +52,24 @@ def parameters_command(
         heading.stylize("bold", 0, len(topic.topic))
         console.print(Text("\n").append_text(heading))
         for parameter in topic.parameters.values():
-            latest = parameter.values[parameter.years[-1]]
             indented(f"{parameter.name}: {_values_text(parameter)}", 2)
-            indented(f"{parameter.label}\nbron: {latest.source}", 4)
+            indented(f"{parameter.label}\n{_sources_text(parameter)}", 4)
+
+
+def _sources_text(parameter: Any) -> str:
+    """The source of each year's value: one line when every year has the same one, else a line per run of
+    years (an overlay's 2028 value cites its own document, not the 2027 policy, and the other way round)."""
+    groups: list[tuple[str, list[int]]] = []
+    for year in parameter.years:
+        text = str(parameter.values[year].source)
+        if groups and groups[-1][0] == text:
+            groups[-1][1].append(year)
+        else:
+            groups.append((text, [year]))
+    if len(groups) == 1:
+        return f"bron: {groups[0][0]}"
+    return "\n".join(f"bron {years[0]}: {text}" if len(years) == 1 else f"bron {years[0]}–{years[-1]}: {text}"
+                     for text, years in groups)
 
 
 def _values_text(parameter: Any) -> str:
