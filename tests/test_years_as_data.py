@@ -285,3 +285,24 @@ def test_parameters_cites_each_years_own_source(tmp_path: Path) -> None:
     assert "bron 2028: CZ groep, Zorginkoopbeleid wijkverpleging 2028" in block
     # A source shared by every year stays one line.
     assert any(line.startswith("bron: CZ groep") for line in lines[at + 8:])
+
+
+def test_policy_years_that_are_no_years_explain_nothing() -> None:
+    """`check`'s leading finding on other parameter data reads par_jaren; what is no year there (text, or a
+    hostile 1e400 that reads as infinity) leaves it to the findings on the cells themselves."""
+    from openpyxl import Workbook
+    from openpyxl.workbook.defined_name import DefinedName
+
+    from toolkit.workbook.check import _other_years
+    from toolkit.workbook.specs import SPECS
+
+    spec = SPECS["plafond"]
+    assert spec.years == (2027,)
+    for value, explained in ((float("inf"), False), (float("nan"), False), ("twintig", False), (None, False),
+                             (2027, False), (2026, True)):
+        wb = Workbook()
+        wb.active.title = "Bronnen"
+        wb.active["A1"] = value
+        wb.defined_names["par_jaren"] = DefinedName("par_jaren", attr_text="Bronnen!$A$1")
+        found = _other_years(wb, spec)
+        assert bool(found) == explained, value

@@ -438,7 +438,7 @@ def _other_years(wb: Workbook, spec: Template) -> list[Finding]:
     years = [y for y in (typed if isinstance(typed, list) else [typed]) if y is not None]
     try:
         found = tuple(int(y) for y in years)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # (a hostile file's 1e400 reads as infinity)
         return []  # not years: the names and cells that differ are the findings
     if not found or found == tuple(spec.years):
         return []
