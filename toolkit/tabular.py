@@ -138,19 +138,20 @@ def quoting(text: AnyStr, delimiter: str) -> tuple[int, int | None]:
     that field, its lines lost. See `quoted_fields`."""
     fields = quoted_fields(text, delimiter)
     opened = fields[-1][0] if fields and fields[-1][1] == len(text) else None
-    end = _line_end_before(text, len(text))
+    end = line_end_before(text, len(text))
     for start, close in reversed(fields):  # a line end inside a field ends no record: look before it
         if start < end < close:
-            end = _line_end_before(text, start)
+            end = line_end_before(text, start)
     return end + 1, opened
 
 
-def _line_end_before(text: AnyStr, stop: int) -> int:
+def line_end_before(text: AnyStr | bytearray, stop: int, known: int | None = None) -> int:
     """The last line end in `text` before `stop` (-1: none): a LF, or a CR without a LF after it (old Mac lines,
-    as pyarrow and Excel end them), though not a CR at the very end, whose LF may not have been read yet."""
+    as pyarrow and Excel end them), though not a CR at the end of what is known of the text (`known`, default
+    its length), whose LF may not have been read yet."""
     newline, cr = ("\n", "\r") if isinstance(text, str) else (b"\n", b"\r")
-    end = text.rfind(newline, 0, stop)
-    lone = text.rfind(cr, end + 1, min(stop, len(text) - 1))
+    end = text.rfind(newline, 0, stop)  # type: ignore[arg-type]
+    lone = text.rfind(cr, end + 1, min(stop, (len(text) if known is None else known) - 1))  # type: ignore[arg-type]
     if lone >= 0 and text[lone + 1:lone + 2] != newline:
         return lone
     return end
@@ -298,5 +299,5 @@ def _chars(count: int) -> str:
     return f"{count:,} tekens".replace(",", ".")
 
 
-__all__ = ["DELIMITERS", "MAX_FIELD_CHARS", "CsvDialect", "csv_fields", "header_over_lines", "longest_field",
-           "quoted_fields", "quoting", "sniff_csv", "takes_rows_in"]
+__all__ = ["DELIMITERS", "MAX_FIELD_CHARS", "CsvDialect", "csv_fields", "header_over_lines", "line_end_before",
+           "longest_field", "quoted_fields", "quoting", "sniff_csv", "takes_rows_in"]

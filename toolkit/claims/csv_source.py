@@ -25,6 +25,7 @@ from ..tabular import (
     CsvDialect,
     csv_fields,
     header_over_lines,
+    line_end_before,
     longest_field,
     quoted_fields,
     quoting,
@@ -252,12 +253,8 @@ def _cut(buffer: bytearray, filled: int, delimiter: str) -> tuple[int, np.ndarra
     piece's quotes where they pair as CSV quoting (for the worker, which would find them again). A piece
     without quotes (most are) ends at its last line end; one with quotes that pair at the last line end
     outside them; one with a quote elsewhere (`5"`) is read quote by quote."""
-    cut = buffer.rfind(b"\n", 0, filled) + 1
-    # A line ended by a lone CR (as pyarrow reads it; old Mac lines below a header ended by LF): one known to be
-    # lone, not the CR of a CR LF whose LF has not been read yet.
-    cr = buffer.rfind(b"\r", cut, filled - 1)
-    if cr >= 0 and buffer[cr + 1] != _LF:
-        cut = cr + 1
+    # (A line ended by a lone CR too, as pyarrow reads it: old Mac lines below a header ended by LF.)
+    cut = line_end_before(buffer, filled, filled) + 1
     if not cut or buffer.find(b'"', 0, filled) < 0:
         return cut, None
     data = np.frombuffer(buffer, np.uint8, count=filled)
@@ -265,10 +262,9 @@ def _cut(buffer: bytearray, filled: int, delimiter: str) -> tuple[int, np.ndarra
     if quotes is None:
         return quoting(bytes(buffer[:filled]), delimiter)[0], None
     if np.searchsorted(quotes, cut - 1) % 2:  # the last line end lies inside a quoted field
-        # (A CR as the last byte may be one of a CR LF whose LF is not read yet: not taken for a line end.)
-        lone = _lone_crs(data[:filled - 1])
-        newlines = np.flatnonzero(data == _LF)
-        newlines = np.union1d(newlines, lone) if len(lone) else newlines
+        newlines = _line_ends(data)
+        if len(newlines) and newlines[-1] == filled - 1 and data[-1] == _CR:  # may be one of a CR LF not read yet
+            newlines = newlines[:-1]
         ends = newlines[_record_ends(data, newlines, delimiter, quotes)]
         cut = int(ends[-1]) + 1 if len(ends) else 0
     return cut, quotes[:np.searchsorted(quotes, cut)]
@@ -450,13 +446,14 @@ def _long_field(buffer: bytearray, length: int, base: int, dialect: CsvDialect,
         # A line end-free window outside quoted fields: look at its line, or, in a piece with quotes, at its
         # whole record, once: from inside a remark over lines before the window its closing quote would read as
         # an opening one, and a record of many such windows is read once, not from its start for each.
-        begin = max(buffer.rfind(b"\n", 0, window), buffer.rfind(b"\r", 0, window)) + 1
-        found_ends = [e for e in (buffer.find(b"\n", window, length), buffer.find(b"\r", window, length)) if e >= 0]
-        end = min(found_ends) if found_ends else length
         if ends is not None:
             at = int(np.searchsorted(ends, window))
             begin = int(ends[at - 1]) + 1 if at else 0
             end = int(ends[at]) if at < len(ends) else length
+        else:
+            begin = max(buffer.rfind(b"\n", 0, window), buffer.rfind(b"\r", 0, window)) + 1
+            after = [e for e in (buffer.find(b"\n", window, length), buffer.find(b"\r", window, length)) if e >= 0]
+            end = min(after) if after else length
         checked = end
         text = bytes(buffer[begin:end]).decode("utf-8", "replace")
         found = longest_field(text, dialect.delimiter, over_lines=False)
