@@ -176,6 +176,11 @@ def _warn_unusual_ceiling(typed_ceiling: str) -> None:
                    "voor 1,2 miljoen", err=True)
 
 
+def _projected(way: str, known: int) -> str:
+    """How the months after the known ones are projected; nothing when the whole year is known."""
+    return f", daarna {way} doorgetrokken" if known < 12 else ""
+
+
 def _known_months(months: int) -> str:
     return "januari (1 maand)" if months == 1 else f"januari t/m {month_name(months)} ({months} maanden)"
 
@@ -209,10 +214,9 @@ def _print_ceiling(results: list[dict[str, Any]], year: int, *, detailed: bool,
     usual = max(counts, key=lambda n: (counts[n], n))
     # Whole euros in the overview, so that every column fits an 80-column terminal; cents per month below.
     known = ("meestal " if len(counts) > 1 else "") + _known_months(usual)
-    then = f", daarna {way} doorgetrokken" if usual < 12 else ""  # (a whole year known: nothing projected)
     table = rich_table(f"Omzetplafond CZ groep {year}: prognose per zorgaanbieder\nPlafond "
-                       f"{format_money(Decimal(first['ceiling']), cents=False)}; bekend: {known}{then}; bedragen in "
-                       "hele euro's")
+                       f"{format_money(Decimal(first['ceiling']), cents=False)}; bekend: {known}"
+                       f"{_projected(way, usual)}; bedragen in hele euro's")
     before = f"Vóór\n{reference.day} {month_name(reference.month)[:3]}."  # the reference date of the 80 % test
     headings = ["Zorgaanbieder", "Gerealiseerd", "Prognose\njaar", before, "Plafond\nbereikt", "Tekort"]
     if "may_request" in first:
@@ -250,8 +254,8 @@ def _print_ceiling(results: list[dict[str, Any]], year: int, *, detailed: bool,
         console.print("Per maand en de redenen: --agb <zorgaanbieder>.", style="dim")
         return
     r = results[0]
-    projected = f", daarna {way} doorgetrokken" if r["months_known"] < 12 else ""  # (a whole year: nothing to project)
-    per_month = rich_table(f"Per maand: bekend {_known_months(r['months_known'])}{projected}")
+    per_month = rich_table(f"Per maand: bekend {_known_months(r['months_known'])}"
+                           f"{_projected(way, r['months_known'])}")
     for heading in ("Maand", "Productie", "Cumulatief", ""):
         per_month.add_column(heading, justify="right" if heading in {"Productie", "Cumulatief"} else "left")
     for i, (value, running) in enumerate(zip(r["monthly"], r["cumulative"], strict=True), start=1):
