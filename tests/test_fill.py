@@ -216,6 +216,35 @@ def test_text_never_becomes_a_formula(tmp_path: Path, text: str) -> None:
     assert "score_vorig_jaar" in rejected.error
 
 
+def test_a_key_with_many_bad_rows_fits_a_cell(tmp_path: Path) -> None:
+    """A key of 2,000 rows with a bad count in each: its reason names the first 20 and how many more (it
+    was 178,000 characters, in a row 39,993 points high: Excel holds 32,767 characters in a cell and rows of
+    409 points, and 'repairs' a file with more)."""
+    rows = [["A", 2027, "bestaand", 1000 + i, f"{i},5"] for i in range(2000)] + [["B", 2027, "bestaand", 5611, 40]]
+    inputs = write_csv(tmp_path / "in.csv", ["aanbieder", "jaar", "soort", "postcodes", "clienten"], rows)
+    result = fill("cz_ratio", inputs, tmp_path / "out", skip_invalid=True)
+    refused = next(c for c in result.cases if c.error)
+    assert refused.error.count("is geen geheel getal") == 20 and refused.error.endswith("en nog 1980 fouten")
+    assert "rij 2, kolom 'clienten': '0,5'" in refused.error and "rij 22," not in refused.error
+    with zipfile.ZipFile(tmp_path / "out" / "summary.xlsx") as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert max(len(t) for t in re.findall(r"<t[^>]*>(.*?)</t>", sheet, re.S)) < 32_767
+    assert max(float(h) for h in re.findall(r'<row [^>]*ht="([^"]+)"', sheet)) <= 409
+    reread = load_workbook(tmp_path / "out" / "summary.xlsx").active
+    assert reread is not None and reread["B2"].value == "afgewezen"
+
+
+def test_summary_cells_hold_what_excel_holds() -> None:
+    """Any text longer than an Excel cell holds (a path of megabytes in a message) is cut, and says so."""
+    from toolkit.workbook.summary import _within_a_cell
+
+    assert _within_a_cell("a" * 32_767) == "a" * 32_767
+    for text in ("a" * 40_000, "😀" * 20_000, "a" + "😀" * 17_000):
+        cut = _within_a_cell(text)
+        assert len(cut.encode("utf-16-le")) // 2 <= 32_767 and cut.endswith("summary.csv heeft de hele tekst)")
+        assert text.startswith(cut[:cut.index(" … (ingekort")])
+
+
 def test_csv_safe_and_file_names() -> None:
     assert csv_safe("=1+1") == "'=1+1" and csv_safe("-2") == "'-2" and csv_safe("gewoon") == "gewoon"
     assert csv_safe(-2) == -2 and csv_safe("-") == "-"

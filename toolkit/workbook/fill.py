@@ -193,11 +193,20 @@ def build_cases(spec: Template, path: Path, header: list[str], rows: list[Row], 
                                          value=getattr(each, "value", None), row=getattr(each, "row", None),
                                          file=str(path)))
                 messages.append(message)
-            case.error = "; ".join(messages)
+            case.error = _reason(messages)
         cases.append(case)
     if errors and not skip_invalid:
         raise InputErrors(errors, shown=SHOWN_ERRORS)
     return cases
+
+
+def _reason(messages: list[str]) -> str:
+    """Why a key is refused, as summary.xlsx, summary.csv and the terminal show it: its first SHOWN_ERRORS
+    messages and how many more there are (a key of 2,000 rows with a bad count in each had a reason of
+    178,000 characters, five times what an Excel cell holds, printed as one line)."""
+    more = len(messages) - SHOWN_ERRORS
+    return "; ".join(messages[:SHOWN_ERRORS] + ([f"en nog {more} {'fout' if more == 1 else 'fouten'}"]
+                                                if more > 0 else []))
 
 
 def _long_key(key: str) -> str | None:

@@ -159,9 +159,14 @@ def xml_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+MAX_CELL_CHARS = 32_767  # the longest text an Excel cell holds (in UTF-16 units); a longer one makes Excel "repair"
+MAX_ROW_POINTS = 409  # the highest row Excel keeps; a higher one is an error it "repairs" when it opens the file
+
+
 def row_height(lines: int) -> int | None:
-    """The height (points) of a row of `lines` lines of 11-point text; one line: None, the default height."""
-    return lines * 15 + 3 if lines > 1 else None
+    """The height (points) of a row of `lines` lines of 11-point text, at most MAX_ROW_POINTS (the rest of a
+    longer text is seen in the cell itself); one line: None, the default height."""
+    return min(lines * 15 + 3, MAX_ROW_POINTS) if lines > 1 else None
 
 
 def set_row_lines(ws: Worksheet, row: int, lines: int) -> None:
@@ -180,6 +185,7 @@ def _letter(column: int) -> str:
 __all__ = [
     "DATE_FORMAT",
     "INPUT_FORMATS",
+    "MAX_CELL_CHARS",
     "NO",
     "OUTPUT_FORMATS",
     "TEXT_FORMAT",

@@ -28,7 +28,16 @@ from typing import IO, TYPE_CHECKING, Any
 from ..dates import month_name
 from ..money import round_money
 from .files import write_together
-from .formats import OUTPUT_FORMATS, cell_value, characters_per_line, print_setup, row_height, wrapped_lines, xml_text
+from .formats import (
+    MAX_CELL_CHARS,
+    OUTPUT_FORMATS,
+    cell_value,
+    characters_per_line,
+    print_setup,
+    row_height,
+    wrapped_lines,
+    xml_text,
+)
 from .specs import NOT_APPLICABLE, NOTHING_TYPED, Output, Template
 from .specs import XML_INVALID as _XML_INVALID
 
@@ -256,7 +265,7 @@ class _Rows:
                 return head + ' t="inlineStr" />'
             # Characters no XML file holds (keys with them are refused before; a file name that is no UTF-8 in a
             # message has surrogates) are shown as U+FFFD, where openpyxl would stop the run.
-            text = _NOT_IN_XML.sub("\ufffd", value)
+            text = _within_a_cell(_NOT_IN_XML.sub("\ufffd", value))
             space = ' xml:space="preserve"' if text.strip() and text != text.strip() else ""
             return f'{head} t="inlineStr"><is><t{space}>{xml_text(text)}</t></is></c>'
         if isinstance(value, bool):
@@ -281,6 +290,20 @@ class _Rows:
             cell.number_format = style[1]
             self._styles[style] = cell.style_id
         return self._styles[style]
+
+
+_CUT = " … (ingekort; summary.csv heeft de hele tekst)"
+
+
+def _within_a_cell(text: str) -> str:
+    """`text`, cut to what an Excel cell holds (MAX_CELL_CHARS UTF-16 units) and saying so; no text is
+    that long unless a path or a message is (a refused key's reason is bounded, `fill._reason`)."""
+    if len(text) <= MAX_CELL_CHARS // 2 or len(text.encode("utf-16-le")) // 2 <= MAX_CELL_CHARS:
+        return text
+    room = MAX_CELL_CHARS - len(_CUT)
+    kept = text[:room]
+    excess = len(kept.encode("utf-16-le")) // 2 - room  # characters outside the BMP take two units each
+    return (kept[:len(kept) - excess] if excess > 0 else kept) + _CUT
 
 
 def _shown(value: Any, kind: str) -> Any:
