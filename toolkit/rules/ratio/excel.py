@@ -10,7 +10,7 @@ from typing import Any
 
 from ...parameters import policy_year
 from ..declaration import Argument, ExcelError, ExcelFunction
-from .rule import RatioAssessment, assess_client_area_ratio, client_area_ratio, clients_by_area, ratio_threshold
+from .rule import RatioAssessment, assess_normalised_counts, client_area_ratio, clients_by_area, ratio_threshold
 
 POSTCODES = Argument("postcodes", "Bereik met postcodes (PC4 zoals 5611 of volledig zoals 5611 AB); lege cellen "
                                   "tellen niet mee.", "cells")
@@ -22,7 +22,8 @@ KIND = Argument("soort", "bestaand (standaard) of nieuw.", "text", default="best
 
 
 def _assessment(postcodes: list[Any], clienten: list[Any], jaar: Any, soort: str) -> RatioAssessment:
-    return assess_client_area_ratio(clients_by_area(postcodes, clienten), year=jaar, provider=soort)
+    # `clients_by_area` hands over PC4 -> positive counts, read and checked: not read a second time.
+    return assess_normalised_counts(clients_by_area(postcodes, clienten), year=jaar, provider=soort)
 
 
 def _ratio(postcodes: list[Any], clienten: list[Any]) -> float | ExcelError:
