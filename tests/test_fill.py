@@ -688,6 +688,28 @@ def test_keys_that_collide_on_disk_long_keys_and_disagreeing_rows(tmp_path: Path
         fill("staffel", inputs, tmp_path / "out2")
 
 
+def test_a_scalar_repeated_on_later_rows_is_compared_as_read(tmp_path: Path) -> None:
+    """A key's later rows may repeat its year as typed, or as another type that reads the same (text 2027
+    and the number 2027 in a workbook); another year, or a value that reads as none, is named."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["aanbieder", "jaar", "soort", "postcodes", "clienten"])
+    for row in (["A", "2027", "nieuw", 5611, 4], ["A", 2027, "nieuw", 5612, 5], ["A", 2027.0, None, 5613, 6],
+                ["B", 2027, "bestaand", 5611, 4], ["B", 2026, "bestaand", 5612, 5],
+                ["C", True, "bestaand", 5611, 4], ["C", True, "bestaand", 5612, 5]):
+        ws.append(row)
+    wb.save(tmp_path / "in.xlsx")
+    result = fill("cz_ratio", tmp_path / "in.xlsx", tmp_path / "out", skip_invalid=True)
+    by_key = {c.key: c for c in result.cases}
+    assert by_key["A"].error is None and by_key["A"].values["in_jaar"] == 2027
+    assert by_key["A"].outputs["out_clienten"] == 15
+    assert by_key["B"].error is not None and "rij 6, kolom 'jaar': '2026' wijkt af van rij 5" in by_key["B"].error
+    assert by_key["C"].error is not None and by_key["C"].error.count("jaar") >= 1
+
+
 def test_every_bad_row_is_reported_at_once_and_headers_match_loosely(tmp_path: Path) -> None:
     rows = [[f"k{i}", "D", "", "", "nee", "", 1000] for i in range(25)]
     inputs = write_csv(tmp_path / "in.csv", ["Naam", "Score vorig jaar", "SCORE_CONTRACTJAAR", "kosten punten",

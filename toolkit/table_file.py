@@ -216,7 +216,8 @@ def read_table(path: Path, *, max_bytes: int, what: str, max_rows: int | None = 
         raise table_error(path, f"rij {row} {why}", row=row, value=str(err)) from None
     finally:
         csv.field_size_limit(limit)
-    _refuse_rows_taken_in(path, table, delimiter)
+    if reader.line_num > len(table):  # a field over lines (every other line is a row of its own)
+        _refuse_rows_taken_in(path, table, delimiter)
     return table
 
 

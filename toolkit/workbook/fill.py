@@ -101,13 +101,18 @@ def read_inputs(path: Path, notes: list[str] | None = None) -> tuple[list[str], 
                                 value=column, row=1)
         seen[canonical] = column
     rows = []
+    width, missing = len(header), dict.fromkeys(header)
     for number, cells in enumerate(table[1:], start=2):
-        values = {c: (cells[i] if i < len(cells) else None) for i, c in enumerate(header)}
-        values = {c: (None if isinstance(v, str) and v.strip() == "" else v) for c, v in values.items()}
-        extra = [v for v in cells[len(header):] if v not in (None, "")]
-        if extra:
-            raise table_error(path, f"rij {number}: meer waarden dan kolommen ({show_value(extra[0])})",
-                                field="kolom", value=extra[0], row=number)
+        if len(cells) > width:
+            extra = [v for v in cells[width:] if v not in (None, "")]
+            if extra:
+                raise table_error(path, f"rij {number}: meer waarden dan kolommen ({show_value(extra[0])})",
+                                  field="kolom", value=extra[0], row=number)
+        # A cell of only spaces is empty; a row shorter than the header has its last cells empty.
+        values = {c: (None if v.__class__ is str and not v.strip() else v)
+                  for c, v in zip(header, cells, strict=False)}
+        if len(cells) < width:
+            values = {**missing, **values}
         if any(v is not None for v in values.values()):
             rows.append(Row(number, values))
     return header, rows
@@ -167,12 +172,13 @@ def build_cases(spec: Template, path: Path, header: list[str], rows: list[Row], 
     cases: list[Case] = []
     errors: list[InputError] = []
     known: _Converted = {}
+    problems: dict[str, str | None] = {}  # by key: the rows of one key (20 areas, say) are looked at once
     for row in rows:
         raw = row.values[key_column]
         key_value = _key_text(raw)
-        problem = "sleutel ontbreekt" if key_value == "" else (
-            f"sleutel {show_value(key_value)} bevat een teken dat niet in een werkmap kan"
-            if XML_INVALID.search(key_value) else _long_key(key_value))
+        if key_value not in problems:
+            problems[key_value] = _key_problem(key_value)
+        problem = problems[key_value]
         if problem:
             error = table_error(path, f"rij {row.number}, kolom '{key_column}': {problem}", field=key_column,
                                   value=raw, row=row.number)
@@ -207,6 +213,15 @@ def _reason(messages: list[str]) -> str:
     more = len(messages) - SHOWN_ERRORS
     return "; ".join(messages[:SHOWN_ERRORS] + ([f"en nog {more} {'fout' if more == 1 else 'fouten'}"]
                                                 if more > 0 else []))
+
+
+def _key_problem(key: str) -> str | None:
+    """Why a key cannot name a workbook, or None."""
+    if key == "":
+        return "sleutel ontbreekt"
+    if XML_INVALID.search(key):
+        return f"sleutel {show_value(key)} bevat een teken dat niet in een werkmap kan"
+    return _long_key(key)
 
 
 def _long_key(key: str) -> str | None:
@@ -283,9 +298,10 @@ def _convert_group(spec: Template, columns: Mapping[str, str], group: list[Row],
             continue
         # A scalar input is read from the key's first row; a later row of the same key may repeat it or
         # leave it empty, but another value is an error, never silently dropped.
+        typed = group[0].values.get(column) if column else None
         for row in group[1:]:
             raw = row.values.get(column) if column else None
-            if raw is None:
+            if raw is None or (raw.__class__ is typed.__class__ and raw == typed):  # (as typed on the first row)
                 continue
             other = converted(spec_input, raw, row)
             if other is not None and other != first:
