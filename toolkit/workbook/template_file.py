@@ -316,7 +316,10 @@ class _CutSheet:
         return pieces
 
 
-SEGMENT = 32_768  # characters of sheet XML compressed on their own (see zipcopy.Segment)
+# Characters of sheet XML compressed on their own (see zipcopy.Segment). A copy compresses again each segment
+# that holds a changed cell: of cz_ratio, segments of 32,768 made 125 kB of XML to compress per copy, 8,192
+# make 32 kB (a copy in 0.69 ms instead of 1.13), and the file is 0.5 % larger (each segment starts afresh).
+SEGMENT = 8_192
 
 
 @dataclass(frozen=True)
