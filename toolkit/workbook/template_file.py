@@ -33,7 +33,7 @@ from .formats import cell_value, header_code, xml_text, years_text
 from .layout import CHART_BOTTOM_ROW, CHART_ROWS, LONG_RANGE, OUTPUT_RANGE_ROW, RANGE_TOP, SHOWN_ROWS
 from .package import check_workbook_bounds
 from .specs import SPECS, Template
-from .zipcopy import RawMember, Segment, deflated, inflated, joined, read_raw, segment, zip_pieces
+from .zipcopy import RawMember, Segment, crc_joined, deflated, inflated, joined, read_raw, segment, zip_pieces
 
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
@@ -212,15 +212,18 @@ class TemplateFile:
                if o.rows > LONG_RANGE):  # a long list of areas to drop prints on the pages it needs, readable
             edits.append(('fitToHeight="1"', 'fitToHeight="0"'))
 
-        invoer = self.input_segments.with_changes(self.input_cells.changed(content, input_cell, [heading]))
+        invoer, invoer_crc = self.input_segments.with_changes(self.input_cells.changed(content, input_cell,
+                                                                                       [heading]))
+        uitkomst_crc: int | None = None
         if complete:
-            uitkomst = self.output_segments.with_changes(self.outputs_empty.changed(cached, output_cell, edits))
+            uitkomst, uitkomst_crc = self.output_segments.with_changes(self.outputs_empty.changed(cached, output_cell,
+                                                                                                 edits))
         else:  # outputs not all given (a test's copy): the template's cached results stay for the rest
             pieces = self.output_formulas.changed(cached, output_cell, edits)
             uitkomst = [segment("".join(pieces.get(i, p) for i, p in enumerate(self.output_formulas.pieces))
                                 .encode("utf-8"))]
-        members = [joined(m, invoer) if m.name == self.input_part else
-                   joined(m, uitkomst) if m.name == self.output_part else
+        members = [joined(m, invoer, invoer_crc) if m.name == self.input_part else
+                   joined(m, uitkomst, uitkomst_crc) if m.name == self.output_part else
                    deflated(m, fitted[m.name]) if m.name in fitted else m for m in self.raw]
         return zip_pieces(members)
 
@@ -330,6 +333,7 @@ class _Segments:
     bounds: tuple[tuple[int, int], ...]  # each segment's first piece and the one after its last
     of_piece: tuple[int, ...]  # the segment of each piece
     segments: tuple[Segment, ...]
+    runs: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict, compare=False)  # see `_run`
 
     @classmethod
     def of(cls, sheet: _CutSheet) -> _Segments:
@@ -345,14 +349,33 @@ class _Segments:
         return cls(sheet.pieces, tuple(bounds), tuple(of_piece),
                    tuple(segment("".join(sheet.pieces[a:b]).encode("utf-8")) for a, b in bounds))
 
-    def with_changes(self, changed: Mapping[int, str]) -> list[Segment]:
-        """The segments of the sheet with the pieces `changed` (index -> new text)."""
+    def with_changes(self, changed: Mapping[int, str]) -> tuple[list[Segment], int]:
+        """The segments of the sheet with the pieces `changed` (index -> new text), and their CRC-32."""
         segments = list(self.segments)
-        for k in {self.of_piece[i] for i in changed}:
+        touched = sorted({self.of_piece[i] for i in changed})
+        for k in touched:
             first, end = self.bounds[k]
             text = "".join([changed.get(i, self.pieces[i]) for i in range(first, end)])
             segments[k] = segment(text.encode("utf-8"))
-        return segments
+        # The changed segments are read; the runs of unchanged ones between them are known (`_run`).
+        crc = start = 0
+        for k in [*touched, len(segments)]:
+            if start < k:
+                crc = crc_joined(crc, *self._run(start, k))
+            if k < len(segments):
+                crc = zlib.crc32(segments[k].data, crc)
+            start = k + 1
+        return segments, crc
+
+    def _run(self, start: int, end: int) -> tuple[int, int]:
+        """CRC-32 and length of the template's segments from `start` to `end`: the same few runs lie
+        between the cells of every copy (the inputs at the top, the page header at the end)."""
+        if (start, end) not in self.runs:
+            crc = 0
+            for part in self.segments[start:end]:
+                crc = zlib.crc32(part.data, crc)
+            self.runs[start, end] = crc, sum(len(part.data) for part in self.segments[start:end])
+        return self.runs[start, end]
 
 
 def _cell_xml(value: Any) -> str:

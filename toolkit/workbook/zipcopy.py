@@ -10,6 +10,7 @@ are far below 4 GiB); `zipfile.testzip()` in the tests reads every copy back.
 
 from __future__ import annotations
 
+import functools
 import struct
 import zlib
 from collections.abc import Sequence
@@ -96,14 +97,42 @@ def segment(data: bytes) -> Segment:
 _LAST_BLOCK = zlib.compressobj(1, zlib.DEFLATED, -15).flush()  # an empty final block: ends the stream
 
 
-def joined(member: RawMember, segments: Sequence[Segment]) -> RawMember:
-    """`member` with the segments, in order, as its content."""
-    crc = 0
-    for part in segments:
-        crc = zlib.crc32(part.data, crc)
+def joined(member: RawMember, segments: Sequence[Segment], crc: int | None = None) -> RawMember:
+    """`member` with the segments, in order, as its content (`crc`: their CRC-32, where known already)."""
+    if crc is None:
+        crc = 0
+        for part in segments:
+            crc = zlib.crc32(part.data, crc)
     compressed = b"".join([*(part.compressed for part in segments), _LAST_BLOCK])
     return RawMember(member.name, _DEFLATED, member.flags, member.dos_time, member.dos_date, crc, compressed,
                      sum(len(part.data) for part in segments), member.external_attr)
+
+
+def crc_joined(crc: int, following_crc: int, following_length: int) -> int:
+    """The CRC-32 of two pieces joined, from the CRC-32 of each (zlib's crc32_combine, which Python's zlib
+    does not offer): a copy's sheet is mostly unchanged runs of segments, whose CRC is known once computed,
+    and reading them again for every copy took a fifth of a cz_ratio copy's time."""
+    shift = _shift(following_length)
+    return (shift[0][crc & 255] ^ shift[1][(crc >> 8) & 255] ^ shift[2][(crc >> 16) & 255] ^ shift[3][crc >> 24]
+            ^ following_crc)
+
+
+@functools.lru_cache(maxsize=64)  # (a table is 36 kB; a fill uses a few)
+def _shift(length: int) -> tuple[tuple[int, ...], ...]:
+    """What `length` more bytes do to a CRC-32, as four tables by its bytes. Over GF(2) the CRC of A joined
+    to B is M·crc(A) XOR crc(B), M linear and fixed by B's length; zlib's own crc32 of `length` zero bytes
+    from each single-bit start gives M's columns (the start 0 takes out the constant part)."""
+    zeros = bytes(length)
+    constant = zlib.crc32(zeros)
+    columns = [zlib.crc32(zeros, 1 << bit) ^ constant for bit in range(32)]
+    tables = []
+    for byte in range(4):
+        table = [0] * 256
+        for value in range(1, 256):
+            low = value & -value  # one bit of `value`: the rest is an entry already made
+            table[value] = table[value ^ low] ^ columns[8 * byte + low.bit_length() - 1]
+        tables.append(tuple(table))
+    return tuple(tables)
 
 
 def zip_pieces(members: list[RawMember]) -> list[bytes]:
