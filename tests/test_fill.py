@@ -500,6 +500,37 @@ def test_check_catches_edits(filled_ratio: Path, sheet: str, ref: str, value: An
     assert result.returncode == 1 and f"{sheet}!{ref}" in result.stdout
 
 
+@pytest.mark.parametrize(("change", "said"), [
+    (lambda ws: ws.delete_rows(2), "rij: Invoer!2:2: rij 2 van het sjabloon is verwijderd: wat eronder stond, "
+                                   "staat een rij hoger;"),
+    (lambda ws: ws.delete_rows(4, 2), "rij: Invoer!4:5: rijen 4–5 van het sjabloon zijn verwijderd: wat eronder "
+                                      "stond, staat 2 rijen hoger;"),
+    (lambda ws: (ws.insert_rows(5), ws.cell(5, 1, "mijn opmerking")), "rij: Invoer!5:5: rij 5 is ingevoegd: wat "
+                                                                      "eronder staat, staat een rij lager"),
+])
+def test_check_says_a_row_was_deleted_or_inserted_before_the_cells_it_moved(filled_ratio: Path, change: Any,
+                                                                            said: str) -> None:
+    """Every cell below a deleted or inserted row differs from the template; the row is said first, once."""
+    wb = load_workbook(filled_ratio)
+    change(wb["Invoer"])
+    wb.save(filled_ratio)
+    lines = [f.line() for f in check_workbook(filled_ratio).findings]
+    assert lines[0].startswith(said), lines[:3]
+    assert sum(1 for line in lines if line.startswith("rij:")) == 1 and len(lines) > 5
+
+
+def test_check_sees_no_moved_rows_in_a_changed_or_moved_label(filled_ratio: Path) -> None:
+    _edit(filled_ratio, "Invoer", "A4", "Andere tekst")
+    lines = [f.line() for f in check_workbook(filled_ratio).findings]
+    assert lines and not [line for line in lines if line.startswith("rij:")], lines
+    wb = load_workbook(filled_ratio)  # a label moved down by hand, into the empty rows below it
+    ws = wb["Invoer"]
+    ws["A8"], ws["C8"], ws["A5"], ws["C5"] = ws["A5"].value, ws["C5"].value, None, None
+    wb.save(filled_ratio)
+    lines = [f.line() for f in check_workbook(filled_ratio).findings]
+    assert lines and not [line for line in lines if line.startswith("rij:")], lines
+
+
 def test_check_names_a_printed_year_that_the_year_cell_no_longer_says(filled_ratio: Path) -> None:
     """fill prints the key and policy year in the page header; a header cannot follow a cell, so a copy
     whose year was changed afterwards prints the old year. check says that, not only that the header

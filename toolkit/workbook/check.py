@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import atexit
 import datetime as dt
+import difflib
 import math
 import re
 import shutil
@@ -41,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -367,8 +369,73 @@ def compare_workbooks(path: Path, reference_path: Path, inputs: tuple[str, ...] 
 
 def _structure_findings(found: _Workbook, reference: _Workbook, inputs: set[tuple[str, str]],
                         filled: AsFilled | None = None) -> list[Finding]:
-    return [*_part_findings(found.parts, reference.parts), *_workbook_findings(found, reference, filled),
-            *_cell_findings(found, reference, inputs, filled)]
+    # Rows deleted or inserted first: they explain the findings of every cell, name and format below them.
+    return [*_moved_rows(found, reference, inputs), *_part_findings(found.parts, reference.parts),
+            *_workbook_findings(found, reference, filled), *_cell_findings(found, reference, inputs, filled)]
+
+
+_MOVED_AT_MOST = 10  # rows deleted or inserted in one place; more is a sheet rewritten, not rows moved
+
+
+def _moved_rows(found: _Workbook, reference: _Workbook, inputs: set[tuple[str, str]]) -> list[Finding]:
+    """Rows of a template's sheet deleted, or rows inserted, told as one finding each: every row below then
+    stands higher or lower than in the template, and each of its cells is a finding of its own (one row
+    deleted on Invoer gave 36, without a word of why). Rows are matched by the template's texts they hold
+    (labels and help, not the inputs, which any copy fills). Rows below that are found again shifted are
+    the evidence: two rows with text, or one that the rest of the sheet agrees with (a label moved down by
+    hand shifts one row, and the rows after it are where they were)."""
+    findings = []
+    for ws in found.formulas.worksheets:
+        if ws.title not in reference.formulas.sheetnames:
+            continue
+        template = _row_texts(reference.formulas[ws.title], ws.title, inputs)
+        known = {text for row in template for text in row}
+        # (The sheet's own texts that the template has: its input cells may have moved with the rows.)
+        rows = [tuple(text for text in row if text in known) for row in _row_texts(ws, ws.title, set())]
+        matched = [(i1, i2, j1, j2, sum(1 for row in template[i1:i2] if row)) for tag, i1, i2, j1, j2 in
+                   difflib.SequenceMatcher(None, template, rows, autojunk=False).get_opcodes() if tag == "equal"]
+        with_text = [block for block in matched if block[4]]
+        shift = before = after = 0  # the shift so far; the template's and the sheet's rows matched so far
+        for i1, i2, j1, j2, texts in matched:
+            moved = (j1 - i1) - shift
+            if moved:
+                later = [b[2] - b[0] for b in with_text if b[0] > i1][:1]
+                if not texts or (texts < 2 and later and later[0] != j1 - i1):
+                    continue  # too little to go by
+                if abs(moved) <= _MOVED_AT_MOST:
+                    findings.append(_moved(ws.title, moved, (before, i1) if moved < 0 else (after, j1)))
+            shift, before, after = j1 - i1, i2, j2
+    return findings
+
+
+def _moved(title: str, moved: int, between: tuple[int, int]) -> Finding:
+    """One finding: `moved` rows inserted (> 0) or deleted (< 0), somewhere after row `between[0]` up to
+    row `between[1]` (of the sheet for an insertion, of the template for a deletion)."""
+    count, (after, last) = abs(moved), between
+    rows = "een rij" if count == 1 else f"{count} rijen"
+    if last - after == count:  # the rows themselves are known
+        which = f"rij {last}" if count == 1 else f"rijen {after + 1}–{last}"
+    else:
+        which = f"{rows} tussen rij {after} en rij {last + 1}"
+    verb = "is" if count == 1 else "zijn"
+    if moved < 0:
+        message = (f"{which} van het sjabloon {verb} verwijderd: wat eronder stond, staat {rows} hoger; daarom "
+                   "wijken de cellen, namen en opmaak daaronder af")
+    else:
+        message = (f"{which} {verb} ingevoegd: wat eronder staat, staat {rows} lager dan in het sjabloon; daarom "
+                   "wijken de cellen, namen en opmaak daaronder af")
+    return Finding("rij", f"{title}!{after + 1}:{last}", None, None, message)
+
+
+def _row_texts(ws: Worksheet, title: str, inputs: set[tuple[str, str]]) -> list[tuple[str, ...]]:
+    """Per row of a sheet (from row 1), the texts it holds, left to right: what a reader recognises a row
+    by (the template's inputs left out)."""
+    texts: dict[int, list[tuple[int, str]]] = {}
+    for coordinate, value, kind in _cells(ws):
+        if kind == "s" and isinstance(value, str) and (title, coordinate) not in inputs:
+            column, row = coordinate_from_string(coordinate)
+            texts.setdefault(row, []).append((column_index_from_string(column), value))
+    return [tuple(text for _column, text in sorted(texts.get(row, ()))) for row in range(1, max(texts, default=0) + 1)]
 
 
 # --- outputs ----------------------------------------------------------------------------------------------
