@@ -380,43 +380,61 @@ _MOVED_AT_MOST = 10  # rows deleted or inserted in one place; more is a sheet re
 def _moved_rows(found: _Workbook, reference: _Workbook, inputs: set[tuple[str, str]]) -> list[Finding]:
     """Rows of a template's sheet deleted, or rows inserted, told as one finding each: every row below then
     stands higher or lower than in the template, and each of its cells is a finding of its own (one row
-    deleted on Invoer gave 36, without a word of why). Rows are matched by the template's texts they hold
-    (labels and help, not the inputs, which any copy fills). Rows below that are found again shifted are
-    the evidence: two rows with text, or one that the rest of the sheet agrees with (a label moved down by
-    hand shifts one row, and the rows after it are where they were)."""
+    deleted on Invoer gave 36, without a word of why). The rows with text are matched by the template's
+    texts they hold (labels and help, not the inputs, which any copy fills); a shift counts where two rows
+    in a row are found shifted alike, or the last one is (a label moved down by hand shifts one row, and
+    the rows after it are where they were)."""
     findings = []
     for ws in found.formulas.worksheets:
         if ws.title not in reference.formulas.sheetnames:
             continue
         template = _row_texts(reference.formulas[ws.title], ws.title, inputs)
-        known = {text for row in template for text in row}
-        # (The sheet's own texts that the template has: its input cells may have moved with the rows.)
-        rows = [tuple(text for text in row if text in known) for row in _row_texts(ws, ws.title, set())]
-        matched = [(i1, i2, j1, j2, sum(1 for row in template[i1:i2] if row)) for tag, i1, i2, j1, j2 in
-                   difflib.SequenceMatcher(None, template, rows, autojunk=False).get_opcodes() if tag == "equal"]
-        with_text = [block for block in matched if block[4]]
-        shift = before = after = 0  # the shift so far; the template's and the sheet's rows matched so far
-        for i1, i2, j1, j2, texts in matched:
-            moved = (j1 - i1) - shift
-            if moved:
-                later = [b[2] - b[0] for b in with_text if b[0] > i1][:1]
-                if not texts or (texts < 2 and later and later[0] != j1 - i1):
-                    continue  # too little to go by
+        known = {text for _row, texts in template for text in texts}
+        last = template[-1][0] + _MOVED_AT_MOST if template else 0  # (a hostile sheet's millionth row: no row of ours)
+        # The sheet's own texts that the template has: its input cells may have moved with the rows.
+        rows = [(row, kept) for row, texts in _row_texts(ws, ws.title, set(), last)
+                if (kept := tuple(text for text in texts if text in known))]
+        pairs = [(template[i + k][0], rows[j + k][0]) for i, j, size in difflib.SequenceMatcher(
+            None, [texts for _row, texts in template], [texts for _row, texts in rows], autojunk=False
+        ).get_matching_blocks() for k in range(size)]
+        shift, previous = 0, (0, 0)
+        matched_template, matched_rows = {a for a, _b in pairs}, {b for _a, b in pairs}
+        for at, (a, b) in enumerate(pairs):
+            moved = (b - a) - shift
+            if moved and (at + 1 == len(pairs) or pairs[at + 1][1] - pairs[at + 1][0] == b - a):
                 if abs(moved) <= _MOVED_AT_MOST:
-                    findings.append(_moved(ws.title, moved, (before, i1) if moved < 0 else (after, j1)))
-            shift, before, after = j1 - i1, i2, j2
+                    # Where: between the last row found in place and this one, the rows with text that are gone
+                    # (deleted) or new (inserted), when they are as many as moved, else that span.
+                    if moved < 0:
+                        span, gone = (previous[0], a), [r for r, _t in template if previous[0] < r < a
+                                                         and r not in matched_template]
+                    else:
+                        span, gone = (previous[1], b), [r for r, _t in rows if previous[1] < r < b
+                                                        and r not in matched_rows]
+                    findings.append(_moved(ws.title, moved, span, gone))
+                shift = b - a
+            if b - a == shift:
+                previous = (a, b)
     return findings
 
 
-def _moved(title: str, moved: int, between: tuple[int, int]) -> Finding:
-    """One finding: `moved` rows inserted (> 0) or deleted (< 0), somewhere after row `between[0]` up to
-    row `between[1]` (of the sheet for an insertion, of the template for a deletion)."""
-    count, (after, last) = abs(moved), between
-    rows = "een rij" if count == 1 else f"{count} rijen"
-    if last - after == count:  # the rows themselves are known
-        which = f"rij {last}" if count == 1 else f"rijen {after + 1}–{last}"
+def _moved(title: str, moved: int, span: tuple[int, int], gone: list[int]) -> Finding:
+    """One finding: `moved` rows inserted (> 0) or deleted (< 0) between the rows of `span` (of the sheet
+    for an insertion, of the template for a deletion); `gone`: the rows with text among them that are not
+    found again, the rows themselves when they are as many and follow each other."""
+    count = abs(moved)
+    if len(gone) == count and gone == list(range(gone[0], gone[0] + count)):
+        first, last = gone[0], gone[-1]
+    elif span[1] - span[0] - 1 == count:  # no other row lies between
+        first, last = span[0] + 1, span[1] - 1
     else:
-        which = f"{rows} tussen rij {after} en rij {last + 1}"
+        first, last = 0, 0
+    rows = "een rij" if count == 1 else f"{count} rijen"
+    if first:
+        which = f"rij {first}" if count == 1 else f"rijen {first}–{last}"
+    else:
+        which = f"{rows} tussen rij {span[0]} en rij {span[1]}"
+        first, last = span[0] + 1, span[1] - 1
     verb = "is" if count == 1 else "zijn"
     if moved < 0:
         message = (f"{which} van het sjabloon {verb} verwijderd: wat eronder stond, staat {rows} hoger; daarom "
@@ -424,18 +442,20 @@ def _moved(title: str, moved: int, between: tuple[int, int]) -> Finding:
     else:
         message = (f"{which} {verb} ingevoegd: wat eronder staat, staat {rows} lager dan in het sjabloon; daarom "
                    "wijken de cellen, namen en opmaak daaronder af")
-    return Finding("rij", f"{title}!{after + 1}:{last}", None, None, message)
+    return Finding("rij", f"{title}!{first}:{last}", None, None, message)
 
 
-def _row_texts(ws: Worksheet, title: str, inputs: set[tuple[str, str]]) -> list[tuple[str, ...]]:
-    """Per row of a sheet (from row 1), the texts it holds, left to right: what a reader recognises a row
-    by (the template's inputs left out)."""
+def _row_texts(ws: Worksheet, title: str, inputs: set[tuple[str, str]],
+               last: int | None = None) -> list[tuple[int, tuple[str, ...]]]:
+    """The rows of a sheet that hold text (up to row `last`), each with its texts left to right: what a
+    reader recognises a row by (the template's inputs left out)."""
     texts: dict[int, list[tuple[int, str]]] = {}
     for coordinate, value, kind in _cells(ws):
         if kind == "s" and isinstance(value, str) and (title, coordinate) not in inputs:
             column, row = coordinate_from_string(coordinate)
-            texts.setdefault(row, []).append((column_index_from_string(column), value))
-    return [tuple(text for _column, text in sorted(texts.get(row, ()))) for row in range(1, max(texts, default=0) + 1)]
+            if last is None or row <= last:
+                texts.setdefault(row, []).append((column_index_from_string(column), value))
+    return [(row, tuple(text for _column, text in sorted(texts[row]))) for row in sorted(texts)]
 
 
 # --- outputs ----------------------------------------------------------------------------------------------
