@@ -531,6 +531,25 @@ def test_check_sees_no_moved_rows_in_a_changed_or_moved_label(filled_ratio: Path
     assert lines and not [line for line in lines if line.startswith("rij:")], lines
 
 
+def test_check_says_a_renamed_sheet_and_compares_it_with_the_template_sheet(filled_ratio: Path,
+                                                                           tmp_path: Path) -> None:
+    """A renamed sheet is said as such, first among the workbook's findings, and its cells are compared with
+    the template's sheet: not each of them 'on a sheet the template does not have' (2,000 findings)."""
+    wb = load_workbook(filled_ratio)
+    wb["Invoer"].title = "Gegevens"
+    wb.save(filled_ratio)
+    lines = [f.line() for f in check_workbook(filled_ratio).findings]
+    assert lines[0] == ("werkmap: tabblad Gegevens: het tabblad heeft een andere naam dan in het sjabloon; formules en "
+                        "namen die ernaar verwijzen, wijken daardoor ook af (verwacht 'Invoer', gevonden 'Gegevens')")
+    assert not [line for line in lines if "tabblad dat het sjabloon niet heeft" in line] and len(lines) < 20, lines
+    wb = load_workbook(filled_ratio)  # a sheet renamed and moved, or one added: the sheets differ, as before
+    wb.move_sheet("Gegevens", offset=2)
+    wb.save(tmp_path / "verplaatst.xlsx")
+    lines = [f.line() for f in check_workbook(tmp_path / "verplaatst.xlsx").findings]
+    assert lines[0].startswith("werkmap: tabbladen: de tabbladen wijken af van het sjabloon")
+    assert [line for line in lines if "tabblad dat het sjabloon niet heeft" in line]
+
+
 def test_check_names_a_printed_year_that_the_year_cell_no_longer_says(filled_ratio: Path) -> None:
     """fill prints the key and policy year in the page header; a header cannot follow a cell, so a copy
     whose year was changed afterwards prints the old year. check says that, not only that the header

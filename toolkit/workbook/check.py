@@ -218,18 +218,36 @@ _SHEET_STATES = {"visible": "zichtbaar", "hidden": "verborgen",
                  "veryHidden": "sterk verborgen (alleen met VBA zichtbaar te maken)"}
 
 
+def _renamed_sheets(found: list[str], expected: list[str]) -> dict[str, str]:
+    """A sheet renamed (found title -> the template's): the one sheet the template lacks, where the one
+    it has that is missing stood. Compared with that sheet of the template, the renamed sheet's cells are
+    findings only where they differ, not every cell 'on a sheet the template does not have'."""
+    if len(found) != len(expected):
+        return {}
+    new = [(i, title) for i, title in enumerate(found) if title not in expected]
+    gone = [(i, title) for i, title in enumerate(expected) if title not in found]
+    if len(new) == 1 and len(gone) == 1 and new[0][0] == gone[0][0]:
+        return {new[0][1]: gone[0][1]}
+    return {}
+
+
 def _workbook_findings(found: _Workbook, reference: _Workbook, filled: AsFilled | None) -> list[Finding]:
     wb, expected = found.formulas, reference.formulas
     findings = []
-    if wb.sheetnames != expected.sheetnames:
+    renamed = _renamed_sheets(wb.sheetnames, expected.sheetnames)
+    for title, was in renamed.items():
+        findings.append(Finding("werkmap", f"tabblad {title}", was, title, "het tabblad heeft een andere naam dan "
+                                "in het sjabloon; formules en namen die ernaar verwijzen, wijken daardoor ook af"))
+    if not renamed and wb.sheetnames != expected.sheetnames:
         findings.append(Finding("werkmap", "tabbladen", ", ".join(expected.sheetnames), ", ".join(wb.sheetnames),
                                 "de tabbladen wijken af van het sjabloon"))
     for ws in wb.worksheets:
-        if ws.title in expected.sheetnames and ws.sheet_state != expected[ws.title].sheet_state:
-            state = Display(_SHEET_STATES.get(expected[ws.title].sheet_state, "?"))
+        title = renamed.get(ws.title, ws.title)
+        if title in expected.sheetnames and ws.sheet_state != expected[title].sheet_state:
+            state = Display(_SHEET_STATES.get(expected[title].sheet_state, "?"))
             findings.append(Finding("werkmap", ws.title, state, Display(_SHEET_STATES.get(ws.sheet_state, "?")),
                                     "de zichtbaarheid van het tabblad is gewijzigd"))
-        elif ws.title not in expected.sheetnames and ws.sheet_state != "visible":
+        elif title not in expected.sheetnames and ws.sheet_state != "visible":
             findings.append(Finding("werkmap", ws.title, None, Display(_SHEET_STATES.get(ws.sheet_state, "?")),
                                     "verborgen tabblad toegevoegd"))
     if getattr(wb, "_external_links", None):
@@ -263,21 +281,23 @@ def _cell_findings(found: _Workbook, reference: _Workbook, inputs: set[tuple[str
                    filled: AsFilled | None) -> list[Finding]:
     wb, expected_wb = found.formulas, reference.formulas
     findings: list[Finding] = []
+    renamed = _renamed_sheets(wb.sheetnames, expected_wb.sheetnames)
     for ws in wb.worksheets:
-        if ws.title not in expected_wb.sheetnames:
+        title = renamed.get(ws.title, ws.title)  # the template's name of the sheet
+        if title not in expected_wb.sheetnames:
             for coordinate, value, _kind in _cells(ws):
                 findings.append(Finding("cel", f"{ws.title}!{coordinate}", None, value, "cel op een tabblad dat het "
                                                                                        "sjabloon niet heeft"))
             findings += structure.sheet_findings(found.structure.sheets.get(ws.title) or structure.Sheet(ws.title, ""),
                                                   None)
             continue
-        reference_sheet = expected_wb[ws.title]
+        reference_sheet = expected_wb[title]
         expected = {coordinate: (value, kind) for coordinate, value, kind in _cells(reference_sheet)}
         present: set[str] = set()
         for coordinate, value, kind in _cells(ws):
             present.add(coordinate)
             where = f"{ws.title}!{coordinate}"
-            if (ws.title, coordinate) in inputs:
+            if (title, coordinate) in inputs:
                 if kind == "f" and str(value).strip().upper() not in _CONSTANT_FORMULAS:
                     findings.append(Finding("formule", where, None, _text(value), "invoercel bevat een formule"))
                 continue
@@ -296,19 +316,19 @@ def _cell_findings(found: _Workbook, reference: _Workbook, inputs: set[tuple[str
                 findings.append(Finding("formule", where, want, _text(value),
                                         "vaste waarde is vervangen door een formule"))
             elif not _same_constant(want, value):
-                findings.append(Finding("parameter" if ws.title == "Bronnen" else "cel", where, want, value,
+                findings.append(Finding("parameter" if title == "Bronnen" else "cel", where, want, value,
                                         "waarde wijkt af van het sjabloon"))
         for coordinate in sorted(set(expected) - present):
             want, want_kind = expected[coordinate]
-            if (ws.title, coordinate) not in inputs:
+            if (title, coordinate) not in inputs:
                 kind = "formule" if want_kind == "f" else "cel"
                 findings.append(Finding(kind, f"{ws.title}!{coordinate}", _text(want), None,
                                         "formule verwijderd" if want_kind == "f" else "waarde verwijderd"))
-        sheet_inputs = {coordinate for sheet, coordinate in inputs if sheet == ws.title}
+        sheet_inputs = {coordinate for sheet, coordinate in inputs if sheet == title}
         findings += appearance.sheet_findings(ws, reference_sheet, found.styles, reference.styles, sheet_inputs,
                                               filled.headers if filled else {}, filled.other_years if filled else {})
         findings += structure.sheet_findings(found.structure.sheets.get(ws.title) or structure.Sheet(ws.title, ""),
-                                             reference.structure.sheets.get(ws.title), filled.charts if filled else {})
+                                             reference.structure.sheets.get(title), filled.charts if filled else {})
     return findings
 
 
@@ -385,10 +405,12 @@ def _moved_rows(found: _Workbook, reference: _Workbook, inputs: set[tuple[str, s
     in a row are found shifted alike, or the last one is (a label moved down by hand shifts one row, and
     the rows after it are where they were)."""
     findings = []
+    renamed = _renamed_sheets(found.formulas.sheetnames, reference.formulas.sheetnames)
     for ws in found.formulas.worksheets:
-        if ws.title not in reference.formulas.sheetnames:
+        title = renamed.get(ws.title, ws.title)
+        if title not in reference.formulas.sheetnames:
             continue
-        template = _row_texts(reference.formulas[ws.title], ws.title, inputs)
+        template = _row_texts(reference.formulas[title], title, inputs)
         known = {text for _row, texts in template for text in texts}
         last = template[-1][0] + _MOVED_AT_MOST if template else 0  # (a hostile sheet's millionth row: no row of ours)
         # The sheet's own texts that the template has: its input cells may have moved with the rows.
