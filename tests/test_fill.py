@@ -229,7 +229,8 @@ def test_a_key_with_many_bad_rows_fits_a_cell(tmp_path: Path) -> None:
     with zipfile.ZipFile(tmp_path / "out" / "summary.xlsx") as archive:
         sheet = archive.read("xl/worksheets/sheet1.xml").decode()
     assert max(len(t) for t in re.findall(r"<t[^>]*>(.*?)</t>", sheet, re.S)) < 32_767
-    assert max(float(h) for h in re.findall(r'<row [^>]*ht="([^"]+)"', sheet)) <= 409
+    heights = [float(h) for h in re.findall(r'<row [^>]*?\bht="([^"]+)"', sheet)]
+    assert heights and max(heights) == 409
     reread = load_workbook(tmp_path / "out" / "summary.xlsx").active
     assert reread is not None and reread["B2"].value == "afgewezen"
 
@@ -503,7 +504,7 @@ def test_check_catches_edits(filled_ratio: Path, sheet: str, ref: str, value: An
 @pytest.mark.parametrize(("change", "said"), [
     (lambda ws: ws.delete_rows(2), "rij: Invoer!2:2: rij 2 van het sjabloon is verwijderd: wat eronder stond, "
                                    "staat een rij hoger;"),
-    (lambda ws: ws.delete_rows(4, 2), "rij: Invoer!4:5: rijen 4–5 van het sjabloon zijn verwijderd: wat eronder "
+    (lambda ws: ws.delete_rows(2, 2), "rij: Invoer!2:3: rijen 2–3 van het sjabloon zijn verwijderd: wat eronder "
                                       "stond, staat 2 rijen hoger;"),
     (lambda ws: (ws.insert_rows(5), ws.cell(5, 1, "mijn opmerking")), "rij: Invoer!5:5: rij 5 is ingevoegd: wat "
                                                                       "eronder staat, staat een rij lager"),
@@ -529,6 +530,14 @@ def test_check_sees_no_moved_rows_in_a_changed_or_moved_label(filled_ratio: Path
     wb.save(filled_ratio)
     lines = [f.line() for f in check_workbook(filled_ratio).findings]
     assert lines and not [line for line in lines if line.startswith("rij:")], lines
+    wb = load_workbook(filled_ratio)  # Instructie's rows sorted the other way round, its last label moved down
+    ws = wb["Instructie"]
+    texts = [(ws.cell(r, 1).value, ws.cell(r, 2).value) for r in range(4, 13)]
+    for r, (a, b) in zip(range(4, 13), reversed(texts), strict=True):
+        ws.cell(r, 1, a), ws.cell(r, 2, b)
+    wb.save(filled_ratio)
+    lines = [f.line() for f in check_workbook(filled_ratio).findings]
+    assert not [line for line in lines if line.startswith("rij:")], lines
 
 
 def test_check_says_a_renamed_sheet_and_compares_it_with_the_template_sheet(filled_ratio: Path,
@@ -548,6 +557,13 @@ def test_check_says_a_renamed_sheet_and_compares_it_with_the_template_sheet(fill
     lines = [f.line() for f in check_workbook(tmp_path / "verplaatst.xlsx").findings]
     assert lines[0].startswith("werkmap: tabbladen: de tabbladen wijken af van het sjabloon")
     assert [line for line in lines if "tabblad dat het sjabloon niet heeft" in line]
+    wb = load_workbook(filled_ratio)  # a sheet deleted and another made in its place: no rename
+    index = wb.sheetnames.index("Instructie")
+    wb.remove(wb["Instructie"])
+    wb.create_sheet("Notities", index)["A1"] = "eigen aantekeningen"
+    wb.save(tmp_path / "vervangen.xlsx")
+    lines = [f.line() for f in check_workbook(tmp_path / "vervangen.xlsx").findings]
+    assert not [line for line in lines if "andere naam" in line], lines[:3]
 
 
 def test_check_names_a_printed_year_that_the_year_cell_no_longer_says(filled_ratio: Path) -> None:

@@ -218,23 +218,26 @@ _SHEET_STATES = {"visible": "zichtbaar", "hidden": "verborgen",
                  "veryHidden": "sterk verborgen (alleen met VBA zichtbaar te maken)"}
 
 
-def _renamed_sheets(found: list[str], expected: list[str]) -> dict[str, str]:
+def _renamed_sheets(found: Workbook, expected: Workbook) -> dict[str, str]:
     """A sheet renamed (found title -> the template's): the one sheet the template lacks, where the one
-    it has that is missing stood. Compared with that sheet of the template, the renamed sheet's cells are
-    findings only where they differ, not every cell 'on a sheet the template does not have'."""
-    if len(found) != len(expected):
+    it has that is missing stood, holding at least half of that sheet's texts (a sheet deleted and another
+    added in its place is no rename). Compared with that sheet of the template, the renamed sheet's cells
+    are findings only where they differ, not every cell 'on a sheet the template does not have'."""
+    if len(found.sheetnames) != len(expected.sheetnames):
         return {}
-    new = [(i, title) for i, title in enumerate(found) if title not in expected]
-    gone = [(i, title) for i, title in enumerate(expected) if title not in found]
-    if len(new) == 1 and len(gone) == 1 and new[0][0] == gone[0][0]:
-        return {new[0][1]: gone[0][1]}
-    return {}
+    new = [(i, title) for i, title in enumerate(found.sheetnames) if title not in expected.sheetnames]
+    gone = [(i, title) for i, title in enumerate(expected.sheetnames) if title not in found.sheetnames]
+    if len(new) != 1 or len(gone) != 1 or new[0][0] != gone[0][0]:
+        return {}
+    texts = [{value for _c, value, kind in _cells(book[title]) if kind == "s"}
+             for book, title in ((expected, gone[0][1]), (found, new[0][1]))]
+    return {new[0][1]: gone[0][1]} if len(texts[0] & texts[1]) * 2 >= len(texts[0]) else {}
 
 
 def _workbook_findings(found: _Workbook, reference: _Workbook, filled: AsFilled | None) -> list[Finding]:
     wb, expected = found.formulas, reference.formulas
     findings = []
-    renamed = _renamed_sheets(wb.sheetnames, expected.sheetnames)
+    renamed = _renamed_sheets(wb, expected)
     for title, was in renamed.items():
         findings.append(Finding("werkmap", f"tabblad {title}", was, title, "het tabblad heeft een andere naam dan "
                                 "in het sjabloon; formules en namen die ernaar verwijzen, wijken daardoor ook af"))
@@ -281,7 +284,7 @@ def _cell_findings(found: _Workbook, reference: _Workbook, inputs: set[tuple[str
                    filled: AsFilled | None) -> list[Finding]:
     wb, expected_wb = found.formulas, reference.formulas
     findings: list[Finding] = []
-    renamed = _renamed_sheets(wb.sheetnames, expected_wb.sheetnames)
+    renamed = _renamed_sheets(wb, expected_wb)
     for ws in wb.worksheets:
         title = renamed.get(ws.title, ws.title)  # the template's name of the sheet
         if title not in expected_wb.sheetnames:
@@ -402,10 +405,10 @@ def _moved_rows(found: _Workbook, reference: _Workbook, inputs: set[tuple[str, s
     stands higher or lower than in the template, and each of its cells is a finding of its own (one row
     deleted on Invoer gave 36, without a word of why). The rows with text are matched by the template's
     texts they hold (labels and help, not the inputs, which any copy fills); a shift counts where two rows
-    in a row are found shifted alike, or the last one is (a label moved down by hand shifts one row, and
-    the rows after it are where they were)."""
+    in a row are found shifted alike and no row below is back where it was (so a label moved down by hand
+    or a sorted range is no shift; a row moved above only the last text row cannot be told from it)."""
     findings = []
-    renamed = _renamed_sheets(found.formulas.sheetnames, reference.formulas.sheetnames)
+    renamed = _renamed_sheets(found.formulas, reference.formulas)
     for ws in found.formulas.worksheets:
         title = renamed.get(ws.title, ws.title)
         if title not in reference.formulas.sheetnames:
@@ -423,7 +426,10 @@ def _moved_rows(found: _Workbook, reference: _Workbook, inputs: set[tuple[str, s
         matched_template, matched_rows = {a for a, _b in pairs}, {b for _a, b in pairs}
         for at, (a, b) in enumerate(pairs):
             moved = (b - a) - shift
-            if moved and (at + 1 == len(pairs) or pairs[at + 1][1] - pairs[at + 1][0] == b - a):
+            # Evidence: the next row found shifted alike, and no row after back where it stood before (a
+            # range sorted, or a label moved by hand, shifts rows and then they are where they were).
+            if moved and at + 1 < len(pairs) and pairs[at + 1][1] - pairs[at + 1][0] == b - a and \
+                    all(d - c != shift for c, d in pairs[at + 1:]):
                 if abs(moved) <= _MOVED_AT_MOST:
                     # Where: between the last row found in place and this one, the rows with text that are gone
                     # (deleted) or new (inserted), when they are as many as moved, else that span.
