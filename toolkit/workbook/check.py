@@ -234,10 +234,10 @@ def _renamed_sheets(found: Workbook, expected: Workbook) -> dict[str, str]:
     return {new[0][1]: gone[0][1]} if len(texts[0] & texts[1]) * 2 >= len(texts[0]) else {}
 
 
-def _workbook_findings(found: _Workbook, reference: _Workbook, filled: AsFilled | None) -> list[Finding]:
+def _workbook_findings(found: _Workbook, reference: _Workbook, filled: AsFilled | None,
+                       renamed: Mapping[str, str]) -> list[Finding]:
     wb, expected = found.formulas, reference.formulas
     findings = []
-    renamed = _renamed_sheets(wb, expected)
     for title, was in renamed.items():
         findings.append(Finding("werkmap", f"tabblad {title}", was, title, "het tabblad heeft een andere naam dan "
                                 "in het sjabloon; formules en namen die ernaar verwijzen, wijken daardoor ook af"))
@@ -281,10 +281,9 @@ def _inputs(reference: _Workbook, spec: Template) -> set[tuple[str, str]]:
 
 
 def _cell_findings(found: _Workbook, reference: _Workbook, inputs: set[tuple[str, str]],
-                   filled: AsFilled | None) -> list[Finding]:
+                   filled: AsFilled | None, renamed: Mapping[str, str]) -> list[Finding]:
     wb, expected_wb = found.formulas, reference.formulas
     findings: list[Finding] = []
-    renamed = _renamed_sheets(wb, expected_wb)
     for ws in wb.worksheets:
         title = renamed.get(ws.title, ws.title)  # the template's name of the sheet
         if title not in expected_wb.sheetnames:
@@ -392,15 +391,18 @@ def compare_workbooks(path: Path, reference_path: Path, inputs: tuple[str, ...] 
 
 def _structure_findings(found: _Workbook, reference: _Workbook, inputs: set[tuple[str, str]],
                         filled: AsFilled | None = None) -> list[Finding]:
+    renamed = _renamed_sheets(found.formulas, reference.formulas)  # (it reads two sheets' cells: once)
     # Rows deleted or inserted first: they explain the findings of every cell, name and format below them.
-    return [*_moved_rows(found, reference, inputs), *_part_findings(found.parts, reference.parts),
-            *_workbook_findings(found, reference, filled), *_cell_findings(found, reference, inputs, filled)]
+    return [*_moved_rows(found, reference, inputs, renamed), *_part_findings(found.parts, reference.parts),
+            *_workbook_findings(found, reference, filled, renamed),
+            *_cell_findings(found, reference, inputs, filled, renamed)]
 
 
 _MOVED_AT_MOST = 10  # rows deleted or inserted in one place; more is a sheet rewritten, not rows moved
 
 
-def _moved_rows(found: _Workbook, reference: _Workbook, inputs: set[tuple[str, str]]) -> list[Finding]:
+def _moved_rows(found: _Workbook, reference: _Workbook, inputs: set[tuple[str, str]],
+                renamed: Mapping[str, str]) -> list[Finding]:
     """Rows of a template's sheet deleted, or rows inserted, told as one finding each: every row below then
     stands higher or lower than in the template, and each of its cells is a finding of its own (one row
     deleted on Invoer gave 36, without a word of why). The rows with text are matched by the template's
@@ -408,7 +410,6 @@ def _moved_rows(found: _Workbook, reference: _Workbook, inputs: set[tuple[str, s
     in a row are found shifted alike and no row below is back where it was (so a label moved down by hand
     or a sorted range is no shift; a row moved above only the last text row cannot be told from it)."""
     findings = []
-    renamed = _renamed_sheets(found.formulas, reference.formulas)
     for ws in found.formulas.worksheets:
         title = renamed.get(ws.title, ws.title)
         if title not in reference.formulas.sheetnames:

@@ -33,7 +33,7 @@ from .formats import cell_value, header_code, xml_text, years_text
 from .layout import CHART_BOTTOM_ROW, CHART_ROWS, LONG_RANGE, OUTPUT_RANGE_ROW, RANGE_TOP, SHOWN_ROWS
 from .package import check_workbook_bounds
 from .specs import SPECS, Template
-from .zipcopy import RawMember, Segment, crc_joined, deflated, inflated, joined, read_raw, segment, zip_pieces
+from .zipcopy import RawMember, Segment, crc_joined, crc_of, deflated, inflated, joined, read_raw, segment, zip_pieces
 
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
@@ -371,10 +371,8 @@ class _Segments:
         """CRC-32 and length of the template's segments from `start` to `end`: the same few runs lie
         between the cells of every copy (the inputs at the top, the page header at the end)."""
         if (start, end) not in self.runs:
-            crc = 0
-            for part in self.segments[start:end]:
-                crc = zlib.crc32(part.data, crc)
-            self.runs[start, end] = crc, sum(len(part.data) for part in self.segments[start:end])
+            run = self.segments[start:end]
+            self.runs[start, end] = crc_of(run), sum(len(part.data) for part in run)
         return self.runs[start, end]
 
 

@@ -99,13 +99,18 @@ _LAST_BLOCK = zlib.compressobj(1, zlib.DEFLATED, -15).flush()  # an empty final 
 
 def joined(member: RawMember, segments: Sequence[Segment], crc: int | None = None) -> RawMember:
     """`member` with the segments, in order, as its content (`crc`: their CRC-32, where known already)."""
-    if crc is None:
-        crc = 0
-        for part in segments:
-            crc = zlib.crc32(part.data, crc)
+    crc = crc_of(segments) if crc is None else crc
     compressed = b"".join([*(part.compressed for part in segments), _LAST_BLOCK])
     return RawMember(member.name, _DEFLATED, member.flags, member.dos_time, member.dos_date, crc, compressed,
                      sum(len(part.data) for part in segments), member.external_attr)
+
+
+def crc_of(segments: Sequence[Segment]) -> int:
+    """The CRC-32 of the segments' content, read whole."""
+    crc = 0
+    for part in segments:
+        crc = zlib.crc32(part.data, crc)
+    return crc
 
 
 def crc_joined(crc: int, following_crc: int, following_length: int) -> int:
