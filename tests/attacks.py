@@ -501,6 +501,24 @@ def quoted_far_cell(directory: Path, name: str, quoting: str, source: Path | Non
     return target
 
 
+def with_rows_at_the_end(source: Path, target: Path, rows: bytes) -> Path:
+    """`source` with `rows` (row elements) added at the end of its first worksheet's cells."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        first = _first_worksheet(old)
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename == first:
+                data = data.replace(b"</sheetData>", rows + b"</sheetData>")
+            new.writestr(info, data)
+    return target
+
+
+# What LibreOffice (7.4) writes at the end of a sheet once a row was deleted: the format of the
+# rows below, as one empty row element at the sheet's last row.
+LIBREOFFICE_LAST_ROW = (b'<row r="1048576" customFormat="false" ht="12.8" hidden="false" customHeight="false" '
+                        b'outlineLevel="0" collapsed="false"></row>')
+
+
 def _first_worksheet(archive: zipfile.ZipFile) -> str:
     return sorted(n for n in archive.namelist() if n.startswith("xl/worksheets/sheet"))[0]
 

@@ -14,6 +14,7 @@ import pytest
 from attacks import (
     CLAIM_COLUMNS,
     HOSTILE_VALUES,
+    LIBREOFFICE_LAST_ROW,
     SEEN,
     TAMPERED,
     alias_bomb_overlay,
@@ -29,7 +30,9 @@ from attacks import (
     slow_writer,
     spanning,
     whitespace_bomb,
+    with_rows_at_the_end,
 )
+from openpyxl import Workbook
 from peak import wait_with_peak
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -170,6 +173,60 @@ def test_a_far_cell_is_refused_however_its_reference_is_written(corpus: Path, su
     code, _, stderr, _, peak = run(*args, cwd=corpus)
     line = _one_dutch_line(stderr)
     assert code == 1 and path.name in line and peak < GIGABYTE, (line, peak)
+
+
+def _small_workbook(path: Path, surface: str) -> Path:
+    """Claim lines (`ratio`) or staffel inputs (`fill-invoer`) as a workbook of two rows."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    if surface == "ratio":
+        ws.append(["zorgaanbieder", "clientnummer", "postcode", "verzekeraar", "prestatiedatum"])
+        ws.append(["01234567", "000123", "5611 AB", "CZ", "2025-03-14"])
+    else:
+        ws.append(["naam", "score_vorig_jaar", "aanvullend_budget"])
+        ws.append(["a", "A", 1000])
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("surface", ["check", "fill-invoer", "ratio"])
+def test_the_empty_last_row_libreoffice_writes_is_read(corpus: Path, surface: str) -> None:
+    """A row deleted in LibreOffice leaves `<row r="1048576" ht="12.8"/>`: one row's format, no cells. It
+    was taken for a sheet of a million rows ("geen sjabloon van de toolkit", "Splits het bestand")."""
+    name = f"libreoffice_{surface}.xlsx"
+    source = filled(corpus) if surface == "check" else _small_workbook(corpus / f"bron_{name}", surface)
+    path = with_rows_at_the_end(source, corpus / name, LIBREOFFICE_LAST_ROW)
+    args = {"check": ["check", str(path)],
+            "fill-invoer": ["fill", "staffel", str(path), "--out", str(corpus / f"uit_{name}")],
+            "ratio": ["ratio", str(path), "--year", "2027"]}[surface]
+    code, stdout, stderr, _, _ = run(*args, cwd=corpus)
+    assert code == 0 and "fout:" not in stderr, stderr[-500:]
+    if surface == "check":
+        assert "in orde" in stdout
+    elif surface == "fill-invoer":
+        assert len(list((corpus / f"uit_{name}").glob("a*.xlsx"))) == 1
+    else:
+        assert "01234567" in stdout
+
+
+@pytest.mark.parametrize("surface", ["check", "fill-invoer"])
+def test_a_far_row_is_still_counted_where_a_cell_in_it_names_no_place(corpus: Path, surface: str) -> None:
+    """A cell without a reference takes its place from the rows before it: after an empty row at 1048576,
+    the bound counts the whole rectangle again (the exception above is only for cells that all name their
+    place), and a million empty row elements are a million rows whatever their cells."""
+    name = f"ver_rij_{surface}.xlsx"
+    source = filled(corpus) if surface == "check" else _small_workbook(corpus / f"bron_{name}", surface)
+    last = b'<row r="1048575"/><row><c t="inlineStr"><is><t>x</t></is></c><c/><c/><c/><c/><c/></row>'
+    for rows, suffix in ((LIBREOFFICE_LAST_ROW.replace(b"1048576", b"1048574") + last, ""),
+                         (b"".join(b'<row r="%d"/>' % r for r in range(20, 1_000_020)), "_veel")):
+        path = with_rows_at_the_end(source, corpus / name.replace(".xlsx", f"{suffix}.xlsx"), rows)
+        args = {"check": ["check", str(path)],
+                "fill-invoer": ["fill", "staffel", str(path), "--out", str(corpus / f"uit_{name}{suffix}")]}[surface]
+        code, _, stderr, _, peak = run(*args, cwd=corpus)
+        line = _one_dutch_line(stderr)
+        assert code == 1 and path.name in line and peak < GIGABYTE, (line, peak)
+        assert "xl/worksheets" not in line, line  # the sheet as its tab names it
 
 
 def test_many_sheets_each_under_a_sheet_cap_are_refused_together(corpus: Path) -> None:

@@ -375,18 +375,19 @@ def check_xlsx(path: Path, limits: XlsxLimits = XLSX_LIMITS) -> XlsxCheck:
             extent = scanner.scan(archive, name, path, strings, longest_event=limits.event_bytes,
                                   max_cells=limits.memory_bytes // 40)  # 40 bytes a cell at the least
             memory = extent.memory(strings)
+            shown = each.name if each.name is not None else name  # the tab's name, as the reader knows the sheet
             if extent.declared_cells > limits.memory_bytes // 32:
-                raise xlsx_error(path, f"werkblad {show_value(name)} is volgens zijn afmetingen "
+                raise xlsx_error(path, f"werkblad {show_value(shown)} is volgens zijn afmetingen "
                                         f"{extent.declared_rows:,} rijen bij {extent.declared_columns:,} kolommen: "
                                         "te groot om te lezen".replace(",", "."))
             if memory > limits.memory_bytes:
-                raise xlsx_error(path, f"werkblad {show_value(name)} beslaat {extent.rows:,} rijen bij "
+                raise xlsx_error(path, f"werkblad {show_value(shown)} beslaat {extent.rows:,} rijen bij "
                                         f"{extent.columns:,} kolommen ({extent.cells:,} cellen); inlezen zou ongeveer "
                                         f"{megabytes(memory)} geheugen vragen (maximaal "
                                         f"{megabytes(limits.memory_bytes)}). "
                                         "Lever zo'n groot bestand aan als CSV of Parquet".replace(",", "."))
             if limits.rows is not None and extent.rows > limits.rows and result is None:
-                raise xlsx_error(path, f"werkblad {show_value(name)} heeft {extent.rows:,} rijen; hoogstens "
+                raise xlsx_error(path, f"werkblad {show_value(shown)} heeft {extent.rows:,} rijen; hoogstens "
                                         f"{limits.rows:,} rijen worden gelezen. Splits het bestand".replace(",", "."))
             if result is None:
                 result = XlsxCheck(name, extent.rows, extent.columns, extent.cells, memory,
@@ -411,6 +412,7 @@ class SheetExtent:
     columns: int
     cells: int
     spanned: int = 0  # cells covered by merged ranges and hyperlinks
+    name: str | None = None  # its tab, where the workbook names the part
 
     @property
     def area(self) -> int:
@@ -438,10 +440,16 @@ def sheet_extents(path: Path, limits: XlsxLimits = XLSX_LIMITS, max_cells: int |
         scanner = SheetScanner()
         extents = []
         left = max_cells
-        for name in worksheet_parts(archive):
+        sheets = _sheet_parts(archive, {i.filename for i in archive.infolist()}, 64 << 20)
+        tabs: dict[str, str] = {}
+        for sheet in sheets:
+            if sheet.name is not None:
+                tabs.setdefault(sheet.part, sheet.name)
+        for name in sorted(sheet.part for sheet in sheets):  # (`worksheet_parts`)
             extent = scanner.scan(archive, name, path, SharedStrings(), longest_event=limits.event_bytes,
                                   max_cells=left)
-            extents.append(SheetExtent(name, extent.rows, extent.columns, extent.cells, extent.spanned))
+            extents.append(SheetExtent(name, extent.rows, extent.columns, extent.cells, extent.spanned,
+                                       tabs.get(name)))
             left = None if left is None else left - extent.cells
     return extents
 

@@ -184,6 +184,7 @@ class _ScanState:
     widest_row: int = 0
     rows_seen: int = 0
     max_row: int = 0  # largest row referenced by a row or a cell
+    max_cell_row: int = 0  # largest row referenced by a cell
     max_column: int = 0
     unreferenced_rows: int = 0
     unreferenced_cells: int = 0
@@ -286,8 +287,14 @@ class SheetScanner:
         consume(b"")
         extent.longest_event = max(extent.longest_event, state.offset - state.last_boundary)
         widest = max(state.widest_row, state.row_cells)
-        # Cells and rows without a reference take the next position: count them on top, to be safe.
-        extent.rows = max(state.max_row + state.unreferenced_rows, state.rows_seen)
+        # Cells and rows without a reference take the next position: count them on top, to be safe. Where
+        # every cell names its place, the cells span the sheet and an empty row element adds one row's
+        # format, not a rectangle to it: LibreOffice writes `<row r="1048576" ht="12.8"/>` when a row was
+        # deleted, and no reader makes a cell of it.
+        if state.unreferenced_cells:
+            extent.rows = max(state.max_row + state.unreferenced_rows, state.rows_seen)
+        else:
+            extent.rows = max(state.max_cell_row, state.rows_seen)
         extent.columns = state.max_column + widest if state.unreferenced_cells else max(state.max_column, widest)
         return extent
 
@@ -332,6 +339,7 @@ class SheetScanner:
                 row, column, unreferenced = self._references(chunk, data, positions, gts, len(prefix), is_cell)
                 state.max_row, state.max_column = max(state.max_row, row), max(state.max_column, column)
                 if is_cell:
+                    state.max_cell_row = max(state.max_cell_row, row)
                     state.unreferenced_cells += unreferenced
                 else:
                     state.unreferenced_rows += unreferenced

@@ -18,8 +18,12 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..errors import InputError, reason, system_reason
+from ..errors import InputError, reason, show_value, system_reason
+
+if TYPE_CHECKING:
+    from ..xlsx import SheetExtent
 
 MAX_MEMBERS = 2_000
 MAX_PART_BYTES = 64 << 20  # a sheet or the shared strings, inflated; the largest template sheet is 4 MB
@@ -95,6 +99,11 @@ def _thousands(count: int) -> str:
     return f"{count:,}".replace(",", ".")
 
 
+def _sheet(extent: SheetExtent) -> str:
+    """A sheet as its reader knows it: by its tab, or by its part where no tab names it."""
+    return f"werkblad {show_value(extent.name)}" if extent.name is not None else f"onderdeel {show_value(extent.part)}"
+
+
 def check_workbook_bounds(path: Path) -> list[Part]:
     """Every bound above for a whole workbook: parts and sizes, then the cells of all sheets together."""
     from ..xlsx import sheet_extents  # the sheets are scanned only when a workbook is checked
@@ -105,8 +114,8 @@ def check_workbook_bounds(path: Path) -> list[Part]:
     widest = max(extents, key=lambda e: e.area, default=None)
     if widest is not None and area > MAX_WORKBOOK_AREA:
         raise _fail(path, f"de werkbladen beslaan samen {_thousands(area)} cellen (hoogstens "
-                          f"{_thousands(MAX_WORKBOOK_AREA)}, met samengevoegde cellen en koppelingen); {widest.part} "
-                          f"alleen al {_thousands(widest.area)}: geen sjabloon van de toolkit")
+                          f"{_thousands(MAX_WORKBOOK_AREA)}, met samengevoegde cellen en koppelingen); "
+                          f"{_sheet(widest)} alleen al {_thousands(widest.area)}: geen sjabloon van de toolkit")
     if cells > MAX_WORKBOOK_CELLS:
         raise _fail(path, f"de werkbladen hebben samen {_thousands(cells)} cellen (hoogstens "
                           f"{_thousands(MAX_WORKBOOK_CELLS)}): geen sjabloon van de toolkit")
