@@ -776,6 +776,21 @@ def test_a_scalar_repeated_on_later_rows_is_compared_as_read(tmp_path: Path) -> 
     assert by_key["C"].error is not None and by_key["C"].error.count("jaar") >= 1
 
 
+def test_a_scalar_left_empty_on_a_keys_first_row_is_read_from_the_row_that_fills_it(tmp_path: Path) -> None:
+    """Any row of a key may leave a scalar empty, the first too: its value comes from the row that fills
+    it. Another value on a third row is named against that row, as typed ('A', not 'None')."""
+    inputs = write_csv(tmp_path / "in.csv", STAFFEL_HEADER, [["a", "", "", "", "nee", "", 1000],
+                                                             ["a", "A", "", "", "", "", ""],
+                                                             ["b", "", "", "", "nee", "", 1000],
+                                                             ["b", "A", "", "", "", "", ""],
+                                                             ["b", "B", "", "", "", "", ""]])
+    result = fill("staffel", inputs, tmp_path / "out", skip_invalid=True)
+    by_key = {c.key: c for c in result.cases}
+    assert by_key["a"].error is None and by_key["a"].values["in_score_vorig_jaar"] == "A", by_key["a"].error
+    assert by_key["b"].error is not None and "rij 6, kolom 'score_vorig_jaar': 'B' wijkt af van rij 5 van dezelfde " \
+        "sleutel ('A')" in by_key["b"].error and "None" not in by_key["b"].error, by_key["b"].error
+
+
 def test_every_bad_row_is_reported_at_once_and_headers_match_loosely(tmp_path: Path) -> None:
     rows = [[f"k{i}", "D", "", "", "nee", "", 1000] for i in range(25)]
     inputs = write_csv(tmp_path / "in.csv", ["Naam", "Score vorig jaar", "SCORE_CONTRACTJAAR", "kosten punten",

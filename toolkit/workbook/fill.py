@@ -292,21 +292,25 @@ def _convert_group(spec: Template, columns: Mapping[str, str], group: list[Row],
             values[spec_input.name] = [converted(spec_input, row.values.get(column) if column else None, row)
                                        for row in group]
             continue
+        # A scalar input is read from the first of the key's rows that fills it (the first row, when none
+        # does: an empty input is converted as such); the other rows may repeat it or leave it empty, but
+        # another value is an error, never silently dropped.
+        filling = group if len(group) == 1 or column is None else (
+            [row for row in group if row.values.get(column) is not None] or group[:1])
+        source = filling[0]
+        typed = source.values.get(column) if column else None
         before = len(errors)
-        first = converted(spec_input, group[0].values.get(column) if column else None, group[0])
+        first = converted(spec_input, typed, source)
         if len(errors) > before:
             continue
-        # A scalar input is read from the key's first row; a later row of the same key may repeat it or
-        # leave it empty, but another value is an error, never silently dropped.
-        typed = group[0].values.get(column) if column else None
-        for row in group[1:]:
+        for row in filling[1:]:
             raw = row.values.get(column) if column else None
-            if raw is None or (raw.__class__ is typed.__class__ and raw == typed):  # (as typed on the first row)
+            if raw.__class__ is typed.__class__ and raw == typed:  # (as typed on the first row)
                 continue
             other = converted(spec_input, raw, row)
             if other is not None and other != first:
                 errors.append(InputError(f"{path}, rij {row.number}, kolom '{column}': {show_value(raw)} wijkt af van "
-                                         f"rij {group[0].number} van dezelfde sleutel ({show_value(first)}); een "
+                                         f"rij {source.number} van dezelfde sleutel ({show_value(typed)}); een "
                                          "enkelvoudige invoer heeft één waarde per sleutel", field=spec_input.column,
                                          value=raw, row=row.number))
         values[spec_input.name] = first
