@@ -661,3 +661,51 @@ def test_a_parameter_folder_without_parameter_files_is_refused(tmp_path: Path) -
         assert result.stderr.strip() == (f"fout: parametermap {exports} bevat geen parameterbestanden (.yaml), "
                                          "zoals cz/ratio.yaml of policy.yaml (docs/handleiding.md, 'Een nieuw "
                                          "beleidsjaar')")
+
+
+def _in_a_terminal(*args: str, cwd: Path, columns: int) -> str:
+    """What `zorginkoop ARGS` shows in a terminal window `columns` wide (a pseudo-terminal on stdout and
+    stderr), its colours and cursor codes taken out."""
+    import fcntl
+    import os
+    import pty
+    import re
+    import struct
+    import subprocess
+    import sys
+    import termios
+
+    main, window = pty.openpty()
+    fcntl.ioctl(window, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+    env = {key: value for key, value in os.environ.items() if key not in ("COLUMNS", "LINES")}
+    process = subprocess.Popen([sys.executable, "-m", "toolkit.cli", *args], stdin=window, stdout=window,
+                               stderr=window, cwd=cwd, env={**env, "TERM": "xterm", "PYTHONIOENCODING": "utf-8"})
+    os.close(window)
+    shown = b""
+    while True:
+        try:
+            block = os.read(main, 1 << 16)
+        except OSError:  # the window closed: the command ended
+            break
+        if not block:
+            break
+        shown += block
+    os.close(main)
+    process.wait(timeout=120)
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown.decode("utf-8")).replace("\r\n", "\n")
+
+
+def test_messages_fold_between_words_in_a_narrow_terminal_and_stay_one_line_in_a_pipe(tmp_path: Path) -> None:
+    """An 80-column window (here 60) does not cut a message's words in two: it is folded between words,
+    continued lines indented; to a pipe or file every message stays one line, as scripts read them."""
+    inputs = tmp_path / "in.csv"
+    inputs.write_text("naam;score_vorig_jaar;aanvullend_budget;jaar\nb;B;5000;2027\nb;;;2028\n", encoding="utf-8")
+    piped = run_cli("fill", "staffel", str(inputs.name), "--out", "uit", cwd=tmp_path)
+    lines = piped.stderr.strip().splitlines()
+    assert piped.returncode == 1 and len(lines) == 1 and len(lines[0]) > 100, lines
+    shown = [line for line in _in_a_terminal("fill", "staffel", inputs.name, "--out", "uit2", cwd=tmp_path,
+                                             columns=60).splitlines() if line.strip()]
+    message = shown[shown.index(next(line for line in shown if line.startswith("fout: "))):]
+    assert len(message) > 1 and all(len(line) < 60 for line in message), message
+    assert all(line.startswith("  ") for line in message[1:]), message
+    assert " ".join(line.strip() for line in message) == lines[0]

@@ -10,11 +10,10 @@ from __future__ import annotations
 import os
 import sys
 
-import typer
 from click.utils import PacifyFlushWrapper
 
 # The commands' modules are imported by `app` when a command is asked for (app.COMMANDS).
-from .app import BROKEN_PIPE, app
+from .app import BROKEN_PIPE, app, say
 
 
 def main() -> None:
@@ -26,16 +25,16 @@ def main() -> None:
             sys.exit(BROKEN_PIPE)
         raise
     except KeyboardInterrupt:
-        typer.echo("afgebroken", err=True)
+        say("afgebroken")
         sys.exit(130)
     except MemoryError:
-        typer.echo("onvoldoende geheugen voor deze opdracht", err=True)
+        say("onvoldoende geheugen voor deze opdracht")
         sys.exit(1)
     except Exception as exc:  # a fault of the toolkit, not of the input: one line, not a traceback
         if os.environ.get("ZORGINKOOP_DEBUG"):
             raise
-        typer.echo(f"interne fout ({type(exc).__name__}: {exc}); meld dit aan wie de toolkit beheert, met de "
-                   "opdracht die u gaf (ZORGINKOOP_DEBUG=1 toont de volledige melding)", err=True)
+        say(f"interne fout ({type(exc).__name__}: {exc}); meld dit aan wie de toolkit beheert, met de "
+            "opdracht die u gaf (ZORGINKOOP_DEBUG=1 toont de volledige melding)")
         sys.exit(1)
 
 

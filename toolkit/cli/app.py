@@ -210,6 +210,24 @@ def use_parameters(directory: Path | None) -> None:
         raise fail(exc) from None
 
 
+def say(text: str) -> None:
+    """A message on stderr: in a terminal folded at its width between words (a continued line indented two
+    spaces more), so that an 80-column window does not cut a word or a file name in two; to a pipe or a file
+    one line per message, as scripts and logs read them."""
+    if sys.stderr.isatty():
+        import shutil
+        import textwrap
+
+        width = shutil.get_terminal_size().columns  # (COLUMNS first, as rich reads it)
+        folded = []
+        for line in text.split("\n"):
+            indent = " " * (len(line) - len(line.lstrip(" ")))
+            folded.append(textwrap.fill(line, width=max(width - 1, 40), subsequent_indent=indent + "  ",
+                                        break_long_words=False, break_on_hyphens=False) or line)
+        text = "\n".join(folded)
+    typer.echo(text, err=True)
+
+
 def fail(exc: ToolkitError, options: Mapping[str, tuple[str, ...]] | None = None) -> typer.Exit:
     """Exit 1 with the error's Dutch line(s), a field of the library named by the option the user typed."""
     from ..claims.claimset import ClaimsYearError, RepeatedLinesError
@@ -234,7 +252,7 @@ def fail(exc: ToolkitError, options: Mapping[str, tuple[str, ...]] | None = None
             if field == "year" and option is not None:  # a mistyped year (2207): which ones the data has
                 lines[0] += f" (de parametergegevens dekken {', '.join(map(str, _covered_years()))})"
     for line in lines:
-        typer.echo(f"fout: {line}", err=True)
+        say(f"fout: {line}")
     return typer.Exit(code=1)
 
 
@@ -327,29 +345,28 @@ def claim_set_notes(report: Any, claims: list[Path], *, repeats_count: bool) -> 
         shown = ", ".join(Path(s).name for s in report.sources[:8])
         more = f" en nog {len(report.sources) - 8}" if len(report.sources) > 8 else ""
         files = "1 bestand" if len(report.sources) == 1 else f"{len(report.sources)} bestanden"
-        typer.echo(f"gelezen: {files}: {shown}{more}", err=True)
+        say(f"gelezen: {files}: {shown}{more}")
     for file, why in report.files_skipped:
-        typer.echo(f"overgeslagen: {file}: {why}", err=True)
+        say(f"overgeslagen: {file}: {why}")
     for file, note in report.file_notes:
-        typer.echo(f"let op: {file}: {note}", err=True)
+        say(f"let op: {file}: {note}")
     if report.year_warning is not None:
-        typer.echo(f"let op: {report.year_warning.message_for(typed(YEAR))}", err=True)
+        say(f"let op: {report.year_warning.message_for(typed(YEAR))}")
     if report.repeated:
         total = sum(r.lines for r in report.repeated)
         effect = "ze tellen allemaal mee (--dubbel negeren)" if repeats_count else \
             "de telling van unieke cliënten verandert er niet door"
-        typer.echo(f"let op: {lines_text(total)} {'komt' if total == 1 else 'komen'} in meer dan één bestand voor: "
-                   f"{repeats_text(report.repeated)}; {effect}", err=True)
+        say(f"let op: {lines_text(total)} {'komt' if total == 1 else 'komen'} in meer dan één bestand voor: "
+            f"{repeats_text(report.repeated)}; {effect}")
     if report.unknown_insurers:
         listed = ", ".join(f"'{v}' ({lines_text(n)})" for v, n in list(report.unknown_insurers.items())[:10])
-        typer.echo(f"let op: onbekende verzekeraar(s), niet meegeteld: {listed}. Gebruik --strict om te stoppen.",
-                   err=True)
+        say(f"let op: onbekende verzekeraar(s), niet meegeteld: {listed}. Gebruik --strict om te stoppen.")
     if report.invalid_lines:
         n = report.invalid_lines
-        typer.echo(f"let op: {n} ongeldige {'regel' if n == 1 else 'regels'} overgeslagen: "
-                   + ", ".join(f"{reason}: {count}" for reason, count in report.invalid_reasons.items()), err=True)
+        say(f"let op: {n} ongeldige {'regel' if n == 1 else 'regels'} overgeslagen: "
+            + ", ".join(f"{reason}: {count}" for reason, count in report.invalid_reasons.items()))
         for example in report.invalid_examples:
-            typer.echo(f"  {example}", err=True)
+            say(f"  {example}")
 
 
 def outside_year(console: Any, reports: list[Any], year: int) -> None:

@@ -21,7 +21,7 @@ from ..errors import InputError, ToolkitError
 from ..rules.contract_calendar import EVENT_NAMES, CalendarEvent, contract_calendar
 from ..rules.ratio import PROVIDER_KINDS
 from ..version import __version__
-from .app import YEAR, JsonOption, ParametersOption, app, examples, fail, rich_table, terminal, use_parameters
+from .app import YEAR, JsonOption, ParametersOption, app, examples, fail, rich_table, say, terminal, use_parameters
 
 _KALENDER_OPTIONS = {"year": YEAR, "jaar": YEAR, "reference_date": ("--peildatum",), "provider_kind": ("--soort",),
                      "out": ("--ics",)}
@@ -82,7 +82,7 @@ def kalender(
     else:
         _print_calendar(events, kind=kind, nachtzorg=nachtzorg, resv=resv)
     if ics is not None:
-        typer.echo(f"agenda geschreven: {ics} ({len(events)} afspraken)", err=True)
+        say(f"agenda geschreven: {ics} ({len(events)} afspraken)")
 
 
 def _folder(path: Path) -> bool:

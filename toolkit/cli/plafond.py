@@ -40,6 +40,7 @@ from .app import (
     progress,
     refuse_overwrite,
     rich_table,
+    say,
     terminal,
     use_parameters,
 )
@@ -126,23 +127,23 @@ def plafond(
     except ToolkitError as exc:
         raise fail(exc, _PLAFOND_OPTIONS) from None
     if found.last_year is not None and found.last_year.year_warning is not None:
-        typer.echo(f"let op: --vorig-jaar: {found.last_year.year_warning.found()} — geef bij --vorig-jaar de "
-                   f"declaraties van {year - 1}", err=True)
+        say(f"let op: --vorig-jaar: {found.last_year.year_warning.found()} — geef bij --vorig-jaar de "
+            f"declaraties van {year - 1}")
     results = [r.to_dict() for r in found.reports]
     _warn_unusual_ceiling(ceiling)
     gaps, idle = found.gap_notes(), found.without_forecast_note()
     for note in gaps[:10]:
-        typer.echo(f"let op: {note}", err=True)
+        say(f"let op: {note}")
     if len(gaps) > 10:
         more = len(gaps) - 10
-        typer.echo(f"let op: en nog {more} {'melding' if more == 1 else 'meldingen'} over maanden (--json: "
-                   "months_without_claims, months_not_counted)", err=True)
+        say(f"let op: en nog {more} {'melding' if more == 1 else 'meldingen'} over maanden (--json: "
+            "months_without_claims, months_not_counted)")
     if idle is not None:
-        typer.echo(f"let op: {idle}", err=True)
+        say(f"let op: {idle}")
     for negative in found.net_negative:
-        typer.echo(f"let op: {negative.note()}", err=True)
+        say(f"let op: {negative.note()}")
     if (unseen := found.without_last_year_note()) is not None:
-        typer.echo(f"let op: {unseen}", err=True)
+        say(f"let op: {unseen}")
     production = found.production
     if as_json:
         claim_set = {**files_dict(production.sources, production.files_skipped, production.repeated,
@@ -158,12 +159,12 @@ def plafond(
                        self_demonstrate=SELF_DEMONSTRATE if request.assess else ())
         outside_year(terminal(), [r.production for r in found.reports], year)
     if report_file is not None:
-        typer.echo(f"rapport geschreven: {report_file}", err=True)
+        say(f"rapport geschreven: {report_file}")
     claim_set_notes(production, claims, repeats_count=True)
     for file, why in found.last_year.files_skipped if found.last_year is not None else ():
-        typer.echo(f"overgeslagen (--vorig-jaar): {file}: {why}", err=True)
+        say(f"overgeslagen (--vorig-jaar): {file}: {why}")
     for file, note in found.last_year.file_notes if found.last_year is not None else ():
-        typer.echo(f"let op (--vorig-jaar): {file}: {note}", err=True)
+        say(f"let op (--vorig-jaar): {file}: {note}")
 
 
 def _warn_unusual_ceiling(typed_ceiling: str) -> None:
@@ -171,9 +172,9 @@ def _warn_unusual_ceiling(typed_ceiling: str) -> None:
     kind = quantity("ceiling")
     ceiling = kind.read(typed_ceiling, "ceiling")
     if kind.unusual(ceiling) and kind.usual_minimum is not None:
-        typer.echo(f"let op: --plafond {typed_ceiling}: {format_money(ceiling)} is ongewoon laag voor een omzetplafond "
-                   f"(onder {format_money(kind.usual_minimum, cents=False)}); typ het hele bedrag, dus 1.200.000 "
-                   "voor 1,2 miljoen", err=True)
+        say(f"let op: --plafond {typed_ceiling}: {format_money(ceiling)} is ongewoon laag voor een omzetplafond "
+            f"(onder {format_money(kind.usual_minimum, cents=False)}); typ het hele bedrag, dus 1.200.000 "
+            "voor 1,2 miljoen")
 
 
 def _projected(way: str, known: int) -> str:

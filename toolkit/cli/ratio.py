@@ -35,6 +35,7 @@ from .app import (
     progress,
     refuse_overwrite,
     rich_table,
+    say,
     terminal,
     use_parameters,
 )
@@ -130,7 +131,7 @@ def ratio(
         if core_areas is not None:
             _print_core_areas(reports, only=only_core_areas)
     if report_file is not None:
-        typer.echo(f"rapport geschreven: {report_file}", err=True)
+        say(f"rapport geschreven: {report_file}")
     claim_set_notes(report, claims, repeats_count=False)
 
 

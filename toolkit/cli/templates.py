@@ -19,6 +19,7 @@ from .app import (
     fail,
     progress,
     rich_table,
+    say,
     terminal,
     use_parameters,
 )
@@ -63,18 +64,18 @@ def fill(
         raise fail(exc) from None
     except Interrupted as stop:
         if stop.summary_written:  # stopped at the very end: everything is there
-            typer.echo("afgebroken na het schrijven: de werkmappen en de samenvatting staan er", err=True)
+            say("afgebroken na het schrijven: de werkmappen en de samenvatting staan er")
         else:
             earlier = " (de samenvatting van de vorige keer is weggehaald)" if stop.summary_removed else ""
-            typer.echo(f"afgebroken: de werkmappen die al klaar waren staan er, een samenvatting is niet geschreven"
-                       f"{earlier}", err=True)
+            say(f"afgebroken: de werkmappen die al klaar waren staan er, een samenvatting is niet geschreven"
+                f"{earlier}")
         raise typer.Exit(code=130) from None
     typer.echo(f"{_workbooks(result.written)} geschreven in {out}; samenvatting: {result.summary_xlsx.name}, "
                f"{result.summary_csv.name}")
     for case in (c for c in result.cases if c.error):
-        typer.echo(f"afgewezen: {case.key}: {case.error}", err=True)
+        say(f"afgewezen: {case.key}: {case.error}")
     for note in result.notes:
-        typer.echo(f"let op: {note}", err=True)
+        say(f"let op: {note}")
 
 
 def _workbooks(count: int) -> str:
@@ -174,8 +175,8 @@ def check(
                    "alleen onderdelen, formules, parameters en invoer zijn gecontroleerd.")
     if report.findings:
         n = len(report.findings)
-        typer.echo(f"{workbook}: {n} {'bevinding' if n == 1 else 'bevindingen'} bij de controle tegen sjabloon "
-                   f"{report.template}.", err=True)
+        say(f"{workbook}: {n} {'bevinding' if n == 1 else 'bevindingen'} bij de controle tegen sjabloon "
+            f"{report.template}.")
         raise typer.Exit(code=1)
     typer.echo(f"{workbook}: in orde (sjabloon {report.template}, versie {report.version}).")
 
