@@ -11,6 +11,7 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pyarrow as pa
@@ -130,6 +131,51 @@ def test_numpy_pairs_quotes_as_reading_them_one_by_one_on_every_short_text() -> 
     assert paired > 10_000  # (most texts pair: the comparison ran)
 
 
+def _records_around_as_listed(bits: Any, line_ends: list[int], at: list[int], length: int) -> None:
+    """`QuoteBits.records_around` against the line ends outside fields, listed."""
+    import numpy as np
+
+    outside = [e for e in line_ends if not bits.within(e)]
+    assert bits.last_record_end(length) == max(outside, default=-1) + 1
+    if not at:
+        return
+    starts, ends = bits.records_around(np.array(at, np.int64), length)
+    assert starts.tolist() == [max([e + 1 for e in outside if e < a], default=0) for a in at], at
+    assert ends.tolist() == [min([e for e in outside if e > a], default=length) for a in at], at
+
+
+def test_the_quote_bitmaps_read_as_pairing_the_quotes_on_every_short_text() -> None:
+    """Every text of up to seven characters of `a;"` and LF, and of up to five with a CR too, placed at
+    each of the 64 bits of a word: the bitmaps (`quote_bits`) call the quotes CSV quoting where NumPy's
+    pairing does (`_quotes`), count the line ends as `_line_ends` lists them, and put the same line ends
+    within fields as reading quote by quote."""
+    import itertools
+
+    import numpy as np
+
+    from toolkit.claims.csv_source import _line_ends, _quotes
+    from toolkit.claims.quote_bits import quote_bits
+    within = 0
+    for alphabet, longest in (('a;"\n', 7), ('a;"\n\r', 5)):
+        for length in range(1, longest + 1):
+            for number, characters in enumerate(itertools.product(alphabet, repeat=length)):
+                text = "".join(characters).encode()
+                # A record of `a` before it, so that the text starts at a record's start at some bit of a word.
+                lead = b"a" * (number % 64) + b"\n" if number % 64 else b""
+                data = np.frombuffer(lead + text, np.uint8)
+                bits = quote_bits(data, ";")
+                ends = _line_ends(data)
+                assert bits.line_count == len(ends), text
+                assert bits.csv_quoting == (_quotes(data, ";") is not None), (lead, text)
+                if bits.csv_quoting:
+                    fields = quoted_fields(data.tobytes(), ";")
+                    expected = [e for e in ends.tolist() if any(o < e < c for o, c in fields)]
+                    assert bits.line_ends_within_fields().tolist() == expected, (lead, text)
+                    within += len(expected)
+                    _records_around_as_listed(bits, ends.tolist(), expected, len(data))
+    assert within > 10_000  # (line ends within fields were compared)
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.lists(st.text(alphabet='a;"\n', max_size=6), min_size=1, max_size=4), max_size=6),
        st.booleans())
@@ -156,6 +202,14 @@ def test_numpy_pairs_fields_as_the_csv_module_writes_them(rows: list[list[str]],
     spanning, ends = _spanning_fields(data, ";", newlines)
     assert spanning == [f for f in by_quote if any(f[0] < n < f[1] for n in newlines.tolist())]
     assert ends.tolist() == record_ends
+    # The bitmaps, over several words: the same line ends within fields.
+    from toolkit.claims.quote_bits import quote_bits
+    bits = quote_bits(data, ";")
+    assert bits.csv_quoting and bits.line_count == len(newlines)
+    assert bits.line_ends_within_fields().tolist() == sorted(set(newlines.tolist()) - set(record_ends))
+    _records_around_as_listed(bits, newlines.tolist(), bits.line_ends_within_fields().tolist(), len(data))
+    everywhere = list(range(len(data)))
+    _records_around_as_listed(bits, newlines.tolist(), [b for b in everywhere if b not in record_ends], len(data))
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

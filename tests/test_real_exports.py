@@ -448,6 +448,40 @@ def test_a_quote_inside_a_field_is_a_character_as_before(tmp_path: Path, monkeyp
         assert ratio_from_claims(path, year=2027).to_dict() == {**plain, "files_read": [str(path)]}
 
 
+def test_a_piece_cut_within_a_remark_after_a_quote_as_a_character_is_cut_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pieces are cut where their quotes count even, which is outside quoted fields when every quote is CSV
+    quoting. `5" slang` before a remark over lines makes the count even within the remark: the validator
+    finds that piece's cut within a field, and the file is cut again from that piece's start, quote by
+    quote. At every piece size the claim lines are the same, none twice or lost, and a bad line later is
+    named by its line."""
+    import toolkit.claims.csv_source as csv_source
+
+    claims = [f"01234567;C-{i:04};{5611 + i % 5};CZ;{1 + i % 28:02}-01-2025;Verpleging;1,00" for i in range(60)]
+    remarks = ['5" slang' if i % 10 == 3 else '"regel een\r\nregel twee"' if i % 10 == 4 else "" for i in range(60)]
+    plain = ratio_from_claims(write_export(tmp_path / "zonder.csv", [SYSTEM_ONE[0], *claims]), year=2027).to_dict()
+    path = write_export(tmp_path / "met.csv", _with_remarks([SYSTEM_ONE[0], *claims], remarks))
+    confirm, wrong = csv_source._confirm, []
+
+    def counted(piece: Any, delimiter: str) -> int:
+        ends = confirm(piece, delimiter)
+        wrong.extend([piece.start] if ends != piece.length else [])
+        return ends
+
+    monkeypatch.setattr(csv_source, "_confirm", counted)
+    bad = _with_remarks([SYSTEM_ONE[0], *claims, "01234567;C-9999;5611;CZ;32-01-2025;Verpleging;1,00"],
+                        [*remarks, ""])
+    bad_path = write_export(tmp_path / "fout.csv", bad)
+    text = bad_path.read_bytes().decode("utf-8-sig")
+    line = text[:text.index("32-01-2025")].count("\n") + 1
+    for piece in range(40, 700, 9):
+        monkeypatch.setattr(csv_source, "CHUNK_BYTES", piece)
+        assert ratio_from_claims(path, year=2027).to_dict() == {**plain, "files_read": [str(path)]}, piece
+        with pytest.raises(InputError, match=rf"regel {line}, kolom 'Begindatum prestatie'"):
+            ratio_from_claims(bad_path, year=2027)
+    assert len(wrong) > 5  # (cuts within a remark were made, found and cut again)
+
+
 def test_fill_refuses_an_inputs_file_with_a_quote_never_closed(tmp_path: Path) -> None:
     """Python's csv module would read every row after it into one key's name."""
     from toolkit.workbook.fill import fill

@@ -1,6 +1,8 @@
 """A CSV claim file as record batches: cut into pieces of about `CHUNK_BYTES` at record ends, each piece parsed
 and validated inside a worker thread (`Chunk.load`), so memory stays bounded by the piece size whatever the
-length of the file; a line or field too long is refused naming its line.
+length of the file; a line or field too long is refused naming its line. The reading thread only reads and
+cuts at line ends; a validator thread confirms that a piece with quotes was cut outside quoted fields
+(`_confirmed_pieces`, with `quote_bits`), so that three threads share the work of a quote-everything export.
 
 A record ends at a line end outside quotes: a field between quotes may hold line ends (a remark over
 several lines in a column that is not read), as pyarrow and Excel read it. Messages name the line on which
@@ -9,11 +11,13 @@ a record starts, as a text editor numbers it.
 
 from __future__ import annotations
 
+import collections
 import functools
 import io
 import os
 import queue
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +36,7 @@ from ..tabular import (
     sniff_csv,
     takes_rows_in,
 )
+from .quote_bits import QuoteBits, quote_bits
 from .source import DICTIONARY_FIELDS, WORKERS, Chunk, LongFieldError, Source, resolve_columns
 
 CHUNK_BYTES = 16 << 20  # bytes of CSV one worker parses and validates at a time: bounds memory
@@ -109,8 +114,8 @@ def _quotes(data: np.ndarray, delimiter: str) -> np.ndarray | None:
     quote by quote, `tabular.quoted_fields`, on every text of up to seven characters)."""
     quotes = np.flatnonzero(data == _QUOTE)
     opening, closing = quotes[0::2], quotes[1::2]
-    # (The cutting thread runs this on every piece with quotes, and the run waits for that thread: one
-    # gather and one byte lookup, no temporary more than needed.)
+    # (Run on pieces the validator's bitmaps do not cover, and by the cutting thread after a cut within a
+    # quoted field: one gather and one byte lookup, no temporary more than needed.)
     start_bytes = np.zeros(256, bool)
     start_bytes[[_LF, _CR, ord(delimiter)]] = True  # (after a CR: a lone one ends a line, as quoted_fields reads)
     field_start = np.take(start_bytes, np.take(data, opening - 1))  # (at 0, the piece's last byte: checked below)
@@ -209,14 +214,38 @@ def _spanning_fields(data: np.ndarray, delimiter: str, line_ends: np.ndarray,
 
 def _field_over_claim_lines(data: np.ndarray, delimiter: str, columns: int, quotes: np.ndarray | None = None,
                             line_ends: np.ndarray | None = None) -> tuple[int, int] | None:
-    """The first quoted field over lines that has taken claim lines in (opening and closing quote), or None:
-    one that closes with text after its quote (`"12,50"` closed at its first quote), or whose lines hold a
-    claim line's delimiters (`tabular.takes_rows_in`, told the field's column); a remark typed over lines
-    does neither. (`quotes`, `line_ends`: the piece's, where found already.)"""
-    after_close = (ord(delimiter), _CR, _LF)
-    blanks = tuple(blank for blank in _BLANKS if blank != ord(delimiter))  # (a tab may be the delimiter)
+    """The first quoted field over lines that has taken claim lines in (opening and closing quote), or None
+    (`_swallowing`). (`quotes`, `line_ends`: the piece's, where found already.)"""
     spanning, record_ends = _spanning_fields(data, delimiter, _line_ends(data) if line_ends is None else line_ends,
                                              quotes)
+    return _swallowing(data, delimiter, columns, spanning, record_ends)
+
+
+def _spanning_by_bits(data: np.ndarray, delimiter: str, bits: QuoteBits) -> tuple[list[tuple[int, int]], np.ndarray]:
+    """`_spanning_fields` of a piece whose quotes are CSV quoting, from its bitmaps: only the records that
+    hold a line end within a field have their quotes listed (a remark over lines is one record in hundreds)."""
+    within = bits.line_ends_within_fields()
+    if not len(within):
+        return [], np.empty(0, np.int64)
+    starts, ends = bits.records_around(within, len(data))
+    first = np.concatenate(([True], starts[1:] != starts[:-1]))  # (several line ends in one record)
+    starts, ends = starts[first], ends[first]
+    # The bytes of those records, gathered at once: their quotes, which pair among themselves (each record
+    # starts and ends outside quoted fields).
+    sizes = ends - starts
+    offsets = np.arange(int(sizes.sum())) + np.repeat(starts - np.concatenate(([0], np.cumsum(sizes)[:-1])), sizes)
+    quotes = offsets[data[offsets] == _QUOTE]
+    return _spanning_fields(data, delimiter, np.union1d(starts[starts > 0] - 1, within), quotes)
+
+
+def _swallowing(data: np.ndarray, delimiter: str, columns: int, spanning: list[tuple[int, int]],
+                record_ends: np.ndarray) -> tuple[int, int] | None:
+    """Of the quoted fields over lines (`spanning`, as (opening, closing quote)), the first that has taken
+    claim lines in, or None: one that closes with text after its quote (`"12,50"` closed at its first
+    quote), or whose lines hold a claim line's delimiters (`tabular.takes_rows_in`, told the field's column,
+    counted from the last of `record_ends` before it); a remark typed over lines does neither."""
+    after_close = (ord(delimiter), _CR, _LF)
+    blanks = tuple(blank for blank in _BLANKS if blank != ord(delimiter))  # (a tab may be the delimiter)
     for opening, closing in spanning:
         after = closing + 1
         while after < len(data) and int(data[after]) in blanks:  # `"…" ` as typed: a space is no field's text
@@ -248,26 +277,32 @@ def _open_field(buffer: bytearray, filled: int, delimiter: str) -> int | None:
     return int(fields[-1, 0]) if len(fields) and fields[-1, 1] == filled else None
 
 
-def _cut(buffer: bytearray, filled: int, delimiter: str) -> tuple[int, np.ndarray | None]:
-    """Where a piece of the first `filled` bytes ends: after its last record end (0: none yet), and the
-    piece's quotes where they pair as CSV quoting (for the worker, which would find them again). A piece
-    without quotes (most are) ends at its last line end; one with quotes that pair at the last line end
-    outside them; one with a quote elsewhere (`5"`) is read quote by quote."""
+def _cut(buffer: bytearray, filled: int, delimiter: str, exact: bool = False) -> tuple[int, np.ndarray | None, bool]:
+    """Where a piece of the first `filled` bytes ends: after its last record end (0: none yet); the piece's
+    quotes where they were paired as CSV quoting (for the worker, which would find them again); and whether
+    the cut is still to be confirmed (`_confirmed_pieces`).
+
+    A piece without quotes (most are) ends at its last line end. One with quotes ends there too, to be
+    confirmed beside this thread, which only reads and cuts: pairing a quote-everything export's 3 million
+    quotes a piece here was what a run waited for. `exact`: the quotes paired here, a piece with a quote
+    elsewhere (`5"`) read quote by quote."""
     # (A line ended by a lone CR too, as pyarrow reads it: old Mac lines below a header ended by LF.)
     cut = line_end_before(buffer, filled, filled) + 1
     if not cut or buffer.find(b'"', 0, filled) < 0:
-        return cut, None
+        return cut, None, False
+    if not exact:
+        return cut, None, True
     data = np.frombuffer(buffer, np.uint8, count=filled)
     quotes = _quotes(data, delimiter)
     if quotes is None:
-        return quoting(bytes(buffer[:filled]), delimiter)[0], None
+        return quoting(bytes(buffer[:filled]), delimiter)[0], None, False
     if np.searchsorted(quotes, cut - 1) % 2:  # the last line end lies inside a quoted field
         newlines = _line_ends(data)
         if len(newlines) and newlines[-1] == filled - 1 and data[-1] == _CR:  # may be one of a CR LF not read yet
             newlines = newlines[:-1]
         ends = newlines[_record_ends(data, newlines, delimiter, quotes)]
         cut = int(ends[-1]) + 1 if len(ends) else 0
-    return cut, quotes[:np.searchsorted(quotes, cut)]
+    return cut, quotes[:np.searchsorted(quotes, cut)], False
 
 
 def _refuse_if_changed(path: Path, opened: os.stat_result, now: os.stat_result) -> None:
@@ -286,11 +321,26 @@ def _piece_size(previous: int, left: int) -> int:
     return max(1, min(CHUNK_BYTES, 2 * previous, max(CHUNK_BYTES >> 4, -(-left // (2 * WORKERS)))))
 
 
-def _csv_pieces(path: Path, start: int, pool: _BufferPool,
-                delimiter: str) -> Iterator[tuple[bytearray, int, int, int, np.ndarray | None]]:
-    """(buffer, length, start offset, end offset in the file, its quotes where `_cut` paired them) of
-    pieces of whole records, about CHUNK_BYTES each. The caller gives every buffer back to the pool once it
-    is done with it. A record longer than MAX_LINE_BYTES raises LineTooLong before more of it is read."""
+@dataclass
+class _Piece:
+    buffer: bytearray
+    length: int  # its bytes are buffer[:length]
+    start: int  # offset in the file
+    quotes: np.ndarray | None  # its quotes, where `_cut` paired them
+    confirm: bool  # cut at its last line end, its quotes not paired: to be confirmed (`_confirmed_pieces`)
+    bits: QuoteBits | None = None  # its quote bitmaps, where the validator made them
+
+    @property
+    def end(self) -> int:
+        return self.start + self.length
+
+
+def _csv_pieces(path: Path, start: int, pool: _BufferPool, delimiter: str,
+                exact: bool = False, exact_first: bool = False) -> Generator[_Piece, None, None]:
+    """Pieces of whole records from `start`, about CHUNK_BYTES each (`exact`: every cut with the quotes
+    paired, none to be confirmed; `exact_first`: the first so). The caller gives every buffer back to the
+    pool once it is done with it. A record longer than MAX_LINE_BYTES raises LineTooLong before more of it
+    is read."""
     carried = b""  # the start of an unfinished line, moved to the front of the next buffer
     with path.open("rb", buffering=0) as handle:
         at_open = os.fstat(handle.fileno())
@@ -323,13 +373,13 @@ def _csv_pieces(path: Path, start: int, pool: _BufferPool,
                         filled += read
                 if read == 0:
                     _refuse_if_changed(path, at_open, os.fstat(handle.fileno()))
-                    cut, quotes = filled, None  # the last line may have no line end
+                    cut, quotes, confirm = filled, None, False  # the last line may have no line end
                     opened = _open_field(buffer, filled, delimiter)
                     if opened is not None:
                         pool.put(buffer)
                         raise UnclosedQuote(position + opened)
                     break
-                cut, quotes = _cut(buffer, filled, delimiter)
+                cut, quotes, confirm = _cut(buffer, filled, delimiter, exact or exact_first)
                 if cut:
                     break
                 limit = len(buffer)  # no record end yet: on to the end of the buffer, then a bigger one
@@ -337,10 +387,80 @@ def _csv_pieces(path: Path, start: int, pool: _BufferPool,
                 pool.put(buffer)
                 return
             carried = bytes(buffer[cut:filled])
-            yield buffer, cut, position, position + cut, quotes
+            yield _Piece(buffer, cut, position, quotes, confirm)
+            exact_first = False
             position += cut
             if read == 0:
                 return
+
+
+def _confirm(piece: _Piece, delimiter: str) -> int:
+    """Where the last record of a piece cut at its last line end (`_cut`) ends: the piece's length when
+    that line end is outside quoted fields. Read from the quote bitmaps where its quotes are CSV quoting
+    (kept for the worker), quote by quote where a quote is a character."""
+    data = np.frombuffer(piece.buffer, np.uint8, count=piece.length)
+    bits = quote_bits(data, delimiter)
+    if not bits.csv_quoting:
+        return quoting(bytes(piece.buffer[:piece.length]), delimiter)[0]
+    piece.bits = bits
+    return bits.last_record_end(piece.length)
+
+
+_LOOK_AHEAD = 2  # pieces cut and being confirmed before the first of them goes to the workers
+
+
+def _confirmed_pieces(path: Path, start: int, pool: _BufferPool, delimiter: str) -> Iterator[_Piece]:
+    """The pieces of `_csv_pieces`, each cut confirmed by a validator thread before it goes to the workers,
+    while the next pieces are read and cut. A piece cut within a quoted field (a remark over lines at the
+    end of the buffer, or a quote as a character before it) ends at its last record end instead, and the
+    pieces cut after it are cut again from there: no record is read twice or lost. An error of the cutting
+    (a field never closed, a line too long) counts only once every piece before it is confirmed: after a
+    wrong cut it may be none."""
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    pieces = _csv_pieces(path, start, pool, delimiter)
+    waiting: collections.deque[tuple[_Piece | Exception, Future[int] | None]] = collections.deque()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="claims-confirm") as validator:
+        try:
+            while True:
+                while len(waiting) < _LOOK_AHEAD and not (waiting and isinstance(waiting[-1][0], Exception)):
+                    try:
+                        piece = next(pieces)
+                    except StopIteration:
+                        break
+                    except (LineTooLong, UnclosedQuote, InputError) as exc:
+                        waiting.append((exc, None))
+                        break
+                    waiting.append((piece, validator.submit(_confirm, piece, delimiter) if piece.confirm else None))
+                if not waiting:
+                    return
+                first, confirming = waiting.popleft()
+                if isinstance(first, Exception):
+                    raise first
+                ends = first.length if confirming is None else confirming.result()
+                if ends == first.length:
+                    yield first
+                    continue
+                # Cut within a quoted field: the pieces cut after it go, and the cutting starts again after its
+                # last record (with its quotes paired: that record may be longer than a piece).
+                for later, other in waiting:
+                    if other is not None:
+                        other.result()  # (its buffer is in use until then)
+                    if isinstance(later, _Piece):
+                        pool.put(later.buffer)
+                waiting.clear()
+                pieces.close()
+                pieces = _csv_pieces(path, first.start + ends, pool, delimiter, exact_first=True)
+                if ends:
+                    first.length, first.bits = ends, None  # (the worker pairs the quotes of what is left)
+                    yield first
+                else:
+                    pool.put(first.buffer)
+        finally:
+            for _, other in waiting:
+                if other is not None:
+                    other.cancel()
+            pieces.close()
 
 
 def _lines_after_header(path: Path, dialect: CsvDialect) -> Iterator[tuple[int, list[str]]]:
@@ -369,7 +489,8 @@ def _csv_line_numbers(path: Path, start: int, first: int, delimiter: str, record
     lines_before, records_before = 0, 0
     pool = _BufferPool(1)
     try:
-        for buffer, length, _, _, _ in _csv_pieces(path, start, pool, delimiter):
+        for piece in _csv_pieces(path, start, pool, delimiter, exact=True):  # (read in order: no validator)
+            buffer, length = piece.buffer, piece.length
             data = np.frombuffer(buffer, np.uint8, count=length)
             newlines = _line_ends(data)
             ends = newlines[_record_ends(data, newlines, delimiter)] if buffer.find(b'"', 0, length) >= 0 \
@@ -616,7 +737,7 @@ def read_csv(path: Path, wanted_fields: Sequence[str], required: Sequence[str]) 
                                                     quoted_strings_can_be_null=False, check_utf8=not ascii)
                for dates in (True, False) for ascii in (True, False)}
     iso_dates = [True]
-    pool = _BufferPool(2 * WORKERS + 1)  # one per piece in flight, one being filled
+    pool = _BufferPool(2 * WORKERS + _LOOK_AHEAD + 1)  # one per piece in flight or being confirmed, one being filled
 
     def read(buffer: bytearray, length: int, dates: bool, quoted: bool) -> pa.Table:
         # The whole buffer: bytes past `length` are left from an earlier piece (or zero), so a yes holds
@@ -633,7 +754,8 @@ def read_csv(path: Path, wanted_fields: Sequence[str], required: Sequence[str]) 
         whole = pacsv.ReadOptions(column_names=list(dialect.header), block_size=length + 1, use_threads=False)
         return pacsv.read_csv(pa.BufferReader(pa.py_buffer(buffer).slice(0, length)), read_options=whole, **options)
 
-    def load(buffer: bytearray, length: int, start: int, quotes: np.ndarray | None) -> list[pa.RecordBatch]:
+    def load(piece: _Piece) -> list[pa.RecordBatch]:
+        buffer, length, start, quotes, bits = piece.buffer, piece.length, piece.start, piece.quotes, piece.bits
         try:
             long = _long_field(buffer, length, start, dialect, quotes)
             if long is not None:
@@ -651,16 +773,21 @@ def read_csv(path: Path, wanted_fields: Sequence[str], required: Sequence[str]) 
             # Lines as pyarrow ends them: a lone CR ends one too, else a CR in one line would hide a field over
             # lines. (Counted by NumPy, which lets the other threads run; `bytes.count` holds the GIL.)
             data = np.frombuffer(buffer, np.uint8, count=length)
-            line_ends = _line_ends(data) if quoted else None
-            if line_ends is not None and table.num_rows < len(line_ends) + (
-                    length > 0 and buffer[length - 1] not in (_LF, _CR)):
-                swallowing = _field_over_claim_lines(data, dialect.delimiter, len(dialect.header), quotes,
-                                                     line_ends)
-                if swallowing is not None:
-                    opening, closing = swallowing
-                    raise _swallowing_field(path, _line_of_offset(path, start + opening),
-                                            _line_of_offset(path, start + closing),
-                                            bytes(buffer[opening:opening + 60]))
+            unended = length > 0 and buffer[length - 1] not in (_LF, _CR)
+            swallowing = None
+            if bits is not None:  # (its quotes are CSV quoting: the validator's bitmaps say where fields are)
+                if table.num_rows < bits.line_count + unended:
+                    swallowing = _swallowing(data, dialect.delimiter, len(dialect.header),
+                                             *_spanning_by_bits(data, dialect.delimiter, bits))
+            elif quoted:
+                line_ends = _line_ends(data)
+                if table.num_rows < len(line_ends) + unended:
+                    swallowing = _field_over_claim_lines(data, dialect.delimiter, len(dialect.header), quotes,
+                                                         line_ends)
+            if swallowing is not None:
+                opening, closing = swallowing
+                raise _swallowing_field(path, _line_of_offset(path, start + opening),
+                                        _line_of_offset(path, start + closing), bytes(buffer[opening:opening + 60]))
         except (pa.ArrowInvalid, pa.ArrowTypeError):
             raise _locate_csv_problem(path, dialect) from None
         finally:
@@ -669,9 +796,8 @@ def read_csv(path: Path, wanted_fields: Sequence[str], required: Sequence[str]) 
 
     def chunks() -> Iterator[Chunk]:
         try:
-            for buffer, length, start, end, quotes in _csv_pieces(path, dialect.header_bytes, pool,
-                                                                  dialect.delimiter):
-                yield Chunk(functools.partial(load, buffer, length, start, quotes), end)
+            for piece in _confirmed_pieces(path, dialect.header_bytes, pool, dialect.delimiter):
+                yield Chunk(functools.partial(load, piece), piece.end)
         except UnclosedQuote as exc:
             line = _line_of_offset(path, exc.offset)
             raise InputError(f"{path}: regel {line}: een veld dat met een aanhalingsteken (\") begint, wordt tot het "
