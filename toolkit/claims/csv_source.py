@@ -421,22 +421,34 @@ def _confirmed_pieces(path: Path, start: int, pool: _BufferPool, delimiter: str)
     pieces = _csv_pieces(path, start, pool, delimiter)
     waiting: collections.deque[tuple[_Piece | Exception, Future[int] | None]] = collections.deque()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="claims-confirm") as validator:
+
+        def cut_one() -> bool:
+            """The next piece cut, its confirming started; False at the end or after an error of the cutting."""
+            try:
+                piece = next(pieces)
+            except StopIteration:
+                return False
+            except (LineTooLong, UnclosedQuote, InputError) as exc:
+                waiting.append((exc, None))
+                return False
+            waiting.append((piece, validator.submit(_confirm, piece, delimiter) if piece.confirm else None))
+            return True
+
         try:
+            more = True
             while True:
-                while len(waiting) < _LOOK_AHEAD and not (waiting and isinstance(waiting[-1][0], Exception)):
-                    try:
-                        piece = next(pieces)
-                    except StopIteration:
-                        break
-                    except (LineTooLong, UnclosedQuote, InputError) as exc:
-                        waiting.append((exc, None))
-                        break
-                    waiting.append((piece, validator.submit(_confirm, piece, delimiter) if piece.confirm else None))
                 if not waiting:
-                    return
-                first, confirming = waiting.popleft()
+                    more = more and cut_one()
+                    if not waiting:
+                        return
+                first, confirming = waiting[0]
                 if isinstance(first, Exception):
                     raise first
+                # While the first piece is confirmed, the next is read and cut (a piece without quotes, or with
+                # its quotes paired by the cutting, goes on at once).
+                while confirming is not None and more and len(waiting) < _LOOK_AHEAD and not confirming.done():
+                    more = cut_one()
+                waiting.popleft()
                 ends = first.length if confirming is None else confirming.result()
                 if ends == first.length:
                     yield first
@@ -450,7 +462,7 @@ def _confirmed_pieces(path: Path, start: int, pool: _BufferPool, delimiter: str)
                         pool.put(later.buffer)
                 waiting.clear()
                 pieces.close()
-                pieces = _csv_pieces(path, first.start + ends, pool, delimiter, exact_first=True)
+                pieces, more = _csv_pieces(path, first.start + ends, pool, delimiter, exact_first=True), True
                 if ends:
                     first.length, first.bits = ends, None  # (the worker pairs the quotes of what is left)
                     yield first
