@@ -64,6 +64,18 @@ def number_text(expression: str) -> str:
     return f'SUBSTITUTE(ROUND({expression},9)&"",".",",")'
 
 
+TYPED_CHARS = 40  # of a typed text shown in a message: a cell's message stays one line
+
+
+def typed_text(name: str, *, date: bool = False) -> str:
+    """What an input cell holds, as text in a formula for a message: a number in Dutch (`number_text`), a
+    date cell as 14-3-2025 (`date`), an empty one as "leeg", anything else quoted as typed and cut at
+    TYPED_CHARS characters; an error value (#N/B) as such, not spreading into the message."""
+    shown = (f'DAY({name})&"-"&MONTH({name})&"-"&YEAR({name})' if date else number_text(name))
+    text = f'"\'"&LEFT({name}&"",{TYPED_CHARS})&IF(LEN({name}&"")>{TYPED_CHARS},"…","")&"\'"'
+    return f'IFERROR(IF(ISNUMBER({name}),{shown},IF(TRIM({name}&"")="","leeg",{text})),"een foutwaarde")'
+
+
 def whole_euros_text(amount: str) -> str:
     """A whole amount of euros as Dutch text in a formula, its thousands grouped by dots (50.000), built from
     INT and MOD: FIXED and TEXT with separators would follow the locale. As `numbers.format_money(cents=False)`
@@ -130,11 +142,14 @@ def checks(spec: Template, extra: Sequence[tuple[str, str]] = ()) -> list[tuple[
     checks: list[tuple[str, str]] = []
     years = ", ".join(map(str, spec.years))
     for spec_input in (i for i in spec.inputs if not i.rows):
-        name, message = spec_input.name, string(spec_input.label)
+        name = spec_input.name
+        # The label and the value as typed, as the Python side names them ("…: 'veel'"; a number in Dutch,
+        # a date as day-month-year: a serial number would say nothing).
+        message = f'{string(spec_input.label + ": ")}&{typed_text(name, date=spec_input.kind == "date")}'
         blank = f'TRIM({name}&"")=""'
         if spec_input.kind == "year":
             checks.append((f"AND(NOT({blank}),OR(NOT(ISNUMBER({name})),ISNA(MATCH({name},par_jaren,0))))",
-                           string(f"{spec_input.label} valt buiten dit sjabloon (gedekt: {years})")))
+                           f'{message}&{string(f" valt buiten dit sjabloon (gedekt: {years})")}'))
         elif spec_input.kind == "number":
             measure = spec_input.measure
             assert measure is not None

@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from ...rules.declaration import Template
 from ..formats import font
-from ..formula import Formulas, Steps, checks, excel_value, is_yes, status_steps, year_steps, yes_no_result
+from ..formula import (
+    Formulas,
+    Steps,
+    checks,
+    excel_value,
+    is_yes,
+    status_steps,
+    typed_text,
+    year_steps,
+    yes_no_result,
+)
 from ..layout import RANGE_HEADER_ROW, RANGE_TOP
 
 
@@ -21,8 +31,10 @@ def calculate(steps: Steps, spec: Template) -> Formulas:
         ws[f"D{r}"] = (f'=IF(TRIM({cell}&"")="",0,IF(OR(NOT(ISNUMBER({cell})),{cell}<0,'
                        f"{cell}>{excel_value(measure.maximum)}),1,0))")
     year_steps(steps, spec)
+    first_bad = f"MATCH(1,D{RANGE_TOP}:D{last},0)"
     status_steps(steps, spec, checks(spec, [(f"SUM(D{RANGE_TOP}:D{last})>0",
-                                       f'"uren per lid, rij "&MATCH(1,D{RANGE_TOP}:D{last},0)')]))
+                                             f'"uren per lid, rij "&{first_bad}&": "&'
+                                             f'{typed_text(f"INDEX(Invoer!B{RANGE_TOP}:B{last},{first_bad})")}')]))
     steps.add("calc_max_uren", "Maximaal uren per lid per jaar",
               f"=IF({is_yes('in_nachtdienst')},par_atw_avg_week_hours_night,par_atw_avg_week_hours)*par_weeks_per_year",
               kind="hours")

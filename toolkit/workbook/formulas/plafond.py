@@ -20,6 +20,7 @@ from ..formula import (
     number_text,
     status_steps,
     string,
+    typed_text,
     year_steps,
     yes_no_result,
 )
@@ -60,8 +61,11 @@ def calculate(steps: Steps, spec: Template) -> Formulas:
     steps.add("calc_seizoen", "Seizoensmethode", f'={is_choice(spec.input("in_methode"), "seasonal")}', flag=True)
     steps.add("calc_basis", "Vorig jaar, de bekende maanden samen", f'=SUMIF({months},"<="&calc_n,G{top}:G{last})',
               kind="money")
+    first_bad = f"MATCH(1,F{top}:F{last},0)"
     status_steps(steps, spec, checks(spec, [
-        (f"SUM(F{top}:F{last})>0", f'"productie, maand "&MATCH(1,F{top}:F{last},0)'),
+        (f"SUM(F{top}:F{last})>0", f'"productie, maand "&{first_bad}&" (dit jaar "&'
+                                   f'{typed_text(f"INDEX(Invoer!B{top}:B{last},{first_bad})")}&", vorig jaar "&'
+                                   f'{typed_text(f"INDEX(Invoer!C{top}:C{last},{first_bad})")}&")"'),
         (f"AND(calc_seizoen,COUNT(Invoer!C{top}:C{last})<12)",
          string("de seizoensmethode heeft de productie van alle twaalf maanden van vorig jaar nodig")),
         ("AND(calc_seizoen,calc_n<12,calc_basis=0)",

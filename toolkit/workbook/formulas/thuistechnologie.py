@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from ...rules.declaration import NOT_APPLICABLE, Template
 from ...rules.technology import ACTION_PLAN, NO_SUITABLE_CLIENTS
-from ..formula import Formulas, Steps, checks, number_text, status_steps, string, year_steps, yes_no_result
+from ..formula import (
+    Formulas,
+    Steps,
+    checks,
+    number_text,
+    status_steps,
+    string,
+    typed_text,
+    year_steps,
+    yes_no_result,
+)
 
 
 def calculate(steps: Steps, spec: Template) -> Formulas:
@@ -13,7 +23,8 @@ def calculate(steps: Steps, spec: Template) -> Formulas:
     users = spec.input("in_gebruikers").label
     status_steps(steps, spec, checks(spec, [
         ("IF(AND(ISNUMBER(in_geschikt),ISNUMBER(in_gebruikers)),in_gebruikers>in_geschikt,FALSE)",
-         string(f"{users} (meer dan het aantal geschikte cliënten)")),
+         f'{string(users + ": ")}&{typed_text("in_gebruikers")}&" (meer dan het aantal geschikte cliënten, "&'
+         f'{typed_text("in_geschikt")}&")"'),
     ]))
     steps.add("calc_van_toepassing", "Eis van toepassing (geschikte cliënten)", "=in_geschikt>0", flag=True)
     # Rounded to 9 decimals before rounding up, as the rule does: 0,5 × 7 = 3,5 → 4 without float noise.
