@@ -508,6 +508,11 @@ def test_check_catches_edits(filled_ratio: Path, sheet: str, ref: str, value: An
                                       "stond, staat 2 rijen hoger;"),
     (lambda ws: (ws.insert_rows(5), ws.cell(5, 1, "mijn opmerking")), "rij: Invoer!5:5: rij 5 is ingevoegd: wat "
                                                                       "eronder staat, staat een rij lager"),
+    # Within the range of postcodes: the rows are told by their numbers (1, 2, 3 in column A), not by text.
+    (lambda ws: ws.delete_rows(20), "rij: Invoer!20:20: rij 20 van het sjabloon is verwijderd: wat eronder stond, "
+                                    "staat een rij hoger;"),
+    (lambda ws: ws.insert_rows(20, 2), "rij: Invoer!20:21: rijen 20–21 zijn ingevoegd: wat eronder staat, staat 2 "
+                                       "rijen lager"),
 ])
 def test_check_says_a_row_was_deleted_or_inserted_before_the_cells_it_moved(filled_ratio: Path, change: Any,
                                                                             said: str) -> None:

@@ -477,13 +477,21 @@ def _moved(title: str, moved: int, span: tuple[int, int], gone: list[int]) -> Fi
 def _row_texts(ws: Worksheet, title: str, inputs: set[tuple[str, str]],
                last: int | None = None) -> list[tuple[int, tuple[str, ...]]]:
     """The rows of a sheet that hold text (up to row `last`), each with its texts left to right: what a
-    reader recognises a row by (the template's inputs left out)."""
+    reader recognises a row by (the template's inputs left out). A number counts with its column (the row
+    numbers 1, 2, 3 beside a range of inputs; a count typed in another column is no such number)."""
     texts: dict[int, list[tuple[int, str]]] = {}
     for coordinate, value, kind in _cells(ws):
-        if kind == "s" and isinstance(value, str) and (title, coordinate) not in inputs:
-            column, row = coordinate_from_string(coordinate)
-            if last is None or row <= last:
-                texts.setdefault(row, []).append((column_index_from_string(column), value))
+        if (title, coordinate) in inputs:
+            continue
+        if kind == "s" and isinstance(value, str):
+            text = value
+        elif kind == "n" and isinstance(value, int | float) and not isinstance(value, bool):
+            text = f"\x00{coordinate_from_string(coordinate)[0]}{value!r}"
+        else:
+            continue
+        column, row = coordinate_from_string(coordinate)
+        if last is None or row <= last:
+            texts.setdefault(row, []).append((column_index_from_string(column), text))
     return [(row, tuple(text for _column, text in sorted(texts[row]))) for row in sorted(texts)]
 
 
