@@ -482,6 +482,23 @@ def test_a_piece_cut_within_a_remark_after_a_quote_as_a_character_is_cut_again(
     assert len(wrong) > 5  # (cuts within a remark were made, found and cut again)
 
 
+def test_of_two_mistakes_the_first_in_the_file_is_named_at_every_piece_size(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bad date on line 8 and a quote never closed on the last line: line 8 is named, wherever the file is
+    cut into pieces (the quote is found while the file is cut, before the pieces with line 8 are read)."""
+    import toolkit.claims.csv_source as csv_source
+
+    header = SYSTEM_ONE[0] + ";Opmerking\n"
+    lines = "".join(f"1;C-{j};5611;CZ;{'32' if j == 4 else '0%d' % (1 + j % 9)}-01-2025;Verpleging;1;"
+                    + ('"a\nb"' if j % 2 == 0 else "") + "\n" for j in range(10))
+    path = tmp_path / "twee.csv"
+    path.write_bytes((header + lines + '1;C-9;5611;CZ;01-01-2025;Verpleging;1;"open\n').encode())
+    for piece in [*range(40, 700, 7), 1 << 24]:
+        monkeypatch.setattr(csv_source, "CHUNK_BYTES", piece)
+        with pytest.raises(InputError, match=r"regel 8, kolom 'Begindatum prestatie': datum '32-01-2025'"):
+            ratio_from_claims(path, year=2027)
+
+
 def test_fill_refuses_an_inputs_file_with_a_quote_never_closed(tmp_path: Path) -> None:
     """Python's csv module would read every row after it into one key's name."""
     from toolkit.workbook.fill import fill

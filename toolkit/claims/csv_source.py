@@ -376,7 +376,13 @@ def _csv_pieces(path: Path, start: int, pool: _BufferPool, delimiter: str,
                     cut, quotes, confirm = filled, None, False  # the last line may have no line end
                     opened = _open_field(buffer, filled, delimiter)
                     if opened is not None:
-                        pool.put(buffer)
+                        # The records before the one left open are read first: a bad line among them is
+                        # named before the quote (a mistake earlier in the file comes first).
+                        before = quoting(bytes(buffer[:opened]), delimiter)[0]
+                        if before:
+                            yield _Piece(buffer, before, position, None, False)
+                        else:
+                            pool.put(buffer)
                         raise UnclosedQuote(position + opened)
                     break
                 cut, quotes, confirm = _cut(buffer, filled, delimiter, exact or exact_first)

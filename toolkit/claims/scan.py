@@ -105,17 +105,25 @@ _R = TypeVar("_R")
 
 def _bounded_map(fn: Callable[[_T], _R], items: Iterator[_T]) -> Iterator[_R]:
     """Like ThreadPoolExecutor.map, in order, but with only a few items in flight, so memory stays
-    bounded however long the file (Executor.map would read the whole input first)."""
+    bounded however long the file (Executor.map would read the whole input first). A bad input met while
+    the items are made (a quote never closed at the end of a file) comes after the results of the items
+    before it: a bad line earlier in the file is named first, whatever the pieces."""
     window = 2 * read.WORKERS
     with ThreadPoolExecutor(max_workers=read.WORKERS) as pool:
         pending: deque[Future[_R]] = deque()
         try:
-            for item in items:
-                pending.append(pool.submit(fn, item))
-                if len(pending) >= window:
-                    yield pending.popleft().result()
+            failure: InputError | None = None
+            try:
+                for item in items:
+                    pending.append(pool.submit(fn, item))
+                    if len(pending) >= window:
+                        yield pending.popleft().result()
+            except InputError as exc:
+                failure = exc
             while pending:
                 yield pending.popleft().result()
+            if failure is not None:
+                raise failure
         finally:
             for future in pending:
                 future.cancel()
