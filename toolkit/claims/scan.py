@@ -113,13 +113,17 @@ def _bounded_map(fn: Callable[[_T], _R], items: Iterator[_T]) -> Iterator[_R]:
         pending: deque[Future[_R]] = deque()
         try:
             failure: InputError | None = None
-            try:
-                for item in items:
-                    pending.append(pool.submit(fn, item))
-                    if len(pending) >= window:
-                        yield pending.popleft().result()
-            except InputError as exc:
-                failure = exc
+            while True:
+                try:
+                    item = next(items)
+                except StopIteration:
+                    break
+                except InputError as exc:  # (only the making of an item: a result's own error comes in turn)
+                    failure = exc
+                    break
+                pending.append(pool.submit(fn, item))
+                if len(pending) >= window:
+                    yield pending.popleft().result()
             while pending:
                 yield pending.popleft().result()
             if failure is not None:
