@@ -489,7 +489,7 @@ def test_of_two_mistakes_the_first_in_the_file_is_named_at_every_piece_size(
     import toolkit.claims.csv_source as csv_source
 
     header = SYSTEM_ONE[0] + ";Opmerking\n"
-    lines = "".join(f"1;C-{j};5611;CZ;{'32' if j == 4 else '0%d' % (1 + j % 9)}-01-2025;Verpleging;1;"
+    lines = "".join(f"1;C-{j};5611;CZ;{'32' if j == 4 else f'0{1 + j % 9}'}-01-2025;Verpleging;1;"
                     + ('"a\nb"' if j % 2 == 0 else "") + "\n" for j in range(10))
     path = tmp_path / "twee.csv"
     path.write_bytes((header + lines + '1;C-9;5611;CZ;01-01-2025;Verpleging;1;"open\n').encode())

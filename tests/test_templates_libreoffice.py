@@ -262,7 +262,8 @@ def test_hand_filled_template_with_other_spellings(tmp_path: Path) -> None:
 
 # What the message of each hand-typed mistake below shows of the value typed.
 NAMED = {"nachtzorg": ": 3 (bedoelt u 3%?)", "staffel": ": 2031 valt buiten",
-         "thuistechnologie": ": 11 (meer dan het aantal geschikte cliënten, 10)", "plafond": "(dit jaar 'veel', vorig jaar",
+         "thuistechnologie": ": 11 (meer dan het aantal geschikte cliënten, 10)",
+         "plafond": "(dit jaar 'veel', vorig jaar",
          "casemanagement_dementie": ": 0", "nieuwe_aanbieder": ": 'morgen'"}
 
 
