@@ -419,10 +419,16 @@ class SheetExtent:
         return self.rows * self.columns + self.spanned
 
 
-def worksheet_parts(archive: zipfile.ZipFile) -> list[str]:
+def worksheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str | None]]:
     """Every worksheet part a reader may load (`_sheet_parts`): those the workbook names (wherever they are
-    in the package) and any under `worksheets/`."""
-    return sorted(sheet.part for sheet in _sheet_parts(archive, {i.filename for i in archive.infolist()}, 64 << 20))
+    in the package) and any under `worksheets/`, in part order, each with the tab that names it (None:
+    none does)."""
+    sheets = _sheet_parts(archive, {i.filename for i in archive.infolist()}, 64 << 20)
+    tabs: dict[str, str] = {}
+    for sheet in sheets:
+        if sheet.name is not None:
+            tabs.setdefault(sheet.part, sheet.name)
+    return sorted(((sheet.part, tabs.get(sheet.part)) for sheet in sheets), key=lambda found: found[0])
 
 
 def sheet_extents(path: Path, limits: XlsxLimits = XLSX_LIMITS, max_cells: int | None = None) -> list[SheetExtent]:
@@ -440,16 +446,10 @@ def sheet_extents(path: Path, limits: XlsxLimits = XLSX_LIMITS, max_cells: int |
         scanner = SheetScanner()
         extents = []
         left = max_cells
-        sheets = _sheet_parts(archive, {i.filename for i in archive.infolist()}, 64 << 20)
-        tabs: dict[str, str] = {}
-        for sheet in sheets:
-            if sheet.name is not None:
-                tabs.setdefault(sheet.part, sheet.name)
-        for name in sorted(sheet.part for sheet in sheets):  # (`worksheet_parts`)
+        for name, tab in worksheet_parts(archive):
             extent = scanner.scan(archive, name, path, SharedStrings(), longest_event=limits.event_bytes,
                                   max_cells=left)
-            extents.append(SheetExtent(name, extent.rows, extent.columns, extent.cells, extent.spanned,
-                                       tabs.get(name)))
+            extents.append(SheetExtent(name, extent.rows, extent.columns, extent.cells, extent.spanned, tab))
             left = None if left is None else left - extent.cells
     return extents
 

@@ -83,6 +83,11 @@ def _lowest(words: np.ndarray) -> np.ndarray:
     return _bit_of(words & (np.uint64(0) - words))
 
 
+def _bit(words: np.ndarray, offset: int) -> bool:
+    """Whether the bit of byte `offset` is set."""
+    return bool(int(words[offset >> 6]) >> (offset & 63) & 1)
+
+
 def positions(words: np.ndarray) -> np.ndarray:
     """The bytes whose bits are set, ascending."""
     at = np.flatnonzero(words)
@@ -107,7 +112,7 @@ class QuoteBits:
     def last_record_end(self, length: int) -> int:
         """Where the last record of the first `length` bytes ends: after its last line end outside quoted
         fields (0: none)."""
-        if length and not self.within(length - 1) and int(self.line_ends[(length - 1) >> 6]) >> ((length - 1) & 63) & 1:
+        if length and not self.within(length - 1) and _bit(self.line_ends, length - 1):
             return length  # (most pieces: the last byte is a line end outside quoted fields)
         ends = self.line_ends & ~self.inside
         occupied = np.flatnonzero(ends[:(length + 63) >> 6])
@@ -140,7 +145,7 @@ class QuoteBits:
 
     def within(self, offset: int) -> bool:
         """Whether byte `offset` lies within a quoted field."""
-        return bool(int(self.inside[offset >> 6]) >> (offset & 63) & 1)
+        return _bit(self.inside, offset)
 
 
 def quote_bits(data: np.ndarray, delimiter: str) -> QuoteBits:

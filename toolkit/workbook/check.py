@@ -483,13 +483,13 @@ def _row_texts(ws: Worksheet, title: str, inputs: set[tuple[str, str]],
     for coordinate, value, kind in _cells(ws):
         if (title, coordinate) in inputs:
             continue
+        column, row = coordinate_from_string(coordinate)
         if kind == "s" and isinstance(value, str):
             text = value
         elif kind == "n" and isinstance(value, int | float) and not isinstance(value, bool):
-            text = f"\x00{coordinate_from_string(coordinate)[0]}{value!r}"
+            text = f"\x00{column}{value!r}"
         else:
             continue
-        column, row = coordinate_from_string(coordinate)
         if last is None or row <= last:
             texts.setdefault(row, []).append((column_index_from_string(column), text))
     return [(row, tuple(text for _column, text in sorted(texts[row]))) for row in sorted(texts)]
