@@ -111,12 +111,30 @@ def test_hand_made_drops(rows: list[tuple[str, int, int]], dropped: tuple[str, .
 
 
 @settings(deadline=None, max_examples=200)
-@given(st.dictionaries(st.integers(1000, 9999), st.integers(0, 2**31 - 1), max_size=60))
+@given(st.dictionaries(st.integers(0, 9999), st.one_of(st.integers(0, 12), st.integers(0, 2**31 - 1)), max_size=60))
 def test_clients_per_area_json_is_json_dumps(by_pc4: dict[int, int]) -> None:
     pc4 = np.array(sorted(by_pc4), np.int16)
     clients = np.array([by_pc4[p] for p in sorted(by_pc4)], np.int32)
     expected = json.dumps({f"{p:04d}": by_pc4[p] for p in sorted(by_pc4)})
     assert report_module.json_object(pc4, clients) == expected
+
+
+def test_clients_per_area_json_refuses_what_is_no_pc4() -> None:
+    for pc4 in (-1, 10_000):
+        with pytest.raises(ValueError):
+            report_module.json_object(np.array([pc4], np.int64), np.array([1], np.int32))
+
+
+@settings(deadline=None, max_examples=100)
+@given(st.lists(st.one_of(st.from_regex(r"[0-9]{4}", fullmatch=True), st.text(max_size=6)), max_size=12))
+def test_areas_to_drop_in_json_are_json_dumps(names: list[str]) -> None:
+    """The areas to drop are joined as text when they are PC4 digits; any other name (a quote, a
+    backslash, a control character, a digit of another script) is left to json.dumps."""
+    from dataclasses import replace
+
+    report = ratio_from_claims(claims_table([("P", 1, 1000), ("P", 2, 1001)], 2025), year=2027).providers["P"]
+    one = replace(report, assessment=replace(report.assessment, areas_to_drop=tuple(names)))
+    assert one.to_json() == json.dumps(one.to_dict(), ensure_ascii=False)
 
 
 def test_clients_per_area_behave_as_a_dict() -> None:

@@ -102,8 +102,27 @@ class ClaimsRatioReport(LineAccount):
         by_area = self.clients_by_area
         if not isinstance(by_area, AreaCounts):
             return json.dumps(self.to_dict(), ensure_ascii=False)
-        head = json.dumps(self._fields(), ensure_ascii=False)
+        fields = self._fields()
+        dropped = _names_array(self.assessment.areas_to_drop)
+        if dropped is not None:  # said as text below, in the same place
+            fields["areas_to_drop"] = []
+        head = json.dumps(fields, ensure_ascii=False)
+        if dropped is not None:
+            # The first '"areas_to_drop": []' is the key: a quote inside a JSON string is always escaped.
+            head = head.replace('"areas_to_drop": []', f'"areas_to_drop": {dropped}', 1)
         return f'{head[:-1]}, "clients_by_area": {by_area.json_object()}}}'
+
+
+def _names_array(names: tuple[str, ...]) -> str | None:
+    """`json.dumps(list(names))` for PC4 names (digits only), joined as text: a provider that works all over
+    the country may have a thousand areas to drop, which json.dumps encodes one string at a time. None when
+    the list is empty or a name is not plain digits (json.dumps then writes it)."""
+    if not names:
+        return None
+    digits = "".join(names)
+    if not (digits.isascii() and digits.isdigit()):
+        return None
+    return '["' + '", "'.join(names) + '"]'
 
 
 def share_dict(share: CoreAreaShare) -> dict[str, Any]:
@@ -194,36 +213,46 @@ class AreaCounts(Mapping[str, int]):
 
 def json_object(pc4: np.ndarray, clients: np.ndarray) -> str:
     """`{"5611": 4, "5612": 1}` for ascending PC4 codes and their client counts, written as one byte
-    matrix with NumPy: a row per area, its characters from the left, the padding then dropped. Encoding
-    a dict with json.dumps (or joining Python strings) took five times as long: a CLI run on the claims
-    of 500 providers that work all over the country writes a million areas."""
+    matrix with NumPy: a row per area (its `"5611": ` from a table, then the count's digits right-aligned
+    after zero bytes, then `, `), the zero bytes then dropped. Encoding a dict with json.dumps (or joining
+    Python strings) took five times as long: a CLI run on the claims of 500 providers that work all over
+    the country writes a million areas."""
     n = len(pc4)
     if not n:
         return "{}"
+    codes = pc4.astype(np.int64)
     counts = clients.astype(np.int64)
     if counts.min() < 0:
         raise ValueError("een aantal cliënten kan niet negatief zijn")
-    width = np.ones(n, np.int64)  # the digits of each count
-    rest = counts // 10
-    while rest.any():
-        width += rest > 0
-        rest //= 10
-    digits = int(width.max())
+    if codes.min() < 0 or codes.max() >= PC4_KEY:
+        raise ValueError("een postcodegebied heeft vier cijfers")
+    digits = len(str(int(counts.max())))
     rows = np.empty((n, 10 + digits), np.uint8)
-    rows[:, :8] = np.frombuffer(b'"0000": ', np.uint8)
-    code = pc4.astype(np.int64)
+    rows[:, :8] = _AREA_KEYS[codes]
+    rest = counts.copy()
+    for k in range(digits):  # the k-th digit from the end; a zero byte where the count has fewer digits
+        digit = _DIGITS[rest % 10]
+        if k:
+            digit[counts < 10**k] = 0
+        rows[:, 7 + digits - k] = digit
+        rest //= 10
+    rows[:, 8 + digits:] = np.frombuffer(b", ", np.uint8)
+    text: bytes = rows[rows != 0].tobytes()
+    return "{" + text[:-2].decode("ascii") + "}"
+
+
+def _area_keys() -> np.ndarray:
+    """`"0000": ` to `"9999": ` as a byte matrix, a row per PC4."""
+    keys = np.empty((PC4_KEY, 8), np.uint8)
+    keys[:] = np.frombuffer(b'"0000": ', np.uint8)
+    code = np.arange(PC4_KEY)
     for column in (4, 3, 2, 1):
-        rows[:, column] = _DIGITS[code % 10]
+        keys[:, column] = _DIGITS[code % 10]
         code //= 10
-    line = np.arange(n)
-    for k in range(digits):  # the k-th digit from the end of each count that has one
-        has = np.flatnonzero(k < width)
-        rows[has, 7 + width[has] - k] = _DIGITS[counts[has] % 10]
-        counts //= 10
-    rows[line, 8 + width] = ord(",")
-    rows[line, 9 + width] = ord(" ")
-    used = np.arange(10 + digits) < (10 + width)[:, None]
-    return "{" + rows[used].tobytes()[:-2].decode("ascii") + "}"
+    return keys
+
+
+_AREA_KEYS = _area_keys()
 
 
 # --------------------------------------------------------------------------- assembly in arrays
