@@ -249,6 +249,27 @@ def test_bulk_postcode_reading_agrees_with_to_pc4(values: list[str | None], star
             raise AssertionError(f"plain PC4 {value!r} left to the slow path")
 
 
+@settings(deadline=None, max_examples=200)
+@given(st.lists(st.lists(st.tuples(st.integers(0, 4), st.integers(0, 9)), max_size=30), max_size=6))
+def test_the_last_merge_of_triples_on_two_threads_is_the_sorted_set(parts: list[list[tuple[int, int]]]) -> None:
+    """Triples.distinct merges its parts cut at one area key, on a thread each: every part is sorted by
+    area (the high 32 bits) but not by client within an area, as a batch's coded triples are."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import numpy as np
+
+    from toolkit.claims.triples import _merged
+
+    arrays = []
+    for part in parts:
+        keys = [(area << 32) | client for area, client in part]
+        keys.sort(key=lambda key: key >> 32)  # by area only: the clients of an area stay in drawn order
+        arrays.append(np.array(keys, np.int64))
+    expected = sorted({key for part in arrays for key in part.tolist()})
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        assert _merged(arrays, pool).tolist() == expected
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_every_count_matches_a_plain_python_model(tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """Line counts, clients per area, movers, unknown labels and invalid lines, per provider and for

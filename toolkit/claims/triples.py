@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import queue
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -122,23 +123,32 @@ class Triples:
                 self._recode(k)
 
     def _recode(self, k: int) -> None:
-        shard = self._shards[k]
-        if not shard.pending:
-            return
-        known = len(shard.dictionary)
-        encoded = pc.dictionary_encode(pa.concat_arrays([shard.dictionary, *(c for _, _, c in shard.pending)]))
-        indices = arrow.to_numpy(encoded.indices).astype(np.int64) * SHARDS + k
-        shard.dictionary = encoded.dictionary  # the known clients keep their codes: they come first
-        at = known
-        for areas, codes, clients in shard.pending:
-            self._keys.append((areas << 32) | indices[at: at + len(clients)][codes])
-            at += len(clients)
-            self._rows += len(areas)
-        shard.pending, shard.pending_clients = [], 0
+        self._keep(self._coded(k))
         if self._rows - self._merged_rows >= max(MERGE_AT, self._merged_rows):
             merged = distinct(np.concatenate(self._keys), runs=True, in_place=True)
             self._keys = [merged]
             self._rows = self._merged_rows = len(merged)
+
+    def _coded(self, k: int) -> list[np.ndarray]:
+        """The triples waiting for shard `k`, their clients coded into its dictionary (which grows by the
+        new ones). Touches only shard `k`: the shards may be coded at the same time."""
+        shard = self._shards[k]
+        if not shard.pending:
+            return []
+        known = len(shard.dictionary)
+        encoded = pc.dictionary_encode(pa.concat_arrays([shard.dictionary, *(c for _, _, c in shard.pending)]))
+        indices = arrow.to_numpy(encoded.indices).astype(np.int64) * SHARDS + k
+        shard.dictionary = encoded.dictionary  # the known clients keep their codes: they come first
+        coded, at = [], known
+        for areas, codes, clients in shard.pending:
+            coded.append((areas << 32) | indices[at: at + len(clients)][codes])
+            at += len(clients)
+        shard.pending, shard.pending_clients = [], 0
+        return coded
+
+    def _keep(self, coded: list[np.ndarray]) -> None:
+        self._keys.extend(coded)
+        self._rows += sum(map(len, coded))
 
     def close(self) -> None:
         """Stop the coding thread (also when reading failed half-way)."""
@@ -147,15 +157,33 @@ class Triples:
             self._thread.join()
 
     def distinct(self) -> tuple[np.ndarray, int]:
-        """(sorted distinct triples as area key << 32 | client code, the number of client codes)."""
+        """(sorted distinct triples as area key << 32 | client code, the number of client codes).
+
+        The reading is over and this is all the run does: the shards are coded, and the triples merged,
+        on both cores (NumPy's sort and Arrow's hashing let go of the GIL)."""
         self.close()
         if self._failed:
             raise self._failed[0]
-        for k in range(SHARDS):
-            self._recode(k)
-        keys = distinct(np.concatenate(self._keys), runs=True, in_place=True) if self._keys else np.zeros(0, np.int64)
+        with ThreadPoolExecutor(max_workers=read.WORKERS, thread_name_prefix="claims-triples") as pool:
+            for coded in pool.map(self._coded, range(SHARDS)):
+                self._keep(coded)
+            keys = _merged(self._keys, pool)
         self._keys = [keys]
         return keys, SHARDS * max(len(s.dictionary) for s in self._shards)
+
+
+def _merged(parts: list[np.ndarray], pool: ThreadPoolExecutor) -> np.ndarray:
+    """The distinct values of `parts`, sorted, each part sorted by area key (the high 32 bits): cut at the
+    middle area of the largest part, every part's lower and upper values are merged on a thread each."""
+    if not parts:
+        return np.zeros(0, np.int64)
+    largest = max(parts, key=len)
+    middle = (largest[len(largest) // 2] >> 32) << 32 if len(largest) else 0
+    cuts = [int(np.searchsorted(part, middle)) for part in parts]
+    lower = [part[:cut] for part, cut in zip(parts, cuts, strict=True)]
+    upper = [part[cut:] for part, cut in zip(parts, cuts, strict=True)]
+    halves = pool.map(lambda half: distinct(np.concatenate(half), runs=True, in_place=True), (lower, upper))
+    return np.concatenate(list(halves))
 
 
 __all__ = ["MERGE_AT", "RECODE_AT", "BatchTriples", "RatioReduction", "Triples"]
