@@ -18,7 +18,6 @@ remainder meets the threshold, found for every provider in one pass.
 
 from __future__ import annotations
 
-import operator
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -226,15 +225,13 @@ def ratio_reports(tallies: Tallies, keys: np.ndarray, *, policy: RatioPolicy, me
         # What the reports keep, compact: PC4 fits 16 bits, clients in one area 32.
         pc4 = assembly.pc4.astype(np.int16)
         clients_in_area = assembly.clients_in_area.astype(np.int32)
-        area_names = list(map(PC4_TEXT.__getitem__, pc4.tolist())) if drop_count.any() else []
+        dropped = _dropped_names(assembly, pc4, drop_count)
         reports = []
         for g, i, assessment in zip(chosen, local, assessments, strict=True):
             c = _counts(counts[g])
             b, e = int(assembly.start[i]), int(assembly.start[i + 1])
             if drop_count[i]:
-                dropped = assembly.drop_order[b: b + int(drop_count[i])]
-                assessment = replace(assessment, areas_to_drop=_names(area_names, dropped),
-                                     drop_achievable=bool(achievable[i]))
+                assessment = replace(assessment, areas_to_drop=dropped[i], drop_achievable=bool(achievable[i]))
             reports.append(ClaimsRatioReport(
                 assessment=assessment, provider=names[g], claims_year=policy.claims_year, method=method,
                 lines_read=c["read"], lines_used=c["used"], movers=int(assembly.movers[i]),
@@ -293,12 +290,21 @@ def _runs_of_groups(bounds: np.ndarray, wanted: list[int]) -> Iterator[list[int]
         yield run
 
 
-def _names(area_names: list[str], areas: np.ndarray) -> tuple[str, ...]:
-    """The PC4 names of the areas numbered `areas` (itemgetter: a C loop, not a Python one)."""
-    if len(areas) == 1:
-        return (area_names[int(areas[0])],)
-    picked: tuple[str, ...] = operator.itemgetter(*areas.tolist())(area_names)
-    return picked
+def _dropped_names(assembly: Assembly, pc4: np.ndarray, drop_count: np.ndarray) -> dict[int, tuple[str, ...]]:
+    """Per group that drops areas, the PC4 names of the first `drop_count` areas of its drop order. The
+    names of all groups are taken at once, as shared strings (`PC4_TEXT`), and only then cut per group: a
+    chunk of providers that work all over the country drops a million areas."""
+    groups = np.flatnonzero(drop_count)
+    if not len(groups):
+        return {}
+    first = np.arange(len(assembly.drop_order)) - assembly.start[assembly.area_group]  # place in its group
+    picked = assembly.drop_order[first < drop_count[assembly.area_group]]  # in group order
+    names = _PC4_OBJECTS[pc4[picked]].tolist()
+    ends = np.cumsum(drop_count[groups]).tolist()
+    return {g: tuple(names[b:e]) for g, b, e in zip(groups.tolist(), [0, *ends[:-1]], ends, strict=True)}
+
+
+_PC4_OBJECTS = np.array(PC4_TEXT, dtype=object)  # taken by PC4 code: each name the one shared string
 
 
 SLICE = 1 << 20  # triples converted at a time: the temporaries stay a few MB
