@@ -501,6 +501,27 @@ def test_check_catches_edits(filled_ratio: Path, sheet: str, ref: str, value: An
     assert result.returncode == 1 and f"{sheet}!{ref}" in result.stdout
 
 
+def test_a_long_formula_changed_far_in_is_shown_where_it_changed(filled_ratio: Path) -> None:
+    """The first 60 characters of both would be alike; the line shows both from just before the change."""
+    wb = load_workbook(filled_ratio)
+    ((sheet, ref),) = wb.defined_names["calc_fout"].destinations
+    formula = wb[sheet][ref.replace("$", "")].value
+    assert isinstance(formula, str) and len(formula) > 200
+    changed = formula[:150] + "X" + formula[151:]
+    wb[sheet][ref.replace("$", "")] = changed
+    wb.save(filled_ratio)
+    (line,) = [f.line() for f in check_workbook(filled_ratio).findings if f.kind == "formule"]
+    assert f"verwacht '…{formula[130:150]}{formula[150]}" in line and f"gevonden '…{changed[130:151]}" in line, line
+    assert line.count("…") == 4  # cut before and after in both
+
+
+def test_a_short_changed_formula_is_shown_whole() -> None:
+    from toolkit.workbook.findings import shown_texts_apart
+
+    assert shown_texts_apart("=A1+1", "=A1+2") == ("'=A1+1'", "'=A1+2'")
+    assert shown_texts_apart("=A1\n" + "x" * 70, "=A1\n" + "x" * 69 + "y")[1].endswith("xxy'")
+
+
 @pytest.mark.parametrize(("change", "said"), [
     (lambda ws: ws.delete_rows(2), "rij: Invoer!2:2: rij 2 van het sjabloon is verwijderd: wat eronder stond, "
                                    "staat een rij hoger;"),

@@ -51,7 +51,7 @@ from ..errors import DUTCH_EXCEL_ERRORS, InputError, ToolkitError, not_a_file, r
 from ..parameters import overlay_in_force
 from . import appearance, structure, templates_dir
 from .equivalence import same_formula
-from .findings import Display, Finding, shown, shown_apart
+from .findings import Display, Finding, shown, shown_apart, shown_texts_apart
 from .formats import header_code, years_text, yes_no_text
 from .package import Part, check_workbook_bounds
 from .specs import SPECS, Input, Output, Template, convert
@@ -313,7 +313,10 @@ def _cell_findings(found: _Workbook, reference: _Workbook, inputs: set[tuple[str
                     findings.append(Finding("formule", where, _text(want), value,
                                             "formule is vervangen door een vaste waarde"))
                 elif not same_formula(want, value):
-                    findings.append(Finding("formule", where, _text(want), _text(value), "formule is gewijzigd"))
+                    texts = _text(want), _text(value)
+                    if all(isinstance(t, str) for t in texts):
+                        texts = shown_texts_apart(*texts)
+                    findings.append(Finding("formule", where, *texts, "formule is gewijzigd"))
             elif kind == "f":
                 findings.append(Finding("formule", where, want, _text(value),
                                         "vaste waarde is vervangen door een formule"))

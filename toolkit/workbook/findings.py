@@ -57,10 +57,37 @@ def shown(value: Any, kind: str = "") -> str:
     if isinstance(value, list):
         items = [shown(v, kind) for v in value if v not in ("", None)]
         return ", ".join(items) or "(leeg)"
-    text = str(value)
-    if not text.isprintable():  # a line break in a hostile value must not break the finding's line
-        text = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
-    return f"'{text[:60]}…'" if len(text) > 60 else f"'{text}'"
+    text = _printable(str(value))
+    return f"'{text[:SHOWN_CHARS]}…'" if len(text) > SHOWN_CHARS else f"'{text}'"
+
+
+SHOWN_CHARS = 60  # of a text in a finding's line
+
+
+def _printable(text: str) -> str:
+    """A line break in a hostile value must not break the finding's line."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
+def shown_texts_apart(expected: str, found: str) -> tuple[Display, Display]:
+    """Two differing texts (formulas) as a reader can tell them apart: where one is too long to show whole,
+    both are shown from a little before the first character in which they differ. Their first 60 characters
+    alike would say "verwacht '=IF(NOT(OR(…', gevonden '=IF(NOT(OR(…'" and hide what changed."""
+    expected, found = _printable(expected), _printable(found)
+    if max(len(expected), len(found)) <= SHOWN_CHARS:
+        return Display(f"'{expected}'"), Display(f"'{found}'")
+    same = 0
+    while same < min(len(expected), len(found)) and expected[same] == found[same]:
+        same += 1
+    start = max(0, same - SHOWN_CHARS // 3)
+
+    def part(text: str) -> Display:
+        before = "…" if start else ""
+        after = "…" if len(text) > start + SHOWN_CHARS else ""
+        return Display(f"'{before}{text[start:start + SHOWN_CHARS]}{after}'")
+    return part(expected), part(found)
 
 
 def shown_apart(expected: Any, found: Any, kind: str) -> tuple[str, str]:
