@@ -515,6 +515,22 @@ def test_a_long_formula_changed_far_in_is_shown_where_it_changed(filled_ratio: P
     assert line.count("…") == 4  # cut before and after in both
 
 
+def test_a_copy_of_another_template_version_is_said_first(filled_ratio: Path) -> None:
+    """What changed in the template since is then no edit by anyone: the version says so before the rest."""
+    from toolkit.workbook.specs import SPECS
+
+    wb = load_workbook(filled_ratio)
+    ((sheet, ref),) = wb.defined_names["zk_versie"].destinations
+    ref = ref.replace("$", "")
+    wb[sheet][ref] = "0.9"
+    wb.save(filled_ratio)
+    lines = [f.line() for f in check_workbook(filled_ratio).findings]
+    assert len(lines) == 1, lines  # the version cell is not said a second time
+    assert lines[0].startswith(f"versie: {sheet}!{ref}: de werkmap is gemaakt met een andere versie van het sjabloon "
+                               "dan deze toolkit kent; de bevindingen hierna volgen daar grotendeels uit"), lines
+    assert lines[0].endswith(f"(verwacht '{SPECS['cz_ratio'].version}', gevonden '0.9')"), lines[0]
+
+
 def test_a_short_changed_formula_is_shown_whole() -> None:
     from toolkit.workbook.findings import shown_texts_apart
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,7 @@ from openpyxl import load_workbook
 
 from toolkit.dates import MONTHS
 from toolkit.parameters import all_parameters
+from toolkit.version import __version__
 from toolkit.workbook import build, templates_dir
 from toolkit.workbook.specs import SPECS
 
@@ -58,6 +61,36 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_committed_template_matches_the_builder(built: Path, name: str) -> None:
     assert fingerprint(built / f"{name}.xlsx") == fingerprint(templates_dir() / f"{name}.xlsx"), (
         "run: python3 -m toolkit.workbook.build")
+
+
+VERSIONS = Path(__file__).with_name("template_versions.json")  # per template: its version and a hash of its content
+
+
+def content(path: Path) -> str:
+    """A hash of what `check` compares a copy with (cells, formulas, formats, validations, conditional
+    formats, merged cells, names, headers and footers), the toolkit's own version left out: a new toolkit
+    release alone is no new template."""
+    described = fingerprint(path)
+    wb = load_workbook(path)
+    described["headers"] = {ws.title: [getattr(getattr(ws, part), side).text for part in ("oddHeader", "oddFooter")
+                                       for side in ("left", "center", "right")] for ws in wb.worksheets}
+    text = json.dumps(described, sort_keys=True, default=str, ensure_ascii=False).replace(__version__, "VERSION")
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@pytest.mark.parametrize("name", list(SPECS))
+def test_a_template_that_changes_gets_a_new_version(name: str) -> None:
+    """`check` says first that a copy comes from another version of its template, and only the version tells
+    it: a template changed under the same version makes every copy filled before look edited by hand
+    ("formule is gewijzigd"), in the hands of someone who trusts it."""
+    recorded = json.loads(VERSIONS.read_text(encoding="utf-8"))[name]
+    now = {"version": SPECS[name].version, "content": content(templates_dir() / f"{name}.xlsx")}
+    entry = f'"{name}": {json.dumps(now)}'
+    if now["content"] != recorded["content"]:
+        assert now["version"] != recorded["version"], (
+            f"{name}: the template changed, its version ({now['version']}) did not; raise the version in the "
+            f"rule's template.py, rebuild (python3 -m toolkit.workbook.build) and record in {VERSIONS.name}: {entry}")
+    assert now == recorded, f"record in {VERSIONS.name}: {entry}"
 
 
 @pytest.mark.parametrize("name", list(SPECS))

@@ -51,7 +51,7 @@ from ..errors import DUTCH_EXCEL_ERRORS, InputError, ToolkitError, not_a_file, r
 from ..parameters import overlay_in_force
 from . import appearance, structure, templates_dir
 from .equivalence import same_formula
-from .findings import Display, Finding, shown, shown_apart, shown_texts_apart
+from .findings import Display, Finding, shown, shown_apart
 from .formats import header_code, years_text, yes_no_text
 from .package import Part, check_workbook_bounds
 from .specs import SPECS, Input, Output, Template, convert
@@ -313,10 +313,7 @@ def _cell_findings(found: _Workbook, reference: _Workbook, inputs: set[tuple[str
                     findings.append(Finding("formule", where, _text(want), value,
                                             "formule is vervangen door een vaste waarde"))
                 elif not same_formula(want, value):
-                    texts = _text(want), _text(value)
-                    if all(isinstance(t, str) for t in texts):
-                        texts = shown_texts_apart(*texts)
-                    findings.append(Finding("formule", where, *texts, "formule is gewijzigd"))
+                    findings.append(Finding("formule", where, _text(want), _text(value), "formule is gewijzigd"))
             elif kind == "f":
                 findings.append(Finding("formule", where, want, _text(value),
                                         "vaste waarde is vervangen door een formule"))
@@ -541,16 +538,26 @@ def check_workbook(path: Path) -> CheckReport:
     # A workbook without a theme part of its own (LibreOffice writes none) shows the template's colours.
     found = replace(found, styles=appearance.Styles(wb, getattr(reference.formulas, "loaded_theme", None)))
     report = CheckReport(path, name, str(_value(wb, "zk_versie")))
-    if report.version != str(_value(reference.formulas, "zk_versie")):
-        report.findings.append(Finding("versie", "Bronnen", _value(reference.formulas, "zk_versie"), report.version,
-                                       "andere versie van het sjabloon dan de toolkit kent"))
+    version_at = "!".join(next(iter(_named_cells(wb, "zk_versie")), ("Bronnen", "B3")))
+    other_version = report.version != str(_value(reference.formulas, "zk_versie"))
+    if other_version:
+        # Said first: a copy of an older template differs where the template changed since, and those
+        # findings are no edits by anyone.
+        report.findings.append(Finding(
+            "versie", version_at, _value(reference.formulas, "zk_versie"), report.version,
+            "de werkmap is gemaakt met een andere versie van het sjabloon dan deze toolkit kent; de bevindingen "
+            "hierna volgen daar grotendeels uit. Vul de werkmap opnieuw met zorginkoop fill, of controleer hem "
+            "met de versie van de toolkit waarmee hij is gemaakt"))
     report.findings += _other_years(wb, spec)
     inputs, problems = _computed(wb, values, spec, report)
     # What fill fitted to the rows it wrote, derived from the inputs read; when an input is refused, from
     # those that are not and the outputs as the copy saved them (the refused input is the one finding).
     outputs = report.outputs if not problems else _saved_outputs(wb, values, spec)
     filled = _as_filled(spec, inputs, outputs, _value(wb, "zk_sleutel")) if inputs is not None else None
-    report.findings += _structure_findings(found, reference, _inputs(reference, spec), filled)
+    structure_findings = _structure_findings(found, reference, _inputs(reference, spec), filled)
+    # (The version cell itself differs too: the version finding has said so.)
+    report.findings += [f for f in structure_findings
+                        if not (other_version and f.where == version_at and f.kind in ("parameter", "cel"))]
     report.findings += problems
     if inputs is not None and not problems:
         _compare_outputs(wb, values, spec, report)

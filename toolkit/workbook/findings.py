@@ -28,8 +28,16 @@ class Finding:
         """The finding as one Dutch line."""
         values = ""
         if self.expected is not None or self.found is not None:
-            values = f" (verwacht {shown(self.expected)}, gevonden {shown(self.found)})"
+            expected, found = shown(self.expected), shown(self.found)
+            if _texts(self.expected, self.found):
+                expected, found = shown_texts_apart(self.expected, self.found)
+            values = f" (verwacht {expected}, gevonden {found})"
         return f"{self.kind}: {self.where}: {self.message}{values}"
+
+
+def _texts(*values: Any) -> bool:
+    """Plain texts (a formula, a label), not numbers or values already written for the reader."""
+    return all(isinstance(v, str) and not isinstance(v, Display) and v != "" for v in values)
 
 
 class Display(str):
