@@ -709,3 +709,32 @@ def test_messages_fold_between_words_in_a_narrow_terminal_and_stay_one_line_in_a
     assert len(message) > 1 and all(len(line) < 60 for line in message), message
     assert all(line.startswith("  ") for line in message[1:]), message
     assert " ".join(line.strip() for line in message) == lines[0]
+
+
+def test_check_findings_fold_in_a_narrow_terminal_and_stay_one_line_in_a_pipe(tmp_path: Path) -> None:
+    """A finding names a cell and two values (a formula each): 200 characters and more. In a terminal it is
+    folded between words like the messages; to a pipe each finding stays one line."""
+    from openpyxl import load_workbook
+
+    inputs = tmp_path / "in.csv"
+    inputs.write_text("naam;score_vorig_jaar;aanvullend_budget;jaar\nb;A;5000;2027\n", encoding="utf-8")
+    filled = run_cli("fill", "staffel", inputs.name, "--out", "uit", cwd=tmp_path)
+    assert filled.returncode == 0, filled.stderr
+    copy = tmp_path / "uit" / "b.xlsx"
+    wb = load_workbook(copy)
+    ((sheet, ref),) = wb.defined_names["calc_fout"].destinations
+    cell = wb[sheet][ref.replace("$", "")]
+    cell.value = cell.value[:100] + " " + cell.value[100:]  # a space typed into a long formula
+    wb.save(copy)
+    piped = run_cli("check", str(copy), cwd=tmp_path)
+    findings = [line for line in piped.stdout.splitlines() if line.startswith("formule: ")]
+    assert piped.returncode == 1 and len(findings) == 1 and len(findings[0]) > 120, piped.stdout
+    shown = [line for line in _in_a_terminal("check", str(copy), cwd=tmp_path, columns=60).splitlines()
+             if line.strip()]
+    first = shown.index(next(line for line in shown if line.startswith("formule: ")))
+    folded = [shown[first]]
+    while shown[first + len(folded)].startswith("  "):
+        folded.append(shown[first + len(folded)])
+    # Every line fits, but for a word longer than the window (a formula without spaces), which is not cut.
+    assert len(folded) > 2 and all(len(line) < 60 or " " not in line.strip() for line in folded), shown
+    assert " ".join(line.strip() for line in folded) == findings[0]

@@ -210,11 +210,11 @@ def use_parameters(directory: Path | None) -> None:
         raise fail(exc) from None
 
 
-def say(text: str) -> None:
-    """A message on stderr: in a terminal folded at its width between words (a continued line indented two
-    spaces more), so that an 80-column window does not cut a word or a file name in two; to a pipe or a file
-    one line per message, as scripts and logs read them."""
-    if sys.stderr.isatty():
+def say(text: str, *, err: bool = True) -> None:
+    """A message on stderr (`err=False`: a line of output on stdout): in a terminal folded at its width between
+    words (a continued line indented two spaces more), so that an 80-column window does not cut a word or a
+    file name in two; to a pipe or a file one line per message, as scripts and logs read them."""
+    if (sys.stderr if err else sys.stdout).isatty():
         import shutil
         import textwrap
 
@@ -225,7 +225,7 @@ def say(text: str) -> None:
             folded.append(textwrap.fill(line, width=max(width - 1, 40), subsequent_indent=indent + "  ",
                                         break_long_words=False, break_on_hyphens=False) or line)
         text = "\n".join(folded)
-    typer.echo(text, err=True)
+    typer.echo(text, err=err)
 
 
 def fail(exc: ToolkitError, options: Mapping[str, tuple[str, ...]] | None = None) -> typer.Exit:

@@ -164,15 +164,15 @@ def check(
         raise fail(exc) from None
     shown = 20  # a formula dragged over 2,000 rows is one mistake, not 2,000 lines to read
     for finding in report.findings[:shown]:
-        typer.echo(finding.line())
+        say(finding.line(), err=False)  # (a finding of 300 characters, folded between words in a terminal)
     if len(report.findings) > shown:
         kinds: dict[str, int] = {}
         for finding in report.findings[shown:]:
             kinds[finding.kind] = kinds.get(finding.kind, 0) + 1
         typer.echo("… en nog " + ", ".join(f"{n} × {kind}" for kind, n in kinds.items()))
     if not report.recalculated:
-        typer.echo("let op: de werkmap bevat nog geen berekende waarden (open en bewaar hem in Excel); "
-                   "alleen onderdelen, formules, parameters en invoer zijn gecontroleerd.")
+        say("let op: de werkmap bevat nog geen berekende waarden (open en bewaar hem in Excel); "
+            "alleen onderdelen, formules, parameters en invoer zijn gecontroleerd.", err=False)
     if report.findings:
         n = len(report.findings)
         say(f"{workbook}: {n} {'bevinding' if n == 1 else 'bevindingen'} bij de controle tegen sjabloon "
