@@ -12,7 +12,6 @@ from openpyxl import load_workbook
 
 from toolkit.dates import MONTHS
 from toolkit.parameters import all_parameters
-from toolkit.version import __version__
 from toolkit.workbook import build, templates_dir
 from toolkit.workbook.specs import SPECS
 
@@ -68,13 +67,13 @@ VERSIONS = Path(__file__).with_name("template_versions.json")  # per template: i
 
 def content(path: Path) -> str:
     """A hash of what `check` compares a copy with (cells, formulas, formats, validations, conditional
-    formats, merged cells, names, headers and footers), the toolkit's own version left out: a new toolkit
-    release alone is no new template."""
+    formats, merged cells, names, headers and footers). The toolkit's version that Instructie and the footers
+    name is in it too: `check` compares those texts, so a release that changes them is a new template."""
     described = fingerprint(path)
     wb = load_workbook(path)
     described["headers"] = {ws.title: [getattr(getattr(ws, part), side).text for part in ("oddHeader", "oddFooter")
                                        for side in ("left", "center", "right")] for ws in wb.worksheets}
-    text = json.dumps(described, sort_keys=True, default=str, ensure_ascii=False).replace(__version__, "VERSION")
+    text = json.dumps(described, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
