@@ -733,7 +733,7 @@ def test_check_findings_fold_in_a_narrow_terminal_and_stay_one_line_in_a_pipe(tm
              if line.strip()]
     first = shown.index(next(line for line in shown if line.startswith("formule: ")))
     folded = [shown[first]]
-    while shown[first + len(folded)].startswith("  "):
+    while first + len(folded) < len(shown) and shown[first + len(folded)].startswith("  "):
         folded.append(shown[first + len(folded)])
     # Every line fits, but for a word longer than the window (a formula without spaces), which is not cut.
     assert len(folded) > 2 and all(len(line) < 60 or " " not in line.strip() for line in folded), shown
