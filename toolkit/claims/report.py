@@ -241,18 +241,8 @@ def json_object(pc4: np.ndarray, clients: np.ndarray) -> str:
     return "{" + text[:-2].decode("ascii") + "}"
 
 
-def _area_keys() -> np.ndarray:
-    """`"0000": ` to `"9999": ` as a byte matrix, a row per PC4."""
-    keys = np.empty((PC4_KEY, 8), np.uint8)
-    keys[:] = np.frombuffer(b'"0000": ', np.uint8)
-    code = np.arange(PC4_KEY)
-    for column in (4, 3, 2, 1):
-        keys[:, column] = _DIGITS[code % 10]
-        code //= 10
-    return keys
-
-
-_AREA_KEYS = _area_keys()
+# `"0000": ` to `"9999": ` as a byte matrix, a row per PC4, from the one text of each PC4.
+_AREA_KEYS = np.frombuffer("".join(f'"{name}": ' for name in PC4_TEXT).encode("ascii"), np.uint8).reshape(PC4_KEY, 8)
 
 
 # --------------------------------------------------------------------------- assembly in arrays
