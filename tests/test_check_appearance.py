@@ -56,6 +56,9 @@ def test_other_formulas_differ(template: str, found: str) -> None:
     ('_-"€" * #,##0.00_-', '_-"€ "* #,##0.00_-'),
     ("[$€-413] #,##0.00", "[$€-413]\\ #,##0.00"),
     ("General", "GENERAL"),
+    ("d-m-yyyy", "d/m/yyyy"),  # LibreOffice in nl-NL: `/` is the locale's date separator, a `-` there
+    ("dd-mm-yyyy", "dd/mm/yyyy"),
+    ("d-m-yyyy;;", "d/m/yyyy;;;"),
 ])
 def test_number_formats_as_programs_save_them_are_the_same(template: str, saved: str) -> None:
     assert number_format_key(template) == number_format_key(saved)
@@ -69,13 +72,16 @@ def test_number_formats_as_programs_save_them_are_the_same(template: str, saved:
     ("[Red]0.00", "[Blue]0.00"),
     ("General", '"voldoet";"voldoet";"voldoet"'),
     ("[$€-413] #,##0.00", "[$$-409] #,##0.00"),
+    ("# ?-?", "# ?/?"),  # a fraction's / is no date separator
+    ("d-m-yyyy", "d.m.yyyy"),
+    ("d-m-yyyy", "m/d/yyyy"),
 ])
 def test_other_number_formats_differ(template: str, found: str) -> None:
     assert number_format_key(template) != number_format_key(found)
 
 
 def test_date_formats() -> None:
-    assert is_date_format("d\\-m\\-yyyy") and is_date_format("dd-mm-yyyy") and is_date_format("[$-413]d mmmm yyyy")
+    assert is_date_format("d/m/yyyy") and is_date_format("d\\-m\\-yyyy") and is_date_format("dd-mm-yyyy") and is_date_format("[$-413]d mmmm yyyy")
     assert not is_date_format("0.00") and not is_date_format('"voldoet"') and not is_date_format("General")
 
 

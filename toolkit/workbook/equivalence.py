@@ -19,7 +19,8 @@ Formulas (`formula_key`), compared token by token:
 Number formats (`number_format_key`): an empty fourth section is no section (`d-m-yyyy;;;` is
 `d-m-yyyy;;`); a literal is the same quoted, escaped or bare (`"€" #,##0.00`, `"€ "#,##0.00` and
 `€ #,##0.00` show the same; LibreOffice merges and quotes literals, `d-m-yyyy` becomes `d\\-m\\-yyyy`),
-a colour name in any case (`[Red]` = `[RED]`), `General` in any case. Sections,
+a colour name in any case (`[Red]` = `[RED]`), `General` in any case; in a date format `/` (the
+locale's date separator) is `-`, as LibreOffice in nl-NL writes `d-m-yyyy` as `d/m/yyyy`. Sections,
 digit placeholders, conditions, locale codes and fills stay as they are. A formula cell the template
 leaves in General may carry one of the template's own formats, or a date format: LibreOffice gives such
 a cell the format of the cells it computes from (`appearance.same_style`).
@@ -200,10 +201,28 @@ def number_format_key(code: object) -> tuple[tuple[str, str], ...]:
     # shows the same either way.
     if [t for t in tokens if t == ("code", ";")] == [("code", ";")] * 3 and tokens[-1] == ("code", ";"):
         tokens.pop()
-    return tuple(tokens)
+    return _date_separators(tuple(tokens))
 
 
 _DATE_CODES = set("dmyDMY")
+
+
+def _date_separators(tokens: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """In a date-only format, `/` is the date separator of the reader's locale: a `-` in nl-NL. LibreOffice
+    in nl-NL saves `d-m-yyyy` as `d/m/yyyy`, and Dutch Excel shows both as 1-10-2027; so `/` is read as
+    `-` there, in every section (`d/m/yyyy;;;`). (In a number format `/` is a fraction, `# ?/?`, and stays.)"""
+    codes = {value for kind, value in tokens if kind == "code"}
+    if "/" not in codes or not codes - {"/", ";"} <= _DATE_CODES or not all(
+            kind in {"code", "lit"} or (kind == "[" and value.startswith("$")) for kind, value in tokens):
+        return tokens
+    merged: list[tuple[str, str]] = []
+    for kind, value in tokens:
+        kind, value = ("lit", "-") if (kind, value) == ("code", "/") else (kind, value)
+        if kind == "lit" and merged and merged[-1][0] == "lit":
+            merged[-1] = ("lit", merged[-1][1] + value)
+        else:
+            merged.append((kind, value))
+    return tuple(merged)
 
 
 def is_date_format(code: object) -> bool:
