@@ -81,7 +81,8 @@ def test_other_number_formats_differ(template: str, found: str) -> None:
 
 
 def test_date_formats() -> None:
-    assert is_date_format("d/m/yyyy") and is_date_format("d\\-m\\-yyyy") and is_date_format("dd-mm-yyyy") and is_date_format("[$-413]d mmmm yyyy")
+    assert is_date_format("d\\-m\\-yyyy") and is_date_format("dd-mm-yyyy") and is_date_format("[$-413]d mmmm yyyy")
+    assert is_date_format("d/m/yyyy")
     assert not is_date_format("0.00") and not is_date_format('"voldoet"') and not is_date_format("General")
 
 
