@@ -317,6 +317,33 @@ def test_plafond_json_equals_the_rule_on_the_summed_claims(tmp_path: Path) -> No
     assert got["month_reached"] == rule.forecast.month_reached
 
 
+def test_plafond_with_last_years_claims_is_linear_unless_asked_seasonal(tmp_path: Path) -> None:
+    """SPEC rule 5: the projection is linear by default, as forecast_ceiling, the UDFs and the template have it;
+    found by a helper: `--vorig-jaar` alone made the command seasonal, so it answered otherwise than they."""
+    from decimal import Decimal
+
+    from toolkit import forecast_ceiling, production_from_claims
+
+    args = ("plafond", str(EXAMPLES / "declaraties_2027.csv"), "--plafond", "400000", "--year", "2027", "--agb",
+            "99000004", "--vorig-jaar", str(EXAMPLES / "declaraties_2026.csv"), "--json")
+    plain, seasonal = run_cli(*args, cwd=tmp_path), run_cli(*args, "--methode", "seizoen", cwd=tmp_path)
+    assert plain.returncode == 0 and seasonal.returncode == 0, (plain.stderr, seasonal.stderr)
+    assert "let op: de prognose is lineair (de standaard)" in plain.stderr
+    assert "let op: de prognose is lineair" not in seasonal.stderr
+
+    def projected(result: Any) -> Decimal:
+        found = json.loads(result.stdout)
+        return Decimal((found[0] if isinstance(found, list) else found)["projected_year"])
+
+    now = production_from_claims(EXAMPLES / "declaraties_2027.csv", year=2027, only_provider="99000004")
+    before = production_from_claims(EXAMPLES / "declaraties_2026.csv", year=2026, only_provider="99000004")
+    known = list(now.monthly[:now.last_month])
+    assert projected(plain) == forecast_ceiling(400_000, known, last_year_monthly=list(before.monthly)).projected_year
+    assert projected(seasonal) == forecast_ceiling(400_000, known, last_year_monthly=list(before.monthly),
+                                                   method="seasonal").projected_year
+    assert projected(plain) != projected(seasonal)
+
+
 def test_plafond_bad_input_is_one_dutch_line(tmp_path: Path) -> None:
     claims = str(EXAMPLES / "declaraties_2027.csv")
     for args, text in ((["--plafond", "0"], "groter dan 0"), (["--plafond", "1.2.3"], "geen getal"),

@@ -1073,13 +1073,15 @@ def test_a_month_of_more_credit_than_claims_is_named_and_leaves_the_others_their
     write_export(tmp_path / "vorig.csv", [HEADER, *(f"{p}1;14-{m:02}-2026;{p};4811;CZ;100,00" for m in range(1, 13)
                                                     for p in "AB"), "A1;20-04-2026;A;4811;CZ;-700,00"])
     seasonal = run_cli("plafond", "neg.csv", "--plafond", "1.000", "--jaar", "2027", "--vorig-jaar", "vorig.csv",
-                       "--agb", "B", cwd=tmp_path)
+                       "--methode", "seizoen", "--agb", "B", cwd=tmp_path)
     assert seasonal.returncode == 0, seasonal.stderr
-    both = ceiling_from_claims(tmp_path / "neg.csv", ceiling="1.000", year=2027, last_year=tmp_path / "vorig.csv")
+    both = ceiling_from_claims(tmp_path / "neg.csv", ceiling="1.000", year=2027, last_year=tmp_path / "vorig.csv",
+                               method="seasonal")
     assert [r.provider for r in both.reports] == ["B"] and both.without_forecast == ("A",)
     assert both.notes()[-1].startswith("A: de CZ-declaraties van april 2027 zijn per saldo € -300,00")
     write_export(tmp_path / "neg.csv", [HEADER, "A1;14-03-2027;A;4811;CZ;100,00", "B1;14-03-2027;B;4811;CZ;100,00"])
-    profile = ceiling_from_claims(tmp_path / "neg.csv", ceiling="1.000", year=2027, last_year=tmp_path / "vorig.csv")
+    profile = ceiling_from_claims(tmp_path / "neg.csv", ceiling="1.000", year=2027, last_year=tmp_path / "vorig.csv",
+                                  method="seasonal")
     assert [r.provider for r in profile.reports] == ["B"]
     assert profile.notes()[-1].startswith("A: de CZ-declaraties van vorig jaar (--vorig-jaar) van april 2026 zijn per "
                                           "saldo € -600,00")
@@ -1115,7 +1117,7 @@ def test_last_years_profile_of_nothing_names_the_option_and_the_provider(tmp_pat
     write_export(tmp_path / "pl.csv", [HEADER, "C01;15-01-2027;A;4811;CZ;110.000,00"])
     write_export(tmp_path / "vj.csv", [HEADER, "C01;15-10-2026;A;4811;CZ;110.000,00"])
     result = run_cli("plafond", "pl.csv", "--plafond", "1.200.000", "--jaar", "2027", "--vorig-jaar", "vj.csv",
-                     cwd=tmp_path)
+                     "--methode", "seizoen", cwd=tmp_path)
     assert result.returncode == 1 and result.stderr.startswith(
         "fout: --vorig-jaar: vorig jaar is de productie van de eerste maand 0;"), result.stderr
     assert result.stderr.rstrip().endswith("(zorgaanbieder A)") and "last_year" not in result.stderr
@@ -1434,16 +1436,17 @@ def test_a_provider_missing_from_last_years_claims_leaves_the_others_their_seaso
     write_export(tmp_path / "nu.csv", [HEADER, *(f"{p}1;14-0{m}-2027;{p};4811;CZ;100,00" for m in (1, 2, 3)
                                                  for p in "AB")])
     write_export(tmp_path / "vorig.csv", [HEADER, *(f"A1;14-{m:02}-2026;A;4811;CZ;100,00" for m in range(1, 13))])
-    found = ceiling_from_claims(tmp_path / "nu.csv", ceiling="10.000", year=2027, last_year=tmp_path / "vorig.csv")
+    found = ceiling_from_claims(tmp_path / "nu.csv", ceiling="10.000", year=2027, last_year=tmp_path / "vorig.csv",
+                                method="seasonal")
     assert [r.provider for r in found.reports] == ["A"] and found.without_forecast == ("B",)
     said = ("B komt niet voor in de declaraties van vorig jaar (--vorig-jaar), dus geen seizoensprognose; geef --agb B "
             "--methode lineair voor een lineaire")
     assert found.notes()[-1] == said
     result = run_cli("plafond", "nu.csv", "--plafond", "10.000", "--jaar", "2027", "--vorig-jaar", "vorig.csv",
-                     "--json", cwd=tmp_path)
+                     "--methode", "seizoen", "--json", cwd=tmp_path)
     assert result.returncode == 0 and f"let op: {said}" in result.stderr, result.stderr
     assert json.loads(result.stdout)[0]["providers_without_forecast"] == ["B"]
     # That provider alone: refused, as before.
     alone = run_cli("plafond", "nu.csv", "--plafond", "10.000", "--jaar", "2027", "--vorig-jaar", "vorig.csv",
-                    "--agb", "B", cwd=tmp_path)
+                    "--methode", "seizoen", "--agb", "B", cwd=tmp_path)
     assert alone.returncode == 1 and "B komt niet voor in de declaraties van vorig jaar" in alone.stderr

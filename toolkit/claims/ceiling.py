@@ -222,14 +222,14 @@ def ceiling_from_claims(
     """The omzetplafond forecast per provider from the CZ-group claims of policy year `year`.
 
     `source` and `last_year` (last year's claims, for the seasonal profile) as for `production_from_claims`.
-    `ceiling` applies to every provider (choose one with `only_provider`). `method`: linear or seasonal
-    (default: seasonal with `last_year`, else linear); `months`: the months known (default: up to the last
-    month with claims). With a `request` holding a score or a ceiling-free agreement, each provider's
-    request for an extra budget is assessed too.
+    `ceiling` applies to every provider (choose one with `only_provider`). `method`: linear (the default, as in
+    `forecast_ceiling`: last year's claims alone do not change the method) or seasonal; `months`: the months
+    known (default: up to the last month with claims). With a `request` holding a score or a ceiling-free
+    agreement, each provider's request for an extra budget is assessed too.
     """
     request = request or CeilingRequest()
     check_ceiling_arguments(ceiling, year, request)
-    kind = method or ("seasonal" if last_year is not None else "linear")
+    kind = method or "linear"
     production = production_from_claims(source, year=year, skip_invalid=skip_invalid, strict=strict,
                                         only_provider=only_provider, recursive=recursive, repeated=repeated,
                                         progress=progress)

@@ -68,7 +68,7 @@ def plafond(
                                                     "prognose.", show_default=False)] = None,
     method: Annotated[str | None, typer.Option(
         "--methode", click_type=Words(CEILING_METHODS), help="lineair: elke volgende maand het gemiddelde; "
-        "seizoen: volgens vorig jaar.  [standaard: seizoen met --vorig-jaar, anders lineair]",
+        "seizoen: volgens vorig jaar (met --vorig-jaar).  [standaard: lineair]",
         show_default=False)] = None,
     months: Annotated[int | None, typer.Option(
         "--maanden", metavar="AANTAL", click_type=Range(1, 12), help="Aantal bekende maanden (standaard: t/m de "
@@ -126,6 +126,9 @@ def plafond(
                                  notes=found.notes())
     except ToolkitError as exc:
         raise fail(exc, _PLAFOND_OPTIONS) from None
+    if previous and method is None:
+        say("let op: de prognose is lineair (de standaard); het seizoenspatroon van --vorig-jaar telt met "
+            "--methode seizoen")
     if found.last_year is not None and found.last_year.year_warning is not None:
         say(f"let op: --vorig-jaar: {found.last_year.year_warning.found()} — geef bij --vorig-jaar de "
             f"declaraties van {year - 1}")
