@@ -32,6 +32,13 @@ def _ratio(postcodes: list[Any], clienten: list[Any]) -> float | ExcelError:
     return ExcelError("div0", "geen postcodegebieden met cliënten") if ratio is None else ratio
 
 
+def _meets(postcodes: list[Any], clienten: list[Any], jaar: Any, soort: str) -> bool | str:
+    # A year without a requirement says so, as the template's out_voldoet and the CLI do, and in the words
+    # of CZ_RATIO_DREMPEL: TRUE there read as a ratio that was checked and met.
+    assessment = _assessment(postcodes, clienten, jaar, soort)
+    return assessment.meets if assessment.applies else f"n.v.t.: geen eis in {assessment.year}"
+
+
 def _threshold(jaar: Any, soort: str) -> Any:
     chosen = policy_year(jaar)  # read here too: the n.v.t. text names it
     threshold = ratio_threshold(chosen, soort)
@@ -43,9 +50,8 @@ FUNCTIONS = (
                               "cliënten.", (POSTCODES, CLIENTS), _ratio),
     ExcelFunction("CZ_RATIO_DREMPEL", "Minimaal gemiddeld aantal cliënten per postcodegebied dat CZ eist in het "
                                       "beleidsjaar (n.v.t.: geen eis).", (YEAR, KIND), _threshold),
-    ExcelFunction("CZ_RATIO_VOLDOET", "WAAR als de klant-werkgebiedratio de CZ-drempel haalt (ook WAAR als er dat jaar "
-                                      "geen eis geldt).", (POSTCODES, CLIENTS, YEAR, KIND),
-                  lambda **a: _assessment(**a).meets),
+    ExcelFunction("CZ_RATIO_VOLDOET", "WAAR als de klant-werkgebiedratio de CZ-drempel haalt, ONWAAR als niet "
+                                      "(n.v.t.: geen eis dat jaar).", (POSTCODES, CLIENTS, YEAR, KIND), _meets),
     ExcelFunction("CZ_EXTRA_CLIENTEN", "Aantal cliënten dat er in dezelfde postcodegebieden bij moet om de CZ-drempel "
                                        "te halen (0: gehaald).", (POSTCODES, CLIENTS, YEAR, KIND),
                   lambda **a: _assessment(**a).clients_needed),
