@@ -106,6 +106,14 @@ def test_a_float_fte_a_hair_under_a_whole_one_gives_one_answer_in_every_reading(
     assert not assess_cooperative(55, 0.99999999, reading=reading).meets
 
 
+@pytest.mark.parametrize("reading", ["per_started_55", "per_begonnen_groep", "per_started_group"])
+def test_the_per_started_group_reading_is_named_as_spec_names_it(reading: str) -> None:
+    # SPEC 3 calls it per_started_55: the assessment says so whichever of its names was passed.
+    found = assess_cooperative(56, 1, reading=reading)
+    assert found.reading == "per_started_55" and found.required_fte == 2 and not found.meets
+    assert assess_cooperative(56, 1).reading == "proportional"
+
+
 def test_cooperative_bad_input() -> None:
     with pytest.raises(InputError, match="negatief"):
         assess_cooperative(-1, 1)

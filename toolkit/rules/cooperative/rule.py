@@ -8,7 +8,8 @@ onderaannemer"). Every number of the rule is data (`parameters/data/cz/cooperati
 
 Default reading `proportional`: meets when fte × clients-per-FTE >= clients, the product rounded to 9
 decimals first (SPEC 3: as the templates compare, so 0.999999999995 FTE answers the same everywhere).
-Alternative `per_started_group`: every started group of clients needs a whole FTE.
+Alternative `per_started_55` (SPEC's name; the group size is the parameter, 55 in 2027): every started group
+of clients needs a whole FTE.
 """
 
 from __future__ import annotations
@@ -24,10 +25,10 @@ from ...money import round_money
 from ...numbers import format_number
 from ...parameters import Topic, load_topic, policy_year, quantity
 
-# The readings of SPEC 3 (English or Dutch) -> the canonical name; per_started_55 is the earlier name.
+# The readings of SPEC 3 (English or Dutch) -> the canonical name, SPEC's own.
 READINGS = {"proportional": "proportional", "proportioneel": "proportional",
-            "per_started_group": "per_started_group", "per_begonnen_groep": "per_started_group",
-            "per_started_55": "per_started_group"}
+            "per_started_55": "per_started_55", "per_begonnen_groep": "per_started_55",
+            "per_started_group": "per_started_55"}
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ class WorkingTimeViolation:
 
 def reading_name(reading: object) -> str:
     return choose(reading, READINGS, field="reading", label="lezing",
-                  expected="'proportional'/'proportioneel' of 'per_started_group'/'per_begonnen_groep'")
+                  expected="'proportional'/'proportioneel' of 'per_started_55'/'per_begonnen_groep'")
 
 
 def _topic(year: object) -> tuple[Topic, int]:
@@ -84,7 +85,7 @@ def assess_cooperative(
     fte = quantity("fte").read(level6_fte, "level6_fte")
     kind = reading_name(reading)
     capacity = round_money(fte * per_fte, 9)  # clients the FTE can serve, as the template rounds it
-    if kind == "per_started_group":
+    if kind == "per_started_55":
         required = Decimal(math.ceil(Decimal(count) / per_fte))
         meets = round_money(fte, 9) >= required  # FTE rounded as in the proportional reading: one answer
     else:
