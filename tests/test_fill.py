@@ -407,6 +407,22 @@ def test_bad_row_names_file_row_column_and_value(tmp_path: Path, row: list[Any],
     assert "afgewezen" in summary and value.strip("'") in summary
 
 
+@pytest.mark.parametrize(("rows", "said"), [
+    ([["A", 2027, "bestaand", "5611", 3], ["A", "", "", "5612", 2], ["A", "", "", "0612", 1]],
+     "rij 4: postcode '0612' is geen geldige PC4"),
+    ([["A", 2027, "bestaand", "5611", 3], ["A", "", "", "5612", ""]],
+     "rij 3, kolom 'clienten': postcode '5612' heeft geen aantal cliënten"),
+    ([["A", 2027, "bestaand", "5611", 3], ["A", "", "", "", 4]], "rij 3, kolom 'clienten': '4' heeft geen postcode"),
+])
+def test_a_bad_row_of_a_range_is_named_by_its_row_in_the_file_alone(tmp_path: Path, rows: list[list[Any]],
+                                                                   said: str) -> None:
+    """Found by a helper: "rij 4: postcode '0612' in rij 3": the file's row, then the row within the key's range."""
+    inputs = write_csv(tmp_path / "in.csv", ["aanbieder", "jaar", "soort", "postcodes", "clienten"], rows)
+    result = zorginkoop("fill", "cz_ratio", str(inputs), "--out", str(tmp_path / "out"))
+    assert result.returncode == 1 and result.stderr.startswith(f"fout: {inputs}, {said}"), result.stderr
+    assert result.stderr.count("rij ") == 1
+
+
 @pytest.mark.parametrize(("header", "rows", "message"), [
     (["naam", "score_vorig_jaar", "onbekend"], [["a", "A", 1]], "onbekend"),
     (["naam", "score_vorig_jaar"], [["a", "A"]], "aanvullend_budget"),

@@ -224,7 +224,7 @@ def _pairing_row_by_row(postcodes: list[object], clients: list[object]) -> dict[
                 raise InputError(f"clients: {show_value(cell)} in rij {row} heeft geen postcode", field="clients",
                                  value=cell, row=row)
         elif count is None:
-            raise InputError(f"clients: rij {row} (postcode {show_value(code)}) heeft geen aantal cliënten",
+            raise InputError(f"clients: postcode {show_value(code)} in rij {row} heeft geen aantal cliënten",
                              field="clients", value=None, row=row)
         else:
             totals[area] = totals.get(area, 0) + count

@@ -332,10 +332,15 @@ def _located(err: ToolkitError, path: Path, group: list[Row], fields: Mapping[st
     message = relabel(err, f"kolom '{fields.get(field_name, field_name)}'") if isinstance(field_name, str) else str(err)
     if isinstance(err, PolicyYearError) and "year" in fields:  # the year typed in that column (none: covered)
         message = f"kolom '{fields['year']}': {err}"
+    relabelled = message != str(err)
     row = getattr(err, "row", None)
     number = group[row - 1].number if isinstance(row, int) and 0 < row <= len(group) else group[0].number
+    if isinstance(row, int) and 0 < row <= len(group):
+        # The rule counted the row within the key's range ("postcode '0612' in rij 3 is geen …"): the file's row
+        # is named in front, and a second, different row number would only confuse.
+        message = message.replace(f" in rij {row} ", " ", 1)
     # "rij 3, kolom 'Kostenpunten': …", as a conversion's message names a cell; other messages after a colon.
-    return f"{path}, rij {number}{', ' if message != str(err) else ': '}{message}"
+    return f"{path}, rij {number}{', ' if relabelled else ': '}{message}"
 
 
 # --- writing ------------------------------------------------------------------------------------------------
