@@ -423,6 +423,32 @@ def test_a_bad_row_of_a_range_is_named_by_its_row_in_the_file_alone(tmp_path: Pa
     assert result.stderr.count("rij ") == 1
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_title_above_the_column_names_is_said_as_such(tmp_path: Path, suffix: str) -> None:
+    """Found by a helper: a title row above the header gave "rij 3: meer waarden dan kolommen ('Score vorig
+    jaar')"; claim files already said where the column names are and what to remove."""
+    import openpyxl
+
+    rows = [["Overzicht scenario's 2027", None], [None], ["Scenario", "Score vorig jaar", "Plafondvrij",
+                                                          "Aanvullend budget"], ["Basis", "A", "nee", "10.000"]]
+    inputs = tmp_path / f"titel{suffix}"
+    if suffix == ".csv":
+        inputs.write_text("\n".join(";".join("" if c is None else c for c in row) for row in rows), encoding="utf-8")
+    else:
+        wb = openpyxl.Workbook()
+        for row in rows:
+            wb.active.append(row)
+        wb.save(inputs)
+    result = zorginkoop("fill", "staffel", str(inputs), "--out", str(tmp_path / "out"))
+    assert result.returncode == 1 and result.stderr.strip() == (
+        f"fout: {inputs}: de kolomnamen staan op rij 3, niet op rij 1: verwijder rijen 1 t/m 2 (een titel?), zodat "
+        "de kolomnamen bovenaan staan"), result.stderr
+    # A data row with more values than the header has columns is still that, not a title.
+    plain = write_csv(tmp_path / "breed.csv", ["naam", "score_vorig_jaar"], [["a", "A", "nee", "1000"]])
+    wide = zorginkoop("fill", "staffel", str(plain), "--out", str(tmp_path / "out"))
+    assert wide.returncode == 1 and "rij 2: meer waarden dan kolommen ('nee')" in wide.stderr, wide.stderr
+
+
 @pytest.mark.parametrize(("header", "rows", "message"), [
     (["naam", "score_vorig_jaar", "onbekend"], [["a", "A", 1]], "onbekend"),
     (["naam", "score_vorig_jaar"], [["a", "A"]], "aanvullend_budget"),

@@ -99,6 +99,18 @@ def relabel(err: ToolkitError, label: str) -> str:
     return message
 
 
+TITLE_FIELDS = 2  # filled fields of a title line at most ("Declaraties januari 2025", "Export van: 3-2-2025")
+
+
+def header_below_title(line: int, header_line: int = 1, rows: tuple[str, str] = ("regel", "regels")) -> str:
+    """What to do when the column names stand on `line`, under an export's title on `header_line` and after
+    (`rows`: what a line is called, singular and plural: a workbook has rows)."""
+    one, many = rows
+    above = f"{one} {header_line}" if header_line == line - 1 else f"{many} {header_line} t/m {line - 1}"
+    return (f"de kolomnamen staan op {one} {line}, niet op {one} {header_line}: verwijder {above} (een titel?), "
+            "zodat de kolomnamen bovenaan staan")
+
+
 def not_utf8(data: bytes, start: int) -> str:
     """The byte where `data` stops being UTF-8, for a reader: in hex, with the character it is in
     Windows-1252 ('ANSI', what Excel's plain "CSV" and older systems write), the usual cause (a character

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 
 from ..columns import CLAIM_FIELDS, match_columns
-from ..errors import InputError
+from ..errors import TITLE_FIELDS, InputError, header_below_title
 
 # Canonical field -> accepted column names (one list for every reader: toolkit/columns.py).
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {field: spec.names for field, spec in CLAIM_FIELDS.items()}
@@ -44,9 +44,6 @@ class Layout:
         return "provider" in self.columns
 
 
-_TITLE_FIELDS = 2  # filled fields of a title line at most ("Declaraties januari 2025", "Export van: 3-2-2025")
-
-
 def resolve_columns(names: Sequence[str], where: str, *, wanted: Sequence[str], required: Sequence[str],
                     header_line: int = 1, later: Iterable[tuple[int, Sequence[object]]] = (),
                     rows: tuple[str, str] = ("regel", "regels")) -> Layout:
@@ -63,13 +60,10 @@ def resolve_columns(names: Sequence[str], where: str, *, wanted: Sequence[str], 
             try:
                 match_columns(fields, wanted, required=required, where=where)
             except InputError:
-                if sum(bool(str(f).strip()) for f in fields) > _TITLE_FIELDS:
+                if sum(bool(str(f).strip()) for f in fields) > TITLE_FIELDS:
                     break  # a line of data above it: not title lines, and nothing to remove
                 continue
-            one, many = rows
-            above = f"{one} {header_line}" if header_line == line - 1 else f"{many} {header_line} t/m {line - 1}"
-            raise InputError(f"{where}: de kolomnamen staan op {one} {line}, niet op {one} {header_line}: verwijder "
-                             f"{above} (een titel?), zodat de kolomnamen bovenaan staan", field=refused.field,
+            raise InputError(f"{where}: {header_below_title(line, header_line, rows)}", field=refused.field,
                              row=line, file=where) from None
         raise
 

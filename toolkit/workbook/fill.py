@@ -36,7 +36,17 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..columns import header_key
-from ..errors import InputError, InputErrors, PolicyYearError, ToolkitError, dutch_list, relabel, show_value
+from ..errors import (
+    TITLE_FIELDS,
+    InputError,
+    InputErrors,
+    PolicyYearError,
+    ToolkitError,
+    dutch_list,
+    header_below_title,
+    relabel,
+    show_value,
+)
 from ..table_file import read_table, table_error
 from .files import (
     OutputLock,
@@ -105,6 +115,8 @@ def read_inputs(path: Path, notes: list[str] | None = None) -> tuple[list[str], 
     for number, cells in enumerate(table[1:], start=2):
         if len(cells) > width:
             extra = [v for v in cells[width:] if v not in (None, "")]
+            if extra and _title_above(header, cells):
+                raise table_error(path, header_below_title(number, rows=("rij", "rijen")), field="kolom", row=number)
             if extra:
                 raise table_error(path, f"rij {number}: meer waarden dan kolommen ({show_value(extra[0])})",
                                   field="kolom", value=extra[0], row=number)
@@ -116,6 +128,18 @@ def read_inputs(path: Path, notes: list[str] | None = None) -> tuple[list[str], 
         if any(v is not None for v in values.values()):
             rows.append(Row(number, values))
     return header, rows
+
+
+def _title_above(header: Sequence[str], cells: Sequence[object]) -> bool:
+    """Whether row 1 is a title over the real header `cells`: a line or two of text, then a row of only texts
+    with more of them (the names of the columns). (Said only where that row is refused anyway, for having
+    more values than row 1 has columns.)"""
+    names = [c for c in cells if c is not None and str(c).strip()]
+    return (sum(1 for c in header if c) <= TITLE_FIELDS < len(names)
+            and all(isinstance(c, str) and not _NUMBER_LIKE.fullmatch(c.strip()) for c in names))
+
+
+_NUMBER_LIKE = re.compile(r"[-+€\s\d.,%]+")
 
 
 def column_key(name: str) -> str:
