@@ -260,6 +260,26 @@ def test_hand_filled_template_with_other_spellings(tmp_path: Path) -> None:
     assert (entry["out_antwoord_verwacht"], entry["out_voldoet"], entry["out_ratio"]) == (dt.date(2027, 2, 28), True, 3)
 
 
+def test_score_b_without_cost_points_is_an_error_in_the_verdict_too(tmp_path: Path) -> None:
+    """SPEC 2: score B without cost points is an input error. Found by a helper: the staffel's verdict said
+    "nee" (not eligible) beside "fout: …" in the other outputs; the plafond's request likewise."""
+    from toolkit.workbook import template_path
+
+    edits = {"staffel": {"in_score_vorig_jaar": "B", "in_plafondvrij": "nee", "in_aanvullend_budget": 1000},
+             "plafond": {"in_plafond": 1_200_000, "in_productie": [110_000] * 8, "in_score_vorig_jaar": "B"}}
+    files = {name: typed_into(template_path(name), values, tmp_path / f"{name}.xlsx") for name, values in edits.items()}
+    converted = recalculate(list(files.values()), tmp_path / "herberekend")
+    said = "fout: bij score B zijn de kostenpunten nodig"
+    staffel = read_outputs(converted[files["staffel"]], {
+        o: refs[:1] for o, refs in TemplateFile.open("staffel").output_cells.items()})
+    assert staffel["out_in_aanmerking"] == said and staffel["out_percentage"] == said, staffel
+    plafond = read_outputs(converted[files["plafond"]], {
+        o: refs[:1] for o, refs in TemplateFile.open("plafond").output_cells.items()})
+    assert plafond["out_mag_aanvragen"] == said, plafond
+    for path in converted.values():
+        assert any(f.kind == "invoer" for f in check_workbook(path).findings), path.name
+
+
 # What the message of each hand-typed mistake below shows of the value typed.
 NAMED = {"nachtzorg": ": 3 (bedoelt u 3%?)", "staffel": ": 2031 valt buiten",
          "thuistechnologie": ": 11 (meer dan het aantal geschikte cliënten, 10)",

@@ -43,7 +43,7 @@ def _engine(v: Mapping[str, Any]) -> dict[str, Any]:
 
 
 TEMPLATE = Template(
-    "plafond", "Omzetplafond: prognose en verzoek om aanvullend budget", "2.1",
+    "plafond", "Omzetplafond: prognose en verzoek om aanvullend budget", "2.2",
     inputs=(
         year_input(),
         Input("in_plafond", "Omzetplafond (€)", "number", "Het omzetplafond voor het beleidsjaar.", quantity="ceiling"),

@@ -50,7 +50,7 @@ def _engine(v: Mapping[str, Any]) -> dict[str, Any]:
 
 
 TEMPLATE = Template(
-    "staffel", "CZ staffel aanvullende zorginkoop", "3.1",
+    "staffel", "CZ staffel aanvullende zorginkoop", "3.2",
     inputs=(
         *waardemodel_inputs(),
         Input("in_aanvullend_budget", "Toegekend aanvullend budget (€)", "number",

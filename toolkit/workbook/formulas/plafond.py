@@ -102,7 +102,8 @@ def calculate(steps: Steps, spec: Template) -> Formulas:
         "out_maand_bereikt": (f'IF(ISNA(MATCH(TRUE,Berekening!J{top}:J{last},0)),"{NOT_REACHED}",'
                                     f"MATCH(TRUE,Berekening!J{top}:J{last},0))"),
         "out_tekort": ("calc_tekort"),
-        "out_mag_aanvragen": yes_no_result("calc_mag"),
+        # The staffel's input error (score B without cost points) is said, not answered with "nee".
+        "out_mag_aanvragen": f'IF(LEFT(calc_pct,4)="fout",calc_pct,{yes_no_result("calc_mag")})',
         "out_vergoeding_verwacht": (f'IF(calc_mag,ROUND(ROUND(calc_tekort*calc_pct,9),2),"{NOT_APPLICABLE}")'),
         "out_redenen": (f'IF(calc_mag,{string(ALL_CONDITIONS_MET)},MID(calc_redenen,3,1000))'),
         "out_cumulatief": cumulative_out,

@@ -30,7 +30,8 @@ def calculate(steps: Steps, spec: Template) -> Formulas:
         "out_percentage": ("calc_pct"),
         "out_vergoeding": (f'IF(ISNUMBER(calc_pct),ROUND(ROUND(in_aanvullend_budget*calc_pct,9),2),'
                                  f'IF(LEFT(calc_pct,4)="fout",calc_pct,"{NOT_APPLICABLE}"))'),
-        "out_in_aanmerking": yes_no_result("ISNUMBER(calc_pct)"),
+        # An input error ("fout: bij score B zijn de kostenpunten nodig") is said, not answered with "nee".
+        "out_in_aanmerking": f'IF(LEFT(calc_pct,4)="fout",calc_pct,{yes_no_result("ISNUMBER(calc_pct)")})',
         "out_reden": ("calc_reden"),
     }
 
