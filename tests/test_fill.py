@@ -182,6 +182,27 @@ def test_a_filled_ratio_workbook_prints_and_charts_the_rows_it_holds(tmp_path: P
         assert "$54<" not in chart
 
 
+def test_check_says_rows_added_after_the_fill_miss_the_chart_and_the_printout(tmp_path: Path) -> None:
+    """Found by a helper: two postcodes typed below the three that fill wrote (the guide allows changing inputs)
+    got "de reeksen of categorieën van de grafiek wijken af van het sjabloon", which reads as tampering."""
+    from toolkit.workbook.check import check_workbook
+
+    rows = [["X", f"{5000 + i}", 4] for i in range(3)] + [["Y", f"{5000 + i}", 4] for i in range(5)]
+    fill("cz_ratio", write_csv(tmp_path / "in.csv", ["aanbieder", "postcodes", "clienten"], rows), tmp_path / "out")
+    # Y's workbook with the chart as fill fitted it to X's three rows: five rows of inputs, three charted.
+    with zipfile.ZipFile(tmp_path / "out" / "X.xlsx") as fewer:
+        chart = fewer.read("xl/charts/chart1.xml")
+    with zipfile.ZipFile(tmp_path / "out" / "Y.xlsx") as five, \
+            zipfile.ZipFile(tmp_path / "added.xlsx", "w", zipfile.ZIP_DEFLATED) as added:
+        for item in five.infolist():
+            added.writestr(item, chart if item.filename == "xl/charts/chart1.xml" else five.read(item))
+    lines = [f.line() for f in check_workbook(tmp_path / "added.xlsx").findings if f.kind == "grafiek"]
+    assert lines == ["grafiek: Uitkomst!C17: de grafiek toont de invoer tot rij 17, de invoer loopt nu tot rij 19: "
+                     "rijen die na het vullen zijn toegevoegd, staan niet in de grafiek en niet op de afdruk; vul de "
+                     "werkmap opnieuw met zorginkoop fill"], lines
+    assert check_workbook(tmp_path / "out" / "Y.xlsx").ok
+
+
 def test_parallel_and_serial_write_the_same_workbooks(tmp_path: Path) -> None:
     keys = [f"k{i:03d}" for i in range(80)]
     inputs = staffel_inputs(tmp_path / "in.csv", keys)

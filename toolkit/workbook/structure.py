@@ -490,6 +490,21 @@ def sheet_findings(found: Sheet, expected: Sheet | None, charts: Mapping[Any, An
     return findings
 
 
+def _range_ends(described: Any) -> tuple[Any, list[int]]:
+    """A chart's plots with the last row of every range left out, and those last rows."""
+    ends: list[int] = []
+
+    def masked(part: Any) -> Any:
+        if isinstance(part, tuple) and len(part) == 3 and part[1] == ("O", ":") and part[2][0] == "R":
+            letters, digits = part[2][1].rstrip("0123456789"), part[2][1][len(part[2][1].rstrip("0123456789")):]
+            if digits:
+                ends.append(int(digits))
+                return (*part[:2], ("R", letters))
+        return tuple(masked(p) for p in part) if isinstance(part, tuple) else part
+
+    return masked(described), ends
+
+
 def _same_object(expected: DrawnObject, found: DrawnObject) -> bool:
     if (expected.kind, expected.anchor, expected.hidden, expected.content) != (
             found.kind, found.anchor, found.hidden, found.content):
@@ -504,6 +519,13 @@ def _chart_change(expected: DrawnObject, found: DrawnObject) -> str:
         want, got = expected.content, found.content
         if isinstance(want, tuple) and isinstance(got, tuple):
             if want[0] != got[0]:
+                (want_plots, want_ends), (got_plots, got_ends) = _range_ends(want[0]), _range_ends(got[0])
+                if want_plots == got_plots and got_ends and want_ends and max(got_ends) < max(want_ends):
+                    # The chart as fill fitted it to fewer rows than the inputs hold now: rows added after
+                    # the fill (the guide allows changing inputs), which the chart and the printout miss.
+                    return (f"de grafiek toont de invoer tot rij {max(got_ends)}, de invoer loopt nu tot rij "
+                            f"{max(want_ends)}: rijen die na het vullen zijn toegevoegd, staan niet in de grafiek en "
+                            "niet op de afdruk; vul de werkmap opnieuw met zorginkoop fill")
                 return "de reeksen of categorieën van de grafiek wijken af van het sjabloon"
             if want[1] != got[1]:
                 return "de titel van de grafiek wijkt af van het sjabloon"
