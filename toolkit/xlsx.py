@@ -19,6 +19,7 @@ here. It imports only the standard library (and NumPy inside the scan).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -118,9 +119,10 @@ _NAMING_BYTES = 64 << 20  # of sheet XML looked through for the cell to name, at
 
 
 def _not_a_number(path: Path) -> str | None:
-    """The first cell stored as a number (or as true/false) whose value reads as none (`<v>abc</v>`), said
-    with its sheet, or None: where a reader stopped, for the line that refuses the workbook. Only after a
-    reader refused it; one streaming pass over the sheets, to the first such cell."""
+    """The first cell stored as a number (or as true/false) whose value reads as none (`<v>abc</v>`) or as
+    no finite one (`<v>NaN</v>`, `<v>inf</v>`), said with its sheet, or None: where a reader stopped, for the
+    line that refuses the workbook. Only after a reader refused it; one streaming pass over the sheets, to
+    the first such cell."""
     import zipfile  # Start-up: only for a workbook that failed.
     from xml.etree import ElementTree
 
@@ -149,7 +151,12 @@ def _not_a_number(path: Path) -> str | None:
                         if value is None:
                             continue
                         try:
-                            float(value) if element.get("t", "n") == "n" else int(value)
+                            if element.get("t", "n") == "b":
+                                int(value)
+                            # `NaN`, `inf`, `-Infinity`: float() reads these words, but a number cell holds a
+                            # finite number (Excel writes no other), and openpyxl refuses them.
+                            elif not math.isfinite(float(value)):
+                                raise ValueError(value)
                         except ValueError:
                             where = f"{sheet.name}!" if sheet.name else f"{sheet.part}: "
                             return f"cel {where}{element.get('r', '?')} bevat als getal {show_value(value)}"
