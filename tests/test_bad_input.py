@@ -96,20 +96,11 @@ def test_cli_arguments(args: list[str], code: int, text: str, tmp_path: Path) ->
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize(("kind", "stored", "said"), [
-    (' t="n"', "abc", "cel Declaraties!F3 bevat als getal 'abc'"),
-    (' t="n"', "12,50", "cel Declaraties!F3 bevat als getal '12,50'"),
-    (' t="b"', "ja", "cel Declaraties!F3 bevat als getal 'ja'"),
-])
-def test_a_cell_stored_as_a_number_that_is_none_is_named(tmp_path: Path, kind: str, stored: str, said: str) -> None:
-    """Excel never writes `<v>abc</v>` in a number cell; a reader refuses the whole workbook at it. The line
-    names the cell, for `ratio` (calamine) and for `check` (openpyxl) alike."""
-    import re
+def _claims_workbook_storing(tmp_path: Path, kind: str, stored: str) -> Path:
+    """A claims workbook whose cell F3 is stored as `<c r="F3"{kind}><v>{stored}</v>`."""
     import zipfile
 
     from openpyxl import Workbook
-
-    from toolkit.workbook.check import check_workbook
 
     wb = Workbook()
     ws = wb.active
@@ -126,10 +117,40 @@ def test_a_cell_stored_as_a_number_that_is_none_is_named(tmp_path: Path, kind: s
                 assert b'<c r="F3" t="n"><v>13.5</v>' in data
                 data = data.replace(b'<c r="F3" t="n"><v>13.5</v>', f'<c r="F3"{kind}><v>{stored}</v>'.encode())
             target.writestr(item, data)
+    return bad
+
+
+@pytest.mark.parametrize(("kind", "stored", "said"), [
+    (' t="n"', "abc", "cel Declaraties!F3 bevat als getal 'abc'"),
+    (' t="n"', "12,50", "cel Declaraties!F3 bevat als getal '12,50'"),
+    (' t="b"', "ja", "cel Declaraties!F3 bevat als getal 'ja'"),
+])
+def test_a_cell_stored_as_a_number_that_is_none_is_named(tmp_path: Path, kind: str, stored: str, said: str) -> None:
+    """Excel never writes `<v>abc</v>` in a number cell; a reader refuses the whole workbook at it. The line
+    names the cell, for `ratio` (calamine) and for `check` (openpyxl) alike."""
+    import re
+
+    from toolkit.workbook.check import check_workbook
+
+    bad = _claims_workbook_storing(tmp_path, kind, stored)
     with pytest.raises(InputError, match=re.escape(said)):
         ratio_from_claims(bad, year=2027)
     with pytest.raises(InputError, match=re.escape(said)):
         check_workbook(bad)
+
+
+@pytest.mark.parametrize("stored", ["NaN", "nan", "inf", "-inf", "Infinity", "-Infinity"])
+def test_a_number_cell_that_is_not_finite_is_named_by_check(tmp_path: Path, stored: str) -> None:
+    """`<v>NaN</v>` made openpyxl refuse the workbook while the line named no cell ("een onderdeel … is
+    beschadigd … (ValueError)"): float() reads these words, so the cell was not found as one that holds no
+    number. (calamine reads them as floats, and a claims file's amount is then refused by its line.)"""
+    from toolkit.workbook.check import check_workbook
+
+    bad = _claims_workbook_storing(tmp_path, ' t="n"', stored)
+    with pytest.raises(InputError) as caught:
+        check_workbook(bad)
+    assert f"geen leesbare xlsx: cel Declaraties!F3 bevat als getal '{stored}', wat Excel zo niet schrijft" in str(
+        caught.value), str(caught.value)
 
 
 @pytest.mark.parametrize(("head", "said"), [

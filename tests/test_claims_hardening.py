@@ -451,6 +451,61 @@ def test_a_decoy_first_sheet_does_not_let_a_huge_one_through(tmp_path: Path, she
     assert "panicked" not in result.stderr and "Traceback" not in result.stderr
 
 
+def _damaged(path: Path, part: str, how: str) -> Path:
+    """`path` with one part damaged in its zip: its size understated ("size", in the directory and in the
+    part's own header, as a zip whose sizes lie), its checksum changed ("crc"), its deflated bytes changed
+    ("deflate") or an unknown compression method ("method")."""
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(part)
+    data = bytearray(path.read_bytes())
+    local = info.header_offset
+    central = data.rfind(b"PK\x01\x02", 0, data.rfind(part.encode()))
+    start = local + 30 + int.from_bytes(data[local + 26:local + 28], "little") + int.from_bytes(
+        data[local + 28:local + 30], "little")
+    for header, field in ((local, {"size": 22, "crc": 14, "method": 8}), (central, {"size": 24, "crc": 16,
+                                                                                     "method": 10})):
+        if how == "size":
+            data[header + field["size"]:header + field["size"] + 4] = (info.file_size - 10).to_bytes(4, "little")
+        elif how == "crc":
+            data[header + field["crc"]:header + field["crc"] + 4] = (info.CRC ^ 1).to_bytes(4, "little")
+        elif how == "method":
+            data[header + field["method"]:header + field["method"] + 2] = (99).to_bytes(2, "little")
+    if how == "deflate":
+        end = start + info.compress_size - 2
+        data[start + 2:end] = bytes(byte ^ 0x55 for byte in data[start + 2:end])
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize(("part", "how", "said"), [
+    ("xl/worksheets/sheet1.xml", "size", "de controlesom (CRC-32) klopt niet"),
+    ("xl/worksheets/sheet1.xml", "deflate", "de ingepakte gegevens zijn niet uit te pakken"),
+    ("xl/worksheets/sheet1.xml", "method", "het is ingepakt op een manier die Excel niet gebruikt"),
+    ("xl/workbook.xml", "crc", "de controlesom (CRC-32) klopt niet"),
+    ("xl/workbook.xml", "deflate", "de ingepakte gegevens zijn niet uit te pakken"),
+])
+def test_a_damaged_part_is_said_in_dutch(tmp_path: Path, part: str, how: str, said: str) -> None:
+    """Found by a helper: a part whose declared size lies gave "is beschadigd (Bad CRC-32 for file …)", and
+    damaged deflated bytes, or a damaged workbook.xml, an internal error in zlib's or zipfile's English."""
+    from toolkit.workbook.check import check_workbook
+    from toolkit.workbook.package import read_part
+
+    path = _damaged(xlsx(tmp_path / "kapot.xlsx", CLAIMS_ROWS, dimension="A1:F2"), part, how)
+    refusals = []
+    for read in (lambda: check_xlsx(path), lambda: ratio_from_claims(path, year=2027),
+                 lambda: check_workbook(path), lambda: read_part(path, part)):
+        with pytest.raises(InputError) as info:
+            read()
+        refusals.append(str(info.value))
+    expected = f"{path}: onderdeel '{part}' is beschadigd: {said}" + (
+        "; de inhoud is anders dan bij het inpakken" if "CRC" in said else "")
+    # (check_workbook names the part when it is a sheet, whose bounds it checks before openpyxl reads it.)
+    named = refusals if part.startswith("xl/worksheets/") else refusals[:2] + refusals[3:]
+    assert named == [expected] * len(named), refusals
+    for message in refusals:
+        assert not re.search(r"Bad |Error -|decompress|compression|password", message), message
+
+
 def test_too_many_parts(tmp_path: Path) -> None:
     path = xlsx(tmp_path / "parts.xlsx", CLAIMS_ROWS, extra={f"xl/media/{i}.bin": b"" for i in range(30)})
     with pytest.raises(InputError, match="onderdelen"):

@@ -154,3 +154,28 @@ def test_a_negative_zero_that_arrives_as_a_number_is_zero(zero: object, tmp_path
     fill("staffel", tmp_path / "in.xlsx", tmp_path / "uit")
     row = next(csv.DictReader((tmp_path / "uit" / "summary.csv").open(encoding="utf-8")))
     assert row["out_vergoeding"] == "0.00", row
+
+
+# Floats that arrive as numbers, read as the 15 significant digits a spreadsheet shows: the binary noise of
+# computed cells is read away, but from 10^15 on those digits no longer reach the units, and a float that
+# has more was silently rounded (2.0**53 as the count 9007199254740990) while the int 2**53 + 1 was refused.
+FLOATS = [
+    (2.0**53, None, "precies 9007199254740992"), (-(2.0**53), None, "precies -9007199254740992"),
+    (1e15 + 2, None, "precies 1000000000000002"), (1e15 + 0.5, None, "precies 1000000000000000,5"),
+    (1 / 3, "0.333333333333333", ""), (0.1 + 0.2, "0.3", ""), (123.45, "123.45", ""),
+    (1e15, "1000000000000000", ""), (1e15 + 10, "1000000000000010", ""), (9.99999999999999e15, "9999999999999990", ""),
+]
+
+
+@pytest.mark.parametrize(("number", "value", "said"), FLOATS, ids=[repr(f) for f, _, _ in FLOATS])
+def test_a_float_is_read_as_a_spreadsheet_keeps_it(number: float, value: str | None, said: str) -> None:
+    if value is None:
+        for kind in ("count", "money"):
+            with pytest.raises(InputError) as info:
+                parse_number(number, kind=kind, field="veld")
+            assert f"heeft meer dan 15 significante cijfers ({said}; een spreadsheet bewaart er 15)" in str(
+                info.value), str(info.value)
+        with pytest.raises(InputError, match="in rij 3 heeft meer dan 15 significante cijfers"):
+            parse_number(number, kind="count", field="veld", row=3)
+    else:
+        assert parse_number(number, kind="money") == Decimal(value)

@@ -145,6 +145,12 @@ def test_insurer_list_has_cz_group_with_uzovi_9664() -> None:
      "threshold_existing, 2027: '3,5' is geen getal (schrijf een getal in YAML met een punt en zonder %"),
     ("      2027:\n        value: 3\n", "      \"2027\":\n        value: 3\n",
      "threshold_existing, 2027: het jaar moet een beleidsjaar zijn zonder aanhalingstekens (bijv. 2027)"),
+    # PyYAML keeps the last of two equal keys without a word: a new value typed under the old one, or a
+    # year's block copied and its year left unchanged, silently changed a policy number.
+    ("      2027:\n        value: 3\n", "      2027:\n        value: 3\n        value: 4\n",
+     "client_area_ratio.yaml, regel 21: sleutel 'value' staat twee keer (ook op regel 20); laat er één staan"),
+    ("      2027:\n        value: 3\n", "      2027:\n        value: 3\n      2027:\n        value: 4\n",
+     "client_area_ratio.yaml, regel 21: sleutel '2027' staat twee keer (ook op regel 19); laat er één staan"),
 ])
 def test_an_overlay_mistake_is_said_in_dutch_with_what_to_do(tmp_path: Path, old: str, new: str, said: str) -> None:
     from toolkit import InputError
@@ -167,3 +173,23 @@ def test_an_overlay_folder_that_is_not_there_says_how_it_was_given(tmp_path: Pat
     with pytest.raises(InputError, match="bestaat niet of is geen map \\(gegeven met --parameters of met "
                                          "ZORGINKOOP_PARAMETERS\\)"):
         ParameterSet(tmp_path / "weg")
+
+
+def test_a_key_twice_in_the_bundled_data_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from toolkit.parameters import files
+
+    (tmp_path / "policy.yaml").write_text("current_year: 2027\ncurrent_year: 2026\n", encoding="utf-8")
+    monkeypatch.setattr(files, "_data_root", lambda: tmp_path)
+    with pytest.raises(ParameterDataError) as caught:
+        files.read_bundled_yaml("policy.yaml")
+    assert str(caught.value) == ("policy.yaml, regel 2: sleutel 'current_year' staat twee keer (ook op regel 1); "
+                                 "laat er één staan")
+
+
+def test_the_bundled_data_has_no_key_twice_and_its_loader_stays_safe() -> None:
+    from toolkit.parameters.files import bundled_files, read_bundled_yaml, yaml_errors, yaml_load
+
+    for relative in bundled_files():  # read by the loader that refuses a key twice
+        assert isinstance(read_bundled_yaml(relative), dict), relative
+    with pytest.raises(yaml_errors(), match="could not determine a constructor"):
+        yaml_load("!!python/object/apply:os.system ['true']")

@@ -222,11 +222,3 @@ def system_reason(err: OSError) -> str:
         return SYSTEM_REASONS[code]
     return f"systeemfout {errno.errorcode.get(code, code)}" if code else f"systeemfout ({type(err).__name__})"
 
-
-def reason(exc: BaseException, limit: int = 200) -> str:
-    """Why reading or writing failed, for the end of a Dutch message: a system error in Dutch words
-    (`system_reason`), any other (a library's own message about a broken file) cut to `limit`."""
-    if isinstance(exc, OSError):
-        return system_reason(exc)
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text if len(text) <= limit else text[:limit] + "…"

@@ -36,6 +36,7 @@ MAX_DIGITS = 15  # significant digits a spreadsheet keeps
 # Beyond this no input is plausible, and Decimal arithmetic stays far inside its 28 digits. (A tiny value
 # such as 1e-247 from a float is harmless: it rounds to 0 wherever it is used.)
 _MAX_ADJUSTED = MAX_DIGITS  # |x| < 10**16
+_UNITS_LOST = float(10**MAX_DIGITS)  # from here on, a float's 15 significant digits no longer reach its units
 
 # Every kind of space a spreadsheet or a copied web page puts inside a number: space, no-break space,
 # narrow no-break space (U+202F, Excel's French/Dutch grouping), thin space, figure space, tab.
@@ -156,6 +157,16 @@ def _read_value(value: object, kind: str, field: str | None) -> Decimal:
         if not math.isfinite(value):
             raise _refuse(value, field, "is geen eindig getal")
         result = Decimal(f"{value:.15g}")
+        # A float is read as the 15 significant digits a spreadsheet shows. Below 10^15 that drops only digits
+        # after the units, the binary noise of any computed cell: 1/3 arrives as 0.3333333333333333 (16
+        # digits), 0.1 + 0.2 as 0.30000000000000004; refusing those would refuse ordinary spreadsheet values.
+        # From 10^15 on the 15 digits no longer reach the units, and 2.0**53 would silently become
+        # 9007199254740990: such a float is refused as an int with more than 15 digits is, naming its exact
+        # value (the 15 digits shown first are the spreadsheet's). From 10^16 on the range below refuses.
+        if _UNITS_LOST <= abs(value) < _UNITS_LOST * 10 and Decimal(value) != result:
+            exact = format(Decimal(value), "f").replace(".", ",")
+            raise _refuse(value, field, f"heeft meer dan {MAX_DIGITS} significante cijfers (precies {exact}; een "
+                                        f"spreadsheet bewaart er {MAX_DIGITS})")
     elif isinstance(value, Decimal):
         if not value.is_finite():
             raise _refuse(value, field, "is geen eindig getal")
@@ -175,7 +186,8 @@ def parse_number(text: object, *, kind: str = "money", field: str | None = None,
 
     `kind`: "money" (`€` allowed), "count" (whole numbers), "fraction" (`%` allowed: `85%` = 0.85,
     `3,2 %` = 0.032) or "number" (plain). Numbers that arrive as numbers are taken as they are, floats
-    as the 15 significant digits a spreadsheet keeps. Refusals are `InputError`s that name `field` (and
+    as the 15 significant digits a spreadsheet keeps (from 10^15 on, where those no longer reach the units,
+    a float with more is refused, as an int with more is). Refusals are `InputError`s that name `field` (and
     `row`, within a range) and quote the value as it was typed. Ranges are not checked here: see `Quantity`.
     """
     _check_kind(kind)

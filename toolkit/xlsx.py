@@ -19,6 +19,7 @@ here. It imports only the standard library (and NumPy inside the scan).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -33,6 +34,7 @@ from .xlsx_scan import (
     UnreadableReference,
     inflate_part,
     megabytes,
+    part_unreadable,
     read_shared_strings,
     xlsx_error,
 )
@@ -118,10 +120,12 @@ _NAMING_BYTES = 64 << 20  # of sheet XML looked through for the cell to name, at
 
 
 def _not_a_number(path: Path) -> str | None:
-    """The first cell stored as a number (or as true/false) whose value reads as none (`<v>abc</v>`), said
-    with its sheet, or None: where a reader stopped, for the line that refuses the workbook. Only after a
-    reader refused it; one streaming pass over the sheets, to the first such cell."""
+    """The first cell stored as a number (or as true/false) whose value reads as none (`<v>abc</v>`) or as
+    no finite one (`<v>NaN</v>`, `<v>inf</v>`), said with its sheet, or None: where a reader stopped, for the
+    line that refuses the workbook. Only after a reader refused it; one streaming pass over the sheets, to
+    the first such cell."""
     import zipfile  # Start-up: only for a workbook that failed.
+    import zlib
     from xml.etree import ElementTree
 
     def local(tag: str) -> str:
@@ -149,11 +153,17 @@ def _not_a_number(path: Path) -> str | None:
                         if value is None:
                             continue
                         try:
-                            float(value) if element.get("t", "n") == "n" else int(value)
+                            if element.get("t", "n") == "b":
+                                int(value)
+                            # `NaN`, `inf`, `-Infinity`: float() reads these words, but a number cell holds a
+                            # finite number (Excel writes no other), and openpyxl refuses them.
+                            elif not math.isfinite(float(value)):
+                                raise ValueError(value)
                         except ValueError:
                             where = f"{sheet.name}!" if sheet.name else f"{sheet.part}: "
                             return f"cel {where}{element.get('r', '?')} bevat als getal {show_value(value)}"
-    except (OSError, zipfile.BadZipFile, ElementTree.ParseError, ValueError, KeyError, EOFError):
+    except (OSError, zipfile.BadZipFile, ElementTree.ParseError, ValueError, KeyError, EOFError, RuntimeError,
+            zlib.error):
         return None
     return None
 
@@ -243,9 +253,11 @@ def rels_name(part: str) -> str:
     return f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels"
 
 
-def _first_sheet(archive: zipfile.ZipFile, small: int) -> tuple[str | None, str | None]:
+def _first_sheet(archive: zipfile.ZipFile, small: int, path: Path) -> tuple[str | None, str | None]:
     """(first worksheet part, shared strings part) as calamine finds them, or None where the workbook's
-    own references do not lead to a part."""
+    own references do not lead to a part; InputError naming the part when one of them does not inflate."""
+    import zipfile
+    import zlib
 
     def read(name: str) -> bytes | None:
         try:
@@ -254,7 +266,10 @@ def _first_sheet(archive: zipfile.ZipFile, small: int) -> tuple[str | None, str 
             return None
         if info.file_size > small:
             return None
-        return archive.read(name)
+        try:
+            return archive.read(name)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, zlib.error) as exc:
+            raise xlsx_error(path, part_unreadable(name, exc)) from None
 
     rels = read("_rels/.rels") or b""
     workbook = next((resolve_target("", r.get("Target", "")) for r in _elements(rels, b"Relationship")
@@ -289,15 +304,18 @@ def _sheet_parts(archive: zipfile.ZipFile, names: set[str], small: int) -> list[
     finds another "first sheet" than calamine (a `<sheet>` in a comment, an `id` attribute of another
     namespace) must not let an unchecked sheet through."""
     import zipfile  # here, not at the top: `fill` and the CSV path never need it
+    import zlib
     from xml.etree import ElementTree
 
     def parsed(name: str) -> ElementTree.Element | None:
+        # (A part that does not inflate is not looked into here: reading the package says what is wrong.)
         try:
             info = archive.getinfo(name)
             if info.file_size > small:
                 return None
             return ElementTree.fromstring(archive.read(name))
-        except (KeyError, ElementTree.ParseError, ValueError, OSError, zipfile.BadZipFile):
+        except (KeyError, ElementTree.ParseError, ValueError, OSError, zipfile.BadZipFile, zlib.error, EOFError,
+                RuntimeError):
             return None
 
     found: list[_Sheet] = []
@@ -354,7 +372,7 @@ def check_xlsx(path: Path, limits: XlsxLimits = XLSX_LIMITS) -> XlsxCheck:
                                        f"{megabytes(info.file_size)} (maximaal {megabytes(limits.part_bytes)} per "
                                        f"onderdeel, {megabytes(limits.total_bytes)} samen): te groot om veilig "
                                        "te lezen")
-        sheet, shared = _first_sheet(archive, 64 << 20)
+        sheet, shared = _first_sheet(archive, 64 << 20, path)
         names = {info.filename for info in infos}
         # The first sheet as calamine takes it (its extent is the result), then every other part that could
         # be read as one.

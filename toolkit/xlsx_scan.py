@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import InputError, reason, show_value
+from .errors import InputError, show_value, system_reason
 
 if TYPE_CHECKING:
     import zipfile
@@ -30,6 +30,7 @@ def inflate_part(archive: zipfile.ZipFile, name: str, path: Path, consume: Any, 
     """Inflate one part in blocks, handing each to `consume`. zipfile stops at the size the directory
     declares and checks the CRC, so a part that inflates to more than it declares is refused here."""
     import zipfile
+    import zlib
 
     try:
         with archive.open(name) as handle:
@@ -40,8 +41,39 @@ def inflate_part(archive: zipfile.ZipFile, name: str, path: Path, consume: Any, 
                 consume(data)
     except InputError:
         raise  # what `consume` found, already said in Dutch
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError) as exc:
-        raise xlsx_error(path, f"onderdeel {show_value(name)} is beschadigd ({reason(exc)})") from None
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError, zlib.error) as exc:
+        raise xlsx_error(path, part_unreadable(name, exc)) from None
+
+
+def part_unreadable(name: str, exc: BaseException) -> str:
+    """Why one part of an xlsx's zip could not be inflated, in Dutch, naming the part. zipfile's and zlib's
+    own English ("Bad CRC-32 for file …", "Error -3 while decompressing data: …") tells a finance clerk
+    nothing, so it is never shown: the kind of error says which Dutch words apply, and zipfile's fixed
+    wording within its one kind (BadZipFile) where that says more."""
+    import zipfile
+    import zlib
+
+    part = f"onderdeel {show_value(name)}"
+    if isinstance(exc, KeyError):
+        return f"{part} ontbreekt in het zip-bestand"
+    if isinstance(exc, OSError):
+        return f"{part} is niet te lezen ({system_reason(exc)})"
+    text = str(exc)
+    if isinstance(exc, NotImplementedError):  # an unknown compression method, or strong encryption
+        why = "het is ingepakt op een manier die Excel niet gebruikt"
+    elif isinstance(exc, RuntimeError):  # (after its subclass above) "File … is encrypted, password required …"
+        why = "het is met een wachtwoord versleuteld (zip-versleuteling, die Excel niet gebruikt)"
+    elif isinstance(exc, zlib.error):
+        why = "de ingepakte gegevens zijn niet uit te pakken"
+    elif isinstance(exc, EOFError):
+        why = "het houdt te vroeg op (het bestand is onvolledig: half gekopieerd of afgebroken?)"
+    elif isinstance(exc, zipfile.BadZipFile) and text.startswith("Bad CRC-32"):
+        why = "de controlesom (CRC-32) klopt niet; de inhoud is anders dan bij het inpakken"
+    elif isinstance(exc, zipfile.BadZipFile) and ("header" in text or "File name in directory" in text):
+        why = "de kop van het onderdeel in het zip-bestand ontbreekt of klopt niet met de inhoudsopgave"
+    else:
+        why = "het zip-bestand is op die plaats beschadigd"
+    return f"{part} is beschadigd: {why}"
 
 
 @dataclass
@@ -417,5 +449,5 @@ class SheetScanner:
         return max_row, max_column, unreferenced
 
 
-__all__ = ["SharedStrings", "SheetScanner", "UnreadableReference", "inflate_part", "megabytes",
+__all__ = ["SharedStrings", "SheetScanner", "UnreadableReference", "inflate_part", "megabytes", "part_unreadable",
            "read_shared_strings", "xlsx_error"]

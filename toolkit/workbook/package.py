@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import InputError, reason, show_value, system_reason
+from ..errors import InputError, show_value, system_reason
+from ..xlsx_scan import part_unreadable
 
 if TYPE_CHECKING:
     from ..xlsx import SheetExtent
@@ -84,8 +85,8 @@ def read_part(path: Path, name: str) -> bytes:
     try:
         with zipfile.ZipFile(path) as archive, archive.open(name) as handle:
             data = handle.read(MAX_PART_BYTES + 1)
-    except (KeyError, zipfile.BadZipFile, OSError, zlib.error, EOFError, NotImplementedError) as err:
-        raise _fail(path, f"onderdeel {name} is niet te lezen ({reason(err)})") from None
+    except (KeyError, zipfile.BadZipFile, OSError, zlib.error, EOFError, RuntimeError, ValueError) as err:
+        raise _fail(path, part_unreadable(name, err)) from None
     if len(data) > MAX_PART_BYTES:
         raise _fail(path, f"onderdeel {name} is uitgepakt te groot")
     return data
