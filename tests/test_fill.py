@@ -847,6 +847,16 @@ def test_keys_that_collide_on_disk_long_keys_and_disagreeing_rows(tmp_path: Path
     for keys in ([nfc, nfd], ["Jan", "JAN"]):
         with pytest.raises(InputError, match="dezelfde bestandsnaam"):
             fill("staffel", staffel_inputs(tmp_path / "in.csv", keys), tmp_path / "out")
+    # Every collision at once, each with its row; nothing made, not even the --out folder (found by a helper).
+    inputs = staffel_inputs(tmp_path / "botsing.csv", ["a/b", "a_b", ".", "..", "Summary", "A_B"])
+    with pytest.raises(InputError) as refused:
+        fill("staffel", inputs, tmp_path / "botsing")
+    assert [line.split(": ", 1)[1].split(" (")[0] for line in str(refused.value).splitlines()] == [
+        "sleutel 'a_b' geeft dezelfde bestandsnaam a_b.xlsx als sleutel 'a/b' op rij 2",
+        "sleutel '..' geeft dezelfde bestandsnaam _.xlsx als sleutel '.' op rij 4",
+        "sleutel 'Summary' geeft de bestandsnaam Summary.xlsx, die voor de samenvatting is",
+        "sleutel 'A_B' geeft dezelfde bestandsnaam A_B.xlsx als sleutel 'a/b' op rij 2"]
+    assert str(refused.value).startswith(f"{inputs}, rij 3: ") and not (tmp_path / "botsing").exists()
     long_key = "ë" * 99 + "x"  # the longest key allowed, in more bytes than a file name's key part
     result = fill("staffel", staffel_inputs(tmp_path / "in.csv", [long_key, long_key[:-1] + "y"]), tmp_path / "long")
     names = [c.file for c in result.cases]

@@ -419,26 +419,38 @@ def _renamed(cases: list[Case]) -> list[str]:
             f"{listed}{more}"]
 
 
-def _targets(cases: list[Case], out_dir: Path, inputs: Path, force: bool, template: Path) -> dict[str, Path]:
-    targets: dict[str, Path] = {}
-    by_name: dict[str, str] = {}
+def _file_names(cases: list[Case], inputs: Path) -> dict[str, str]:
+    """The workbook's file name of every key that gets one; every key whose name cannot be used is refused at
+    once, naming its row, before anything is written (the --out folder included)."""
+    names: dict[str, str] = {}
+    by_name: dict[str, Case] = {}
+    errors: list[InputError] = []
     for case in cases:
         if case.error:
             continue
-        name = safe_file_name(case.key)
+        name = f"{safe_file_name(case.key)}.xlsx"
         # Two keys that a case-insensitive or normalising file system (Windows, macOS) would store as
         # one file are refused, not silently overwritten.
         folded = unicodedata.normalize("NFC", name).casefold()
-        if folded in by_name:
-            raise InputError(f"sleutels {show_value(by_name[folded])} en {show_value(case.key)} geven dezelfde "
-                             f"bestandsnaam {name}.xlsx (hoofdletters en schrijfwijze tellen niet in bestandsnamen)",
-                             field="key", value=case.key)
-        by_name[folded] = case.key
-        targets[case.key] = out_dir / f"{name}.xlsx"
-    for target in targets.values():
-        if target.name.lower() in SUMMARY_NAMES:
-            raise InputError(f"sleutel geeft de bestandsnaam {target.name}, die voor de samenvatting is",
-                             field="key", value=target.stem)
+        if (twin := by_name.get(folded)) is not None:
+            errors.append(InputError(
+                f"{inputs}, rij {case.rows[0]}: sleutel {show_value(case.key)} geeft dezelfde bestandsnaam {name} "
+                f"als sleutel {show_value(twin.key)} op rij {twin.rows[0]} (in een bestandsnaam worden tekens die er "
+                "niet in kunnen _, en tellen hoofdletters en schrijfwijze niet)", field="key", value=case.key,
+                row=case.rows[0]))
+        elif name.lower() in SUMMARY_NAMES:
+            errors.append(InputError(f"{inputs}, rij {case.rows[0]}: sleutel {show_value(case.key)} geeft de "
+                                     f"bestandsnaam {name}, die voor de samenvatting is", field="key",
+                                     value=case.key, row=case.rows[0]))
+        by_name.setdefault(folded, case)
+        names[case.key] = name
+    if errors:
+        raise InputErrors(errors, shown=SHOWN_ERRORS)
+    return names
+
+
+def _targets(names: Mapping[str, str], out_dir: Path, inputs: Path, force: bool, template: Path) -> dict[str, Path]:
+    targets = {key: out_dir / name for key, name in names.items()}
     every = [*targets.values(), *(out_dir / n for n in SUMMARY_NAMES)]
     for target in every:
         for source, what in ((inputs, "het invoerbestand"), (template, "het sjabloon")):
@@ -610,9 +622,10 @@ def fill(template: str | Path, inputs: Path, out_dir: Path, *, key: str | None =
     if not rows:
         raise table_error(inputs, "geen rijen met invoer onder de kopregel")
     cases = build_cases(tpl.spec, inputs, header, rows, key, skip_invalid=skip_invalid)
+    names = _file_names(cases, inputs)
     with OutputLock(out_dir), _signals_interrupt():
         remove_stale_temporaries(out_dir)
-        targets = _targets(cases, out_dir, inputs, force, tpl.path)
+        targets = _targets(names, out_dir, inputs, force, tpl.path)
         jobs = [(c.key, c.values, c.outputs, str(targets[c.key])) for c in cases if not c.error]
         for case in cases:  # the names the summary lists; no summary is written unless every one is there
             if not case.error:
