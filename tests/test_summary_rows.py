@@ -73,7 +73,8 @@ def _openpyxl(table: list[tuple[list[tuple[Any, str]], int]], columns: int) -> b
             cell = ws.cell(row=row, column=column, value=shown)
             if isinstance(shown, str):
                 cell.data_type = "s"
-            cell.alignment = Alignment(wrap_text=kind == "text", vertical="top")
+            cell.alignment = Alignment(wrap_text=kind == "text", vertical="top",
+                                       horizontal="center" if kind == "bool" else None)
             cell.number_format = (OUTPUT_FORMATS.get(kind, "General") if isinstance(shown, int | float | dt.date)
                                   else "General")
         set_row_lines(ws, row, lines)
@@ -90,8 +91,8 @@ def _sheet(content: bytes) -> str:
 
 def _styles(content: bytes) -> list[tuple[Any, ...]]:
     ws = load_workbook(io.BytesIO(content)).active
-    return [(c.coordinate, c.value, c.data_type, c.number_format, c.alignment.wrap_text, c.alignment.vertical)
-            for row in ws.iter_rows() for c in row]
+    return [(c.coordinate, c.value, c.data_type, c.number_format, c.alignment.wrap_text, c.alignment.vertical,
+             c.alignment.horizontal) for row in ws.iter_rows() for c in row]
 
 
 # Each example saves and reads back two workbooks (40 ms); its rows hold up to 48 values of every kind.

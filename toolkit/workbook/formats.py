@@ -74,18 +74,20 @@ def header_code(text: str) -> str:
 
 
 def print_setup(ws: Worksheet, area: str, *, one_page: bool = False, title: str = "", titles_rows: str | None = None,
-                footer: str = "", center: str = "") -> None:
-    """A4 landscape, one page wide (and one page high when `one_page`), a print area, and a header and
+                footer: str = "", center: str = "", pages_wide: int = 1) -> None:
+    """A4 landscape, `pages_wide` pages wide (and one page high when `one_page`), a print area, and a header and
     footer: the title left, the file name (a filled workbook is named after its key) right, the page
-    numbers in the footer."""
+    numbers in the footer. Printed more than one page wide, column A (the key) is repeated on every page."""
     from openpyxl.worksheet.page import PageMargins  # here: `fill` and `check` import this module, not openpyxl
 
     ws.print_area = area
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToWidth = pages_wide
     ws.page_setup.fitToHeight = 1 if one_page else 0
+    if pages_wide > 1:
+        ws.print_title_cols = "A:A"
     ws.page_margins = PageMargins(left=0.5, right=0.5, top=0.75, bottom=0.75, header=0.3, footer=0.3)
     ws.print_options.horizontalCentered = False
     if titles_rows:

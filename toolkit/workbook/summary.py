@@ -50,7 +50,10 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NAMES = ("summary.xlsx", "summary.csv")
 # Width (in characters) of a column by the kind of its values: enough for € 12.345.678,90 and a wrapped header.
 _WIDTHS = {"money": 16, "fraction": 12, "count": 12, "ratio": 12, "number": 12, "bool": 12, "month": 12, "fte": 12,
-           "hours": 12, "factor": 12, "text": 48, "date": 12}
+           "hours": 12, "factor": 12, "text": 36, "date": 12}
+# Column widths (characters) that A4 landscape prints at about 70 % at most, a size a reader can still read
+# (about 136 at 100 %); a wider summary prints on two pages side by side, the key repeated.
+ONE_PAGE_WIDTH = 195
 REASON_OUTPUTS = ("out_reden", "out_redenen")  # a template's own explanation, shown as "Toelichting"
 
 
@@ -146,15 +149,15 @@ def _write_xlsx(spec: Template, cases: Sequence[Case], key_label: str, target: I
     scalars = [o for o in spec.outputs if not o.rows and o.name not in REASON_OUTPUTS]
     reason = next((o for o in spec.outputs if o.name in REASON_OUTPUTS), None)
     headers = [key_label, "Status", *(o.label for o in scalars), "Toelichting", "Bestand", "Rijen in invoer"]
+    explanations = [case.error or _explanation(case, reason, _not_applicable(case, scalars)) for case in cases]
+    # The explanation wraps in a column of 44; left empty in every row, it gets only its header's width.
     widths = [max(14, min(32, max((len(c.key) for c in cases), default=0) + 2)), 11,
-              *(_width(o) for o in scalars), 60, 24, 12]
+              *(_width(o) for o in scalars), 44 if any(explanations) else 13, 24, 12]
     table_header(ws, 1, headers, widths)
     per_line = [characters_per_line(width) for width in widths]
     rows = _Rows(ws, len(headers))
-    for case in cases:
+    for case, explanation in zip(cases, explanations, strict=True):
         values = [case.outputs.get(o.name) for o in scalars]
-        missing = [o.label for o, v in zip(scalars, values, strict=True) if v == NOT_APPLICABLE]
-        explanation = case.error or _explanation(case, reason, missing)
         line: list[tuple[Any, str]] = [(case.key, "text"), (_status(case), "text")]
         line += [(None if v == NOT_APPLICABLE else cell_value(o.kind, v), o.kind) for o, v in
                  zip(scalars, values, strict=True)]
@@ -166,7 +169,7 @@ def _write_xlsx(spec: Template, cases: Sequence[Case], key_label: str, target: I
     last = f"{_letter(len(headers))}{len(cases) + 1}"
     ws.auto_filter.ref = f"A1:{last}"
     print_setup(ws, f"A1:{last}", title=f"Samenvatting: {spec.title}", titles_rows="1:1",
-                footer=f"sjabloon {spec.name} {spec.version}")
+                footer=f"sjabloon {spec.name} {spec.version}", pages_wide=1 if sum(widths) <= ONE_PAGE_WIDTH else 2)
     sheets = [rows]
     for output in (o for o in spec.outputs if o.rows):
         sheets.append(_range_sheet(wb.create_sheet(_sheet_name(output.label)), spec, output, cases, key_label))
@@ -179,6 +182,11 @@ def _width(output: Output) -> int:
     """A column wide enough for its values and for the longest word of its header (no word split)."""
     longest = max(len(word) for word in output.label.split())
     return max(_WIDTHS.get(output.kind, 12), int(longest * 1.25) + 2)
+
+
+def _not_applicable(case: Case, scalars: Sequence[Output]) -> list[str]:
+    """The labels of the outputs that do not apply to this key."""
+    return [o.label for o in scalars if case.outputs.get(o.name) == NOT_APPLICABLE]
 
 
 def _explanation(case: Case, reason: Output | None, missing: list[str]) -> str:
@@ -241,7 +249,7 @@ class _Rows:
         self.columns = columns  # the header's: no row is wider
         self.xml: list[str] = []
         self.last = 1  # the header row
-        self._styles: dict[tuple[bool, str], int] = {}
+        self._styles: dict[tuple[bool, str, str | None], int] = {}
 
     def add(self, cells: Sequence[tuple[Any, str]], lines: int = 1) -> None:
         """A row of (value, kind), `lines` lines high."""
@@ -254,9 +262,10 @@ class _Rows:
         self.xml.append("".join(parts))
 
     def _cell(self, ref: str, value: Any, kind: str) -> str:
-        # Top-aligned, every cell: in a row that a wrapped text makes high, a number stays beside its key.
+        # Top-aligned, every cell: in a row that a wrapped text makes high, a number stays beside its key. A ja/nee
+        # is centred: left-aligned it stood against the right-aligned number before it ("3 ja").
         style = (kind == "text", OUTPUT_FORMATS.get(kind, "General") if isinstance(value, int | float | dt.date)
-                 else "General")  # a date: a date cell, shown d-m-yyyy
+                 else "General", "center" if kind == "bool" else None)  # a date: a date cell, shown d-m-yyyy
         head = f'<c r="{ref}" s="{self._style(style)}"'
         if value is None:
             return head + ' t="n" />'
@@ -278,15 +287,15 @@ class _Rows:
             return head + ' t="n"><v /></c>'  # as openpyxl writes it: no number
         return f'{head} t="n"><v>{format(value, ".16g")}</v></c>'  # openpyxl's "%.16g"
 
-    def _style(self, style: tuple[bool, str]) -> int:
-        """The workbook's index of a cell style (wrapping, number format), registered as a cell of openpyxl's
-        would register it (one that is not on the sheet)."""
+    def _style(self, style: tuple[bool, str, str | None]) -> int:
+        """The workbook's index of a cell style (wrapping, number format, horizontal alignment), registered as a
+        cell of openpyxl's would register it (one that is not on the sheet)."""
         if style not in self._styles:
             from openpyxl.cell.cell import Cell
             from openpyxl.styles import Alignment
 
             cell = Cell(self.ws)
-            cell.alignment = Alignment(wrap_text=style[0], vertical="top")
+            cell.alignment = Alignment(wrap_text=style[0], vertical="top", horizontal=style[2])
             cell.number_format = style[1]
             self._styles[style] = cell.style_id
         return self._styles[style]
