@@ -571,6 +571,15 @@ def test_parquet_date_beyond_python_on_the_command_line(tmp_path: Path) -> None:
         assert result.stderr.startswith(f"fout: {path}: regel 1, kolom 'prestatiedatum': datum '-800000' ")
 
 
+def test_a_parquet_date_far_off_is_not_read_as_a_year_it_wraps_to(tmp_path: Path) -> None:
+    # Arrow's year of date32 -2130331259 (some 5.8 million years BC) wraps around to 2025.
+    path = parquet(tmp_path / "w.parquet", prestatiedatum=pa.array([-2_130_331_259, 20_100], pa.date32()))
+    with pytest.raises(InputError, match="regel 1, kolom 'prestatiedatum': datum '-2130331259' "):
+        ratio_from_claims(path, year=2027)
+    report = ratio_from_claims(path, year=2027, skip_invalid=True)
+    assert report.lines_used == 1
+
+
 def test_corrupt_parquet_pages_are_a_dutch_error(tmp_path: Path) -> None:
     rows = 50_000
     table = pa.table({"zorgaanbieder": ["A"] * rows, "clientnummer": [f"c{i}" for i in range(rows)],

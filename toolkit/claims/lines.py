@@ -201,6 +201,7 @@ class Processor:
             result = years * 100
             if self.reduction.months:
                 result += arrow.to_numpy(pc.fill_null(pc.month(array), _I64_MINUS_1))
+            result[_far_off(array)] = -100
             return result
 
         def year_month(value: str | None) -> int:
@@ -400,6 +401,10 @@ class Processor:
 # The units of a typed date's stored number, as a message names them.
 _TICKS = {"s": "seconden", "ms": "milliseconden", "us": "microseconden", "ns": "nanoseconden"}
 _TICKS_PER_DAY = {"s": 86_400, "ms": 86_400_000, "us": 86_400_000_000, "ns": 86_400_000_000_000}
+# The plausible claim dates in days since 1970-01-01, a day wider on each side: a timestamp with a time zone
+# has its year in local time, which `pc.year` reads exactly for every value inside these bounds.
+_FIRST_DAY = dt.date(FIRST_YEAR, 1, 1).toordinal() - EPOCH - 1
+_LAST_DAY = dt.date(LAST_YEAR, 12, 31).toordinal() - EPOCH + 1
 
 
 @dataclass(frozen=True)
@@ -422,6 +427,15 @@ def _stored_numbers(array: pa.Array) -> tuple[np.ndarray, str, int]:
         raw, unit, per_day = array.view(pa.int64()), _TICKS[code], _TICKS_PER_DAY[code]
     filled = pc.fill_null(raw, arrow.scalar(0, raw.type)) if raw.null_count else raw
     return arrow.to_numpy(filled).astype(np.int64), unit, per_day
+
+
+def _far_off(array: pa.Array) -> np.ndarray:
+    """Per row whether a typed date lies outside the plausible years by its stored number. Its year is not
+    asked of Arrow: `pc.year` wraps around for numbers that far off (date32 -2130331259, some 5.8 million
+    years BC, reads as 2025), and a claim of a wrapped year would be counted."""
+    numbers, _, per_day = _stored_numbers(array)
+    outside: np.ndarray = (numbers < _FIRST_DAY * per_day) | (numbers >= (_LAST_DAY + 1) * per_day)
+    return outside
 
 
 def _cell_value(column: pa.Array, index: int) -> object:
