@@ -19,9 +19,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import _arrow as arrow
-from ..errors import InputError, not_utf8, system_reason
+from ..errors import InputError, not_utf8
 from ..xlsx import check_xlsx, open_xlsx_sheet
-from .source import DICTIONARY_FIELDS, DUTCH_FIELD, NUMERIC_CLIENTS, Chunk, Layout, Source, resolve_columns
+from .source import DICTIONARY_FIELDS, DUTCH_FIELD, NUMERIC_CLIENTS, Chunk, Layout, Source, cannot_read, resolve_columns
 
 BATCH_ROWS = 1 << 17  # rows per batch from Parquet, xlsx and tables
 _ZERO = arrow.scalar(0.0, pa.float64())
@@ -170,9 +170,10 @@ def read_parquet(path: Path, wanted: Sequence[str], required: Sequence[str]) -> 
         handle = pq.ParquetFile(path)
         schema = handle.schema_arrow
     except (pa.ArrowException, OSError, ValueError) as exc:
-        why = system_reason(exc) if isinstance(exc, OSError) and exc.errno is not None else \
-            "geen leesbaar Parquet-bestand (beschadigd, onvolledig of geen Parquet); exporteer het opnieuw"
-        raise InputError(f"{path}: {why}", file=where) from None
+        if isinstance(exc, OSError) and exc.errno is not None:
+            raise cannot_read(path, exc) from None
+        raise InputError(f"{path}: geen leesbaar Parquet-bestand (beschadigd, onvolledig of geen Parquet); exporteer "
+                         "het opnieuw", file=where) from None
     layout = resolve_columns(schema.names, where, wanted=wanted, required=required)
     for field, column in layout.columns.items():
         check_column_type(schema.field(column).type, field, column, where)
