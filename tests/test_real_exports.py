@@ -48,9 +48,20 @@ SYSTEM_TWO = [
     ("Cliëntnummer", "clientnummer"), ("Client ID", "client_id"), ("Cliënt-ID", "client_id"),
     ("CLIËNT", "client"), ("Postcode cliënt", "postcode_client"), ("A.G.B.", "agb"),
     ("Score vorig jaar", "score_vorig_jaar"), ("kosten–punten", "kostenpunten"), ("\u00a0Bedrag\u00a0", "bedrag"),
+    ("zorg\u200baanbieder", "zorgaanbieder"), ("\ufeff\ufeffzorgaanbieder", "zorgaanbieder"),
+    ("Cliënt\u200c\u200dnummer", "clientnummer"), ("Post\u2060code", "postcode"), ("Be\u00addrag", "bedrag"),
 ])
 def test_headers_match_as_people_write_them(written: str, same: str) -> None:
     assert header_key(written) == header_key(same)
+
+
+@pytest.mark.parametrize("provider", ["zorg\u200baanbieder", "\ufeffzorgaanbieder"], ids=["zero-width", "second-bom"])
+def test_a_header_with_an_invisible_character_is_read_as_the_column_it_shows(tmp_path: Path, provider: str) -> None:
+    # Not matched, the provider column was passed over in silence and both providers pooled as one. (The
+    # second BOM: Excel's own BOM comes first, `write_export` writes it.)
+    path = write_export(tmp_path / "onzichtbaar.csv", [f"{provider};clientnummer;postcode;verzekeraar;prestatiedatum",
+                                                       "A;c1;5611;CZ;2025-01-01", "B;c2;5612;CZ;2025-01-01"])
+    assert list(ratio_from_claims(path, year=2027).providers) == ["A", "B"]
 
 
 def test_no_name_stands_under_two_fields_and_the_interface_names_keep_working() -> None:
