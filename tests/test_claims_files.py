@@ -4,10 +4,13 @@ unknown-insurer counts (issues 10 and 13)."""
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pyarrow as pa
@@ -226,3 +229,43 @@ def test_a_pipe_or_a_folder_given_as_a_file_is_not_said_to_be_missing(tmp_path: 
                        (["ratio", str(tmp_path / "nergens.csv"), "--year", "2027"], "bestand bestaat niet")):
         result = run_cli(*args, cwd=tmp_path)
         assert result.returncode == 1 and said in result.stderr and "Traceback" not in result.stderr, (args, result)
+
+
+def _refusing(real: Callable[..., Any], locked: Path) -> Callable[..., Any]:
+    """`real` (`Path.open`, `Path.iterdir`, `ParquetFile`), refusing `locked` as the system refuses a file or
+    folder without rights."""
+    def refuse(first: Any, *args: Any, **kwargs: Any) -> Any:
+        if Path(first) == locked:
+            raise PermissionError(errno.EACCES, "Permission denied", str(first))
+        return real(first, *args, **kwargs)
+    return refuse
+
+
+@pytest.mark.parametrize("case", ["same_size", "csv", "parquet", "subfolder"])
+def test_a_file_or_folder_without_rights_is_named_as_an_xlsx_is(tmp_path: Path, case: str,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """No rights to a file of a claims folder (found while comparing files of one size, or by the CSV or Parquet
+    reader) or to a subfolder read with `recursive`: the words an unreadable xlsx gets, not an interne fout. The
+    refusal is imitated: root, who runs the tests in a container, may read a file of mode 000."""
+    folder = tmp_path / "exports"
+    write_months(folder)
+    if case == "same_size":  # as long as 2025-01.csv, another content
+        locked = write_lines(folder / "kopie.csv", [line.replace("c1", "c9") for line in MONTHS["2025-01.csv"]])
+        monkeypatch.setattr(Path, "open", _refusing(Path.open, locked))
+    elif case == "csv":
+        locked = folder / "2025-02.csv"
+        monkeypatch.setattr(Path, "open", _refusing(Path.open, locked))
+    elif case == "parquet":
+        locked = folder / "2025-04.parquet"
+        pq.write_table(pa.table({"zorgaanbieder": ["A"], "clientnummer": ["c4"], "postcode": ["5611"],
+                                 "verzekeraar": ["CZ"], "prestatiedatum": ["2025-04-01"]}), locked)
+        monkeypatch.setattr(pq, "ParquetFile", _refusing(pq.ParquetFile, locked))
+    else:
+        locked = folder / "oud"
+        locked.mkdir()
+        write_lines(locked / "2024.csv", MONTHS["2025-01.csv"])
+        monkeypatch.setattr(Path, "iterdir", _refusing(Path.iterdir, locked))
+    with pytest.raises(InputError) as info:
+        ratio_from_claims(folder, year=2027, recursive=True)
+    assert str(info.value) == f"{locked}: kan niet worden gelezen (geen toegang (rechten))"
+    assert info.value.file == str(locked)

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from peak import wait_with_peak
 from test_bad_input import run_cli
 
-from toolkit import InputError, ratio_from_claims
+from toolkit import InputError, production_from_claims, ratio_from_claims
 from toolkit.tabular import MAX_FIELD_CHARS, quoted_fields, quoting, sniff_csv
 from toolkit.xlsx import XlsxLimits, check_xlsx
 
@@ -594,6 +594,45 @@ def test_parquet_numbers_as_text(tmp_path: Path) -> None:
                    verzekeraar=pa.array([9664, 9664], pa.int32()))
     report = ratio_from_claims(path, year=2027)
     assert report.providers["A"].clients_by_area == {"5611": 1, "5612": 1}
+
+
+# Typed dates that Python's dates cannot hold (years 1 to 9999): quoted by the number the file stores.
+@pytest.mark.parametrize(("array", "number", "unit"), [
+    (pa.array([-800_000, 20_000], pa.date32()), "-800000", "dagen"),
+    (pa.array([2**30, 20_000], pa.date32()), "1073741824", "dagen"),
+    (pa.array([2**62, 0], pa.timestamp("ms")), "4611686018427387904", "milliseconden"),
+    (pa.array([2**62, 0], pa.timestamp("us", tz="Europe/Amsterdam")), "4611686018427387904", "microseconden"),
+], ids=["date-negative", "date-big", "timestamp-ms", "timestamp-tz"])
+def test_parquet_dates_beyond_python_are_quoted_by_their_number(tmp_path: Path, array: pa.Array, number: str,
+                                                                unit: str) -> None:
+    path = parquet(tmp_path / "d.parquet", prestatiedatum=array, bedrag=pa.array([100.0, 100.0]))
+    expected = (f"{path}: regel 1, kolom 'prestatiedatum': datum '{number}' ({unit} sinds 01-01-1970, zoals het "
+                "bestand hem opslaat) is geen geldige datum; verwacht een datum tussen 1900 en 2100")
+    with pytest.raises(InputError) as info:
+        ratio_from_claims(path, year=2027)
+    assert str(info.value) == expected
+    with pytest.raises(InputError) as info:
+        production_from_claims(path, year=2025)
+    assert str(info.value) == expected
+
+
+def test_parquet_date_beyond_python_on_the_command_line(tmp_path: Path) -> None:
+    path = parquet(tmp_path / "d.parquet", prestatiedatum=pa.array([-800_000, 20_000], pa.date32()),
+                   bedrag=pa.array([100.0, 100.0]))
+    for command in (["ratio", str(path), "--year", "2027"],
+                    ["plafond", str(path), "--plafond", "100000", "--year", "2027"]):
+        result = run_cli(*command, cwd=tmp_path)
+        assert result.returncode == 1 and result.stderr.count("\n") == 1, result.stderr
+        assert result.stderr.startswith(f"fout: {path}: regel 1, kolom 'prestatiedatum': datum '-800000' ")
+
+
+def test_a_parquet_date_far_off_is_not_read_as_a_year_it_wraps_to(tmp_path: Path) -> None:
+    # Arrow's year of date32 -2130331259 (some 5.8 million years BC) wraps around to 2025.
+    path = parquet(tmp_path / "w.parquet", prestatiedatum=pa.array([-2_130_331_259, 20_100], pa.date32()))
+    with pytest.raises(InputError, match="regel 1, kolom 'prestatiedatum': datum '-2130331259' "):
+        ratio_from_claims(path, year=2027)
+    report = ratio_from_claims(path, year=2027, skip_invalid=True)
+    assert report.lines_used == 1
 
 
 def test_corrupt_parquet_pages_are_a_dutch_error(tmp_path: Path) -> None:

@@ -48,9 +48,20 @@ SYSTEM_TWO = [
     ("Cliëntnummer", "clientnummer"), ("Client ID", "client_id"), ("Cliënt-ID", "client_id"),
     ("CLIËNT", "client"), ("Postcode cliënt", "postcode_client"), ("A.G.B.", "agb"),
     ("Score vorig jaar", "score_vorig_jaar"), ("kosten–punten", "kostenpunten"), ("\u00a0Bedrag\u00a0", "bedrag"),
+    ("zorg\u200baanbieder", "zorgaanbieder"), ("\ufeff\ufeffzorgaanbieder", "zorgaanbieder"),
+    ("Cliënt\u200c\u200dnummer", "clientnummer"), ("Post\u2060code", "postcode"), ("Be\u00addrag", "bedrag"),
 ])
 def test_headers_match_as_people_write_them(written: str, same: str) -> None:
     assert header_key(written) == header_key(same)
+
+
+@pytest.mark.parametrize("provider", ["zorg\u200baanbieder", "\ufeffzorgaanbieder"], ids=["zero-width", "second-bom"])
+def test_a_header_with_an_invisible_character_is_read_as_the_column_it_shows(tmp_path: Path, provider: str) -> None:
+    # Not matched, the provider column was passed over in silence and both providers pooled as one. (The
+    # second BOM: Excel's own BOM comes first, `write_export` writes it.)
+    path = write_export(tmp_path / "onzichtbaar.csv", [f"{provider};clientnummer;postcode;verzekeraar;prestatiedatum",
+                                                       "A;c1;5611;CZ;2025-01-01", "B;c2;5612;CZ;2025-01-01"])
+    assert list(ratio_from_claims(path, year=2027).providers) == ["A", "B"]
 
 
 def test_no_name_stands_under_two_fields_and_the_interface_names_keep_working() -> None:
@@ -1244,6 +1255,61 @@ def test_a_formula_saved_without_its_result_in_a_claims_workbook_is_named(tmp_pa
                 assert b"<v>121</v>" in data
             target.writestr(item, data)
     assert production_from_claims(tmp_path / "v.xlsx", year=2027).monthly[1] == Decimal("231.00")
+
+
+def test_an_error_value_in_a_claims_workbook_is_named_not_read_as_empty(tmp_path: Path) -> None:
+    # Calamine reads a cell of #N/A as empty: a postcode was then "postcode ontbreekt", and a care type of #N/A
+    # was no kindzorg. Refused naming row, column and the value as a Dutch Excel shows it; an error in a column
+    # that is not read (a helper column's lookup) stays unread.
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Cliëntnummer", "Begindatum prestatie", "AGB-code zorgaanbieder", "Postcode cliënt", "Verzekeraar",
+                  "Zorgsoort", "Declaratiebedrag", "Controle"])
+    for i in range(4):
+        sheet.append([f"C0{i}", "15-02-2025", "A", "4811", "CZ", "Verpleging", 110, "#N/A"])
+        sheet.cell(row=i + 2, column=8).data_type = "e"
+    book.save(tmp_path / "ok.xlsx")
+    assert ratio_from_claims(tmp_path / "ok.xlsx", year=2027).clients == 4
+    for cell, value, column, shown in (("D3", "#N/A", "Postcode cliënt", "#N/B"), ("F5", "#N/A", "Zorgsoort", "#N/B"),
+                                       ("G4", "#DIV/0!", "Declaratiebedrag", "#DEEL/0!")):
+        book = openpyxl.load_workbook(tmp_path / "ok.xlsx")
+        book.active[cell] = value
+        book.active[cell].data_type = "e"
+        path = tmp_path / f"{cell}.xlsx"
+        book.save(path)
+        message = (f"{path}: rij {cell[1]}, kolom '{column}': de cel geeft de foutwaarde {shown}; typ een waarde of "
+                   "maak de cel leeg")
+        for reading in (ratio_from_claims, production_from_claims):
+            if reading is ratio_from_claims and column == "Declaratiebedrag":  # (the ratio reads no amounts)
+                assert ratio_from_claims(path, year=2027).clients == 4
+                continue
+            with pytest.raises(InputError) as info:
+                reading(path, year=2027 if reading is ratio_from_claims else 2025)
+            assert str(info.value) == message
+            assert (info.value.row, info.value.value) == (int(cell[1]), value)
+    result = run_cli("plafond", "D3.xlsx", "--plafond", "1.200.000", "--jaar", "2027", cwd=tmp_path)
+    assert result.returncode == 1 and result.stderr == ("fout: D3.xlsx: rij 3, kolom 'Postcode cliënt': de cel geeft "
+                                                        "de foutwaarde #N/B; typ een waarde of maak de cel leeg\n")
+
+
+@pytest.mark.parametrize(("xml", "found"), [
+    (b'<row r="2"><c r="B2" t="e"><v>#N/A</v></c></row>', (2, 1, "#N/A")),
+    (b"<row r='2'><c r='AB2' t = 'e'><v>#REF!</v></c></row>", (2, 27, "#REF!")),
+    (b'<x:row><x:c><x:v>1</x:v></x:c><x:c t="e"><x:v>#N/A</x:v></x:c></x:row>', (1, 1, "#N/A")),  # no `r`
+    (b'<row r="1"><c r="B1" t="e"><v>#N/A</v></c></row>', None),  # above the first row asked for
+    (b'<row r="2"><c r="C2" t="e"><v>#N/A</v></c></row>', None),  # a column not asked for
+    (b'<row r="2"><c r="B2" t="str"><v>#N/A</v></c></row>', None),  # the text #N/A
+    (b'<!-- <row r="2"><c r="B2" t="e"><v>#N/A</v></c></row> -->', None),
+])
+def test_error_cells_are_found_as_a_spreadsheet_reads_the_xml(xml: bytes, found: tuple[int, int, str] | None) -> None:
+    import io
+
+    from toolkit.table_file import first_error_cell, sheet_marks
+
+    sheet = b'<worksheet xmlns:x="urn:x" xmlns="urn:x"><sheetData>' + xml + b"</sheetData></worksheet>"
+    assert first_error_cell(io.BytesIO(sheet), {1, 27}, 2 if b"B1" in xml else 1) == found
+    assert sheet_marks(io.BytesIO(sheet)).may_hold_errors is (b"'e'" in xml or b'"e"' in xml)
 
 
 def test_the_formula_search_finds_a_tag_across_its_pieces() -> None:

@@ -3,8 +3,8 @@ names a claims file's columns may have.
 
 Every reader of a user's table matches its header through `header_key`: claim files (`toolkit.claims`,
 for `ratio` and `plafond`) and the INPUTS of `fill`. Case, diacritics (`Cliëntnummer` = `Clientnummer`),
-spaces, `-`, `_` and `.` do not count, so `Client ID`, `Cliënt-ID` and `client_id` are one name. Only
-these differences are forgiven: a header that says something else is not guessed at.
+spaces, `-`, `_`, `.` and characters nobody sees do not count, so `Client ID`, `Cliënt-ID` and `client_id`
+are one name. Only these differences are forgiven: a header that says something else is not guessed at.
 
 `CLAIM_FIELDS` lists, per field of a claim line, the names a declaration system's export uses for it
 (INTERFACES.md "Claims files" names the ones that must keep working). Two columns of one file that both
@@ -20,11 +20,15 @@ from dataclasses import dataclass
 
 from .errors import InputError, show_value
 
-_IGNORED = re.compile(r"[\s_.\-\u2010-\u2015]+")  # white space, _ . - and the other dashes
+# White space, _ . - and the other dashes, and the characters that show nothing: a zero-width space, joiner
+# or non-joiner, a word joiner, a byte order mark (a second BOM before the header, or one pasted in from
+# another file) and a soft hyphen. A header `zorg\u200baanbieder` looks like `zorgaanbieder` and is read as
+# that; not matched, the column was passed over and every provider pooled as one.
+_IGNORED = re.compile(r"[\s_.\-\u2010-\u2015\u200b-\u200d\u2060\ufeff\u00ad]+")
 
 
 def header_key(name: object) -> str:
-    """A header as it is compared: case, diacritics, spaces, '-', '_' and '.' ignored.
+    """A header as it is compared: case, diacritics, spaces, '-', '_', '.' and invisible characters ignored.
 
     `Cliëntnummer`, `clientnummer` and `CLIENT-NUMMER` give one key; `Score vorig jaar` and `score_vorig_jaar` too.
     NFKD splits a letter from its diacritic (ë -> e + ¨), which is then left out, and folds a no-break

@@ -11,9 +11,12 @@ import io
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from .errors import InputError, dutch_list, line_of, not_a_file, not_utf8, system_reason
+
+if TYPE_CHECKING:
+    from collections.abc import Collection
 
 
 def table_error(path: Path, message: str, **details: Any) -> InputError:
@@ -87,12 +90,19 @@ _SHOWN = re.compile(rb"hidden\s*=\s*([\"'])\s*(?i:false|0)\s*\1")
 _FORMULA_TAGS = (b"<f>", b"<f ", b"<f/", b":f>", b":f ", b":f/")
 
 
+# An error value's cell type (t="e"), in either quote: what the byte search looks for, a superset (any
+# attribute of the value e).
+_ERROR_TYPES = (b'"e"', b"'e'")
+
+
 @dataclass(frozen=True)
 class SheetMarks:
-    """What one byte search over a sheet's XML found: whether it may hide a row, and may hold a formula."""
+    """What one byte search over a sheet's XML found: whether it may hide a row, may hold a formula, and may
+    hold an error value (#N/A)."""
 
     may_hide_rows: bool
     may_hold_formulas: bool
+    may_hold_errors: bool
 
 
 def sheet_marks(stream: IO[bytes]) -> SheetMarks:
@@ -101,19 +111,88 @@ def sheet_marks(stream: IO[bytes]) -> SheetMarks:
       is never a character reference, and a tag never holds a `<`. Any other use of the word (a character
       reference as the value, a cell that says "hidden") answers yes, and the exact pass (`hidden_rows`, an
       expat callback per element, ten times slower) decides;
-    - whether it may hold a formula (a tag `f`), which a claims export saved by its system holds none of.
-    A claims export without either is spared the slower passes."""
-    hides = formulas = False
+    - whether it may hold a formula (a tag `f`), which a claims export saved by its system holds none of;
+    - whether it may hold an error value (a cell of type `e`: #N/A, #DIV/0!), which calamine reads as empty.
+    A claims export without any is spared the slower passes."""
+    hides = formulas = errors = False
     carry = b""
-    while not (hides and formulas) and (chunk := stream.read(1 << 20)):
+    while not (hides and formulas and errors) and (chunk := stream.read(1 << 20)):
         buffer = carry + chunk
         cut = buffer.rfind(b"<")
         if cut <= 0:  # no tag boundary to cut at: the exact passes read it
-            return SheetMarks(True, True)
+            return SheetMarks(True, True, True)
         piece, carry = buffer[:cut], buffer[cut:]
         hides = hides or _hides(piece)
         formulas = formulas or any(tag in piece for tag in _FORMULA_TAGS)
-    return SheetMarks(hides or _hides(carry), formulas or any(tag in carry for tag in _FORMULA_TAGS))
+        errors = errors or any(kind in piece for kind in _ERROR_TYPES)
+    return SheetMarks(hides or _hides(carry), formulas or any(tag in carry for tag in _FORMULA_TAGS),
+                      errors or any(kind in carry for kind in _ERROR_TYPES))
+
+
+class _Found(Exception):
+    """Stops the XML parser at the cell searched for."""
+
+
+def first_error_cell(stream: IO[bytes], columns: Collection[int] | None = None,
+                     first_row: int = 1) -> tuple[int, int, str] | None:
+    """The first cell of a sheet holding an error value (type `e`: #N/A, #DIV/0!), at or below row `first_row`
+    and in one of `columns` (0 for column A; None: any), as (row, column, the value as the file stores it);
+    None when there is none. Calamine reads such a cell as empty, and an empty cell would be a missing value
+    where the sheet shows an error. Read as `hidden_rows` reads the XML (a row or cell without `r` is the one
+    after the last)."""
+    from xml.parsers import expat  # start-up: only when such a file is read
+
+    row, column = 0, -1
+    in_error, in_value = False, False
+    value: list[str] = []
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        nonlocal row, column, in_error, in_value
+        local = name.rsplit("}", 1)[-1]
+        if local == "row":
+            reference = attributes.get("r", "").strip()
+            row = int(reference) if reference.isdigit() else row + 1
+            column = -1
+        elif local == "c":
+            letters = re.match(r"\s*([A-Za-z]+)", attributes.get("r", ""))
+            column = _column_index(letters.group(1)) if letters else column + 1
+            in_error = attributes.get("t", "").strip() == "e" and row >= first_row and (
+                columns is None or column in columns)
+            value.clear()
+        elif local == "v":
+            in_value = in_error
+
+    def text(data: str) -> None:
+        if in_value:
+            value.append(data)
+
+    def end(name: str) -> None:
+        nonlocal in_error, in_value
+        local = name.rsplit("}", 1)[-1]
+        if local == "v":
+            in_value = False
+        elif local == "c" and in_error:
+            raise _Found((row, column, "".join(value).strip()))
+
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler = start
+    parser.CharacterDataHandler = text
+    parser.EndElementHandler = end
+    try:
+        with contextlib.suppress(expat.ExpatError):  # calamine reads the sheet, and says what is wrong with it
+            parser.ParseFile(stream)
+    except _Found as found:
+        cell: tuple[int, int, str] = found.args[0]
+        return cell
+    return None
+
+
+def _column_index(letters: str) -> int:
+    """A column's letters as its index, 0 for A: 'AB' -> 27."""
+    index = 0
+    for letter in letters.upper():
+        index = index * 26 + ord(letter) - ord("A") + 1
+    return index - 1
 
 
 def _hides(xml: bytes) -> bool:
@@ -256,5 +335,5 @@ def first_line(path: Path) -> int:
     return sniff_csv(path).header_line if path.suffix.lower() in {".csv", ".txt"} else 1
 
 
-__all__ = ["SheetMarks", "first_line", "hidden_rows", "hidden_rows_note", "read_table", "refuse_formulas_without_value",
-           "sheet_marks", "table_error"]
+__all__ = ["SheetMarks", "first_error_cell", "first_line", "hidden_rows", "hidden_rows_note", "read_table",
+           "refuse_formulas_without_value", "sheet_marks", "table_error"]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, AnyStr
 
-from .errors import InputError, not_utf8, show_value
+from .errors import InputError, not_utf8, show_value, system_reason
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -175,8 +175,12 @@ def sniff_csv(path: Path) -> CsvDialect:
     Refused with an `InputError` naming the file: an empty file, a header that is not UTF-8, a header line
     ended by a lone CR (an old Mac export, every line so), a header line longer than `MAX_HEADER_BYTES` or
     with a field longer than `MAX_FIELD_CHARS`, or one the csv module cannot read with any delimiter."""
-    with path.open("rb") as handle:
-        head = handle.read(MAX_HEADER_BYTES + 4)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(MAX_HEADER_BYTES + 4)
+    except OSError as err:  # (no rights, a drive gone: the words an xlsx gets, `toolkit.xlsx.check_xlsx`)
+        raise InputError(f"{path}: kan niet worden gelezen ({system_reason(err)})", file=str(path),
+                         value=str(path)) from None
     if not head.removeprefix(b"\xef\xbb\xbf").strip():  # (a BOM alone, as Excel saves an empty sheet, is empty too)
         raise InputError(f"{path}: het bestand is leeg", file=str(path))
     packed = next((what for magic, what in _NOT_TEXT if head.startswith(magic)), None)

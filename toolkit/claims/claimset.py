@@ -31,6 +31,7 @@ from ..choices import REPEATED_LINES, choose
 from ..errors import InputError, dutch_list
 from ..numbers import format_number
 from ..rules.ratio import RatioPolicy, claims_year
+from .source import cannot_read
 
 MIN_SHARE_IN_YEAR = Decimal("0.01")
 
@@ -216,16 +217,23 @@ def identical_files(paths: list[Path]) -> tuple[Path, Path] | None:
     Only files of equal size are read, and those a megabyte at a time."""
     by_size: dict[int, list[Path]] = {}
     for path in paths:
-        by_size.setdefault(path.stat().st_size, []).append(path)
+        try:
+            size = path.stat().st_size
+        except OSError as err:
+            raise cannot_read(path, err) from None
+        by_size.setdefault(size, []).append(path)
     for same_size in by_size.values():
         if len(same_size) < 2:
             continue
         seen: dict[bytes, Path] = {}
         for path in same_size:
             digest = hashlib.blake2b()
-            with path.open("rb") as handle:
-                while block := handle.read(1 << 20):
-                    digest.update(block)
+            try:
+                with path.open("rb") as handle:
+                    while block := handle.read(1 << 20):
+                        digest.update(block)
+            except OSError as err:  # (read here before its reader opens it)
+                raise cannot_read(path, err) from None
             first = seen.setdefault(digest.digest(), path)
             if first is not path:
                 return first, path

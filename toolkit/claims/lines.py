@@ -201,6 +201,7 @@ class Processor:
             result = years * 100
             if self.reduction.months:
                 result += arrow.to_numpy(pc.fill_null(pc.month(array), _I64_MINUS_1))
+            result[_far_off(array)] = -100
             return result
 
         def year_month(value: str | None) -> int:
@@ -387,7 +388,7 @@ class Processor:
         rows: list[tuple[int, str, str, object]] = []
         for index in invalid[: 2 * EXAMPLES].tolist():
             fieldname = FIELDS[first_failing[index]]
-            value = batch.column(fieldname)[index].as_py()
+            value = _cell_value(batch.column(fieldname), index)
             rows.append((index, fieldname, _no_claim_line(batch, index) or self._reason_text(fieldname, value), value))
         return rows, reasons
 
@@ -395,6 +396,58 @@ class Processor:
         if fieldname in self.reduction.fields:
             return self.reduction.reason(fieldname, value)
         return reason_text(fieldname, value)
+
+
+# The units of a typed date's stored number, as a message names them.
+_TICKS = {"s": "seconden", "ms": "milliseconden", "us": "microseconden", "ns": "nanoseconden"}
+_TICKS_PER_DAY = {"s": 86_400, "ms": 86_400_000, "us": 86_400_000_000, "ns": 86_400_000_000_000}
+# The plausible claim dates in days since 1970-01-01, a day wider on each side: a timestamp with a time zone
+# has its year in local time, which `pc.year` reads exactly for every value inside these bounds.
+_FIRST_DAY = dt.date(FIRST_YEAR, 1, 1).toordinal() - EPOCH - 1
+_LAST_DAY = dt.date(LAST_YEAR, 12, 31).toordinal() - EPOCH + 1
+
+
+@dataclass(frozen=True)
+class StoredDate:
+    """A typed date (Parquet, Arrow) far outside the calendar Python knows (years 1 to 9999): a number in
+    the wrong unit or a sentinel of the exporting system. The number the file stores is what a reader can
+    look up; no date can be shown."""
+
+    number: int
+    unit: str  # Dutch, plural: "dagen", "milliseconden"
+
+
+def _stored_numbers(array: pa.Array) -> tuple[np.ndarray, str, int]:
+    """The numbers a date or timestamp array stores (0 for an empty cell), their Dutch unit, and how many
+    of them make a day."""
+    if pa.types.is_date32(array.type):
+        raw, unit, per_day = array.view(pa.int32()), "dagen", 1
+    else:
+        code = "ms" if pa.types.is_date64(array.type) else array.type.unit
+        raw, unit, per_day = array.view(pa.int64()), _TICKS[code], _TICKS_PER_DAY[code]
+    filled = pc.fill_null(raw, arrow.scalar(0, raw.type)) if raw.null_count else raw
+    return arrow.to_numpy(filled).astype(np.int64), unit, per_day
+
+
+def _far_off(array: pa.Array) -> np.ndarray:
+    """Per row whether a typed date lies outside the plausible years by its stored number. Its year is not
+    asked of Arrow: `pc.year` wraps around for numbers that far off (date32 -2130331259, some 5.8 million
+    years BC, reads as 2025), and a claim of a wrapped year would be counted."""
+    numbers, _, per_day = _stored_numbers(array)
+    outside: np.ndarray = (numbers < _FIRST_DAY * per_day) | (numbers >= (_LAST_DAY + 1) * per_day)
+    return outside
+
+
+def _cell_value(column: pa.Array, index: int) -> object:
+    """A cell as a Python value to quote in a message; a typed date that Python's dates cannot hold (before
+    year 1 or after 9999) as its `StoredDate`, not an OverflowError."""
+    try:
+        return column[index].as_py()
+    except (OverflowError, ValueError):
+        if not (pa.types.is_date(column.type) or pa.types.is_timestamp(column.type)):
+            raise
+        numbers, unit, _ = _stored_numbers(column.slice(index, 1))
+        return StoredDate(int(numbers[0]), unit)
 
 
 # A totals row's label, the whole cell ("Totaal", "Eindtotaal 2025:"), not a name that starts so ("Totaal Thuiszorg").
@@ -405,7 +458,7 @@ def _no_claim_line(batch: pa.RecordBatch, index: int) -> str | None:
     """Why an invalid row is no claim line at all, where its cells say so: the header once more (two exports
     pasted together), or a totals row under the table. None for any other row (its field's reason stands)."""
     texts = {name: value.strip() for name in batch.schema.names
-             if isinstance(value := batch.column(name)[index].as_py(), str) and value.strip()}
+             if isinstance(value := _cell_value(batch.column(name), index), str) and value.strip()}
     if sum(header_key(text) in CLAIM_FIELDS[name].keys for name, text in texts.items()) >= 2:
         return "deze regel herhaalt de kopregel (twee exports aan elkaar geplakt?); verwijder hem"
     total = next((text for text in texts.values() if _TOTAL.fullmatch(text)), None)
@@ -428,6 +481,9 @@ def reason_text(fieldname: str, value: object) -> str:
         if value is None or not str(value).strip():
             return "verzekeraar ontbreekt"
         return f"verzekeraar {shown} is langer dan {MAX_TEXT_LENGTH} tekens"
+    if fieldname == "date" and isinstance(value, StoredDate):
+        return (f"datum {show_value(value.number)} ({value.unit} sinds 01-01-1970, zoals het bestand hem opslaat) "
+                f"is geen geldige datum; verwacht een datum tussen {FIRST_YEAR} en {LAST_YEAR}")
     if fieldname == "date":
         year = value.year if isinstance(value, dt.date) else parse_date(str(value))[0]
         if year >= 0:
@@ -541,6 +597,7 @@ __all__ = [
     "Checked",
     "Processor",
     "Reduction",
+    "StoredDate",
     "distinct",
     "reason_text",
 ]

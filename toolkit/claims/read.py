@@ -36,6 +36,7 @@ from .source import (
     Layout,
     LongFieldError,
     Source,
+    cannot_read,
     resolve_columns,
 )
 from .typed_source import frame_table, read_parquet, read_table, read_xlsx
@@ -128,7 +129,11 @@ def _folder_files(folder: Path, recursive: bool, skipped: list[tuple[str, str]])
     """The claim files of a folder in name order (with `recursive`, a subfolder's files where its name
     comes); what is not read goes to `skipped` with the reason."""
     found: list[Path] = []
-    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+    try:
+        entries = sorted(folder.iterdir(), key=lambda p: p.name)
+    except OSError as err:  # a folder that may hold claims is never passed over in silence
+        raise cannot_read(folder, err) from None
+    for entry in entries:
         name = entry.name
         if entry.is_dir():
             if entry.is_symlink():

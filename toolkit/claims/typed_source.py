@@ -9,7 +9,7 @@ import datetime as dt
 import functools
 import itertools
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -19,9 +19,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import _arrow as arrow
-from ..errors import InputError, not_utf8, system_reason
+from ..errors import DUTCH_EXCEL_ERRORS, InputError, not_utf8, show_value
 from ..xlsx import check_xlsx, open_xlsx_sheet
-from .source import DICTIONARY_FIELDS, DUTCH_FIELD, NUMERIC_CLIENTS, Chunk, Layout, Source, resolve_columns
+from .source import DICTIONARY_FIELDS, DUTCH_FIELD, NUMERIC_CLIENTS, Chunk, Layout, Source, cannot_read, resolve_columns
 
 BATCH_ROWS = 1 << 17  # rows per batch from Parquet, xlsx and tables
 _ZERO = arrow.scalar(0.0, pa.float64())
@@ -170,9 +170,10 @@ def read_parquet(path: Path, wanted: Sequence[str], required: Sequence[str]) -> 
         handle = pq.ParquetFile(path)
         schema = handle.schema_arrow
     except (pa.ArrowException, OSError, ValueError) as exc:
-        why = system_reason(exc) if isinstance(exc, OSError) and exc.errno is not None else \
-            "geen leesbaar Parquet-bestand (beschadigd, onvolledig of geen Parquet); exporteer het opnieuw"
-        raise InputError(f"{path}: {why}", file=where) from None
+        if isinstance(exc, OSError) and exc.errno is not None:
+            raise cannot_read(path, exc) from None
+        raise InputError(f"{path}: geen leesbaar Parquet-bestand (beschadigd, onvolledig of geen Parquet); exporteer "
+                         "het opnieuw", file=where) from None
     layout = resolve_columns(schema.names, where, wanted=wanted, required=required)
     for field, column in layout.columns.items():
         check_column_type(schema.field(column).type, field, column, where)
@@ -210,7 +211,7 @@ def _check_parquet_sizes(handle: Any, layout: Layout, path: Path) -> None:
 def read_xlsx(path: Path, wanted: Sequence[str], required: Sequence[str]) -> Source:
     where = str(path)
     checked = check_xlsx(path)
-    notes = _sheet_notes(path, checked.sheet)
+    notes, may_hold_errors = _sheet_notes(path, checked.sheet)
     sheet = open_xlsx_sheet(path, checked=checked)
     left_out = checked.not_read()
     rows = iter(sheet.iter_rows())
@@ -229,6 +230,10 @@ def read_xlsx(path: Path, wanted: Sequence[str], required: Sequence[str]) -> Sou
                              rows=("rij", "rijen"))
     positions = {name: header.index(name) for name in layout.columns.values()}
     fields = {name: field for field, name in layout.columns.items()}
+    if may_hold_errors:  # (calamine's rows start at column `start`, the first one used, and at row 1)
+        first_column = sheet.start[1]
+        _refuse_error_cells(path, checked.sheet, header_row + 1,
+                            {first_column + position: (name, fields[name]) for name, position in positions.items()})
 
     def batch(chunk: dict[str, list[Any]], first_row: int) -> pa.RecordBatch:
         made = pa.RecordBatch.from_arrays([cells_array(values, fields[name], name, where, first_row)
@@ -258,13 +263,15 @@ def read_xlsx(path: Path, wanted: Sequence[str], required: Sequence[str]) -> Sou
                   skipped=skipped, notes=notes)
 
 
-def _sheet_notes(path: Path, part: str) -> tuple[tuple[str, str], ...]:
+def _sheet_notes(path: Path, part: str) -> tuple[tuple[tuple[str, str], ...], bool]:
     """What calamine does not say of the sheet, from one byte search over its XML (and the exact passes
     only where it found something):
     - a formula saved without its result (a workbook written by a script, not by Excel or LibreOffice) reads
       as an empty cell: refused naming the cell, as every small table is, not taken for a missing client;
     - rows a filter or a group hides are read like every other (the file holds them all), and said: a clerk
-      who filtered the export to one provider expects the others left out."""
+      who filtered the export to one provider expects the others left out;
+    - whether a cell may hold an error value (the second of the pair): its exact pass needs the columns read,
+      which the header names (`_refuse_error_cells`)."""
     # Start-up: the zip reader and the table helpers only when a workbook is read.
     import zipfile
 
@@ -276,10 +283,30 @@ def _sheet_notes(path: Path, part: str) -> tuple[tuple[str, str], ...]:
         if marks.may_hold_formulas:
             refuse_formulas_without_value(path, archive.read(part))
         if not marks.may_hide_rows:
-            return ()
+            return (), marks.may_hold_errors
         with archive.open(part) as stream:
             hidden = hidden_rows(stream)
-    return ((str(path), hidden_rows_note(hidden)),) if hidden else ()
+    return ((str(path), hidden_rows_note(hidden)),) if hidden else (), marks.may_hold_errors
+
+
+def _refuse_error_cells(path: Path, part: str, first_row: int, columns: Mapping[int, tuple[str, str]]) -> None:
+    """Refuse an error value (#N/A, #DIV/0!) in a cell read (`columns`: sheet column index -> column name and
+    field), at or below `first_row`: calamine reads it as an empty cell, which would be a missing postcode or
+    a line that is no kindzorg where the sheet shows an error. Named by row, column and value as a Dutch
+    Excel shows it (`toolkit.workbook.check` says it so of a template's cell)."""
+    import zipfile
+
+    from ..table_file import first_error_cell
+
+    with zipfile.ZipFile(path) as archive, archive.open(part) as stream:
+        found = first_error_cell(stream, columns, first_row)
+    if found is None:
+        return
+    row, column, value = found
+    name, field = columns[column]
+    shown = DUTCH_EXCEL_ERRORS.get(value) or show_value(value)
+    raise InputError(f"{path}: rij {row}, kolom '{name}': de cel geeft de foutwaarde {shown}; typ een waarde of maak "
+                     "de cel leeg", field=field, row=row, value=value, file=str(path))
 
 
 def cells_array(values: list[Any], field: str, column: str, where: str, first_row: int) -> pa.Array:
