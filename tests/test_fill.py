@@ -444,6 +444,23 @@ def test_a_bad_row_of_a_range_is_named_by_its_row_in_the_file_alone(tmp_path: Pa
     assert result.stderr.count("rij ") == 1
 
 
+def test_an_error_value_in_a_cell_of_inputs_is_refused_not_read_as_empty(tmp_path: Path) -> None:
+    """Found by a helper: #N/A in an optional column (productieafspraak) was read as empty, and the staffel
+    answered as if no production agreement had been given."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(STAFFEL_HEADER)
+    wb.active.append(["a", "B", "", 6, "nee", "#N/A", 1000])
+    wb.active["F2"].data_type = "e"
+    wb.save(tmp_path / "invoer.xlsx")
+    result = zorginkoop("fill", "staffel", str(tmp_path / "invoer.xlsx"), "--out", str(tmp_path / "out"))
+    assert result.returncode == 1 and result.stderr.strip() == (
+        f"fout: {tmp_path / 'invoer.xlsx'}: rij 2, kolom 'productieafspraak': de cel geeft de foutwaarde #N/B; typ "
+        "een waarde of maak de cel leeg"), result.stderr
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 def test_a_title_above_the_column_names_is_said_as_such(tmp_path: Path, suffix: str) -> None:
     """Found by a helper: a title row above the header gave "rij 3: meer waarden dan kolommen ('Score vorig

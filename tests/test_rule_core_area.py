@@ -230,7 +230,15 @@ def test_the_list_refuses_what_would_silently_drop_an_area(tmp_path: Path) -> No
     for _ in range(100_001):
         sheet.append([4811])
     rows.save(tmp_path / "lang.xlsx")
+    # An error value (#N/A, from a lookup) reads as an empty cell: the area would be left out (found by a helper).
+    errors = Workbook()
+    errors.active.append(["postcode"])
+    errors.active.append([4811])
+    errors.active.append(["#N/A"])
+    errors.active["A3"].data_type = "e"
+    errors.save(tmp_path / "fout.xlsx")
     cases = [("formule.xlsx", "cel A2 heeft een formule zonder opgeslagen uitkomst"),
+             ("fout.xlsx", "rij 3, kolom 'postcode': de cel geeft de foutwaarde #N/B; typ een waarde"),
              ("twee.xlsx", "twee kolommen voor het kernwerkgebied \\('PC4' en 'Postcode'\\)"),
              ("unicode.txt", "UTF-16"), ("lang.xlsx", "100.001 rijen; hoogstens 100.000")]
     for name, message in cases:

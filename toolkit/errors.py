@@ -86,6 +86,13 @@ DUTCH_EXCEL_ERRORS = {"#NULL!": "#LEEG!", "#DIV/0!": "#DEEL/0!", "#VALUE!": "#WA
                       "#NAME?": "#NAAM?", "#NUM!": "#GETAL!", "#N/A": "#N/B"}
 
 
+def error_value_in_cell(value: object) -> str:
+    """What a cell holding an error value (#N/A) is told, the value as a Dutch Excel shows it (a file stores
+    the English name): the cell of a template, a claims workbook or an INPUTS file alike."""
+    shown = DUTCH_EXCEL_ERRORS.get(str(value)) or show_value(value)
+    return f"de cel geeft de foutwaarde {shown}; typ een waarde of maak de cel leeg"
+
+
 def relabel(err: ToolkitError, label: str) -> str:
     """The message of `err` with its leading `field:` replaced by `label`.
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from .errors import InputError, dutch_list, line_of, not_a_file, not_utf8, system_reason
+from .errors import InputError, dutch_list, error_value_in_cell, line_of, not_a_file, not_utf8, system_reason
 
 if TYPE_CHECKING:
     from collections.abc import Collection
@@ -45,15 +45,17 @@ def _small_table_limits(max_bytes: int, rows: int | None) -> Any:
                    memory_bytes=min(XLSX_LIMITS.memory_bytes, inflated), rows=rows)
 
 
-def _read_sheet_xml(path: Path, part: str) -> list[int]:
-    """What calamine does not say of the first sheet: a formula without a saved result is refused, and
-    the hidden rows (an AutoFilter's or a collapsed group's) are returned, so that reading them is said."""
+def _read_sheet_xml(path: Path, part: str) -> tuple[list[int], tuple[int, int, str] | None]:
+    """What calamine does not say of the first sheet: a formula without a saved result is refused; the
+    hidden rows (an AutoFilter's or a collapsed group's) are returned, so that reading them is said, and the
+    first cell holding an error value (#N/A), which calamine reads as an empty cell."""
     import zipfile  # start-up: only when such a file is read
 
     with zipfile.ZipFile(path) as archive:
         xml = archive.read(part)  # inflated size checked by check_xlsx
     refuse_formulas_without_value(path, xml)
-    return hidden_rows(io.BytesIO(xml))
+    error = first_error_cell(io.BytesIO(xml)) if any(kind in xml for kind in _ERROR_TYPES) else None
+    return hidden_rows(io.BytesIO(xml)), error
 
 
 def hidden_rows(stream: IO[bytes]) -> list[int]:
@@ -187,6 +189,16 @@ def first_error_cell(stream: IO[bytes], columns: Collection[int] | None = None,
     return None
 
 
+def _column_letters(index: int) -> str:
+    """A column's index (0 for A) as its letters: 27 -> 'AB'."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
 def _column_index(letters: str) -> int:
     """A column's letters as its index, 0 for A: 'AB' -> 27."""
     index = 0
@@ -249,7 +261,7 @@ def read_table(path: Path, *, max_bytes: int, what: str, max_rows: int | None = 
     if suffix in {".xlsx", ".xlsm"}:
         limits = _small_table_limits(max_bytes, max_rows)
         check = check_xlsx(path, limits)
-        hidden = _read_sheet_xml(path, check.sheet)
+        hidden, error = _read_sheet_xml(path, check.sheet)
         left_out = check.not_read()
         if left_out is not None and notes is None:
             raise table_error(path, f"{left_out}; zet die in een eigen bestand of haal ze weg")
@@ -257,6 +269,11 @@ def read_table(path: Path, *, max_bytes: int, what: str, max_rows: int | None = 
             notes.append(f"{path}: {left_out}")
         sheet = open_xlsx_sheet(path, limits, check)
         table = [list(r) for r in sheet.to_python(skip_empty_area=False)]
+        if error is not None:  # an error cell read as empty would be a value left out, or a wrong one
+            row, column, value = error
+            name = table[0][column] if row > 1 and table and column < len(table[0]) and table[0][column] else None
+            where = f"kolom '{name}'" if name else f"cel {_column_letters(column)}{row}"
+            raise table_error(path, f"rij {row}, {where}: {error_value_in_cell(value)}", row=row, value=value)
         _say_hidden_rows(path, table, hidden, notes)
         return table
     if suffix not in {".csv", ".txt"}:

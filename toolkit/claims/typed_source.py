@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import _arrow as arrow
-from ..errors import DUTCH_EXCEL_ERRORS, InputError, not_utf8, show_value
+from ..errors import InputError, error_value_in_cell, not_utf8
 from ..xlsx import check_xlsx, open_xlsx_sheet
 from .source import DICTIONARY_FIELDS, DUTCH_FIELD, NUMERIC_CLIENTS, Chunk, Layout, Source, cannot_read, resolve_columns
 
@@ -304,9 +304,8 @@ def _refuse_error_cells(path: Path, part: str, first_row: int, columns: Mapping[
         return
     row, column, value = found
     name, field = columns[column]
-    shown = DUTCH_EXCEL_ERRORS.get(value) or show_value(value)
-    raise InputError(f"{path}: rij {row}, kolom '{name}': de cel geeft de foutwaarde {shown}; typ een waarde of maak "
-                     "de cel leeg", field=field, row=row, value=value, file=str(path))
+    raise InputError(f"{path}: rij {row}, kolom '{name}': {error_value_in_cell(value)}", field=field, row=row,
+                     value=value, file=str(path))
 
 
 def cells_array(values: list[Any], field: str, column: str, where: str, first_row: int) -> pa.Array:

@@ -47,7 +47,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..dates import read_date
-from ..errors import DUTCH_EXCEL_ERRORS, InputError, ToolkitError, not_a_file, relabel, show_value
+from ..errors import InputError, ToolkitError, error_value_in_cell, not_a_file, relabel, show_value
 from ..parameters import overlay_in_force
 from . import appearance, structure, templates_dir
 from .equivalence import same_formula
@@ -643,9 +643,7 @@ def _as_the_formulas_read(spec_input: Input, value: object, *, error: bool = Fal
     trim only plain spaces (TRIM; 'B' with a tab or a no-break space is no score there). An INPUTS file is all
     text and is read by the rules alone; a workbook's cell must give the same answer in the workbook."""
     if error:  # #N/B in the cell: no value the rules could read, and no text typed either
-        shown = DUTCH_EXCEL_ERRORS.get(str(value), str(value))  # as a Dutch Excel shows it (a file stores #N/A)
-        raise InputError(f"{spec_input.label}: de cel geeft de foutwaarde {shown}; typ een waarde of maak de cel leeg",
-                         field=spec_input.column, value=value)
+        raise InputError(f"{spec_input.label}: {error_value_in_cell(value)}", field=spec_input.column, value=value)
     if not isinstance(value, str) or value == "" or value.strip(" ") == "":
         return
     if value.strip() == "":  # a tab, no-break space or line break alone: TRIM keeps it, the workbook sees no empty cell
