@@ -461,6 +461,23 @@ def test_an_error_value_in_a_cell_of_inputs_is_refused_not_read_as_empty(tmp_pat
     assert not (tmp_path / "out").exists()
 
 
+def test_merged_cells_in_inputs_are_refused_not_read_as_empty(tmp_path: Path) -> None:
+    """Found by a helper: a score merged over two keys' rows showed 'A' beside both in Excel, but the file
+    holds it in the first cell only; the second key got no score without a word."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(STAFFEL_HEADER)
+    wb.active.append(["Z2", "A", "", "", "nee", "", 1000])
+    wb.active.append(["Z3", "B", "", 6, "nee", "", 1000])
+    wb.active.merge_cells("B2:B3")
+    wb.save(tmp_path / "invoer.xlsx")
+    result = zorginkoop("fill", "staffel", str(tmp_path / "invoer.xlsx"), "--out", str(tmp_path / "out"))
+    assert result.returncode == 1 and result.stderr.strip() == (
+        f"fout: {tmp_path / 'invoer.xlsx'}: de cellen B2:B3 zijn samengevoegd: het bestand heeft alleen in B2 een "
+        "waarde, de andere cellen zijn leeg; maak de cellen los en vul elke cel"), result.stderr
+
+
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 def test_a_title_above_the_column_names_is_said_as_such(tmp_path: Path, suffix: str) -> None:
     """Found by a helper: a title row above the header gave "rij 3: meer waarden dan kolommen ('Score vorig

@@ -54,6 +54,7 @@ def _read_sheet_xml(path: Path, part: str) -> tuple[list[int], tuple[int, int, s
     with zipfile.ZipFile(path) as archive:
         xml = archive.read(part)  # inflated size checked by check_xlsx
     refuse_formulas_without_value(path, xml)
+    refuse_merged_cells(path, xml)
     error = first_error_cell(io.BytesIO(xml)) if any(kind in xml for kind in _ERROR_TYPES) else None
     return hidden_rows(io.BytesIO(xml)), error
 
@@ -235,6 +236,22 @@ def refuse_formulas_without_value(path: Path, xml: bytes) -> None:
             raise table_error(path, f"{where} heeft een formule zonder opgeslagen uitkomst; open het bestand in Excel "
                                     "of LibreOffice en sla het opnieuw op, of typ de waarde zelf",
                               value=ref.group(1).decode() if ref else None)
+
+
+_MERGED = re.compile(rb"""<(?:[\w.-]+:)?mergeCell\b[^>]*?\bref\s*=\s*["']([^"']*)["']""")
+
+
+def refuse_merged_cells(path: Path, xml: bytes) -> None:
+    """InputError naming the first merged range of `xml` (a sheet): it shows one value over every row and
+    column it spans, and the file holds that value only in its first cell; the others read as empty, so a
+    key on a later row would silently miss what the reader sees beside it."""
+    merged = _MERGED.search(xml)
+    if merged is not None:
+        ref = merged.group(1).decode("ascii", "replace")
+        first = ref.split(":")[0]
+        raise table_error(path, f"de cellen {ref} zijn samengevoegd: het bestand heeft alleen in {first} een "
+                                "waarde, de andere cellen zijn leeg; maak de cellen los en vul elke cel",
+                          value=ref)
 
 
 def read_table(path: Path, *, max_bytes: int, what: str, max_rows: int | None = None,

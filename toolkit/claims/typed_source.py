@@ -296,7 +296,7 @@ def _refuse_error_cells(path: Path, part: str, first_row: int, columns: Mapping[
     Excel shows it (`toolkit.workbook.check` says it so of a template's cell)."""
     import zipfile
 
-    from ..table_file import first_error_cell
+    from ..table_file import first_error_cell  # start-up: only for a workbook that may hold an error value
 
     with zipfile.ZipFile(path) as archive, archive.open(part) as stream:
         found = first_error_cell(stream, columns, first_row)
