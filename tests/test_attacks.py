@@ -277,6 +277,35 @@ def test_a_file_that_is_no_workbook(corpus: Path, content: bytes) -> None:
         _one_dutch_line(stderr)
 
 
+def test_a_part_written_twice_is_refused(corpus: Path) -> None:
+    """Found by a helper: a second Invoer sheet appended to the zip passed `check` (openpyxl, like LibreOffice,
+    reads the last one; what Excel shows is not certain). Refused as `check`, as INPUTS and as claims."""
+    import warnings
+    import zipfile
+
+    source = filled(corpus)
+    with zipfile.ZipFile(source) as archive:
+        sheet = next(n for n in archive.namelist() if n.startswith("xl/worksheets/sheet"))
+        data = archive.read(sheet)
+    claims = Workbook()
+    claims.active.append(["Zorgaanbieder", "Cliëntnummer", "Postcode", "Verzekeraar", "Datum"])
+    claims.active.append(["A", "C1", "5611", "CZ", "3-2-2025"])
+    claims.save(corpus / "declaraties.xlsx")
+    for path, part, content in ((source, sheet, data), (corpus / "declaraties.xlsx", "xl/worksheets/sheet1.xml", None)):
+        twice = corpus / f"twee_keer_{path.name}"
+        twice.write_bytes(path.read_bytes())
+        with zipfile.ZipFile(twice, "a") as archive, warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # zipfile warns of the duplicate name it is told to write
+            archive.writestr(part, content if content is not None else zipfile.ZipFile(path).read(part))
+        for args in (["check", str(twice)], ["fill", "staffel", str(twice), "--out", str(corpus / "uit5")],
+                     ["ratio", str(twice), "--year", "2027"]):
+            if (args[0] == "check") != (path == source):
+                continue
+            code, _, stderr, _, _ = run(*args, cwd=corpus)
+            line = _one_dutch_line(stderr)
+            assert code == 1 and f"onderdeel '{part}' staat twee keer in het bestand" in line, (args, line)
+
+
 @pytest.mark.parametrize("value", ["1e999999", "1e5000", "9" * 400, "1,2,3", "--5", "€€5", "NaN", "inf", "١٢٣",
                                    "1" * 16])
 @pytest.mark.parametrize("column", ["kostenpunten", "aanvullend_budget", "jaar"])

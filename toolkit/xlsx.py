@@ -34,6 +34,7 @@ from .xlsx_scan import (
     UnreadableReference,
     inflate_part,
     megabytes,
+    part_twice,
     part_unreadable,
     read_shared_strings,
     xlsx_error,
@@ -364,6 +365,8 @@ def check_xlsx(path: Path, limits: XlsxLimits = XLSX_LIMITS) -> XlsxCheck:
         infos = archive.infolist()
         if len(infos) > limits.entries:
             raise xlsx_error(path, f"geen bruikbaar xlsx-bestand: {len(infos)} onderdelen (maximaal {limits.entries})")
+        if (twice := part_twice(infos)) is not None:
+            raise xlsx_error(path, twice)
         declared = 0
         for info in infos:
             declared += info.file_size

@@ -16,6 +16,7 @@ from .errors import InputError, show_value, system_reason
 
 if TYPE_CHECKING:
     import zipfile
+    from collections.abc import Iterable
 
 
 def xlsx_error(path: Path, why: str) -> InputError:
@@ -43,6 +44,20 @@ def inflate_part(archive: zipfile.ZipFile, name: str, path: Path, consume: Any, 
         raise  # what `consume` found, already said in Dutch
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError, zlib.error) as exc:
         raise xlsx_error(path, part_unreadable(name, exc)) from None
+
+
+def part_twice(infos: Iterable[zipfile.ZipInfo]) -> str | None:
+    """What to say of a package that holds a part twice, or None. A zip holds each part once; of two, Python
+    and LibreOffice read the last, and what another program shows is not certain: what is read or checked
+    could differ from what a reader sees."""
+    seen: set[str] = set()
+    for info in infos:
+        if info.filename in seen:
+            return (f"onderdeel {show_value(info.filename)} staat twee keer in het bestand (elk onderdeel hoort er "
+                    "één keer in); welk van de twee een programma toont, is niet zeker. Sla het bestand opnieuw op "
+                    "in Excel")
+        seen.add(info.filename)
+    return None
 
 
 def part_unreadable(name: str, exc: BaseException) -> str:
@@ -449,5 +464,6 @@ class SheetScanner:
         return max_row, max_column, unreferenced
 
 
-__all__ = ["SharedStrings", "SheetScanner", "UnreadableReference", "inflate_part", "megabytes", "part_unreadable",
+__all__ = ["SharedStrings", "SheetScanner", "UnreadableReference", "inflate_part", "megabytes", "part_twice",
+           "part_unreadable",
            "read_shared_strings", "xlsx_error"]

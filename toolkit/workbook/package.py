@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import InputError, show_value, system_reason
-from ..xlsx_scan import part_unreadable
+from ..xlsx_scan import part_twice, part_unreadable
 
 if TYPE_CHECKING:
     from ..xlsx import SheetExtent
@@ -66,6 +66,8 @@ def parts(path: Path) -> list[Part]:
         raise _fail(path, f"geen leesbare xlsx: {unreadable(path, err)}") from None
     if len(infos) > MAX_MEMBERS:
         raise _fail(path, f"te veel onderdelen ({len(infos)}) voor een werkmap")
+    if (twice := part_twice(infos)) is not None:
+        raise _fail(path, twice)
     total = 0
     found = []
     for info in infos:
