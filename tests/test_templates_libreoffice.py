@@ -280,6 +280,31 @@ def test_score_b_without_cost_points_is_an_error_in_the_verdict_too(tmp_path: Pa
         assert any(f.kind == "invoer" for f in check_workbook(path).findings), path.name
 
 
+def test_every_kind_of_white_space_in_a_typed_postcode_is_removed(tmp_path: Path) -> None:
+    """SPEC: postcodes are compared after removing every kind of white space, in Python and in the template
+    formulas alike. One area per kind, typed around and inside a full postcode; LibreOffice must count as many
+    areas as Python. (Six control characters that Python calls white space, U+000B-U+000C and U+001C-U+001F,
+    cannot stand in an XML cell as they are: openpyxl refuses to write them, and Excel stores them escaped.)"""
+    from toolkit.workbook import template_path
+
+    spaces = [chr(c) for c in range(0x110000) if chr(c).isspace() and (c > 0x1F or c in (0x09, 0x0A, 0x0D))]
+    postcodes = [f"{s}{5000 + i}{s}a{s}b{s}" for i, s in enumerate(spaces)]
+    edits = {"cz_ratio": {"in_jaar": 2027, "in_postcodes": postcodes, "in_clienten": [3] * len(spaces)},
+             "nieuwe_aanbieder": {"in_inschrijfdatum": dt.date(2027, 1, 15), "in_verwachte_omzet": 60_000,
+                                  "in_kernwerkgebied": "ja", "in_postcodes": postcodes,
+                                  "in_clienten": [3] * len(spaces)}}
+    files = {name: typed_into(template_path(name), values, tmp_path / f"{name}.xlsx") for name, values in edits.items()}
+    converted = recalculate(list(files.values()), tmp_path / "herberekend")
+    for path in converted.values():
+        report = check_workbook(path)
+        # Every output equal to Python's. (LibreOffice wraps a cell typed with a line break and gives one with
+        # U+3000 its Asian font: those input cells' look, which check names, is no matter here.)
+        assert report.recalculated and {f.kind for f in report.findings} <= {"opmaak"}, (
+            path.name, [f.line() for f in report.findings])
+    assert check_workbook(converted[files["cz_ratio"]]).outputs["out_gebieden"] == len(spaces) == 23
+    assert check_workbook(converted[files["nieuwe_aanbieder"]]).outputs["out_ratio"] == 3
+
+
 # What the message of each hand-typed mistake below shows of the value typed.
 NAMED = {"nachtzorg": ": 3 (bedoelt u 3%?)", "staffel": ": 2031 valt buiten",
          "thuistechnologie": ": 11 (meer dan het aantal geschikte cliënten, 10)",

@@ -40,7 +40,7 @@ def _flag(name: str, label: str, help: str) -> Input:
 
 
 TEMPLATE = Template(
-    "nieuwe_aanbieder", "Nieuwe zorgaanbieder: de toets van CZ groep", "1.1",
+    "nieuwe_aanbieder", "Nieuwe zorgaanbieder: de toets van CZ groep", "1.2",
     inputs=(
         year_input("Contractjaar (leeg = {jaar})", "Het contractjaar waarvoor u zich inschrijft; leeg = {jaar}. De "
                                                    "termijn en de eisen staan op het tabblad Bronnen."),

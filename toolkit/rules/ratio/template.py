@@ -31,7 +31,7 @@ def _engine(v: Mapping[str, Any]) -> dict[str, Any]:
 
 
 TEMPLATE = Template(
-    "cz_ratio", "CZ klant-werkgebiedratio", "3.1",
+    "cz_ratio", "CZ klant-werkgebiedratio", "3.2",
     inputs=(
         Input("in_jaar", "Beleidsjaar (leeg = {jaar})", "year",
               "Beleidsjaar T ({ratio_jaren}); de declaraties van {declaratiejaar} tellen (bij {jaar}: "
