@@ -305,10 +305,29 @@ def test_every_kind_of_white_space_in_a_typed_postcode_is_removed(tmp_path: Path
     assert check_workbook(converted[files["nieuwe_aanbieder"]]).outputs["out_ratio"] == 3
 
 
+def test_an_empty_month_before_a_filled_one_is_named_as_check_names_it(tmp_path: Path) -> None:
+    """Found by a helper: February left empty said "productie, maand 3 (dit jaar 110000, vorig jaar leeg)" in
+    every output, and no cell turned red; check (the rule) names February and April."""
+    from toolkit.workbook import template_path
+
+    edits = {"gap": {"in_plafond": 1_200_000, "in_productie": [110_000, None, 110_000, 110_000]},
+             "vorig": {"in_plafond": 1_200_000, "in_productie": [110_000] * 2, "in_vorig_jaar": [1, None, 3]}}
+    files = {name: typed_into(template_path("plafond"), values, tmp_path / f"{name}.xlsx")
+             for name, values in edits.items()}
+    converted = recalculate(list(files.values()), tmp_path / "herberekend")
+    said = {"gap": "Productie (€): maand 2 (februari) is leeg terwijl maand 4 (april) is ingevuld",
+            "vorig": "Productie vorig jaar (€): maand 2 (februari) is leeg terwijl maand 3 (maart) is ingevuld"}
+    cells = {o: refs[:1] for o, refs in TemplateFile.open("plafond").output_cells.items()}
+    for name, path in files.items():
+        found = read_outputs(converted[path], cells)
+        assert found["out_prognose"] == f"fout in de invoer: {said[name]}", found
+        assert [f.line().split(": ", 2)[2] for f in check_workbook(converted[path]).findings] == [said[name]]
+
+
 # What the message of each hand-typed mistake below shows of the value typed.
 NAMED = {"nachtzorg": ": 3 (bedoelt u 3%?)", "staffel": ": 2031 valt buiten",
          "thuistechnologie": ": 11 (meer dan het aantal geschikte cliënten, 10)",
-         "plafond": "(dit jaar 'veel', vorig jaar",
+         "plafond": "maand 2 (februari): 'veel' is geen bedrag",
          "casemanagement_dementie": ": 0", "nieuwe_aanbieder": ": 'morgen'"}
 
 

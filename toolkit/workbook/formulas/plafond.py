@@ -5,6 +5,7 @@ below them (`formulas/staffel.py`)."""
 from __future__ import annotations
 
 from openpyxl.chart import Reference
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ...dates import MONTHS
@@ -26,7 +27,7 @@ from ..formula import (
 )
 from ..layout import OUTPUT_RANGE_ROW, RANGE_HEADER_ROW, RANGE_TOP
 from ..report_sheets import production_chart
-from ..styles import text_cell
+from ..styles import BAD_FILL, text_cell
 from . import Sheets
 from .staffel import staffel_steps
 
@@ -38,17 +39,25 @@ def calculate(steps: Steps, spec: Template) -> Formulas:
     headers = ["Maand", "Bekend", "Fout in rij", "Vorig jaar", "Waarde", "Cumulatief", "Bereikt", "Vorig jaar bekend"]
     for column, title in enumerate(headers, start=4):
         ws.cell(row=RANGE_HEADER_ROW, column=column, value=title).font = font(bold=True)
+    for column, title in {16: "Geen bedrag", 17: "Leeg vóór een ingevulde", 18: "Vorig jaar geen bedrag",
+                          19: "Vorig jaar leeg vóór een ingevulde", 20: "Ingevuld (maand)",
+                          21: "Vorig jaar ingevuld (maand)"}.items():
+        ws.cell(row=RANGE_HEADER_ROW, column=column, value=title).font = font(bold=True)
     for r in range(top, last + 1):
         m = r - top + 1
         production, previous = f"Invoer!B{r}", f"Invoer!C{r}"
         ws[f"D{r}"] = m
         ws[f"E{r}"] = f'=NOT(TRIM({production}&"")="")'
         ws[f"K{r}"] = f'=NOT(TRIM({previous}&"")="")'
-        # Wrong: a month that is no amount of 0 or more, or an empty month before a filled one; the same
-        # for last year's months (rules/ceiling.py checks both lists alike).
-        gaps = f",AND(E{r},NOT(E{r - 1})),AND(K{r},NOT(K{r - 1}))" if m > 1 else ""
-        ws[f"F{r}"] = (f"=IF(OR(AND(E{r},IF(ISNUMBER({production}),{production}<0,TRUE)),"
-                       f"AND(K{r},IF(ISNUMBER({previous}),{previous}<0,TRUE)){gaps}),1,0)")
+        # Wrong, as rules/ceiling.py reads both lists: a month that is no amount of 0 or more (P, R), or an
+        # empty month before a filled one (Q, S: the empty one is named and turns red, as check says it).
+        ws[f"P{r}"] = f"=AND(E{r},IF(ISNUMBER({production}),{production}<0,TRUE))"
+        ws[f"Q{r}"] = f"=AND(NOT(E{r}),D{r}<MAX(T{top}:T{last}))"
+        ws[f"R{r}"] = f"=AND(K{r},IF(ISNUMBER({previous}),{previous}<0,TRUE))"
+        ws[f"S{r}"] = f"=AND(NOT(K{r}),D{r}<MAX(U{top}:U{last}))"
+        ws[f"T{r}"] = f"=IF(E{r},D{r},0)"
+        ws[f"U{r}"] = f"=IF(K{r},D{r},0)"
+        ws[f"F{r}"] = f"=IF(OR(P{r},Q{r},R{r},S{r}),1,0)"
         ws[f"G{r}"] = f"=IF(ISNUMBER({previous}),{previous},0)"
         # 0 while nothing is known (no division by 0 on an empty sheet); the outputs then show the status.
         ws[f"H{r}"] = (f"=IF(D{r}<=calc_n,{production},IF(calc_n=0,0,IF(calc_seizoen,IF(calc_basis=0,0,"
@@ -61,11 +70,9 @@ def calculate(steps: Steps, spec: Template) -> Formulas:
     steps.add("calc_seizoen", "Seizoensmethode", f'={is_choice(spec.input("in_methode"), "seasonal")}', flag=True)
     steps.add("calc_basis", "Vorig jaar, de bekende maanden samen", f'=SUMIF({months},"<="&calc_n,G{top}:G{last})',
               kind="money")
-    first_bad = f"MATCH(1,F{top}:F{last},0)"
     status_steps(steps, spec, checks(spec, [
-        (f"SUM(F{top}:F{last})>0", f'"productie, maand "&{first_bad}&" (dit jaar "&'
-                                   f'{typed_text(f"INDEX(Invoer!B{top}:B{last},{first_bad})")}&", vorig jaar "&'
-                                   f'{typed_text(f"INDEX(Invoer!C{top}:C{last},{first_bad})")}&")"'),
+        *_month_checks(spec.input("in_productie").label, "P", "Q", "T", "B", top, last),
+        *_month_checks(spec.input("in_vorig_jaar").label, "R", "S", "U", "C", top, last),
         (f"AND(calc_seizoen,COUNT(Invoer!C{top}:C{last})<12)",
          string("de seizoensmethode heeft de productie van alle twaalf maanden van vorig jaar nodig")),
         ("AND(calc_seizoen,calc_n<12,calc_basis=0)",
@@ -110,7 +117,31 @@ def calculate(steps: Steps, spec: Template) -> Formulas:
     }
 
 
+def _month_checks(label: str, wrong: str, gap: str, filled: str, column: str, top: int,
+                  last: int) -> list[tuple[str, str]]:
+    """The checks of one list of months on Berekening (a month that is no amount, then an empty month before a
+    filled one), worded as rules/ceiling.py words them: "Productie (€): maand 2 (februari) is leeg terwijl
+    maand 4 (april) is ingevuld"."""
+    def month(number: str) -> str:
+        return f'{number}&" ("&CHOOSE({number},{",".join(string(m) for m in MONTHS)})&")"'
+
+    bad, empty = f"MATCH(TRUE,{wrong}{top}:{wrong}{last},0)", f"MATCH(TRUE,{gap}{top}:{gap}{last},0)"
+    latest = f"MAX({filled}{top}:{filled}{last})"
+    return [
+        (f"NOT(ISNA({bad}))", f'{string(label + ", maand ")}&{month(bad)}&": "&'
+                              f'{typed_text(f"INDEX(Invoer!{column}{top}:{column}{last},{bad})")}&" is geen bedrag '
+                              f'van 0 of meer"'),
+        (f"NOT(ISNA({empty}))", f'{string(label + ": maand ")}&{month(empty)}&" is leeg terwijl maand "&'
+                                f'{month(latest)}&" is ingevuld"'),
+    ]
+
+
 def decorate(sheets: Sheets, spec: Template) -> None:
+    # A wrong month turns red, as a wrong scalar input does (build.py): this year's in B, last year's in C.
+    top, last = RANGE_TOP, RANGE_TOP + 11
+    for column, wrong, gap in (("B", "P", "Q"), ("C", "R", "S")):
+        sheets.invoer.conditional_formatting.add(f"{column}{top}:{column}{last}", FormulaRule(
+            formula=[f"OR(Berekening!${wrong}{top},Berekening!${gap}{top})"], fill=BAD_FILL))
     _chart(sheets.uitkomst, sheets.berekening, spec)
 
 
