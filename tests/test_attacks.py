@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,7 @@ from attacks import (
     spanning,
     whitespace_bomb,
     with_rows_at_the_end,
+    with_xml,
 )
 from openpyxl import Workbook
 from peak import wait_with_peak
@@ -275,6 +277,51 @@ def test_a_file_that_is_no_workbook(corpus: Path, content: bytes) -> None:
         code, _, stderr, _, _ = run(*args, cwd=corpus)
         assert code == 1, (args, stderr)
         _one_dutch_line(stderr)
+
+
+def _restyled(ref: str, format_id: int) -> Callable[[bytes], bytes]:
+    """A sheet edit giving cell `ref` a copy of its style with number format `format_id` (its value kept): the
+    style is appended to styles.xml's cellXfs by `_with_format`."""
+    def edit(data: bytes) -> bytes:
+        return re.sub(rb'(<c r="' + ref.encode() + rb'"[^>]*? s=")\d+"', rb'\g<1>' + str(NEW_XF).encode() + b'"', data,
+                      count=1)
+    return edit
+
+
+NEW_XF = 500  # past the styles a filled template has; `_with_format` pads cellXfs up to it
+
+
+def _with_format(format_id: int) -> Callable[[bytes], bytes]:
+    def edit(data: bytes) -> bytes:
+        count = int(re.search(rb'<cellXfs count="(\d+)"', data).group(1))  # type: ignore[union-attr]
+        padding = b'<xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>' * (NEW_XF - count)
+        added = padding + f'<xf numFmtId="{format_id}" fontId="0" fillId="0" borderId="0"/>'.encode()
+        data = data.replace(b"</cellXfs>", added + b"</cellXfs>", 1)
+        return re.sub(rb'<cellXfs count="\d+"', f'<cellXfs count="{NEW_XF + 1}"'.encode(), data, count=1)
+    return edit
+
+
+@pytest.mark.parametrize(("sheet", "format_id"), [("Uitkomst", 14), ("Uitkomst", 20), ("Uitkomst", 46),
+                                                   ("Uitkomst", 999), ("Invoer", 14)])
+def test_a_number_in_a_date_time_or_missing_format_is_a_format_finding(corpus: Path, sheet: str,
+                                                                        format_id: int) -> None:
+    """Found by a helper: an output or input shown as a date, a time or a duration (openpyxl reads the number as
+    a datetime) crashed check with "interne fout (TypeError …)", or called 209 '1900-07-27 00:00:00' (no
+    number); a format number the file does not define (999) crashed openpyxl. Each is one finding of the
+    format; the number stays what the rules compare."""
+    from openpyxl import load_workbook as load
+
+    source = filled(corpus)
+    wb = load(source)
+    name = "out_vergoeding" if sheet == "Uitkomst" else "in_aanvullend_budget"
+    ((_, ref),) = wb.defined_names[name].destinations
+    ref = ref.replace("$", "")
+    path = with_xml(corpus, f"notatie_{sheet}_{format_id}.xlsx",
+                    {f"sheet:{sheet}": _restyled(ref, format_id), "xl/styles.xml": _with_format(format_id)})
+    code, stdout, stderr, _, _ = run("check", str(path), cwd=corpus)
+    assert code == 1 and "interne fout" not in stderr and stderr.strip().endswith("1 bevinding bij de controle tegen "
+                                                                                 "sjabloon staffel."), stderr
+    assert stdout.startswith(f"opmaak: {sheet}!{ref}: getalnotatie") and stdout.count("\n") == 1, stdout
 
 
 def test_a_part_written_twice_is_refused(corpus: Path) -> None:

@@ -94,7 +94,7 @@ class Styles:
         if style is None:
             alignment, protection = cell.alignment, cell.protection
             style = CellStyle(
-                number_format_key(cell.number_format), self.font(cell.font), cell.font.name if cell.font else None,
+                number_format_key(number_format(cell)), self.font(cell.font), cell.font.name if cell.font else None,
                 self.fill(cell.fill),
                 (alignment.horizontal or "general", alignment.vertical or "bottom", bool(alignment.wrap_text),
                  bool(alignment.shrink_to_fit), int(alignment.textRotation or 0), float(alignment.indent or 0)),
@@ -125,6 +125,15 @@ class Styles:
                  self.colour(font.color, "000000") if font.color is not None else None) if font is not None else (),
                 fill_colour,
                 number_format_key(dxf.numFmt.formatCode) if dxf.numFmt is not None else ())
+
+
+def number_format(cell: Any) -> str:
+    """A cell's number format code; one whose number the file does not define (numFmtId 999 with no numFmt:
+    openpyxl fails on it) as a code of its own that no template has, so that it is a finding, not a crash."""
+    try:
+        return str(cell.number_format)
+    except IndexError:
+        return f'"notatie {getattr(cell._style, "numFmtId", "?")} ontbreekt in het bestand"'
 
 
 def _set(colour: Any) -> bool:
@@ -222,7 +231,7 @@ def sheet_findings(ws: Worksheet, reference: Worksheet, styles: Styles, expected
         if differs:
             findings.append(Finding("opmaak", f"{title}!{coordinate}", None, None,
                                     f"{', '.join(differs)} wijkt af van het sjabloon" + (
-                                        f" ({_format_said(got.number_format if got is not None else 'General')})"
+                                        f" ({_format_said(number_format(got) if got is not None else 'General')})"
                                         if "getalnotatie" in differs else "")))
     findings += _merged(ws, reference)
     findings += _conditional_formats(ws, reference, styles, expected_styles, area)
