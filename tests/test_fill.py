@@ -203,6 +203,26 @@ def test_check_says_rows_added_after_the_fill_miss_the_chart_and_the_printout(tm
     assert check_workbook(tmp_path / "out" / "Y.xlsx").ok
 
 
+def test_workers_are_bounded_by_the_work_and_the_pool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by a helper: --workers 3000 forked 3,000 processes for 50 chunks of work (11 GB)."""
+    from toolkit.workbook import fill as filling
+
+    started: list[int] = []
+    real = filling.ProcessPoolExecutor
+
+    def pool(max_workers: int, **kwargs: Any) -> Any:
+        started.append(max_workers)
+        return real(max_workers=max_workers, **kwargs)
+
+    monkeypatch.setattr(filling, "ProcessPoolExecutor", pool)
+    inputs = staffel_inputs(tmp_path / "in.csv", [f"k{i:03d}" for i in range(80)])
+    fill("staffel", inputs, tmp_path / "out", workers=filling.MAX_WORKERS)
+    assert started and started[0] <= 10, started  # 80 keys are 10 chunks of 8
+    result = zorginkoop("fill", "staffel", str(inputs), "--out", str(tmp_path / "te_veel"), "--workers", "3000")
+    assert result.returncode == 1 and result.stderr.strip() == "fout: --workers: 3000 processen; kies 1 t/m 61"
+    assert not (tmp_path / "te_veel").exists()
+
+
 def test_parallel_and_serial_write_the_same_workbooks(tmp_path: Path) -> None:
     keys = [f"k{i:03d}" for i in range(80)]
     inputs = staffel_inputs(tmp_path / "in.csv", keys)

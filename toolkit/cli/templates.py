@@ -47,7 +47,7 @@ def fill(
     skip_invalid: Annotated[bool, typer.Option(
         "--skip-invalid", help="Foute sleutels overslaan en als afgewezen in de samenvatting zetten.")] = False,
     workers: Annotated[int | None, typer.Option("--workers", metavar="AANTAL", click_type=Range(1),
-                                                help="Aantal processen (standaard: het aantal cores).",
+                                                help="Aantal processen (standaard: het aantal cores, hoogstens 8).",
                                                 show_default=False)] = None,
     parameters: ParametersOption = None,
 ) -> None:
@@ -61,7 +61,7 @@ def fill(
             result = fill_template(template, inputs, out, key=key, force=force, skip_invalid=skip_invalid,
                                    workers=workers, progress=advance)
     except ToolkitError as exc:
-        raise fail(exc) from None
+        raise fail(exc, {"workers": ("--workers",)}) from None
     except Interrupted as stop:
         if stop.summary_written:  # stopped at the very end: everything is there
             say("afgebroken na het schrijven: de werkmappen en de samenvatting staan er")

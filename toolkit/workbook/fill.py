@@ -69,6 +69,8 @@ _RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
              *(f"{d}{i}" for d in ("COM", "LPT") for i in [*range(1, 10), "¹", "²", "³"])}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PARALLEL_FROM = 64  # below this, starting worker processes costs more than it saves
+DEFAULT_WORKERS = 8  # at most, by default: the cores beyond wait on the disk
+MAX_WORKERS = 61  # what Python's process pool allows on Windows; each worker is a process of its own
 _T = TypeVar("_T")
 MAX_KEY_CHARS = 100  # a key in a copy's printed header (Excel keeps 255 characters of a header, the template ~100)
 MAX_NAME_BYTES = 120  # a file name's key part; the rest of the 255 bytes a file system allows is spare
@@ -573,10 +575,11 @@ def _write_all(tpl: TemplateFile, jobs: list[tuple[str, dict[str, Any], dict[str
     other), and its result is returned once every workbook is written. This thread collects the workers'
     results, so a failing worker or an interrupt stops the run at once."""
     done = 0
-    count = workers if workers is not None else min(os.cpu_count() or 1, 8)
+    count = workers if workers is not None else min(os.cpu_count() or 1, DEFAULT_WORKERS)
     if count > 1 and len(jobs) >= PARALLEL_FROM:
         size = max(8, len(jobs) // (count * 8))
         chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
+        count = min(count, len(chunks))  # a worker without a chunk would be a process started for nothing
         _WORKER_TEMPLATES[tpl.path] = tpl  # workers made by fork have it already (50 ms each to open again)
         pool = ProcessPoolExecutor(max_workers=count, initializer=_worker_start,
                                    initargs=(os.getpid(), run_id()))
@@ -610,6 +613,8 @@ def fill(template: str | Path, inputs: Path, out_dir: Path, *, key: str | None =
          skip_invalid: bool = False, workers: int | None = None,
          progress: Callable[[int, int], None] | None = None) -> FillResult:
     """Fill `template` once per key of `inputs` into `out_dir`; see the module docstring."""
+    if workers is not None and not 1 <= workers <= MAX_WORKERS:
+        raise InputError(f"workers: {workers} processen; kies 1 t/m {MAX_WORKERS}", field="workers", value=workers)
     tpl = TemplateFile.open(template)
     if not is_reference(tpl.path):
         # A template from elsewhere is compared with the one the parameter data builds (openpyxl, which
