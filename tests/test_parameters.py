@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -173,6 +174,28 @@ def test_an_overlay_folder_that_is_not_there_says_how_it_was_given(tmp_path: Pat
     with pytest.raises(InputError, match="bestaat niet of is geen map \\(gegeven met --parameters of met "
                                          "ZORGINKOOP_PARAMETERS\\)"):
         ParameterSet(tmp_path / "weg")
+
+
+def test_a_large_overlay_folder_is_not_walked_whole_and_a_listing_error_is_said(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by a helper: `--parameters /` walked the whole file system and crashed (interne fout) on an entry
+    of /proc that vanished while it was listed."""
+    from toolkit import InputError
+    from toolkit.parameters.loader import ParameterSet
+
+    deep = tmp_path / "a" / "b" / "c"
+    deep.mkdir(parents=True)
+    (deep / "ratio.yaml").write_text("x: 1\n", encoding="utf-8")  # three levels down: not an overlay's file
+    with pytest.raises(InputError, match="bevat geen parameterbestanden"):
+        ParameterSet(tmp_path)
+
+    def vanished(self: Path, pattern: str) -> Any:
+        raise FileNotFoundError(2, "No such file or directory", str(self / "proc" / "1"))
+
+    monkeypatch.setattr(Path, "glob", vanished)
+    with pytest.raises(InputError) as caught:
+        ParameterSet(tmp_path)
+    assert str(caught.value).startswith(f"parametermap {tmp_path} kan niet worden gelezen ("), str(caught.value)
 
 
 def test_a_key_twice_in_the_bundled_data_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

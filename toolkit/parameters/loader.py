@@ -22,7 +22,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, ParameterDataError
+from ..errors import InputError, ParameterDataError, system_reason
 from .files import read_bundled_yaml, read_overlay_yaml, topic_files
 from .plausible import is_year, quantity
 from .ranges import check_range
@@ -170,7 +170,15 @@ class ParameterSet:
                              f"{OVERLAY_VARIABLE})", field="parameters", value=str(overlay), file=str(overlay))
         known = {f"{insurer}/{name}.yaml" for insurer, name in topic_files()} | {"market/insurers.yaml",
                                                                                   "policy.yaml"}
-        files = sorted(p for p in overlay.rglob("*") if p.suffix.lower() in {".yaml", ".yml"} and p.is_file())
+        # The files of an overlay lie in the folder itself or one folder down (cz/ratio.yaml): only those two
+        # levels are looked at, so a large folder given by mistake (/, a home folder) is not walked whole, and
+        # an entry that vanishes or will not open while it is listed is said, not a crash.
+        try:
+            files = sorted(p for pattern in ("*", "*/*") for p in overlay.glob(pattern)
+                           if p.suffix.lower() in {".yaml", ".yml"} and p.is_file())
+        except OSError as err:
+            raise InputError(f"parametermap {overlay} kan niet worden gelezen ({system_reason(err)})",
+                             field="parameters", value=str(overlay), file=str(overlay)) from None
         if not files:  # a folder of exports given by mistake: without a word the bundled data would apply
             raise InputError(f"parametermap {overlay} bevat geen parameterbestanden (.yaml), zoals cz/ratio.yaml of "
                              "policy.yaml (docs/handleiding.md, 'Een nieuw beleidsjaar')", field="parameters",
