@@ -324,6 +324,16 @@ def test_a_number_in_a_date_time_or_missing_format_is_a_format_finding(corpus: P
     assert stdout.startswith(f"opmaak: {sheet}!{ref}: getalnotatie") and stdout.count("\n") == 1, stdout
 
 
+def test_a_sheet_left_out_of_the_workbook_is_said_in_dutch_only(corpus: Path) -> None:
+    """Found by a helper: openpyxl's English UserWarning (defined names of a sheet it cannot locate) reached
+    stderr before check's Dutch findings."""
+    path = with_xml(corpus, "zonder_uitkomst.xlsx", {
+        "xl/workbook.xml": lambda data: re.sub(rb'<sheet name="Uitkomst"[^>]*/>', b"", data)})
+    code, stdout, stderr, _, _ = run("check", str(path), cwd=corpus)
+    assert code == 1 and "Warning" not in stderr and "openpyxl" not in stderr, stderr
+    assert "de tabbladen wijken af van het sjabloon" in stdout, stdout
+
+
 def test_a_part_written_twice_is_refused(corpus: Path) -> None:
     """Found by a helper: a second Invoer sheet appended to the zip passed `check` (openpyxl, like LibreOffice,
     reads the last one; what Excel shows is not certain). Refused as `check`, as INPUTS and as claims."""

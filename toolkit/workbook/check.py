@@ -34,6 +34,7 @@ import math
 import re
 import shutil
 import tempfile
+import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -154,8 +155,12 @@ def _open(path: Path, reference_theme: bytes | None = None, *,
         raise InputError(f"{path}: {not_a_file(path)}", field="workbook", value=str(path), file=str(path))
     found = check_workbook_bounds(path)
     try:
-        formulas = load_workbook(path)
-        saved = load_workbook(path, data_only=True) if values else None
+        # openpyxl warns (in English, on stderr) of what it drops, a defined name of a sheet that is gone say;
+        # check says in Dutch what differs from the template instead.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            formulas = load_workbook(path)
+            saved = load_workbook(path, data_only=True) if values else None
         read = read_structure(path)
     except Exception as err:  # openpyxl raises many types for files that are not xlsx
         from ..xlsx import unreadable  # only for a file that fails
