@@ -97,6 +97,8 @@ def test_only_ascii_letters_and_listed_spaces_are_accepted(value: str) -> None:
     [("12AB", "'12AB'"), ("a\tb\r\nc", "'a\\tb\\r\\nc'"), ("één", "'één'"), (Decimal("-1.50"), "'-1,50'"),
      (2.5, "'2,5'"), (1e308, "'1e+308'"),
      (dt.date(2025, 3, 14), "'2025-03-14'"), (None, "'None'"),
+     # a cell in a time or duration format, as Excel shows it (found by a helper: 'datetime.time(12, 0)')
+     (dt.time(12, 0), "'12:00'"), (dt.time(8, 5, 30), "'8:05:30'"), (dt.timedelta(days=1, hours=6), "'30:00'"),
      ("x" * 50, "'" + "x" * 40 + "… (50 tekens)'"),
      ("Cliëntnr.\u00a0", "'Cliëntnr.[harde spatie]'"), ("1\u202f234", "'1[harde spatie]234'"),
      # cut and counted on the value itself, not on its shown words: 34 characters are shown whole

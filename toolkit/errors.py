@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import errno
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -165,6 +165,11 @@ def show_value(value: object, limit: int = 40) -> str:
         text = str(value).replace(".", ",")
     elif isinstance(value, date):
         text = str(value)
+    elif isinstance(value, time):  # a cell in a time format, as Excel shows it: 12:00
+        text = f"{value.hour}:{value.minute:02}" + (f":{value.second:02}" if value.second else "")
+    elif isinstance(value, timedelta):  # a duration ([h]:mm), as Excel shows it: 30:00
+        minutes = round(value.total_seconds()) // 60
+        text = f"{'-' if minutes < 0 else ''}{abs(minutes) // 60}:{abs(minutes) % 60:02}"
     else:
         text = repr(value)
     length = len(text)
