@@ -223,6 +223,16 @@ def test_workers_are_bounded_by_the_work_and_the_pool(tmp_path: Path, monkeypatc
     assert not (tmp_path / "te_veel").exists()
 
 
+@pytest.mark.parametrize("command", [["fill", "staffel", "IN"], ["demo"], ["sjablonen"]])
+def test_an_empty_out_folder_is_refused_not_read_as_the_current_one(tmp_path: Path, command: list[str]) -> None:
+    """Found by a helper: `--out ''` wrote into the current folder ("5 werkmappen geschreven in .")."""
+    inputs = staffel_inputs(tmp_path / "in.csv", ["a"])
+    args = [str(inputs) if a == "IN" else a for a in command]
+    result = zorginkoop(*args, "--out", " ", cwd=tmp_path)
+    assert result.returncode == 2 and "'--out': een lege naam; geef de naam van een map" in result.stderr, result
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+
+
 def test_parallel_and_serial_write_the_same_workbooks(tmp_path: Path) -> None:
     keys = [f"k{i:03d}" for i in range(80)]
     inputs = staffel_inputs(tmp_path / "in.csv", keys)

@@ -19,6 +19,7 @@ import importlib.machinery
 import importlib.util
 import sys
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -99,6 +100,20 @@ class Words(click.Choice):  # type: ignore[type-arg]
         if isinstance(value, str) and value.strip().lower() in self.vocabulary:
             return self.vocabulary[value.strip().lower()]
         return super().convert(value, param, ctx)  # refused, listing the Dutch words
+
+
+class Folder(click.Path):
+    """A folder to write into, as a Path; an empty name is refused (it would quietly mean the current folder)."""
+
+    name = "map"
+
+    def __init__(self) -> None:
+        super().__init__(path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value.strip():
+            self.fail("een lege naam; geef de naam van een map", param, ctx)
+        return super().convert(value, param, ctx)
 
 
 class Range(click.IntRange):

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from .._click_nl import Range
+from .._click_nl import Folder, Range
 from ..errors import ToolkitError
 from ..rules import RULES
 from .app import (
@@ -39,8 +39,8 @@ def fill(
     inputs: Annotated[Path, typer.Argument(
         metavar="INVOER", help="Invoerbestand (csv of xlsx): een kolom per invoer, genoemd naar de invoer zonder in_ "
                                "(zorginkoop describe SJABLOON toont ze); een rij per sleutel.", show_default=False)],
-    out: Annotated[Path, typer.Option("--out", metavar="MAP", help="Map voor de ingevulde werkmappen en de "
-                                                                   "samenvatting.", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", metavar="MAP", click_type=Folder(), help="Map voor de ingevulde "
+                                      "werkmappen en de samenvatting.", show_default=False)],
     key: Annotated[str | None, typer.Option("--key", metavar="KOLOM", help="Kolom met de sleutel (standaard de "
                                             "eerste kolom).", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Bestaande bestanden overschrijven.")] = False,
@@ -128,7 +128,7 @@ _OUTPUT_KINDS = {"count": "aantal", "number": "getal", "ratio": "getal", "fracti
 
 @app.command(options_metavar="[OPTIES]", epilog=examples("zorginkoop demo", "zorginkoop demo --out proef --force"))
 def demo(
-    out: Annotated[Path, typer.Option("--out", metavar="MAP", help="Map voor het resultaat.")] = (
+    out: Annotated[Path, typer.Option("--out", metavar="MAP", click_type=Folder(), help="Map voor het resultaat.")] = (
         Path("zorginkoop-demo")),
     force: Annotated[bool, typer.Option("--force", help="Bestaande bestanden overschrijven.")] = False,
     parameters: ParametersOption = None,
@@ -184,7 +184,8 @@ def check(
 @app.command(options_metavar="[OPTIES]", epilog=examples("zorginkoop sjablonen --out sjablonen",
                               "zorginkoop sjablonen --out sjablonen-2028 --parameters parameters-2028"))
 def sjablonen(
-    out: Annotated[Path, typer.Option("--out", metavar="MAP", help="Map voor de sjablonen.", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", metavar="MAP", click_type=Folder(), help="Map voor de sjablonen.",
+                                      show_default=False)],
     force: Annotated[bool, typer.Option("--force", help="Bestaande sjablonen overschrijven.")] = False,
     parameters: ParametersOption = None,
 ) -> None:
