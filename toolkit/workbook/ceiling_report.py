@@ -17,7 +17,6 @@ from typing import Protocol
 
 from openpyxl import Workbook
 from openpyxl.chart import Reference
-from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -34,6 +33,7 @@ from .report_sheets import (
     place_chart,
     production_chart,
     sheet_title,
+    table_cell,
     table_header,
     text,
     title,
@@ -94,11 +94,7 @@ def _overview(ws: Worksheet, entries: Sequence[CeilingEntry]) -> int:
                   (_reached(f), "text"), (_money(f.shortfall), "money"), (may, "bool"), (reimbursed, "money"),
                   (why, "text")]
         for column, (value, kind) in enumerate(values, start=1):
-            if column == len(values):
-                cell = wrapped(ws, row, column, why)
-            else:  # at the top of a row the explanation makes higher, beside its first line
-                cell = text(ws, row, column, value)
-                cell.alignment = Alignment(vertical="top")
+            cell = table_cell(ws, row, column, value, wrap=column == len(values))
             if isinstance(value, int | float):
                 cell.number_format = OUTPUT_FORMATS[kind]
     last = 4 + len(entries)
@@ -132,7 +128,7 @@ def _provider_sheet(ws: Worksheet, entry: CeilingEntry) -> None:
         cells = [month_name(i), _money(value), _money(running), REALISED if i <= f.months_known else FORECAST,
                  _money(f.ceiling)]
         for column, item in enumerate(cells, start=1):
-            cell = text(ws, row, column, item)
+            cell = table_cell(ws, row, column, item)
             if isinstance(item, float | int):
                 cell.number_format = OUTPUT_FORMATS["money"]
         if f.month_reached == i:

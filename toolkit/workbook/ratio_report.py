@@ -16,7 +16,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.styles import Alignment, PatternFill
+from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -30,6 +30,7 @@ from .report_sheets import (
     place_chart,
     sheet_title,
     style_chart,
+    table_cell,
     table_header,
     text,
     title,
@@ -65,9 +66,7 @@ def _overview(ws: Worksheet, reports: Sequence[Any]) -> int:
                   r.lines_read, r.lines_used, getattr(r, "invalid_lines", 0), *([_share(r)] if core else []),
                   _reason(r)]
         for column, (value, kind) in enumerate(zip(values, kinds, strict=True), start=1):
-            cell = wrapped(ws, row, column, value) if kind == "text" and column > 1 else text(ws, row, column,
-                                                                                                   value)
-            cell.alignment = Alignment(wrap_text=cell.alignment.wrap_text, vertical="top")  # beside a wrapped reason
+            cell = table_cell(ws, row, column, value, wrap=kind == "text" and column > 1)
             if isinstance(value, int | float) and not isinstance(value, bool):
                 cell.number_format = OUTPUT_FORMATS[kind]
     last = 4 + len(reports)

@@ -38,6 +38,16 @@ def text(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
     return cell
 
 
+def table_cell(ws: Worksheet, row: int, column: int, value: Any, *, wrap: bool = False) -> Cell:
+    """A cell of a table row, at the top of a row that a wrapped text makes higher. A text after the first
+    column keeps a space from the right-aligned number before it ("3 nee", not "3nee")."""
+    cell = wrapped(ws, row, column, value) if wrap else text(ws, row, column, value)
+    apart = isinstance(value, str) and column > 1
+    cell.alignment = Alignment(wrap_text=wrap, vertical="top", horizontal="left" if apart else None,
+                               indent=1 if apart else 0)
+    return cell
+
+
 def title(ws: Worksheet, heading: str, subtitle: str = "") -> None:
     text(ws, 1, 1, heading).font = font(bold=True, size=14)
     if subtitle:
