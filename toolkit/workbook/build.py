@@ -58,7 +58,7 @@ from .layout import (
 )
 from .sources import TOOLKIT, footer, policy_sources, sources_sheet
 from .specs import SPECS
-from .styles import BAD_FILL, GOOD_FILL, INPUT_FILL, UNLOCKED, WAITING_FILL, WRAP, heading, text_cell
+from .styles import BAD_FILL, BESIDE_A_VALUE, GOOD_FILL, INPUT_FILL, UNLOCKED, WAITING_FILL, WRAP, heading, text_cell
 
 # --- Invoer -------------------------------------------------------------------------------------------
 
@@ -241,6 +241,7 @@ def _uitkomst(wb: Workbook, spec: Template, formulas: Formulas) -> tuple[Workshe
     ws.conditional_formatting.add("A3", FormulaRule(formula=['calc_status<>""'], fill=WAITING_FILL))
     for column, title in enumerate(("Uitkomst", "Waarde", "Toelichting"), start=1):
         heading(ws, FIRST_OUTPUT_ROW - 1, column, title)
+    ws.cell(row=FIRST_OUTPUT_ROW - 1, column=3).alignment = BESIDE_A_VALUE  # over the explanations it heads
     row = FIRST_OUTPUT_ROW
     for output in (o for o in spec.outputs if not o.rows):
         text_cell(ws, row, 1, output.label).alignment = WRAP
@@ -257,9 +258,10 @@ def _uitkomst(wb: Workbook, spec: Template, formulas: Formulas) -> tuple[Workshe
             ws.conditional_formatting.add(ref, CellIsRule(operator="equal", formula=[f'"{NO}"'], fill=BAD_FILL))
         if output.kind == "month":
             months = ",".join(string(m) for m in MONTHS)
-            ws.cell(row=row, column=3, value=f'=IF(ISNUMBER({ref}),CHOOSE({ref},{months}),"")')
+            ws.cell(row=row, column=3, value=f'=IF(ISNUMBER({ref}),CHOOSE({ref},{months}),"")').alignment = \
+                BESIDE_A_VALUE
         elif output.help and output.kind != "text":
-            text_cell(ws, row, 3, output.help).alignment = WRAP
+            text_cell(ws, row, 3, output.help).alignment = BESIDE_A_VALUE
         if output.kind == "text":
             # A reason reads across the value and explanation columns, left-aligned, three lines high.
             cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)

@@ -17,6 +17,8 @@ BAD_FILL = PatternFill("solid", fgColor="FFC7CE")
 WAITING_FILL = PatternFill("solid", fgColor="EDEDED")
 UNLOCKED = Protection(locked=False)
 WRAP = Alignment(wrap_text=True, vertical="top")
+# The explanation beside a right-aligned value: a space from it ("68,22 %  Productie …", not "68,22 %Productie").
+BESIDE_A_VALUE = Alignment(wrap_text=True, vertical="top", horizontal="left", indent=1)
 
 
 def text_cell(ws: Worksheet, row: int, column: int, value: str) -> Cell:
@@ -32,5 +34,5 @@ def heading(ws: Worksheet, row: int, column: int, text: str) -> None:
     header.font, header.fill, header.alignment = font(bold=True), HEADER_FILL, WRAP
 
 
-__all__ = ["BAD_FILL", "GOOD_FILL", "HEADER_FILL", "INPUT_FILL", "UNLOCKED", "WAITING_FILL", "WRAP", "heading",
-           "text_cell"]
+__all__ = ["BAD_FILL", "BESIDE_A_VALUE", "GOOD_FILL", "HEADER_FILL", "INPUT_FILL", "UNLOCKED", "WAITING_FILL", "WRAP",
+           "heading", "text_cell"]

@@ -28,7 +28,7 @@ def _engine(v: Mapping[str, Any]) -> dict[str, Any]:
 
 
 TEMPLATE = Template(
-    "cooperatie", "Zorgcoöperatie: verpleegkundige niveau 6 en maximale omzet", "3.1",
+    "cooperatie", "Zorgcoöperatie: verpleegkundige niveau 6 en maximale omzet", "3.2",
     inputs=(
         Input("in_clienten", "Aantal cliënten", "number", "Cliënten van de zorgcoöperatie.", quantity="count"),
         Input("in_fte_niveau6", "FTE hbo-verpleegkundige (niveau 6)", "number",

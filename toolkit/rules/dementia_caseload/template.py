@@ -22,7 +22,7 @@ def _engine(v: Mapping[str, Any]) -> dict[str, Any]:
 
 
 TEMPLATE = Template(
-    "casemanagement_dementie", "Caseload van de gespecialiseerde casemanager dementie", "1.1",
+    "casemanagement_dementie", "Caseload van de gespecialiseerde casemanager dementie", "1.2",
     inputs=(
         year_input(),
         Input("in_clienten", "Cliënten van de casemanagers dementie", "number",

@@ -33,7 +33,7 @@ def _engine(v: Mapping[str, Any]) -> dict[str, Any]:
 
 
 TEMPLATE = Template(
-    "nachtzorg", "Indexatie budget onplanbare nachtzorg", "3.1",
+    "nachtzorg", "Indexatie budget onplanbare nachtzorg", "3.2",
     inputs=(
         Input("in_begroting", "Goedgekeurde begroting (€)", "number", "Het goedgekeurde budget onplanbare nachtzorg.",
               quantity="money"),

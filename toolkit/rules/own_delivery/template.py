@@ -29,7 +29,7 @@ def _care(name: str, label: str, help: str) -> Input:
 
 
 TEMPLATE = Template(
-    "eigen_levering", "Eigen levering: ten minste {min_eigen} van de zorg zelf", "2.1",
+    "eigen_levering", "Eigen levering: ten minste {min_eigen} van de zorg zelf", "2.2",
     inputs=(
         Input("in_cooperatie", "Zorgcoöperatie (bijlage 1, § 1.4)", "flag",
               "ja: een zorgcoöperatie die aan de eisen voldoet is uitgezonderd (n.v.t.).", choices=("ja", "nee")),

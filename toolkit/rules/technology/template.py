@@ -22,7 +22,7 @@ def _engine(v: Mapping[str, Any]) -> dict[str, Any]:
 
 
 TEMPLATE = Template(
-    "thuistechnologie", "Thuiszorgtechnologie bij ten minste {min_technologie} van de geschikte cliënten", "1.1",
+    "thuistechnologie", "Thuiszorgtechnologie bij ten minste {min_technologie} van de geschikte cliënten", "1.2",
     inputs=(
         year_input(),
         Input("in_geschikt", "Cliënten voor wie thuiszorgtechnologie geschikt is", "number",
