@@ -491,6 +491,31 @@ def test_an_error_value_in_a_cell_of_inputs_is_refused_not_read_as_empty(tmp_pat
     assert not (tmp_path / "out").exists()
 
 
+def test_hidden_columns_and_rows_of_no_height_in_inputs_are_read_and_said(tmp_path: Path) -> None:
+    """Found by a helper: a hidden row got a note, a hidden column (or a row of height 0) none; their values
+    count all the same, so a reader of the sheet who does not see them is told."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(STAFFEL_HEADER)
+    wb.active.append(["Z2", "A", "", "", "nee", 50_000, 1000])
+    wb.active.append(["Z3", "B", "", 6, "nee", "", 1000])
+    wb.active.column_dimensions["F"].hidden = True
+    wb.save(tmp_path / "verborgen.xlsx")
+    with zipfile.ZipFile(tmp_path / "verborgen.xlsx") as source, \
+            zipfile.ZipFile(tmp_path / "laag.xlsx", "w") as low:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":  # row 3 given a height of 0 (openpyxl leaves it out)
+                data = data.replace(b'<row r="3"', b'<row r="3" ht="0" customHeight="1"', 1)
+            low.writestr(item, data)
+    result = zorginkoop("fill", "staffel", str(tmp_path / "laag.xlsx"), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    assert f"let op: {tmp_path / 'laag.xlsx'}: kolom 'productieafspraak' (F) is verborgen en wordt toch gelezen" \
+        in result.stderr, result.stderr
+    assert "rij 3 is verborgen" in result.stderr, result.stderr
+
+
 def test_merged_cells_in_inputs_are_refused_not_read_as_empty(tmp_path: Path) -> None:
     """Found by a helper: a score merged over two keys' rows showed 'A' beside both in Excel, but the file
     holds it in the first cell only; the second key got no score without a word."""

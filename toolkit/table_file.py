@@ -45,10 +45,10 @@ def _small_table_limits(max_bytes: int, rows: int | None) -> Any:
                    memory_bytes=min(XLSX_LIMITS.memory_bytes, inflated), rows=rows)
 
 
-def _read_sheet_xml(path: Path, part: str) -> tuple[list[int], tuple[int, int, str] | None]:
+def _read_sheet_xml(path: Path, part: str) -> tuple[list[int], set[int], tuple[int, int, str] | None]:
     """What calamine does not say of the first sheet: a formula without a saved result is refused; the
-    hidden rows (an AutoFilter's or a collapsed group's) are returned, so that reading them is said, and the
-    first cell holding an error value (#N/A), which calamine reads as an empty cell."""
+    hidden rows (an AutoFilter's or a collapsed group's) and columns are returned, so that reading them is
+    said, and the first cell holding an error value (#N/A), which calamine reads as an empty cell."""
     import zipfile  # start-up: only when such a file is read
 
     with zipfile.ZipFile(path) as archive:
@@ -56,7 +56,7 @@ def _read_sheet_xml(path: Path, part: str) -> tuple[list[int], tuple[int, int, s
     refuse_formulas_without_value(path, xml)
     refuse_merged_cells(path, xml)
     error = first_error_cell(io.BytesIO(xml)) if any(kind in xml for kind in _ERROR_TYPES) else None
-    return hidden_rows(io.BytesIO(xml)), error
+    return hidden_rows(io.BytesIO(xml)), hidden_columns(xml), error
 
 
 def hidden_rows(stream: IO[bytes]) -> list[int]:
@@ -75,6 +75,9 @@ def hidden_rows(stream: IO[bytes]) -> list[int]:
             reference = attributes.get("r", "").strip()
             row = int(reference) if reference.isdigit() else row + 1
             row_hidden = attributes.get("hidden", "").strip().lower() in {"1", "true"}
+            # A height of 0 hides a row as surely as `hidden` does.
+            row_hidden = row_hidden or (attributes.get("customHeight", "").strip().lower() in {"1", "true"}
+                                        and _zero(attributes.get("ht", "")))
         elif local in {"v", "is"} and row_hidden and (not hidden or hidden[-1] != row):
             hidden.append(row)  # a value, or an inline text, in a hidden row
 
@@ -82,6 +85,41 @@ def hidden_rows(stream: IO[bytes]) -> list[int]:
     parser.StartElementHandler = start
     with contextlib.suppress(expat.ExpatError):  # calamine reads the sheet, and says what is wrong with it
         parser.ParseFile(stream)
+    return hidden
+
+
+def _zero(text: str) -> bool:
+    try:
+        return float(text) == 0
+    except ValueError:
+        return False
+
+
+class _SheetData(Exception):
+    """Stops the XML parser where the cells begin: the columns are declared before them."""
+
+
+def hidden_columns(xml: bytes) -> set[int]:
+    """The indexes (0 for A) of the columns a sheet hides (`hidden`, or a width of 0), from its `<cols>`,
+    which stand before the cells: the parser stops there."""
+    from xml.parsers import expat  # start-up: only when such a file is read
+
+    hidden: set[int] = set()
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        local = name.rsplit("}", 1)[-1]
+        if local == "sheetData":
+            raise _SheetData
+        if local == "col" and (attributes.get("hidden", "").strip().lower() in {"1", "true"}
+                               or _zero(attributes.get("width", "1"))):
+            low, high = attributes.get("min", "").strip(), attributes.get("max", "").strip()
+            if low.isdigit() and high.isdigit():
+                hidden.update(range(int(low) - 1, min(int(high), int(low) + 16_384)))
+
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler = start
+    with contextlib.suppress(expat.ExpatError, _SheetData):
+        parser.Parse(xml, True)
     return hidden
 
 
@@ -278,7 +316,7 @@ def read_table(path: Path, *, max_bytes: int, what: str, max_rows: int | None = 
     if suffix in {".xlsx", ".xlsm"}:
         limits = _small_table_limits(max_bytes, max_rows)
         check = check_xlsx(path, limits)
-        hidden, error = _read_sheet_xml(path, check.sheet)
+        hidden, hidden_in_columns, error = _read_sheet_xml(path, check.sheet)
         left_out = check.not_read()
         if left_out is not None and notes is None:
             raise table_error(path, f"{left_out}; zet die in een eigen bestand of haal ze weg")
@@ -292,6 +330,7 @@ def read_table(path: Path, *, max_bytes: int, what: str, max_rows: int | None = 
             where = f"kolom '{name}'" if name else f"cel {_column_letters(column)}{row}"
             raise table_error(path, f"rij {row}, {where}: {error_value_in_cell(value)}", row=row, value=value)
         _say_hidden_rows(path, table, hidden, notes)
+        _say_hidden_columns(path, table, hidden_in_columns, notes)
         return table
     if suffix not in {".csv", ".txt"}:
         raise table_error(path, f"onbekend soort {what} (verwacht .csv, .txt of .xlsx)")
@@ -358,6 +397,21 @@ def _say_hidden_rows(path: Path, table: list[list[Any]], hidden: list[int], note
         raise table_error(path, f"{_hidden(filled)} (door een filter of een groepering); maak die zichtbaar of "
                                 "haal die weg", row=filled[0])
     notes.append(f"{path}: {hidden_rows_note(filled)}")
+
+
+def _say_hidden_columns(path: Path, table: list[list[Any]], hidden: set[int], notes: list[str] | None) -> None:
+    """Hidden columns that hold data are read as every other column, but never in silence (as hidden rows)."""
+    filled = sorted(c for c in hidden if any(c < len(row) and row[c] not in (None, "") for row in table))
+    if not filled:
+        return
+    named = [f"'{table[0][c]}' ({_column_letters(c)})" if table and c < len(table[0]) and table[0][c] not in
+             (None, "") else _column_letters(c) for c in filled[:5]]
+    one = len(filled) == 1
+    more = f" en nog {len(filled) - 5}" if len(filled) > 5 else ""
+    subject = f"kolom {named[0]} is" if one else f"kolommen {dutch_list(named)}{more} zijn"
+    if notes is None:
+        raise table_error(path, f"{subject} verborgen; maak die zichtbaar of haal die weg")
+    notes.append(f"{path}: {subject} verborgen en {'wordt' if one else 'worden'} toch gelezen")
 
 
 def first_line(path: Path) -> int:
