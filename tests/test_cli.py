@@ -66,6 +66,14 @@ def test_help_usage_errors_and_version_are_dutch(tmp_path: Path) -> None:
         assert "Usage" not in result.stderr and "Error" not in result.stderr, result.stderr
 
 
+@pytest.mark.parametrize(("typed", "named"), [(["--jaar", "abc"], "'--jaar'"), (["--year=abc"], "'--year'"),
+                                              (["--jaar=2027", "--provider", "oud"], "'--provider'")])
+def test_a_refused_option_is_named_as_typed(tmp_path: Path, typed: list[str], named: str) -> None:
+    """The guide says so: found by a helper, `--jaar abc` was named "'--year' / '--jaar'"."""
+    result = run_cli("ratio", "x.csv", *typed, cwd=tmp_path)
+    assert result.returncode == 2 and f"Ongeldige waarde voor {named}:" in result.stderr, result.stderr
+
+
 def test_dutch_words_for_the_choices(claims_csv: Path, tmp_path: Path) -> None:
     english = run_cli("ratio", str(claims_csv), "--year", "2027", "--provider", "new", "--method", "per_area",
                       "--json", cwd=tmp_path)

@@ -160,6 +160,15 @@ def install() -> None:
     for kind in (click.types.IntParamType, click.types.FloatParamType, click.types.StringParamType,
                  click.types.IntRange, click.types.FloatRange):
         kind.name = _TYPE_NAMES.get(kind.name, kind.name)
+    click.Option.get_error_hint = _option_as_typed  # type: ignore[method-assign]
+
+
+def _option_as_typed(self: click.Option, ctx: click.Context | None) -> str:
+    """An option in an error message as the user typed it ('--jaar'), not every name it has ('--year' /
+    '--jaar'): a Dutch user who typed --jaar need not wonder what --year is. Every name where none of them
+    was typed on the command line (a default, or a call from Python)."""
+    typed = [name for name in self.opts if any(arg == name or arg.startswith(f"{name}=") for arg in sys.argv[1:])]
+    return " / ".join(f"'{name}'" for name in (typed[:1] or self.opts))
 
 
 def _translate(module: Any) -> None:
