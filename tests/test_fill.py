@@ -553,10 +553,15 @@ def test_a_title_above_the_column_names_is_said_as_such(tmp_path: Path, suffix: 
     assert result.returncode == 1 and result.stderr.strip() == (
         f"fout: {inputs}: de kolomnamen staan op rij 3, niet op rij 1: verwijder rijen 1 t/m 2 (een titel?), zodat "
         "de kolomnamen bovenaan staan"), result.stderr
-    # A data row with more values than the header has columns is still that, not a title.
+    # A data row with more values than the header has columns is still that, not a title; also one of texts
+    # only below rows of data (found by a review: "verwijder rijen 1 t/m 3" would have removed the header).
     plain = write_csv(tmp_path / "breed.csv", ["naam", "score_vorig_jaar"], [["a", "A", "nee", "1000"]])
     wide = zorginkoop("fill", "staffel", str(plain), "--out", str(tmp_path / "out"))
     assert wide.returncode == 1 and "rij 2: meer waarden dan kolommen ('nee')" in wide.stderr, wide.stderr
+    texts = write_csv(tmp_path / "teksten.csv", ["naam", "score_vorig_jaar"], [["a", "A"], ["b", "B"],
+                                                                              ["c", "A", "nee", "ja"]])
+    below = zorginkoop("fill", "staffel", str(texts), "--out", str(tmp_path / "out"))
+    assert below.returncode == 1 and "rij 4: meer waarden dan kolommen ('nee')" in below.stderr, below.stderr
 
 
 @pytest.mark.parametrize(("header", "rows", "message"), [

@@ -544,14 +544,15 @@ def test_hidden_rows_of_an_inputs_workbook_are_read_but_said(tmp_path: Path) -> 
     book.save(tmp_path / "gefilterd.xlsx")
     result = fill("staffel", tmp_path / "gefilterd.xlsx", tmp_path / "uit")
     assert result.written == 8
-    assert result.notes == (f"{tmp_path / 'gefilterd.xlsx'}: rijen 3, 5 en 6 zijn verborgen (door een filter of een "
-                            "groepering) en worden toch gelezen",)
+    assert result.notes == (f"{tmp_path / 'gefilterd.xlsx'}: rijen 3, 5 en 6 zijn verborgen (door een filter, een "
+                            "groepering of een hoogte van 0) en worden toch gelezen",)
     areas = openpyxl.Workbook()
     for value in ("pc4", "5611", "5612"):
         areas.active.append([value])
     areas.active.row_dimensions[3].hidden = True
     areas.save(tmp_path / "kwg.xlsx")
-    with pytest.raises(InputError, match=r"rij 3 is verborgen \(door een filter of een groepering\); maak die"):
+    with pytest.raises(InputError, match=r"rij 3 is verborgen \(door een filter, een groepering of een hoogte van "
+                                         r"0\); maak die"):
         read_core_areas(tmp_path / "kwg.xlsx")
 
 
@@ -571,7 +572,7 @@ def test_hidden_rows_of_a_claims_workbook_are_counted_and_said(tmp_path: Path) -
         sheet.row_dimensions[row].hidden = True
     path = tmp_path / "gefilterd.xlsx"
     book.save(path)
-    note = "rijen 7, 8 en 9 zijn verborgen (door een filter of een groepering) en worden toch gelezen"
+    note = "rijen 7, 8 en 9 zijn verborgen (door een filter, een groepering of een hoogte van 0) en worden toch gelezen"
     report = ratio_from_claims(path, year=2027)
     assert report.file_notes == ((str(path), note),) and report.providers["A"].file_notes == report.file_notes
     assert report.providers["B"].assessment.clients == 3  # counted
@@ -584,6 +585,16 @@ def test_hidden_rows_of_a_claims_workbook_are_counted_and_said(tmp_path: Path) -
     sheet.row_dimensions[7].hidden = sheet.row_dimensions[8].hidden = sheet.row_dimensions[9].hidden = False
     book.save(path)
     assert ratio_from_claims(path, year=2027).file_notes == ()  # only an empty row hidden
+    # A row of height 0 is as hidden (found by a review: only the word `hidden` made the sheet looked at).
+    low = tmp_path / "laag.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(low, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<row r="8"', b'<row r="8" ht="0" customHeight="1"', 1)
+            target.writestr(item, data)
+    assert ratio_from_claims(low, year=2027).file_notes == ((str(low), note.replace(
+        "rijen 7, 8 en 9 zijn verborgen", "rij 8 is verborgen").replace("worden toch", "wordt toch")),)
 
 
 @pytest.mark.parametrize("at", [0, (1 << 20) - 3, (1 << 20) - 6, 1 << 20, 3 << 20])
@@ -772,7 +783,8 @@ def test_hidden_rows_are_read_as_a_spreadsheet_reads_the_xml(tmp_path: Path, row
                 data = data.replace(b'<row r="3"', row, 1)
             copy.writestr(info, data)
     notes = fill("staffel", path, tmp_path / "uit").notes
-    assert notes == ((f"{path}: rij 3 is verborgen (door een filter of een groepering) en wordt toch gelezen",)
+    assert notes == ((f"{path}: rij 3 is verborgen (door een filter, een groepering of een hoogte van 0) en wordt "
+                      "toch gelezen",)
                      if hidden else ())
     without_r = path.read_bytes()  # rows without `r` are the ones after the last
     with zipfile.ZipFile(tmp_path / "bron.xlsx") as source, zipfile.ZipFile(path, "w") as copy:
@@ -785,7 +797,7 @@ def test_hidden_rows_are_read_as_a_spreadsheet_reads_the_xml(tmp_path: Path, row
             copy.writestr(info, data)
     assert path.read_bytes() != without_r
     assert fill("staffel", path, tmp_path / "uit2").notes == (
-        f"{path}: rij 3 is verborgen (door een filter of een groepering) en wordt toch gelezen",)
+        f"{path}: rij 3 is verborgen (door een filter, een groepering of een hoogte van 0) en wordt toch gelezen",)
 
 
 def test_an_inputs_workbook_with_its_header_lower_down_says_where_it_is(tmp_path: Path) -> None:

@@ -237,13 +237,31 @@ def test_the_list_refuses_what_would_silently_drop_an_area(tmp_path: Path) -> No
     errors.active.append(["#N/A"])
     errors.active["A3"].data_type = "e"
     errors.save(tmp_path / "fout.xlsx")
+    bare = Workbook()  # a list without a header: row 1 is a PC4, no column name
+    for value in (4800, 4801, "#N/A"):
+        bare.active.append([value])
+    bare.active["A3"].data_type = "e"
+    bare.save(tmp_path / "zonder_kop.xlsx")
     cases = [("formule.xlsx", "cel A2 heeft een formule zonder opgeslagen uitkomst"),
              ("fout.xlsx", "rij 3, kolom 'postcode': de cel geeft de foutwaarde #N/B; typ een waarde"),
+             ("zonder_kop.xlsx", ": cel A3: de cel geeft de foutwaarde #N/B"),
              ("twee.xlsx", "twee kolommen voor het kernwerkgebied \\('PC4' en 'Postcode'\\)"),
              ("unicode.txt", "UTF-16"), ("lang.xlsx", "100.001 rijen; hoogstens 100.000")]
     for name, message in cases:
         with pytest.raises(InputError, match=message):
             read_core_areas(tmp_path / name)
+
+
+def test_an_error_value_beside_the_list_is_none_of_its_business(tmp_path: Path) -> None:
+    """Found by a review: a lookup that found nothing (#N/A) in a column the list does not read refused the
+    whole file; only the column read counts."""
+    book = Workbook()
+    book.active.append(["postcode", "plaats"])
+    book.active.append([4800, "Breda"])
+    book.active.append([4801, "#N/A"])
+    book.active["B3"].data_type = "e"
+    book.save(tmp_path / "plaats.xlsx")
+    assert read_core_areas(tmp_path / "plaats.xlsx").pc4 == frozenset({4800, 4801})
 
 
 def test_comment_lines_and_a_plain_python_list(tmp_path: Path) -> None:

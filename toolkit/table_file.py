@@ -13,7 +13,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from .errors import InputError, dutch_list, error_value_in_cell, line_of, not_a_file, not_utf8, system_reason
+from .errors import (
+    InputError,
+    dutch_list,
+    error_value_in_cell,
+    line_of,
+    not_a_file,
+    not_utf8,
+    show_value,
+    system_reason,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Collection
@@ -45,18 +54,18 @@ def _small_table_limits(max_bytes: int, rows: int | None) -> Any:
                    memory_bytes=min(XLSX_LIMITS.memory_bytes, inflated), rows=rows)
 
 
-def _read_sheet_xml(path: Path, part: str) -> tuple[list[int], set[int], tuple[int, int, str] | None]:
+def _read_sheet_xml(path: Path, part: str) -> tuple[list[int], set[int], list[tuple[int, int, str]]]:
     """What calamine does not say of the first sheet: a formula without a saved result is refused; the
     hidden rows (an AutoFilter's or a collapsed group's) and columns are returned, so that reading them is
-    said, and the first cell holding an error value (#N/A), which calamine reads as an empty cell."""
+    said, and the cells holding an error value (#N/A), which calamine reads as empty."""
     import zipfile  # start-up: only when such a file is read
 
     with zipfile.ZipFile(path) as archive:
         xml = archive.read(part)  # inflated size checked by check_xlsx
     refuse_formulas_without_value(path, xml)
     refuse_merged_cells(path, xml)
-    error = first_error_cell(io.BytesIO(xml)) if any(kind in xml for kind in _ERROR_TYPES) else None
-    return hidden_rows(io.BytesIO(xml)), hidden_columns(xml), error
+    errors = error_cells(io.BytesIO(xml)) if any(kind in xml for kind in _ERROR_TYPES) else []
+    return hidden_rows(io.BytesIO(xml)), hidden_columns(xml), errors
 
 
 def hidden_rows(stream: IO[bytes]) -> list[int]:
@@ -113,7 +122,7 @@ def hidden_columns(xml: bytes) -> set[int]:
         if local == "col" and (attributes.get("hidden", "").strip().lower() in {"1", "true"}
                                or _zero(attributes.get("width", "1"))):
             low, high = attributes.get("min", "").strip(), attributes.get("max", "").strip()
-            if low.isdigit() and high.isdigit():
+            if low.isdigit() and high.isdigit() and int(low) >= 1:  # (the last 16,384 at most: a sheet's width)
                 hidden.update(range(int(low) - 1, min(int(high), int(low) + 16_384)))
 
     parser = expat.ParserCreate(namespace_separator="}")
@@ -179,13 +188,21 @@ def first_error_cell(stream: IO[bytes], columns: Collection[int] | None = None,
     """The first cell of a sheet holding an error value (type `e`: #N/A, #DIV/0!), at or below row `first_row`
     and in one of `columns` (0 for column A; None: any), as (row, column, the value as the file stores it);
     None when there is none. Calamine reads such a cell as empty, and an empty cell would be a missing value
-    where the sheet shows an error. Read as `hidden_rows` reads the XML (a row or cell without `r` is the one
-    after the last)."""
+    where the sheet shows an error."""
+    found = error_cells(stream, columns, first_row, limit=1)
+    return found[0] if found else None
+
+
+def error_cells(stream: IO[bytes], columns: Collection[int] | None = None, first_row: int = 1,
+                limit: int | None = None) -> list[tuple[int, int, str]]:
+    """The cells of a sheet holding an error value, as `first_error_cell` finds the first (at most `limit`).
+    Read as `hidden_rows` reads the XML (a row or cell without `r` is the one after the last)."""
     from xml.parsers import expat  # start-up: only when such a file is read
 
     row, column = 0, -1
     in_error, in_value = False, False
     value: list[str] = []
+    found: list[tuple[int, int, str]] = []
 
     def start(name: str, attributes: dict[str, str]) -> None:
         nonlocal row, column, in_error, in_value
@@ -213,19 +230,44 @@ def first_error_cell(stream: IO[bytes], columns: Collection[int] | None = None,
         if local == "v":
             in_value = False
         elif local == "c" and in_error:
-            raise _Found((row, column, "".join(value).strip()))
+            found.append((row, column, "".join(value).strip()))
+            in_error = False
+            if limit is not None and len(found) >= limit:
+                raise _Found
 
     parser = expat.ParserCreate(namespace_separator="}")
     parser.StartElementHandler = start
     parser.CharacterDataHandler = text
     parser.EndElementHandler = end
-    try:
-        with contextlib.suppress(expat.ExpatError):  # calamine reads the sheet, and says what is wrong with it
-            parser.ParseFile(stream)
-    except _Found as found:
-        cell: tuple[int, int, str] = found.args[0]
-        return cell
-    return None
+    # (An unreadable sheet: calamine reads it, and says what is wrong with it.)
+    with contextlib.suppress(expat.ExpatError, _Found):
+        parser.ParseFile(stream)
+    return found
+
+
+@dataclass(frozen=True)
+class ErrorCell:
+    """A cell of a table that shows an error value (#N/A), as the file stores it: calamine reads it as an
+    empty cell, which would be a value left out or a wrong one. `refuse_error_cells` says so for the cells a
+    reader reads; a column it does not read may hold them (a lookup that found nothing beside the list)."""
+
+    value: str
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def refuse_error_cells(path: Path, table: list[list[Any]], columns: Collection[int] | None = None,
+                       first_row: int = 1, *, header: bool = True) -> None:
+    """InputError naming the first `ErrorCell` of `table` at or below row `first_row` in `columns` (None: any):
+    by its row and column name when row 1 is a `header` of texts, else by its cell (A3)."""
+    for number, row in enumerate(table[first_row - 1:], start=first_row):
+        for column, cell in enumerate(row):
+            if isinstance(cell, ErrorCell) and (columns is None or column in columns):
+                name = table[0][column] if header and number > 1 and column < len(table[0]) else None
+                where = f"rij {number}, kolom {show_value(name)}" if isinstance(name, str) and name.strip() else \
+                    f"cel {_column_letters(column)}{number}"
+                raise table_error(path, f"{where}: {error_value_in_cell(cell.value)}", row=number, value=cell.value)
 
 
 def _column_letters(index: int) -> str:
@@ -247,7 +289,11 @@ def _column_index(letters: str) -> int:
 
 
 def _hides(xml: bytes) -> bool:
-    return xml.count(b"hidden") != sum(1 for _ in _SHOWN.finditer(xml))
+    # The word `hidden` other than as hidden="false", or a row height of 0 (`hidden_rows` reads both).
+    return xml.count(b"hidden") != sum(1 for _ in _SHOWN.finditer(xml)) or _NO_HEIGHT.search(xml) is not None
+
+
+_NO_HEIGHT = re.compile(rb"""\bht\s*=\s*["']\s*0*(?:\.0*)?\s*["']""")
 
 
 def _hidden(rows: list[int]) -> str:
@@ -257,9 +303,12 @@ def _hidden(rows: list[int]) -> str:
     return f"rij {shown} is verborgen" if len(rows) == 1 else f"rijen {shown} zijn verborgen"
 
 
+_HOW_HIDDEN = "door een filter, een groepering of een hoogte van 0"
+
+
 def hidden_rows_note(rows: list[int]) -> str:
     """The note that hidden rows are read: a filter shows a choice, the file holds them all."""
-    return (f"{_hidden(rows)} (door een filter of een groepering) en {'wordt' if len(rows) == 1 else 'worden'} "
+    return (f"{_hidden(rows)} ({_HOW_HIDDEN}) en {'wordt' if len(rows) == 1 else 'worden'} "
             "toch gelezen")
 
 
@@ -294,8 +343,9 @@ def refuse_merged_cells(path: Path, xml: bytes) -> None:
 
 def read_table(path: Path, *, max_bytes: int, what: str, max_rows: int | None = None,
                notes: list[str] | None = None) -> list[list[Any]]:
-    """Every row of the file as a list of cells (text for CSV, typed values for xlsx). `what` names the kind
-    of file in messages ("invoerbestand"); a file larger than `max_bytes` is refused before it is read, one
+    """Every row of the file as a list of cells (text for CSV, typed values for xlsx; a cell showing an error
+    value as an `ErrorCell`, for the reader to refuse with `refuse_error_cells` where it reads). `what` names
+    the kind of file in messages ("invoerbestand"); a file larger than `max_bytes` is refused before it is read, one
     of more than `max_rows` rows (every row is kept) as soon as that shows: from the sheet's extent before
     calamine reads an xlsx, while reading a CSV. Of a workbook the first sheet is read; other sheets that
     hold data are said in `notes` (without a list to say it in, the file is refused: never left out in
@@ -316,7 +366,7 @@ def read_table(path: Path, *, max_bytes: int, what: str, max_rows: int | None = 
     if suffix in {".xlsx", ".xlsm"}:
         limits = _small_table_limits(max_bytes, max_rows)
         check = check_xlsx(path, limits)
-        hidden, hidden_in_columns, error = _read_sheet_xml(path, check.sheet)
+        hidden, hidden_in_columns, errors = _read_sheet_xml(path, check.sheet)
         left_out = check.not_read()
         if left_out is not None and notes is None:
             raise table_error(path, f"{left_out}; zet die in een eigen bestand of haal ze weg")
@@ -324,11 +374,9 @@ def read_table(path: Path, *, max_bytes: int, what: str, max_rows: int | None = 
             notes.append(f"{path}: {left_out}")
         sheet = open_xlsx_sheet(path, limits, check)
         table = [list(r) for r in sheet.to_python(skip_empty_area=False)]
-        if error is not None:  # an error cell read as empty would be a value left out, or a wrong one
-            row, column, value = error
-            name = table[0][column] if row > 1 and table and column < len(table[0]) and table[0][column] else None
-            where = f"kolom '{name}'" if name else f"cel {_column_letters(column)}{row}"
-            raise table_error(path, f"rij {row}, {where}: {error_value_in_cell(value)}", row=row, value=value)
+        for row, column, value in errors:  # (calamine's table starts at A1: skip_empty_area=False)
+            if row <= len(table) and column < len(table[row - 1]):
+                table[row - 1][column] = ErrorCell(value)
         _say_hidden_rows(path, table, hidden, notes)
         _say_hidden_columns(path, table, hidden_in_columns, notes)
         return table
@@ -394,17 +442,19 @@ def _say_hidden_rows(path: Path, table: list[list[Any]], hidden: list[int], note
     if not filled:
         return
     if notes is None:
-        raise table_error(path, f"{_hidden(filled)} (door een filter of een groepering); maak die zichtbaar of "
+        raise table_error(path, f"{_hidden(filled)} ({_HOW_HIDDEN}); maak die zichtbaar of "
                                 "haal die weg", row=filled[0])
     notes.append(f"{path}: {hidden_rows_note(filled)}")
 
 
 def _say_hidden_columns(path: Path, table: list[list[Any]], hidden: set[int], notes: list[str] | None) -> None:
     """Hidden columns that hold data are read as every other column, but never in silence (as hidden rows)."""
-    filled = sorted(c for c in hidden if any(c < len(row) and row[c] not in (None, "") for row in table))
+    # Only the columns the table has: Excel users hide every unused column up to XFD (16,000 of them).
+    width = max((len(row) for row in table), default=0)
+    filled = sorted(c for c in hidden if c < width and any(c < len(row) and row[c] not in (None, "") for row in table))
     if not filled:
         return
-    named = [f"'{table[0][c]}' ({_column_letters(c)})" if table and c < len(table[0]) and table[0][c] not in
+    named = [f"{show_value(table[0][c])} ({_column_letters(c)})" if c < len(table[0]) and table[0][c] not in
              (None, "") else _column_letters(c) for c in filled[:5]]
     one = len(filled) == 1
     more = f" en nog {len(filled) - 5}" if len(filled) > 5 else ""
@@ -423,5 +473,6 @@ def first_line(path: Path) -> int:
     return sniff_csv(path).header_line if path.suffix.lower() in {".csv", ".txt"} else 1
 
 
-__all__ = ["SheetMarks", "first_error_cell", "first_line", "hidden_rows", "hidden_rows_note", "read_table",
-           "refuse_formulas_without_value", "sheet_marks", "table_error"]
+__all__ = ["ErrorCell", "SheetMarks", "error_cells", "first_error_cell", "first_line", "hidden_columns", "hidden_rows",
+           "hidden_rows_note", "read_table", "refuse_error_cells", "refuse_formulas_without_value",
+           "refuse_merged_cells", "sheet_marks", "table_error"]

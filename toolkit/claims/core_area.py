@@ -30,7 +30,7 @@ from ..errors import InputError, show_value
 from ..parameters import load_topic
 from ..rules.core_area import MAX_LINES, CoreAreas, CoreAreaShare, assess_core_area_share, parse_core_areas
 from ..rules.ratio import ratio_policy
-from ..table_file import first_line, read_table, table_error
+from ..table_file import first_line, read_table, refuse_error_cells, table_error
 from . import read
 from .amounts import AmountReader, Amounts
 from .claimset import check_claims_year, check_repeats, lines_text, policy_year_of_claims, repeated_lines
@@ -81,6 +81,8 @@ def read_core_areas(path: Path) -> CoreAreas:
     else:
         raise table_error(path, "geen kolom postcode of pc4 (een lijst met één kolom mag zonder kopregel)",
                           field="core_areas")
+    # Only the column read: beside a list a lookup that found nothing (#N/A) is none of its business.
+    refuse_error_cells(path, table, {column}, header_line + 1 if named else 1, header=bool(named))
     numbered = [(number, row[column] if column < len(row) else None)
                 for number, row in zip(lines, table, strict=True) if number != header_line]
     return parse_core_areas(numbered, where=str(path))

@@ -29,7 +29,7 @@ import re
 import signal
 import threading
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,7 +47,7 @@ from ..errors import (
     relabel,
     show_value,
 )
-from ..table_file import read_table, table_error
+from ..table_file import read_table, refuse_error_cells, table_error
 from .files import (
     OutputLock,
     disk_error,
@@ -89,11 +89,14 @@ class Row:
     values: dict[str, Any]
 
 
-def read_inputs(path: Path, notes: list[str] | None = None) -> tuple[list[str], list[Row]]:
+def read_inputs(path: Path, notes: list[str] | None = None,
+                known: Collection[str] = ()) -> tuple[list[str], list[Row]]:
     """Columns and rows of a csv (`,` `;` or tab, UTF-8 with or without BOM) or xlsx (first sheet; other
-    sheets with data are said in `notes`, or refused without it)."""
+    sheets with data are said in `notes`, or refused without it). `known`: the column names a template
+    reads (as `column_key` gives them), to tell a title above them from a row of data."""
     table = read_table(path, max_bytes=MAX_INPUTS_BYTES, max_rows=MAX_INPUTS_ROWS, what="invoerbestand",
                        notes=notes)
+    refuse_error_cells(path, table)  # every column of INPUTS is read (one that is not is refused)
     if not table or not any(str(c).strip() for c in table[0] if c is not None):
         first = next((n for n, row in enumerate(table, start=1) if any(str(c).strip() for c in row if c is not None)),
                      None)
@@ -117,7 +120,7 @@ def read_inputs(path: Path, notes: list[str] | None = None) -> tuple[list[str], 
     for number, cells in enumerate(table[1:], start=2):
         if len(cells) > width:
             extra = [v for v in cells[width:] if v not in (None, "")]
-            if extra and _title_above(header, cells):
+            if extra and _title_above(header, table[1:number - 1], cells, known):
                 raise table_error(path, header_below_title(number, rows=("rij", "rijen")), field="kolom", row=number)
             if extra:
                 raise table_error(path, f"rij {number}: meer waarden dan kolommen ({show_value(extra[0])})",
@@ -132,16 +135,18 @@ def read_inputs(path: Path, notes: list[str] | None = None) -> tuple[list[str], 
     return header, rows
 
 
-def _title_above(header: Sequence[str], cells: Sequence[object]) -> bool:
-    """Whether row 1 is a title over the real header `cells`: a line or two of text, then a row of only texts
-    with more of them (the names of the columns). (Said only where that row is refused anyway, for having
-    more values than row 1 has columns.)"""
+def _title_above(header: Sequence[str], between: Sequence[Sequence[object]], cells: Sequence[object],
+                 known: Collection[str]) -> bool:
+    """Whether row 1 is a title over the real header `cells`: title lines (row 1 and the rows `between`, each
+    of a cell or two, or empty), then a row that names more columns, at least two of them the template's
+    (`known`). Anything else is data: row 1 is the header, and `cells` a row too wide. (Said only where that
+    row is refused anyway, for having more values than row 1 has columns.)"""
+    def filled(row: Sequence[object]) -> int:
+        return sum(1 for c in row if c is not None and str(c).strip())
+
     names = [c for c in cells if c is not None and str(c).strip()]
-    return (sum(1 for c in header if c) <= TITLE_FIELDS < len(names)
-            and all(isinstance(c, str) and not _NUMBER_LIKE.fullmatch(c.strip()) for c in names))
-
-
-_NUMBER_LIKE = re.compile(r"[-+€\s\d.,%]+")
+    return (filled(header) <= TITLE_FIELDS < len(names) and all(filled(row) <= TITLE_FIELDS for row in between)
+            and sum(1 for c in names if isinstance(c, str) and column_key(c) in known) >= 2)
 
 
 def column_key(name: str) -> str:
@@ -623,7 +628,7 @@ def fill(template: str | Path, inputs: Path, out_dir: Path, *, key: str | None =
 
         tpl = verified_template(tpl.path)
     notes: list[str] = []
-    header, rows = read_inputs(inputs, notes)
+    header, rows = read_inputs(inputs, notes, {column_key(i.column) for i in tpl.spec.inputs})
     if not rows:
         raise table_error(inputs, "geen rijen met invoer onder de kopregel")
     cases = build_cases(tpl.spec, inputs, header, rows, key, skip_invalid=skip_invalid)
