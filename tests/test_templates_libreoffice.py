@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 import template_cases
 from libreoffice import Bare, read_csv, recalculate, recalculated_sheet, soffice, typed_into
+from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
 from toolkit.workbook.check import check_workbook
@@ -318,10 +319,14 @@ def test_an_empty_month_before_a_filled_one_is_named_as_check_names_it(tmp_path:
     said = {"gap": "Productie (€): maand 2 (februari) is leeg terwijl maand 4 (april) is ingevuld",
             "vorig": "Productie vorig jaar (€): maand 2 (februari) is leeg terwijl maand 3 (maart) is ingevuld"}
     cells = {o: refs[:1] for o, refs in TemplateFile.open("plafond").output_cells.items()}
+    red = {"gap": "calc_maand_fout", "vorig": "calc_maand_vorig_jaar_fout"}  # what turns Invoer's months red
     for name, path in files.items():
         found = read_outputs(converted[path], cells)
         assert found["out_prognose"] == f"fout in de invoer: {said[name]}", found
         assert [f.line().split(": ", 2)[2] for f in check_workbook(converted[path]).findings] == [said[name]]
+        values = load_workbook(converted[path], data_only=True)
+        ((sheet, ref),) = values.defined_names[red[name]].destinations
+        assert [row[0].value for row in values[sheet][ref.replace("$", "")]] == [m == 2 for m in range(1, 13)]
 
 
 # What the message of each hand-typed mistake below shows of the value typed.

@@ -317,8 +317,17 @@ def postcode_rows(ws: Worksheet, rows: int) -> PostcodeRows:
 
 def mark_wrong_postcode_rows(invoer: Worksheet, rows: int) -> None:
     """A wrong row of postcodes and clients (`postcode_rows`: column H) turns red on Invoer."""
-    invoer.conditional_formatting.add(f"B{RANGE_TOP}:C{RANGE_TOP + rows - 1}",
-                                      FormulaRule(formula=[f"Berekening!$H{RANGE_TOP}=1"], fill=BAD_FILL))
+    last = RANGE_TOP + rows - 1
+    mark_wrong_rows(invoer, f"B{RANGE_TOP}:C{last}", "calc_rij_fout", f"H{RANGE_TOP}:H{last}")
+
+
+def mark_wrong_rows(invoer: Worksheet, cells: str, name: str, flags: str) -> None:
+    """The rows of a range input on Invoer (`cells`) turn red where Berekening's `flags` (a column beside the
+    range's rows, 1 or TRUE for a wrong row) say so. Through a defined name: a conditional format of Excel 2007
+    may not point at another sheet, and Excel 2010 keeps such a rule apart; a name works everywhere."""
+    define_name(invoer.parent, name, "Berekening", flags)
+    invoer.conditional_formatting.add(cells, FormulaRule(formula=[f"INDEX({name},ROW()-{RANGE_TOP - 1})"],
+                                                         fill=BAD_FILL))
 
 
 def template_parameters(spec: Template) -> list[Parameter]:

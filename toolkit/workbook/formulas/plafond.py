@@ -5,7 +5,6 @@ below them (`formulas/staffel.py`)."""
 from __future__ import annotations
 
 from openpyxl.chart import Reference
-from openpyxl.formatting.rule import FormulaRule
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ...dates import MONTHS
@@ -18,6 +17,7 @@ from ..formula import (
     Steps,
     checks,
     is_choice,
+    mark_wrong_rows,
     number_text,
     status_steps,
     string,
@@ -27,7 +27,7 @@ from ..formula import (
 )
 from ..layout import OUTPUT_RANGE_ROW, RANGE_HEADER_ROW, RANGE_TOP
 from ..report_sheets import production_chart
-from ..styles import BAD_FILL, text_cell
+from ..styles import text_cell
 from . import Sheets
 from .staffel import staffel_steps
 
@@ -41,7 +41,7 @@ def calculate(steps: Steps, spec: Template) -> Formulas:
         ws.cell(row=RANGE_HEADER_ROW, column=column, value=title).font = font(bold=True)
     for column, title in {16: "Geen bedrag", 17: "Leeg vóór een ingevulde", 18: "Vorig jaar geen bedrag",
                           19: "Vorig jaar leeg vóór een ingevulde", 20: "Ingevuld (maand)",
-                          21: "Vorig jaar ingevuld (maand)"}.items():
+                          21: "Vorig jaar ingevuld (maand)", 22: "Rood", 23: "Vorig jaar rood"}.items():
         ws.cell(row=RANGE_HEADER_ROW, column=column, value=title).font = font(bold=True)
     for r in range(top, last + 1):
         m = r - top + 1
@@ -58,6 +58,8 @@ def calculate(steps: Steps, spec: Template) -> Formulas:
         ws[f"T{r}"] = f"=IF(E{r},D{r},0)"
         ws[f"U{r}"] = f"=IF(K{r},D{r},0)"
         ws[f"F{r}"] = f"=IF(OR(P{r},Q{r},R{r},S{r}),1,0)"
+        ws[f"V{r}"] = f"=OR(P{r},Q{r})"  # this year's month wrong: turns red on Invoer
+        ws[f"W{r}"] = f"=OR(R{r},S{r})"  # last year's
         ws[f"G{r}"] = f"=IF(ISNUMBER({previous}),{previous},0)"
         # 0 while nothing is known (no division by 0 on an empty sheet); the outputs then show the status.
         ws[f"H{r}"] = (f"=IF(D{r}<=calc_n,{production},IF(calc_n=0,0,IF(calc_seizoen,IF(calc_basis=0,0,"
@@ -139,9 +141,8 @@ def _month_checks(label: str, wrong: str, gap: str, filled: str, column: str, to
 def decorate(sheets: Sheets, spec: Template) -> None:
     # A wrong month turns red, as a wrong scalar input does (build.py): this year's in B, last year's in C.
     top, last = RANGE_TOP, RANGE_TOP + 11
-    for column, wrong, gap in (("B", "P", "Q"), ("C", "R", "S")):
-        sheets.invoer.conditional_formatting.add(f"{column}{top}:{column}{last}", FormulaRule(
-            formula=[f"OR(Berekening!${wrong}{top},Berekening!${gap}{top})"], fill=BAD_FILL))
+    for column, flags, name in (("B", "V", "calc_maand_fout"), ("C", "W", "calc_maand_vorig_jaar_fout")):
+        mark_wrong_rows(sheets.invoer, f"{column}{top}:{column}{last}", name, f"{flags}{top}:{flags}{last}")
     _chart(sheets.uitkomst, sheets.berekening, spec)
 
 
