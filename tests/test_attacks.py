@@ -334,6 +334,18 @@ def test_a_sheet_left_out_of_the_workbook_is_said_in_dutch_only(corpus: Path) ->
     assert "de tabbladen wijken af van het sjabloon" in stdout, stdout
 
 
+def test_a_part_named_twice_in_another_case_is_the_same_part() -> None:
+    """Found by a review: a package's part names are case-insensitive (OPC), so XL/Worksheets/Sheet1.xml is
+    xl/worksheets/sheet1.xml written a second time."""
+    import zipfile
+
+    from toolkit.xlsx_scan import part_twice
+
+    said = part_twice([zipfile.ZipInfo("xl/worksheets/sheet1.xml"), zipfile.ZipInfo("XL/Worksheets/Sheet1.xml")])
+    assert said is not None and said.startswith("onderdeel 'XL/Worksheets/Sheet1.xml' staat twee keer"), said
+    assert part_twice([zipfile.ZipInfo("xl/a.xml"), zipfile.ZipInfo("xl/b.xml")]) is None
+
+
 def test_a_part_written_twice_is_refused(corpus: Path) -> None:
     """Found by a helper: a second Invoer sheet appended to the zip passed `check` (openpyxl, like LibreOffice,
     reads the last one; what Excel shows is not certain). Refused as `check`, as INPUTS and as claims."""

@@ -52,11 +52,12 @@ def part_twice(infos: Iterable[zipfile.ZipInfo]) -> str | None:
     could differ from what a reader sees."""
     seen: set[str] = set()
     for info in infos:
-        if info.filename in seen:
+        name = info.filename.casefold()  # a package's part names are case-insensitive (OPC)
+        if name in seen:
             return (f"onderdeel {show_value(info.filename)} staat twee keer in het bestand (elk onderdeel hoort er "
                     "één keer in); welk van de twee een programma toont, is niet zeker. Sla het bestand opnieuw op "
                     "in Excel")
-        seen.add(info.filename)
+        seen.add(name)
     return None
 
 

@@ -369,7 +369,8 @@ def _located(err: ToolkitError, path: Path, group: list[Row], fields: Mapping[st
     if isinstance(row, int) and 0 < row <= len(group):
         # The rule counted the row within the key's range ("postcode '0612' in rij 3 is geen …"): the file's row
         # is named in front, and a second, different row number would only confuse.
-        message = message.replace(f" in rij {row} ", " ", 1)
+        before, phrase, after = message.rpartition(f" in rij {row} ")  # the last: a quoted value may hold it too
+        message = f"{before} {after}" if phrase else message
     # "rij 3, kolom 'Kostenpunten': …", as a conversion's message names a cell; other messages after a colon.
     return f"{path}, rij {number}{', ' if relabelled else ': '}{message}"
 
@@ -442,9 +443,9 @@ def _file_names(cases: list[Case], inputs: Path) -> dict[str, str]:
         if (twin := by_name.get(folded)) is not None:
             errors.append(InputError(
                 f"{inputs}, rij {case.rows[0]}: sleutel {show_value(case.key)} geeft dezelfde bestandsnaam {name} "
-                f"als sleutel {show_value(twin.key)} op rij {twin.rows[0]} (in een bestandsnaam worden tekens die er "
-                "niet in kunnen _, en tellen hoofdletters en schrijfwijze niet)", field="key", value=case.key,
-                row=case.rows[0]))
+                f"als sleutel {show_value(twin.key)} op rij {twin.rows[0]} (tekens die niet in een bestandsnaam mogen, "
+                "worden een _; hoofdletters en schrijfwijze tellen in een bestandsnaam niet mee)", field="key",
+                value=case.key, row=case.rows[0]))
         elif name.lower() in SUMMARY_NAMES:
             errors.append(InputError(f"{inputs}, rij {case.rows[0]}: sleutel {show_value(case.key)} geeft de "
                                      f"bestandsnaam {name}, die voor de samenvatting is", field="key",
