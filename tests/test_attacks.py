@@ -322,6 +322,8 @@ def test_a_number_in_a_date_time_or_missing_format_is_a_format_finding(corpus: P
     assert code == 1 and "interne fout" not in stderr and stderr.strip().endswith("1 bevinding bij de controle tegen "
                                                                                  "sjabloon staffel."), stderr
     assert stdout.startswith(f"opmaak: {sheet}!{ref}: getalnotatie") and stdout.count("\n") == 1, stdout
+    if format_id == 999:
+        assert stdout.rstrip().endswith("(getalnotatie 999 ontbreekt in het bestand)"), stdout
 
 
 def test_a_sheet_left_out_of_the_workbook_is_said_in_dutch_only(corpus: Path) -> None:

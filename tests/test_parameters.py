@@ -192,6 +192,13 @@ def test_a_large_overlay_folder_is_not_walked_whole_and_a_listing_error_is_said(
     def vanished(self: Path, pattern: str) -> Any:
         raise FileNotFoundError(2, "No such file or directory", str(self / "proc" / "1"))
 
+    # One folder too deep beside a file where it belongs: refused, not passed over (found by a review).
+    (tmp_path / "policy.yaml").write_text("current_year: 2027\n", encoding="utf-8")
+    (tmp_path / "2027" / "cz").mkdir(parents=True)
+    (tmp_path / "2027" / "cz" / "ratio.yaml").write_text("x: 1\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"2027/cz/ratio\.yaml: onbekend parameterbestand"):
+        ParameterSet(tmp_path)
+
     monkeypatch.setattr(Path, "glob", vanished)
     with pytest.raises(InputError) as caught:
         ParameterSet(tmp_path)

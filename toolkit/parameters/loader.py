@@ -170,12 +170,13 @@ class ParameterSet:
                              f"{OVERLAY_VARIABLE})", field="parameters", value=str(overlay), file=str(overlay))
         known = {f"{insurer}/{name}.yaml" for insurer, name in topic_files()} | {"market/insurers.yaml",
                                                                                   "policy.yaml"}
-        # The files of an overlay lie in the folder itself or one folder down (cz/ratio.yaml): only those two
-        # levels are looked at, so a large folder given by mistake (/, a home folder) is not walked whole, and
-        # an entry that vanishes or will not open while it is listed is said, not a crash.
+        # The files of an overlay lie in the folder itself or one folder down (cz/ratio.yaml); one level more is
+        # looked at too, so that a file put a folder too deep (2027/cz/ratio.yaml) is refused, not passed over
+        # while the bundled numbers apply. No deeper: a large folder given by mistake (/, a home folder) is not
+        # walked whole, and an entry that vanishes or will not open while it is listed is said, not a crash.
         try:
-            files = sorted(p for pattern in ("*", "*/*") for p in overlay.glob(pattern)
-                           if p.suffix.lower() in {".yaml", ".yml"} and p.is_file())
+            files = sorted({p for depth in ("", "*/", "*/*/") for suffix in ("yaml", "yml", "YAML", "YML")
+                            for p in overlay.glob(f"{depth}*.{suffix}") if p.is_file()})
         except OSError as err:
             raise InputError(f"parametermap {overlay} kan niet worden gelezen ({system_reason(err)})",
                              field="parameters", value=str(overlay), file=str(overlay)) from None

@@ -133,7 +133,10 @@ def number_format(cell: Any) -> str:
     try:
         return str(cell.number_format)
     except IndexError:
-        return f'"notatie {getattr(cell._style, "numFmtId", "?")} ontbreekt in het bestand"'
+        return _MISSING_FORMAT.format(getattr(cell._style, "numFmtId", "?"))
+
+
+_MISSING_FORMAT = '"notatie {} ontbreekt in het bestand"'  # a literal: no number format of a template shows it
 
 
 def _set(colour: Any) -> bool:
@@ -169,6 +172,9 @@ def _format_said(code: str) -> str:
     value (`;;;`: every section empty, a trick to make a cell look empty)."""
     # A ; in quotes or after \ separates nothing; a colour or condition ([Red]) and an empty text ("") show
     # nothing of their own.
+    missing = re.fullmatch(_MISSING_FORMAT.replace("{}", "(.*)"), code)
+    if missing:
+        return f"getalnotatie {missing.group(1)} ontbreekt in het bestand"
     literals = re.sub(r'"([^"]*)"?', lambda m: "x" if m.group(1) else "", re.sub(r"\\.", "x", code))
     sections = re.sub(r"\[[^\]]*\]", "", literals).split(";")
     hidden = len(sections) >= 3 and not any(section.strip() for section in sections[:3])
