@@ -326,6 +326,20 @@ def test_a_number_in_a_date_time_or_missing_format_is_a_format_finding(corpus: P
         assert stdout.rstrip().endswith("(getalnotatie 999 ontbreekt in het bestand)"), stdout
 
 
+def test_an_output_whose_saved_value_was_taken_out_is_a_finding(corpus: Path) -> None:
+    """Found by a helper: with one output's cached value removed (the others kept), check said "in orde";
+    a program that does not calculate again shows that output empty."""
+    from openpyxl import load_workbook as load
+
+    ((_, ref),) = load(filled(corpus)).defined_names["out_vergoeding"].destinations
+    cell = ref.replace("$", "").encode()
+    path = with_xml(corpus, "zonder_waarde.xlsx", {"sheet:Uitkomst": lambda data: re.sub(
+        rb'(<c r="' + cell + rb'"[^>]*>(?:<f>.*?</f>)?)<v>[^<]*</v>', rb"\1", data, count=1)})
+    code, stdout, _, _, _ = run("check", str(path), cwd=corpus)
+    assert code == 1 and stdout.startswith(f"uitkomst: Uitkomst!{cell.decode()}: Vergoeding (€): geen opgeslagen "
+                                           "waarde in het bestand; open de werkmap in Excel en sla hem op"), stdout
+
+
 def test_a_sheet_left_out_of_the_workbook_is_said_in_dutch_only(corpus: Path) -> None:
     """Found by a helper: openpyxl's English UserWarning (defined names of a sheet it cannot locate) reached
     stderr before check's Dutch findings."""

@@ -725,10 +725,16 @@ def _compare_outputs(wb: Workbook, values: Workbook, spec: Template, report: Che
         return
     for output in outputs:
         expected, found = report.outputs[output.name], report.saved[output.name]
+        where = ", ".join(f"{s}!{c}" for s, c in _named_cells(wb, output.name)[:1])
         if _unsaved(found):
-            continue  # no saved value yet for this one: not a difference
+            # The others were calculated and saved, this one not (its value taken out of the file): a reader
+            # whose program does not calculate again sees it empty. A range output's empty rows are no matter.
+            if not output.rows and expected not in (None, ""):
+                report.findings.append(Finding("uitkomst", where, Display(shown_apart(expected, "", output.kind)[0]),
+                                               None, f"{output.label}: geen opgeslagen waarde in het bestand; "
+                                                     "open de werkmap in Excel en sla hem op"))
+            continue
         if not _same(expected, found, output.kind):
-            where = ", ".join(f"{s}!{c}" for s, c in _named_cells(wb, output.name)[:1])
             apart = shown_apart(expected, found, output.kind)
             report.findings.append(Finding("uitkomst", where, Display(apart[0]), Display(apart[1]),
                                            f"{output.label} wijkt af van wat de toolkit berekent"))
