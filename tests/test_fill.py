@@ -1192,6 +1192,9 @@ def test_keys_whose_workbook_has_another_name_are_said(tmp_path: Path) -> None:
     # Found by review: a cached 1e27 in a hostile workbook made check end in an internal error.
     (2.5, 1e27, "ratio", ("2,50", "1.000.000.000.000.000.000.000.000.000,00")),
     (0.5, 1e300, "fraction", ("50,00 %", "100" + ".000" * 100 + ",00 %")),
+    # A logical cell where the template writes ja: as Excel shows it (found by a helper: "verwacht ja, gevonden ja").
+    (True, True, "bool", ("ja", "WAAR")),
+    (False, True, "bool", ("nee", "WAAR")),
 ])
 def test_check_shows_two_differing_values_with_the_decimals_they_differ_by(
         expected: float, found: float, kind: str, shown: tuple[str, str]) -> None:

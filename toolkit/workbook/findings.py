@@ -115,4 +115,8 @@ def shown_apart(expected: Any, found: Any, kind: str) -> tuple[str, str]:
                     if percent:
                         return format_percent(first, places), format_percent(second, places)
                     return format_number(first, places), format_number(second, places)
+    if isinstance(found, bool):
+        # A logical cell where the template writes the text ja/nee: shown as a Dutch Excel shows it (WAAR),
+        # not as "ja" beside an expected "ja" (found by a helper: a cell of type b holding 2).
+        return shown(expected, kind), "WAAR" if found else "ONWAAR"
     return shown(expected, kind), shown(found, kind)
