@@ -224,6 +224,12 @@ def not_a_file(path: Path, what: str = "bestand") -> str:
     return "is geen gewoon bestand (maar een pipe of apparaat)"
 
 
+def cannot_read(path: Path, err: OSError) -> InputError:
+    """A file or folder that the system will not open (no rights, a drive gone), in the words every reader
+    says it in: a claim file, a folder of them, a CSV (`toolkit.tabular`)."""
+    return InputError(f"{path}: kan niet worden gelezen ({system_reason(err)})", file=str(path), value=str(path))
+
+
 def system_reason(err: OSError) -> str:
     """Why the operating system refused, in Dutch: "de schijf is vol", "bestand of map bestaat niet"."""
     windows = _WINDOWS_REASONS.get(getattr(err, "winerror", None) or 0)

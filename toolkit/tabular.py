@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, AnyStr
 
-from .errors import InputError, not_utf8, show_value, system_reason
+from .errors import InputError, cannot_read, not_utf8, show_value
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -178,9 +178,8 @@ def sniff_csv(path: Path) -> CsvDialect:
     try:
         with path.open("rb") as handle:
             head = handle.read(MAX_HEADER_BYTES + 4)
-    except OSError as err:  # (no rights, a drive gone: the words an xlsx gets, `toolkit.xlsx.check_xlsx`)
-        raise InputError(f"{path}: kan niet worden gelezen ({system_reason(err)})", file=str(path),
-                         value=str(path)) from None
+    except OSError as err:  # (no rights, a drive gone)
+        raise cannot_read(path, err) from None
     if not head.removeprefix(b"\xef\xbb\xbf").strip():  # (a BOM alone, as Excel saves an empty sheet, is empty too)
         raise InputError(f"{path}: het bestand is leeg", file=str(path))
     packed = next((what for magic, what in _NOT_TEXT if head.startswith(magic)), None)

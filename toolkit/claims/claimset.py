@@ -28,10 +28,9 @@ from pathlib import Path
 import numpy as np
 
 from ..choices import REPEATED_LINES, choose
-from ..errors import InputError, dutch_list
+from ..errors import InputError, cannot_read, dutch_list
 from ..numbers import format_number
 from ..rules.ratio import RatioPolicy, claims_year
-from .source import cannot_read
 
 MIN_SHARE_IN_YEAR = Decimal("0.01")
 

@@ -22,7 +22,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from ..errors import InputError, not_a_file, show_value
+from ..errors import InputError, cannot_read, not_a_file, show_value
 from .claimset import identical_files
 from .csv_source import read_csv
 from .source import (
@@ -36,7 +36,6 @@ from .source import (
     Layout,
     LongFieldError,
     Source,
-    cannot_read,
     resolve_columns,
 )
 from .typed_source import frame_table, read_parquet, read_table, read_xlsx

@@ -9,12 +9,11 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import pyarrow as pa
 
 from ..columns import CLAIM_FIELDS, match_columns
-from ..errors import TITLE_FIELDS, InputError, header_below_title, system_reason
+from ..errors import TITLE_FIELDS, InputError, header_below_title
 
 # Canonical field -> accepted column names (one list for every reader: toolkit/columns.py).
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {field: spec.names for field, spec in CLAIM_FIELDS.items()}
@@ -43,12 +42,6 @@ class Layout:
     @property
     def has_provider(self) -> bool:
         return "provider" in self.columns
-
-
-def cannot_read(path: Path, err: OSError) -> InputError:
-    """A file or folder of a claim set that the system will not open (no rights, a drive gone), in the words an
-    xlsx file gets for it (`toolkit.xlsx.check_xlsx`)."""
-    return InputError(f"{path}: kan niet worden gelezen ({system_reason(err)})", file=str(path), value=str(path))
 
 
 def resolve_columns(names: Sequence[str], where: str, *, wanted: Sequence[str], required: Sequence[str],
@@ -113,4 +106,4 @@ class Source:
 
 __all__ = ["COLUMN_ALIASES", "DICTIONARY_FIELDS", "DUTCH_FIELD", "NUMERIC_CLIENTS", "PROGRESS_MIN_BYTES", "REQUIRED",
            "SUFFIXES",
-           "TEXT_FIELDS", "WORKERS", "Chunk", "Layout", "LongFieldError", "Source", "cannot_read", "resolve_columns"]
+           "TEXT_FIELDS", "WORKERS", "Chunk", "Layout", "LongFieldError", "Source", "resolve_columns"]

@@ -19,9 +19,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import _arrow as arrow
-from ..errors import InputError, error_value_in_cell, not_utf8
+from ..errors import InputError, cannot_read, error_value_in_cell, not_utf8
 from ..xlsx import check_xlsx, open_xlsx_sheet
-from .source import DICTIONARY_FIELDS, DUTCH_FIELD, NUMERIC_CLIENTS, Chunk, Layout, Source, cannot_read, resolve_columns
+from .source import DICTIONARY_FIELDS, DUTCH_FIELD, NUMERIC_CLIENTS, Chunk, Layout, Source, resolve_columns
 
 BATCH_ROWS = 1 << 17  # rows per batch from Parquet, xlsx and tables
 _ZERO = arrow.scalar(0.0, pa.float64())

@@ -730,7 +730,7 @@ def _compare_outputs(wb: Workbook, values: Workbook, spec: Template, report: Che
             # The others were calculated and saved, this one not (its value taken out of the file): a reader
             # whose program does not calculate again sees it empty. A range output's empty rows are no matter.
             if not output.rows and expected not in (None, ""):
-                report.findings.append(Finding("uitkomst", where, Display(shown_apart(expected, "", output.kind)[0]),
+                report.findings.append(Finding("uitkomst", where, Display(shown(expected, output.kind)),
                                                None, f"{output.label}: geen opgeslagen waarde in het bestand; "
                                                      "open de werkmap in Excel en sla hem op"))
             continue

@@ -365,8 +365,9 @@ def _located(err: ToolkitError, path: Path, group: list[Row], fields: Mapping[st
         message = f"kolom '{fields['year']}': {err}"
     relabelled = message != str(err)
     row = getattr(err, "row", None)
-    number = group[row - 1].number if isinstance(row, int) and 0 < row <= len(group) else group[0].number
+    number = group[0].number
     if isinstance(row, int) and 0 < row <= len(group):
+        number = group[row - 1].number
         # The rule counted the row within the key's range ("postcode '0612' in rij 3 is geen …"): the file's row
         # is named in front, and a second, different row number would only confuse.
         before, phrase, after = message.rpartition(f" in rij {row} ")  # the last: a quoted value may hold it too

@@ -496,10 +496,10 @@ def _range_ends(described: Any) -> tuple[Any, list[int]]:
 
     def masked(part: Any) -> Any:
         if isinstance(part, tuple) and len(part) == 3 and part[1] == ("O", ":") and part[2][0] == "R":
-            letters, digits = part[2][1].rstrip("0123456789"), part[2][1][len(part[2][1].rstrip("0123456789")):]
-            if digits:
-                ends.append(int(digits))
-                return (*part[:2], ("R", letters))
+            end = re.fullmatch(r"(.*?)(\d+)", part[2][1])  # the range's last cell: its column, its row
+            if end:
+                ends.append(int(end.group(2)))
+                return (*part[:2], ("R", end.group(1)))
         return tuple(masked(p) for p in part) if isinstance(part, tuple) else part
 
     return masked(described), ends
