@@ -57,9 +57,9 @@ def calculate(steps: Steps, spec: Template) -> Formulas:
         ws[f"S{r}"] = f"=AND(NOT(K{r}),D{r}<MAX(U{top}:U{last}))"
         ws[f"T{r}"] = f"=IF(E{r},D{r},0)"
         ws[f"U{r}"] = f"=IF(K{r},D{r},0)"
-        ws[f"F{r}"] = f"=IF(OR(P{r},Q{r},R{r},S{r}),1,0)"
         ws[f"V{r}"] = f"=OR(P{r},Q{r})"  # this year's month wrong: turns red on Invoer
         ws[f"W{r}"] = f"=OR(R{r},S{r})"  # last year's
+        ws[f"F{r}"] = f"=IF(OR(V{r},W{r}),1,0)"  # either: the row at a glance
         ws[f"G{r}"] = f"=IF(ISNUMBER({previous}),{previous},0)"
         # 0 while nothing is known (no division by 0 on an empty sheet); the outputs then show the status.
         ws[f"H{r}"] = (f"=IF(D{r}<=calc_n,{production},IF(calc_n=0,0,IF(calc_seizoen,IF(calc_basis=0,0,"
